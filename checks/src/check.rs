@@ -1,0 +1,174 @@
+//! The check framework: metadata, the [`Check`] trait, the per-account context and the output a
+//! check writes to.
+//!
+//! A check is one file under `checks/src/checks/`, declared with [`declare_check!`]: its doc
+//! comment *is* its documentation (`edge-audit explain`, SARIF rule help) and must have the
+//! sections listed in [`REQUIRED_DOC_SECTIONS`]; a test enforces it.
+
+use crate::finding::{Finding, NotEvaluated, Severity};
+use crate::index::Index;
+use crate::inventory::{AccountInventory, Service};
+use crate::options::CheckOptions;
+
+/// The sections every check's documentation must have, in this order.
+pub const REQUIRED_DOC_SECTIONS: [&str; 4] = ["What it finds", "Why it matters", "How to fix", "References"];
+
+/// A check's identity and documentation. `id` and `slug` are public contracts: never changed,
+/// never reused.
+#[derive(Debug)]
+pub struct CheckMeta {
+    /// `EA101`.
+    pub id: &'static str,
+    /// `cloudfront-no-web-acl`.
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub default_severity: Severity,
+    /// The services whose data the check reads; a collection failure in any of them makes the
+    /// check "not evaluated" for that scope.
+    pub services: &'static [Service],
+    /// Markdown, from the check's doc comment.
+    pub doc: &'static str,
+}
+
+impl CheckMeta {
+    /// The documentation with rustdoc's leading space removed from each line.
+    pub fn documentation(&self) -> String {
+        let mut out = String::new();
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string()
+    }
+
+    /// The body of a `## {heading}` section, trimmed; `None` when missing or empty.
+    pub fn doc_section(&self, heading: &str) -> Option<String> {
+        let doc = self.documentation();
+        let mut body = String::new();
+        let mut inside = false;
+        for line in doc.lines() {
+            if let Some(title) = line.strip_prefix("## ") {
+                if inside {
+                    break;
+                }
+                inside = title.trim() == heading;
+                continue;
+            }
+            if inside {
+                body.push_str(line);
+                body.push('\n');
+            }
+        }
+        let body = body.trim().to_string();
+        (!body.is_empty()).then_some(body)
+    }
+
+    /// The "How to fix" section, which every finding carries as its remediation.
+    pub fn remediation(&self) -> String {
+        self.doc_section("How to fix").unwrap_or_default()
+    }
+
+    /// The first paragraph of "What it finds": a one-paragraph description.
+    pub fn summary(&self) -> String {
+        self.doc_section("What it finds")
+            .and_then(|s| s.split("\n\n").next().map(|p| p.replace('\n', " ")))
+            .unwrap_or_else(|| self.title.to_string())
+    }
+
+    /// Whether `key` names this check, by id or slug (case-insensitive).
+    pub fn is_named(&self, key: &str) -> bool {
+        self.id.eq_ignore_ascii_case(key) || self.slug.eq_ignore_ascii_case(key)
+    }
+}
+
+/// A check: a pure function from one account's inventory to findings.
+pub trait Check: Send + Sync {
+    fn meta(&self) -> &'static CheckMeta;
+    fn run(&self, ctx: &Context<'_>, out: &mut Output);
+}
+
+/// What a check sees: one account's inventory, its index, and the configured options.
+pub struct Context<'a> {
+    pub account: &'a AccountInventory,
+    pub index: &'a Index<'a>,
+    pub options: &'a CheckOptions,
+}
+
+impl Context<'_> {
+    pub fn account_id(&self) -> &str {
+        &self.account.account_id
+    }
+}
+
+/// Where a check writes its results.
+#[derive(Debug, Default)]
+pub struct Output {
+    account: String,
+    pub findings: Vec<Finding>,
+    pub not_evaluated: Vec<NotEvaluated>,
+}
+
+impl Output {
+    pub fn new(account: impl Into<String>) -> Output {
+        Output { account: account.into(), ..Output::default() }
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// Records that `meta` could not be evaluated for `scope` (a region, `global` or an ARN).
+    pub fn not_evaluated(&mut self, meta: &CheckMeta, scope: impl Into<String>, reason: impl Into<String>) {
+        self.not_evaluated.push(NotEvaluated {
+            check_id: meta.id.to_string(),
+            account: self.account.clone(),
+            scope: scope.into(),
+            reason: reason.into(),
+        });
+    }
+}
+
+/// Declares a check: a unit struct with a `META` constant built from the doc comment and the
+/// fields given.
+///
+/// ```ignore
+/// declare_check! {
+///     /// ## What it finds
+///     /// …
+///     CloudfrontNoWebAcl {
+///         id: "EA101",
+///         slug: "cloudfront-no-web-acl",
+///         title: "Distribution without a web ACL",
+///         severity: High,
+///         services: [Cloudfront],
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_check {
+    (
+        $(#[doc = $doc:literal])+
+        $name:ident {
+            id: $id:literal,
+            slug: $slug:literal,
+            title: $title:literal,
+            severity: $severity:ident,
+            services: [$($service:ident),* $(,)?] $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::check::CheckMeta = $crate::check::CheckMeta {
+                id: $id,
+                slug: $slug,
+                title: $title,
+                default_severity: $crate::finding::Severity::$severity,
+                services: &[$($crate::inventory::Service::$service),*],
+                doc: concat!($($doc, "\n"),+),
+            };
+        }
+    };
+}

@@ -1,0 +1,245 @@
+//! One pass over an account's inventory that builds the lookups checks need, so that no check
+//! joins lists quadratically (distributions × APIs × ACLs × groups).
+
+use crate::inventory::*;
+use crate::managed_policies;
+use crate::origin::OriginKind;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a distribution's origin turned out to be, once looked up in the inventory.
+#[derive(Debug, Clone, Copy)]
+pub enum ResolvedOrigin<'a> {
+    RestApi(&'a RestApi),
+    HttpApi(&'a HttpApi),
+    /// A custom domain name of API Gateway, with the mapping of its first base path.
+    ApiDomain {
+        domain: &'a ApiDomainName,
+    },
+    /// An execute-api domain whose API is not in the inventory.
+    UnknownApi {
+        api_id: &'a str,
+        region: &'a str,
+    },
+    LoadBalancer(&'a LoadBalancer),
+    UnknownLoadBalancer,
+    LambdaUrl(&'a LambdaFunction),
+    UnknownLambdaUrl,
+    /// A custom origin whose domain is an instance's public DNS name or IP.
+    Instance(&'a Instance),
+    S3Rest,
+    S3Website,
+    Custom,
+}
+
+/// A distribution origin, the distribution it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct OriginUse<'a> {
+    pub distribution: &'a Distribution,
+    pub origin: &'a Origin,
+}
+
+#[derive(Debug, Default)]
+pub struct Index<'a> {
+    pub rest_apis: BTreeMap<&'a str, &'a RestApi>,
+    pub http_apis: BTreeMap<&'a str, &'a HttpApi>,
+    pub web_acls: BTreeMap<&'a str, &'a WebAcl>,
+    pub ip_sets: BTreeMap<&'a str, &'a IpSet>,
+    pub regex_pattern_sets: BTreeMap<&'a str, &'a RegexPatternSet>,
+    pub load_balancers_by_dns: BTreeMap<String, &'a LoadBalancer>,
+    pub load_balancers: BTreeMap<&'a str, &'a LoadBalancer>,
+    pub lambda_by_url_id: BTreeMap<String, &'a LambdaFunction>,
+    pub security_groups: BTreeMap<&'a str, &'a SecurityGroup>,
+    pub prefix_lists: BTreeMap<&'a str, &'a PrefixList>,
+    pub instances: BTreeMap<&'a str, &'a Instance>,
+    instances_by_public_name: BTreeMap<String, &'a Instance>,
+    pub domain_names: BTreeMap<String, &'a ApiDomainName>,
+    pub target_groups_by_lb: BTreeMap<&'a str, Vec<&'a TargetGroup>>,
+    /// (api id, stage) → usage plans that include that stage.
+    pub usage_plans_by_stage: BTreeMap<(&'a str, &'a str), Vec<&'a UsagePlan>>,
+    pub api_keys: BTreeMap<&'a str, &'a ApiKey>,
+    /// Web ACL ARN → ARNs of the resources that use it (distributions, REST stages, ALBs).
+    pub web_acl_associations: BTreeMap<&'a str, BTreeSet<String>>,
+    /// Resource ARN (API, load balancer, function) → the distribution origins that reach it.
+    pub origin_uses: BTreeMap<&'a str, Vec<OriginUse<'a>>>,
+    cache_policies: BTreeMap<&'a str, &'a CachePolicy>,
+    origin_request_policies: BTreeMap<&'a str, &'a OriginRequestPolicy>,
+}
+
+impl<'a> Index<'a> {
+    pub fn build(account: &'a AccountInventory) -> Index<'a> {
+        let mut index = Index::default();
+        for api in &account.rest_apis {
+            index.rest_apis.insert(&api.id, api);
+            for stage in &api.stages {
+                if let Some(acl) = &stage.web_acl_arn {
+                    index.associate(acl, format!("{}/stages/{}", api.arn, stage.name));
+                }
+            }
+        }
+        for api in &account.http_apis {
+            index.http_apis.insert(&api.id, api);
+        }
+        for acl in &account.web_acls {
+            index.web_acls.insert(&acl.arn, acl);
+            for resource in acl.associated_resources.iter().flatten() {
+                index.associate(&acl.arn, resource.clone());
+            }
+        }
+        for set in &account.ip_sets {
+            index.ip_sets.insert(&set.arn, set);
+        }
+        for set in &account.regex_pattern_sets {
+            index.regex_pattern_sets.insert(&set.arn, set);
+        }
+        for lb in &account.load_balancers {
+            index.load_balancers.insert(&lb.arn, lb);
+            index.load_balancers_by_dns.insert(lb.dns_name.to_ascii_lowercase(), lb);
+            if let Some(acl) = &lb.web_acl_arn {
+                index.associate(acl, lb.arn.clone());
+            }
+        }
+        for function in &account.lambda_functions {
+            if let Some(url) = &function.url {
+                if let OriginKind::LambdaUrl { url_id, .. } = OriginKind::from_domain(host_of(&url.url)) {
+                    index.lambda_by_url_id.insert(url_id, function);
+                }
+            }
+        }
+        for sg in &account.security_groups {
+            index.security_groups.insert(&sg.id, sg);
+        }
+        for pl in &account.prefix_lists {
+            index.prefix_lists.insert(&pl.id, pl);
+        }
+        for instance in &account.instances {
+            index.instances.insert(&instance.id, instance);
+            for name in instance.public_dns_name.iter().chain(instance.public_ip.iter()) {
+                if !name.is_empty() {
+                    index.instances_by_public_name.insert(name.to_ascii_lowercase(), instance);
+                }
+            }
+        }
+        for domain in &account.domain_names {
+            index.domain_names.insert(domain.name.to_ascii_lowercase(), domain);
+        }
+        for tg in &account.target_groups {
+            for lb in &tg.load_balancer_arns {
+                index.target_groups_by_lb.entry(lb.as_str()).or_default().push(tg);
+            }
+        }
+        for plan in &account.usage_plans {
+            for stage in &plan.api_stages {
+                index.usage_plans_by_stage.entry((&stage.api_id, &stage.stage)).or_default().push(plan);
+            }
+        }
+        for key in &account.api_keys {
+            index.api_keys.insert(&key.id, key);
+        }
+        for policy in &account.cache_policies {
+            index.cache_policies.insert(&policy.id, policy);
+        }
+        for policy in &account.origin_request_policies {
+            index.origin_request_policies.insert(&policy.id, policy);
+        }
+        for distribution in &account.distributions {
+            if let Some(acl) = &distribution.web_acl_id {
+                index.associate(acl, distribution.arn.clone());
+            }
+            for origin in &distribution.origins {
+                let target = match index.resolve_origin(origin) {
+                    ResolvedOrigin::RestApi(api) => Some(api.arn.as_str()),
+                    ResolvedOrigin::HttpApi(api) => Some(api.arn.as_str()),
+                    ResolvedOrigin::LoadBalancer(lb) => Some(lb.arn.as_str()),
+                    ResolvedOrigin::LambdaUrl(f) => Some(f.arn.as_str()),
+                    ResolvedOrigin::Instance(i) => Some(i.arn.as_str()),
+                    ResolvedOrigin::ApiDomain { domain } => {
+                        domain.mappings.first().and_then(|m| index.api_arn(&m.api_id))
+                    }
+                    _ => None,
+                };
+                if let Some(target) = target {
+                    index.origin_uses.entry(target).or_default().push(OriginUse { distribution, origin });
+                }
+            }
+        }
+        index
+    }
+
+    fn associate(&mut self, acl: &'a str, resource: String) {
+        self.web_acl_associations.entry(acl).or_default().insert(resource);
+    }
+
+    fn api_arn(&self, api_id: &str) -> Option<&'a str> {
+        self.rest_apis
+            .get(api_id)
+            .map(|a| a.arn.as_str())
+            .or_else(|| self.http_apis.get(api_id).map(|a| a.arn.as_str()))
+    }
+
+    /// Looks an origin up in the inventory.
+    pub fn resolve_origin(&self, origin: &'a Origin) -> ResolvedOrigin<'a> {
+        match &origin.kind {
+            OriginKind::ApiGateway { api_id, region } => {
+                if let Some(api) = self.rest_apis.get(api_id.as_str()) {
+                    ResolvedOrigin::RestApi(api)
+                } else if let Some(api) = self.http_apis.get(api_id.as_str()) {
+                    ResolvedOrigin::HttpApi(api)
+                } else {
+                    ResolvedOrigin::UnknownApi { api_id, region }
+                }
+            }
+            OriginKind::Alb { dns_name, .. } => {
+                let dns = dns_name.strip_prefix("dualstack.").unwrap_or(dns_name);
+                match self.load_balancers_by_dns.get(dns) {
+                    Some(lb) => ResolvedOrigin::LoadBalancer(lb),
+                    None => ResolvedOrigin::UnknownLoadBalancer,
+                }
+            }
+            OriginKind::LambdaUrl { url_id, .. } => match self.lambda_by_url_id.get(url_id) {
+                Some(f) => ResolvedOrigin::LambdaUrl(f),
+                None => ResolvedOrigin::UnknownLambdaUrl,
+            },
+            OriginKind::S3Rest { .. } => ResolvedOrigin::S3Rest,
+            OriginKind::S3Website { .. } => ResolvedOrigin::S3Website,
+            OriginKind::Custom => {
+                let domain = origin.domain_name.to_ascii_lowercase();
+                if let Some(domain) = self.domain_names.get(&domain) {
+                    ResolvedOrigin::ApiDomain { domain }
+                } else if let Some(instance) = self.instances_by_public_name.get(&domain) {
+                    ResolvedOrigin::Instance(instance)
+                } else {
+                    ResolvedOrigin::Custom
+                }
+            }
+        }
+    }
+
+    /// The distribution origins that reach a resource (by ARN).
+    pub fn origins_reaching(&self, arn: &str) -> &[OriginUse<'a>] {
+        self.origin_uses.get(arn).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The resources that use a web ACL.
+    pub fn web_acl_users(&self, acl_arn: &str) -> Option<&BTreeSet<String>> {
+        self.web_acl_associations.get(acl_arn)
+    }
+
+    /// A cache policy by id: collected, or one of the AWS managed ones.
+    pub fn cache_policy(&self, id: &str) -> Option<CachePolicy> {
+        self.cache_policies.get(id).map(|p| (*p).clone()).or_else(|| managed_policies::cache_policy(id))
+    }
+
+    /// An origin-request policy by id: collected, or one of the AWS managed ones.
+    pub fn origin_request_policy(&self, id: &str) -> Option<OriginRequestPolicy> {
+        self.origin_request_policies
+            .get(id)
+            .map(|p| (*p).clone())
+            .or_else(|| managed_policies::origin_request_policy(id))
+    }
+}
+
+/// The host part of a URL (`https://host/path` → `host`).
+pub fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    rest.split(['/', ':', '?']).next().unwrap_or(rest)
+}

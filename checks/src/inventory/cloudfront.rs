@@ -1,0 +1,184 @@
+//! CloudFront distributions, their origins and cache behaviors, and cache / origin-request
+//! policies.
+
+use super::Tags;
+use crate::origin::OriginKind;
+use crate::secret::SecretValue;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Distribution {
+    pub id: String,
+    pub arn: String,
+    /// `d111111abcdef8.cloudfront.net`.
+    pub domain_name: String,
+    pub enabled: bool,
+    pub aliases: Vec<String>,
+    pub comment: String,
+    /// WAFv2 web ACL ARN (or a WAF Classic id) as CloudFront reports it; `None` when none.
+    pub web_acl_id: Option<String>,
+    /// Minimum viewer TLS protocol (`TLSv1.2_2021`).
+    pub viewer_minimum_protocol: Option<String>,
+    pub origins: Vec<Origin>,
+    pub default_behavior: CacheBehavior,
+    /// The ordered (non-default) cache behaviors, in CloudFront's precedence order.
+    pub behaviors: Vec<CacheBehavior>,
+    pub tags: Tags,
+}
+
+impl Distribution {
+    pub fn origin(&self, origin_id: &str) -> Option<&Origin> {
+        self.origins.iter().find(|o| o.id == origin_id)
+    }
+
+    /// Every behavior, default last (CloudFront's evaluation order).
+    pub fn all_behaviors(&self) -> impl Iterator<Item = &CacheBehavior> {
+        self.behaviors.iter().chain(std::iter::once(&self.default_behavior))
+    }
+
+    /// The behaviors that route to `origin_id`.
+    pub fn behaviors_for<'a>(&'a self, origin_id: &'a str) -> impl Iterator<Item = &'a CacheBehavior> {
+        self.all_behaviors().filter(move |b| b.target_origin_id == origin_id)
+    }
+
+    pub(crate) fn normalize(&mut self) {
+        // Behavior order is significant (precedence); origins are keyed by id.
+        self.origins.sort_by(|a, b| a.id.cmp(&b.id));
+        self.aliases.sort();
+        for origin in &mut self.origins {
+            origin.custom_headers.sort_by_key(|h| h.name.to_ascii_lowercase());
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Origin {
+    pub id: String,
+    pub domain_name: String,
+    /// `/prod` (no trailing slash), empty when none.
+    pub origin_path: String,
+    /// What the domain is, derived from it by [`OriginKind::from_domain`].
+    pub kind: OriginKind,
+    /// Present for custom origins (everything but S3 REST origins with S3OriginConfig).
+    pub custom: Option<CustomOriginConfig>,
+    /// The origin carries an S3OriginConfig (an S3 REST origin, possibly with a legacy OAI).
+    pub s3_origin_config: bool,
+    pub origin_access_control_id: Option<String>,
+    pub vpc_origin_id: Option<String>,
+    /// Headers CloudFront adds to every request to this origin. The values are secrets.
+    pub custom_headers: Vec<OriginHeader>,
+}
+
+impl Origin {
+    /// The header CloudFront sends with this name (case-insensitive), if any.
+    pub fn header(&self, name: &str) -> Option<&OriginHeader> {
+        self.custom_headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CustomOriginConfig {
+    pub http_port: u16,
+    pub https_port: u16,
+    /// `http-only`, `match-viewer` or `https-only`.
+    pub protocol_policy: String,
+    /// `SSLv3`, `TLSv1`, `TLSv1.1`, `TLSv1.2`.
+    pub ssl_protocols: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginHeader {
+    pub name: String,
+    pub value: SecretValue,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheBehavior {
+    /// `None` for the default behavior (`*`).
+    pub path_pattern: Option<String>,
+    pub target_origin_id: String,
+    /// `allow-all`, `redirect-to-https` or `https-only`.
+    pub viewer_protocol_policy: String,
+    pub allowed_methods: Vec<String>,
+    pub cache_policy_id: Option<String>,
+    pub origin_request_policy_id: Option<String>,
+    /// Legacy cache settings (ForwardedValues and TTLs), when no cache policy is used.
+    pub legacy: Option<LegacyCacheSettings>,
+    pub lambda_function_associations: Vec<FunctionAssociation>,
+    pub function_associations: Vec<FunctionAssociation>,
+}
+
+impl CacheBehavior {
+    /// The path pattern as CloudFront shows it: `*` for the default behavior.
+    pub fn pattern(&self) -> &str {
+        self.path_pattern.as_deref().unwrap_or("*")
+    }
+
+    pub fn is_default(&self) -> bool {
+        self.path_pattern.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LegacyCacheSettings {
+    pub min_ttl: i64,
+    pub default_ttl: i64,
+    pub max_ttl: i64,
+    /// Header names forwarded to the origin (and in the cache key); `*` means all.
+    pub forwarded_headers: Vec<String>,
+    pub forward_query_string: bool,
+    /// `none`, `whitelist` or `all`.
+    pub forward_cookies: String,
+}
+
+/// A Lambda@Edge or CloudFront Functions association.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FunctionAssociation {
+    pub function_arn: String,
+    /// `viewer-request`, `origin-request`, `origin-response`, `viewer-response`.
+    pub event_type: String,
+    pub include_body: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CachePolicy {
+    pub id: String,
+    pub name: String,
+    /// An AWS managed policy.
+    pub managed: bool,
+    pub min_ttl: i64,
+    pub default_ttl: i64,
+    pub max_ttl: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OriginRequestPolicy {
+    pub id: String,
+    pub name: String,
+    pub managed: bool,
+    /// `none`, `whitelist`, `allViewer`, `allViewerAndWhitelistCloudFront`, `allExcept`.
+    pub header_behavior: String,
+    pub headers: Vec<String>,
+}
+
+impl OriginRequestPolicy {
+    /// Whether requests under this policy carry the viewer's Host header to the origin.
+    pub fn forwards_host_header(&self) -> bool {
+        let listed = self.headers.iter().any(|h| h.eq_ignore_ascii_case("host"));
+        match self.header_behavior.as_str() {
+            "allViewer" | "allViewerAndWhitelistCloudFront" => true,
+            "allExcept" => !listed,
+            "whitelist" => listed,
+            _ => false,
+        }
+    }
+}

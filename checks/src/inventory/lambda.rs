@@ -1,0 +1,23 @@
+//! Lambda functions with their function URLs and resource policies.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LambdaFunction {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    pub url: Option<FunctionUrl>,
+    /// The resource policy, parsed, when the function has one.
+    pub policy: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FunctionUrl {
+    /// `https://abc123.lambda-url.eu-west-1.on.aws/`.
+    pub url: String,
+    /// `NONE` or `AWS_IAM`.
+    pub auth_type: String,
+}

@@ -1,0 +1,324 @@
+//! The inventory: a provider-neutral, versioned, deterministic description of what was collected
+//! from one or more AWS accounts. Collectors write it; checks read it; `edge-audit snapshot`
+//! saves it as JSON and `scan --from` loads it back.
+//!
+//! Two rules shape it:
+//! - **Coverage is explicit.** Every (account, region, service) the collector tried has a
+//!   [`Coverage`] record, collected or failed with the operation and the error. A service with no
+//!   collected record was *not read*, which is different from "read, and empty".
+//! - **Secrets are never in clear.** Header values, API key values and WAF match strings are
+//!   [`SecretValue`](crate::secret::SecretValue)s.
+//!
+//! Regional resources carry their `region`; global ones (CloudFront, CLOUDFRONT-scope WAF) use
+//! [`GLOBAL_REGION`].
+
+mod apigateway;
+mod cloudfront;
+mod lambda;
+mod network;
+mod shield;
+mod waf;
+
+pub use apigateway::*;
+pub use cloudfront::*;
+pub use lambda::*;
+pub use network::*;
+pub use shield::*;
+pub use waf::*;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The version of the inventory format this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Region name used for global services (CloudFront, WAF CLOUDFRONT scope, Shield).
+pub const GLOBAL_REGION: &str = "global";
+
+/// Resource tags, sorted.
+pub type Tags = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    pub schema_version: u32,
+    /// What wrote the inventory (`edge-audit 0.1.0`), for humans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_by: Option<String>,
+    /// When the collection started (RFC 3339), set by the collector; checks never read a clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<String>,
+    pub accounts: Vec<AccountInventory>,
+}
+
+impl Inventory {
+    pub fn new(accounts: Vec<AccountInventory>) -> Inventory {
+        let mut inventory =
+            Inventory { schema_version: SCHEMA_VERSION, generated_by: None, collected_at: None, accounts };
+        inventory.normalize();
+        inventory
+    }
+
+    /// Sorts every list so that the same account state always serialises to the same bytes.
+    pub fn normalize(&mut self) {
+        self.accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        for account in &mut self.accounts {
+            account.normalize();
+        }
+    }
+}
+
+/// Everything collected from one account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccountInventory {
+    pub account_id: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`.
+    pub partition: String,
+    /// The regions that were audited (requested and enabled).
+    pub regions: Vec<String>,
+    pub coverage: Vec<Coverage>,
+    pub distributions: Vec<Distribution>,
+    pub cache_policies: Vec<CachePolicy>,
+    pub origin_request_policies: Vec<OriginRequestPolicy>,
+    pub web_acls: Vec<WebAcl>,
+    pub ip_sets: Vec<IpSet>,
+    pub regex_pattern_sets: Vec<RegexPatternSet>,
+    pub rest_apis: Vec<RestApi>,
+    pub http_apis: Vec<HttpApi>,
+    pub usage_plans: Vec<UsagePlan>,
+    pub api_keys: Vec<ApiKey>,
+    pub domain_names: Vec<ApiDomainName>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub prefix_lists: Vec<PrefixList>,
+    pub instances: Vec<Instance>,
+    pub network_interfaces: Vec<NetworkInterface>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub target_groups: Vec<TargetGroup>,
+    pub lambda_functions: Vec<LambdaFunction>,
+    /// `None` when Shield was not read (see coverage), which is not the same as "no subscription".
+    pub shield: Option<ShieldState>,
+}
+
+impl AccountInventory {
+    pub fn new(account_id: impl Into<String>) -> AccountInventory {
+        AccountInventory {
+            account_id: account_id.into(),
+            partition: "aws".to_string(),
+            ..AccountInventory::default()
+        }
+    }
+
+    /// Whether `service` was read completely in `region` (or [`GLOBAL_REGION`]): a collected
+    /// record and no failure.
+    pub fn is_collected(&self, region: &str, service: Service) -> bool {
+        let mut collected = false;
+        for c in self.coverage.iter().filter(|c| c.service == service && c.region == region) {
+            match c.status {
+                CoverageStatus::Collected => collected = true,
+                CoverageStatus::Failed => return false,
+            }
+        }
+        collected
+    }
+
+    /// The failed coverage records of a service, any region.
+    pub fn failures(&self, service: Service) -> impl Iterator<Item = &Coverage> {
+        self.coverage.iter().filter(move |c| c.service == service && c.status == CoverageStatus::Failed)
+    }
+
+    /// The regions in which `service` is expected to hold data: [`GLOBAL_REGION`] for global
+    /// services, the audited regions otherwise.
+    pub fn regions_of(&self, service: Service) -> Vec<String> {
+        if service.is_global() {
+            vec![GLOBAL_REGION.to_string()]
+        } else {
+            self.regions.clone()
+        }
+    }
+
+    pub fn normalize(&mut self) {
+        self.regions.sort();
+        self.regions.dedup();
+        self.coverage.sort();
+        self.coverage.dedup();
+        self.distributions.sort_by(|a, b| a.id.cmp(&b.id));
+        for d in &mut self.distributions {
+            d.normalize();
+        }
+        self.cache_policies.sort_by(|a, b| a.id.cmp(&b.id));
+        self.origin_request_policies.sort_by(|a, b| a.id.cmp(&b.id));
+        self.web_acls.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.ip_sets.sort_by(|a, b| a.arn.cmp(&b.arn));
+        for s in &mut self.ip_sets {
+            s.addresses.sort();
+        }
+        self.regex_pattern_sets.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.rest_apis.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
+        for api in &mut self.rest_apis {
+            api.normalize();
+        }
+        self.http_apis.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
+        for api in &mut self.http_apis {
+            api.normalize();
+        }
+        self.usage_plans.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
+        for plan in &mut self.usage_plans {
+            plan.api_stages.sort();
+            plan.api_key_ids.sort();
+        }
+        self.api_keys.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
+        self.domain_names.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
+        for domain in &mut self.domain_names {
+            domain.mappings.sort();
+        }
+        self.security_groups.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
+        self.prefix_lists.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
+        self.instances.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
+        self.network_interfaces.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
+        self.load_balancers.sort_by(|a, b| a.arn.cmp(&b.arn));
+        for lb in &mut self.load_balancers {
+            lb.listeners.sort_by(|a, b| a.arn.cmp(&b.arn));
+            for listener in &mut lb.listeners {
+                listener.rules.sort_by(|a, b| (a.priority, &a.arn).cmp(&(b.priority, &b.arn)));
+            }
+        }
+        self.target_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
+        for tg in &mut self.target_groups {
+            tg.targets.sort();
+        }
+        self.lambda_functions.sort_by(|a, b| a.arn.cmp(&b.arn));
+        if let Some(shield) = &mut self.shield {
+            shield.protections.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
+        }
+    }
+}
+
+/// The AWS services edge-audit reads. A check declares the ones it needs; if one of them could
+/// not be read, the check is reported as not evaluated for that scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    Cloudfront,
+    /// WAF with CLOUDFRONT scope (global).
+    #[serde(rename = "wafv2-cloudfront")]
+    WafCloudfront,
+    /// WAF with REGIONAL scope.
+    #[serde(rename = "wafv2-regional")]
+    WafRegional,
+    Apigateway,
+    Apigatewayv2,
+    Ec2,
+    Elbv2,
+    Lambda,
+    Shield,
+}
+
+impl Service {
+    pub const ALL: [Service; 9] = [
+        Service::Cloudfront,
+        Service::WafCloudfront,
+        Service::WafRegional,
+        Service::Apigateway,
+        Service::Apigatewayv2,
+        Service::Ec2,
+        Service::Elbv2,
+        Service::Lambda,
+        Service::Shield,
+    ];
+
+    pub fn is_global(self) -> bool {
+        matches!(self, Service::Cloudfront | Service::WafCloudfront | Service::Shield)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Cloudfront => "cloudfront",
+            Service::WafCloudfront => "wafv2-cloudfront",
+            Service::WafRegional => "wafv2-regional",
+            Service::Apigateway => "apigateway",
+            Service::Apigatewayv2 => "apigatewayv2",
+            Service::Ec2 => "ec2",
+            Service::Elbv2 => "elbv2",
+            Service::Lambda => "lambda",
+            Service::Shield => "shield",
+        }
+    }
+}
+
+impl fmt::Display for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageStatus {
+    Collected,
+    Failed,
+}
+
+/// Whether one service was read in one region of the account. A failure names the operation and
+/// the error (AccessDenied, throttling after retries, timeout, not implemented, opted-out region).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    pub region: String,
+    pub service: Service,
+    pub status: CoverageStatus,
+    /// The SDK operation that failed (`GetStages`), on failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The resource the failed detail call was about, when it was a per-resource call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The error code and message, on failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Coverage {
+    pub fn collected(region: impl Into<String>, service: Service) -> Coverage {
+        Coverage {
+            region: region.into(),
+            service,
+            status: CoverageStatus::Collected,
+            operation: None,
+            resource: None,
+            error: None,
+        }
+    }
+
+    pub fn failed(
+        region: impl Into<String>,
+        service: Service,
+        operation: impl Into<String>,
+        error: impl Into<String>,
+    ) -> Coverage {
+        Coverage {
+            region: region.into(),
+            service,
+            status: CoverageStatus::Failed,
+            operation: Some(operation.into()),
+            resource: None,
+            error: Some(error.into()),
+        }
+    }
+
+    /// A human sentence for not-evaluated reasons.
+    pub fn reason(&self) -> String {
+        let mut reason = format!("{} could not be read in {}", self.service, self.region);
+        if let Some(op) = &self.operation {
+            reason.push_str(&format!(": {op}"));
+        }
+        if let Some(resource) = &self.resource {
+            reason.push_str(&format!(" on {resource}"));
+        }
+        if let Some(error) = &self.error {
+            reason.push_str(&format!(" failed ({error})"));
+        }
+        reason
+    }
+}

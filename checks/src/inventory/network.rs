@@ -1,0 +1,193 @@
+//! EC2 security groups, managed prefix lists, instances, network interfaces, and ELBv2 load
+//! balancers with listeners, rules and target groups.
+
+use super::Tags;
+use crate::secret::SecretValue;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    pub vpc_id: Option<String>,
+    pub ingress: Vec<IngressRule>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngressRule {
+    /// `tcp`, `udp`, `icmp` or `-1` (all).
+    pub protocol: String,
+    /// `None` with protocol `-1`: all ports.
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub ipv4_ranges: Vec<String>,
+    pub ipv6_ranges: Vec<String>,
+    pub prefix_list_ids: Vec<String>,
+    pub source_security_groups: Vec<String>,
+}
+
+impl IngressRule {
+    /// Whether the rule admits TCP traffic on `port`.
+    pub fn covers_tcp_port(&self, port: u16) -> bool {
+        let port = i32::from(port);
+        match self.protocol.as_str() {
+            "-1" | "all" => true,
+            "tcp" | "6" => match (self.from_port, self.to_port) {
+                (Some(from), Some(to)) => from <= port && port <= to,
+                _ => true,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether the rule admits the whole internet (0.0.0.0/0 or ::/0).
+    pub fn open_to_internet(&self) -> bool {
+        self.ipv4_ranges.iter().any(|c| c == "0.0.0.0/0") || self.ipv6_ranges.iter().any(|c| c == "::/0")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrefixList {
+    pub id: String,
+    /// `com.amazonaws.global.cloudfront.origin-facing`.
+    pub name: String,
+    pub region: String,
+    pub owner_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Instance {
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub state: String,
+    pub public_ip: Option<String>,
+    pub public_dns_name: Option<String>,
+    pub private_ip: Option<String>,
+    pub security_groups: Vec<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkInterface {
+    pub id: String,
+    pub region: String,
+    /// `interface`, `lambda`, `network_load_balancer` …
+    pub interface_type: String,
+    pub description: String,
+    pub instance_id: Option<String>,
+    pub public_ip: Option<String>,
+    pub security_groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LoadBalancer {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    /// `application`, `network`, `gateway`.
+    pub lb_type: String,
+    /// `internet-facing` or `internal`.
+    pub scheme: String,
+    pub dns_name: String,
+    pub security_groups: Vec<String>,
+    pub listeners: Vec<Listener>,
+    /// The regional web ACL associated with the load balancer (GetWebACLForResource).
+    pub web_acl_arn: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Listener {
+    pub arn: String,
+    pub port: u16,
+    /// `HTTP`, `HTTPS`, `TCP` …
+    pub protocol: String,
+    pub default_actions: Vec<LbAction>,
+    /// Non-default rules in priority order.
+    pub rules: Vec<ListenerRule>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ListenerRule {
+    pub arn: String,
+    pub priority: i64,
+    pub conditions: Vec<RuleCondition>,
+    pub actions: Vec<LbAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RuleCondition {
+    /// Header values are secrets (the origin-verify header lives here).
+    HttpHeader {
+        name: String,
+        values: Vec<SecretValue>,
+    },
+    PathPattern {
+        values: Vec<String>,
+    },
+    HostHeader {
+        values: Vec<String>,
+    },
+    SourceIp {
+        values: Vec<String>,
+    },
+    HttpRequestMethod {
+        values: Vec<String>,
+    },
+    QueryString {
+        count: usize,
+    },
+    Other {
+        field: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum LbAction {
+    Forward { target_group_arns: Vec<String> },
+    FixedResponse { status_code: String },
+    Redirect { host: Option<String>, port: Option<String>, protocol: Option<String> },
+    Authenticate { kind: String },
+    Other { kind: String },
+}
+
+impl LbAction {
+    pub fn forwards(&self) -> bool {
+        matches!(self, LbAction::Forward { .. })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TargetGroup {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    pub protocol: Option<String>,
+    pub port: Option<u16>,
+    /// `instance`, `ip`, `lambda`, `alb`.
+    pub target_type: String,
+    pub load_balancer_arns: Vec<String>,
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Target {
+    pub id: String,
+    pub port: Option<u16>,
+}

@@ -1,0 +1,98 @@
+//! The catalogue of checks and the runner that applies them to an inventory.
+
+use crate::check::{Check, CheckMeta, Context, Output};
+use crate::checks;
+use crate::finding::{Finding, NotEvaluated};
+use crate::index::Index;
+use crate::inventory::{CoverageStatus, Inventory};
+use crate::options::CheckOptions;
+
+/// Every check, in id order.
+pub fn all() -> &'static [&'static dyn Check] {
+    checks::ALL
+}
+
+/// The check named by an id or slug (case-insensitive).
+pub fn find(key: &str) -> Option<&'static dyn Check> {
+    all().iter().copied().find(|c| c.meta().is_named(key))
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown check `{0}` (see `edge-audit checks` for the catalogue)")]
+pub struct UnknownCheck(pub String);
+
+/// The checks to run: `include` (all when empty) minus `exclude`. Ids and slugs both work; an
+/// unknown one is an error rather than silently selecting nothing.
+pub fn select(include: &[String], exclude: &[String]) -> Result<Vec<&'static dyn Check>, UnknownCheck> {
+    for key in include.iter().chain(exclude) {
+        if find(key).is_none() {
+            return Err(UnknownCheck(key.clone()));
+        }
+    }
+    Ok(all()
+        .iter()
+        .copied()
+        .filter(|c| include.is_empty() || include.iter().any(|k| c.meta().is_named(k)))
+        .filter(|c| !exclude.iter().any(|k| c.meta().is_named(k)))
+        .collect())
+}
+
+/// The result of running checks over an inventory.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Sorted by severity (highest first), check, resource, detail.
+    pub findings: Vec<Finding>,
+    /// Sorted and without duplicates.
+    pub not_evaluated: Vec<NotEvaluated>,
+    /// The checks that ran, in id order.
+    pub checks: Vec<&'static CheckMeta>,
+}
+
+/// Runs `checks` over every account of `inventory`.
+///
+/// Fail closed: for every service a check needs that was not read completely in a region of the
+/// account, the check is reported as not evaluated for that region, with the collector's reason.
+/// The check still runs on what was collected; checks whose logic depends on the *absence* of
+/// something consult [`AccountInventory::is_collected`](crate::inventory::AccountInventory::is_collected)
+/// before concluding.
+pub fn run(inventory: &Inventory, checks: &[&'static dyn Check], options: &CheckOptions) -> Outcome {
+    let mut outcome = Outcome { checks: checks.iter().map(|c| c.meta()).collect(), ..Outcome::default() };
+    outcome.checks.sort_by_key(|m| m.id);
+    for account in &inventory.accounts {
+        let index = Index::build(account);
+        let ctx = Context { account, index: &index, options };
+        for check in checks {
+            let meta = check.meta();
+            let mut out = Output::new(&account.account_id);
+            for &service in meta.services {
+                for region in account.regions_of(service) {
+                    if account.is_collected(&region, service) {
+                        continue;
+                    }
+                    let failures: Vec<String> = account
+                        .coverage
+                        .iter()
+                        .filter(|c| {
+                            c.service == service && c.region == region && c.status == CoverageStatus::Failed
+                        })
+                        .map(|c| c.reason())
+                        .collect();
+                    let reason = if failures.is_empty() {
+                        format!("{service} was not collected in {region}")
+                    } else {
+                        failures.join("; ")
+                    };
+                    out.not_evaluated(meta, region, reason);
+                }
+            }
+            check.run(&ctx, &mut out);
+            outcome.findings.extend(out.findings);
+            outcome.not_evaluated.extend(out.not_evaluated);
+        }
+    }
+    outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint());
+    outcome.not_evaluated.sort();
+    outcome.not_evaluated.dedup();
+    outcome
+}

@@ -1,0 +1,69 @@
+//! The catalogue's own invariants: stable unique ids and slugs, complete documentation.
+
+mod support;
+
+use edge_audit_checks::check::REQUIRED_DOC_SECTIONS;
+use edge_audit_checks::registry;
+use std::collections::BTreeSet;
+
+#[test]
+fn ids_and_slugs_are_unique_and_well_formed() {
+    let mut ids = BTreeSet::new();
+    let mut slugs = BTreeSet::new();
+    for check in registry::all() {
+        let meta = check.meta();
+        assert!(ids.insert(meta.id), "duplicate check id {}", meta.id);
+        assert!(slugs.insert(meta.slug), "duplicate slug {}", meta.slug);
+        assert!(
+            meta.id.len() == 5
+                && meta.id.starts_with("EA")
+                && meta.id[2..].chars().all(|c| c.is_ascii_digit()),
+            "id {} is not EAnnn",
+            meta.id
+        );
+        assert!(
+            !meta.slug.is_empty()
+                && meta.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !meta.slug.starts_with('-')
+                && !meta.slug.ends_with('-'),
+            "slug {} is not kebab-case",
+            meta.slug
+        );
+        assert!(!meta.title.is_empty());
+        assert!(!meta.services.is_empty(), "{} declares no services", meta.id);
+    }
+    let listed: Vec<&str> = registry::all().iter().map(|c| c.meta().id).collect();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(listed, sorted, "checks::ALL must be in id order");
+}
+
+#[test]
+fn every_check_documents_every_section() {
+    for check in registry::all() {
+        let meta = check.meta();
+        let doc = meta.documentation();
+        let mut last = 0;
+        for section in REQUIRED_DOC_SECTIONS {
+            let body = meta.doc_section(section);
+            assert!(body.is_some(), "{} lacks a non-empty `## {section}` section", meta.id);
+            let at = doc.find(&format!("## {section}")).unwrap_or(0);
+            assert!(at >= last, "{}: `## {section}` is out of order", meta.id);
+            last = at;
+        }
+        let references = meta.doc_section("References").unwrap_or_default();
+        assert!(references.contains("https://"), "{}: References must link to documentation", meta.id);
+        assert!(!meta.remediation().is_empty());
+    }
+}
+
+#[test]
+fn selection_accepts_ids_and_slugs_and_rejects_unknown_names() {
+    let picked = registry::select(&["EA101".into(), "web-acl-unassociated".into()], &[]).unwrap_or_default();
+    let ids: Vec<&str> = picked.iter().map(|c| c.meta().id).collect();
+    assert_eq!(ids, ["EA101", "EA301"]);
+    let skipped = registry::select(&[], &["ea101".into()]).unwrap_or_default();
+    assert!(skipped.iter().all(|c| c.meta().id != "EA101"));
+    assert!(registry::select(&["EA999".into()], &[]).is_err());
+    assert!(registry::select(&[], &["no-such-check".into()]).is_err());
+}

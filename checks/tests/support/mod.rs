@@ -1,0 +1,52 @@
+//! Test support: load fixture inventories and run single checks over them.
+#![allow(dead_code)]
+
+use edge_audit_checks::inventory::{Coverage, Inventory, Service, GLOBAL_REGION};
+use edge_audit_checks::registry::{self, Outcome};
+use edge_audit_checks::{CheckOptions, Finding};
+use std::path::PathBuf;
+
+pub fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.json"))
+}
+
+/// Loads `tests/fixtures/{name}.json`. An account whose `coverage` is empty gets a collected
+/// record for every service in every one of its regions (and `global`), so fixtures about one
+/// mistake need not spell out coverage; fixtures about failures list coverage explicitly.
+pub fn load(name: &str) -> Inventory {
+    let path = fixture_path(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut inventory: Inventory =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for account in &mut inventory.accounts {
+        if account.coverage.is_empty() {
+            for service in Service::ALL {
+                let regions = if service.is_global() {
+                    vec![GLOBAL_REGION.to_string()]
+                } else {
+                    account.regions.clone()
+                };
+                for region in regions {
+                    account.coverage.push(Coverage::collected(region, service));
+                }
+            }
+        }
+    }
+    inventory.normalize();
+    inventory
+}
+
+/// Runs one check (by id) over a fixture with default options.
+pub fn run_check(id: &str, fixture: &str) -> Outcome {
+    run_check_with(id, fixture, &CheckOptions::default())
+}
+
+pub fn run_check_with(id: &str, fixture: &str, options: &CheckOptions) -> Outcome {
+    let check = registry::find(id).unwrap_or_else(|| panic!("no check {id}"));
+    registry::run(&load(fixture), &[check], options)
+}
+
+/// `(resource id, severity, detail)` of each finding, for compact assertions.
+pub fn summary(findings: &[Finding]) -> Vec<(String, String, String)> {
+    findings.iter().map(|f| (f.resource.id.clone(), f.severity.to_string(), f.detail.clone())).collect()
+}
