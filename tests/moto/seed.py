@@ -112,6 +112,14 @@ class Ctx:
         """Unique resource name: scenarios seeded together never collide."""
         return f"{self.scenario}-{suffix}"
 
+    def short_name(self, suffix: str) -> str:
+        """Unique name within ELB's 32-char limit: architecture initials,
+        e.g. alb-prefix-list-header-bad + alb-open -> aplh-bad-alb-open."""
+        initials = "".join(word[0] for word in self.architecture.split("-"))
+        name = f"{initials}-{self.variant}-{suffix}"
+        assert len(name) <= 32, name
+        return name
+
     def client(self, service: str, region: str | None = None) -> Any:
         return self.aws.client(service, region or self.region)
 
@@ -731,10 +739,10 @@ def alb(
     forwards only when the header matches. None: the default action forwards.
     """
     elb = ctx.client("elbv2")
-    lb = elb.create_load_balancer(Name=ctx.name(suffix)[-32:], Subnets=subnets,
+    lb = elb.create_load_balancer(Name=ctx.short_name(suffix), Subnets=subnets,
                                   SecurityGroups=[sg], Scheme="internet-facing",
                                   Type="application")["LoadBalancers"][0]
-    tg = elb.create_target_group(Name=f"{ctx.name(suffix)}-tg"[-32:], Protocol="HTTP",
+    tg = elb.create_target_group(Name=ctx.short_name(f"{suffix}-tg"), Protocol="HTTP",
                                  Port=8080, VpcId=vpc_id, TargetType="instance",
                                  HealthCheckPath="/health")["TargetGroups"][0]
     elb.register_targets(TargetGroupArn=tg["TargetGroupArn"],
@@ -780,16 +788,20 @@ def static_site_origin(ctx: Ctx) -> tuple[dict[str, Any], str]:
         return s3_oac_origin(ctx, "site", bucket), bucket
     # EA103: S3 website endpoints only speak HTTP, CloudFront->origin is plaintext.
     ctx.mistake("EA103", "S3 website origin with origin protocol http-only")
+    # EA106: the public website endpoint serves the site around CloudFront.
+    ctx.mistake("EA106", "S3 website origin is publicly reachable, not locked to CloudFront")
     return custom_origin("site", f"{bucket}.s3-website-{EDGE_REGION}.amazonaws.com",
                          protocol="http-only", ssl=("TLSv1", "TLSv1.1", "TLSv1.2")), bucket
 
 
-def site_behavior(ctx: Ctx) -> dict[str, Any]:
-    return behavior("site", methods=READ_METHODS, cache_policy=CACHING_OPTIMIZED,
-                    origin_request_policy=None)
+def site_behavior(viewer: str = "redirect-to-https") -> dict[str, Any]:
+    """Default behavior for the static site: cached, GET/HEAD only."""
+    return behavior("site", viewer=viewer, methods=READ_METHODS,
+                    cache_policy=CACHING_OPTIMIZED, origin_request_policy=None)
 
 
-def finish(ctx: Ctx, dist: dict[str, Any], bucket: str) -> None:
+def lock_site_bucket(ctx: Ctx, dist: dict[str, Any], bucket: str) -> None:
+    """Good scenarios: only the distribution (via OAC) may read the bucket."""
     if ctx.good:
         allow_oac_reads(ctx, bucket, dist["arn"])
 
@@ -846,11 +858,9 @@ def build_apigw_ip_allowlist(ctx: Ctx) -> None:
         # EA112: no Shield Advanced protection.
         ctx.mistake("EA112", "distribution has no Shield Advanced protection")
     site_o, bucket = static_site_origin(ctx)
-    default = site_behavior(ctx)
-    default["ViewerProtocolPolicy"] = viewer
-    dist = distribution(ctx, origins=[site_o, api_o], default=default, behaviors=[api_b],
-                        web_acl_arn=acl, shield=ctx.good)
-    finish(ctx, dist, bucket)
+    dist = distribution(ctx, origins=[site_o, api_o], default=site_behavior(viewer),
+                        behaviors=[api_b], web_acl_arn=acl, shield=ctx.good)
+    lock_site_bucket(ctx, dist, bucket)
 
 
 def build_apigw_regional_waf_header(ctx: Ctx) -> None:
@@ -883,7 +893,10 @@ def build_apigw_regional_waf_header(ctx: Ctx) -> None:
         web_acl(ctx, "origin-acl-mismatch", scope="REGIONAL", default="Block", logging=False,
                 rules=[header_rule("x-origin-verify", weak, 0)],
                 associate=[mismatch["stage_arn"]])
-        ctx.mistake("EA305", "origin-acl-mismatch checks x-origin-verify, origin sends x-origin-verified")
+        ctx.mistake("EA305", "origin-acl-mismatch checks x-origin-verify, "
+                             "the origin sends x-origin-verified")
+        # EA307: neither origin ACL logs.
+        ctx.mistake("EA307", "origin-acl-allow and origin-acl-mismatch have no logging")
         # EA107/EA108: dictionary secret, reused on three origins.
         ctx.mistake("EA107", "origin secret 'my-super-secret' is short and guessable")
         ctx.mistake("EA108", "same origin secret sent to three origins")
@@ -905,9 +918,9 @@ def build_apigw_regional_waf_header(ctx: Ctx) -> None:
         acl = web_acl(ctx, "edge-acl", scope="CLOUDFRONT", default="Allow", logging=True,
                       rules=baseline_rules(override="Count"))
         ctx.mistake("EA112", "distribution has no Shield Advanced protection")
-    dist = distribution(ctx, origins=origins, default=site_behavior(ctx), behaviors=behaviors,
+    dist = distribution(ctx, origins=origins, default=site_behavior(), behaviors=behaviors,
                         web_acl_arn=acl, shield=ctx.good)
-    finish(ctx, dist, bucket)
+    lock_site_bucket(ctx, dist, bucket)
 
 
 def build_apigw_api_key(ctx: Ctx) -> None:
@@ -937,10 +950,10 @@ def build_apigw_api_key(ctx: Ctx) -> None:
         ctx.mistake("EA112", "distribution has no Shield Advanced protection")
         acl = None
     origins = [site_o, api_origin(api, "api", headers={"x-api-key": key})]
-    dist = distribution(ctx, origins=origins, default=site_behavior(ctx),
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
                         behaviors=[behavior("api", path="/api*")], web_acl_arn=acl,
                         shield=ctx.good)
-    finish(ctx, dist, bucket)
+    lock_site_bucket(ctx, dist, bucket)
 
 
 def build_alb_prefix_list_header(ctx: Ctx) -> None:
