@@ -31,6 +31,7 @@ from typing import Any, Callable
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 ACCOUNT_ID = "123456789012"
 EDGE_REGION = "us-east-1"  # CloudFront, CLOUDFRONT-scope WAF, Lambda@Edge, Shield
@@ -460,6 +461,11 @@ def site_bucket(ctx: Ctx, website: bool) -> str:
         s3.put_bucket_website(
             Bucket=name, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}}
         )
+    else:
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
+        })
     ctx.add("buckets", name=name, website=website)
     return name
 
@@ -1095,11 +1101,19 @@ def main(argv: list[str] | None = None) -> int:
         aws.moto_api("reset")
     if args.seed is not None:
         aws.moto_api(f"seed?a={args.seed}")
+    scenarios = {}
+    for name in args.scenario:
+        try:
+            scenarios[name] = seed(aws, name)
+        except ClientError as exc:
+            print(f"seed.py: seeding {name} failed: {exc}\n"
+                  "(already seeded on this server? pass --reset)", file=sys.stderr)
+            return 2
     manifest = {
         "endpoint": aws.endpoint,
         "account_id": ACCOUNT_ID,
         "edge_region": EDGE_REGION,
-        "scenarios": {name: seed(aws, name) for name in args.scenario},
+        "scenarios": scenarios,
     }
     json.dump(manifest, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
