@@ -96,6 +96,7 @@ class Ctx:
     variant: str
     region: str
     entry: dict[str, Any] = field(default_factory=dict)
+    fn_role: str | None = None  # execution role shared by the scenario's functions
 
     def __post_init__(self) -> None:
         self.entry = {
@@ -434,6 +435,9 @@ def distribution(
             )
     if shield:
         protect_with_shield(ctx, dist["ARN"])
+    else:
+        # EA112: no Shield Advanced protection on the distribution.
+        ctx.mistake("EA112", "distribution has no Shield Advanced protection")
     return item
 
 
@@ -536,9 +540,9 @@ def lambda_function(
 
 
 def _shared_role(ctx: Ctx) -> str:
-    if "fn_role" not in ctx.entry:
-        ctx.entry["fn_role"] = lambda_role(ctx)
-    return ctx.entry["fn_role"]
+    if ctx.fn_role is None:
+        ctx.fn_role = lambda_role(ctx)
+    return ctx.fn_role
 
 
 def url_host(url: str) -> str:
@@ -591,18 +595,19 @@ def rest_api(
             )["id"]
         return resource_ids[path]
 
+    if backend:
+        integration = {"type": "AWS_PROXY", "integrationHttpMethod": "POST",
+                       "uri": f"arn:aws:apigateway:{ctx.region}:lambda:path/2015-03-31"
+                              f"/functions/{backend['arn']}/invocations"}
+    else:
+        integration = {"type": "MOCK",
+                       "requestTemplates": {"application/json": '{"statusCode": 200}'}}
     for r in routes:
         rid = resource(r.path)
         apigw.put_method(restApiId=api_id, resourceId=rid, httpMethod=r.method,
                          authorizationType=r.auth, apiKeyRequired=r.key_required)
-        if backend:
-            uri = (f"arn:aws:apigateway:{ctx.region}:lambda:path/2015-03-31/functions/"
-                   f"{backend['arn']}/invocations")
-            apigw.put_integration(restApiId=api_id, resourceId=rid, httpMethod=r.method,
-                                  type="AWS_PROXY", integrationHttpMethod="POST", uri=uri)
-        else:
-            apigw.put_integration(restApiId=api_id, resourceId=rid, httpMethod=r.method,
-                                  type="MOCK", requestTemplates={"application/json": '{"statusCode": 200}'})
+        apigw.put_integration(restApiId=api_id, resourceId=rid, httpMethod=r.method,
+                              **integration)
     apigw.create_deployment(restApiId=api_id, stageName=stage)
     if throttle:
         apigw.update_stage(restApiId=api_id, stageName=stage, patchOperations=[
@@ -861,8 +866,6 @@ def build_apigw_ip_allowlist(ctx: Ctx) -> None:
         # EA102: viewer protocol allow-all on both behaviors.
         ctx.mistake("EA102", "viewer protocol policy allow-all")
         viewer = "allow-all"
-        # EA112: no Shield Advanced protection.
-        ctx.mistake("EA112", "distribution has no Shield Advanced protection")
     site_o, bucket = static_site_origin(ctx)
     dist = distribution(ctx, origins=[site_o, api_o], default=site_behavior(viewer),
                         behaviors=[api_b], web_acl_arn=acl, shield=ctx.good)
@@ -923,7 +926,6 @@ def build_apigw_regional_waf_header(ctx: Ctx) -> None:
         ctx.mistake("EA306", "edge ACL managed rule groups all overridden to Count")
         acl = web_acl(ctx, "edge-acl", scope="CLOUDFRONT", default="Allow", logging=True,
                       rules=baseline_rules(override="Count"))
-        ctx.mistake("EA112", "distribution has no Shield Advanced protection")
     dist = distribution(ctx, origins=origins, default=site_behavior(), behaviors=behaviors,
                         web_acl_arn=acl, shield=ctx.good)
     lock_site_bucket(ctx, dist, bucket)
@@ -953,7 +955,6 @@ def build_apigw_api_key(ctx: Ctx) -> None:
         ctx.mistake("EA205", "stage prod is in no usage plan")
         # EA101: no web ACL on the distribution.
         ctx.mistake("EA101", "distribution has no web ACL")
-        ctx.mistake("EA112", "distribution has no Shield Advanced protection")
         acl = None
     origins = [site_o, api_origin(api, "api", headers={"x-api-key": key})]
     dist = distribution(ctx, origins=origins, default=site_behavior(),
@@ -1013,7 +1014,6 @@ def build_alb_prefix_list_header(ctx: Ctx) -> None:
             custom_origin("alb-pl", pl_lb["dns_name"], protocol="http-only"),
         ]
         acl = edge_web_acl(ctx)
-        ctx.mistake("EA112", "distribution has no Shield Advanced protection")
     behaviors = [behavior(o["Id"], path=f"/{o['Id']}/*") for o in origins[1:]]
     distribution(ctx, origins=origins, default=behavior(origins[0]["Id"]),
                  behaviors=behaviors, web_acl_arn=acl, shield=ctx.good)
@@ -1038,7 +1038,6 @@ def build_sigv4_lambda_edge(ctx: Ctx) -> None:
         ctx.mistake("EA202", "GET /pets/{petId} is callable directly without a signature")
         v2_routes["GET /health"] = "NONE"
         ctx.mistake("EA204", "HTTP API route GET /health has authorization NONE")
-        ctx.mistake("EA112", "distribution has no Shield Advanced protection")
     api = rest_api(ctx, "petstore", routes)
     http_api(ctx, "petstore-http", v2_routes)
     dist = distribution(
@@ -1074,7 +1073,6 @@ def seed(aws: Aws, scenario: str) -> dict[str, Any]:
     arch, variant = SCENARIOS[scenario]
     ctx = Ctx(aws, scenario, arch.name, variant, arch.region)
     arch.build(ctx)
-    ctx.entry.pop("fn_role", None)
     return ctx.entry
 
 
