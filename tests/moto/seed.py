@@ -762,11 +762,12 @@ def alb(
     deny = [{"Type": "fixed-response",
              "FixedResponseConfig": {"StatusCode": "403", "ContentType": "text/plain",
                                      "MessageBody": "Forbidden"}}]
-    listener_args: dict[str, Any] = {"Protocol": "HTTPS", "Port": 443,
-                                     "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
-                                     "Certificates": [{"CertificateArn": certificate(
-                                         ctx, f"{suffix}.{ctx.scenario}.example.com")}]}
-    if not https:
+    if https:
+        cert = certificate(ctx, f"{suffix}.{ctx.scenario}.example.com")
+        listener_args: dict[str, Any] = {
+            "Protocol": "HTTPS", "Port": 443, "Certificates": [{"CertificateArn": cert}],
+            "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}
+    else:
         listener_args = {"Protocol": "HTTP", "Port": 80}
     listener = elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"],
                                    DefaultActions=deny if verify_header else forward,
