@@ -1,0 +1,1123 @@
+#!/usr/bin/env python3
+"""Seed a moto server with realistic AWS edge perimeters for edge-audit's tests.
+
+    python seed.py --endpoint http://127.0.0.1:5055 --scenario apigw-ip-allowlist-good \
+                   [--scenario ...] [--reset] [--seed 42]
+    python seed.py --list
+
+Each scenario builds one of five CloudFront-fronted architectures, either done
+right (`<arch>-good`) or with the classic mistakes from the public write-ups
+(`<arch>-bad`). Every mistake is recorded with `ctx.mistake(CHECK_ID, why)`,
+next to the code that makes it, so the check ids edge-audit should report are
+both documented here and listed in the manifest.
+
+stdout gets exactly one JSON object, the manifest (see README.md). Secret
+header values are test data and appear only under each scenario's
+`secret_values`, so tests can assert that edge-audit never prints them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import io
+import json
+import sys
+import urllib.request
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ACCOUNT_ID = "123456789012"
+EDGE_REGION = "us-east-1"  # CloudFront, CLOUDFRONT-scope WAF, Lambda@Edge, Shield
+
+# AWS managed CloudFront policies (ids are the same in every account).
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+)
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+READ_METHODS = ["GET", "HEAD"]
+
+LAMBDA_SOURCE = b"def handler(event, context):\n    return {'statusCode': 200, 'body': 'ok'}\n"
+
+
+# --------------------------------------------------------------------------
+# Plumbing: clients, per-scenario context, deterministic secrets
+# --------------------------------------------------------------------------
+
+
+class Aws:
+    """boto3 clients against the moto endpoint, cached per (service, region)."""
+
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint.rstrip("/")
+        self._session = boto3.session.Session(
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            aws_session_token="testing",
+        )
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def client(self, service: str, region: str = EDGE_REGION) -> Any:
+        key = (service, region)
+        if key not in self._clients:
+            self._clients[key] = self._session.client(
+                service,
+                region_name=region,
+                endpoint_url=self.endpoint,
+                config=Config(retries={"max_attempts": 1}),
+            )
+        return self._clients[key]
+
+    def moto_api(self, path: str) -> None:
+        req = urllib.request.Request(f"{self.endpoint}/moto-api/{path}", method="POST")
+        urllib.request.urlopen(req, timeout=30).read()
+
+
+@dataclass
+class Ctx:
+    """What one scenario creates, and the manifest entry describing it."""
+
+    aws: Aws
+    scenario: str
+    architecture: str
+    variant: str
+    region: str
+    entry: dict[str, Any] = field(default_factory=dict)
+    fn_role: str | None = None  # execution role shared by the scenario's functions
+
+    def __post_init__(self) -> None:
+        self.entry = {
+            "architecture": self.architecture,
+            "variant": self.variant,
+            "region": self.region,
+            "edge_region": EDGE_REGION,
+            "expected_checks": [],
+            "mistakes": [],
+            "secret_headers": [],
+            "secret_values": [],
+        }
+
+    def name(self, suffix: str) -> str:
+        """Unique resource name: scenarios seeded together never collide."""
+        return f"{self.scenario}-{suffix}"
+
+    def short_name(self, suffix: str) -> str:
+        """Unique name within ELB's 32-char limit: architecture initials,
+        e.g. alb-prefix-list-header-bad + alb-open -> aplh-bad-alb-open."""
+        initials = "".join(word[0] for word in self.architecture.split("-"))
+        name = f"{initials}-{self.variant}-{suffix}"
+        assert len(name) <= 32, name
+        return name
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        return self.aws.client(service, region or self.region)
+
+    def add(self, kind: str, **item: Any) -> dict[str, Any]:
+        self.entry.setdefault(kind, []).append(item)
+        return item
+
+    def mistake(self, check: str, why: str) -> None:
+        """Record a deliberate misconfiguration edge-audit must report as `check`."""
+        self.entry["mistakes"].append({"check": check, "why": why})
+        if check not in self.entry["expected_checks"]:
+            self.entry["expected_checks"].append(check)
+
+    def secret(self, label: str, length: int = 48) -> str:
+        """Strong, random-looking, but reproducible secret (no RNG involved)."""
+        digest = hashlib.sha512(f"edge-audit/moto/{self.scenario}/{label}".encode()).digest()
+        value = base64.urlsafe_b64encode(digest).decode().rstrip("=")[:length]
+        return self.weak_secret(value)
+
+    def weak_secret(self, value: str) -> str:
+        """Register a literal secret value (weak on purpose in -bad scenarios)."""
+        if value not in self.entry["secret_values"]:
+            self.entry["secret_values"].append(value)
+        return value
+
+    @property
+    def good(self) -> bool:
+        return self.variant == "good"
+
+
+# --------------------------------------------------------------------------
+# WAFv2
+# --------------------------------------------------------------------------
+
+
+def _visibility(metric: str) -> dict[str, Any]:
+    return {
+        "SampledRequestsEnabled": True,
+        "CloudWatchMetricsEnabled": True,
+        "MetricName": metric.replace("-", "")[:128],
+    }
+
+
+def managed_rule(name: str, priority: int, override: str = "None") -> dict[str, Any]:
+    """AWS managed rule group; override "None" enforces it, "Count" only counts."""
+    return {
+        "Name": name,
+        "Priority": priority,
+        "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": name}},
+        "OverrideAction": {override: {}},
+        "VisibilityConfig": _visibility(name),
+    }
+
+
+def rate_rule(priority: int, limit: int = 2000, action: str = "Block") -> dict[str, Any]:
+    return {
+        "Name": "rate-limit-per-ip",
+        "Priority": priority,
+        "Statement": {"RateBasedStatement": {"Limit": limit, "AggregateKeyType": "IP"}},
+        "Action": {action: {}},
+        "VisibilityConfig": _visibility("ratelimit"),
+    }
+
+
+def baseline_rules(override: str = "None") -> list[dict[str, Any]]:
+    """Blocking rate limit + the three AWS managed rule groups (priorities 0-3)."""
+    rules = [rate_rule(0)]
+    rules += [managed_rule(n, i + 1, override) for i, n in enumerate(MANAGED_RULE_GROUPS)]
+    return rules
+
+
+def ip_set_rule(name: str, priority: int, ip_set_arns: list[str]) -> dict[str, Any]:
+    """Allow when the source IP is in the set(s); several sets are ANDed."""
+    refs = [{"IPSetReferenceStatement": {"ARN": arn}} for arn in ip_set_arns]
+    statement = refs[0] if len(refs) == 1 else {"AndStatement": {"Statements": refs}}
+    return {
+        "Name": name,
+        "Priority": priority,
+        "Statement": statement,
+        "Action": {"Allow": {}},
+        "VisibilityConfig": _visibility(name),
+    }
+
+
+def header_rule(
+    header: str, value: str, priority: int, action: str = "Allow"
+) -> dict[str, Any]:
+    """Match requests carrying the CloudFront origin secret header."""
+    return {
+        "Name": f"allow-{header.lower()}",
+        "Priority": priority,
+        "Statement": {
+            "ByteMatchStatement": {
+                "SearchString": value.encode(),
+                "FieldToMatch": {"SingleHeader": {"Name": header.lower()}},
+                "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                "PositionalConstraint": "EXACTLY",
+            }
+        },
+        "Action": {action: {}},
+        "VisibilityConfig": _visibility(f"origin{header}"),
+    }
+
+
+def ip_set(ctx: Ctx, suffix: str, addresses: list[str], scope: str = "CLOUDFRONT") -> str:
+    region = EDGE_REGION if scope == "CLOUDFRONT" else ctx.region
+    summary = ctx.client("wafv2", region).create_ip_set(
+        Name=ctx.name(suffix),
+        Scope=scope,
+        IPAddressVersion="IPV4",
+        Addresses=addresses,
+        Description=f"{ctx.scenario} {suffix}",
+    )["Summary"]
+    ctx.add("ip_sets", name=summary["Name"], id=summary["Id"], arn=summary["ARN"],
+            scope=scope, addresses=addresses)
+    return summary["ARN"]
+
+
+def web_acl(
+    ctx: Ctx,
+    suffix: str,
+    *,
+    scope: str,
+    default: str,
+    rules: list[dict[str, Any]],
+    logging: bool,
+    associate: list[str] = (),
+) -> str:
+    """Create a web ACL, optionally log it and associate it with regional resources.
+
+    CLOUDFRONT-scope ACLs are attached through the distribution's WebACLId,
+    never through associate_web_acl (which rejects CloudFront ARNs in AWS).
+    """
+    region = EDGE_REGION if scope == "CLOUDFRONT" else ctx.region
+    waf = ctx.client("wafv2", region)
+    name = ctx.name(suffix)
+    summary = waf.create_web_acl(
+        Name=name,
+        Scope=scope,
+        DefaultAction={default: {}},
+        Rules=rules,
+        VisibilityConfig=_visibility(name),
+        Description=f"{ctx.scenario} {suffix}",
+    )["Summary"]
+    arn = summary["ARN"]
+    if logging:
+        # WAF only logs to destinations named aws-waf-logs-*.
+        group = f"aws-waf-logs-{name}"
+        ctx.client("logs", region).create_log_group(logGroupName=group)
+        waf.put_logging_configuration(
+            LoggingConfiguration={
+                "ResourceArn": arn,
+                "LogDestinationConfigs": [
+                    f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{group}"
+                ],
+            }
+        )
+    for resource_arn in associate:
+        waf.associate_web_acl(WebACLArn=arn, ResourceArn=resource_arn)
+    ctx.add("web_acls", name=name, id=summary["Id"], arn=arn, scope=scope, region=region,
+            default_action=default, logging=logging, associated_to=list(associate))
+    return arn
+
+
+def edge_web_acl(ctx: Ctx, extra_rules: list[dict[str, Any]] = (), default: str = "Allow") -> str:
+    """Correct CLOUDFRONT web ACL: rate limit + managed groups enforced, logged."""
+    return web_acl(ctx, "edge-acl", scope="CLOUDFRONT", default=default,
+                   rules=baseline_rules() + list(extra_rules), logging=True)
+
+
+def origin_verify_acl(ctx: Ctx, header: str, value: str, associate: list[str]) -> str:
+    """Correct REGIONAL web ACL: block unless the CloudFront secret header matches."""
+    return web_acl(ctx, "origin-acl", scope="REGIONAL", default="Block",
+                   rules=[header_rule(header, value, 0)], logging=True, associate=associate)
+
+
+# --------------------------------------------------------------------------
+# CloudFront
+# --------------------------------------------------------------------------
+
+
+def custom_origin(
+    origin_id: str,
+    domain: str,
+    *,
+    path: str = "",
+    headers: dict[str, str] | None = None,
+    protocol: str = "https-only",
+    ssl: tuple[str, ...] = ("TLSv1.2",),
+) -> dict[str, Any]:
+    items = [{"HeaderName": k, "HeaderValue": v} for k, v in (headers or {}).items()]
+    return {
+        "Id": origin_id,
+        "DomainName": domain,
+        "OriginPath": path,
+        "CustomHeaders": {"Quantity": len(items), "Items": items},
+        "CustomOriginConfig": {
+            "HTTPPort": 80,
+            "HTTPSPort": 443,
+            "OriginProtocolPolicy": protocol,
+            "OriginSslProtocols": {"Quantity": len(ssl), "Items": list(ssl)},
+        },
+    }
+
+
+def s3_oac_origin(ctx: Ctx, origin_id: str, bucket: str) -> dict[str, Any]:
+    """Private S3 REST origin signed with an origin access control."""
+    oac = ctx.client("cloudfront", EDGE_REGION).create_origin_access_control(
+        OriginAccessControlConfig={
+            "Name": ctx.name("oac"),
+            "SigningProtocol": "sigv4",
+            "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "s3",
+        }
+    )["OriginAccessControl"]
+    ctx.add("origin_access_controls", id=oac["Id"], name=ctx.name("oac"))
+    return {
+        "Id": origin_id,
+        "DomainName": f"{bucket}.s3.{EDGE_REGION}.amazonaws.com",
+        "OriginPath": "",
+        "S3OriginConfig": {"OriginAccessIdentity": ""},
+        "OriginAccessControlId": oac["Id"],
+    }
+
+
+def behavior(
+    origin_id: str,
+    *,
+    path: str | None = None,
+    viewer: str = "redirect-to-https",
+    methods: list[str] = ALL_METHODS,
+    cache_policy: str | None = CACHING_DISABLED,
+    origin_request_policy: str | None = ALL_VIEWER_EXCEPT_HOST_HEADER,
+    legacy_ttl: int | None = None,
+    lambda_edge_arn: str | None = None,
+) -> dict[str, Any]:
+    """A cache behavior. API behaviors default to CachingDisabled +
+    AllViewerExceptHostHeader; `legacy_ttl` switches to ForwardedValues/TTLs."""
+    cached = [m for m in methods if m in ("GET", "HEAD", "OPTIONS")][:2] or READ_METHODS
+    b: dict[str, Any] = {
+        "TargetOriginId": origin_id,
+        "ViewerProtocolPolicy": viewer,
+        "AllowedMethods": {
+            "Quantity": len(methods),
+            "Items": methods,
+            "CachedMethods": {"Quantity": len(cached), "Items": cached},
+        },
+        "Compress": True,
+    }
+    if legacy_ttl is not None:
+        b["ForwardedValues"] = {
+            "QueryString": True,
+            "Cookies": {"Forward": "all"},
+            "Headers": {"Quantity": 1, "Items": ["Origin"]},
+        }
+        b.update(MinTTL=0, DefaultTTL=legacy_ttl, MaxTTL=max(legacy_ttl, 31536000))
+    else:
+        b["CachePolicyId"] = cache_policy
+        if origin_request_policy:
+            b["OriginRequestPolicyId"] = origin_request_policy
+    if lambda_edge_arn:
+        b["LambdaFunctionAssociations"] = {
+            "Quantity": 1,
+            "Items": [{"LambdaFunctionARN": lambda_edge_arn, "EventType": "origin-request",
+                       "IncludeBody": True}],
+        }
+    if path is not None:
+        b["PathPattern"] = path
+    return b
+
+
+def distribution(
+    ctx: Ctx,
+    *,
+    origins: list[dict[str, Any]],
+    default: dict[str, Any],
+    behaviors: list[dict[str, Any]] = (),
+    web_acl_arn: str | None = None,
+    shield: bool = False,
+) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "CallerReference": ctx.name("distribution"),
+        "Comment": ctx.scenario,
+        "Enabled": True,
+        "PriceClass": "PriceClass_100",
+        "HttpVersion": "http2and3",
+        "Origins": {"Quantity": len(origins), "Items": origins},
+        "DefaultCacheBehavior": default,
+        "CacheBehaviors": {"Quantity": len(behaviors), "Items": list(behaviors)},
+        "ViewerCertificate": {
+            "CloudFrontDefaultCertificate": True,
+            "MinimumProtocolVersion": "TLSv1.2_2021",
+        },
+        "WebACLId": web_acl_arn or "",
+    }
+    dist = ctx.client("cloudfront", EDGE_REGION).create_distribution(
+        DistributionConfig=config
+    )["Distribution"]
+    item = ctx.add(
+        "distributions",
+        id=dist["Id"],
+        arn=dist["ARN"],
+        domain_name=dist["DomainName"],
+        web_acl_arn=web_acl_arn,
+        origins={o["Id"]: o["DomainName"] for o in origins},
+    )
+    for o in origins:
+        for h in o.get("CustomHeaders", {}).get("Items", []):
+            ctx.entry["secret_headers"].append(
+                {"distribution_id": dist["Id"], "origin_id": o["Id"], "header": h["HeaderName"]}
+            )
+    if shield:
+        protect_with_shield(ctx, dist["ARN"])
+    else:
+        # EA112: no Shield Advanced protection on the distribution.
+        ctx.mistake("EA112", "distribution has no Shield Advanced protection")
+    return item
+
+
+def protect_with_shield(ctx: Ctx, resource_arn: str) -> None:
+    shield = ctx.client("shield", EDGE_REGION)
+    shield.create_subscription()  # account-wide; moto just (re)creates it
+    pid = shield.create_protection(Name=ctx.name("shield"), ResourceArn=resource_arn)[
+        "ProtectionId"
+    ]
+    ctx.add("shield_protections", id=pid, resource_arn=resource_arn)
+
+
+# --------------------------------------------------------------------------
+# S3, IAM, Lambda
+# --------------------------------------------------------------------------
+
+
+def site_bucket(ctx: Ctx, website: bool) -> str:
+    """Static-site bucket (us-east-1); `website` turns on website hosting."""
+    name = ctx.name("site")
+    s3 = ctx.client("s3", EDGE_REGION)
+    s3.create_bucket(Bucket=name)
+    s3.put_object(Bucket=name, Key="index.html", Body=b"delicious")
+    if website:
+        s3.put_bucket_website(
+            Bucket=name, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}}
+        )
+    else:
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
+        })
+    ctx.add("buckets", name=name, website=website)
+    return name
+
+
+def allow_oac_reads(ctx: Ctx, bucket: str, distribution_arn: str) -> None:
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+            "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
+        }],
+    }
+    ctx.client("s3", EDGE_REGION).put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+
+
+def lambda_role(ctx: Ctx, edge: bool = False) -> str:
+    services = ["lambda.amazonaws.com"] + (["edgelambda.amazonaws.com"] if edge else [])
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": services},
+                       "Action": "sts:AssumeRole"}],
+    }
+    name = ctx.name("edge-role" if edge else "fn-role")
+    return ctx.client("iam", EDGE_REGION).create_role(
+        RoleName=name, AssumeRolePolicyDocument=json.dumps(trust)
+    )["Role"]["Arn"]
+
+
+def _zip(source: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("index.py", source)
+    return buf.getvalue()
+
+
+def lambda_function(
+    ctx: Ctx, suffix: str, *, region: str | None = None, edge: bool = False,
+    url_auth: str | None = None,
+) -> dict[str, Any]:
+    """A Python Lambda; `edge` publishes a version (Lambda@Edge needs one),
+    `url_auth` ("NONE"/"AWS_IAM") adds a function URL."""
+    region = region or ctx.region
+    lam = ctx.client("lambda", region)
+    name = ctx.name(suffix)
+    fn = lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=lambda_role(ctx, edge=edge) if edge else _shared_role(ctx),
+        Handler="index.handler",
+        Code={"ZipFile": _zip(LAMBDA_SOURCE)},
+        Publish=edge,
+    )
+    item: dict[str, Any] = {"name": name, "arn": fn["FunctionArn"], "region": region}
+    if edge:
+        item["version_arn"] = f"{fn['FunctionArn']}:{fn['Version']}"
+    if url_auth:
+        url = lam.create_function_url_config(FunctionName=name, AuthType=url_auth)
+        if url_auth == "NONE":
+            lam.add_permission(
+                FunctionName=name, StatementId="public-url", Action="lambda:InvokeFunctionUrl",
+                Principal="*", FunctionUrlAuthType="NONE",
+            )
+        item.update(url=url["FunctionUrl"], url_auth=url_auth)
+    return ctx.add("lambda_functions", **item)
+
+
+def _shared_role(ctx: Ctx) -> str:
+    if ctx.fn_role is None:
+        ctx.fn_role = lambda_role(ctx)
+    return ctx.fn_role
+
+
+def url_host(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0]
+
+
+# --------------------------------------------------------------------------
+# API Gateway
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    path: str  # e.g. "/api/{proxy+}"
+    method: str = "ANY"
+    auth: str = "NONE"  # NONE | AWS_IAM
+    key_required: bool = False
+
+
+def rest_api(
+    ctx: Ctx,
+    suffix: str,
+    routes: list[Route],
+    *,
+    endpoint: str = "REGIONAL",
+    key_source: str = "HEADER",
+    stage: str = "prod",
+    throttle: bool = True,
+    backend: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """REST API with `routes`, deployed to `stage`.
+
+    backend: a lambda_function() item for AWS_PROXY integrations, else MOCK.
+    throttle: stage-wide method settings (`/*/*/throttling/...`).
+    """
+    apigw = ctx.client("apigateway")
+    api = apigw.create_rest_api(
+        name=ctx.name(suffix),
+        endpointConfiguration={"types": [endpoint]},
+        apiKeySource=key_source,
+    )
+    api_id = api["id"]
+    resource_ids = {"/": api["rootResourceId"]}
+
+    def resource(path: str) -> str:
+        if path not in resource_ids:
+            parent, _, part = path.rpartition("/")
+            resource_ids[path] = apigw.create_resource(
+                restApiId=api_id, parentId=resource(parent or "/"), pathPart=part
+            )["id"]
+        return resource_ids[path]
+
+    if backend:
+        integration = {"type": "AWS_PROXY", "integrationHttpMethod": "POST",
+                       "uri": f"arn:aws:apigateway:{ctx.region}:lambda:path/2015-03-31"
+                              f"/functions/{backend['arn']}/invocations"}
+    else:
+        integration = {"type": "MOCK",
+                       "requestTemplates": {"application/json": '{"statusCode": 200}'}}
+    for r in routes:
+        rid = resource(r.path)
+        apigw.put_method(restApiId=api_id, resourceId=rid, httpMethod=r.method,
+                         authorizationType=r.auth, apiKeyRequired=r.key_required)
+        apigw.put_integration(restApiId=api_id, resourceId=rid, httpMethod=r.method,
+                              **integration)
+    apigw.create_deployment(restApiId=api_id, stageName=stage)
+    if throttle:
+        apigw.update_stage(restApiId=api_id, stageName=stage, patchOperations=[
+            {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "100"},
+            {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "200"},
+        ])
+    return ctx.add(
+        "rest_apis",
+        id=api_id,
+        name=ctx.name(suffix),
+        region=ctx.region,
+        endpoint_type=endpoint,
+        api_key_source=key_source,
+        stage=stage,
+        stage_arn=f"arn:aws:apigateway:{ctx.region}::/restapis/{api_id}/stages/{stage}",
+        domain=f"{api_id}.execute-api.{ctx.region}.amazonaws.com",
+        routes=[r.__dict__ for r in routes],
+    )
+
+
+def api_key_plan(ctx: Ctx, api: dict[str, Any], value: str, in_plan: bool) -> None:
+    """API key with `value`; `in_plan` puts the stage and key in a usage plan."""
+    apigw = ctx.client("apigateway")
+    key = apigw.create_api_key(name=ctx.name("cloudfront-key"), value=value, enabled=True)
+    ctx.add("api_keys", id=key["id"], name=key["name"], api_id=api["id"])
+    if not in_plan:
+        return
+    plan = apigw.create_usage_plan(
+        name=ctx.name("plan"),
+        apiStages=[{"apiId": api["id"], "stage": api["stage"]}],
+        throttle={"rateLimit": 100.0, "burstLimit": 200},
+    )
+    apigw.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
+    ctx.add("usage_plans", id=plan["id"], name=plan["name"], api_id=api["id"],
+            stage=api["stage"], key_id=key["id"])
+
+
+def http_api(ctx: Ctx, suffix: str, route_auth: dict[str, str]) -> dict[str, Any]:
+    """apigatewayv2 HTTP API; route_auth maps route keys to NONE/AWS_IAM."""
+    v2 = ctx.client("apigatewayv2")
+    api = v2.create_api(Name=ctx.name(suffix), ProtocolType="HTTP")
+    for key, auth in route_auth.items():
+        v2.create_route(ApiId=api["ApiId"], RouteKey=key, AuthorizationType=auth)
+    v2.create_stage(ApiId=api["ApiId"], StageName="$default", AutoDeploy=True,
+                    DefaultRouteSettings={"ThrottlingRateLimit": 100.0,
+                                          "ThrottlingBurstLimit": 200})
+    return ctx.add("http_apis", id=api["ApiId"], name=ctx.name(suffix),
+                   endpoint=api["ApiEndpoint"], region=ctx.region, routes=route_auth)
+
+
+def api_origin(api: dict[str, Any], origin_id: str, *, headers: dict[str, str] | None = None,
+               path: str | None = None) -> dict[str, Any]:
+    """CloudFront origin for a REST API's execute-api domain; path = /<stage>."""
+    return custom_origin(origin_id, api["domain"], headers=headers,
+                         path=f"/{api['stage']}" if path is None else path)
+
+
+# --------------------------------------------------------------------------
+# VPC, security groups, ALB, EC2
+# --------------------------------------------------------------------------
+
+
+def vpc(ctx: Ctx) -> tuple[str, list[str]]:
+    ec2 = ctx.client("ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Name", "Value": ctx.name("vpc")}])
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+    subnets = [
+        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.20.{i}.0/24",
+                          AvailabilityZone=f"{ctx.region}{az}")["Subnet"]["SubnetId"]
+        for i, az in enumerate("ab")
+    ]
+    ctx.add("vpcs", id=vpc_id, subnets=subnets)
+    return vpc_id, subnets
+
+
+def cloudfront_prefix_list(ctx: Ctx) -> str:
+    lists = ctx.client("ec2").describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_PREFIX_LIST]}]
+    )["PrefixLists"]
+    return lists[0]["PrefixListId"]
+
+
+def tcp(port: int, *, cidr: str | None = None, prefix_list: str | None = None,
+        group: str | None = None) -> dict[str, Any]:
+    """One TCP ingress permission from a CIDR, a prefix list or another SG."""
+    perm: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
+    if cidr:
+        perm["IpRanges"] = [{"CidrIp": cidr}]
+    if prefix_list:
+        perm["PrefixListIds"] = [{"PrefixListId": prefix_list}]
+    if group:
+        perm["UserIdGroupPairs"] = [{"GroupId": group}]
+    return perm
+
+
+def security_group(ctx: Ctx, vpc_id: str, role: str, ingress: list[dict[str, Any]]) -> str:
+    ec2 = ctx.client("ec2")
+    name = ctx.name(role)
+    sg = ec2.create_security_group(GroupName=name, Description=f"{role} ({ctx.scenario})",
+                                   VpcId=vpc_id)["GroupId"]
+    if ingress:
+        ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=ingress)
+    ctx.add("security_groups", id=sg, name=name, role=role)
+    return sg
+
+
+def instances(ctx: Ctx, subnet: str, sg: str, count: int = 2) -> list[str]:
+    ec2 = ctx.client("ec2")
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    ids = [i["InstanceId"] for i in ec2.run_instances(
+        ImageId=image, MinCount=count, MaxCount=count, InstanceType="t3.micro",
+        SubnetId=subnet, SecurityGroupIds=[sg],
+        TagSpecifications=[{"ResourceType": "instance",
+                            "Tags": [{"Key": "Name", "Value": ctx.name("web")}]}],
+    )["Instances"]]
+    ctx.add("instances", ids=ids, security_group=sg)
+    return ids
+
+
+def certificate(ctx: Ctx, domain: str) -> str:
+    return ctx.client("acm").request_certificate(DomainName=domain)["CertificateArn"]
+
+
+def alb(
+    ctx: Ctx,
+    suffix: str,
+    *,
+    vpc_id: str,
+    subnets: list[str],
+    sg: str,
+    targets: list[str],
+    verify_header: tuple[str, str] | None,
+    https: bool = True,
+) -> dict[str, Any]:
+    """Internet-facing ALB -> target group on :8080.
+
+    verify_header=(name, value): default action is a fixed 403 and one rule
+    forwards only when the header matches. None: the default action forwards.
+    """
+    elb = ctx.client("elbv2")
+    lb = elb.create_load_balancer(Name=ctx.short_name(suffix), Subnets=subnets,
+                                  SecurityGroups=[sg], Scheme="internet-facing",
+                                  Type="application")["LoadBalancers"][0]
+    tg = elb.create_target_group(Name=ctx.short_name(f"{suffix}-tg"), Protocol="HTTP",
+                                 Port=8080, VpcId=vpc_id, TargetType="instance",
+                                 HealthCheckPath="/health")["TargetGroups"][0]
+    elb.register_targets(TargetGroupArn=tg["TargetGroupArn"],
+                         Targets=[{"Id": i, "Port": 8080} for i in targets])
+    forward = [{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}]
+    deny = [{"Type": "fixed-response",
+             "FixedResponseConfig": {"StatusCode": "403", "ContentType": "text/plain",
+                                     "MessageBody": "Forbidden"}}]
+    if https:
+        cert = certificate(ctx, f"{suffix}.{ctx.scenario}.example.com")
+        listener_args: dict[str, Any] = {
+            "Protocol": "HTTPS", "Port": 443, "Certificates": [{"CertificateArn": cert}],
+            "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}
+    else:
+        listener_args = {"Protocol": "HTTP", "Port": 80}
+    listener = elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"],
+                                   DefaultActions=deny if verify_header else forward,
+                                   **listener_args)["Listeners"][0]
+    rules = []
+    if verify_header:
+        name, value = verify_header
+        rule = elb.create_rule(
+            ListenerArn=listener["ListenerArn"], Priority=1, Actions=forward,
+            Conditions=[{"Field": "http-header",
+                         "HttpHeaderConfig": {"HttpHeaderName": name, "Values": [value]}}],
+        )["Rules"][0]
+        rules.append(rule["RuleArn"])
+    return ctx.add("load_balancers", arn=lb["LoadBalancerArn"], name=lb["LoadBalancerName"],
+                   dns_name=lb["DNSName"], security_group=sg,
+                   listener_arn=listener["ListenerArn"], protocol=listener_args["Protocol"],
+                   rule_arns=rules, target_group_arn=tg["TargetGroupArn"], targets=targets)
+
+
+# --------------------------------------------------------------------------
+# Architectures
+# --------------------------------------------------------------------------
+
+
+def static_site_origin(ctx: Ctx) -> tuple[dict[str, Any], str]:
+    """The default-behavior S3 site: private bucket + OAC when good, public
+    website endpoint (HTTP-only by nature) when bad."""
+    bucket = site_bucket(ctx, website=not ctx.good)
+    if ctx.good:
+        return s3_oac_origin(ctx, "site", bucket), bucket
+    # EA103: S3 website endpoints only speak HTTP, CloudFront->origin is plaintext.
+    ctx.mistake("EA103", "S3 website origin with origin protocol http-only")
+    # EA106: the public website endpoint serves the site around CloudFront.
+    ctx.mistake("EA106", "S3 website origin is publicly reachable, not locked to CloudFront")
+    return custom_origin("site", f"{bucket}.s3-website-{EDGE_REGION}.amazonaws.com",
+                         protocol="http-only", ssl=("TLSv1", "TLSv1.1", "TLSv1.2")), bucket
+
+
+def site_behavior(viewer: str = "redirect-to-https") -> dict[str, Any]:
+    """Default behavior for the static site: cached, GET/HEAD only."""
+    return behavior("site", viewer=viewer, methods=READ_METHODS,
+                    cache_policy=CACHING_OPTIMIZED, origin_request_policy=None)
+
+
+def lock_site_bucket(ctx: Ctx, dist: dict[str, Any], bucket: str) -> None:
+    """Good scenarios: only the distribution (via OAC) may read the bucket."""
+    if ctx.good:
+        allow_oac_reads(ctx, bucket, dist["arn"])
+
+
+def build_apigw_ip_allowlist(ctx: Ctx) -> None:
+    """Seed 000: S3 site + REST API on /api*, CLOUDFRONT WAF IP allow-list."""
+    office = ip_set(ctx, "office", ["203.0.113.10/32", "198.51.100.0/24"])
+    if ctx.good:
+        client = ip_set(ctx, "client", ["192.0.2.44/32"])
+        # One allow rule per IP set (ORed), blocking default, baseline rules.
+        acl = edge_web_acl(ctx, default="Block", extra_rules=[
+            ip_set_rule("allow-office", 10, [office]),
+            ip_set_rule("allow-client", 11, [client]),
+        ])
+        api = rest_api(ctx, "api", [Route("/api"), Route("/api/{proxy+}")])
+        # The execute-api endpoint is locked with a stage ACL on a secret header.
+        verify = ctx.secret("x-origin-verify")
+        origin_verify_acl(ctx, "x-origin-verify", verify, associate=[api["stage_arn"]])
+        api_o = api_origin(api, "api", headers={"x-origin-verify": verify})
+        api_b = behavior("api", path="/api*")
+        viewer = "redirect-to-https"
+    else:
+        client = ip_set(ctx, "client", [])
+        # EA303: a rule references an IP set with no addresses.
+        ctx.mistake("EA303", "rule allow-client references the empty IP set 'client'")
+        # EA304: two IP sets ANDed in one rule - no request is in both.
+        ctx.mistake("EA304", "rule allow-office-and-client ANDs two disjoint IP sets")
+        # EA110/EA111/EA307: IP allow-list only, no managed rules, no rate limit, no logs.
+        ctx.mistake("EA110", "edge web ACL has no AWS managed rule groups")
+        ctx.mistake("EA111", "edge web ACL has no rate-based rule")
+        ctx.mistake("EA307", "edge web ACL has no logging configuration")
+        acl = web_acl(ctx, "edge-acl", scope="CLOUDFRONT", default="Block", logging=False,
+                      rules=[ip_set_rule("allow-office-and-client", 0, [office, client]),
+                             ip_set_rule("allow-client", 1, [client])])
+        # EA201: EDGE endpoint type behind our own distribution (double CloudFront).
+        ctx.mistake("EA201", "REST API is EDGE-optimized behind a CloudFront distribution")
+        # EA207: no stage throttling.
+        ctx.mistake("EA207", "stage prod has no throttling")
+        api = rest_api(ctx, "api", [Route("/api"), Route("/api/{proxy+}")],
+                       endpoint="EDGE", throttle=False)
+        # EA202/EA203/EA204: default endpoint reachable with nothing checking origin.
+        ctx.mistake("EA202", "execute-api endpoint reachable directly: no header ACL, key or IAM")
+        ctx.mistake("EA203", "stage prod has no web ACL")
+        ctx.mistake("EA204", "methods ANY /api and /api/{proxy+} have authorization NONE")
+        # EA208: origin path /staging, but the API only has stage prod.
+        ctx.mistake("EA208", "API origin path /staging does not name a deployed stage")
+        api_o = api_origin(api, "api", path="/staging")
+        # EA104: API behavior caches responses for a day (legacy TTL settings).
+        ctx.mistake("EA104", "/api* behavior caches with DefaultTTL 86400")
+        api_b = behavior("api", path="/api*", viewer="allow-all", legacy_ttl=86400)
+        # EA102: viewer protocol allow-all on both behaviors.
+        ctx.mistake("EA102", "viewer protocol policy allow-all")
+        viewer = "allow-all"
+    site_o, bucket = static_site_origin(ctx)
+    dist = distribution(ctx, origins=[site_o, api_o], default=site_behavior(viewer),
+                        behaviors=[api_b], web_acl_arn=acl, shield=ctx.good)
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def build_apigw_regional_waf_header(ctx: Ctx) -> None:
+    """Seed 001: REGIONAL REST API (eu-west-1) guarded by a REGIONAL web ACL that
+    only allows requests bearing CloudFront's secret origin header."""
+    fn = lambda_function(ctx, "app")
+    proxy = [Route("/api/{proxy+}")]
+    site_o, bucket = static_site_origin(ctx)
+    if ctx.good:
+        api = rest_api(ctx, "api", proxy, backend=fn)
+        value = ctx.secret("x-origin-verify")
+        origin_verify_acl(ctx, "x-origin-verify", value, associate=[api["stage_arn"]])
+        origins = [site_o, api_origin(api, "api", headers={"x-origin-verify": value})]
+        behaviors = [behavior("api", path="/api/*")]
+        acl = edge_web_acl(ctx)
+    else:
+        weak = ctx.weak_secret("my-super-secret")
+        # (a) EA203/EA202: API with no web ACL on its stage at all.
+        no_acl = rest_api(ctx, "api-no-acl", proxy, backend=fn)
+        ctx.mistake("EA203", "api-no-acl stage prod has no web ACL")
+        ctx.mistake("EA202", "api-no-acl is reachable without the origin header")
+        # (b) EA302: ACL default Allow, its only rule counts: it blocks nothing.
+        allow_all = rest_api(ctx, "api-allow-all", proxy, backend=fn)
+        web_acl(ctx, "origin-acl-allow", scope="REGIONAL", default="Allow", logging=False,
+                rules=[header_rule("x-origin-verify", weak, 0, action="Count")],
+                associate=[allow_all["stage_arn"]])
+        ctx.mistake("EA302", "origin-acl-allow: default Allow and only a Count rule")
+        # (c) EA305: ACL checks x-origin-verify, distribution sends x-origin-verified.
+        mismatch = rest_api(ctx, "api-mismatch", proxy, backend=fn)
+        web_acl(ctx, "origin-acl-mismatch", scope="REGIONAL", default="Block", logging=False,
+                rules=[header_rule("x-origin-verify", weak, 0)],
+                associate=[mismatch["stage_arn"]])
+        ctx.mistake("EA305", "origin-acl-mismatch checks x-origin-verify, "
+                             "the origin sends x-origin-verified")
+        # EA307: neither origin ACL logs.
+        ctx.mistake("EA307", "origin-acl-allow and origin-acl-mismatch have no logging")
+        # EA107/EA108: dictionary secret, reused on three origins.
+        ctx.mistake("EA107", "origin secret 'my-super-secret' is short and guessable")
+        ctx.mistake("EA108", "same origin secret sent to three origins")
+        ctx.mistake("EA204", "ANY /api/{proxy+} has authorization NONE")
+        # (d) EA113/EA501: public Lambda function URL used as origin, no OAC.
+        url_fn = lambda_function(ctx, "url-app", url_auth="NONE")
+        ctx.mistake("EA501", "function URL of url-app has AuthType NONE")
+        ctx.mistake("EA113", "Lambda function URL origin without origin access control")
+        origins = [
+            site_o,
+            api_origin(no_acl, "api-no-acl", headers={"x-origin-verify": weak}),
+            api_origin(allow_all, "api-allow-all", headers={"x-origin-verify": weak}),
+            api_origin(mismatch, "api-mismatch", headers={"x-origin-verified": weak}),
+            custom_origin("lambda-url", url_host(url_fn["url"])),
+        ]
+        behaviors = [behavior(o["Id"], path=f"/{o['Id']}/*") for o in origins[1:]]
+        # EA306: managed rule groups overridden to Count on the edge ACL.
+        ctx.mistake("EA306", "edge ACL managed rule groups all overridden to Count")
+        acl = web_acl(ctx, "edge-acl", scope="CLOUDFRONT", default="Allow", logging=True,
+                      rules=baseline_rules(override="Count"))
+    dist = distribution(ctx, origins=origins, default=site_behavior(), behaviors=behaviors,
+                        web_acl_arn=acl, shield=ctx.good)
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def build_apigw_api_key(ctx: Ctx) -> None:
+    """Seed 002: CloudFront injects x-api-key; the REST API requires the key."""
+    site_o, bucket = static_site_origin(ctx)
+    routes = [Route("/api", "GET", key_required=True),
+              Route("/api/{proxy+}", "ANY", key_required=True)]
+    if ctx.good:
+        api = rest_api(ctx, "api", routes, key_source="HEADER")
+        key = ctx.secret("x-api-key")
+        api_key_plan(ctx, api, key, in_plan=True)
+        acl = edge_web_acl(ctx)
+    else:
+        # EA204: one method does not require the key.
+        routes[0].key_required = False
+        ctx.mistake("EA204", "GET /api does not require the API key")
+        # EA206: key source AUTHORIZER although CloudFront sends the x-api-key header.
+        ctx.mistake("EA206", "apiKeySource AUTHORIZER with a header-injected key")
+        api = rest_api(ctx, "api", routes, key_source="AUTHORIZER")
+        # EA107: 20-character key; EA205: stage in no usage plan (key never works).
+        key = ctx.weak_secret("cf-key-0123456789abc")
+        ctx.mistake("EA107", "x-api-key value is 20 characters (< 32)")
+        api_key_plan(ctx, api, key, in_plan=False)
+        ctx.mistake("EA205", "stage prod is in no usage plan")
+        # EA101: no web ACL on the distribution.
+        ctx.mistake("EA101", "distribution has no web ACL")
+        acl = None
+    origins = [site_o, api_origin(api, "api", headers={"x-api-key": key})]
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
+                        behaviors=[behavior("api", path="/api*")], web_acl_arn=acl,
+                        shield=ctx.good)
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def build_alb_prefix_list_header(ctx: Ctx) -> None:
+    """Seed 003: ALB locked to CloudFront's prefix list + X-Origin-Verify rule,
+    EC2 targets reachable only from the ALB's security group."""
+    vpc_id, subnets = vpc(ctx)
+    pl = cloudfront_prefix_list(ctx)
+    ctx.entry["cloudfront_prefix_list_id"] = pl
+    from_cloudfront = [tcp(80, prefix_list=pl), tcp(443, prefix_list=pl)]
+    if ctx.good:
+        alb_sg = security_group(ctx, vpc_id, "alb-sg", from_cloudfront)
+        web_sg = security_group(ctx, vpc_id, "web-sg", [tcp(8080, group=alb_sg)])
+        value = ctx.secret("X-Origin-Verify")
+        lb = alb(ctx, "alb", vpc_id=vpc_id, subnets=subnets, sg=alb_sg,
+                 targets=instances(ctx, subnets[0], web_sg),
+                 verify_header=("X-Origin-Verify", value))
+        web_acl(ctx, "alb-acl", scope="REGIONAL", default="Allow", rules=baseline_rules(),
+                logging=True, associate=[lb["arn"]])
+        origins = [custom_origin("alb", lb["dns_name"], headers={"X-Origin-Verify": value})]
+        acl = edge_web_acl(ctx)
+    else:
+        # EA402/EA403: instances take SSH and the app port from anywhere.
+        web_sg = security_group(ctx, vpc_id, "web-sg", [
+            tcp(22, cidr="0.0.0.0/0"), tcp(8080, cidr="0.0.0.0/0")])
+        ctx.mistake("EA402", "web-sg opens SSH 22 to 0.0.0.0/0")
+        ctx.mistake("EA403", "web-sg accepts target port 8080 from 0.0.0.0/0, not only the ALB SG")
+        targets = instances(ctx, subnets[0], web_sg)
+        # (a) EA401: ALB open to the internet on 80/443 (header rule present, weak).
+        open_sg = security_group(ctx, vpc_id, "alb-open-sg", [
+            tcp(80, cidr="0.0.0.0/0"), tcp(443, cidr="0.0.0.0/0")])
+        ctx.mistake("EA401", "alb-open-sg allows 80/443 from 0.0.0.0/0")
+        weak = ctx.weak_secret("my-super-secret-key-123xyz")
+        ctx.mistake("EA107", "X-Origin-Verify value copied from the write-up")
+        open_lb = alb(ctx, "alb-open", vpc_id=vpc_id, subnets=subnets, sg=open_sg,
+                      targets=targets, verify_header=("X-Origin-Verify", weak))
+        # (b) EA404/EA405: prefix list only; default action forwards everything
+        # (any CloudFront distribution of any account reaches it). HTTP listener.
+        pl_sg = security_group(ctx, vpc_id, "alb-pl-sg", from_cloudfront)
+        pl_lb = alb(ctx, "alb-pl", vpc_id=vpc_id, subnets=subnets, sg=pl_sg,
+                    targets=targets, verify_header=None, https=False)
+        ctx.mistake("EA404", "alb-pl listener forwards by default, no header rule")
+        ctx.mistake("EA405", "alb-pl relies on the CloudFront prefix list only")
+        ctx.mistake("EA103", "alb-pl origin is http-only")
+        # EA406: neither ALB has a regional web ACL. EA301: the one made is unattached.
+        ctx.mistake("EA406", "ALB origins have no regional web ACL")
+        web_acl(ctx, "alb-acl-unused", scope="REGIONAL", default="Allow",
+                rules=baseline_rules(), logging=True)
+        ctx.mistake("EA301", "web ACL alb-acl-unused is associated with nothing")
+        origins = [
+            custom_origin("alb-open", open_lb["dns_name"], headers={"X-Origin-Verify": weak}),
+            custom_origin("alb-pl", pl_lb["dns_name"], protocol="http-only"),
+        ]
+        acl = edge_web_acl(ctx)
+    behaviors = [behavior(o["Id"], path=f"/{o['Id']}/*") for o in origins[1:]]
+    distribution(ctx, origins=origins, default=behavior(origins[0]["Id"]),
+                 behaviors=behaviors, web_acl_arn=acl, shield=ctx.good)
+
+
+def build_sigv4_lambda_edge(ctx: Ctx) -> None:
+    """Seed 004: Lambda@Edge signs origin requests with SigV4, the REST API
+    requires AWS_IAM everywhere; WAF + Shield Advanced on the distribution.
+
+    moto drops LambdaFunctionAssociations, so the signer is only in the
+    manifest (lambda_functions[].version_arn); only the API side is checkable.
+    """
+    signer = lambda_function(ctx, "sigv4-signer", region=EDGE_REGION, edge=True)
+    routes = [Route("/pets", "GET", auth="AWS_IAM"),
+              Route("/pets/{petId}", "GET", auth="AWS_IAM"),
+              Route("/pets", "POST", auth="AWS_IAM")]
+    v2_routes = {"ANY /{proxy+}": "AWS_IAM"}
+    if not ctx.good:
+        # EA204/EA202: one method skips IAM auth - callable around CloudFront.
+        routes[1].auth = "NONE"
+        ctx.mistake("EA204", "GET /pets/{petId} has authorization NONE")
+        ctx.mistake("EA202", "GET /pets/{petId} is callable directly without a signature")
+        v2_routes["GET /health"] = "NONE"
+        ctx.mistake("EA204", "HTTP API route GET /health has authorization NONE")
+    api = rest_api(ctx, "petstore", routes)
+    http_api(ctx, "petstore-http", v2_routes)
+    dist = distribution(
+        ctx,
+        origins=[api_origin(api, "api")],
+        default=behavior("api", lambda_edge_arn=signer["version_arn"]),
+        web_acl_arn=edge_web_acl(ctx),
+        shield=ctx.good,
+    )
+    dist["lambda_edge"] = {"origin-request": signer["version_arn"]}
+
+
+@dataclass(frozen=True)
+class Architecture:
+    name: str
+    region: str  # where its regional resources live
+    build: Callable[[Ctx], None]
+
+
+ARCHITECTURES = (
+    Architecture("apigw-ip-allowlist", "us-east-1", build_apigw_ip_allowlist),
+    Architecture("apigw-regional-waf-header", "eu-west-1", build_apigw_regional_waf_header),
+    Architecture("apigw-api-key", "us-east-1", build_apigw_api_key),
+    Architecture("alb-prefix-list-header", "eu-west-1", build_alb_prefix_list_header),
+    Architecture("sigv4-lambda-edge", "us-east-1", build_sigv4_lambda_edge),
+)
+SCENARIOS = {
+    f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")
+}
+
+
+def seed(aws: Aws, scenario: str) -> dict[str, Any]:
+    arch, variant = SCENARIOS[scenario]
+    ctx = Ctx(aws, scenario, arch.name, variant, arch.region)
+    arch.build(ctx)
+    return ctx.entry
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--endpoint", help="moto server URL, e.g. http://127.0.0.1:5055")
+    p.add_argument("--scenario", action="append", default=[], choices=sorted(SCENARIOS),
+                   metavar="NAME", help="scenario to seed (repeatable); see --list")
+    p.add_argument("--list", action="store_true", help="print scenario names and exit")
+    p.add_argument("--reset", action="store_true", help="POST /moto-api/reset first")
+    p.add_argument("--seed", type=int, help="seed moto's id generator (/moto-api/seed)")
+    args = p.parse_args(argv)
+
+    if args.list:
+        print("\n".join(SCENARIOS))
+        return 0
+    if not args.endpoint or not args.scenario:
+        p.error("--endpoint and at least one --scenario are required")
+    if len(set(args.scenario)) != len(args.scenario):
+        p.error("a scenario can only be seeded once per moto server")
+
+    aws = Aws(args.endpoint)
+    if args.reset:
+        aws.moto_api("reset")
+    if args.seed is not None:
+        aws.moto_api(f"seed?a={args.seed}")
+    scenarios = {}
+    for name in args.scenario:
+        try:
+            scenarios[name] = seed(aws, name)
+        except ClientError as exc:
+            print(f"seed.py: seeding {name} failed: {exc}\n"
+                  "(already seeded on this server? pass --reset)", file=sys.stderr)
+            return 2
+    manifest = {
+        "endpoint": aws.endpoint,
+        "account_id": ACCOUNT_ID,
+        "edge_region": EDGE_REGION,
+        "scenarios": scenarios,
+    }
+    json.dump(manifest, sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
