@@ -6,11 +6,45 @@ use crate::check::Check;
 
 mod ea101_cloudfront_no_web_acl;
 mod ea102_cloudfront_viewer_allows_http;
+mod ea103_cloudfront_origin_weak_transport;
+mod ea104_cloudfront_api_behavior_caches;
+mod ea105_cloudfront_apigw_origin_gets_host_header;
+mod ea106_origin_not_locked_to_cloudfront;
+mod ea107_origin_secret_weak;
+mod ea108_origin_secret_reused;
+mod ea110_entry_web_acl_missing_managed_rules;
+mod ea111_entry_web_acl_no_rate_limit;
+mod ea112_no_shield_advanced;
+mod ea113_lambda_url_origin_without_oac;
 mod ea301_web_acl_unassociated;
 
 pub use ea101_cloudfront_no_web_acl::CloudfrontNoWebAcl;
 pub use ea102_cloudfront_viewer_allows_http::CloudfrontViewerAllowsHttp;
+pub use ea103_cloudfront_origin_weak_transport::CloudfrontOriginWeakTransport;
+pub use ea104_cloudfront_api_behavior_caches::CloudfrontApiBehaviorCaches;
+pub use ea105_cloudfront_apigw_origin_gets_host_header::CloudfrontApigwOriginGetsHostHeader;
+pub use ea106_origin_not_locked_to_cloudfront::OriginNotLockedToCloudfront;
+pub use ea107_origin_secret_weak::OriginSecretWeak;
+pub use ea108_origin_secret_reused::OriginSecretReused;
+pub use ea110_entry_web_acl_missing_managed_rules::EntryWebAclMissingManagedRules;
+pub use ea111_entry_web_acl_no_rate_limit::EntryWebAclNoRateLimit;
+pub use ea112_no_shield_advanced::NoShieldAdvanced;
+pub use ea113_lambda_url_origin_without_oac::LambdaUrlOriginWithoutOac;
 pub use ea301_web_acl_unassociated::WebAclUnassociated;
 
 /// Every check, in id order.
-pub static ALL: &[&dyn Check] = &[&CloudfrontNoWebAcl, &CloudfrontViewerAllowsHttp, &WebAclUnassociated];
+pub static ALL: &[&dyn Check] = &[
+    &CloudfrontNoWebAcl,
+    &CloudfrontViewerAllowsHttp,
+    &CloudfrontOriginWeakTransport,
+    &CloudfrontApiBehaviorCaches,
+    &CloudfrontApigwOriginGetsHostHeader,
+    &OriginNotLockedToCloudfront,
+    &OriginSecretWeak,
+    &OriginSecretReused,
+    &EntryWebAclMissingManagedRules,
+    &EntryWebAclNoRateLimit,
+    &NoShieldAdvanced,
+    &LambdaUrlOriginWithoutOac,
+    &WebAclUnassociated,
+];
