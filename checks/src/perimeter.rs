@@ -847,7 +847,7 @@ pub fn rest_side<'a>(ctx: &Context<'a>, api: &'a RestApi, stage: Option<&'a Rest
         );
     }
     let operations = Api::Rest(api).operations();
-    add_operation_guards(&mut side, &operations);
+    add_operation_guards(&mut side, &operations, signed_at_edge(ctx, &api.arn));
     let key_source_header = api.api_key_source.as_deref().is_none_or(|s| s.eq_ignore_ascii_case("HEADER"));
     if !operations.is_empty() && operations.iter().all(|o| o.api_key_required) {
         let plans: Vec<&UsagePlan> = match stage {
@@ -880,13 +880,29 @@ pub fn rest_side<'a>(ctx: &Context<'a>, api: &'a RestApi, stage: Option<&'a Rest
     side
 }
 
-/// Guards that come from method/route authorization.
-fn add_operation_guards(side: &mut OriginSide<'_>, operations: &[Operation<'_>]) {
+/// Whether some distribution origin that reaches `arn` signs its requests at the edge.
+pub fn signed_at_edge(ctx: &Context<'_>, arn: &str) -> bool {
+    ctx.index
+        .origins_reaching(arn)
+        .iter()
+        .any(|u| Sent::of(u.distribution, u.origin, ctx.options).signer.is_some())
+}
+
+/// Guards that come from method/route authorization. AWS_IAM everywhere is a lock only with a
+/// signer at the edge; without one it is "authorization everywhere" like any authorizer.
+fn add_operation_guards(side: &mut OriginSide<'_>, operations: &[Operation<'_>], signed: bool) {
     if operations.is_empty() {
         return;
     }
     if operations.iter().all(Operation::is_iam) {
-        side.guards.push(Guard::Iam);
+        if signed {
+            side.guards.push(Guard::Iam);
+        } else {
+            side.open_because.push(
+                "AWS_IAM on every method, but no distribution signs its requests with Lambda@Edge"
+                    .to_string(),
+            );
+        }
     } else {
         let open: Vec<&str> =
             operations.iter().filter(|o| !o.is_iam()).map(|o| o.name.as_str()).take(5).collect();
@@ -904,7 +920,7 @@ pub fn http_side<'a>(ctx: &Context<'a>, api: &'a HttpApi) -> OriginSide<'a> {
     if api.disable_execute_api_endpoint && !mapped_by_custom_domain(ctx.index, &api.id) {
         side.guards.push(Guard::NotPublic("default execute-api endpoint disabled".to_string()));
     }
-    add_operation_guards(&mut side, &Api::Http(api).operations());
+    add_operation_guards(&mut side, &Api::Http(api).operations(), signed_at_edge(ctx, &api.arn));
     side
 }
 
@@ -1366,4 +1382,44 @@ pub fn entry_acls<'a>(ctx: &Context<'a>) -> EntryAcls<'a> {
         }
     }
     entries
+}
+
+/// The origin side of every deployed stage of an API (one entry for an HTTP API, whose guards
+/// do not depend on the stage). A REST API without stages is not deployed: no entry.
+pub fn api_sides<'a>(ctx: &Context<'a>, api: Api<'a>) -> Vec<(String, OriginSide<'a>)> {
+    match api {
+        Api::Rest(rest) => {
+            rest.stages.iter().map(|stage| (stage.name.clone(), rest_side(ctx, rest, Some(stage)))).collect()
+        }
+        Api::Http(http) => {
+            let label = http.stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(",");
+            vec![(label, http_side(ctx, http))]
+        }
+    }
+}
+
+/// Whether an API is reachable from the internet without a distribution: internet-facing if
+/// any deployed stage is; unknown if a stage's data is incomplete; locked otherwise.
+pub fn api_exposure(ctx: &Context<'_>, api: Api<'_>) -> Exposure {
+    let sides = api_sides(ctx, api);
+    let mut unknown = Vec::new();
+    let mut locked = Vec::new();
+    for (_, side) in &sides {
+        match Exposure::of(side) {
+            internet @ Exposure::Internet(_) => return internet,
+            Exposure::Unknown(why) => unknown.extend(why),
+            Exposure::Locked(guards) => locked.extend(guards),
+        }
+    }
+    if !unknown.is_empty() {
+        unknown.sort();
+        unknown.dedup();
+        return Exposure::Unknown(unknown);
+    }
+    if sides.is_empty() {
+        locked.push("not-deployed");
+    }
+    locked.sort();
+    locked.dedup();
+    Exposure::Locked(locked)
 }

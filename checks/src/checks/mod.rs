@@ -16,6 +16,14 @@ mod ea110_entry_web_acl_missing_managed_rules;
 mod ea111_entry_web_acl_no_rate_limit;
 mod ea112_no_shield_advanced;
 mod ea113_lambda_url_origin_without_oac;
+mod ea201_apigw_edge_optimized_behind_cloudfront;
+mod ea202_api_reachable_around_cloudfront;
+mod ea203_apigw_stage_no_web_acl;
+mod ea204_apigw_open_methods;
+mod ea205_apigw_api_key_without_usage_plan;
+mod ea206_apigw_api_key_source_mismatch;
+mod ea207_apigw_no_throttling;
+mod ea208_apigw_origin_path_mismatch;
 mod ea301_web_acl_unassociated;
 
 pub use ea101_cloudfront_no_web_acl::CloudfrontNoWebAcl;
@@ -30,6 +38,14 @@ pub use ea110_entry_web_acl_missing_managed_rules::EntryWebAclMissingManagedRule
 pub use ea111_entry_web_acl_no_rate_limit::EntryWebAclNoRateLimit;
 pub use ea112_no_shield_advanced::NoShieldAdvanced;
 pub use ea113_lambda_url_origin_without_oac::LambdaUrlOriginWithoutOac;
+pub use ea201_apigw_edge_optimized_behind_cloudfront::ApigwEdgeOptimizedBehindCloudfront;
+pub use ea202_api_reachable_around_cloudfront::ApiReachableAroundCloudfront;
+pub use ea203_apigw_stage_no_web_acl::ApigwStageNoWebAcl;
+pub use ea204_apigw_open_methods::ApigwOpenMethods;
+pub use ea205_apigw_api_key_without_usage_plan::ApigwApiKeyWithoutUsagePlan;
+pub use ea206_apigw_api_key_source_mismatch::ApigwApiKeySourceMismatch;
+pub use ea207_apigw_no_throttling::ApigwNoThrottling;
+pub use ea208_apigw_origin_path_mismatch::ApigwOriginPathMismatch;
 pub use ea301_web_acl_unassociated::WebAclUnassociated;
 
 /// Every check, in id order.
@@ -46,5 +62,13 @@ pub static ALL: &[&dyn Check] = &[
     &EntryWebAclNoRateLimit,
     &NoShieldAdvanced,
     &LambdaUrlOriginWithoutOac,
+    &ApigwEdgeOptimizedBehindCloudfront,
+    &ApiReachableAroundCloudfront,
+    &ApigwStageNoWebAcl,
+    &ApigwOpenMethods,
+    &ApigwApiKeyWithoutUsagePlan,
+    &ApigwApiKeySourceMismatch,
+    &ApigwNoThrottling,
+    &ApigwOriginPathMismatch,
     &WebAclUnassociated,
 ];
