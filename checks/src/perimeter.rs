@@ -1423,3 +1423,61 @@ pub fn api_exposure(ctx: &Context<'_>, api: Api<'_>) -> Exposure {
     locked.dedup();
     Exposure::Locked(locked)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Web ACL associations
+// ---------------------------------------------------------------------------------------------
+
+/// Whether a web ACL protects anything.
+#[derive(Debug, Clone)]
+pub enum AclAssociation {
+    /// The resources (ARNs) that use it.
+    Associated(Vec<String>),
+    Unassociated,
+    /// Not associated as far as was read, but a place an association could show up was not
+    /// read: the services missing, by name.
+    Unknown(Vec<&'static str>),
+}
+
+/// The association state of a web ACL, read from the resources' side (distribution web ACL
+/// id, stage webAclArn, ALB GetWebACLForResource) and ListResourcesForWebACL.
+pub fn acl_association(ctx: &Context<'_>, acl: &WebAcl) -> AclAssociation {
+    if let Some(users) = ctx.index.web_acl_users(&acl.arn).filter(|u| !u.is_empty()) {
+        return AclAssociation::Associated(users.iter().cloned().collect());
+    }
+    let (region, needed): (&str, &[Service]) = match acl.scope {
+        WafScope::Cloudfront => (GLOBAL_REGION, &[Service::Cloudfront]),
+        // Load balancers' associations come from GetWebACLForResource (WAF regional).
+        WafScope::Regional => {
+            (acl.region.as_str(), &[Service::Apigateway, Service::Elbv2, Service::WafRegional])
+        }
+    };
+    let missing: Vec<&'static str> =
+        needed.iter().filter(|s| !ctx.account.is_collected(region, **s)).map(|s| s.as_str()).collect();
+    if missing.is_empty() {
+        AclAssociation::Unassociated
+    } else {
+        AclAssociation::Unknown(missing)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// WAF statements
+// ---------------------------------------------------------------------------------------------
+
+/// Every statement in a tree, the root included (scope-down statements too).
+pub fn walk_statements(statement: &Statement) -> Vec<&Statement> {
+    let mut out = vec![statement];
+    match statement {
+        Statement::And { statements } | Statement::Or { statements } => {
+            for sub in statements {
+                out.extend(walk_statements(sub));
+            }
+        }
+        Statement::Not { statement } => out.extend(walk_statements(statement)),
+        Statement::RateBased { scope_down: Some(sub), .. }
+        | Statement::ManagedRuleGroup { scope_down: Some(sub), .. } => out.extend(walk_statements(sub)),
+        _ => {}
+    }
+    out
+}

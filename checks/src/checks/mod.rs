@@ -25,6 +25,12 @@ mod ea206_apigw_api_key_source_mismatch;
 mod ea207_apigw_no_throttling;
 mod ea208_apigw_origin_path_mismatch;
 mod ea301_web_acl_unassociated;
+mod ea302_web_acl_does_nothing;
+mod ea303_waf_rule_on_empty_ip_set;
+mod ea304_waf_rule_never_matches;
+mod ea305_origin_header_mismatch;
+mod ea306_waf_rules_count_only;
+mod ea307_web_acl_logging_disabled;
 
 pub use ea101_cloudfront_no_web_acl::CloudfrontNoWebAcl;
 pub use ea102_cloudfront_viewer_allows_http::CloudfrontViewerAllowsHttp;
@@ -47,6 +53,12 @@ pub use ea206_apigw_api_key_source_mismatch::ApigwApiKeySourceMismatch;
 pub use ea207_apigw_no_throttling::ApigwNoThrottling;
 pub use ea208_apigw_origin_path_mismatch::ApigwOriginPathMismatch;
 pub use ea301_web_acl_unassociated::WebAclUnassociated;
+pub use ea302_web_acl_does_nothing::WebAclDoesNothing;
+pub use ea303_waf_rule_on_empty_ip_set::WafRuleOnEmptyIpSet;
+pub use ea304_waf_rule_never_matches::WafRuleNeverMatches;
+pub use ea305_origin_header_mismatch::OriginHeaderMismatch;
+pub use ea306_waf_rules_count_only::WafRulesCountOnly;
+pub use ea307_web_acl_logging_disabled::WebAclLoggingDisabled;
 
 /// Every check, in id order.
 pub static ALL: &[&dyn Check] = &[
@@ -71,4 +83,10 @@ pub static ALL: &[&dyn Check] = &[
     &ApigwNoThrottling,
     &ApigwOriginPathMismatch,
     &WebAclUnassociated,
+    &WebAclDoesNothing,
+    &WafRuleOnEmptyIpSet,
+    &WafRuleNeverMatches,
+    &OriginHeaderMismatch,
+    &WafRulesCountOnly,
+    &WebAclLoggingDisabled,
 ];
