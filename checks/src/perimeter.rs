@@ -1481,3 +1481,85 @@ pub fn walk_statements(statement: &Statement) -> Vec<&Statement> {
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------------
+// Network origins
+// ---------------------------------------------------------------------------------------------
+
+/// A load balancer or instance that a distribution reaches, with the ports it listens on and
+/// the security groups in front of it.
+#[derive(Debug, Clone)]
+pub struct NetworkOrigin<'a> {
+    pub lb: Option<&'a LoadBalancer>,
+    pub instance: Option<&'a Instance>,
+    pub ports: Vec<u16>,
+    pub security_groups: &'a [String],
+    pub region: &'a str,
+    /// `distribution/origin` pairs that reach it.
+    pub used_by: Vec<String>,
+}
+
+impl NetworkOrigin<'_> {
+    pub fn name(&self) -> &str {
+        match (self.lb, self.instance) {
+            (Some(lb), _) => &lb.name,
+            (_, Some(instance)) => &instance.id,
+            _ => "",
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match (self.lb, self.instance) {
+            (Some(lb), _) => format!("load balancer {}", lb.name),
+            (_, Some(instance)) => format!("instance {}", instance.id),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The load balancers (not internal ones) and instances that are origins of a distribution.
+pub fn network_origins<'a>(ctx: &Context<'a>) -> Vec<NetworkOrigin<'a>> {
+    let used_by = |arn: &str| -> Vec<String> {
+        ctx.index
+            .origins_reaching(arn)
+            .iter()
+            .map(|u| format!("{}/{}", u.distribution.id, u.origin.id))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for lb in ctx.account.load_balancers.iter().filter(|lb| lb.scheme != "internal") {
+        let users = used_by(&lb.arn);
+        if !users.is_empty() {
+            out.push(NetworkOrigin {
+                lb: Some(lb),
+                instance: None,
+                ports: listener_ports(lb),
+                security_groups: &lb.security_groups,
+                region: &lb.region,
+                used_by: users,
+            });
+        }
+    }
+    for instance in &ctx.account.instances {
+        let users = used_by(&instance.arn);
+        if !users.is_empty() {
+            out.push(NetworkOrigin {
+                lb: None,
+                instance: Some(instance),
+                ports: ctx.options.listener_ports.clone(),
+                security_groups: &instance.security_groups,
+                region: &instance.region,
+                used_by: users,
+            });
+        }
+    }
+    out
+}
+
+/// Whether some distribution reaching `arn` sends a secret header.
+pub fn sent_secret_header(ctx: &Context<'_>, arn: &str) -> bool {
+    ctx.index
+        .origins_reaching(arn)
+        .iter()
+        .any(|u| !Sent::of(u.distribution, u.origin, ctx.options).secret_headers.is_empty())
+}

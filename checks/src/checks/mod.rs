@@ -31,6 +31,13 @@ mod ea304_waf_rule_never_matches;
 mod ea305_origin_header_mismatch;
 mod ea306_waf_rules_count_only;
 mod ea307_web_acl_logging_disabled;
+mod ea401_origin_sg_open_to_internet;
+mod ea402_admin_port_open_to_internet;
+mod ea403_backend_not_restricted_to_load_balancer;
+mod ea404_alb_origin_no_header_rule;
+mod ea405_origin_prefix_list_only;
+mod ea406_alb_origin_no_web_acl;
+mod ea501_lambda_url_public;
 
 pub use ea101_cloudfront_no_web_acl::CloudfrontNoWebAcl;
 pub use ea102_cloudfront_viewer_allows_http::CloudfrontViewerAllowsHttp;
@@ -59,6 +66,13 @@ pub use ea304_waf_rule_never_matches::WafRuleNeverMatches;
 pub use ea305_origin_header_mismatch::OriginHeaderMismatch;
 pub use ea306_waf_rules_count_only::WafRulesCountOnly;
 pub use ea307_web_acl_logging_disabled::WebAclLoggingDisabled;
+pub use ea401_origin_sg_open_to_internet::OriginSgOpenToInternet;
+pub use ea402_admin_port_open_to_internet::AdminPortOpenToInternet;
+pub use ea403_backend_not_restricted_to_load_balancer::BackendNotRestrictedToLoadBalancer;
+pub use ea404_alb_origin_no_header_rule::AlbOriginNoHeaderRule;
+pub use ea405_origin_prefix_list_only::OriginPrefixListOnly;
+pub use ea406_alb_origin_no_web_acl::AlbOriginNoWebAcl;
+pub use ea501_lambda_url_public::LambdaUrlPublic;
 
 /// Every check, in id order.
 pub static ALL: &[&dyn Check] = &[
@@ -89,4 +103,11 @@ pub static ALL: &[&dyn Check] = &[
     &OriginHeaderMismatch,
     &WafRulesCountOnly,
     &WebAclLoggingDisabled,
+    &OriginSgOpenToInternet,
+    &AdminPortOpenToInternet,
+    &BackendNotRestrictedToLoadBalancer,
+    &AlbOriginNoHeaderRule,
+    &OriginPrefixListOnly,
+    &AlbOriginNoWebAcl,
+    &LambdaUrlPublic,
 ];
