@@ -870,7 +870,8 @@ pub fn rest_side<'a>(ctx: &Context<'a>, api: &'a RestApi, stage: Option<&'a Rest
                 .collect();
             side.guards.push(Guard::ApiKey { keys });
         }
-    } else if operations.iter().any(|o| !o.api_key_required) {
+    } else if operations.iter().any(|o| o.api_key_required) {
+        // Keys on some methods only: the others are the way around.
         side.open_because.push("not every method requires an API key".to_string());
     }
     if !policy_is_plainly_open(api.policy.as_ref()) {
