@@ -175,7 +175,7 @@ impl DriftReport {
             Some(at) => format!("{} ({at})", s.source),
             None => s.source.clone(),
         };
-        format!("{TOOL_NAME} {TOOL_VERSION} drift: {} -> {}", side(&self.baseline), side(&self.current))
+        format!("{TOOL_NAME} {TOOL_VERSION} drift: {} → {}", side(&self.baseline), side(&self.current))
     }
 
     fn verdict(&self) -> String {
