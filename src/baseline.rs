@@ -50,6 +50,12 @@ impl Baseline {
             }
             Some(_) => {}
         }
+        if value.get("kind").and_then(|k| k.as_str()) == Some("drift") {
+            return Err(Error::input(
+                path,
+                "field `kind`: this is a drift report; --baseline takes a scan report",
+            ));
+        }
         let mut fingerprints = BTreeSet::new();
         for (list, required) in [("findings", true), ("suppressed", false)] {
             let items = match value.get(list) {

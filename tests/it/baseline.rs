@@ -134,6 +134,7 @@ fn bad_baselines_are_one_line_errors() {
         ),
         (write(dir.path(), "array.json", "[]"), "not an edge-audit JSON report"),
         (dir.path().join("missing.json"), "missing.json"),
+        (write(dir.path(), "drift.json", &drift_report()), "drift report"),
     ];
     let inventory = fixture("two-accounts.json");
     let target = dir.path().join("report.json");
@@ -155,4 +156,12 @@ fn bad_baselines_are_one_line_errors() {
         assert!(lines[0].contains(needle), "{} lacks `{needle}`", lines[0]);
         assert!(!target.exists(), "no report is written on a bad baseline");
     }
+}
+
+fn drift_report() -> String {
+    let base = fixture("drift/base.json");
+    let out =
+        run(&["drift", "--baseline", path_str(&base), "--current", path_str(&base), "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
 }

@@ -204,3 +204,24 @@ fn a_bad_today_is_a_usage_error() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--today"), "{}", out.stderr);
 }
+
+#[test]
+fn the_readme_example_configuration_validates() {
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap_or_default();
+    let section = readme.split("## Configuration, suppressions and baselines").nth(1).unwrap_or_default();
+    let block = section.split("```toml\n").nth(1).and_then(|b| b.split("```").next()).unwrap_or_default();
+    assert!(block.contains("[[suppress]]"), "README example not found");
+    let dir = tempdir();
+    let config = write(dir.path(), "edge-audit.toml", block);
+    let inventory = fixture("clean.json");
+    let out = run(&[
+        "scan",
+        "--config",
+        path_str(&config),
+        "--from",
+        path_str(&inventory),
+        "--today",
+        "2026-01-01",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}

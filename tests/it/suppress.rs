@@ -229,3 +229,83 @@ fn policy_findings_follow_selection_and_severity_remaps() {
     ]);
     assert_eq!(out.code, 0, "{}", out.stdout);
 }
+
+#[test]
+fn policy_and_drift_checks_are_in_the_catalogue() {
+    let out = run(&["checks", "--format", "json"]);
+    assert_eq!(out.code, 0);
+    let list = json(&out.stdout);
+    for (id, slug, severity) in [
+        ("EA701", "perimeter-weakened", "high"),
+        ("EA702", "perimeter-changed", "info"),
+        ("EA902", "suppression-expired", "low"),
+        ("EA903", "suppression-unused", "info"),
+    ] {
+        let entry =
+            list.as_array().into_iter().flatten().find(|c| c["id"] == id).cloned().unwrap_or_default();
+        assert_eq!(entry["slug"], slug);
+        assert_eq!(entry["default_severity"], severity);
+        let doc = entry["documentation"].as_str().unwrap_or_default();
+        for section in
+            ["## What it finds", "## Why it matters", "## Example", "## How to fix", "## References"]
+        {
+            assert!(doc.contains(section), "{id} lacks {section}");
+        }
+        let explain = run(&["explain", slug]);
+        assert_eq!(explain.code, 0);
+        assert!(explain.stdout.starts_with(&format!("# {id} {slug}")), "{}", explain.stdout);
+    }
+}
+
+#[test]
+fn github_accepts_sarif_with_policy_findings_and_baseline_states() {
+    let dir = tempdir();
+    let mut text = suppression("EA101", E4, "expires = 2026-03-31");
+    text.push_str(&suppression("EA102", "arn:aws:cloudfront::*:distribution/NOPE", "permanent = true"));
+    let config = write(dir.path(), "edge-audit.toml", &text);
+    let inventory = fixture("two-accounts.json");
+    let (_, earlier) = scan(&config, &inventory, "2026-01-01", "json");
+    let baseline = write(dir.path(), "previous.json", &earlier);
+    let target = dir.path().join("policy.sarif");
+    let out = run(&[
+        "scan",
+        "--from",
+        path_str(&inventory),
+        "--config",
+        path_str(&config),
+        "--today",
+        "2026-04-01",
+        "--baseline",
+        path_str(&baseline),
+        "--format",
+        "sarif",
+        "--output",
+        path_str(&target),
+    ]);
+    assert!(out.code != 2, "{}", out.stderr);
+    let sarif = json(&std::fs::read_to_string(&target).unwrap_or_default());
+    let results: Vec<(String, String)> = sarif["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["results"].as_array().cloned().unwrap_or_default())
+        .map(|r| {
+            (r["ruleId"].as_str().unwrap_or("").into(), r["baselineState"].as_str().unwrap_or("").into())
+        })
+        .collect();
+    // EA101 was suppressed in the baseline (known); EA902 is new; EA903 and EA102 are known.
+    assert!(results.contains(&("EA101".into(), "unchanged".into())), "{results:?}");
+    assert!(results.contains(&("EA902".into(), "new".into())), "{results:?}");
+    assert!(results.contains(&("EA903".into(), "unchanged".into())), "{results:?}");
+    let validator = std::env::var_os("EDGE_AUDIT_VALIDATE_SARIF")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| crate::support::root().join("../shared/tools/validate-sarif"));
+    if !crate::support::require("../shared/tools/validate-sarif", validator.is_file()) {
+        return;
+    }
+    let status = std::process::Command::new(validator)
+        .arg(&target)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run validate-sarif: {e}"));
+    assert!(status.success(), "validate-sarif rejected the SARIF file");
+}
