@@ -3,8 +3,12 @@
 
 mod support;
 
+mod baseline;
 mod cli_errors;
+mod config;
+mod drift;
 mod exit_codes;
 mod reporters;
 mod sarif_validation;
 mod secrets;
+mod suppress;

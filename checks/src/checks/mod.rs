@@ -38,6 +38,10 @@ mod ea404_alb_origin_no_header_rule;
 mod ea405_origin_prefix_list_only;
 mod ea406_alb_origin_no_web_acl;
 mod ea501_lambda_url_public;
+mod ea701_perimeter_weakened;
+mod ea702_perimeter_changed;
+mod ea902_suppression_expired;
+mod ea903_suppression_unused;
 
 pub use ea101_cloudfront_no_web_acl::CloudfrontNoWebAcl;
 pub use ea102_cloudfront_viewer_allows_http::CloudfrontViewerAllowsHttp;
@@ -73,6 +77,10 @@ pub use ea404_alb_origin_no_header_rule::AlbOriginNoHeaderRule;
 pub use ea405_origin_prefix_list_only::OriginPrefixListOnly;
 pub use ea406_alb_origin_no_web_acl::AlbOriginNoWebAcl;
 pub use ea501_lambda_url_public::LambdaUrlPublic;
+pub use ea701_perimeter_weakened::PerimeterWeakened;
+pub use ea702_perimeter_changed::PerimeterChanged;
+pub use ea902_suppression_expired::SuppressionExpired;
+pub use ea903_suppression_unused::SuppressionUnused;
 
 /// Every check, in id order.
 pub static ALL: &[&dyn Check] = &[
@@ -110,4 +118,8 @@ pub static ALL: &[&dyn Check] = &[
     &OriginPrefixListOnly,
     &AlbOriginNoWebAcl,
     &LambdaUrlPublic,
+    &PerimeterWeakened,
+    &PerimeterChanged,
+    &SuppressionExpired,
+    &SuppressionUnused,
 ];
