@@ -3,6 +3,7 @@
 use crate::cli::{self, ChecksArgs, Cli, Command, ExplainArgs, Format, ListFormat, ParseOutcome, ScanArgs};
 use crate::error::Error;
 use crate::output;
+use crate::probe;
 use crate::report::Report;
 use crate::snapshot;
 use clap::CommandFactory;
@@ -85,12 +86,22 @@ fn scan(args: ScanArgs) -> Result<u8, Error> {
     if let Some(path) = &args.report.output {
         output::check_writable(path)?;
     }
+    // Live scans probe unless --no-probe; saved inventories only with --probe.
+    let probing = if args.from.is_some() { args.probe } else { !args.no_probe };
+    let probe_options = match probing || args.probe_ca_cert.is_some() {
+        true => Some(probe::ProbeOptions::from_args(&args)?),
+        false => None,
+    };
     let inventory: Inventory = match &args.from {
         Some(path) => snapshot::load(path)?,
         None => return Err(live_unavailable()),
     };
-    let outcome = registry::run(&inventory, &checks, &CheckOptions::default());
-    let report = Report::new(&inventory, outcome, args.report.fail_on.threshold());
+    let probes = match (&probe_options, probing) {
+        (Some(options), true) => Some(probe::probe_inventory_blocking(&inventory, options)?),
+        _ => None,
+    };
+    let outcome = registry::run_with_probes(&inventory, &checks, &CheckOptions::default(), probes.as_deref());
+    let report = Report::new(&inventory, outcome, args.report.fail_on.threshold()).with_probes(probes);
     let color = args.report.format == Format::Table
         && args.report.output.is_none()
         && std::io::stdout().is_terminal()
@@ -113,6 +124,7 @@ fn list_checks(args: &ChecksArgs) -> Result<u8, Error> {
                         "title": m.title,
                         "default_severity": m.default_severity,
                         "services": m.services,
+                        "requires_probes": m.requires_probes,
                         "documentation": m.documentation(),
                     })
                 })

@@ -8,5 +8,6 @@ pub mod app;
 pub mod cli;
 pub mod error;
 pub mod output;
+pub mod probe;
 pub mod report;
 pub mod snapshot;

@@ -11,7 +11,7 @@ pub mod table;
 use crate::cli::Format;
 use edge_audit_checks::inventory::{CoverageStatus, Inventory};
 use edge_audit_checks::registry::Outcome;
-use edge_audit_checks::{CheckMeta, Finding, NotEvaluated, ResourceRef, Severity};
+use edge_audit_checks::{CheckMeta, Finding, NotEvaluated, ProbeResult, ResourceRef, Severity};
 use serde::Serialize;
 
 /// Version of the JSON report format.
@@ -36,6 +36,9 @@ pub struct Report {
     pub findings: Vec<ReportFinding>,
     pub not_evaluated: Vec<NotEvaluated>,
     pub summary: Summary,
+    /// The active origin probes and what they got, when probes ran (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probes: Option<Vec<ProbeResult>>,
     /// Metadata of the checks that ran, for rule descriptions (SARIF, explain links).
     #[serde(skip)]
     pub rules: Vec<&'static CheckMeta>,
@@ -185,8 +188,15 @@ impl Report {
             findings,
             not_evaluated: outcome.not_evaluated,
             summary,
+            probes: None,
             rules: outcome.checks,
         }
+    }
+
+    /// Attaches the probe results (`None`: no probe ran).
+    pub fn with_probes(mut self, probes: Option<Vec<ProbeResult>>) -> Report {
+        self.probes = probes;
+        self
     }
 
     /// The process exit code this report calls for: 1 when a finding fails the run, otherwise 3
