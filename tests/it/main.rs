@@ -5,6 +5,7 @@ mod support;
 
 mod cli_errors;
 mod exit_codes;
+mod probe;
 mod reporters;
 mod sarif_validation;
 mod secrets;
