@@ -379,10 +379,10 @@ fn inconclusive_probes_are_not_evaluated_and_exit_three() {
     assert!(text.stdout.contains("NOT EVALUATED") && text.stdout.contains("PROBES"), "{}", text.stdout);
 }
 
-#[test]
-fn concurrency_and_per_host_rate_are_bounded() {
+/// Runs `probe-many.json` (10 origins with one path, `busy.example.com` with three) against a
+/// server whose every answer takes 400 ms; returns the server.
+fn probe_many(concurrency: &str) -> TestServer {
     let ca = TestCa::new();
-    // Every host answers after 400 ms, so requests overlap when allowed to.
     let slow = Reply::ok().delay(Duration::from_millis(400));
     let hosts: Vec<String> =
         (1..=10).map(|i| format!("o{i}.example.com")).chain(["busy.example.com".to_string()]).collect();
@@ -395,7 +395,7 @@ fn concurrency_and_per_host_rate_are_bounded() {
         path_str(&fixture("probe-many.json")),
         "--probe",
         "--probe-concurrency",
-        "3",
+        concurrency,
         "--probe-ca-cert",
         path_str(&ca.pem_path()),
         "--checks",
@@ -410,18 +410,32 @@ fn concurrency_and_per_host_rate_are_bounded() {
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = run(&argv);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    let requests = server.requests();
-    assert_eq!(requests.len(), 13, "10 origins with one path, one with three");
+    assert_eq!(server.requests().len(), 13, "10 origins with one path, one with three");
+    assert_clean_requests(&server.requests());
+    server
+}
+
+#[test]
+fn concurrency_is_bounded() {
+    let server = probe_many("3");
     let max = server.max_in_flight();
     assert!(max <= 3, "{max} requests in flight with --probe-concurrency 3");
     assert!(max >= 2, "requests should overlap (max in flight {max})");
+}
+
+#[test]
+fn one_host_gets_at_most_two_requests_per_second() {
+    // Concurrency high enough that only the per-host pacing keeps busy.example.com's three
+    // requests apart.
+    let server = probe_many("16");
+    assert!(server.max_in_flight() >= 4, "independent hosts are probed in parallel");
+    let requests = server.requests();
     let busy: Vec<&Recorded> = requests.iter().filter(|r| r.host == "busy.example.com").collect();
     assert_eq!(busy.len(), 3);
     for pair in busy.windows(2) {
         let gap = pair[1].accepted.duration_since(pair[0].accepted);
         assert!(gap >= Duration::from_millis(450), "two requests to one host {gap:?} apart (at most 2/s)");
     }
-    assert_clean_requests(&requests);
 }
 
 #[test]
