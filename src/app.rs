@@ -86,8 +86,10 @@ fn scan(args: ScanArgs) -> Result<u8, Error> {
     if let Some(path) = &args.report.output {
         output::check_writable(path)?;
     }
-    // Live scans probe unless --no-probe; saved inventories only with --probe.
+    // Live scans probe unless --no-probe; saved inventories only with --probe. No request is
+    // sent when no selected check judges probes.
     let probing = if args.from.is_some() { args.probe } else { !args.no_probe };
+    let probing = probing && checks.iter().any(|c| c.meta().requires_probes);
     let probe_options = match probing || args.probe_ca_cert.is_some() {
         true => Some(probe::ProbeOptions::from_args(&args)?),
         false => None,
@@ -97,7 +99,7 @@ fn scan(args: ScanArgs) -> Result<u8, Error> {
         None => return Err(live_unavailable()),
     };
     let probes = match (&probe_options, probing) {
-        (Some(options), true) => Some(probe::probe_inventory_blocking(&inventory, options)?),
+        (Some(options), true) => Some(runtime()?.block_on(probe::probe_inventory(&inventory, options))),
         _ => None,
     };
     let outcome = registry::run_with_probes(&inventory, &checks, &CheckOptions::default(), probes.as_deref());
@@ -108,6 +110,15 @@ fn scan(args: ScanArgs) -> Result<u8, Error> {
         && std::env::var_os("NO_COLOR").is_none();
     output::write(args.report.output.as_deref(), &report.render(args.report.format, color))?;
     Ok(report.exit_code())
+}
+
+/// The async runtime, for the commands that need one (probes, live collection).
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Fatal(format!("cannot start the async runtime: {e}")))
 }
 
 fn list_checks(args: &ChecksArgs) -> Result<u8, Error> {

@@ -141,19 +141,6 @@ pub async fn probe_inventory(inventory: &Inventory, options: &ProbeOptions) -> V
     results
 }
 
-/// Runs [`probe_inventory`] on a runtime of its own (for commands without one).
-pub fn probe_inventory_blocking(
-    inventory: &Inventory,
-    options: &ProbeOptions,
-) -> Result<Vec<ProbeResult>, Error> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Fatal(format!("cannot start the probe runtime: {e}")))?;
-    Ok(runtime.block_on(probe_inventory(inventory, options)))
-}
-
 /// What one request got.
 struct Answered {
     outcome: Result<client::Response, client::ProbeError>,

@@ -488,6 +488,10 @@ fn probe_sections_in_every_format_and_sarif_rules_only_when_probed() {
         .flatten()
         .all(|c| !c["id"].as_str().unwrap_or("").starts_with("EA6")));
     assert_eq!(perimeter.requests().len(), before);
+    // Nor when no selected check judges probes.
+    let unprobed = perimeter.scan(&["--checks", "EA101", "--format", "json"]);
+    assert!(json(&unprobed).get("probes").is_none());
+    assert_eq!(perimeter.requests().len(), before);
 
     let validator = std::env::var_os("EDGE_AUDIT_VALIDATE_SARIF")
         .map(std::path::PathBuf::from)
