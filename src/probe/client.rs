@@ -42,6 +42,8 @@ pub enum ProbeError {
     Tls(String),
     Refused,
     Reset,
+    /// The connection ended without an answer (no reset: an orderly or TLS-less close).
+    Closed,
     Other(String),
 }
 
@@ -53,6 +55,7 @@ impl fmt::Display for ProbeError {
             ProbeError::Tls(e) => write!(f, "TLS error: {e}"),
             ProbeError::Refused => f.write_str("connection refused"),
             ProbeError::Reset => f.write_str("connection reset"),
+            ProbeError::Closed => f.write_str("connection closed without an answer"),
             ProbeError::Other(e) => f.write_str(e),
         }
     }
@@ -211,6 +214,7 @@ fn io_error(error: &std::io::Error, tls: bool) -> ProbeError {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
             ProbeError::Reset
         }
+        ErrorKind::UnexpectedEof => ProbeError::Closed,
         ErrorKind::TimedOut => ProbeError::Other(format!("connect timeout: {error}")),
         _ if tls => ProbeError::Tls(error.to_string()),
         _ => ProbeError::Other(error.to_string()),
@@ -226,7 +230,7 @@ fn hyper_error(error: &hyper::Error) -> ProbeError {
         source = e.source();
     }
     if error.is_incomplete_message() {
-        return ProbeError::Reset;
+        return ProbeError::Closed;
     }
     ProbeError::Other(format!("HTTP error: {error}"))
 }

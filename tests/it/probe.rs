@@ -371,8 +371,11 @@ fn inconclusive_probes_are_not_evaluated_and_exit_three() {
         probe(&report, "https://gw111.execute-api.us-east-1.amazonaws.com/prod/")["classification"],
         "blocked_by_gateway"
     );
-    // The certificate for another name was refused before any request was sent on it.
+    // The certificate for another name was refused before any request was sent on it; a
+    // timeout is not retried.
     assert!(mismatch.requests().is_empty());
+    let slow_requests = aws.requests().iter().filter(|r| r.host.starts_with("slow999.")).count();
+    assert_eq!(slow_requests, 1, "a timeout is not retried");
     // The table says the same.
     let text = run(&argv[..argv.len() - 2]);
     assert_eq!(text.code, 3);
@@ -526,5 +529,47 @@ fn bad_probe_arguments_are_one_line_errors() {
         let lines: Vec<&str> = out.stderr.lines().collect();
         assert_eq!(lines.len(), 1, "{:?}", out.stderr);
         assert!(lines[0].starts_with("error: ") && lines[0].contains(needle), "{}", lines[0]);
+    }
+}
+
+#[test]
+fn a_reset_connection_is_retried_once_and_only_once() {
+    let ca = TestCa::new();
+    let server = TestServer::https(
+        ca.server_config(AWS_NAMES),
+        &[
+            ("flaky123.execute-api.us-east-1.amazonaws.com", Reply::ok().drop_first(1)),
+            ("dead456.execute-api.us-east-1.amazonaws.com", Reply::ok().drop_first(usize::MAX)),
+        ],
+    );
+    let closed = closed_port();
+    let mut args: Vec<String> = ["scan", "--from", path_str(&fixture("probe-reset.json")), "--probe"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(["--probe-ca-cert".to_string(), path_str(&ca.pem_path()).to_string()]);
+    args.extend([
+        "--checks".to_string(),
+        PROBE_CHECKS.to_string(),
+        "--format".to_string(),
+        "json".to_string(),
+    ]);
+    args.extend(connect_to(&[(":443", server.port), (":", closed)]));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&argv);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    let report = json(&out);
+    let flaky = probe(&report, "https://flaky123.execute-api.us-east-1.amazonaws.com/prod/flaky/");
+    assert_eq!(flaky["status"], 200, "{flaky}");
+    let dead = probe(&report, "https://dead456.execute-api.us-east-1.amazonaws.com/prod/");
+    assert_eq!(dead["classification"], "inconclusive");
+    assert_eq!(dead["error"], "connection reset");
+    assert_eq!(findings(&report), [row("EA601", "flaky123", "critical")]);
+    let requests = server.requests();
+    for host in ["flaky123", "dead456"] {
+        let tries: Vec<&Recorded> = requests.iter().filter(|r| r.host.starts_with(host)).collect();
+        assert_eq!(tries.len(), 2, "{host}: one try and one retry");
+        let gap = tries[1].accepted.duration_since(tries[0].accepted);
+        assert!(gap >= Duration::from_millis(450), "{host}: the retry keeps the per-host pace ({gap:?})");
     }
 }

@@ -81,11 +81,13 @@ pub struct Reply {
     pub body: String,
     /// Wait this long before answering.
     pub delay: Duration,
+    /// Reset the connection of this many requests (the first ones to this host) unanswered.
+    pub drop_first: usize,
 }
 
 impl Reply {
     pub fn new(status: u16) -> Reply {
-        Reply { status, headers: Vec::new(), body: String::new(), delay: Duration::ZERO }
+        Reply { status, headers: Vec::new(), body: String::new(), delay: Duration::ZERO, drop_first: 0 }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Reply {
@@ -95,6 +97,11 @@ impl Reply {
 
     pub fn body(mut self, body: &str) -> Reply {
         self.body = body.to_string();
+        self
+    }
+
+    pub fn drop_first(mut self, connections: usize) -> Reply {
+        self.drop_first = connections;
         self
     }
 
@@ -210,14 +217,22 @@ impl TestServer {
                 tokio::spawn(async move {
                     let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                     state.max_in_flight.fetch_max(now, Ordering::SeqCst);
+                    // A hang-up is a reset (SO_LINGER 0), as a crashed or overloaded server sends.
                     match acceptor {
                         Some(acceptor) => {
-                            if let Ok(tls) = acceptor.accept(stream).await {
+                            if let Ok(mut tls) = acceptor.accept(stream).await {
                                 let sni = tls.get_ref().1.server_name().map(str::to_string);
-                                serve(tls, accepted, sni, &state).await;
+                                if serve(&mut tls, accepted, sni, &state).await {
+                                    let _ = tls.get_ref().0.set_zero_linger();
+                                }
                             }
                         }
-                        None => serve(stream, accepted, None, &state).await,
+                        None => {
+                            let mut stream = stream;
+                            if serve(&mut stream, accepted, None, &state).await {
+                                let _ = stream.set_zero_linger();
+                            }
+                        }
                     }
                     state.in_flight.fetch_sub(1, Ordering::SeqCst);
                 });
@@ -243,17 +258,18 @@ pub fn closed_port() -> u16 {
     listener.local_addr().map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Answers one request; true when it hangs up instead (the caller resets the connection).
 async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
-    mut stream: S,
+    stream: &mut S,
     accepted: Instant,
     sni: Option<String>,
     state: &State,
-) {
+) -> bool {
     let mut head = Vec::new();
     let mut buf = [0u8; 2048];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
         match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return false,
             Ok(n) => head.extend_from_slice(&buf[..n]),
         }
     }
@@ -279,9 +295,14 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         headers,
         sni,
     };
-    if let Ok(mut log) = state.log.lock() {
-        log.push(recorded);
-    }
+    let seen = match state.log.lock() {
+        Ok(mut log) => {
+            let seen = log.iter().filter(|r| r.host == host).count();
+            log.push(recorded);
+            seen
+        }
+        Err(_) => 0,
+    };
     let key = format!("{host}{path}");
     let reply = state
         .routes
@@ -290,6 +311,9 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         .max_by_key(|(route, _)| route.len())
         .map(|(_, reply)| reply.clone())
         .unwrap_or_else(|| state.fallback.clone());
+    if seen < reply.drop_first {
+        return true;
+    }
     tokio::time::sleep(reply.delay).await;
     let mut response = format!("HTTP/1.1 {} Test\r\n", reply.status);
     for (name, value) in &reply.headers {
@@ -302,4 +326,5 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.flush().await;
     let _ = stream.shutdown().await;
+    false
 }
