@@ -8,6 +8,7 @@ use crate::cli::{
 use crate::config::Config;
 use crate::error::Error;
 use crate::output;
+use crate::probe;
 use crate::report::Report;
 use crate::snapshot;
 use clap::CommandFactory;
@@ -119,16 +120,29 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         output::check_writable(path)?;
     }
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    // Live scans probe unless --no-probe; saved inventories only with --probe. No request is
+    // sent when no selected check judges probes.
+    let probing = if args.from.is_some() { args.probe } else { !args.no_probe };
+    let probing = probing && checks.iter().any(|c| c.meta().requires_probes);
+    let probe_options = match probing || args.probe_ca_cert.is_some() {
+        true => Some(probe::ProbeOptions::from_args(&args)?),
+        false => None,
+    };
     let inventory: Inventory = match &args.from {
         Some(path) => snapshot::load(path)?,
         None => return Err(live_unavailable()),
     };
+    let probes = match (&probe_options, probing) {
+        (Some(options), true) => Some(runtime()?.block_on(probe::probe_inventory(&inventory, options))),
+        _ => None,
+    };
     let default_options = CheckOptions::default();
     let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
-    let outcome = registry::run(&inventory, &checks, options);
+    let outcome = registry::run_with_probes(&inventory, &checks, options, probes.as_deref());
     let (outcome, suppressed) = crate::policy::apply(outcome, &inventory, config.as_ref(), &checks, today);
-    let mut report =
-        Report::new(&inventory, outcome, args.report.fail_on.threshold()).with_suppressed(suppressed);
+    let mut report = Report::new(&inventory, outcome, args.report.fail_on.threshold())
+        .with_suppressed(suppressed)
+        .with_probes(probes);
     if let Some(baseline) = &baseline {
         report = report.with_baseline(baseline);
     }
@@ -205,6 +219,15 @@ fn init(args: &InitArgs) -> Result<u8, Error> {
     Ok(0)
 }
 
+/// The async runtime, for the commands that need one (probes, live collection).
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Fatal(format!("cannot start the async runtime: {e}")))
+}
+
 fn list_checks(args: &ChecksArgs) -> Result<u8, Error> {
     let checks = registry::all();
     let text = match args.format {
@@ -219,6 +242,7 @@ fn list_checks(args: &ChecksArgs) -> Result<u8, Error> {
                         "title": m.title,
                         "default_severity": m.default_severity,
                         "services": m.services,
+                        "requires_probes": m.requires_probes,
                         "documentation": m.documentation(),
                     })
                 })

@@ -101,6 +101,22 @@ pub struct ScanArgs {
     /// Probe origins also when scanning a saved inventory.
     #[arg(long)]
     pub probe: bool,
+    /// Also request each path routed to an API origin through the distribution itself (EA606).
+    #[arg(long)]
+    pub probe_through_cloudfront: bool,
+    /// How many probe requests may be in flight at once (and at most 2 per host per second).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub probe_concurrency: u16,
+    /// Seconds one probe may take: connect, TLS, answer.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub probe_timeout: u64,
+    /// Send probes for HOST:PORT to ADDR:PORT2 instead, keeping the Host header and the TLS name
+    /// HOST (as curl --connect-to; empty HOST or PORT match any). Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT2")]
+    pub connect_to: Vec<crate::probe::ConnectTo>,
+    /// Trust the CA certificate(s) in this PEM file for probes, besides the system's.
+    #[arg(long, value_name = "FILE")]
+    pub probe_ca_cert: Option<PathBuf>,
     /// A JSON report of an earlier scan: only findings not in it count towards --fail-on.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

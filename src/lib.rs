@@ -12,5 +12,6 @@ pub mod drift;
 pub mod error;
 pub mod output;
 pub mod policy;
+pub mod probe;
 pub mod report;
 pub mod snapshot;

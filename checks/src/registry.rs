@@ -6,6 +6,7 @@ use crate::finding::{Finding, NotEvaluated};
 use crate::index::Index;
 use crate::inventory::{CoverageStatus, Inventory};
 use crate::options::CheckOptions;
+use crate::probe::ProbeResult;
 
 /// Every check, in id order.
 pub fn all() -> &'static [&'static dyn Check] {
@@ -62,14 +63,32 @@ pub struct Outcome {
 /// The check still runs on what was collected; checks whose logic depends on the *absence* of
 /// something consult [`AccountInventory::is_collected`](crate::inventory::AccountInventory::is_collected)
 /// before concluding.
+///
+/// Checks that judge probe results ([`CheckMeta::requires_probes`]) are skipped: see
+/// [`run_with_probes`].
 pub fn run(inventory: &Inventory, checks: &[&'static dyn Check], options: &CheckOptions) -> Outcome {
-    let checks: Vec<&'static dyn Check> =
-        checks.iter().copied().filter(|c| !is_produced_by_binary(c.meta())).collect();
+    run_with_probes(inventory, checks, options, None)
+}
+
+/// [`run`], with the results of the active origin probes when they ran. Checks that require
+/// probes run (and are listed in [`Outcome::checks`]) only when `probes` is `Some`.
+pub fn run_with_probes(
+    inventory: &Inventory,
+    checks: &[&'static dyn Check],
+    options: &CheckOptions,
+    probes: Option<&[ProbeResult]>,
+) -> Outcome {
+    let checks: Vec<&'static dyn Check> = checks
+        .iter()
+        .copied()
+        .filter(|c| !is_produced_by_binary(c.meta()))
+        .filter(|c| probes.is_some() || !c.meta().requires_probes)
+        .collect();
     let mut outcome = Outcome { checks: checks.iter().map(|c| c.meta()).collect(), ..Outcome::default() };
     outcome.checks.sort_by_key(|m| m.id);
     for account in &inventory.accounts {
         let index = Index::build(account);
-        let ctx = Context { account, index: &index, options };
+        let ctx = Context { account, index: &index, options, probes };
         for check in &checks {
             let meta = check.meta();
             let mut out = Output::new(&account.account_id);

@@ -40,6 +40,25 @@ pub fn render(report: &Report) -> String {
             ));
         }
     }
+    if let Some(probes) = report.probes.as_deref().filter(|p| !p.is_empty()) {
+        out.push_str(&format!("\n### Probes ({})\n\n", probes.len()));
+        out.push_str("| Distribution / origin | Via | Request | Status | Result | Evidence |\n|---|---|---|---:|---|---|\n");
+        for p in probes {
+            let status = p.status.map(|s| s.to_string()).unwrap_or_else(|| "—".to_string());
+            let evidence = p.marker.as_deref().or(p.error.as_deref()).unwrap_or("");
+            out.push_str(&format!(
+                "| `{}` / `{}` | {} | `{} {}` | {} | {} | {} |\n",
+                escape(&p.distribution_id),
+                escape(&p.origin_id),
+                p.via.as_str(),
+                p.method,
+                escape(&p.url),
+                status,
+                p.classification,
+                escape(evidence),
+            ));
+        }
+    }
     if !report.not_evaluated.is_empty() {
         out.push_str(&format!("\n### Not evaluated ({})\n\n", report.not_evaluated.len()));
         out.push_str("| Check | Account | Scope | Reason |\n|---|---|---|---|\n");

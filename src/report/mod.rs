@@ -13,7 +13,7 @@ use crate::cli::Format;
 use crate::policy::{Suppressed, SuppressedBy};
 use edge_audit_checks::inventory::{CoverageStatus, Inventory};
 use edge_audit_checks::registry::Outcome;
-use edge_audit_checks::{CheckMeta, Finding, NotEvaluated, ResourceRef, Severity};
+use edge_audit_checks::{CheckMeta, Finding, NotEvaluated, ProbeResult, ResourceRef, Severity};
 use serde::Serialize;
 
 /// Version of the JSON report format.
@@ -41,6 +41,9 @@ pub struct Report {
     /// gate and of SARIF, each with the suppression.
     pub suppressed: Vec<SuppressedFinding>,
     pub summary: Summary,
+    /// The active origin probes and what they got, when probes ran (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probes: Option<Vec<ProbeResult>>,
     /// Metadata of the checks that ran, for rule descriptions (SARIF, explain links).
     #[serde(skip)]
     pub rules: Vec<&'static CheckMeta>,
@@ -211,6 +214,7 @@ impl Report {
             not_evaluated: outcome.not_evaluated,
             suppressed: Vec::new(),
             summary,
+            probes: None,
             rules: outcome.checks,
         }
     }
@@ -245,6 +249,12 @@ impl Report {
         self.summary.new = Some(new);
         self.summary.known = Some(known);
         self.summary.failing = failing;
+        self
+    }
+
+    /// Attaches the probe results (`None`: no probe ran).
+    pub fn with_probes(mut self, probes: Option<Vec<ProbeResult>>) -> Report {
+        self.probes = probes;
         self
     }
 

@@ -39,6 +39,29 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&table.to_string());
         out.push('\n');
     }
+    if let Some(probes) = report.probes.as_deref().filter(|p| !p.is_empty()) {
+        out.push_str(&format!("\nPROBES ({})\n", probes.len()));
+        let mut table = new_table(&["Origin", "Request", "Answer", "Result"]);
+        for p in probes {
+            let answer = match (p.status, &p.error) {
+                (Some(status), _) => format!("{status} in {} ms", p.duration_ms),
+                (None, Some(error)) => error.clone(),
+                (None, None) => "no answer".to_string(),
+            };
+            let result = match &p.marker {
+                Some(marker) => format!("{}\n{marker}", p.classification),
+                None => p.classification.to_string(),
+            };
+            table.add_row(vec![
+                format!("{} {}\n({})", p.distribution_id, p.origin_id, p.via.as_str()),
+                format!("{} {}", p.method, p.url),
+                answer,
+                result,
+            ]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
     if !report.not_evaluated.is_empty() {
         out.push_str(&format!("\nNOT EVALUATED ({})\n", report.not_evaluated.len()));
         let mut table = new_table(&["Check", "Account", "Scope", "Reason"]);

@@ -8,6 +8,7 @@ mod cli_errors;
 mod config;
 mod drift;
 mod exit_codes;
+mod probe;
 mod reporters;
 mod sarif_validation;
 mod secrets;

@@ -1,6 +1,7 @@
 //! Shared helpers: running the binary, fixture paths, inventories built from plaintext secrets.
 #![allow(dead_code)]
 
+pub mod https;
 pub mod secrets;
 
 use assert_cmd::Command;
