@@ -4,7 +4,9 @@
 mod support;
 
 mod cli_errors;
+mod completions;
 mod exit_codes;
 mod reporters;
+mod sarif_limits;
 mod sarif_validation;
 mod secrets;
