@@ -1,6 +1,11 @@
 //! What each command does, from parsed arguments to an exit code.
 
-use crate::cli::{self, ChecksArgs, Cli, Command, ExplainArgs, Format, ListFormat, ParseOutcome, ScanArgs};
+use crate::baseline::Baseline;
+use crate::cli::{
+    self, ChecksArgs, Cli, Command, DriftArgs, ExplainArgs, Format, InitArgs, ListFormat, ParseOutcome,
+    ScanArgs,
+};
+use crate::config::Config;
 use crate::error::Error;
 use crate::output;
 use crate::report::Report;
@@ -8,6 +13,7 @@ use crate::snapshot;
 use clap::CommandFactory;
 use edge_audit_checks::{registry, CheckOptions, Inventory};
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs edge-audit with the process's arguments and returns its exit code.
@@ -52,8 +58,11 @@ fn init_logging(cli: &Cli) {
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
+    let globals = Globals { config: cli.config, today: cli.today };
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(args, &globals),
+        Command::Drift(args) => drift(args, &globals),
+        Command::Init(args) => init(&args),
         Command::Snapshot(_) => Err(live_unavailable()),
         Command::Checks(args) => list_checks(&args),
         Command::Explain(args) => explain(&args),
@@ -79,18 +88,50 @@ fn live_unavailable() -> Error {
     )
 }
 
-fn scan(args: ScanArgs) -> Result<u8, Error> {
-    let checks =
-        registry::select(&args.checks, &args.skip_checks).map_err(|e| Error::Usage(e.to_string()))?;
+/// Options that apply to every command.
+struct Globals {
+    config: Option<std::path::PathBuf>,
+    today: Option<String>,
+}
+
+impl Globals {
+    fn config(&self) -> Result<Option<Config>, Error> {
+        Config::discover(self.config.as_deref())
+    }
+
+    /// The date suppressions expire against: `--today` / `EDGE_AUDIT_TODAY`, else the system
+    /// clock (UTC).
+    fn today(&self) -> Result<time::Date, Error> {
+        match &self.today {
+            Some(text) => crate::config::parse_date(text)
+                .ok_or_else(|| Error::Usage(format!("invalid --today `{text}` (expected YYYY-MM-DD)"))),
+            None => Ok(time::OffsetDateTime::now_utc().date()),
+        }
+    }
+}
+
+fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
+    let config = globals.config()?;
+    let today = globals.today()?;
+    let checks = crate::policy::select_checks(config.as_ref(), &args.checks, &args.skip_checks)
+        .map_err(|e| Error::Usage(e.to_string()))?;
     if let Some(path) = &args.report.output {
         output::check_writable(path)?;
     }
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let inventory: Inventory = match &args.from {
         Some(path) => snapshot::load(path)?,
         None => return Err(live_unavailable()),
     };
-    let outcome = registry::run(&inventory, &checks, &CheckOptions::default());
-    let report = Report::new(&inventory, outcome, args.report.fail_on.threshold());
+    let default_options = CheckOptions::default();
+    let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
+    let outcome = registry::run(&inventory, &checks, options);
+    let (outcome, suppressed) = crate::policy::apply(outcome, &inventory, config.as_ref(), &checks, today);
+    let mut report =
+        Report::new(&inventory, outcome, args.report.fail_on.threshold()).with_suppressed(suppressed);
+    if let Some(baseline) = &baseline {
+        report = report.with_baseline(baseline);
+    }
     let color = args.report.format == Format::Table
         && args.report.output.is_none()
         && std::io::stdout().is_terminal()
@@ -101,6 +142,71 @@ fn scan(args: ScanArgs) -> Result<u8, Error> {
         eprintln!("warning: {warning}");
     }
     Ok(report.exit_code())
+}
+
+fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
+    let config = globals.config()?;
+    let checks = crate::policy::select_checks(config.as_ref(), &args.checks, &args.skip_checks)
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    if let Some(path) = &args.report.output {
+        output::check_writable(path)?;
+    }
+    let before = snapshot::load(&args.baseline)?;
+    let after = match &args.current {
+        Some(path) => snapshot::load(path)?,
+        None => {
+            return Err(Error::Usage(
+                "live drift (without --current) needs live collection, which is not available in this build yet: \
+                 use `drift --baseline FILE --current FILE`"
+                    .to_string(),
+            ))
+        }
+    };
+    let default_options = CheckOptions::default();
+    let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
+    let (mut changes, not_compared) = crate::drift::compare(&before, &after, options);
+    let severity = |mut outcome: registry::Outcome| {
+        if let Some(c) = &config {
+            for f in &mut outcome.findings {
+                if let Some(s) = c.checks.severity.get(&f.check_id) {
+                    f.severity = *s;
+                }
+            }
+        }
+        outcome
+    };
+    let found_before = severity(registry::run(&before, &checks, options));
+    let found_after = severity(registry::run(&after, &checks, options));
+    let unattributed =
+        crate::drift::attach_findings(&mut changes, &found_before.findings, &found_after.findings);
+    let side = |path: &Path, inventory: &Inventory| crate::drift::render::Side {
+        source: path.display().to_string(),
+        collected_at: inventory.collected_at.clone(),
+    };
+    let report = crate::drift::DriftReport::new(
+        side(&args.baseline, &before),
+        side(args.current.as_deref().unwrap_or(Path::new("live")), &after),
+        &after,
+        changes,
+        unattributed,
+        not_compared,
+        &config.map(|c| c.checks.severity).unwrap_or_default(),
+        args.report.fail_on.threshold(),
+    );
+    output::write(args.report.output.as_deref(), &report.render(args.report.format))?;
+    Ok(report.exit_code())
+}
+
+fn init(args: &InitArgs) -> Result<u8, Error> {
+    if args.output.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "{} already exists: not overwriting it (use --force to replace it)",
+            args.output.display()
+        )));
+    }
+    output::write(Some(&args.output), crate::config::STARTER)?;
+    eprintln!("wrote {}", args.output.display());
+    Ok(0)
 }
 
 fn list_checks(args: &ChecksArgs) -> Result<u8, Error> {

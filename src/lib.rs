@@ -5,8 +5,12 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
+pub mod config;
+pub mod drift;
 pub mod error;
 pub mod output;
+pub mod policy;
 pub mod report;
 pub mod snapshot;

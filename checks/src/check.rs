@@ -131,7 +131,7 @@ impl Output {
 /// Declares a check: a unit struct with a `META` constant built from the doc comment and the
 /// fields given.
 ///
-/// ```ignore
+/// ```text
 /// declare_check! {
 ///     /// ## What it finds
 ///     /// …

@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub enum ResolvedOrigin<'a> {
     RestApi(&'a RestApi),
     HttpApi(&'a HttpApi),
-    /// A custom domain name of API Gateway, with the mapping of its first base path.
+    /// A custom domain name of API Gateway; [`Index::api_targets`] maps it through its base path
+    /// mappings.
     ApiDomain {
         domain: &'a ApiDomainName,
     },
@@ -146,19 +147,24 @@ impl<'a> Index<'a> {
                 index.associate(acl, distribution.arn.clone());
             }
             for origin in &distribution.origins {
-                let target = match index.resolve_origin(origin) {
-                    ResolvedOrigin::RestApi(api) => Some(api.arn.as_str()),
-                    ResolvedOrigin::HttpApi(api) => Some(api.arn.as_str()),
-                    ResolvedOrigin::LoadBalancer(lb) => Some(lb.arn.as_str()),
-                    ResolvedOrigin::LambdaUrl(f) => Some(f.arn.as_str()),
-                    ResolvedOrigin::Instance(i) => Some(i.arn.as_str()),
-                    ResolvedOrigin::ApiDomain { domain } => {
-                        domain.mappings.first().and_then(|m| index.api_arn(&m.api_id))
+                let targets: Vec<&'a str> = match index.resolve_origin(origin) {
+                    ResolvedOrigin::RestApi(api) => vec![api.arn.as_str()],
+                    ResolvedOrigin::HttpApi(api) => vec![api.arn.as_str()],
+                    ResolvedOrigin::LoadBalancer(lb) => vec![lb.arn.as_str()],
+                    ResolvedOrigin::LambdaUrl(f) => vec![f.arn.as_str()],
+                    ResolvedOrigin::Instance(i) => vec![i.arn.as_str()],
+                    // A custom domain reaches every API its base path mappings name (those
+                    // compatible with the origin path).
+                    ResolvedOrigin::ApiDomain { .. } => {
+                        index.api_targets(origin).iter().map(|t| t.api.arn()).collect()
                     }
-                    _ => None,
+                    _ => Vec::new(),
                 };
-                if let Some(target) = target {
-                    index.origin_uses.entry(target).or_default().push(OriginUse { distribution, origin });
+                for target in targets {
+                    let uses = index.origin_uses.entry(target).or_default();
+                    if !uses.iter().any(|u| std::ptr::eq(u.origin, origin)) {
+                        uses.push(OriginUse { distribution, origin });
+                    }
                 }
             }
         }
@@ -167,13 +173,6 @@ impl<'a> Index<'a> {
 
     fn associate(&mut self, acl: &'a str, resource: String) {
         self.web_acl_associations.entry(acl).or_default().insert(resource);
-    }
-
-    fn api_arn(&self, api_id: &str) -> Option<&'a str> {
-        self.rest_apis
-            .get(api_id)
-            .map(|a| a.arn.as_str())
-            .or_else(|| self.http_apis.get(api_id).map(|a| a.arn.as_str()))
     }
 
     /// Looks an origin up in the inventory.

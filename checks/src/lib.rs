@@ -7,12 +7,14 @@
 
 pub mod check;
 pub mod checks;
+pub mod cidr;
 pub mod finding;
 pub mod index;
 pub mod inventory;
 pub mod managed_policies;
 pub mod options;
 pub mod origin;
+pub mod perimeter;
 pub mod registry;
 pub mod resource;
 pub mod secret;

@@ -17,6 +17,13 @@ pub fn find(key: &str) -> Option<&'static dyn Check> {
     all().iter().copied().find(|c| c.meta().is_named(key))
 }
 
+/// Catalogue entries whose findings are not produced by [`run`] but by the `edge-audit` binary:
+/// drift (EA7xx, two inventories) and policy (EA9xx, the configuration and a date). [`run`]
+/// skips them; `edge-audit checks` and `explain` list them like any other check.
+pub fn is_produced_by_binary(meta: &CheckMeta) -> bool {
+    meta.id.starts_with("EA7") || meta.id.starts_with("EA9")
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("unknown check `{0}` (see `edge-audit checks` for the catalogue)")]
 pub struct UnknownCheck(pub String);
@@ -56,12 +63,14 @@ pub struct Outcome {
 /// something consult [`AccountInventory::is_collected`](crate::inventory::AccountInventory::is_collected)
 /// before concluding.
 pub fn run(inventory: &Inventory, checks: &[&'static dyn Check], options: &CheckOptions) -> Outcome {
+    let checks: Vec<&'static dyn Check> =
+        checks.iter().copied().filter(|c| !is_produced_by_binary(c.meta())).collect();
     let mut outcome = Outcome { checks: checks.iter().map(|c| c.meta()).collect(), ..Outcome::default() };
     outcome.checks.sort_by_key(|m| m.id);
     for account in &inventory.accounts {
         let index = Index::build(account);
         let ctx = Context { account, index: &index, options };
-        for check in checks {
+        for check in &checks {
             let meta = check.meta();
             let mut out = Output::new(&account.account_id);
             for &service in meta.services {

@@ -67,3 +67,51 @@ fn selection_accepts_ids_and_slugs_and_rejects_unknown_names() {
     assert!(registry::select(&["EA999".into()], &[]).is_err());
     assert!(registry::select(&[], &["no-such-check".into()]).is_err());
 }
+
+#[test]
+fn catalogue_matches_the_public_contract() {
+    // Ids, slugs and default severities are a public contract: changing one is a breaking change.
+    let expected = [
+        ("EA101", "cloudfront-no-web-acl", "high"),
+        ("EA102", "cloudfront-viewer-allows-http", "medium"),
+        ("EA103", "cloudfront-origin-weak-transport", "medium"),
+        ("EA104", "cloudfront-api-behavior-caches", "medium"),
+        ("EA105", "cloudfront-apigw-origin-gets-host-header", "low"),
+        ("EA106", "origin-not-locked-to-cloudfront", "high"),
+        ("EA107", "origin-secret-weak", "medium"),
+        ("EA108", "origin-secret-reused", "low"),
+        ("EA110", "entry-web-acl-missing-managed-rules", "medium"),
+        ("EA111", "entry-web-acl-no-rate-limit", "medium"),
+        ("EA112", "no-shield-advanced", "info"),
+        ("EA113", "lambda-url-origin-without-oac", "high"),
+        ("EA201", "apigw-edge-optimized-behind-cloudfront", "medium"),
+        ("EA202", "api-reachable-around-cloudfront", "high"),
+        ("EA203", "apigw-stage-no-web-acl", "medium"),
+        ("EA204", "apigw-open-methods", "info"),
+        ("EA205", "apigw-api-key-without-usage-plan", "medium"),
+        ("EA206", "apigw-api-key-source-mismatch", "medium"),
+        ("EA207", "apigw-no-throttling", "low"),
+        ("EA208", "apigw-origin-path-mismatch", "medium"),
+        ("EA301", "web-acl-unassociated", "low"),
+        ("EA302", "web-acl-does-nothing", "medium"),
+        ("EA303", "waf-rule-on-empty-ip-set", "medium"),
+        ("EA304", "waf-rule-never-matches", "medium"),
+        ("EA305", "origin-header-mismatch", "high"),
+        ("EA306", "waf-rules-count-only", "low"),
+        ("EA307", "web-acl-logging-disabled", "low"),
+        ("EA401", "origin-sg-open-to-internet", "high"),
+        ("EA402", "admin-port-open-to-internet", "high"),
+        ("EA403", "backend-not-restricted-to-load-balancer", "medium"),
+        ("EA404", "alb-origin-no-header-rule", "high"),
+        ("EA405", "origin-prefix-list-only", "medium"),
+        ("EA406", "alb-origin-no-web-acl", "low"),
+        ("EA501", "lambda-url-public", "high"),
+    ];
+    let actual: Vec<(&str, &str, String)> = registry::all()
+        .iter()
+        .map(|c| (c.meta().id, c.meta().slug, c.meta().default_severity.to_string()))
+        .collect();
+    let expected: Vec<(&str, &str, String)> =
+        expected.iter().map(|(i, s, v)| (*i, *s, v.to_string())).collect();
+    assert_eq!(actual, expected);
+}

@@ -117,6 +117,9 @@ struct SarifResult {
     message: Text,
     locations: Vec<Location>,
     partial_fingerprints: Fingerprints,
+    /// `new` or `unchanged`, with `scan --baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
     properties: serde_json::Value,
 }
 
@@ -442,6 +445,10 @@ fn result(report: &Report, finding: &ReportFinding) -> SarifResult {
             }],
         }],
         partial_fingerprints: Fingerprints { primary_location_line_hash: finding.fingerprint.clone() },
+        baseline_state: finding.baseline.map(|b| match b {
+            crate::baseline::BaselineStatus::New => "new",
+            crate::baseline::BaselineStatus::Known => "unchanged",
+        }),
         properties: serde_json::json!({
             "severity": finding.severity,
             "confidence": finding.confidence,

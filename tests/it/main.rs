@@ -3,10 +3,14 @@
 
 mod support;
 
+mod baseline;
 mod cli_errors;
 mod completions;
+mod config;
+mod drift;
 mod exit_codes;
 mod reporters;
 mod sarif_limits;
 mod sarif_validation;
 mod secrets;
+mod suppress;

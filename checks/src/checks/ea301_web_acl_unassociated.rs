@@ -1,7 +1,8 @@
 use crate::check::{Check, CheckMeta, Context, Output};
 use crate::declare_check;
 use crate::finding::{Confidence, Finding};
-use crate::inventory::{Service, WafScope, GLOBAL_REGION};
+use crate::inventory::{WafScope, GLOBAL_REGION};
+use crate::perimeter::{self, AclAssociation};
 use crate::resource::AsResource;
 
 declare_check! {
@@ -45,32 +46,25 @@ impl Check for WebAclUnassociated {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        let account = ctx.account;
-        for acl in &account.web_acls {
-            if ctx.index.web_acl_users(&acl.arn).is_some_and(|users| !users.is_empty()) {
-                continue;
-            }
+        for acl in &ctx.account.web_acls {
+            let region = if acl.scope == WafScope::Cloudfront { GLOBAL_REGION } else { acl.region.as_str() };
             // "No association" is only a conclusion if every place an association could show up
             // was read; otherwise we cannot tell.
-            let needed: &[Service] = match acl.scope {
-                WafScope::Cloudfront => &[Service::Cloudfront],
-                // Load balancers' associations come from GetWebACLForResource (WAF regional).
-                WafScope::Regional => &[Service::Apigateway, Service::Elbv2, Service::WafRegional],
-            };
-            let region = if acl.scope == WafScope::Cloudfront { GLOBAL_REGION } else { acl.region.as_str() };
-            let missing: Vec<&str> =
-                needed.iter().filter(|s| !account.is_collected(region, **s)).map(|s| s.as_str()).collect();
-            if !missing.is_empty() {
-                out.not_evaluated(
-                    &Self::META,
-                    acl.arn.clone(),
-                    format!(
-                        "associations of web ACL {} could not be determined: {} not collected in {region}",
-                        acl.name,
-                        missing.join(", ")
-                    ),
-                );
-                continue;
+            match perimeter::acl_association(ctx, acl) {
+                AclAssociation::Associated(_) => continue,
+                AclAssociation::Unknown(missing) => {
+                    out.not_evaluated(
+                        &Self::META,
+                        acl.arn.clone(),
+                        format!(
+                            "associations of web ACL {} could not be determined: {} not collected in {region}",
+                            acl.name,
+                            missing.join(", ")
+                        ),
+                    );
+                    continue;
+                }
+                AclAssociation::Unassociated => {}
             }
             let (confidence, looked_at) = match (acl.scope, &acl.associated_resources) {
                 (WafScope::Cloudfront, _) => (Confidence::High, "distributions"),

@@ -50,3 +50,36 @@ pub fn run_check_with(id: &str, fixture: &str, options: &CheckOptions) -> Outcom
 pub fn summary(findings: &[Finding]) -> Vec<(String, String, String)> {
     findings.iter().map(|f| (f.resource.id.clone(), f.severity.to_string(), f.detail.clone())).collect()
 }
+
+/// Runs every check over a fixture with default options.
+pub fn run_all(fixture: &str) -> Outcome {
+    registry::run(&load(fixture), registry::all(), &CheckOptions::default())
+}
+
+/// The findings of one check.
+pub fn of<'a>(outcome: &'a Outcome, id: &str) -> Vec<&'a Finding> {
+    outcome.findings.iter().filter(|f| f.check_id == id).collect()
+}
+
+/// `(resource id, severity, detail)` triples, sorted, for order-independent assertions.
+pub fn sorted_summary(findings: &[Finding]) -> Vec<(String, String, String)> {
+    let mut out = summary(findings);
+    out.sort();
+    out
+}
+
+/// Shorthand for an expected summary triple.
+pub fn row(id: &str, severity: &str, detail: &str) -> (String, String, String) {
+    (id.to_string(), severity.to_string(), detail.to_string())
+}
+
+/// Asserts that no finding's message or evidence mentions any of `secrets` (plaintexts the
+/// fixture's fingerprints were made from).
+pub fn assert_no_secret_leaks(outcome: &Outcome, secrets: &[&str]) {
+    for finding in &outcome.findings {
+        let text = serde_json::to_string(finding).unwrap_or_default();
+        for secret in secrets {
+            assert!(!text.contains(secret), "{} leaks a secret: {text}", finding.check_id);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+use crate::check::{Check, CheckMeta, Context, Output};
+use crate::declare_check;
+use crate::finding::Finding;
+use crate::perimeter::{self, Verdict};
+use crate::resource::AsResource;
+
+declare_check! {
+    /// ## What it finds
+    ///
+    /// A custom or API origin that the distribution reaches without anything the origin could
+    /// recognise it by: no secret custom header, no origin access control, no VPC origin, no
+    /// `origin-request` Lambda@Edge signer (and, for an S3 website origin, no `Referer` secret).
+    ///
+    /// It looks at the distribution side only: whatever the origin does, it cannot tell this
+    /// distribution's requests from anyone else's. S3 REST origins (S3OriginConfig) are out of
+    /// scope.
+    ///
+    /// ## Why it matters
+    ///
+    /// CloudFront's WAF, rate limits, geo restrictions and Shield protection only apply to
+    /// requests that go through CloudFront. An origin that cannot tell CloudFront's requests
+    /// apart can be called directly (its `execute-api`, `elb.amazonaws.com` or `lambda-url`
+    /// name is easy to find), bypassing all of them. Allow-listing CloudFront's IP ranges does
+    /// not help: every CloudFront distribution of every AWS customer uses them.
+    ///
+    /// ## Example
+    ///
+    /// An API Gateway origin with no custom headers and no Lambda@Edge association.
+    ///
+    /// ## How to fix
+    ///
+    /// Make the distribution send a long random secret header (`X-Origin-Verify`) to the origin
+    /// and make the origin refuse requests without it (a regional web ACL on the stage or ALB,
+    /// ALB listener rules), or use the origin's native mechanism: OAC for Lambda URLs and S3, a
+    /// VPC origin for ALBs and instances, SigV4 signing with Lambda@Edge and AWS_IAM
+    /// authorization for API Gateway.
+    ///
+    /// ## References
+    ///
+    /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html>
+    /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html>
+    /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-lambda.html>
+    /// - <https://aws.amazon.com/blogs/security/protect-apis-with-amazon-api-gateway-and-perimeter-protection-services/>
+    OriginNotLockedToCloudfront {
+        id: "EA106",
+        slug: "origin-not-locked-to-cloudfront",
+        title: "Origin cannot tell CloudFront's requests from anyone else's",
+        severity: High,
+        services: [Cloudfront],
+    }
+}
+
+impl Check for OriginNotLockedToCloudfront {
+    fn meta(&self) -> &'static CheckMeta {
+        &Self::META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Output) {
+        for lock in perimeter::locks(ctx) {
+            let (distribution, origin) = (lock.distribution, lock.origin);
+            if !distribution.enabled || (origin.custom.is_none() && !origin.kind.is_api()) {
+                continue;
+            }
+            if lock.sent.any() {
+                continue;
+            }
+            // A header whose name does not look secret still counts when the origin checks it.
+            let recognised = lock.targets.iter().any(|t| {
+                t.side.guards.iter().any(|g| {
+                    !matches!(g, perimeter::Guard::NotPublic(_))
+                        && g.judge(origin, &lock.sent).verdict == Verdict::Satisfied
+                })
+            });
+            if recognised {
+                continue;
+            }
+            let headers: Vec<&str> = origin.custom_headers.iter().map(|h| h.name.as_str()).collect();
+            out.push(
+                Finding::new(
+                    &Self::META,
+                    distribution.resource(ctx.account_id()),
+                    format!(
+                        "Distribution {} reaches origin `{}` ({} {}) with no secret header, origin access control, VPC origin or origin-request signer: the origin cannot refuse requests that bypass CloudFront",
+                        distribution.id,
+                        origin.id,
+                        origin.kind.label(),
+                        origin.domain_name
+                    ),
+                )
+                .detail(&origin.id)
+                .evidence("origin_id", &origin.id)
+                .evidence("origin_domain", &origin.domain_name)
+                .evidence("origin_kind", origin.kind.label())
+                .evidence("custom_header_names", headers)
+                .evidence("origin_access_control_id", &origin.origin_access_control_id)
+                .evidence("vpc_origin_id", &origin.vpc_origin_id),
+            );
+        }
+    }
+}

@@ -1,0 +1,115 @@
+use crate::check::{Check, CheckMeta, Context, Output};
+use crate::declare_check;
+use crate::finding::Finding;
+use crate::inventory::{Statement, WebAcl};
+use crate::perimeter;
+use crate::resource::AsResource;
+
+/// The AWS managed rule groups every entry point's web ACL should enforce.
+pub const BASELINE_MANAGED_GROUPS: [&str; 3] = [
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+];
+
+declare_check! {
+    /// ## What it finds
+    ///
+    /// A web ACL in front of an internet-facing entry point — a distribution, or a REST stage or
+    /// load balancer that is reachable directly (not locked to a distribution) — that does not
+    /// enforce one or more of the AWS managed rule groups AWSManagedRulesCommonRuleSet,
+    /// AWSManagedRulesKnownBadInputsRuleSet and AWSManagedRulesAmazonIpReputationList. A group
+    /// overridden to Count does not count. The finding lists what is missing.
+    ///
+    /// A regional web ACL whose job is to check the origin header of a locked origin is not in
+    /// front of an entry point and is not reported.
+    ///
+    /// ## Why it matters
+    ///
+    /// These three groups are AWS's baseline: OWASP-style exploits, known bad inputs (Log4Shell,
+    /// path traversal) and IP addresses with a bad reputation. Without them the web ACL only
+    /// filters what its custom rules describe.
+    ///
+    /// ## Example
+    ///
+    /// A CLOUDFRONT web ACL with only an IP allow-list.
+    ///
+    /// ## How to fix
+    ///
+    /// Add the missing managed rule groups with override action None (after testing them in
+    /// Count mode), below any allow rules.
+    ///
+    /// ## References
+    ///
+    /// - <https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html>
+    /// - <https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-ip-rep.html>
+    /// - <https://aws.amazon.com/blogs/security/protect-apis-with-amazon-api-gateway-and-perimeter-protection-services/>
+    EntryWebAclMissingManagedRules {
+        id: "EA110",
+        slug: "entry-web-acl-missing-managed-rules",
+        title: "Entry point web ACL lacks AWS managed rule groups",
+        severity: Medium,
+        services: [Cloudfront, WafCloudfront, WafRegional, Apigateway, Elbv2],
+    }
+}
+
+/// The baseline groups an ACL enforces (not overridden to Count).
+pub fn enforced_managed_groups(acl: &WebAcl) -> Vec<&str> {
+    acl.rules
+        .iter()
+        .filter(|r| r.enforces())
+        .filter_map(|r| match &r.statement {
+            Statement::ManagedRuleGroup { vendor, name, .. } if vendor == "AWS" => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Check for EntryWebAclMissingManagedRules {
+    fn meta(&self) -> &'static CheckMeta {
+        &Self::META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Output) {
+        let entries = perimeter::entry_acls(ctx);
+        for (scope, reason) in entries.not_evaluated {
+            out.not_evaluated(&Self::META, scope, reason);
+        }
+        for (acl, entry_points) in entries.acls.values() {
+            let enforced = enforced_managed_groups(acl);
+            let missing: Vec<&str> =
+                BASELINE_MANAGED_GROUPS.iter().copied().filter(|g| !enforced.contains(g)).collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let counted: Vec<&str> = acl
+                .rules
+                .iter()
+                .filter(|r| !r.enforces())
+                .filter_map(|r| match &r.statement {
+                    Statement::ManagedRuleGroup { name, .. } if missing.contains(&name.as_str()) => {
+                        Some(name.as_str())
+                    }
+                    _ => None,
+                })
+                .collect();
+            let names: Vec<&str> = entry_points.iter().map(|e| e.name.as_str()).collect();
+            let mut message = format!(
+                "Web ACL {} in front of {} does not enforce {}",
+                acl.name,
+                names.join(", "),
+                missing.join(", ")
+            );
+            if !counted.is_empty() {
+                message.push_str(&format!(" ({} only counted)", counted.join(", ")));
+            }
+            out.push(
+                Finding::new(&Self::META, acl.resource(ctx.account_id()), message)
+                    .evidence("missing", &missing)
+                    .evidence("count_only", &counted)
+                    .evidence("enforced", &enforced)
+                    .evidence("entry_points", entry_points),
+            );
+        }
+    }
+}

@@ -1,0 +1,135 @@
+use crate::check::{Check, CheckMeta, Context, Output};
+use crate::declare_check;
+use crate::finding::{Confidence, Finding, Severity};
+use crate::perimeter::{self, Api};
+
+declare_check! {
+    /// ## What it finds
+    ///
+    /// An API Gateway API (REST or HTTP) that is the origin of a distribution, keeps its default
+    /// `execute-api` endpoint enabled, and has a deployed stage with nothing that refuses
+    /// requests lacking the distribution's secret: no stage web ACL enforcing the origin
+    /// header, no required API key fed by the distribution's `x-api-key` (apiKeySource HEADER,
+    /// stage in a usage plan), no AWS_IAM on every method with a Lambda@Edge signer at the edge.
+    ///
+    /// High when some method is open; medium when every method requires some authorizer
+    /// (Cognito, JWT, a Lambda authorizer, or AWS_IAM without a signer), since callers still
+    /// need credentials. Medium with low confidence when the API has a resource policy edge-audit
+    /// cannot interpret, or checks the header with a regex it cannot compare: could not verify.
+    ///
+    /// ## Why it matters
+    ///
+    /// `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}` is public and predictable.
+    /// Whoever calls it skips CloudFront's web ACL, rate limits and Shield protection, and every
+    /// request is billed by API Gateway and the backend.
+    ///
+    /// ## Example
+    ///
+    /// The `/api*` behavior forwards to a REGIONAL REST API whose methods have authorization
+    /// NONE and whose stage has no web ACL.
+    ///
+    /// ## How to fix
+    ///
+    /// Lock the API to the distribution: a regional web ACL on the stage that blocks requests
+    /// without the secret `X-Origin-Verify` header CloudFront sends; or required API keys with
+    /// CloudFront sending `x-api-key`; or SigV4 signing with Lambda@Edge and AWS_IAM on every
+    /// method. With a custom domain, also disable the default endpoint
+    /// (`disableExecuteApiEndpoint`).
+    ///
+    /// ## References
+    ///
+    /// - <https://aws.amazon.com/blogs/security/protect-apis-with-amazon-api-gateway-and-perimeter-protection-services/>
+    /// - <https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html>
+    /// - <https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html>
+    ApiReachableAroundCloudfront {
+        id: "EA202",
+        slug: "api-reachable-around-cloudfront",
+        title: "API reachable around CloudFront",
+        severity: High,
+        services: [Cloudfront, Apigateway, Apigatewayv2, WafRegional],
+    }
+}
+
+impl Check for ApiReachableAroundCloudfront {
+    fn meta(&self) -> &'static CheckMeta {
+        &Self::META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Output) {
+        let apis =
+            ctx.account.rest_apis.iter().map(Api::Rest).chain(ctx.account.http_apis.iter().map(Api::Http));
+        for api in apis {
+            let uses = ctx.index.origins_reaching(api.arn());
+            if uses.is_empty() || api.execute_api_disabled() {
+                continue;
+            }
+            let mut open_stages = Vec::new();
+            let mut reasons = Vec::new();
+            let mut unverifiable = Vec::new();
+            let mut authorization_everywhere = true;
+            let mut incomplete = Vec::new();
+            for (stage, side) in perimeter::api_sides(ctx, api) {
+                if side.is_locked() {
+                    continue;
+                }
+                if !side.is_complete() {
+                    incomplete.extend(side.not_collected.clone());
+                    continue;
+                }
+                open_stages.push(stage);
+                reasons.extend(side.open_because.clone());
+                unverifiable.extend(side.unverifiable.clone());
+                authorization_everywhere &= side.authorization_everywhere;
+            }
+            if !incomplete.is_empty() {
+                incomplete.sort();
+                incomplete.dedup();
+                out.not_evaluated(&Self::META, api.arn(), incomplete.join("; "));
+            }
+            if open_stages.is_empty() {
+                continue;
+            }
+            reasons.sort();
+            reasons.dedup();
+            unverifiable.sort();
+            unverifiable.dedup();
+            let (severity, confidence) = if !unverifiable.is_empty() {
+                (Severity::Medium, Confidence::Low)
+            } else if authorization_everywhere {
+                (Severity::Medium, Confidence::High)
+            } else {
+                (Severity::High, Confidence::High)
+            };
+            let distributions: Vec<String> =
+                uses.iter().map(|u| format!("{}/{}", u.distribution.id, u.origin.id)).collect();
+            let mut message = format!(
+                "{} {} ({}) is an origin of {} but its execute-api endpoint accepts requests that did not come through CloudFront on stage(s) {}: {}",
+                match api {
+                    Api::Rest(_) => "REST API",
+                    Api::Http(_) => "HTTP API",
+                },
+                api.id(),
+                api.name(),
+                distributions.join(", "),
+                open_stages.join(", "),
+                reasons.join("; ")
+            );
+            if authorization_everywhere {
+                message.push_str("; every method still requires authorization");
+            }
+            if !unverifiable.is_empty() {
+                message.push_str(&format!("; could not verify: {}", unverifiable.join("; ")));
+            }
+            out.push(
+                Finding::new(&Self::META, api.resource(ctx.account_id()), message)
+                    .severity(severity)
+                    .confidence(confidence)
+                    .evidence("origin_of", &distributions)
+                    .evidence("open_stages", &open_stages)
+                    .evidence("why_open", &reasons)
+                    .evidence("authorization_everywhere", authorization_everywhere)
+                    .evidence("could_not_verify", &unverifiable),
+            );
+        }
+    }
+}

@@ -1,0 +1,119 @@
+use crate::check::{Check, CheckMeta, Context, Output};
+use crate::declare_check;
+use crate::finding::{Confidence, Finding, Severity};
+use crate::perimeter::{self, headers_evidence, Guard, HeaderEvidence, Verdict, API_KEY_HEADER};
+use crate::resource::AsResource;
+
+declare_check! {
+    /// ## What it finds
+    ///
+    /// A distribution that sends a secret header to an origin whose own check expects another
+    /// header name or another value (compared by fingerprint): a regional web ACL on the stage
+    /// or load balancer, an ALB listener rule's http-header condition, or the API keys of the
+    /// stage's usage plans against the `x-api-key` the distribution sends. Both sides are named
+    /// in the finding; values never are.
+    ///
+    /// When the origin checks the header with a regular expression that is not a plain
+    /// literal, edge-audit cannot compare: the finding says "could not verify" (medium, low
+    /// confidence).
+    ///
+    /// ## Why it matters
+    ///
+    /// Every request through CloudFront is refused at the origin (403), usually right after a
+    /// rotation or a rename. The tempting "fix" under pressure is to remove the check, which
+    /// unlocks the origin for everybody.
+    ///
+    /// ## Example
+    ///
+    /// The distribution sends `x-origin-verified`; the stage's web ACL allows only requests
+    /// with `x-origin-verify`.
+    ///
+    /// ## How to fix
+    ///
+    /// Make both sides use the same header name and value, from one source of truth (a
+    /// Secrets Manager secret read by both the distribution and the web ACL or listener rule).
+    /// During a rotation, accept the old and the new value at the origin first.
+    ///
+    /// ## References
+    ///
+    /// - <https://aws.amazon.com/blogs/security/how-to-enhance-amazon-cloudfront-origin-security-with-aws-waf-and-aws-secrets-manager/>
+    /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html>
+    /// - <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html>
+    OriginHeaderMismatch {
+        id: "EA305",
+        slug: "origin-header-mismatch",
+        title: "Origin expects another secret than the distribution sends",
+        severity: High,
+        services: [Cloudfront, WafRegional, Apigateway, Elbv2],
+    }
+}
+
+impl Check for OriginHeaderMismatch {
+    fn meta(&self) -> &'static CheckMeta {
+        &Self::META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Output) {
+        for lock in perimeter::locks(ctx) {
+            let (distribution, origin) = (lock.distribution, lock.origin);
+            for target in &lock.targets {
+                if !target.side.is_complete() {
+                    out.not_evaluated(&Self::META, target.arn.clone(), target.side.not_collected.join("; "));
+                    continue;
+                }
+                for guard in &target.side.guards {
+                    let expected = match guard {
+                        Guard::Header { alternatives, .. } => alternatives
+                            .iter()
+                            .flat_map(|checks| checks.iter().map(|c| c.evidence()))
+                            .collect::<Vec<_>>(),
+                        Guard::ApiKey { keys } => keys
+                            .iter()
+                            .map(|k| {
+                                serde_json::json!({
+                                    "header": API_KEY_HEADER,
+                                    "api_key_id": k.id,
+                                    "enabled": k.enabled,
+                                    "fingerprint": k.value.as_ref().map(|v| v.fingerprint.clone()),
+                                })
+                            })
+                            .collect(),
+                        _ => continue,
+                    };
+                    let verdict = guard.judge(origin, &lock.sent);
+                    let (severity, confidence, outcome) = match verdict.verdict {
+                        Verdict::Satisfied => continue,
+                        Verdict::Mismatch => {
+                            (Severity::High, Confidence::High, "CloudFront's requests are refused")
+                        }
+                        Verdict::CouldNotVerify => (
+                            Severity::Medium,
+                            Confidence::Low,
+                            "could not verify that CloudFront's requests pass",
+                        ),
+                    };
+                    let sent: Vec<HeaderEvidence> =
+                        headers_evidence(&origin.custom_headers.iter().collect::<Vec<_>>());
+                    out.push(
+                        Finding::new(
+                            &Self::META,
+                            distribution.resource(ctx.account_id()),
+                            format!(
+                                "Distribution {} origin `{}` → {}: {}; {outcome}",
+                                distribution.id, origin.id, target.label, verdict.why
+                            ),
+                        )
+                        .severity(severity)
+                        .confidence(confidence)
+                        .detail(format!("{}/{}", origin.id, guard.name()))
+                        .evidence("origin_id", &origin.id)
+                        .evidence("target", &target.arn)
+                        .evidence("check", guard.describe())
+                        .evidence("expected", expected)
+                        .evidence("sent", sent),
+                    );
+                }
+            }
+        }
+    }
+}

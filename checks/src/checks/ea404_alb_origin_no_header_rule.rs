@@ -1,0 +1,78 @@
+use crate::check::{Check, CheckMeta, Context, Output};
+use crate::declare_check;
+use crate::finding::Finding;
+use crate::perimeter::{self, Guard};
+use crate::resource::AsResource;
+
+declare_check! {
+    /// ## What it finds
+    ///
+    /// An internet-facing load balancer that is a distribution's origin and forwards requests
+    /// without requiring the distribution's secret header: a listener's default action
+    /// forwards, or a forwarding rule has no http-header condition — and no web ACL on the
+    /// load balancer requires the header either.
+    ///
+    /// ## Why it matters
+    ///
+    /// Security groups can at best allow CloudFront's address ranges, which every CloudFront
+    /// distribution of every AWS account shares. Only the secret header proves that a request
+    /// came through *your* distribution, with your WAF rules.
+    ///
+    /// ## Example
+    ///
+    /// An HTTP listener whose default action forwards to the target group, behind a security
+    /// group that allows the CloudFront prefix list.
+    ///
+    /// ## How to fix
+    ///
+    /// Make each listener's default action a fixed 403 response and add a rule that forwards
+    /// only when the `X-Origin-Verify` header equals the secret the distribution sends (or
+    /// associate a regional web ACL that blocks requests without it).
+    ///
+    /// ## References
+    ///
+    /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html>
+    /// - <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-header-conditions>
+    AlbOriginNoHeaderRule {
+        id: "EA404",
+        slug: "alb-origin-no-header-rule",
+        title: "Load balancer origin forwards without the secret header",
+        severity: High,
+        services: [Cloudfront, Elbv2, WafRegional],
+    }
+}
+
+impl Check for AlbOriginNoHeaderRule {
+    fn meta(&self) -> &'static CheckMeta {
+        &Self::META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Output) {
+        for origin in perimeter::network_origins(ctx) {
+            let Some(lb) = origin.lb else { continue };
+            let side = perimeter::alb_side(ctx, lb);
+            if side.guards.iter().any(|g| matches!(g, Guard::Header { .. } | Guard::NotPublic(_))) {
+                continue;
+            }
+            if !side.is_complete() {
+                out.not_evaluated(&Self::META, lb.arn.clone(), side.not_collected.join("; "));
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    &Self::META,
+                    lb.resource(ctx.account_id()),
+                    format!(
+                        "Load balancer {} is an origin of {} but forwards requests without requiring a secret header: {}",
+                        lb.name,
+                        origin.used_by.join(", "),
+                        side.open_because.join("; ")
+                    ),
+                )
+                .evidence("origin_of", &origin.used_by)
+                .evidence("why", &side.open_because)
+                .evidence("web_acl_arn", &lb.web_acl_arn),
+            );
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! EA201–EA208 on fixture inventories.
+//!
+//! `apigw-bad`: one distribution (E3APIBAD000001) in front of
+//! - `edge0000aa`: EDGE-optimized, origin path `/staging` but only stage `prod` (unthrottled),
+//!   `ANY /api` open;
+//! - `keyed0000b`: keys required but apiKeySource AUTHORIZER and no usage plan, while the
+//!   distribution sends `x-api-key`;
+//! - `authz0000c`: Cognito on every method, no lock;
+//! - `pol0000d`: a resource policy with a Deny/Condition edge-audit does not interpret;
+//! - `http0000e`: HTTP API with stage `v1` only, origin path `/v2`, `GET /items` open;
+//! - `ghost0000f`: an API id not in the (fully read) account; `ghostus00g`: an API in a region
+//!   that was not audited;
+//!
+//! plus `public0000g`, not an origin: open, no web ACL, no throttling.
+//!
+//! `apigw-good`: every API is locked to the distribution in a different way — stage web ACL on
+//! the secret header, required API key in a usage plan, AWS_IAM with a Lambda@Edge signer (REST
+//! and HTTP), a custom domain whose mapped stage has the header ACL — plus a PRIVATE API and
+//! one with the default endpoint disabled.
+
+mod support;
+
+use support::{row, run_check, sorted_summary};
+
+#[test]
+fn ea201_reports_edge_optimized_origins() {
+    let outcome = run_check("EA201", "apigw-bad");
+    assert_eq!(sorted_summary(&outcome.findings), [row("edge0000aa", "medium", "E3APIBAD000001/edge")]);
+    assert!(run_check("EA201", "apigw-good").findings.is_empty());
+}
+
+#[test]
+fn ea202_grades_apis_reachable_around_cloudfront() {
+    let outcome = run_check("EA202", "apigw-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [
+            row("authz0000c", "medium", ""),
+            row("edge0000aa", "high", ""),
+            row("http0000e", "high", ""),
+            row("keyed0000b", "high", ""),
+            row("pol0000d", "medium", ""),
+        ]
+    );
+    let by_id = |id: &str| outcome.findings.iter().find(|f| f.resource.id == id).cloned();
+    let policy = by_id("pol0000d").map(|f| (f.confidence.as_str(), f.message));
+    assert!(
+        policy.as_ref().is_some_and(|(c, m)| *c == "low" && m.contains("could not verify")),
+        "{policy:?}"
+    );
+    let keyed = by_id("keyed0000b").map(|f| f.evidence["why_open"].to_string()).unwrap_or_default();
+    assert!(keyed.contains("apiKeySource is AUTHORIZER"), "{keyed}");
+    let edge = by_id("edge0000aa").map(|f| f.message).unwrap_or_default();
+    assert!(
+        edge.starts_with("REST API edge0000aa (legacy-edge) is an origin of E3APIBAD000001/edge"),
+        "{edge}"
+    );
+    assert_eq!(
+        by_id("authz0000c").map(|f| f.evidence["authorization_everywhere"].clone()),
+        Some(true.into())
+    );
+    // Locked by a header ACL, an API key, IAM + signer (REST and HTTP), or through a custom domain.
+    let good = run_check("EA202", "apigw-good");
+    assert!(good.findings.is_empty(), "{:?}", good.findings);
+    assert!(good.not_evaluated.is_empty(), "{:?}", good.not_evaluated);
+}
+
+#[test]
+fn ea203_reports_internet_facing_stages_without_web_acl() {
+    let outcome = run_check("EA203", "apigw-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [
+            row("authz0000c", "medium", "prod"),
+            row("edge0000aa", "medium", "prod"),
+            row("keyed0000b", "medium", "prod"),
+            row("pol0000d", "medium", "prod"),
+            row("public0000g", "medium", "prod"),
+        ]
+    );
+    // key00000b1's stage has no web ACL either, but the API key locks it to the distribution.
+    assert!(run_check("EA203", "apigw-good").findings.is_empty());
+}
+
+#[test]
+fn ea204_lists_open_methods_of_directly_reachable_apis() {
+    let outcome = run_check("EA204", "apigw-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [
+            row("edge0000aa", "info", ""),
+            row("http0000e", "info", ""),
+            row("pol0000d", "info", ""),
+            row("public0000g", "info", ""),
+        ]
+    );
+    let public = outcome
+        .findings
+        .iter()
+        .find(|f| f.resource.id == "public0000g")
+        .map(|f| f.evidence["open_methods"].clone());
+    assert_eq!(public, Some(serde_json::json!(["GET /items"])), "OPTIONS preflight is not reported");
+    // hdr00000a1 and dom0000e1 have open methods, but their stage ACL locks them.
+    assert!(run_check("EA204", "apigw-good").findings.is_empty());
+}
+
+#[test]
+fn ea205_reports_keyed_stage_outside_usage_plans() {
+    let outcome = run_check("EA205", "apigw-bad");
+    assert_eq!(sorted_summary(&outcome.findings), [row("keyed0000b", "medium", "prod")]);
+    assert!(run_check("EA205", "apigw-good").findings.is_empty());
+}
+
+#[test]
+fn ea206_reports_header_key_sent_to_authorizer_source() {
+    let outcome = run_check("EA206", "apigw-bad");
+    assert_eq!(sorted_summary(&outcome.findings), [row("keyed0000b", "medium", "E3APIBAD000001/keyed")]);
+    assert!(run_check("EA206", "apigw-good").findings.is_empty());
+}
+
+#[test]
+fn ea207_reports_unthrottled_internet_facing_stages() {
+    let outcome = run_check("EA207", "apigw-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [row("edge0000aa", "low", "prod"), row("http0000e", "low", "v1"), row("public0000g", "low", "prod"),]
+    );
+    // key00000b1/prod has no stage throttling but is locked (and its usage plan throttles).
+    assert!(run_check("EA207", "apigw-good").findings.is_empty());
+}
+
+#[test]
+fn ea208_reports_wrong_stage_and_missing_api() {
+    let outcome = run_check("EA208", "apigw-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [
+            row("E3APIBAD000001", "medium", "edge"),
+            row("E3APIBAD000001", "medium", "ghost"),
+            row("E3APIBAD000001", "medium", "http"),
+        ]
+    );
+    let ghost =
+        outcome.findings.iter().find(|f| f.detail == "ghost").map(|f| f.message.clone()).unwrap_or_default();
+    assert!(ghost.contains("not in the account"), "{ghost}");
+    // us-west-2 was not audited: no verdict on ghostus00g.
+    assert!(outcome
+        .not_evaluated
+        .iter()
+        .any(|n| n.reason.contains("ghostus00g") && n.reason.contains("us-west-2")));
+    assert!(run_check("EA208", "apigw-good").findings.is_empty());
+}
+
+#[test]
+fn api_checks_fail_closed_when_usage_plans_could_not_be_read() {
+    for id in ["EA202", "EA205", "EA208"] {
+        let outcome = run_check(id, "apigw-usage-plans-denied");
+        assert!(outcome.findings.is_empty(), "{id}: {:?}", outcome.findings);
+        assert!(
+            outcome
+                .not_evaluated
+                .iter()
+                .any(|n| n.scope == "eu-west-1" && n.reason.contains("GetUsagePlans")),
+            "{id}: {:?}",
+            outcome.not_evaluated
+        );
+    }
+    let ea205 = run_check("EA205", "apigw-usage-plans-denied");
+    assert!(ea205.not_evaluated.iter().any(|n| n.scope.ends_with("/restapis/keyed0000b")));
+}

@@ -1,0 +1,106 @@
+//! EA401–EA406 and EA501 on fixture inventories.
+//!
+//! `network-bad`: distribution E5NET000000001 in front of
+//! - `alb-open`: security group open to the internet on 80/443 (listener 443), a header rule
+//!   with a weak secret;
+//! - `alb-pl`: security group on the CloudFront prefix list, HTTP listener forwarding by
+//!   default;
+//! - both share target group `web-tg` (instances i-0aaa…, i-0bbb… on 8080 behind `web-sg`,
+//!   which also opens 8080 and SSH 22 to the world);
+//! - `ec2-pl`: instance i-0ccc… on the prefix list, no secret header sent;
+//! - `ec2-open`: instance i-0ddd… with 443 open to the world;
+//! - `lambda-url`: function `url-app` with AuthType NONE and a public invoke policy.
+//!
+//! Also: a network interface whose group opens 3380–3390 (RDP included) to ::/0, an unattached
+//! group with SSH open (not reported), a non-origin function `report` with AuthType NONE and no
+//! policy.
+//!
+//! `network-good`: prefix list + header rule + web ACL on the ALB, targets admitting only the
+//! ALB's group, an instance origin that receives a secret header, SSH only from the VPC, a
+//! Lambda URL origin with AWS_IAM and OAC.
+
+mod support;
+
+use support::{row, run_check, sorted_summary};
+
+#[test]
+fn ea401_reports_origin_groups_open_on_listener_ports() {
+    let outcome = run_check("EA401", "network-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [
+            row("sg-0a1b2c3d4e5f00001", "high", "alb-open"),
+            row("sg-0a1b2c3d4e5f00006", "high", "i-0ddd0000000000001"),
+        ]
+    );
+    // alb-open listens on 443 only: port 80 being open too is not what makes it an origin risk.
+    assert_eq!(
+        outcome.findings.iter().find(|f| f.detail == "alb-open").map(|f| f.evidence["ports"].clone()),
+        Some(serde_json::json!([443]))
+    );
+    assert!(run_check("EA401", "network-good").findings.is_empty());
+}
+
+#[test]
+fn ea402_reports_admin_ports_on_attached_groups_only() {
+    let outcome = run_check("EA402", "network-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [row("sg-0a1b2c3d4e5f00003", "high", "22"), row("sg-0a1b2c3d4e5f00004", "high", "3389"),]
+    );
+    let web = outcome.findings.iter().find(|f| f.detail == "22").map(|f| f.evidence["attached_to"].clone());
+    assert_eq!(
+        web,
+        Some(serde_json::json!(["instance i-0aaa0000000000001", "instance i-0bbb0000000000001"]))
+    );
+    assert!(run_check("EA402", "network-good").findings.is_empty());
+}
+
+#[test]
+fn ea403_reports_targets_reachable_around_the_alb() {
+    let outcome = run_check("EA403", "network-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [row("i-0aaa0000000000001", "medium", "8080"), row("i-0bbb0000000000001", "medium", "8080")]
+    );
+    assert!(outcome.findings[0].message.contains("the internet"));
+    assert!(run_check("EA403", "network-good").findings.is_empty());
+}
+
+#[test]
+fn ea404_reports_alb_forwarding_without_header() {
+    let outcome = run_check("EA404", "network-bad");
+    assert_eq!(sorted_summary(&outcome.findings), [row("app/alb-pl/2222222222222222", "high", "")]);
+    assert!(outcome.findings[0].message.contains("forwards by default"), "{}", outcome.findings[0].message);
+    assert!(run_check("EA404", "network-good").findings.is_empty());
+}
+
+#[test]
+fn ea405_reports_prefix_list_only_origins() {
+    let outcome = run_check("EA405", "network-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [row("app/alb-pl/2222222222222222", "medium", ""), row("i-0ccc0000000000001", "medium", "")]
+    );
+    assert!(outcome.findings.iter().all(|f| f.evidence["prefix_lists"].to_string().contains("pl-4fa04526")));
+    assert!(run_check("EA405", "network-good").findings.is_empty());
+}
+
+#[test]
+fn ea406_reports_alb_origins_without_web_acl() {
+    let outcome = run_check("EA406", "network-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [row("app/alb-open/1111111111111111", "low", ""), row("app/alb-pl/2222222222222222", "low", "")]
+    );
+    assert!(run_check("EA406", "network-good").findings.is_empty());
+}
+
+#[test]
+fn ea501_grades_public_function_urls_by_use() {
+    let outcome = run_check("EA501", "network-bad");
+    assert_eq!(sorted_summary(&outcome.findings), [row("report", "medium", ""), row("url-app", "high", "")]);
+    let report = outcome.findings.iter().find(|f| f.resource.id == "report").map(|f| f.confidence.as_str());
+    assert_eq!(report, Some("medium"), "no public invoke policy: lower confidence");
+    assert!(run_check("EA501", "network-good").findings.is_empty());
+}
