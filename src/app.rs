@@ -150,7 +150,11 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         && args.report.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    output::write(args.report.output.as_deref(), &report.render(args.report.format, color))?;
+    let (text, warnings) = report.render_with_warnings(args.report.format, color);
+    output::write(args.report.output.as_deref(), &text)?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
     Ok(report.exit_code())
 }
 

@@ -272,11 +272,20 @@ impl Report {
 
     /// Renders the report in `format`.
     pub fn render(&self, format: Format, color: bool) -> String {
+        self.render_with_warnings(format, color).0
+    }
+
+    /// Renders the report in `format`, with the warnings for stderr (one line each, without the
+    /// `warning: ` prefix): a SARIF report cut to GitHub code scanning's limits says so.
+    pub fn render_with_warnings(&self, format: Format, color: bool) -> (String, Vec<String>) {
         match format {
-            Format::Table => table::render(self, color),
-            Format::Json => json::render(self),
-            Format::Sarif => sarif::render(self),
-            Format::Markdown => markdown::render(self),
+            Format::Table => (table::render(self, color), Vec::new()),
+            Format::Json => (json::render(self), Vec::new()),
+            Format::Sarif => {
+                let rendered = sarif::render_limited(self, sarif::Limits::GITHUB);
+                (rendered.text, rendered.warning.into_iter().collect())
+            }
+            Format::Markdown => (markdown::render(self), Vec::new()),
         }
     }
 }

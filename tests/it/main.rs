@@ -5,11 +5,13 @@ mod support;
 
 mod baseline;
 mod cli_errors;
+mod completions;
 mod config;
 mod drift;
 mod exit_codes;
 mod probe;
 mod reporters;
+mod sarif_limits;
 mod sarif_validation;
 mod secrets;
 mod suppress;
