@@ -3,3 +3,5 @@
 //! Data flows one way: [`collect`] (AWS SDK → inventory) → checks (the `edge-audit-checks`
 //! crate) → findings → policy → [`report`]. A check never calls AWS; a collector never judges.
 #![forbid(unsafe_code)]
+
+pub mod collect;
