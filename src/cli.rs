@@ -1,0 +1,201 @@
+//! Command-line interface: argument definitions (clap) and the translation of parse errors into
+//! edge-audit's one-line, exit-code-2 errors.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use edge_audit_checks::Severity;
+use std::path::PathBuf;
+
+/// Audit AWS edge perimeters: CloudFront, AWS WAF, Shield, API Gateway, load balancers, EC2 and
+/// Lambda function URLs, and prove that origins refuse requests that go around CloudFront.
+#[derive(Debug, Parser)]
+#[command(name = "edge-audit", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; \
+2 usage or input error; 3 the audit is incomplete (something not evaluated) and nothing failed.")]
+pub struct Cli {
+    /// More logs on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Nothing on stderr but errors and warnings.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit accounts (live) or a saved inventory (--from) and report findings.
+    Scan(ScanArgs),
+    /// Collect an inventory from live accounts and save it (no secret values) for
+    /// `scan --from` and drift baselines.
+    Snapshot(SnapshotArgs),
+    /// List the checks.
+    Checks(ChecksArgs),
+    /// Print the documentation of one check.
+    Explain(ExplainArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Which accounts and regions to read, and how to authenticate.
+#[derive(Debug, Clone, Args)]
+pub struct ScopeArgs {
+    /// Account to audit (repeatable). When the caller is not in it, edge-audit assumes
+    /// arn:aws:iam::ID:role/<--role-name>.
+    #[arg(long = "account", value_name = "ID")]
+    pub accounts: Vec<String>,
+    /// Audit every active account of the organization.
+    #[arg(long)]
+    pub org: bool,
+    /// Name of the role to assume in each audited account.
+    #[arg(long, value_name = "NAME", default_value = "EdgeAuditReadOnly")]
+    pub role_name: String,
+    /// AWS shared-config profile.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Role to assume before anything else (session name `edge-audit`).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// External id for --role-arn.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// Regions to audit (comma-separated); default: every enabled region.
+    #[arg(long, value_name = "REGION,...", value_delimiter = ',')]
+    pub regions: Option<Vec<String>>,
+    /// How many AWS calls may run at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Audit a saved inventory (from `edge-audit snapshot`) instead of live accounts.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["accounts", "org", "profile", "role_arn", "regions"])]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Only these checks (ids or slugs, comma-separated).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// Skip these checks (ids or slugs, comma-separated).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub skip_checks: Vec<String>,
+    /// Do not probe origins (live scans probe by default).
+    #[arg(long, conflicts_with = "probe")]
+    pub no_probe: bool,
+    /// Probe origins also when scanning a saved inventory.
+    #[arg(long)]
+    pub probe: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Where to write the inventory (JSON).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+/// How to report.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Report format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    None,
+}
+
+impl FailOn {
+    /// The lowest severity that fails the run; `None` never fails.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::None => None,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Check id or slug (EA101, cloudfront-no-web-acl).
+    pub check: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}
+
+/// Parses the command line. Help and version go to stdout with exit 0; any other parse error is
+/// returned as one line (clap's own output spans several).
+pub fn parse() -> Result<Cli, ParseOutcome> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(err) => match err.kind() {
+            clap::error::ErrorKind::DisplayHelp
+            | clap::error::ErrorKind::DisplayVersion
+            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                Err(ParseOutcome::Info(err.render().to_string()))
+            }
+            _ => {
+                let rendered = err.render().to_string();
+                let first = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
+                let line = first.trim().trim_start_matches("error: ");
+                Err(ParseOutcome::Error(format!("{line} (see `edge-audit --help`)")))
+            }
+        },
+    }
+}
+
+pub enum ParseOutcome {
+    /// Help or version text, printed to stdout, exit 0.
+    Info(String),
+    /// A one-line usage error, exit 2.
+    Error(String),
+}

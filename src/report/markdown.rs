@@ -1,0 +1,78 @@
+//! `--format markdown`: a summary table and the findings, fit for a GitHub job summary
+//! (`$GITHUB_STEP_SUMMARY`) or a pull-request comment.
+
+use super::table::{headline, verdict};
+use super::{Report, ReportFinding};
+use edge_audit_checks::Severity;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::from("## edge-audit report\n\n");
+    out.push_str(&format!("{}\n\n", escape(&headline(report))));
+    out.push_str("| Severity | Findings |\n|---|---:|\n");
+    for severity in Severity::DESCENDING {
+        out.push_str(&format!("| {} | {} |\n", title_case(severity), report.summary.count(severity)));
+    }
+    out.push_str(&format!("| Not evaluated | {} |\n\n", report.summary.not_evaluated));
+    out.push_str(&format!("**{}**\n", escape(&verdict(report))));
+    for severity in Severity::DESCENDING {
+        let findings: Vec<&ReportFinding> =
+            report.findings.iter().filter(|f| f.severity == severity).collect();
+        if findings.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {} ({})\n\n", title_case(severity), findings.len()));
+        out.push_str(
+            "| Check | Resource | Account / region | Finding | How to fix |\n|---|---|---|---|---|\n",
+        );
+        for f in findings {
+            out.push_str(&format!(
+                "| `{}` {} | `{}` | {} / {} | {} | {} |\n",
+                f.check_id,
+                escape(&f.title),
+                escape(&f.resource_label()),
+                f.resource.account,
+                f.resource.region,
+                escape(&f.message),
+                escape(first_sentence(&f.remediation)),
+            ));
+        }
+    }
+    if !report.not_evaluated.is_empty() {
+        out.push_str(&format!("\n### Not evaluated ({})\n\n", report.not_evaluated.len()));
+        out.push_str("| Check | Account | Scope | Reason |\n|---|---|---|---|\n");
+        for n in &report.not_evaluated {
+            out.push_str(&format!(
+                "| `{}` | {} | `{}` | {} |\n",
+                n.check_id,
+                n.account,
+                escape(&n.scope),
+                escape(&n.reason)
+            ));
+        }
+    }
+    out
+}
+
+fn title_case(severity: Severity) -> String {
+    let s = severity.as_str();
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The remediation's first sentence (tables want it short; `explain` has the rest).
+fn first_sentence(text: &str) -> &str {
+    let end = text.find(". ").map(|i| i + 1).unwrap_or(text.len());
+    &text[..end]
+}
+
+/// Makes text safe inside a Markdown table cell.
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

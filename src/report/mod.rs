@@ -1,0 +1,240 @@
+//! The report: what a scan found, in one structure that every format renders.
+//!
+//! [`Report`] is also the JSON contract (`--format json`): scheduled jobs and other tools parse
+//! it, so its field names are stable and it carries `schema_version`. Fields are only ever added.
+
+pub mod json;
+pub mod markdown;
+pub mod sarif;
+pub mod table;
+
+use crate::cli::Format;
+use edge_audit_checks::inventory::{CoverageStatus, Inventory};
+use edge_audit_checks::registry::Outcome;
+use edge_audit_checks::{CheckMeta, Finding, NotEvaluated, ResourceRef, Severity};
+use serde::Serialize;
+
+/// Version of the JSON report format.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+pub const TOOL_NAME: &str = "edge-audit";
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const TOOL_URI: &str = env!("CARGO_PKG_REPOSITORY");
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// When the inventory was collected (RFC 3339), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<String>,
+    /// The severity at or above which findings fail the run; `none` when nothing fails it.
+    pub fail_on: String,
+    pub accounts: Vec<AccountSummary>,
+    /// The checks that ran.
+    pub checks: Vec<CheckRef>,
+    pub findings: Vec<ReportFinding>,
+    pub not_evaluated: Vec<NotEvaluated>,
+    pub summary: Summary,
+    /// Metadata of the checks that ran, for rule descriptions (SARIF, explain links).
+    #[serde(skip)]
+    pub rules: Vec<&'static CheckMeta>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountSummary {
+    pub account_id: String,
+    pub partition: String,
+    pub regions: Vec<String>,
+    /// (region, service) pairs read completely.
+    pub collected: usize,
+    /// Collection failures, with operation and error.
+    pub collection_failures: Vec<CollectionFailure>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CollectionFailure {
+    pub region: String,
+    pub service: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckRef {
+    pub id: &'static str,
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub default_severity: Severity,
+}
+
+/// A finding as reported: the check's finding plus its stable fingerprint.
+#[derive(Debug, Serialize)]
+pub struct ReportFinding {
+    pub check_id: String,
+    pub slug: String,
+    pub title: String,
+    pub severity: Severity,
+    pub confidence: edge_audit_checks::Confidence,
+    pub resource: ResourceRef,
+    pub message: String,
+    pub evidence: serde_json::Value,
+    pub remediation: String,
+    /// Stable identity (check id + resource ARN + distinguishing detail), for baselines,
+    /// suppressions and SARIF.
+    pub fingerprint: String,
+    /// Whether the finding is at or above `fail_on`.
+    pub fails: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+    pub total: usize,
+    /// Findings at or above `fail_on`.
+    pub failing: usize,
+    pub not_evaluated: usize,
+}
+
+impl Summary {
+    pub fn count(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+}
+
+impl Report {
+    /// Builds the report of a check run over `inventory`.
+    pub fn new(inventory: &Inventory, outcome: Outcome, fail_on: Option<Severity>) -> Report {
+        let accounts = inventory
+            .accounts
+            .iter()
+            .map(|a| AccountSummary {
+                account_id: a.account_id.clone(),
+                partition: a.partition.clone(),
+                regions: a.regions.clone(),
+                collected: a.coverage.iter().filter(|c| c.status == CoverageStatus::Collected).count(),
+                collection_failures: a
+                    .coverage
+                    .iter()
+                    .filter(|c| c.status == CoverageStatus::Failed)
+                    .map(|c| CollectionFailure {
+                        region: c.region.clone(),
+                        service: c.service.to_string(),
+                        operation: c.operation.clone(),
+                        resource: c.resource.clone(),
+                        error: c.error.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let findings: Vec<ReportFinding> =
+            outcome.findings.into_iter().map(|f| ReportFinding::new(f, fail_on)).collect();
+        let mut summary = Summary {
+            total: findings.len(),
+            not_evaluated: outcome.not_evaluated.len(),
+            ..Summary::default()
+        };
+        for f in &findings {
+            match f.severity {
+                Severity::Critical => summary.critical += 1,
+                Severity::High => summary.high += 1,
+                Severity::Medium => summary.medium += 1,
+                Severity::Low => summary.low += 1,
+                Severity::Info => summary.info += 1,
+            }
+            if f.fails {
+                summary.failing += 1;
+            }
+        }
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION,
+            tool: Tool { name: TOOL_NAME, version: TOOL_VERSION },
+            collected_at: inventory.collected_at.clone(),
+            fail_on: fail_on.map(|s| s.to_string()).unwrap_or_else(|| "none".to_string()),
+            accounts,
+            checks: outcome
+                .checks
+                .iter()
+                .map(|m| CheckRef {
+                    id: m.id,
+                    slug: m.slug,
+                    title: m.title,
+                    default_severity: m.default_severity,
+                })
+                .collect(),
+            findings,
+            not_evaluated: outcome.not_evaluated,
+            summary,
+            rules: outcome.checks,
+        }
+    }
+
+    /// The process exit code this report calls for: 1 when a finding fails the run, otherwise 3
+    /// when something could not be evaluated, otherwise 0.
+    pub fn exit_code(&self) -> u8 {
+        if self.summary.failing > 0 {
+            1
+        } else if !self.not_evaluated.is_empty() {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// Renders the report in `format`.
+    pub fn render(&self, format: Format, color: bool) -> String {
+        match format {
+            Format::Table => table::render(self, color),
+            Format::Json => json::render(self),
+            Format::Sarif => sarif::render(self),
+            Format::Markdown => markdown::render(self),
+        }
+    }
+}
+
+impl ReportFinding {
+    fn new(finding: Finding, fail_on: Option<Severity>) -> ReportFinding {
+        let fingerprint = finding.fingerprint();
+        ReportFinding {
+            fails: fail_on.is_some_and(|t| finding.severity >= t),
+            check_id: finding.check_id,
+            slug: finding.slug,
+            title: finding.title,
+            severity: finding.severity,
+            confidence: finding.confidence,
+            resource: finding.resource,
+            message: finding.message,
+            evidence: finding.evidence,
+            remediation: finding.remediation,
+            fingerprint,
+        }
+    }
+
+    /// The resource as people name it: its name when it has one, else its id.
+    pub fn resource_label(&self) -> String {
+        match &self.resource.name {
+            Some(name) if name != &self.resource.id => format!("{} ({})", self.resource.id, name),
+            _ => self.resource.id.clone(),
+        }
+    }
+}

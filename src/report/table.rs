@@ -1,0 +1,123 @@
+//! `--format table` (the default): findings grouped by severity, readable at 100 columns;
+//! colour only when asked for (a terminal without `NO_COLOR`).
+
+use super::{Report, ReportFinding};
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use edge_audit_checks::Severity;
+
+const WIDTH: u16 = 100;
+
+pub fn render(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    out.push_str(&headline(report));
+    out.push('\n');
+    for severity in Severity::DESCENDING {
+        let findings: Vec<&ReportFinding> =
+            report.findings.iter().filter(|f| f.severity == severity).collect();
+        if findings.is_empty() {
+            continue;
+        }
+        out.push('\n');
+        out.push_str(&format!("{} ({})\n", severity.as_str().to_uppercase(), findings.len()));
+        let mut table = new_table(&["Check", "Resource", "Region", "Finding"]);
+        for f in findings {
+            let mut check = Cell::new(&f.check_id);
+            if color {
+                check = check.fg(severity_color(severity)).add_attribute(Attribute::Bold);
+            }
+            table.add_row(vec![
+                check,
+                Cell::new(f.resource_label()),
+                Cell::new(&f.resource.region),
+                Cell::new(&f.message),
+            ]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    if !report.not_evaluated.is_empty() {
+        out.push_str(&format!("\nNOT EVALUATED ({})\n", report.not_evaluated.len()));
+        let mut table = new_table(&["Check", "Account", "Scope", "Reason"]);
+        for n in &report.not_evaluated {
+            table.add_row(vec![&n.check_id, &n.account, &n.scope, &n.reason]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&verdict(report));
+    out.push('\n');
+    out
+}
+
+fn new_table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(WIDTH)
+        .set_header(header.to_vec());
+    table
+}
+
+fn severity_color(severity: Severity) -> Color {
+    match severity {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Blue,
+        Severity::Info => Color::Grey,
+    }
+}
+
+/// `edge-audit 0.1.0: 1 account (123456789012), 2 regions, 3 checks`.
+pub fn headline(report: &Report) -> String {
+    let accounts: Vec<&str> = report.accounts.iter().map(|a| a.account_id.as_str()).collect();
+    let mut regions: Vec<&str> =
+        report.accounts.iter().flat_map(|a| a.regions.iter().map(String::as_str)).collect();
+    regions.sort();
+    regions.dedup();
+    format!(
+        "{} {}: {} account{} ({}), {} region{}, {} check{}",
+        report.tool.name,
+        report.tool.version,
+        accounts.len(),
+        plural(accounts.len()),
+        accounts.join(", "),
+        regions.len(),
+        plural(regions.len()),
+        report.checks.len(),
+        plural(report.checks.len())
+    )
+}
+
+/// The closing sentence: counts, and what they mean for the exit code.
+pub fn verdict(report: &Report) -> String {
+    let s = &report.summary;
+    let counts = Severity::DESCENDING
+        .iter()
+        .map(|sev| format!("{} {}", s.count(*sev), sev))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let gate = if report.fail_on == "none" {
+        "nothing fails the run (--fail-on none)".to_string()
+    } else if s.failing > 0 {
+        format!("{} at or above {}", s.failing, report.fail_on)
+    } else {
+        format!("none at or above {}", report.fail_on)
+    };
+    let incomplete = if s.not_evaluated > 0 {
+        format!("; audit incomplete: {} check result(s) not evaluated", s.not_evaluated)
+    } else {
+        String::new()
+    };
+    format!("{} finding{} ({counts}); {gate}{incomplete}.", s.total, plural(s.total))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,65 @@
+//! Shared helpers: running the binary, fixture paths, inventories built from plaintext secrets.
+#![allow(dead_code)]
+
+pub mod secrets;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/fixtures/{name}` or `examples/{name}`.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+pub fn example(name: &str) -> PathBuf {
+    root().join("examples").join(name)
+}
+
+/// The real binary, with a clean environment for the parts that change its output.
+pub fn edge_audit() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("edge-audit"));
+    cmd.env_remove("NO_COLOR").env_remove("EDGE_AUDIT_LOG").env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+/// Output of a run: exit code, stdout, stderr.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(args: &[&str]) -> Run {
+    let output = edge_audit().args(args).output().unwrap_or_else(|e| panic!("cannot run edge-audit: {e}"));
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap_or_else(|| panic!("non-UTF-8 path {}", path.display()))
+}
+
+/// True when the tests run in CI, where a missing real component is a failure, never a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Skips (locally) or fails (in CI) a test whose real component is missing.
+pub fn require(component: &str, available: bool) -> bool {
+    if available {
+        return true;
+    }
+    if in_ci() {
+        panic!("{component} is required under CI=true but is not available");
+    }
+    eprintln!("SKIPPED: {component} is not available (it is required when CI=true)");
+    false
+}
