@@ -3,8 +3,7 @@
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
-    FinalizerInterceptorContextRef,
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
@@ -131,15 +130,6 @@ impl Intercept for StatsInterceptor {
         "EdgeAuditStatsInterceptor"
     }
 
-    fn read_before_execution(
-        &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.stats.update(cfg, |s| s.calls += 1);
-        Ok(())
-    }
-
     fn read_before_attempt(
         &self,
         _context: &BeforeTransmitInterceptorContextRef<'_>,
@@ -148,10 +138,14 @@ impl Intercept for StatsInterceptor {
     ) -> Result<(), BoxError> {
         let retry = cfg.load::<AttemptSeen>().is_some();
         cfg.interceptor_state().store_put(AttemptSeen);
+        // The first attempt counts the invocation: the operation's metadata is not yet in the
+        // config bag when `read_before_execution` runs.
         self.stats.update(cfg, |s| {
             s.attempts += 1;
             if retry {
                 s.retries += 1;
+            } else {
+                s.calls += 1;
             }
         });
         Ok(())

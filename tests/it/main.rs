@@ -4,7 +4,10 @@
 mod support;
 
 mod cli_errors;
+mod collect_mock;
 mod exit_codes;
+mod iam;
+mod moto;
 mod reporters;
 mod sarif_validation;
 mod secrets;
