@@ -120,12 +120,19 @@ async fn rest_api(
         }
     };
 
-    let authorizers = match authorizers(ctx, client, &id).await {
-        Ok(authorizers) => authorizers,
-        Err(error) => {
-            failures.push(ctx.failed_on(SERVICE, "GetAuthorizers", &arn, &error));
-            Vec::new()
+    // Only a method that names an authorizer makes its settings matter: one call saved per API.
+    let referenced =
+        resources.iter().flat_map(|r: &RestResource| &r.methods).any(|m| m.authorizer_id.is_some());
+    let authorizers = if referenced {
+        match authorizers(ctx, client, &id).await {
+            Ok(authorizers) => authorizers,
+            Err(error) => {
+                failures.push(ctx.failed_on(SERVICE, "GetAuthorizers", &arn, &error));
+                Vec::new()
+            }
         }
+    } else {
+        Vec::new()
     };
 
     let api = RestApi {

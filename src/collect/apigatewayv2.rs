@@ -86,13 +86,20 @@ async fn http_api(
             Vec::new()
         }
     };
-    let authorizers = ctx
-        .limiter
-        .token_pages(
-            |token| client.get_authorizers().api_id(&id).max_results(PAGE_SIZE).set_next_token(token).send(),
-            get_authorizers::GetAuthorizersOutput::next_token,
-        )
-        .await;
+    // Only a route that names an authorizer makes its settings matter: one call saved per API.
+    let referenced = routes.iter().any(|r: &HttpRoute| r.authorizer_id.is_some());
+    let authorizers = if referenced {
+        ctx.limiter
+            .token_pages(
+                |token| {
+                    client.get_authorizers().api_id(&id).max_results(PAGE_SIZE).set_next_token(token).send()
+                },
+                get_authorizers::GetAuthorizersOutput::next_token,
+            )
+            .await
+    } else {
+        Ok(Vec::new())
+    };
     let authorizers = match authorizers {
         Ok(pages) => pages
             .iter()

@@ -59,6 +59,11 @@ where
                 (Some(code), _) => {
                     CallError { code: Some(code.to_string()), text: format!("{code} (HTTP {status})") }
                 }
+                // A success status the SDK could not parse. The parser's message is not used:
+                // it may quote a field of the answer, and answers can carry secret values.
+                (None, _) if (200..300).contains(&status) => {
+                    CallError::new(format!("the answer could not be parsed (HTTP {status})"))
+                }
                 // moto answers 404/500 without an AWS error document for operations it does
                 // not implement; a real endpoint does the same for an unknown operation.
                 (None, _) => CallError::new(format!(

@@ -11,6 +11,7 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_async::time::SystemTimeSource;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -172,7 +173,12 @@ fn validate(options: &CollectOptions) -> Result<(), CollectError> {
 /// A configuration whose credentials are those of `role_arn`, assumed (and refreshed when they
 /// expire) with the credentials of `from`.
 async fn assume(from: &SdkConfig, role_arn: &str, external_id: Option<&str>) -> SdkConfig {
-    let mut provider = AssumeRoleProvider::builder(role_arn).session_name(SESSION_NAME).configure(from);
+    // The provider needs a clock (session expiry); a hand-built configuration may have none.
+    let from = match from.time_source() {
+        Some(_) => from.clone(),
+        None => from.to_builder().time_source(SystemTimeSource::new()).build(),
+    };
+    let mut provider = AssumeRoleProvider::builder(role_arn).session_name(SESSION_NAME).configure(&from);
     if let Some(external_id) = external_id {
         provider = provider.external_id(external_id);
     }

@@ -24,7 +24,9 @@ fn binaries() -> Option<(PathBuf, PathBuf)> {
     let moto = match std::env::var_os("EDGE_AUDIT_MOTO") {
         Some(path) => PathBuf::from(path),
         None => {
-            let venv = std::env::var_os("EDGE_AUDIT_VENV").map(PathBuf::from).unwrap_or_else(|| root().join(".venv"));
+            let venv = std::env::var_os("EDGE_AUDIT_VENV")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root().join(".venv"));
             venv.join("bin/moto_server")
         }
     };
@@ -50,7 +52,10 @@ impl MotoServer {
     /// Starts a server, or skips (returns `None`, with a loud message) when moto is not installed,
     /// except under CI=true where a missing moto fails the test.
     pub fn start_or_skip() -> Option<MotoServer> {
-        if !super::require("moto (EDGE_AUDIT_MOTO, EDGE_AUDIT_VENV or .venv/bin/moto_server)", Self::available()) {
+        if !super::require(
+            "moto (EDGE_AUDIT_MOTO, EDGE_AUDIT_VENV or .venv/bin/moto_server)",
+            Self::available(),
+        ) {
             return None;
         }
         Some(MotoServer::start())
@@ -104,7 +109,11 @@ impl MotoServer {
         }
         let output = command.output().unwrap_or_else(|e| panic!("cannot run seed.py: {e}"));
         if !output.status.success() {
-            panic!("seed.py {scenarios:?} failed ({}):\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+            panic!(
+                "seed.py {scenarios:?} failed ({}):\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("seed.py printed no manifest: {e}"))
     }
@@ -113,7 +122,11 @@ impl MotoServer {
     fn post(&self, path: &str) -> std::io::Result<()> {
         let mut stream = TcpStream::connect_timeout(&self.address, Duration::from_secs(2))?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-        write!(stream, "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", self.address)?;
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.address
+        )?;
         let mut response = String::new();
         stream.read_to_string(&mut response)?;
         if response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200") {
