@@ -111,11 +111,7 @@ pub struct CollectSummary {
 /// A problem that stops the whole run: the scope itself could not be established.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
-    #[error("could not load the AWS configuration: {0}")]
-    Config(String),
-    #[error(
-        "no usable AWS credentials (GetCallerIdentity failed: {0}); configure credentials or pass --profile"
-    )]
+    #[error("no usable AWS credentials: {0}; configure credentials or pass --profile")]
     Credentials(String),
     #[error("could not assume role {role_arn}{}: {message}", account_suffix(.account))]
     AssumeRole { role_arn: String, account: Option<String>, message: String },
@@ -152,7 +148,7 @@ pub async fn collect_with_config(
     let stats = CallStats::new();
     let limiter = Limiter::new(options.concurrency);
     let scopes = scope::resolve(options, base, &stats).await?;
-    let progress = Progress::new(options.progress, &scopes);
+    let progress = Progress::new(options.progress);
 
     let accounts: Vec<AccountInventory> = stream::iter(scopes.iter())
         .map(|(clients, account)| collect_account_with(clients, account, &limiter, &progress))
@@ -234,6 +230,7 @@ async fn collect_account_with(
         tasks.push((region.clone(), "elbv2", Box::pin(elbv2::collect(context(region)))));
         tasks.push((region.clone(), "lambda", Box::pin(lambda::collect(context(region)))));
     }
+    progress.add_tasks(tasks.len());
     // The limiter bounds the requests; this only bounds how many tasks are started at once.
     let fragments: Vec<AccountInventory> = stream::iter(tasks)
         .map(|(region, service, task)| async move {
@@ -362,13 +359,13 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(enabled: bool, scopes: &[(AccountClients, AccountScope)]) -> Progress {
+    fn new(enabled: bool) -> Progress {
         use std::io::IsTerminal;
         if !enabled || !std::io::stderr().is_terminal() {
             return Progress::hidden();
         }
-        let tasks: usize = scopes.iter().map(|(_, scope)| 3 + 6 * scope.regions.len()).sum();
-        let bar = ProgressBar::new(tasks as u64);
+        // Each account adds its tasks when it starts.
+        let bar = ProgressBar::new(0);
         if let Ok(style) =
             ProgressStyle::with_template("{spinner} collecting [{bar:30}] {pos}/{len} {wide_msg}")
         {
@@ -380,6 +377,10 @@ impl Progress {
 
     fn hidden() -> Progress {
         Progress { bar: ProgressBar::hidden() }
+    }
+
+    fn add_tasks(&self, count: usize) {
+        self.bar.inc_length(count as u64);
     }
 
     fn task_done(&self, account: &str, region: &str, service: &str) {

@@ -11,10 +11,10 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_smithy_async::time::SystemTimeSource;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::time::Duration;
 
@@ -78,6 +78,9 @@ pub(super) async fn resolve(
     stats: &CallStats,
 ) -> Result<Vec<(AccountClients, AccountScope)>, CollectError> {
     validate(options)?;
+    if base.credentials_provider().is_none() {
+        return Err(CollectError::Credentials("no credential provider is configured".into()));
+    }
     let clients_of = |config: SdkConfig, partition: &str| {
         AccountClients::new(config)
             .partition(partition)
@@ -94,7 +97,7 @@ pub(super) async fn resolve(
             .role_arn
         {
             Some(role_arn) => CollectError::AssumeRole { role_arn: role_arn.clone(), account: None, message },
-            None => CollectError::Credentials(message),
+            None => CollectError::Credentials(format!("GetCallerIdentity failed: {message}")),
         })?;
     let caller_clients = clients_of(caller_config.clone(), &caller.partition);
 
@@ -243,14 +246,38 @@ async fn enabled_regions(clients: &AccountClients) -> Result<Vec<String>, String
     Ok(regions)
 }
 
-/// Fatal errors get the whole cause chain (credential-provider failures are nested several
-/// levels deep); they never contain secrets: credential errors name sources, not values.
+/// The text of a fatal error. A refused AssumeRole arrives nested in a credentials error: its
+/// AWS code and message say it best. Otherwise the chain of causes (credential-provider
+/// failures are nested several levels deep), each by its `Display`: never `Debug`, which would
+/// dump raw responses.
 fn fatal_text<E>(error: &SdkError<E, HttpResponse>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    match error {
-        SdkError::ServiceError(_) => describe(error).text,
-        other => DisplayErrorContext(other).to_string(),
+    if let SdkError::ServiceError(_) = error {
+        return describe(error).text;
     }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(refused) = current.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
+            return format!("sts:AssumeRole failed: {}", describe(refused).text);
+        }
+        cause = current.source();
+    }
+    cause_chain(error)
+}
+
+/// `outer: inner: innermost`, leaving out a cause whose text its parent already shows.
+fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(current) = cause {
+        let part = current.to_string();
+        if !part.is_empty() && !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        cause = current.source();
+    }
+    text
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod cli_errors;
 mod collect_mock;
+mod collect_scope;
 mod exit_codes;
 mod iam;
 mod moto;
