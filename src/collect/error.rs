@@ -11,8 +11,6 @@ use std::error::Error as StdError;
 /// A failed API call, described for a coverage record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallError {
-    /// The AWS error code (`AccessDeniedException`), when the service answered with one.
-    pub code: Option<String>,
     /// `code: message`, or a description of a timeout / network / protocol failure.
     pub text: String,
 }
@@ -25,12 +23,7 @@ impl std::fmt::Display for CallError {
 
 impl CallError {
     pub fn new(text: impl Into<String>) -> CallError {
-        CallError { code: None, text: text.into() }
-    }
-
-    /// Whether AWS answered with this error code.
-    pub fn has_code(&self, code: &str) -> bool {
-        self.code.as_deref() == Some(code)
+        CallError { text: text.into() }
     }
 }
 
@@ -54,11 +47,9 @@ where
             let service_error = context.err();
             match (service_error.code(), service_error.message()) {
                 (Some(code), Some(message)) if !message.is_empty() => {
-                    CallError { code: Some(code.to_string()), text: format!("{code}: {message}") }
+                    CallError::new(format!("{code}: {message}"))
                 }
-                (Some(code), _) => {
-                    CallError { code: Some(code.to_string()), text: format!("{code} (HTTP {status})") }
-                }
+                (Some(code), _) => CallError::new(format!("{code} (HTTP {status})")),
                 // A success status the SDK could not parse. The parser's message is not used:
                 // it may quote a field of the answer, and answers can carry secret values.
                 (None, _) if (200..300).contains(&status) => {

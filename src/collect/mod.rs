@@ -8,7 +8,7 @@
 //! mistaking a gap for "no resources". Only scope-level problems (no credentials, an account
 //! that cannot be assumed) are a [`CollectError`].
 //!
-//! Each service module exposes `collect(&RegionContext) -> AccountInventory` (a fragment holding
+//! Each service module exposes `collect(RegionContext) -> AccountInventory` (a fragment holding
 //! that service's resources and coverage for one region); [`collect_account`] runs them all and
 //! merges the fragments.
 
@@ -18,7 +18,7 @@ mod clients;
 mod cloudfront;
 mod ec2;
 mod elbv2;
-pub mod error;
+mod error;
 mod lambda;
 pub mod operations;
 mod scope;
@@ -27,7 +27,8 @@ mod stats;
 mod wafv2;
 
 pub use apigateway::parse_policy as parse_rest_api_policy;
-pub use clients::{global_region_of, AccountClients, Limiter};
+pub use clients::AccountClients;
+use clients::Limiter;
 pub use error::CallError;
 pub use scope::{load_sdk_config, AccountScope};
 pub use stats::{CallStats, OperationStats, StatsInterceptor, StatsTable};
@@ -176,13 +177,13 @@ pub async fn collect_account(
 
 /// Where a service collector runs: one account, one region ([`GLOBAL_REGION`] for the global
 /// services), its clients and the run's request limiter.
-pub struct RegionContext<'a> {
-    pub clients: &'a AccountClients,
-    pub account_id: &'a str,
-    pub partition: &'a str,
+struct RegionContext<'a> {
+    clients: &'a AccountClients,
+    account_id: &'a str,
+    partition: &'a str,
     /// The region audited; `global` for CloudFront, CLOUDFRONT-scope WAF and Shield.
-    pub region: String,
-    pub limiter: &'a Limiter,
+    region: String,
+    limiter: &'a Limiter,
 }
 
 impl RegionContext<'_> {

@@ -112,8 +112,3 @@ pub const OPERATIONS: &[Operation] = &[
     op("shield", "describe_subscription", "DescribeSubscription", "shield:DescribeSubscription"),
     op("shield", "list_protections", "ListProtections", "shield:ListProtections"),
 ];
-
-/// The operation a client method invokes, if it is one edge-audit uses.
-pub fn by_method(service: &str, method: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|o| o.service == service && o.method == method)
-}

@@ -16,6 +16,7 @@ use aws_smithy_async::time::SystemTimeSource;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use futures::stream::{self, StreamExt, TryStreamExt};
 use std::time::Duration;
 
 /// Attempts per request (the first and up to four retries) under adaptive retry, which also
@@ -81,25 +82,24 @@ pub(super) async fn resolve(
     if base.credentials_provider().is_none() {
         return Err(CollectError::Credentials("no credential provider is configured".into()));
     }
-    let clients_of = |config: SdkConfig, partition: &str| {
-        AccountClients::new(config)
-            .partition(partition)
-            .with_interceptor(StatsInterceptor::new(stats.clone()))
-    };
 
     // The starting identity: the credential chain's, or the --role-arn assumed from it.
     let caller_config = match &options.role_arn {
         Some(role_arn) => assume(&base, role_arn, options.external_id.as_deref()).await,
         None => base,
     };
-    let caller =
-        caller_identity(&clients_of(caller_config.clone(), "aws")).await.map_err(|message| match &options
-            .role_arn
-        {
-            Some(role_arn) => CollectError::AssumeRole { role_arn: role_arn.clone(), account: None, message },
-            None => CollectError::Credentials(format!("GetCallerIdentity failed: {message}")),
-        })?;
-    let caller_clients = clients_of(caller_config.clone(), &caller.partition);
+    let caller = match caller_identity(&clients_of(caller_config.clone(), "aws", stats)).await {
+        Ok(caller) => caller,
+        Err(message) => {
+            return Err(match &options.role_arn {
+                Some(role_arn) => {
+                    CollectError::AssumeRole { role_arn: role_arn.clone(), account: None, message }
+                }
+                None => CollectError::Credentials(format!("GetCallerIdentity failed: {message}")),
+            })
+        }
+    };
+    let caller_clients = clients_of(caller_config.clone(), &caller.partition, stats);
 
     let targets = if options.org {
         organization_accounts(&caller_clients).await?
@@ -112,38 +112,52 @@ pub(super) async fn resolve(
         accounts
     };
 
-    let mut scopes = Vec::with_capacity(targets.len());
-    for account_id in targets {
-        let clients = if account_id == caller.account_id {
-            caller_clients.clone()
-        } else {
-            let role_arn = format!("arn:{}:iam::{account_id}:role/{}", caller.partition, options.role_name);
-            let config = assume(&caller_config, &role_arn, options.external_id.as_deref()).await;
-            let clients = clients_of(config, &caller.partition);
-            // Assumption is lazy; one identity call proves it and that the role is in the account.
-            let identity = caller_identity(&clients).await.map_err(|message| CollectError::AssumeRole {
-                role_arn: role_arn.clone(),
-                account: Some(account_id.clone()),
-                message,
-            })?;
-            if identity.account_id != account_id {
-                return Err(CollectError::AssumeRole {
-                    role_arn,
-                    account: Some(account_id.clone()),
-                    message: format!("the role belongs to account {}", identity.account_id),
-                });
-            }
-            clients
+    // Accounts are prepared concurrently (an organization can have hundreds); the first that
+    // cannot be entered stops the run.
+    let caller = (&caller, &caller_config, &caller_clients);
+    stream::iter(targets)
+        .map(|account_id| account_scope(options, caller, account_id, stats))
+        .buffered(options.concurrency.max(1))
+        .try_collect()
+        .await
+}
+
+fn clients_of(config: SdkConfig, partition: &str, stats: &CallStats) -> AccountClients {
+    AccountClients::new(config).partition(partition).with_interceptor(StatsInterceptor::new(stats.clone()))
+}
+
+/// The clients and regions of one account: the caller's own clients for its own account, else
+/// those of `role_name` assumed there (verified with GetCallerIdentity: assumption is lazy).
+async fn account_scope(
+    options: &CollectOptions,
+    (caller, caller_config, caller_clients): (&Identity, &SdkConfig, &AccountClients),
+    account_id: String,
+    stats: &CallStats,
+) -> Result<(AccountClients, AccountScope), CollectError> {
+    let clients = if account_id == caller.account_id {
+        caller_clients.clone()
+    } else {
+        let role_arn = format!("arn:{}:iam::{account_id}:role/{}", caller.partition, options.role_name);
+        let config = assume(caller_config, &role_arn, options.external_id.as_deref()).await;
+        let clients = clients_of(config, &caller.partition, stats);
+        let refused = |message| CollectError::AssumeRole {
+            role_arn: role_arn.clone(),
+            account: Some(account_id.clone()),
+            message,
         };
-        let regions = match &options.regions {
-            Some(regions) => regions.clone(),
-            None => enabled_regions(&clients)
-                .await
-                .map_err(|message| CollectError::Regions { account: account_id.clone(), message })?,
-        };
-        scopes.push((clients, AccountScope { account_id, partition: caller.partition.clone(), regions }));
-    }
-    Ok(scopes)
+        let identity = caller_identity(&clients).await.map_err(refused)?;
+        if identity.account_id != account_id {
+            return Err(refused(format!("the role belongs to account {}", identity.account_id)));
+        }
+        clients
+    };
+    let regions = match &options.regions {
+        Some(regions) => regions.clone(),
+        None => enabled_regions(&clients)
+            .await
+            .map_err(|message| CollectError::Regions { account: account_id.clone(), message })?,
+    };
+    Ok((clients, AccountScope { account_id, partition: caller.partition.clone(), regions }))
 }
 
 fn validate(options: &CollectOptions) -> Result<(), CollectError> {

@@ -78,11 +78,6 @@ impl CallStats {
         self.table.lock().map(|t| t.clone()).unwrap_or_default()
     }
 
-    /// Total operation invocations.
-    pub fn total_calls(&self) -> u64 {
-        self.totals().calls
-    }
-
     /// All operations summed.
     pub fn totals(&self) -> OperationStats {
         let mut total = OperationStats::default();
