@@ -381,3 +381,34 @@ async fn moto_other_accounts_are_audited_through_the_role() {
     let other = &inventory.accounts[1];
     assert!(other.distributions.is_empty() && other.rest_apis.is_empty(), "{other:?}");
 }
+
+/// `--org` audits every active account of the organization: the caller's own with its own
+/// credentials, the others through the role.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_org_audits_every_active_account() {
+    use aws_sdk_organizations::types::OrganizationFeatureSet;
+    let Some(moto) = MotoServer::start_or_skip() else { return };
+    moto.reset();
+    // Test setup writes to moto through the SDK; the collector itself only reads.
+    let organizations = aws_sdk_organizations::Client::new(&moto_config(&moto.endpoint));
+    organizations.create_organization().feature_set(OrganizationFeatureSet::All).send().await.unwrap();
+    let created = organizations
+        .create_account()
+        .email("member@example.com")
+        .account_name("member")
+        .send()
+        .await
+        .unwrap();
+    let member = created.create_account_status().and_then(|s| s.account_id()).unwrap().to_string();
+
+    let options = CollectOptions { org: true, ..options(&["us-east-1"]) };
+    let (inventory, summary) = collect_from(&moto, &options).await;
+    let mut expected = vec![MOTO_ACCOUNT.to_string(), member];
+    expected.sort();
+    let ids: Vec<String> = inventory.accounts.iter().map(|a| a.account_id.clone()).collect();
+    assert_eq!(ids, expected);
+    assert_eq!(summary.accounts, 2);
+    for account in &inventory.accounts {
+        assert_fully_collected(account, &[]);
+    }
+}
