@@ -5,10 +5,14 @@ mod support;
 
 mod baseline;
 mod cli_errors;
+mod collect_mock;
+mod collect_scope;
 mod completions;
 mod config;
 mod drift;
 mod exit_codes;
+mod iam;
+mod moto;
 mod probe;
 mod reporters;
 mod sarif_limits;

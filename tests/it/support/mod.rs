@@ -1,7 +1,9 @@
 //! Shared helpers: running the binary, fixture paths, inventories built from plaintext secrets.
 #![allow(dead_code)]
 
+pub mod aws_mock;
 pub mod https;
+pub mod moto;
 pub mod secrets;
 
 use assert_cmd::Command;
