@@ -437,14 +437,18 @@ fn assert_stats(manifest: &Value, stats: &Value) {
     let functions = count(manifest, "lambda_functions", all);
     let usage_plans = count(manifest, "usage_plans", all);
     let ip_sets = count(manifest, "ip_sets", all);
-    let per_region = REGION_COUNT; // one page per region: moto's lists are short
-                                   // (service, operation) → the most calls the collection may make for the seeded account.
+    let distributions = count(manifest, "distributions", all);
+    // One page per region: moto's lists are short.
+    let per_region = REGION_COUNT;
+    // (service, operation) → the most calls the collection may make for the seeded account.
     let bounds: BTreeMap<(&str, &str), u64> = [
         (("STS", "GetCallerIdentity"), 1),
         // CloudFront: one page of ListDistributions carries every DistributionConfig; no
         // per-distribution GetDistribution(Config).
         (("CloudFront", "ListDistributions"), 1),
         (("CloudFront", "ListOriginAccessControls"), 1),
+        // Tags drive `edge-audit:ignore` suppressions: one read per distribution.
+        (("CloudFront", "ListTagsForResource"), distributions),
         (("Shield", "DescribeSubscription"), 1),
         (("Shield", "ListProtections"), 1),
         (("WAFV2", "ListWebACLs"), per_region + 1), // REGIONAL per region + CLOUDFRONT
@@ -477,6 +481,8 @@ fn assert_stats(manifest: &Value, stats: &Value) {
         (("Lambda", "ListFunctions"), per_region),
         (("Lambda", "GetFunctionUrlConfig"), functions),
         (("Lambda", "GetPolicy"), functions),
+        // Tags only for functions with a URL (the only ones findings are about).
+        (("Lambda", "ListTags"), functions),
     ]
     .into_iter()
     .collect();
