@@ -1,7 +1,7 @@
 use crate::check::{Check, CheckMeta, Context, Output};
 use crate::declare_check;
 use crate::finding::{Finding, Severity};
-use crate::inventory::GLOBAL_REGION;
+use crate::inventory::{Service, GLOBAL_REGION};
 use crate::resource::AsResource;
 
 declare_check! {
@@ -49,7 +49,10 @@ impl Check for NoShieldAdvanced {
 
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         let Some(shield) = &ctx.account.shield else {
-            if ctx.account.distributions.iter().any(|d| d.enabled) {
+            // A Shield coverage gap is already reported (with its reason) by the registry; only
+            // an inventory that claims Shield was read yet holds no state needs saying here.
+            let claimed_read = ctx.account.is_collected(GLOBAL_REGION, Service::Shield);
+            if claimed_read && ctx.account.distributions.iter().any(|d| d.enabled) {
                 out.not_evaluated(&Self::META, GLOBAL_REGION, "Shield Advanced state was not read");
             }
             return;
