@@ -127,8 +127,26 @@ def tool_env(endpoint: str, home: Path) -> dict[str, str]:
     return env
 
 
+_STATS_FLAG: dict[str, bool] = {}
+
+
+def edge_has_stats(binary: str) -> bool:
+    """Whether this build knows `scan --stats` (older builds do not: then run without)."""
+    if binary not in _STATS_FLAG:
+        try:
+            help_text = subprocess.run([binary, "scan", "--help"], capture_output=True,
+                                       text=True, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            help_text = ""
+        _STATS_FLAG[binary] = "--stats" in help_text
+        if not _STATS_FLAG[binary]:
+            log(f"{binary} has no `scan --stats`: running without it (its own call count: n/a)")
+    return _STATS_FLAG[binary]
+
+
 def edge_cmd(binary: str, output: Path) -> list[str]:
-    return [binary, "scan", "--no-probe", "--stats", "--format", "json",
+    stats = ["--stats"] if edge_has_stats(binary) else []
+    return [binary, "scan", "--no-probe", *stats, "--format", "json",
             "--regions", REGIONS, "--output", str(output)]
 
 
@@ -229,6 +247,10 @@ def edge_stats(report: Path) -> dict[str, Any] | None:
 
     def collect(obj: Any, prefix: str = "") -> None:
         if isinstance(obj, dict):
+            n = obj.get("calls", obj.get("count"))
+            if prefix and isinstance(n, (int, float)) and not isinstance(n, bool):
+                per_op[prefix.rstrip(":")] = int(n)  # {"calls": 5, "attempts": 6, ...}
+                return
             for k, v in obj.items():
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     per_op[f"{prefix}{k}"] = int(v)

@@ -8,10 +8,10 @@ Two regions (us-east-1, eu-west-1). At --scale 1 (every count multiplies by N):
 | resource | count | notes |
 | --- | --- | --- |
 | CloudFront distributions | 500 | 2-3 origins each (REST API / ALB / Lambda URL), custom headers |
-| REST APIs | 600 | 2 resources, 3 methods, a deployed stage `prod` (half throttled) |
+| REST APIs | 600 | 2 resources, 2 methods (MOCK integrations), stage `prod` (half throttled) |
 | HTTP APIs | 100 | 2 routes, `$default` stage |
 | web ACLs | 200 | 100 CLOUDFRONT + 50 REGIONAL per region, 2-5 rules, some logged |
-| ALBs | 100 | own SG, target group, HTTPS or HTTP listener, 1-2 header rules |
+| ALBs | 100 | own SG, target group, HTTP listener; 2/3 default 403 + 2 header rules |
 | security groups | 2,000 | 1-3 ingress permissions each (ALB SGs not counted) |
 | Lambda function URLs | 300 | one function per URL, AuthType NONE or AWS_IAM |
 
