@@ -88,6 +88,14 @@ class Moto:
             pass
         return 0
 
+    def cpu_s(self) -> float:
+        """CPU seconds (user+sys, all threads) moto_server has used so far."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -178,6 +186,7 @@ def parse_time_v(path: Path) -> dict[str, float]:
 def run_tool(name: str, cmd: list[str], env: dict[str, str], moto: Moto, tag: Path,
              strace: bool = False) -> dict[str, Any]:
     before = moto.requests()
+    moto_cpu = moto.cpu_s()
     timing = tag.with_suffix(".time")
     prefix = ["/usr/bin/time", "-v", "-o", str(timing)]
     if strace:
@@ -189,7 +198,7 @@ def run_tool(name: str, cmd: list[str], env: dict[str, str], moto: Moto, tag: Pa
     after = moto.requests()
     res = parse_time_v(timing)
     res.update(tool=name, api_calls=after - before, driver_wall_s=round(wall, 3),
-               returncode=proc.returncode)
+               returncode=proc.returncode, moto_cpu_s=round(moto.cpu_s() - moto_cpu, 2))
     res["cpu_s"] = round(res["user_s"] + res["sys_s"], 2)
     return res
 
@@ -373,6 +382,7 @@ def main() -> int:
                     entry["runs"].append(res)
                     log(f"x{scale} run {r} {tool}: wall {res['wall_s']:.1f}s cpu {res['cpu_s']}s "
                         f"rss {res['max_rss_kb'] / 1024:.0f}MB requests {res['api_calls']} "
+                        f"moto cpu {res['moto_cpu_s']}s "
                         f"exit {res['exit']}")
                     (out / "results.json").write_text(json.dumps(results, indent=2))
             entry["moto_rss_kb_after_runs"] = moto.rss_kb()
@@ -408,6 +418,7 @@ def summarise(results: dict[str, Any]) -> None:
                 "cpu_s": median([r["cpu_s"] for r in runs]),
                 "max_rss_mb": median([r["max_rss_kb"] / 1024 for r in runs]),
                 "api_calls": median([r["api_calls"] for r in runs]),
+                "moto_cpu_s": median([r.get("moto_cpu_s") for r in runs]),
                 "exit": sorted({r["exit"] for r in runs}),
             }
             if tool == "edge-audit":

@@ -212,23 +212,25 @@ def write(results: dict[str, Any], md_path: Path, png_path: Path) -> None:
     add("")
     add("API calls = HTTP requests moto served while the tool ran (its request log), the same "
         "counter for both tools. edge-audit's own count (`stats.api_calls` in its JSON report) "
-        "is shown beside it.")
+        "is shown beside it. *moto CPU meanwhile* is the CPU time the emulator spent answering "
+        "the tool: when it is close to the tool's wall time, the emulator, not the tool, set "
+        "the pace.")
     add("")
     add("| scale | tool | runs | wall | CPU (user+sys) | peak RSS | API calls (moto log) "
-        "| API calls (edge-audit stats) | exit codes |")
-    add("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        "| API calls (edge-audit stats) | moto CPU meanwhile | exit codes |")
+    add("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for s in scales:
         summ = results["scales"][s].get("summary", {})
         for t in tools:
             x = summ.get(t)
             if not x:
-                add(f"| {s}× | {t} | 0 | not measured | | | | | |")
+                add(f"| {s}× | {t} | 0 | not measured | | | | | | |")
                 continue
             stats = fmt(x.get("stats_api_calls"), digits=0) if t == "edge-audit" else "—"
             add(f"| {s}× | {t} | {x['runs']} | {fmt(x['wall_s'], ' s', 2)} | "
                 f"{fmt(x['cpu_s'], ' s', 2)} | {fmt(x['max_rss_mb'], ' MB')} | "
                 f"{fmt(x['api_calls'], digits=0)} | {stats} | "
-                f"{', '.join(map(str, x['exit']))} |")
+                f"{fmt(x.get('moto_cpu_s'), ' s', 1)} | {', '.join(map(str, x['exit']))} |")
     add("")
     if "edge-audit" in tools and "prowler" in tools:
         add("| scale | wall-time ratio prowler / edge-audit | API-call ratio prowler / edge-audit |")
@@ -243,12 +245,13 @@ def write(results: dict[str, Any], md_path: Path, png_path: Path) -> None:
 
     add("## Every run")
     add("")
-    add("| scale | run | tool | wall | CPU | peak RSS | API calls | exit |")
-    add("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    add("| scale | run | tool | wall | CPU | peak RSS | API calls | moto CPU | exit |")
+    add("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for s in scales:
         for r in results["scales"][s]["runs"]:
             add(f"| {s}× | {r['run']} | {r['tool']} | {r['wall_s']:.2f} s | {r['cpu_s']:.2f} s | "
-                f"{r['max_rss_kb'] / 1024:.0f} MB | {r['api_calls']:,} | {r['exit']} |")
+                f"{r['max_rss_kb'] / 1024:.0f} MB | {r['api_calls']:,} | "
+                f"{fmt(r.get('moto_cpu_s'), ' s', 1)} | {r['exit']} |")
     add("")
 
     add("## Targets")
