@@ -183,7 +183,7 @@ def write(results: dict[str, Any], md_path: Path, png_path: Path) -> None:
     if la:
         add(f"- load average when the run started: {', '.join(f'{x:.1f}' for x in la)} "
             "(the machine is shared; see *Caveats*)")
-    add("- " + ", ".join(f"{k} {val}" for k, val in v.items()))
+    add("- " + ", ".join(f"{k} {str(val).removeprefix(k).strip()}" for k, val in v.items()))
     add("- emulator: moto_server (threaded, one process) on 127.0.0.1, two regions "
         "(us-east-1, eu-west-1), dummy credentials")
     add("")
@@ -253,6 +253,8 @@ def write(results: dict[str, Any], md_path: Path, png_path: Path) -> None:
                 f"{r['max_rss_kb'] / 1024:.0f} MB | {r['api_calls']:,} | "
                 f"{fmt(r.get('moto_cpu_s'), ' s', 1)} | {r['exit']} |")
     add("")
+
+    per_op_section(results, scales, add)
 
     add("## Targets")
     add("")
@@ -372,6 +374,37 @@ def targets(results: dict[str, Any], scales: list[str]) -> list[str]:
     return out
 
 
+def per_op_section(results: dict[str, Any], scales: list[str], add: Any) -> None:
+    """edge-audit's calls by operation (first run of each scale) against the budget."""
+    cols, tables = [], {}
+    for s in scales:
+        runs = [r for r in results["scales"][s]["runs"]
+                if r["tool"] == "edge-audit" and r.get("stats") and r["stats"].get("per_op")]
+        if runs:
+            cols.append(s)
+            tables[s] = runs[0]["stats"]["per_op"]
+    if not cols:
+        return
+    add("## edge-audit API calls by operation")
+    add("")
+    add("From `stats` in its JSON report (first run of each scale); *budget* is one call per "
+        "list page (the API's default page size) plus one per seeded object the operation "
+        "describes.")
+    add("")
+    add("| operation | " + " | ".join(f"{s}× calls | {s}× budget" for s in cols) + " |")
+    add("| --- |" + " --- | --- |" * len(cols))
+    ops = sorted({op for t in tables.values() for op in t})
+    for op in ops:
+        cells = []
+        for s in cols:
+            kinds = seeded_kinds(results["scales"][s]["seed"].get("made", {}))
+            b = budget_for(op, kinds)
+            n = tables[s].get(op)
+            cells += [fmt(n), "?" if b is None else fmt(b)]
+        add(f"| {op} | " + " | ".join(cells) + " |")
+    add("")
+
+
 def plot(results: dict[str, Any], scales: list[str], tools: list[str], png: Path) -> None:
     import matplotlib
 
@@ -379,6 +412,7 @@ def plot(results: dict[str, Any], scales: list[str], tools: list[str], png: Path
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
+    top_x = top_y = 0.0
     for tool, colour in (("edge-audit", "tab:blue"), ("prowler", "tab:orange")):
         xs, ys = [], []
         for s in scales:
@@ -389,16 +423,18 @@ def plot(results: dict[str, Any], scales: list[str], tools: list[str], png: Path
                 ys.append(x["wall_s"])
                 runs = [r["wall_s"] for r in results["scales"][s]["runs"] if r["tool"] == tool]
                 ax.scatter([xs[-1]] * len(runs), runs, color=colour, alpha=0.35, s=12)
+                top_x, top_y = max(top_x, xs[-1]), max([top_y, *runs])
         if xs:
             ax.plot(xs, ys, marker="o", color=colour, label=f"{tool} (median)")
-            for x, y in zip(xs, ys):
-                ax.annotate(f"{y:.1f} s", (x, y), textcoords="offset points", xytext=(4, 6),
-                            fontsize=8, color=colour)
+            for x, y, s in zip(xs, ys, [s for s in scales if results["scales"][s]
+                                        .get("summary", {}).get(tool)]):
+                ax.annotate(f"{s}×: {y:.1f} s", (x, y), textcoords="offset points",
+                            xytext=(-10, 8), fontsize=8, color=colour)
     ax.set_xlabel("resources in the account (seeded objects, 2 regions)")
     ax.set_ylabel("wall time (s)")
     ax.set_title("edge-audit vs Prowler on moto: wall time against account size")
-    ax.set_xlim(left=0)
-    ax.set_ylim(bottom=0)
+    ax.set_xlim(0, top_x * 1.12 or 1)
+    ax.set_ylim(0, top_y * 1.15 or 1)
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
