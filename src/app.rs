@@ -1,13 +1,20 @@
 //! What each command does, from parsed arguments to an exit code.
 
-use crate::cli::{self, ChecksArgs, Cli, Command, ExplainArgs, Format, ListFormat, ParseOutcome, ScanArgs};
+use crate::baseline::Baseline;
+use crate::cli::{
+    self, ChecksArgs, Cli, Command, DriftArgs, ExplainArgs, Format, InitArgs, ListFormat, ParseOutcome,
+    ScanArgs,
+};
+use crate::config::Config;
 use crate::error::Error;
 use crate::output;
+use crate::probe;
 use crate::report::Report;
 use crate::snapshot;
 use clap::CommandFactory;
 use edge_audit_checks::{registry, CheckOptions, Inventory};
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs edge-audit with the process's arguments and returns its exit code.
@@ -52,8 +59,11 @@ fn init_logging(cli: &Cli) {
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
+    let globals = Globals { config: cli.config, today: cli.today };
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(args, &globals),
+        Command::Drift(args) => drift(args, &globals),
+        Command::Init(args) => init(&args),
         Command::Snapshot(_) => Err(live_unavailable()),
         Command::Checks(args) => list_checks(&args),
         Command::Explain(args) => explain(&args),
@@ -79,24 +89,147 @@ fn live_unavailable() -> Error {
     )
 }
 
-fn scan(args: ScanArgs) -> Result<u8, Error> {
-    let checks =
-        registry::select(&args.checks, &args.skip_checks).map_err(|e| Error::Usage(e.to_string()))?;
+/// Options that apply to every command.
+struct Globals {
+    config: Option<std::path::PathBuf>,
+    today: Option<String>,
+}
+
+impl Globals {
+    fn config(&self) -> Result<Option<Config>, Error> {
+        Config::discover(self.config.as_deref())
+    }
+
+    /// The date suppressions expire against: `--today` / `EDGE_AUDIT_TODAY`, else the system
+    /// clock (UTC).
+    fn today(&self) -> Result<time::Date, Error> {
+        match &self.today {
+            Some(text) => crate::config::parse_date(text)
+                .ok_or_else(|| Error::Usage(format!("invalid --today `{text}` (expected YYYY-MM-DD)"))),
+            None => Ok(time::OffsetDateTime::now_utc().date()),
+        }
+    }
+}
+
+fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
+    let config = globals.config()?;
+    let today = globals.today()?;
+    let checks = crate::policy::select_checks(config.as_ref(), &args.checks, &args.skip_checks)
+        .map_err(|e| Error::Usage(e.to_string()))?;
     if let Some(path) = &args.report.output {
         output::check_writable(path)?;
     }
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    // Live scans probe unless --no-probe; saved inventories only with --probe. No request is
+    // sent when no selected check judges probes.
+    let probing = if args.from.is_some() { args.probe } else { !args.no_probe };
+    let probing = probing && checks.iter().any(|c| c.meta().requires_probes);
+    let probe_options = match probing || args.probe_ca_cert.is_some() {
+        true => Some(probe::ProbeOptions::from_args(&args)?),
+        false => None,
+    };
     let inventory: Inventory = match &args.from {
         Some(path) => snapshot::load(path)?,
         None => return Err(live_unavailable()),
     };
-    let outcome = registry::run(&inventory, &checks, &CheckOptions::default());
-    let report = Report::new(&inventory, outcome, args.report.fail_on.threshold());
+    let probes = match (&probe_options, probing) {
+        (Some(options), true) => Some(runtime()?.block_on(probe::probe_inventory(&inventory, options))),
+        _ => None,
+    };
+    let default_options = CheckOptions::default();
+    let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
+    let outcome = registry::run_with_probes(&inventory, &checks, options, probes.as_deref());
+    let (outcome, suppressed) = crate::policy::apply(outcome, &inventory, config.as_ref(), &checks, today);
+    let mut report = Report::new(&inventory, outcome, args.report.fail_on.threshold())
+        .with_suppressed(suppressed)
+        .with_probes(probes);
+    if let Some(baseline) = &baseline {
+        report = report.with_baseline(baseline);
+    }
     let color = args.report.format == Format::Table
         && args.report.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    output::write(args.report.output.as_deref(), &report.render(args.report.format, color))?;
+    let (text, warnings) = report.render_with_warnings(args.report.format, color);
+    output::write(args.report.output.as_deref(), &text)?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
     Ok(report.exit_code())
+}
+
+fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
+    let config = globals.config()?;
+    let checks = crate::policy::select_checks(config.as_ref(), &args.checks, &args.skip_checks)
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    if let Some(path) = &args.report.output {
+        output::check_writable(path)?;
+    }
+    let before = snapshot::load(&args.baseline)?;
+    let after = match &args.current {
+        Some(path) => snapshot::load(path)?,
+        None => {
+            return Err(Error::Usage(
+                "live drift (without --current) needs live collection, which is not available in this build yet: \
+                 use `drift --baseline FILE --current FILE`"
+                    .to_string(),
+            ))
+        }
+    };
+    let default_options = CheckOptions::default();
+    let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
+    let (mut changes, not_compared) = crate::drift::compare(&before, &after, options);
+    let severity = |mut outcome: registry::Outcome| {
+        if let Some(c) = &config {
+            for f in &mut outcome.findings {
+                if let Some(s) = c.checks.severity.get(&f.check_id) {
+                    f.severity = *s;
+                }
+            }
+        }
+        outcome
+    };
+    let found_before = severity(registry::run(&before, &checks, options));
+    let found_after = severity(registry::run(&after, &checks, options));
+    let unattributed =
+        crate::drift::attach_findings(&mut changes, &found_before.findings, &found_after.findings);
+    let side = |path: &Path, inventory: &Inventory| crate::drift::render::Side {
+        source: path.display().to_string(),
+        collected_at: inventory.collected_at.clone(),
+    };
+    let report = crate::drift::DriftReport::new(
+        side(&args.baseline, &before),
+        side(args.current.as_deref().unwrap_or(Path::new("live")), &after),
+        &after,
+        changes,
+        unattributed,
+        not_compared,
+        &config.map(|c| c.checks.severity).unwrap_or_default(),
+        args.report.fail_on.threshold(),
+    );
+    output::write(args.report.output.as_deref(), &report.render(args.report.format))?;
+    Ok(report.exit_code())
+}
+
+fn init(args: &InitArgs) -> Result<u8, Error> {
+    if args.output.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "{} already exists: not overwriting it (use --force to replace it)",
+            args.output.display()
+        )));
+    }
+    output::write(Some(&args.output), crate::config::STARTER)?;
+    eprintln!("wrote {}", args.output.display());
+    Ok(0)
+}
+
+/// The async runtime, for the commands that need one (probes, live collection).
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Fatal(format!("cannot start the async runtime: {e}")))
 }
 
 fn list_checks(args: &ChecksArgs) -> Result<u8, Error> {
@@ -113,6 +246,7 @@ fn list_checks(args: &ChecksArgs) -> Result<u8, Error> {
                         "title": m.title,
                         "default_severity": m.default_severity,
                         "services": m.services,
+                        "requires_probes": m.requires_probes,
                         "documentation": m.documentation(),
                     })
                 })

@@ -18,6 +18,12 @@ pub struct Cli {
     /// Nothing on stderr but errors and warnings.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Configuration file (default: ./edge-audit.toml when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The date suppressions expire against (YYYY-MM-DD); default: today (UTC). For tests.
+    #[arg(long, global = true, hide = true, value_name = "YYYY-MM-DD", env = "EDGE_AUDIT_TODAY")]
+    pub today: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -29,6 +35,11 @@ pub enum Command {
     /// Collect an inventory from live accounts and save it (no secret values) for
     /// `scan --from` and drift baselines.
     Snapshot(SnapshotArgs),
+    /// Compare two inventories (or an inventory and the live accounts) and report perimeter
+    /// changes: weakened, strengthened or neutral, with the findings that came and went.
+    Drift(DriftArgs),
+    /// Write a commented starter configuration (edge-audit.toml).
+    Init(InitArgs),
     /// List the checks.
     Checks(ChecksArgs),
     /// Print the documentation of one check.
@@ -90,6 +101,55 @@ pub struct ScanArgs {
     /// Probe origins also when scanning a saved inventory.
     #[arg(long)]
     pub probe: bool,
+    /// Also request each path routed to an API origin through the distribution itself (EA606).
+    #[arg(long)]
+    pub probe_through_cloudfront: bool,
+    /// How many probe requests may be in flight at once (and at most 2 per host per second).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub probe_concurrency: u16,
+    /// Seconds one probe may take: connect, TLS, answer.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub probe_timeout: u64,
+    /// Send probes for HOST:PORT to ADDR:PORT2 instead, keeping the Host header and the TLS name
+    /// HOST (as curl --connect-to; empty HOST or PORT match any). Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT2")]
+    pub connect_to: Vec<crate::probe::ConnectTo>,
+    /// Trust the CA certificate(s) in this PEM file for probes, besides the system's.
+    #[arg(long, value_name = "FILE")]
+    pub probe_ca_cert: Option<PathBuf>,
+    /// A JSON report of an earlier scan: only findings not in it count towards --fail-on.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The earlier inventory (from `edge-audit snapshot`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: PathBuf,
+    /// The later inventory; without it, the current state is collected live (scope flags).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["accounts", "org", "profile", "role_arn", "regions"])]
+    pub current: Option<PathBuf>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Only these checks when diffing findings (ids or slugs, comma-separated).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// Skip these checks when diffing findings (ids or slugs, comma-separated).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub skip_checks: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the configuration.
+    #[arg(long, short, value_name = "FILE", default_value = "edge-audit.toml")]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,9 @@ pub enum Error {
     /// where known, the field.
     #[error("{}: {message}", path.display())]
     Input { path: PathBuf, message: String },
+    /// A configuration file (`edge-audit.toml`) that does not validate: file, line, what.
+    #[error("{}:{line}: {message}", path.display())]
+    Config { path: PathBuf, line: usize, message: String },
     /// The report or snapshot could not be written.
     #[error("cannot write {}: {message}", path.display())]
     Output { path: PathBuf, message: String },

@@ -9,6 +9,7 @@ use crate::finding::{Finding, NotEvaluated, Severity};
 use crate::index::Index;
 use crate::inventory::{AccountInventory, Service};
 use crate::options::CheckOptions;
+use crate::probe::ProbeResult;
 
 /// The sections every check's documentation must have, in this order.
 pub const REQUIRED_DOC_SECTIONS: [&str; 4] = ["What it finds", "Why it matters", "How to fix", "References"];
@@ -28,6 +29,9 @@ pub struct CheckMeta {
     pub services: &'static [Service],
     /// Markdown, from the check's doc comment.
     pub doc: &'static str,
+    /// The check judges active probe results ([`Context::probes`]): it runs, and is listed as a
+    /// rule, only when origins were probed.
+    pub requires_probes: bool,
 }
 
 impl CheckMeta {
@@ -92,11 +96,21 @@ pub struct Context<'a> {
     pub account: &'a AccountInventory,
     pub index: &'a Index<'a>,
     pub options: &'a CheckOptions,
+    /// Results of the active origin probes, every account's (a check filters on its account);
+    /// `None` when no probe ran.
+    pub probes: Option<&'a [ProbeResult]>,
 }
 
 impl Context<'_> {
     pub fn account_id(&self) -> &str {
         &self.account.account_id
+    }
+}
+
+impl<'a> Context<'a> {
+    /// This account's probe results (none when no probe ran).
+    pub fn account_probes(&self) -> impl Iterator<Item = &'a ProbeResult> + '_ {
+        self.probes.unwrap_or_default().iter().filter(|p| p.account == self.account.account_id)
     }
 }
 
@@ -131,7 +145,7 @@ impl Output {
 /// Declares a check: a unit struct with a `META` constant built from the doc comment and the
 /// fields given.
 ///
-/// ```ignore
+/// ```text
 /// declare_check! {
 ///     /// ## What it finds
 ///     /// …
@@ -144,8 +158,12 @@ impl Output {
 ///     }
 /// }
 /// ```
+///
+/// A check that judges probe results adds `requires_probes: true,` after `services`.
 #[macro_export]
 macro_rules! declare_check {
+    (@requires_probes) => { false };
+    (@requires_probes $value:literal) => { $value };
     (
         $(#[doc = $doc:literal])+
         $name:ident {
@@ -153,7 +171,8 @@ macro_rules! declare_check {
             slug: $slug:literal,
             title: $title:literal,
             severity: $severity:ident,
-            services: [$($service:ident),* $(,)?] $(,)?
+            services: [$($service:ident),* $(,)?]
+            $(, requires_probes: $requires_probes:literal)? $(,)?
         }
     ) => {
         $(#[doc = $doc])+
@@ -168,6 +187,7 @@ macro_rules! declare_check {
                 default_severity: $crate::finding::Severity::$severity,
                 services: &[$($crate::inventory::Service::$service),*],
                 doc: concat!($($doc, "\n"),+),
+                requires_probes: $crate::declare_check!(@requires_probes $($requires_probes)?),
             };
         }
     };

@@ -86,17 +86,21 @@ fn split_s3(rest: &str) -> Option<(String, String)> {
 }
 
 /// The first concrete request path a CloudFront path pattern routes: the literal prefix up to
-/// the first wildcard (`/api*` → `/api`, `/v1/*` → `/v1/`, `*` → `/`).
+/// the first wildcard, as a directory when the pattern ends in that wildcard (`/api*` → `/api/`,
+/// `/v1/*` → `/v1/`, `*` → `/`, `/img/*.jpg` → `/img/`, `/health` → `/health`).
 pub fn literal_prefix(pattern: &str) -> String {
     let cut = pattern.find(['*', '?']).unwrap_or(pattern.len());
-    let prefix = &pattern[..cut];
-    if prefix.is_empty() {
-        "/".to_string()
-    } else if prefix.starts_with('/') {
-        prefix.to_string()
-    } else {
-        format!("/{prefix}")
+    let mut prefix = pattern[..cut].to_string();
+    if !prefix.starts_with('/') {
+        prefix.insert(0, '/');
     }
+    // `/api*` matches `/api/` (and everything under it); `/file*.js` does not match `/file/`,
+    // so only a trailing wildcard turns the prefix into a directory.
+    let trailing_wildcard = matches!(&pattern[cut..], "*" | "?");
+    if trailing_wildcard && !prefix.ends_with('/') {
+        prefix.push('/');
+    }
+    prefix
 }
 
 #[cfg(test)]
@@ -141,9 +145,12 @@ mod tests {
 
     #[test]
     fn literal_prefixes() {
-        assert_eq!(literal_prefix("/api*"), "/api");
+        assert_eq!(literal_prefix("/api*"), "/api/");
         assert_eq!(literal_prefix("/v1/*"), "/v1/");
         assert_eq!(literal_prefix("*"), "/");
         assert_eq!(literal_prefix("api/*"), "/api/");
+        assert_eq!(literal_prefix("/health"), "/health");
+        assert_eq!(literal_prefix("/img/*.jpg"), "/img/");
+        assert_eq!(literal_prefix("/v?"), "/v/");
     }
 }

@@ -6,6 +6,7 @@ use crate::finding::{Finding, NotEvaluated};
 use crate::index::Index;
 use crate::inventory::{CoverageStatus, Inventory};
 use crate::options::CheckOptions;
+use crate::probe::ProbeResult;
 
 /// Every check, in id order.
 pub fn all() -> &'static [&'static dyn Check] {
@@ -15,6 +16,13 @@ pub fn all() -> &'static [&'static dyn Check] {
 /// The check named by an id or slug (case-insensitive).
 pub fn find(key: &str) -> Option<&'static dyn Check> {
     all().iter().copied().find(|c| c.meta().is_named(key))
+}
+
+/// Catalogue entries whose findings are not produced by [`run`] but by the `edge-audit` binary:
+/// drift (EA7xx, two inventories) and policy (EA9xx, the configuration and a date). [`run`]
+/// skips them; `edge-audit checks` and `explain` list them like any other check.
+pub fn is_produced_by_binary(meta: &CheckMeta) -> bool {
+    meta.id.starts_with("EA7") || meta.id.starts_with("EA9")
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -55,13 +63,33 @@ pub struct Outcome {
 /// The check still runs on what was collected; checks whose logic depends on the *absence* of
 /// something consult [`AccountInventory::is_collected`](crate::inventory::AccountInventory::is_collected)
 /// before concluding.
+///
+/// Checks that judge probe results ([`CheckMeta::requires_probes`]) are skipped: see
+/// [`run_with_probes`].
 pub fn run(inventory: &Inventory, checks: &[&'static dyn Check], options: &CheckOptions) -> Outcome {
+    run_with_probes(inventory, checks, options, None)
+}
+
+/// [`run`], with the results of the active origin probes when they ran. Checks that require
+/// probes run (and are listed in [`Outcome::checks`]) only when `probes` is `Some`.
+pub fn run_with_probes(
+    inventory: &Inventory,
+    checks: &[&'static dyn Check],
+    options: &CheckOptions,
+    probes: Option<&[ProbeResult]>,
+) -> Outcome {
+    let checks: Vec<&'static dyn Check> = checks
+        .iter()
+        .copied()
+        .filter(|c| !is_produced_by_binary(c.meta()))
+        .filter(|c| probes.is_some() || !c.meta().requires_probes)
+        .collect();
     let mut outcome = Outcome { checks: checks.iter().map(|c| c.meta()).collect(), ..Outcome::default() };
     outcome.checks.sort_by_key(|m| m.id);
     for account in &inventory.accounts {
         let index = Index::build(account);
-        let ctx = Context { account, index: &index, options };
-        for check in checks {
+        let ctx = Context { account, index: &index, options, probes };
+        for check in &checks {
             let meta = check.meta();
             let mut out = Output::new(&account.account_id);
             for &service in meta.services {

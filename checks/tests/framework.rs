@@ -106,6 +106,16 @@ fn catalogue_matches_the_public_contract() {
         ("EA405", "origin-prefix-list-only", "medium"),
         ("EA406", "alb-origin-no-web-acl", "low"),
         ("EA501", "lambda-url-public", "high"),
+        ("EA601", "execute-api-reachable-directly", "critical"),
+        ("EA602", "alb-reachable-directly", "critical"),
+        ("EA603", "lambda-url-reachable-directly", "critical"),
+        ("EA604", "custom-origin-reachable-directly", "high"),
+        ("EA605", "probe-inconclusive", "info"),
+        ("EA606", "cloudfront-path-refused", "medium"),
+        ("EA701", "perimeter-weakened", "high"),
+        ("EA702", "perimeter-changed", "info"),
+        ("EA902", "suppression-expired", "low"),
+        ("EA903", "suppression-unused", "info"),
     ];
     let actual: Vec<(&str, &str, String)> = registry::all()
         .iter()

@@ -1,7 +1,7 @@
 //! `--format markdown`: a summary table and the findings, fit for a GitHub job summary
 //! (`$GITHUB_STEP_SUMMARY`) or a pull-request comment.
 
-use super::table::{headline, verdict};
+use super::table::{headline, suppression_reason, verdict};
 use super::{Report, ReportFinding};
 use edge_audit_checks::Severity;
 
@@ -32,8 +32,30 @@ pub fn render(report: &Report) -> String {
                 escape(&f.resource_label()),
                 f.resource.account,
                 f.resource.region,
-                escape(&f.message),
+                escape(&match f.baseline {
+                    Some(crate::baseline::BaselineStatus::New) => format!("**new** {}", f.message),
+                    _ => f.message.clone(),
+                }),
                 escape(first_sentence(&f.remediation)),
+            ));
+        }
+    }
+    if let Some(probes) = report.probes.as_deref().filter(|p| !p.is_empty()) {
+        out.push_str(&format!("\n### Probes ({})\n\n", probes.len()));
+        out.push_str("| Distribution / origin | Via | Request | Status | Result | Evidence |\n|---|---|---|---:|---|---|\n");
+        for p in probes {
+            let status = p.status.map(|s| s.to_string()).unwrap_or_else(|| "—".to_string());
+            let evidence = p.marker.as_deref().or(p.error.as_deref()).unwrap_or("");
+            out.push_str(&format!(
+                "| `{}` / `{}` | {} | `{} {}` | {} | {} | {} |\n",
+                escape(&p.distribution_id),
+                escape(&p.origin_id),
+                p.via.as_str(),
+                p.method,
+                escape(&p.url),
+                status,
+                p.classification,
+                escape(evidence),
             ));
         }
     }
@@ -50,10 +72,26 @@ pub fn render(report: &Report) -> String {
             ));
         }
     }
+    if !report.suppressed.is_empty() {
+        out.push_str(&format!("\n### Suppressed ({})\n\n", report.suppressed.len()));
+        out.push_str("| Check | Resource | Account / region | Reason |\n|---|---|---|---|\n");
+        for s in &report.suppressed {
+            let f = &s.finding;
+            out.push_str(&format!(
+                "| `{}` {} | `{}` | {} / {} | {} |\n",
+                f.check_id,
+                escape(&f.title),
+                escape(&f.resource_label()),
+                f.resource.account,
+                f.resource.region,
+                escape(&suppression_reason(s)),
+            ));
+        }
+    }
     out
 }
 
-fn title_case(severity: Severity) -> String {
+pub(crate) fn title_case(severity: Severity) -> String {
     let s = severity.as_str();
     let mut chars = s.chars();
     match chars.next() {
@@ -69,7 +107,7 @@ fn first_sentence(text: &str) -> &str {
 }
 
 /// Makes text safe inside a Markdown table cell.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\n', '\r'], " ")

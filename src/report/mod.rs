@@ -8,10 +8,12 @@ pub mod markdown;
 pub mod sarif;
 pub mod table;
 
+use crate::baseline::{Baseline, BaselineStatus};
 use crate::cli::Format;
+use crate::policy::{Suppressed, SuppressedBy};
 use edge_audit_checks::inventory::{CoverageStatus, Inventory};
 use edge_audit_checks::registry::Outcome;
-use edge_audit_checks::{CheckMeta, Finding, NotEvaluated, ResourceRef, Severity};
+use edge_audit_checks::{CheckMeta, Finding, NotEvaluated, ProbeResult, ResourceRef, Severity};
 use serde::Serialize;
 
 /// Version of the JSON report format.
@@ -35,7 +37,13 @@ pub struct Report {
     pub checks: Vec<CheckRef>,
     pub findings: Vec<ReportFinding>,
     pub not_evaluated: Vec<NotEvaluated>,
+    /// Findings that a suppression (`[[suppress]]` or an `edge-audit:ignore` tag) took out of the
+    /// gate and of SARIF, each with the suppression.
+    pub suppressed: Vec<SuppressedFinding>,
     pub summary: Summary,
+    /// The active origin probes and what they got, when probes ran (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probes: Option<Vec<ProbeResult>>,
     /// Metadata of the checks that ran, for rule descriptions (SARIF, explain links).
     #[serde(skip)]
     pub rules: Vec<&'static CheckMeta>,
@@ -93,8 +101,20 @@ pub struct ReportFinding {
     /// Stable identity (check id + resource ARN + distinguishing detail), for baselines,
     /// suppressions and SARIF.
     pub fingerprint: String,
-    /// Whether the finding is at or above `fail_on`.
+    /// Whether the finding is at or above `fail_on` (and, with a baseline, new).
     pub fails: bool,
+    /// `new` or `known`: whether the finding was in the `--baseline` report. Only with
+    /// `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineStatus>,
+}
+
+/// A suppressed finding: the finding as reported (it never fails) and what suppressed it.
+#[derive(Debug, Serialize)]
+pub struct SuppressedFinding {
+    #[serde(flatten)]
+    pub finding: ReportFinding,
+    pub suppression: SuppressedBy,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -108,6 +128,14 @@ pub struct Summary {
     /// Findings at or above `fail_on`.
     pub failing: usize,
     pub not_evaluated: usize,
+    /// Findings left out by suppressions (not in `total`).
+    pub suppressed: usize,
+    /// With `--baseline`: findings not in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<usize>,
+    /// With `--baseline`: findings already in the baseline (they never fail the run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known: Option<usize>,
 }
 
 impl Summary {
@@ -184,9 +212,50 @@ impl Report {
                 .collect(),
             findings,
             not_evaluated: outcome.not_evaluated,
+            suppressed: Vec::new(),
             summary,
+            probes: None,
             rules: outcome.checks,
         }
+    }
+
+    /// Lists findings that suppressions took out (see [`crate::policy::apply`]).
+    pub fn with_suppressed(mut self, suppressed: Vec<Suppressed>) -> Report {
+        self.suppressed = suppressed
+            .into_iter()
+            .map(|s| SuppressedFinding { finding: ReportFinding::new(s.finding, None), suppression: s.by })
+            .collect();
+        self.summary.suppressed = self.suppressed.len();
+        self
+    }
+
+    /// Marks every finding `new` or `known`; only new findings fail the run.
+    pub fn with_baseline(mut self, baseline: &Baseline) -> Report {
+        let (mut new, mut known, mut failing) = (0, 0, 0);
+        for f in &mut self.findings {
+            let status = baseline.status(&f.fingerprint);
+            f.baseline = Some(status);
+            match status {
+                BaselineStatus::New => new += 1,
+                BaselineStatus::Known => {
+                    known += 1;
+                    f.fails = false;
+                }
+            }
+            if f.fails {
+                failing += 1;
+            }
+        }
+        self.summary.new = Some(new);
+        self.summary.known = Some(known);
+        self.summary.failing = failing;
+        self
+    }
+
+    /// Attaches the probe results (`None`: no probe ran).
+    pub fn with_probes(mut self, probes: Option<Vec<ProbeResult>>) -> Report {
+        self.probes = probes;
+        self
     }
 
     /// The process exit code this report calls for: 1 when a finding fails the run, otherwise 3
@@ -203,17 +272,26 @@ impl Report {
 
     /// Renders the report in `format`.
     pub fn render(&self, format: Format, color: bool) -> String {
+        self.render_with_warnings(format, color).0
+    }
+
+    /// Renders the report in `format`, with the warnings for stderr (one line each, without the
+    /// `warning: ` prefix): a SARIF report cut to GitHub code scanning's limits says so.
+    pub fn render_with_warnings(&self, format: Format, color: bool) -> (String, Vec<String>) {
         match format {
-            Format::Table => table::render(self, color),
-            Format::Json => json::render(self),
-            Format::Sarif => sarif::render(self),
-            Format::Markdown => markdown::render(self),
+            Format::Table => (table::render(self, color), Vec::new()),
+            Format::Json => (json::render(self), Vec::new()),
+            Format::Sarif => {
+                let rendered = sarif::render_limited(self, sarif::Limits::GITHUB);
+                (rendered.text, rendered.warning.into_iter().collect())
+            }
+            Format::Markdown => (markdown::render(self), Vec::new()),
         }
     }
 }
 
 impl ReportFinding {
-    fn new(finding: Finding, fail_on: Option<Severity>) -> ReportFinding {
+    pub(crate) fn new(finding: Finding, fail_on: Option<Severity>) -> ReportFinding {
         let fingerprint = finding.fingerprint();
         ReportFinding {
             fails: fail_on.is_some_and(|t| finding.severity >= t),
@@ -227,6 +305,7 @@ impl ReportFinding {
             evidence: finding.evidence,
             remediation: finding.remediation,
             fingerprint,
+            baseline: None,
         }
     }
 

@@ -11,6 +11,11 @@
 //! <type>/<id>`), line 1, a logical location carrying the ARN, and a fingerprint derived from the
 //! check id and the ARN, so an alert follows the resource, not a line of a file. Checks that
 //! could not be evaluated are tool notifications of the run, never results.
+//!
+//! GitHub's limits ([`Limits::GITHUB`]): at most 25,000 results per run, and 10 MB per file (GitHub
+//! measures it gzip-compressed; we measure the uncompressed file, see there). A report beyond them
+//! keeps its most severe results, says what it left out in a tool notification of each run
+//! concerned, and the command prints one `warning:` line.
 
 use super::{Report, ReportFinding, TOOL_NAME, TOOL_URI, TOOL_VERSION};
 use edge_audit_checks::{CheckMeta, Severity};
@@ -112,6 +117,9 @@ struct SarifResult {
     message: Text,
     locations: Vec<Location>,
     partial_fingerprints: Fingerprints,
+    /// `new` or `unchanged`, with `scan --baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
     properties: serde_json::Value,
 }
 
@@ -226,22 +234,138 @@ fn rule(meta: &'static CheckMeta) -> Rule<'static> {
     }
 }
 
+/// GitHub code scanning's limits on one SARIF upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Results in one run: GitHub rejects a run with more than 25,000.
+    pub max_results_per_run: usize,
+    /// Size of the SARIF file in bytes, uncompressed.
+    pub max_bytes: usize,
+}
+
+impl Limits {
+    /// GitHub's limits, the size one conservatively. GitHub rejects an upload above 10 MB
+    /// *gzip-compressed* (`upload-sarif` compresses the file); we hold the uncompressed file to
+    /// 10,000,000 bytes instead. That needs no compressor, keeps every file within what
+    /// Microsoft's SARIF validator reads (10,000 KB), and loses nothing visible: code scanning
+    /// shows at most the 5,000 most severe results of a run, and 10 MB holds about 10,000 of ours.
+    pub const GITHUB: Limits = Limits { max_results_per_run: 25_000, max_bytes: 10_000_000 };
+}
+
+/// A SARIF log, and what had to be left out of it to fit [`Limits`].
+#[derive(Debug)]
+pub struct Rendered {
+    pub text: String,
+    /// Results in the input (all runs).
+    pub total_results: usize,
+    /// Results written (all runs).
+    pub kept_results: usize,
+    /// One line for stderr (without the `warning: ` prefix) when results were left out.
+    pub warning: Option<String>,
+}
+
+/// The SARIF log of `report`, within GitHub's limits.
 pub fn render(report: &Report) -> String {
+    render_limited(report, Limits::GITHUB).text
+}
+
+/// The SARIF log of `report`, within `limits`.
+///
+/// The log is pretty-printed; when that is too large, it is written compact (no whitespace). When
+/// a run has more results than allowed, or even the compact file is too large, the most severe
+/// results are kept (findings are ordered by severity, then check and resource, so the choice is
+/// stable), every run that lost results says so in a tool notification, and
+/// [`Rendered::warning`] says so for stderr.
+pub fn render_limited(report: &Report, limits: Limits) -> Rendered {
     let mut accounts: Vec<&str> = report.accounts.iter().map(|a| a.account_id.as_str()).collect();
     if accounts.is_empty() {
         // An empty inventory still gets a run, so GitHub closes alerts that were fixed.
         accounts.push("none");
     }
-    let runs = accounts
+    // Each run's findings, most severe first (a stable sort keeps the report's order within a
+    // severity); what a run keeps is always a prefix of that order.
+    let runs: Vec<Vec<&ReportFinding>> = accounts
         .iter()
         .map(|account| {
-            let results = report
-                .findings
-                .iter()
-                .filter(|f| f.resource.account == *account)
-                .map(|f| result(report, f))
-                .collect();
-            let notifications = report
+            let mut findings: Vec<&ReportFinding> =
+                report.findings.iter().filter(|f| f.resource.account == *account).collect();
+            findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+            findings
+        })
+        .collect();
+    let mut kept: Vec<usize> = runs.iter().map(|r| r.len().min(limits.max_results_per_run)).collect();
+    let mut size_limited = false;
+    let mut pretty = true;
+    let text = loop {
+        let text = serialize(&log(report, &accounts, &runs, &kept, limits, size_limited), pretty);
+        if text.len() <= limits.max_bytes || kept.iter().all(|k| *k == 0) {
+            break text;
+        }
+        if pretty {
+            pretty = false;
+            continue;
+        }
+        // Too large: drop the least severe kept results of all runs until their size covers the
+        // excess (plus room for the notifications that say so).
+        size_limited = true;
+        let mut excess = text.len() - limits.max_bytes + 1024 * runs.len();
+        while excess > 0 {
+            // The run whose last kept result is the least severe (the later run on a tie).
+            let Some(run) = (0..runs.len())
+                .filter(|&i| kept[i] > 0)
+                .min_by_key(|&i| (runs[i][kept[i] - 1].severity, std::cmp::Reverse(i)))
+            else {
+                break;
+            };
+            kept[run] -= 1;
+            excess = excess.saturating_sub(result_size(report, runs[run][kept[run]]));
+        }
+    };
+    let total_results: usize = runs.iter().map(Vec::len).sum();
+    let kept_results: usize = kept.iter().sum();
+    let warning = (kept_results < total_results).then(|| {
+        let per_run: Vec<String> = accounts
+            .iter()
+            .zip(runs.iter().zip(&kept))
+            .filter(|(_, (run, kept))| **kept < run.len())
+            .map(|(account, (run, kept))| format!("account {account}: {kept} of {}", run.len()))
+            .collect();
+        format!(
+            "SARIF report cut to GitHub code scanning's limits ({}): kept the {kept_results} most severe of \
+             {total_results} results ({}); code scanning closes the alerts of the omitted ones; the JSON report \
+             has every finding",
+            limits_text(limits, size_limited),
+            per_run.join(", ")
+        )
+    });
+    Rendered { text, total_results, kept_results, warning }
+}
+
+fn limits_text(limits: Limits, size_limited: bool) -> String {
+    if size_limited {
+        format!(
+            "at most {} results per run and {} bytes per file",
+            limits.max_results_per_run, limits.max_bytes
+        )
+    } else {
+        format!("at most {} results per run", limits.max_results_per_run)
+    }
+}
+
+fn log<'a>(
+    report: &'a Report,
+    accounts: &[&str],
+    runs: &[Vec<&ReportFinding>],
+    kept: &[usize],
+    limits: Limits,
+    size_limited: bool,
+) -> Log<'a> {
+    let runs = accounts
+        .iter()
+        .zip(runs.iter().zip(kept))
+        .map(|(account, (findings, &kept))| {
+            let results = findings[..kept].iter().map(|f| result(report, f)).collect();
+            let mut notifications: Vec<Notification> = report
                 .not_evaluated
                 .iter()
                 .filter(|n| n.account == *account)
@@ -252,6 +376,23 @@ pub fn render(report: &Report) -> String {
                     },
                 })
                 .collect();
+            if kept < findings.len() {
+                let omitted = findings.len() - kept;
+                let most_severe_omitted = findings[kept].severity;
+                notifications.push(Notification {
+                    level: "warning",
+                    message: Text {
+                        text: format!(
+                            "Results cut to GitHub code scanning's limits ({}): this run has the {kept} most severe \
+                             of {} results; {omitted} results of severity {most_severe_omitted} or lower are \
+                             omitted, and code scanning closes their alerts. The JSON report (--format json) has \
+                             every finding.",
+                            limits_text(limits, size_limited),
+                            findings.len(),
+                        ),
+                    },
+                });
+            }
             Run {
                 tool: Tool {
                     driver: Driver {
@@ -270,10 +411,19 @@ pub fn render(report: &Report) -> String {
             }
         })
         .collect();
-    let log = Log { schema: SCHEMA_URI, version: "2.1.0", runs };
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string());
+    Log { schema: SCHEMA_URI, version: "2.1.0", runs }
+}
+
+fn serialize(log: &Log, pretty: bool) -> String {
+    let text = if pretty { serde_json::to_string_pretty(log) } else { serde_json::to_string(log) };
+    let mut out = text.unwrap_or_else(|_| "{}".to_string());
     out.push('\n');
     out
+}
+
+/// Size of one result in the compact log, with its separator.
+fn result_size(report: &Report, finding: &ReportFinding) -> usize {
+    serde_json::to_string(&result(report, finding)).map(|t| t.len()).unwrap_or_default() + 1
 }
 
 fn result(report: &Report, finding: &ReportFinding) -> SarifResult {
@@ -295,6 +445,10 @@ fn result(report: &Report, finding: &ReportFinding) -> SarifResult {
             }],
         }],
         partial_fingerprints: Fingerprints { primary_location_line_hash: finding.fingerprint.clone() },
+        baseline_state: finding.baseline.map(|b| match b {
+            crate::baseline::BaselineStatus::New => "new",
+            crate::baseline::BaselineStatus::Known => "unchanged",
+        }),
         properties: serde_json::json!({
             "severity": finding.severity,
             "confidence": finding.confidence,

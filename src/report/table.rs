@@ -21,6 +21,10 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&format!("{} ({})\n", severity.as_str().to_uppercase(), findings.len()));
         let mut table = new_table(&["Check", "Resource", "Region", "Finding"]);
         for f in findings {
+            let message = match f.baseline {
+                Some(crate::baseline::BaselineStatus::New) => format!("[new] {}", f.message),
+                _ => f.message.clone(),
+            };
             let mut check = Cell::new(&f.check_id);
             if color {
                 check = check.fg(severity_color(severity)).add_attribute(Attribute::Bold);
@@ -29,7 +33,30 @@ pub fn render(report: &Report, color: bool) -> String {
                 check,
                 Cell::new(f.resource_label()),
                 Cell::new(&f.resource.region),
-                Cell::new(&f.message),
+                Cell::new(message),
+            ]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    if let Some(probes) = report.probes.as_deref().filter(|p| !p.is_empty()) {
+        out.push_str(&format!("\nPROBES ({})\n", probes.len()));
+        let mut table = new_table(&["Origin", "Request", "Answer", "Result"]);
+        for p in probes {
+            let answer = match (p.status, &p.error) {
+                (Some(status), _) => format!("{status} in {} ms", p.duration_ms),
+                (None, Some(error)) => error.clone(),
+                (None, None) => "no answer".to_string(),
+            };
+            let result = match &p.marker {
+                Some(marker) => format!("{}\n{marker}", p.classification),
+                None => p.classification.to_string(),
+            };
+            table.add_row(vec![
+                format!("{} {}\n({})", p.distribution_id, p.origin_id, p.via.as_str()),
+                format!("{} {}", p.method, p.url),
+                answer,
+                result,
             ]);
         }
         out.push_str(&table.to_string());
@@ -40,6 +67,20 @@ pub fn render(report: &Report, color: bool) -> String {
         let mut table = new_table(&["Check", "Account", "Scope", "Reason"]);
         for n in &report.not_evaluated {
             table.add_row(vec![&n.check_id, &n.account, &n.scope, &n.reason]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    if !report.suppressed.is_empty() {
+        out.push_str(&format!("\nSUPPRESSED ({})\n", report.suppressed.len()));
+        let mut table = new_table(&["Check", "Resource", "Region", "Reason"]);
+        for s in &report.suppressed {
+            table.add_row(vec![
+                s.finding.check_id.clone(),
+                s.finding.resource_label(),
+                s.finding.resource.region.clone(),
+                suppression_reason(s),
+            ]);
         }
         out.push_str(&table.to_string());
         out.push('\n');
@@ -111,7 +152,22 @@ pub fn verdict(report: &Report) -> String {
     } else {
         String::new()
     };
-    format!("{} finding{} ({counts}); {gate}{incomplete}.", s.total, plural(s.total))
+    let baseline = match (s.new, s.known) {
+        (Some(new), Some(known)) => format!("; baseline: {new} new, {known} known (only new ones fail)"),
+        _ => String::new(),
+    };
+    let suppressed = if s.suppressed > 0 { format!("; {} suppressed", s.suppressed) } else { String::new() };
+    format!("{} finding{} ({counts}){baseline}; {gate}{suppressed}{incomplete}.", s.total, plural(s.total))
+}
+
+/// `reason (edge-audit.toml#suppress[0], until 2026-01-31)`.
+pub fn suppression_reason(s: &super::SuppressedFinding) -> String {
+    let by = &s.suppression;
+    match (&by.expires, by.source) {
+        (Some(expires), _) => format!("{} ({}, until {expires})", by.reason, by.origin),
+        (None, "config") => format!("{} ({}, permanent)", by.reason, by.origin),
+        (None, _) => by.reason.clone(),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

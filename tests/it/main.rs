@@ -3,8 +3,19 @@
 
 mod support;
 
+mod baseline;
 mod cli_errors;
+mod collect_mock;
+mod collect_scope;
+mod completions;
+mod config;
+mod drift;
 mod exit_codes;
+mod iam;
+mod moto;
+mod probe;
 mod reporters;
+mod sarif_limits;
 mod sarif_validation;
 mod secrets;
+mod suppress;

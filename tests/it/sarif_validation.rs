@@ -1,21 +1,58 @@
-//! Every SARIF file the tests produce passes `../shared/tools/validate-sarif`, which checks it
-//! the way GitHub code scanning ingests it.
+//! Every SARIF file the tests produce passes `validate-sarif`, which checks it the way GitHub
+//! code scanning ingests it.
 
 use crate::support::secrets::inventory;
 use crate::support::{example, fixture, path_str, require, root, run};
 use std::path::PathBuf;
 
-fn validator() -> Option<PathBuf> {
-    let path = std::env::var_os("EDGE_AUDIT_VALIDATE_SARIF")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/tools/validate-sarif"));
+/// The SARIF validator: `$EDGE_AUDIT_VALIDATE_SARIF` when set, else the project's shared
+/// `../shared/tools/validate-sarif`, else the repository's copy `tools/sarif/validate-sarif`
+/// (GitHub-hosted runners have no `../shared`).
+pub fn validator() -> Option<PathBuf> {
+    let path = match std::env::var_os("EDGE_AUDIT_VALIDATE_SARIF") {
+        Some(path) => PathBuf::from(path),
+        None => [root().join("../shared/tools/validate-sarif"), root().join("tools/sarif/validate-sarif")]
+            .into_iter()
+            .find(|p| p.is_file())?,
+    };
     path.is_file().then_some(path)
+}
+
+/// Runs the validator on `files`; panics with its output when it rejects one.
+pub fn validate(validator: &std::path::Path, files: &[PathBuf]) {
+    let output = std::process::Command::new(validator)
+        .args(files)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", validator.display()));
+    assert!(
+        output.status.success(),
+        "{} rejected a SARIF file:\n{}{}",
+        validator.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The repository's copy of the validator's inputs is the shared one, where both exist.
+#[test]
+fn repository_copy_of_the_validator_inputs_matches_shared() {
+    let shared = root().join("../shared/sarif");
+    if !shared.is_dir() {
+        return;
+    }
+    for name in ["sarif-2.1.0.schema.json", "github-ingestion.config.xml"] {
+        let read = |p: PathBuf| std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        assert!(
+            read(shared.join(name)) == read(root().join("tools/sarif").join(name)),
+            "tools/sarif/{name} differs from ../shared/sarif/{name}: copy it again"
+        );
+    }
 }
 
 #[test]
 fn github_accepts_every_sarif_we_produce() {
     let validator = validator();
-    if !require("../shared/tools/validate-sarif", validator.is_some()) {
+    if !require("validate-sarif (../shared/tools or tools/sarif)", validator.is_some()) {
         return;
     }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -47,9 +84,5 @@ fn github_accepts_every_sarif_we_produce() {
         files.push(target);
     }
     let Some(validator) = validator else { return };
-    let status = std::process::Command::new(validator)
-        .args(&files)
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run validate-sarif: {e}"));
-    assert!(status.success(), "validate-sarif rejected a SARIF file (see its output above)");
+    validate(&validator, &files);
 }

@@ -38,6 +38,16 @@ mod ea404_alb_origin_no_header_rule;
 mod ea405_origin_prefix_list_only;
 mod ea406_alb_origin_no_web_acl;
 mod ea501_lambda_url_public;
+mod ea601_execute_api_reachable_directly;
+mod ea602_alb_reachable_directly;
+mod ea603_lambda_url_reachable_directly;
+mod ea604_custom_origin_reachable_directly;
+mod ea605_probe_inconclusive;
+mod ea606_cloudfront_path_refused;
+mod ea701_perimeter_weakened;
+mod ea702_perimeter_changed;
+mod ea902_suppression_expired;
+mod ea903_suppression_unused;
 
 pub use ea101_cloudfront_no_web_acl::CloudfrontNoWebAcl;
 pub use ea102_cloudfront_viewer_allows_http::CloudfrontViewerAllowsHttp;
@@ -73,6 +83,16 @@ pub use ea404_alb_origin_no_header_rule::AlbOriginNoHeaderRule;
 pub use ea405_origin_prefix_list_only::OriginPrefixListOnly;
 pub use ea406_alb_origin_no_web_acl::AlbOriginNoWebAcl;
 pub use ea501_lambda_url_public::LambdaUrlPublic;
+pub use ea601_execute_api_reachable_directly::ExecuteApiReachableDirectly;
+pub use ea602_alb_reachable_directly::AlbReachableDirectly;
+pub use ea603_lambda_url_reachable_directly::LambdaUrlReachableDirectly;
+pub use ea604_custom_origin_reachable_directly::CustomOriginReachableDirectly;
+pub use ea605_probe_inconclusive::ProbeInconclusive;
+pub use ea606_cloudfront_path_refused::CloudfrontPathRefused;
+pub use ea701_perimeter_weakened::PerimeterWeakened;
+pub use ea702_perimeter_changed::PerimeterChanged;
+pub use ea902_suppression_expired::SuppressionExpired;
+pub use ea903_suppression_unused::SuppressionUnused;
 
 /// Every check, in id order.
 pub static ALL: &[&dyn Check] = &[
@@ -110,4 +130,14 @@ pub static ALL: &[&dyn Check] = &[
     &OriginPrefixListOnly,
     &AlbOriginNoWebAcl,
     &LambdaUrlPublic,
+    &ExecuteApiReachableDirectly,
+    &AlbReachableDirectly,
+    &LambdaUrlReachableDirectly,
+    &CustomOriginReachableDirectly,
+    &ProbeInconclusive,
+    &CloudfrontPathRefused,
+    &PerimeterWeakened,
+    &PerimeterChanged,
+    &SuppressionExpired,
+    &SuppressionUnused,
 ];

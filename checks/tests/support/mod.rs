@@ -3,7 +3,7 @@
 
 use edge_audit_checks::inventory::{Coverage, Inventory, Service, GLOBAL_REGION};
 use edge_audit_checks::registry::{self, Outcome};
-use edge_audit_checks::{CheckOptions, Finding};
+use edge_audit_checks::{CheckOptions, Finding, ProbeResult};
 use std::path::PathBuf;
 
 pub fn fixture_path(name: &str) -> PathBuf {
@@ -44,6 +44,20 @@ pub fn run_check(id: &str, fixture: &str) -> Outcome {
 pub fn run_check_with(id: &str, fixture: &str, options: &CheckOptions) -> Outcome {
     let check = registry::find(id).unwrap_or_else(|| panic!("no check {id}"));
     registry::run(&load(fixture), &[check], options)
+}
+
+/// Loads `tests/fixtures/{name}.json` as probe results.
+pub fn load_probes(name: &str) -> Vec<ProbeResult> {
+    let path = fixture_path(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Runs one check (by id) over a fixture inventory and fixture probe results.
+pub fn run_probe_check(id: &str, fixture: &str, probes: &str) -> Outcome {
+    let check = registry::find(id).unwrap_or_else(|| panic!("no check {id}"));
+    let probes = load_probes(probes);
+    registry::run_with_probes(&load(fixture), &[check], &CheckOptions::default(), Some(&probes))
 }
 
 /// `(resource id, severity, detail)` of each finding, for compact assertions.

@@ -1,6 +1,9 @@
 //! Shared helpers: running the binary, fixture paths, inventories built from plaintext secrets.
 #![allow(dead_code)]
 
+pub mod aws_mock;
+pub mod https;
+pub mod moto;
 pub mod secrets;
 
 use assert_cmd::Command;
@@ -62,4 +65,35 @@ pub fn require(component: &str, available: bool) -> bool {
     }
     eprintln!("SKIPPED: {component} is not available (it is required when CI=true)");
     false
+}
+
+/// Runs the binary in `dir` (for `edge-audit.toml` discovery and `init`).
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = edge_audit()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run edge-audit: {e}"));
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A temporary directory (removed on drop).
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"))
+}
+
+/// Writes `content` to `dir/name` and returns the path.
+pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    path
+}
+
+/// Parses JSON output, failing the test with the text when it is not JSON.
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }

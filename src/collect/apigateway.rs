@@ -1,0 +1,371 @@
+//! API Gateway REST APIs (v1), per region: APIs with their resource policy, stages (web ACL,
+//! stage-wide throttling), resources and methods (embedded in GetResources), authorizers; usage
+//! plans with their keys, API keys (values only as fingerprints) and custom domain names with
+//! their base path mappings.
+
+use super::{CallError, RegionContext};
+use aws_sdk_apigateway::types as apigw;
+use edge_audit_checks::inventory::{
+    AccountInventory, ApiDomainName, ApiKey, Authorizer, BasePathMapping, Coverage, RestApi, RestMethod,
+    RestResource, RestStage, Service, Tags, Throttle, UsagePlan, UsagePlanStage,
+};
+use edge_audit_checks::secret::SecretValue;
+use futures::stream::{self, StreamExt};
+use std::collections::HashMap;
+
+const SERVICE: Service = Service::Apigateway;
+/// The largest page API Gateway serves.
+const PAGE_SIZE: i32 = 500;
+
+pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
+    let client = ctx.clients.apigateway(&ctx.region);
+    let mut out = ctx.fragment();
+    let mut failures: Vec<Coverage> = Vec::new();
+
+    match ctx.limiter.all_pages(client.get_rest_apis().limit(PAGE_SIZE).into_paginator().send()).await {
+        Ok(pages) => {
+            let apis: Vec<apigw::RestApi> = pages.iter().flat_map(|p| p.items()).cloned().collect();
+            let details: Vec<(RestApi, Vec<Coverage>)> = stream::iter(apis)
+                .map(|api| rest_api(&ctx, &client, api))
+                .buffer_unordered(ctx.limiter.concurrency())
+                .collect()
+                .await;
+            for (api, api_failures) in details {
+                out.rest_apis.push(api);
+                failures.extend(api_failures);
+            }
+        }
+        Err(error) => failures.push(ctx.failed(SERVICE, "GetRestApis", &error.into())),
+    }
+
+    match usage_plans(&ctx, &client).await {
+        Ok((plans, plan_failures)) => {
+            out.usage_plans = plans;
+            failures.extend(plan_failures);
+        }
+        Err(coverage) => failures.push(coverage),
+    }
+
+    // includeValues: the values are needed to match a distribution's x-api-key header; they are
+    // fingerprinted right here and never kept.
+    let keys = ctx
+        .limiter
+        .all_pages(client.get_api_keys().include_values(true).limit(PAGE_SIZE).into_paginator().send());
+    match keys.await {
+        Ok(pages) => {
+            out.api_keys = pages.iter().flat_map(|p| p.items()).map(|key| api_key(&ctx, key)).collect()
+        }
+        Err(error) => failures.push(ctx.failed(SERVICE, "GetApiKeys", &error.into())),
+    }
+
+    match ctx.limiter.all_pages(client.get_domain_names().limit(PAGE_SIZE).into_paginator().send()).await {
+        Ok(pages) => {
+            let domains: Vec<apigw::DomainName> = pages.iter().flat_map(|p| p.items()).cloned().collect();
+            let details: Vec<Result<ApiDomainName, Coverage>> = stream::iter(domains)
+                .map(|domain| domain_name(&ctx, &client, domain))
+                .buffer_unordered(ctx.limiter.concurrency())
+                .collect()
+                .await;
+            for result in details {
+                match result {
+                    Ok(domain) => out.domain_names.push(domain),
+                    Err(coverage) => failures.push(coverage),
+                }
+            }
+        }
+        Err(error) => failures.push(ctx.failed(SERVICE, "GetDomainNames", &error.into())),
+    }
+
+    if failures.is_empty() {
+        out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
+    }
+    out.coverage.extend(failures);
+    out
+}
+
+/// One REST API with its stages, resources and authorizers. The API is kept even when a detail
+/// call fails (the failure is in the coverage, so checks will not trust the missing part).
+async fn rest_api(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_apigateway::Client,
+    api: apigw::RestApi,
+) -> (RestApi, Vec<Coverage>) {
+    let id = api.id().unwrap_or_default().to_string();
+    let arn = format!("arn:{}:apigateway:{}::/restapis/{id}", ctx.partition, ctx.region);
+    let mut failures = Vec::new();
+    let policy = match api.policy().filter(|p| !p.is_empty()).map(parse_policy) {
+        Some(Ok(policy)) => Some(policy),
+        Some(Err(error)) => {
+            failures.push(ctx.failed_on(SERVICE, "GetRestApis", &arn, &error));
+            None
+        }
+        None => None,
+    };
+
+    let stages_request = client.get_stages().rest_api_id(&id);
+    let stages = match ctx.limiter.call(stages_request.send()).await {
+        Ok(output) => output.item().iter().map(stage).collect(),
+        Err(error) => {
+            failures.push(ctx.failed_on(SERVICE, "GetStages", &arn, &error.into()));
+            Vec::new()
+        }
+    };
+
+    let resources_request = client.get_resources().rest_api_id(&id).embed("methods").limit(PAGE_SIZE);
+    let resources = match ctx.limiter.all_pages(resources_request.into_paginator().send()).await {
+        Ok(pages) => pages.iter().flat_map(|p| p.items()).map(resource).collect(),
+        Err(error) => {
+            failures.push(ctx.failed_on(SERVICE, "GetResources", &arn, &error.into()));
+            Vec::new()
+        }
+    };
+
+    // Only a method that names an authorizer makes its settings matter: one call saved per API.
+    let referenced =
+        resources.iter().flat_map(|r: &RestResource| &r.methods).any(|m| m.authorizer_id.is_some());
+    let authorizers = if referenced {
+        match authorizers(ctx, client, &id).await {
+            Ok(authorizers) => authorizers,
+            Err(error) => {
+                failures.push(ctx.failed_on(SERVICE, "GetAuthorizers", &arn, &error));
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
+
+    let api = RestApi {
+        id,
+        arn,
+        name: api.name().unwrap_or_default().to_string(),
+        region: ctx.region.clone(),
+        endpoint_types: api
+            .endpoint_configuration()
+            .map(|c| c.types().iter().map(|t| t.as_str().to_string()).collect())
+            .unwrap_or_default(),
+        disable_execute_api_endpoint: api.disable_execute_api_endpoint(),
+        api_key_source: api.api_key_source().map(|s| s.as_str().to_string()),
+        policy,
+        stages,
+        resources,
+        authorizers,
+        tags: tags(api.tags()),
+    };
+    (api, failures)
+}
+
+/// GetAuthorizers has no SDK paginator.
+async fn authorizers(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_apigateway::Client,
+    api_id: &str,
+) -> Result<Vec<Authorizer>, CallError> {
+    let pages = ctx
+        .limiter
+        .token_pages(
+            |position| {
+                client.get_authorizers().rest_api_id(api_id).limit(PAGE_SIZE).set_position(position).send()
+            },
+            aws_sdk_apigateway::operation::get_authorizers::GetAuthorizersOutput::position,
+        )
+        .await?;
+    Ok(pages
+        .iter()
+        .flat_map(|p| p.items())
+        .map(|a| Authorizer {
+            id: a.id().unwrap_or_default().to_string(),
+            name: a.name().unwrap_or_default().to_string(),
+            authorizer_type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+        })
+        .collect())
+}
+
+fn stage(stage: &apigw::Stage) -> RestStage {
+    RestStage {
+        name: stage.stage_name().unwrap_or_default().to_string(),
+        web_acl_arn: stage.web_acl_arn().filter(|a| !a.is_empty()).map(str::to_string),
+        // Stage-wide settings live under the `*/*` method-settings key.
+        throttling: stage.method_settings().and_then(|settings| settings.get("*/*")).map(|s| Throttle {
+            rate_limit: s.throttling_rate_limit(),
+            burst_limit: i64::from(s.throttling_burst_limit()),
+        }),
+        tags: tags(stage.tags()),
+    }
+}
+
+fn resource(resource: &apigw::Resource) -> RestResource {
+    let mut methods: Vec<RestMethod> = resource
+        .resource_methods()
+        .map(|methods| {
+            methods
+                .iter()
+                .map(|(verb, method)| RestMethod {
+                    http_method: method.http_method().unwrap_or(verb).to_string(),
+                    authorization_type: method.authorization_type().unwrap_or("NONE").to_string(),
+                    authorizer_id: method.authorizer_id().filter(|a| !a.is_empty()).map(str::to_string),
+                    api_key_required: method.api_key_required().unwrap_or(false),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
+    RestResource {
+        id: resource.id().unwrap_or_default().to_string(),
+        path: resource.path().unwrap_or_default().to_string(),
+        methods,
+    }
+}
+
+/// Usage plans, each with the ids of its API keys (GetUsagePlanKeys per plan).
+async fn usage_plans(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_apigateway::Client,
+) -> Result<(Vec<UsagePlan>, Vec<Coverage>), Coverage> {
+    let pages = ctx
+        .limiter
+        .all_pages(client.get_usage_plans().limit(PAGE_SIZE).into_paginator().send())
+        .await
+        .map_err(|error| ctx.failed(SERVICE, "GetUsagePlans", &error.into()))?;
+    let plans: Vec<apigw::UsagePlan> = pages.iter().flat_map(|p| p.items()).cloned().collect();
+    let results: Vec<(UsagePlan, Option<Coverage>)> = stream::iter(plans)
+        .map(|plan| async move {
+            let id = plan.id().unwrap_or_default().to_string();
+            let request = client.get_usage_plan_keys().usage_plan_id(&id).limit(PAGE_SIZE);
+            let (api_key_ids, failure) = match ctx.limiter.all_pages(request.into_paginator().send()).await {
+                Ok(pages) => (
+                    pages.iter().flat_map(|p| p.items()).filter_map(|k| k.id().map(str::to_string)).collect(),
+                    None,
+                ),
+                Err(error) => {
+                    let resource =
+                        format!("arn:{}:apigateway:{}::/usageplans/{id}", ctx.partition, ctx.region);
+                    (Vec::new(), Some(ctx.failed_on(SERVICE, "GetUsagePlanKeys", &resource, &error.into())))
+                }
+            };
+            let usage_plan = UsagePlan {
+                id,
+                name: plan.name().unwrap_or_default().to_string(),
+                region: ctx.region.clone(),
+                api_stages: plan
+                    .api_stages()
+                    .iter()
+                    .map(|s| UsagePlanStage {
+                        api_id: s.api_id().unwrap_or_default().to_string(),
+                        stage: s.stage().unwrap_or_default().to_string(),
+                    })
+                    .collect(),
+                throttle: plan.throttle().map(|t| Throttle {
+                    rate_limit: t.rate_limit(),
+                    burst_limit: i64::from(t.burst_limit()),
+                }),
+                api_key_ids,
+            };
+            (usage_plan, failure)
+        })
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    let mut plans = Vec::new();
+    let mut failures = Vec::new();
+    for (plan, failure) in results {
+        plans.push(plan);
+        failures.extend(failure);
+    }
+    Ok((plans, failures))
+}
+
+fn api_key(ctx: &RegionContext<'_>, key: &apigw::ApiKey) -> ApiKey {
+    ApiKey {
+        id: key.id().unwrap_or_default().to_string(),
+        name: key.name().unwrap_or_default().to_string(),
+        region: ctx.region.clone(),
+        enabled: key.enabled(),
+        value: key.value().filter(|v| !v.is_empty()).map(SecretValue::from_plaintext),
+    }
+}
+
+async fn domain_name(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_apigateway::Client,
+    domain: apigw::DomainName,
+) -> Result<ApiDomainName, Coverage> {
+    let name = domain.domain_name().unwrap_or_default().to_string();
+    let request = client.get_base_path_mappings().domain_name(&name).limit(PAGE_SIZE);
+    let pages = ctx.limiter.all_pages(request.into_paginator().send()).await.map_err(|error| {
+        let resource = format!("arn:{}:apigateway:{}::/domainnames/{name}", ctx.partition, ctx.region);
+        ctx.failed_on(SERVICE, "GetBasePathMappings", &resource, &error.into())
+    })?;
+    Ok(ApiDomainName {
+        region: ctx.region.clone(),
+        endpoint_type: domain
+            .endpoint_configuration()
+            .and_then(|c| c.types().first())
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        regional_domain_name: domain.regional_domain_name().map(str::to_string),
+        distribution_domain_name: domain.distribution_domain_name().map(str::to_string),
+        mappings: pages
+            .iter()
+            .flat_map(|p| p.items())
+            .map(|m| BasePathMapping {
+                base_path: m.base_path().filter(|p| *p != "(none)").unwrap_or_default().to_string(),
+                api_id: m.rest_api_id().unwrap_or_default().to_string(),
+                stage: m.stage().filter(|s| !s.is_empty()).map(str::to_string),
+            })
+            .collect(),
+        name,
+    })
+}
+
+fn tags(tags: Option<&HashMap<String, String>>) -> Tags {
+    tags.map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
+}
+
+/// A REST API resource policy as API Gateway returns it. The document is JSON, but depending on
+/// the API version and SDK it arrives with its quotes backslash-escaped (`{\"Version\":…}`) or
+/// URL-encoded; each form is tried in turn.
+pub fn parse_policy(raw: &str) -> Result<serde_json::Value, CallError> {
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(raw) {
+        return Ok(value);
+    }
+    // Backslash-escaped: the text is the inside of a JSON string literal.
+    if let Ok(unescaped) = serde_json::from_str::<String>(&format!("\"{raw}\"")) {
+        if let Ok(value) = serde_json::from_str(&unescaped) {
+            return Ok(value);
+        }
+    }
+    if let Some(decoded) = percent_decode(raw) {
+        if let Ok(value) = serde_json::from_str(&decoded) {
+            return Ok(value);
+        }
+        if let Ok(unescaped) = serde_json::from_str::<String>(&format!("\"{decoded}\"")) {
+            if let Ok(value) = serde_json::from_str(&unescaped) {
+                return Ok(value);
+            }
+        }
+    }
+    Err(CallError::new("the resource policy is not valid JSON"))
+}
+
+/// Decodes `%XX` escapes (and `+` is left alone: policies do not use form encoding). `None` when
+/// the text has no escapes or an invalid one.
+fn percent_decode(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).ok()
+}

@@ -1,0 +1,341 @@
+//! CloudFront (global): distributions from ListDistributions, whose summaries already carry the
+//! origins, behaviors and web ACL (so no GetDistributionConfig per distribution), and the custom
+//! cache / origin-request policies they use (managed ones come from the built-in table).
+
+use super::RegionContext;
+use aws_sdk_cloudfront::types as cf;
+use edge_audit_checks::inventory::{
+    AccountInventory, CacheBehavior, CachePolicy, Coverage, CustomOriginConfig, Distribution,
+    FunctionAssociation, LegacyCacheSettings, Origin, OriginHeader, OriginRequestPolicy, Service,
+};
+use edge_audit_checks::managed_policies;
+use edge_audit_checks::origin::OriginKind;
+use edge_audit_checks::secret::SecretValue;
+use futures::stream::{self, StreamExt};
+use std::collections::BTreeSet;
+
+const SERVICE: Service = Service::Cloudfront;
+
+pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
+    let mut out = ctx.fragment();
+    let client = ctx.clients.cloudfront();
+    let pages = ctx.limiter.all_pages(client.list_distributions().into_paginator().send()).await;
+    let pages = match pages {
+        Ok(pages) => pages,
+        Err(error) => {
+            out.coverage.push(ctx.failed(SERVICE, "ListDistributions", &error.into()));
+            return out;
+        }
+    };
+    out.distributions = pages
+        .iter()
+        .filter_map(|page| page.distribution_list())
+        .flat_map(|list| list.items())
+        .map(distribution)
+        .collect();
+
+    let mut complete = true;
+    let (cache_ids, origin_request_ids) = custom_policy_ids(&out.distributions);
+    let cache_policies: Vec<Result<CachePolicy, Coverage>> = stream::iter(cache_ids)
+        .map(|id| {
+            let client = &client;
+            let ctx = &ctx;
+            async move {
+                let answer = ctx.limiter.call(client.get_cache_policy().id(&id).send()).await;
+                match answer {
+                    Ok(output) => Ok(cache_policy(&id, output.cache_policy())),
+                    Err(error) => Err(ctx.failed_on(
+                        SERVICE,
+                        "GetCachePolicy",
+                        &policy_arn(ctx, "cache-policy", &id),
+                        &error.into(),
+                    )),
+                }
+            }
+        })
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    for result in cache_policies {
+        match result {
+            Ok(policy) => out.cache_policies.push(policy),
+            Err(coverage) => {
+                complete = false;
+                out.coverage.push(coverage);
+            }
+        }
+    }
+    let origin_request_policies: Vec<Result<OriginRequestPolicy, Coverage>> =
+        stream::iter(origin_request_ids)
+            .map(|id| {
+                let client = &client;
+                let ctx = &ctx;
+                async move {
+                    let answer = ctx.limiter.call(client.get_origin_request_policy().id(&id).send()).await;
+                    match answer {
+                        Ok(output) => Ok(origin_request_policy(&id, output.origin_request_policy())),
+                        Err(error) => Err(ctx.failed_on(
+                            SERVICE,
+                            "GetOriginRequestPolicy",
+                            &policy_arn(ctx, "origin-request-policy", &id),
+                            &error.into(),
+                        )),
+                    }
+                }
+            })
+            .buffer_unordered(ctx.limiter.concurrency())
+            .collect()
+            .await;
+    for result in origin_request_policies {
+        match result {
+            Ok(policy) => out.origin_request_policies.push(policy),
+            Err(coverage) => {
+                complete = false;
+                out.coverage.push(coverage);
+            }
+        }
+    }
+    if complete {
+        out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
+    }
+    out
+}
+
+fn policy_arn(ctx: &RegionContext<'_>, kind: &str, id: &str) -> String {
+    format!("arn:{}:cloudfront::{}:{kind}/{id}", ctx.partition, ctx.account_id)
+}
+
+/// The custom (not AWS managed) cache and origin-request policy ids in use, each once.
+fn custom_policy_ids(distributions: &[Distribution]) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut cache = BTreeSet::new();
+    let mut origin_request = BTreeSet::new();
+    for behavior in distributions.iter().flat_map(|d| d.all_behaviors()) {
+        if let Some(id) = &behavior.cache_policy_id {
+            if managed_policies::cache_policy(id).is_none() {
+                cache.insert(id.clone());
+            }
+        }
+        if let Some(id) = &behavior.origin_request_policy_id {
+            if managed_policies::origin_request_policy(id).is_none() {
+                origin_request.insert(id.clone());
+            }
+        }
+    }
+    (cache, origin_request)
+}
+
+fn cache_policy(id: &str, policy: Option<&cf::CachePolicy>) -> CachePolicy {
+    let config = policy.and_then(|p| p.cache_policy_config());
+    CachePolicy {
+        id: id.to_string(),
+        name: config.map(|c| c.name().to_string()).unwrap_or_default(),
+        managed: false,
+        min_ttl: config.map(|c| c.min_ttl()).unwrap_or_default(),
+        // CloudFront's documented defaults when a policy omits them.
+        default_ttl: config.and_then(|c| c.default_ttl()).unwrap_or(86_400),
+        max_ttl: config.and_then(|c| c.max_ttl()).unwrap_or(31_536_000),
+    }
+}
+
+fn origin_request_policy(id: &str, policy: Option<&cf::OriginRequestPolicy>) -> OriginRequestPolicy {
+    let config = policy.and_then(|p| p.origin_request_policy_config());
+    let headers = config.and_then(|c| c.headers_config());
+    OriginRequestPolicy {
+        id: id.to_string(),
+        name: config.map(|c| c.name().to_string()).unwrap_or_default(),
+        managed: false,
+        header_behavior: headers
+            .map(|h| h.header_behavior().as_str().to_string())
+            .unwrap_or_else(|| "none".into()),
+        headers: headers
+            .and_then(|h| h.headers())
+            .map(|h| h.items().iter().map(|name| name.to_ascii_lowercase()).collect())
+            .unwrap_or_default(),
+    }
+}
+
+fn distribution(summary: &cf::DistributionSummary) -> Distribution {
+    Distribution {
+        id: summary.id().to_string(),
+        arn: summary.arn().to_string(),
+        domain_name: summary.domain_name().to_string(),
+        enabled: summary.enabled(),
+        aliases: summary.aliases().map(|a| a.items().to_vec()).unwrap_or_default(),
+        comment: summary.comment().to_string(),
+        web_acl_id: non_empty(Some(summary.web_acl_id())),
+        viewer_minimum_protocol: summary
+            .viewer_certificate()
+            .and_then(|v| v.minimum_protocol_version())
+            .map(|v| v.as_str().to_string()),
+        origins: summary.origins().map(|o| o.items().iter().map(origin).collect()).unwrap_or_default(),
+        default_behavior: summary.default_cache_behavior().map(default_behavior).unwrap_or_default(),
+        behaviors: summary
+            .cache_behaviors()
+            .map(|b| b.items().iter().map(cache_behavior).collect())
+            .unwrap_or_default(),
+        tags: Default::default(),
+    }
+}
+
+fn origin(origin: &cf::Origin) -> Origin {
+    let domain_name = origin.domain_name().to_string();
+    Origin {
+        id: origin.id().to_string(),
+        kind: OriginKind::from_domain(&domain_name),
+        domain_name,
+        origin_path: origin.origin_path().unwrap_or_default().trim_end_matches('/').to_string(),
+        custom: origin.custom_origin_config().map(|c| CustomOriginConfig {
+            http_port: u16::try_from(c.http_port()).unwrap_or(80),
+            https_port: u16::try_from(c.https_port()).unwrap_or(443),
+            protocol_policy: c.origin_protocol_policy().as_str().to_string(),
+            ssl_protocols: c
+                .origin_ssl_protocols()
+                .map(|p| p.items().iter().map(|s| s.as_str().to_string()).collect())
+                .unwrap_or_default(),
+        }),
+        s3_origin_config: origin.s3_origin_config().is_some(),
+        origin_access_control_id: non_empty(origin.origin_access_control_id()),
+        vpc_origin_id: non_empty(origin.vpc_origin_config().map(|v| v.vpc_origin_id())),
+        // The header value is a secret: only its fingerprint is kept.
+        custom_headers: origin
+            .custom_headers()
+            .map(|headers| {
+                headers
+                    .items()
+                    .iter()
+                    .map(|h| OriginHeader {
+                        name: h.header_name().to_string(),
+                        value: SecretValue::from_plaintext(h.header_value()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The fields a default and an ordered cache behavior share (the SDK has two types).
+struct BehaviorFields<'a> {
+    target_origin_id: &'a str,
+    viewer_protocol_policy: &'a cf::ViewerProtocolPolicy,
+    allowed_methods: Option<&'a cf::AllowedMethods>,
+    cache_policy_id: Option<&'a str>,
+    origin_request_policy_id: Option<&'a str>,
+    forwarded_values: Option<&'a cf::ForwardedValues>,
+    ttls: (Option<i64>, Option<i64>, Option<i64>),
+    lambda_function_associations: Option<&'a cf::LambdaFunctionAssociations>,
+    function_associations: Option<&'a cf::FunctionAssociations>,
+}
+
+// ForwardedValues and the TTLs are deprecated in favour of cache policies, but they are exactly
+// what a legacy behavior runs on, so they must be read.
+#[allow(deprecated)]
+fn default_behavior(b: &cf::DefaultCacheBehavior) -> CacheBehavior {
+    behavior(
+        None,
+        BehaviorFields {
+            target_origin_id: b.target_origin_id(),
+            viewer_protocol_policy: b.viewer_protocol_policy(),
+            allowed_methods: b.allowed_methods(),
+            cache_policy_id: b.cache_policy_id(),
+            origin_request_policy_id: b.origin_request_policy_id(),
+            forwarded_values: b.forwarded_values(),
+            ttls: (b.min_ttl(), b.default_ttl(), b.max_ttl()),
+            lambda_function_associations: b.lambda_function_associations(),
+            function_associations: b.function_associations(),
+        },
+    )
+}
+
+#[allow(deprecated)]
+fn cache_behavior(b: &cf::CacheBehavior) -> CacheBehavior {
+    behavior(
+        Some(b.path_pattern().to_string()),
+        BehaviorFields {
+            target_origin_id: b.target_origin_id(),
+            viewer_protocol_policy: b.viewer_protocol_policy(),
+            allowed_methods: b.allowed_methods(),
+            cache_policy_id: b.cache_policy_id(),
+            origin_request_policy_id: b.origin_request_policy_id(),
+            forwarded_values: b.forwarded_values(),
+            ttls: (b.min_ttl(), b.default_ttl(), b.max_ttl()),
+            lambda_function_associations: b.lambda_function_associations(),
+            function_associations: b.function_associations(),
+        },
+    )
+}
+
+fn behavior(path_pattern: Option<String>, b: BehaviorFields<'_>) -> CacheBehavior {
+    let cache_policy_id = non_empty(b.cache_policy_id);
+    // A behavior is "legacy" when it has no cache policy: AWS omits the id then, moto returns
+    // an empty one, and both keep returning ForwardedValues for policy-based behaviors too.
+    let legacy = if cache_policy_id.is_none() {
+        b.forwarded_values.map(|fv| legacy_settings(fv, b.ttls)).or(Some(LegacyCacheSettings {
+            min_ttl: b.ttls.0.unwrap_or(0),
+            default_ttl: b.ttls.1.unwrap_or(86_400),
+            max_ttl: b.ttls.2.unwrap_or(31_536_000),
+            ..LegacyCacheSettings::default()
+        }))
+    } else {
+        None
+    };
+    CacheBehavior {
+        path_pattern,
+        target_origin_id: b.target_origin_id.to_string(),
+        viewer_protocol_policy: b.viewer_protocol_policy.as_str().to_string(),
+        allowed_methods: b
+            .allowed_methods
+            .map(|m| m.items().iter().map(|m| m.as_str().to_string()).collect())
+            .unwrap_or_default(),
+        cache_policy_id,
+        origin_request_policy_id: non_empty(b.origin_request_policy_id),
+        legacy,
+        lambda_function_associations: b
+            .lambda_function_associations
+            .map(|a| {
+                a.items()
+                    .iter()
+                    .map(|a| FunctionAssociation {
+                        function_arn: a.lambda_function_arn().to_string(),
+                        event_type: a.event_type().as_str().to_string(),
+                        include_body: a.include_body().unwrap_or(false),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        function_associations: b
+            .function_associations
+            .map(|a| {
+                a.items()
+                    .iter()
+                    .map(|a| FunctionAssociation {
+                        function_arn: a.function_arn().to_string(),
+                        event_type: a.event_type().as_str().to_string(),
+                        include_body: false,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn legacy_settings(
+    fv: &cf::ForwardedValues,
+    ttls: (Option<i64>, Option<i64>, Option<i64>),
+) -> LegacyCacheSettings {
+    LegacyCacheSettings {
+        min_ttl: ttls.0.unwrap_or(0),
+        default_ttl: ttls.1.unwrap_or(86_400),
+        max_ttl: ttls.2.unwrap_or(31_536_000),
+        forwarded_headers: fv.headers().map(|h| h.items().to_vec()).unwrap_or_default(),
+        forward_query_string: fv.query_string(),
+        forward_cookies: fv
+            .cookies()
+            .map(|c| c.forward().as_str().to_string())
+            .unwrap_or_else(|| "none".into()),
+    }
+}
+
+/// `None` for a missing or empty string (AWS omits, moto sends "").
+fn non_empty(value: Option<&str>) -> Option<String> {
+    value.filter(|v| !v.is_empty()).map(str::to_string)
+}

@@ -1,0 +1,168 @@
+//! EC2, per region: security groups (ingress rules), managed prefix lists (to recognise the
+//! CloudFront origin-facing list), instances and network interfaces (public addresses).
+
+use super::RegionContext;
+use aws_sdk_ec2::types as ec2;
+use edge_audit_checks::inventory::{
+    AccountInventory, Coverage, IngressRule, Instance, NetworkInterface, PrefixList, SecurityGroup, Service,
+    Tags,
+};
+
+const SERVICE: Service = Service::Ec2;
+/// The largest page DescribeSecurityGroups and friends serve.
+const PAGE_SIZE: i32 = 1000;
+
+pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
+    let client = ctx.clients.ec2(&ctx.region);
+    let mut out = ctx.fragment();
+    let mut failures = Vec::new();
+
+    let security_groups = client.describe_security_groups().max_results(PAGE_SIZE).into_paginator().send();
+    let prefix_lists = client.describe_managed_prefix_lists().max_results(100).into_paginator().send();
+    let instances = client.describe_instances().max_results(PAGE_SIZE).into_paginator().send();
+    let interfaces = client.describe_network_interfaces().max_results(PAGE_SIZE).into_paginator().send();
+    let (security_groups, prefix_lists, instances, interfaces) = futures::join!(
+        ctx.limiter.all_pages(security_groups),
+        ctx.limiter.all_pages(prefix_lists),
+        ctx.limiter.all_pages(instances),
+        ctx.limiter.all_pages(interfaces),
+    );
+
+    match security_groups {
+        Ok(pages) => {
+            out.security_groups =
+                pages.iter().flat_map(|p| p.security_groups()).map(|sg| security_group(&ctx, sg)).collect()
+        }
+        Err(error) => failures.push(ctx.failed(SERVICE, "DescribeSecurityGroups", &error.into())),
+    }
+    match prefix_lists {
+        Ok(pages) => {
+            out.prefix_lists = pages
+                .iter()
+                .flat_map(|p| p.prefix_lists())
+                .map(|pl| PrefixList {
+                    id: pl.prefix_list_id().unwrap_or_default().to_string(),
+                    name: pl.prefix_list_name().unwrap_or_default().to_string(),
+                    region: ctx.region.clone(),
+                    owner_id: pl.owner_id().map(str::to_string),
+                })
+                .collect()
+        }
+        Err(error) => failures.push(ctx.failed(SERVICE, "DescribeManagedPrefixLists", &error.into())),
+    }
+    match instances {
+        Ok(pages) => {
+            out.instances = pages
+                .iter()
+                .flat_map(|p| p.reservations())
+                .flat_map(|r| r.instances())
+                .map(|i| instance(&ctx, i))
+                .collect()
+        }
+        Err(error) => failures.push(ctx.failed(SERVICE, "DescribeInstances", &error.into())),
+    }
+    match interfaces {
+        Ok(pages) => {
+            out.network_interfaces = pages
+                .iter()
+                .flat_map(|p| p.network_interfaces())
+                .map(|eni| network_interface(&ctx, eni))
+                .collect()
+        }
+        Err(error) => failures.push(ctx.failed(SERVICE, "DescribeNetworkInterfaces", &error.into())),
+    }
+
+    if failures.is_empty() {
+        out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
+    }
+    out.coverage.extend(failures);
+    out
+}
+
+fn security_group(ctx: &RegionContext<'_>, sg: &ec2::SecurityGroup) -> SecurityGroup {
+    let id = sg.group_id().unwrap_or_default().to_string();
+    let owner = sg.owner_id().unwrap_or(ctx.account_id);
+    SecurityGroup {
+        arn: sg.security_group_arn().map(str::to_string).unwrap_or_else(|| {
+            format!("arn:{}:ec2:{}:{owner}:security-group/{id}", ctx.partition, ctx.region)
+        }),
+        id,
+        name: sg.group_name().unwrap_or_default().to_string(),
+        region: ctx.region.clone(),
+        vpc_id: sg.vpc_id().map(str::to_string),
+        ingress: sg.ip_permissions().iter().map(ingress_rule).collect(),
+        tags: tags(sg.tags()),
+    }
+}
+
+fn ingress_rule(permission: &ec2::IpPermission) -> IngressRule {
+    let protocol = permission.ip_protocol().unwrap_or("-1").to_string();
+    let all_traffic = protocol == "-1";
+    IngressRule {
+        // Ports mean nothing for "all traffic" (AWS may still send -1 or 0-65535).
+        from_port: if all_traffic { None } else { permission.from_port() },
+        to_port: if all_traffic { None } else { permission.to_port() },
+        protocol,
+        ipv4_ranges: permission.ip_ranges().iter().filter_map(|r| r.cidr_ip()).map(str::to_string).collect(),
+        ipv6_ranges: permission
+            .ipv6_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ipv6())
+            .map(str::to_string)
+            .collect(),
+        prefix_list_ids: permission
+            .prefix_list_ids()
+            .iter()
+            .filter_map(|p| p.prefix_list_id())
+            .map(str::to_string)
+            .collect(),
+        source_security_groups: permission
+            .user_id_group_pairs()
+            .iter()
+            .filter_map(|pair| pair.group_id())
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+fn instance(ctx: &RegionContext<'_>, instance: &ec2::Instance) -> Instance {
+    let id = instance.instance_id().unwrap_or_default().to_string();
+    Instance {
+        arn: format!("arn:{}:ec2:{}:{}:instance/{id}", ctx.partition, ctx.region, ctx.account_id),
+        id,
+        region: ctx.region.clone(),
+        state: instance.state().and_then(|s| s.name()).map(|n| n.as_str().to_string()).unwrap_or_default(),
+        public_ip: non_empty(instance.public_ip_address()),
+        public_dns_name: non_empty(instance.public_dns_name()),
+        private_ip: non_empty(instance.private_ip_address()),
+        security_groups: instance
+            .security_groups()
+            .iter()
+            .filter_map(|g| g.group_id())
+            .map(str::to_string)
+            .collect(),
+        tags: tags(instance.tags()),
+    }
+}
+
+fn network_interface(ctx: &RegionContext<'_>, eni: &ec2::NetworkInterface) -> NetworkInterface {
+    NetworkInterface {
+        id: eni.network_interface_id().unwrap_or_default().to_string(),
+        region: ctx.region.clone(),
+        interface_type: eni.interface_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+        description: eni.description().unwrap_or_default().to_string(),
+        instance_id: eni.attachment().and_then(|a| non_empty(a.instance_id())),
+        public_ip: eni.association().and_then(|a| non_empty(a.public_ip())),
+        security_groups: eni.groups().iter().filter_map(|g| g.group_id()).map(str::to_string).collect(),
+    }
+}
+
+fn tags(tags: &[ec2::Tag]) -> Tags {
+    tags.iter()
+        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+        .collect()
+}
+
+fn non_empty(value: Option<&str>) -> Option<String> {
+    value.filter(|v| !v.is_empty()).map(str::to_string)
+}

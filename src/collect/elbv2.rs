@@ -1,0 +1,295 @@
+//! Elastic Load Balancing v2, per region: load balancers with their listeners and listener
+//! rules (header values as fingerprints), the regional web ACL of each application load balancer
+//! (WAF GetWebACLForResource), and target groups with their registered targets.
+
+use super::{CallError, RegionContext};
+use aws_sdk_elasticloadbalancingv2::types as elb;
+use edge_audit_checks::inventory::{
+    AccountInventory, Coverage, LbAction, Listener, ListenerRule, LoadBalancer, RuleCondition, Service,
+    Target, TargetGroup,
+};
+use edge_audit_checks::secret::SecretValue;
+use futures::stream::{self, StreamExt};
+
+const SERVICE: Service = Service::Elbv2;
+const PAGE_SIZE: i32 = 400;
+
+pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
+    let client = ctx.clients.elbv2(&ctx.region);
+    let waf = ctx.clients.wafv2(&ctx.region);
+    let mut out = ctx.fragment();
+    let mut failures = Vec::new();
+
+    let load_balancers = client.describe_load_balancers().page_size(PAGE_SIZE).into_paginator().send();
+    let target_groups = client.describe_target_groups().page_size(PAGE_SIZE).into_paginator().send();
+    let (load_balancers, target_groups) =
+        futures::join!(ctx.limiter.all_pages(load_balancers), ctx.limiter.all_pages(target_groups));
+
+    match load_balancers {
+        Ok(pages) => {
+            let summaries: Vec<elb::LoadBalancer> =
+                pages.iter().flat_map(|p| p.load_balancers()).cloned().collect();
+            let details: Vec<(LoadBalancer, Vec<Coverage>)> = stream::iter(summaries)
+                .map(|lb| load_balancer(&ctx, &client, &waf, lb))
+                .buffer_unordered(ctx.limiter.concurrency())
+                .collect()
+                .await;
+            for (lb, lb_failures) in details {
+                out.load_balancers.push(lb);
+                failures.extend(lb_failures);
+            }
+        }
+        Err(error) => failures.push(ctx.failed(SERVICE, "DescribeLoadBalancers", &error.into())),
+    }
+
+    match target_groups {
+        Ok(pages) => {
+            let groups: Vec<elb::TargetGroup> =
+                pages.iter().flat_map(|p| p.target_groups()).cloned().collect();
+            let details: Vec<(TargetGroup, Option<Coverage>)> = stream::iter(groups)
+                .map(|tg| target_group(&ctx, &client, tg))
+                .buffer_unordered(ctx.limiter.concurrency())
+                .collect()
+                .await;
+            for (tg, failure) in details {
+                out.target_groups.push(tg);
+                failures.extend(failure);
+            }
+        }
+        Err(error) => failures.push(ctx.failed(SERVICE, "DescribeTargetGroups", &error.into())),
+    }
+
+    if failures.is_empty() {
+        out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
+    }
+    out.coverage.extend(failures);
+    out
+}
+
+async fn load_balancer(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    waf: &aws_sdk_wafv2::Client,
+    lb: elb::LoadBalancer,
+) -> (LoadBalancer, Vec<Coverage>) {
+    let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
+    let lb_type = lb.r#type().map(|t| t.as_str().to_string()).unwrap_or_default();
+    let mut failures = Vec::new();
+
+    let listener_pages =
+        client.describe_listeners().load_balancer_arn(&arn).page_size(PAGE_SIZE).into_paginator();
+    let listeners = match ctx.limiter.all_pages(listener_pages.send()).await {
+        Ok(pages) => pages.iter().flat_map(|p| p.listeners()).cloned().collect::<Vec<_>>(),
+        Err(error) => {
+            failures.push(ctx.failed_on(SERVICE, "DescribeListeners", &arn, &error.into()));
+            Vec::new()
+        }
+    };
+    let listeners: Vec<(Listener, Option<Coverage>)> = stream::iter(listeners)
+        .map(|listener| listener_with_rules(ctx, client, listener))
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    let listeners = listeners
+        .into_iter()
+        .map(|(listener, failure)| {
+            failures.extend(failure);
+            listener
+        })
+        .collect();
+
+    // WAF protects application load balancers only; the association is read from the load
+    // balancer's side. It belongs to the load balancer's record, so a failure is an elbv2 gap.
+    let web_acl_arn = if lb_type == "application" {
+        let request = waf.get_web_acl_for_resource().resource_arn(&arn);
+        match ctx.limiter.call(request.send()).await {
+            Ok(output) => output.web_acl().map(|acl| acl.arn().to_string()).filter(|a| !a.is_empty()),
+            Err(error) => {
+                failures.push(ctx.failed_on(SERVICE, "GetWebACLForResource", &arn, &error.into()));
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    let load_balancer = LoadBalancer {
+        name: lb.load_balancer_name().unwrap_or_default().to_string(),
+        region: ctx.region.clone(),
+        lb_type,
+        scheme: lb.scheme().map(|s| s.as_str().to_string()).unwrap_or_default(),
+        dns_name: lb.dns_name().unwrap_or_default().to_string(),
+        security_groups: lb.security_groups().to_vec(),
+        listeners,
+        web_acl_arn,
+        tags: Default::default(),
+        arn,
+    };
+    (load_balancer, failures)
+}
+
+async fn listener_with_rules(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    listener: elb::Listener,
+) -> (Listener, Option<Coverage>) {
+    let arn = listener.listener_arn().unwrap_or_default().to_string();
+    let pages = client.describe_rules().listener_arn(&arn).page_size(PAGE_SIZE).into_paginator().send();
+    let (rules, failure) = match ctx.limiter.all_pages(pages).await {
+        Ok(pages) => (
+            pages
+                .iter()
+                .flat_map(|p| p.rules())
+                // The default rule repeats the listener's default actions.
+                .filter(|rule| !rule.is_default().unwrap_or(false) && rule.priority() != Some("default"))
+                .map(listener_rule)
+                .collect(),
+            None,
+        ),
+        Err(error) => {
+            (Vec::new(), Some(ctx.failed_on(SERVICE, "DescribeRules", &arn, &CallError::from(error))))
+        }
+    };
+    let listener = Listener {
+        port: listener.port().and_then(|p| u16::try_from(p).ok()).unwrap_or_default(),
+        protocol: listener.protocol().map(|p| p.as_str().to_string()).unwrap_or_default(),
+        default_actions: actions(listener.default_actions()),
+        rules,
+        arn,
+    };
+    (listener, failure)
+}
+
+fn listener_rule(rule: &elb::Rule) -> ListenerRule {
+    ListenerRule {
+        arn: rule.rule_arn().unwrap_or_default().to_string(),
+        // Rules are evaluated lowest priority first; an unreadable priority sorts last.
+        priority: rule.priority().and_then(|p| p.parse().ok()).unwrap_or(i64::MAX),
+        conditions: rule.conditions().iter().map(condition).collect(),
+        actions: actions(rule.actions()),
+    }
+}
+
+fn condition(condition: &elb::RuleCondition) -> RuleCondition {
+    let field = condition.field().unwrap_or_default();
+    // The typed `*_config` blocks are current; `values` is the legacy form (host and path only).
+    let values_or_legacy = |values: Option<&[String]>| -> Vec<String> {
+        match values {
+            Some(values) if !values.is_empty() => values.to_vec(),
+            _ => condition.values().to_vec(),
+        }
+    };
+    match field {
+        "http-header" => match condition.http_header_config() {
+            Some(config) if !config.values().is_empty() || config.regex_values().is_empty() => {
+                RuleCondition::HttpHeader {
+                    name: config.http_header_name().unwrap_or_default().to_string(),
+                    // The origin-verify secret lives here.
+                    values: config.values().iter().map(|v| SecretValue::from_plaintext(v)).collect(),
+                }
+            }
+            // Regex header conditions cannot be compared with a header value by fingerprint.
+            _ => RuleCondition::Other { field: "http-header-regex".into() },
+        },
+        "path-pattern" => RuleCondition::PathPattern {
+            values: values_or_legacy(condition.path_pattern_config().map(|c| c.values())),
+        },
+        "host-header" => RuleCondition::HostHeader {
+            values: values_or_legacy(condition.host_header_config().map(|c| c.values())),
+        },
+        "source-ip" => RuleCondition::SourceIp {
+            values: condition.source_ip_config().map(|c| c.values().to_vec()).unwrap_or_default(),
+        },
+        "http-request-method" => RuleCondition::HttpRequestMethod {
+            values: condition.http_request_method_config().map(|c| c.values().to_vec()).unwrap_or_default(),
+        },
+        "query-string" => RuleCondition::QueryString {
+            count: condition.query_string_config().map(|c| c.values().len()).unwrap_or(0),
+        },
+        other => RuleCondition::Other { field: other.to_string() },
+    }
+}
+
+fn actions(actions: &[elb::Action]) -> Vec<LbAction> {
+    let mut sorted: Vec<&elb::Action> = actions.iter().collect();
+    sorted.sort_by_key(|a| a.order().unwrap_or(i32::MAX));
+    sorted.into_iter().map(action).collect()
+}
+
+fn action(action: &elb::Action) -> LbAction {
+    let kind = action.r#type().map(|t| t.as_str()).unwrap_or_default();
+    match kind {
+        "forward" => {
+            let mut target_group_arns: Vec<String> = action
+                .forward_config()
+                .map(|c| {
+                    c.target_groups()
+                        .iter()
+                        .filter_map(|t| t.target_group_arn())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(arn) = action.target_group_arn() {
+                if !target_group_arns.iter().any(|a| a == arn) {
+                    target_group_arns.push(arn.to_string());
+                }
+            }
+            LbAction::Forward { target_group_arns }
+        }
+        "fixed-response" => LbAction::FixedResponse {
+            status_code: action
+                .fixed_response_config()
+                .and_then(|c| c.status_code())
+                .unwrap_or_default()
+                .to_string(),
+        },
+        "redirect" => {
+            let config = action.redirect_config();
+            LbAction::Redirect {
+                host: config.and_then(|c| c.host()).map(str::to_string),
+                port: config.and_then(|c| c.port()).map(str::to_string),
+                protocol: config.and_then(|c| c.protocol()).map(str::to_string),
+            }
+        }
+        "authenticate-oidc" | "authenticate-cognito" | "jwt-validation" => {
+            LbAction::Authenticate { kind: kind.to_string() }
+        }
+        other => LbAction::Other { kind: other.to_string() },
+    }
+}
+
+async fn target_group(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    tg: elb::TargetGroup,
+) -> (TargetGroup, Option<Coverage>) {
+    let arn = tg.target_group_arn().unwrap_or_default().to_string();
+    let request = client.describe_target_health().target_group_arn(&arn);
+    let (targets, failure) = match ctx.limiter.call(request.send()).await {
+        Ok(output) => (
+            output
+                .target_health_descriptions()
+                .iter()
+                .filter_map(|d| d.target())
+                .map(|t| Target {
+                    id: t.id().unwrap_or_default().to_string(),
+                    port: t.port().and_then(|p| u16::try_from(p).ok()),
+                })
+                .collect(),
+            None,
+        ),
+        Err(error) => (Vec::new(), Some(ctx.failed_on(SERVICE, "DescribeTargetHealth", &arn, &error.into()))),
+    };
+    let target_group = TargetGroup {
+        name: tg.target_group_name().unwrap_or_default().to_string(),
+        region: ctx.region.clone(),
+        protocol: tg.protocol().map(|p| p.as_str().to_string()),
+        port: tg.port().and_then(|p| u16::try_from(p).ok()),
+        target_type: tg.target_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+        load_balancer_arns: tg.load_balancer_arns().to_vec(),
+        targets,
+        arn,
+    };
+    (target_group, failure)
+}

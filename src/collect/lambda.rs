@@ -1,0 +1,83 @@
+//! Lambda, per region: functions with their function URL (auth type) and resource policy.
+
+use super::{CallError, RegionContext};
+use aws_sdk_lambda::types::FunctionConfiguration;
+use edge_audit_checks::inventory::{AccountInventory, Coverage, FunctionUrl, LambdaFunction, Service};
+use futures::stream::{self, StreamExt};
+
+const SERVICE: Service = Service::Lambda;
+
+pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
+    let client = ctx.clients.lambda(&ctx.region);
+    let mut out = ctx.fragment();
+    let pages =
+        match ctx.limiter.all_pages(client.list_functions().max_items(50).into_paginator().send()).await {
+            Ok(pages) => pages,
+            Err(error) => {
+                out.coverage.push(ctx.failed(SERVICE, "ListFunctions", &error.into()));
+                return out;
+            }
+        };
+    let functions: Vec<FunctionConfiguration> = pages.iter().flat_map(|p| p.functions()).cloned().collect();
+    let details: Vec<(LambdaFunction, Vec<Coverage>)> = stream::iter(functions)
+        .map(|function| lambda_function(&ctx, &client, function))
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    let mut failures = Vec::new();
+    for (function, function_failures) in details {
+        out.lambda_functions.push(function);
+        failures.extend(function_failures);
+    }
+    if failures.is_empty() {
+        out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
+    }
+    out.coverage.extend(failures);
+    out
+}
+
+async fn lambda_function(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_lambda::Client,
+    function: FunctionConfiguration,
+) -> (LambdaFunction, Vec<Coverage>) {
+    let name = function.function_name().unwrap_or_default().to_string();
+    let arn = function.function_arn().unwrap_or_default().to_string();
+    let mut failures = Vec::new();
+
+    let url_request = client.get_function_url_config().function_name(&name);
+    let url_answer = ctx.limiter.call(url_request.send()).await;
+    let url = match url_answer {
+        Ok(output) => Some(FunctionUrl {
+            url: output.function_url().to_string(),
+            auth_type: output.auth_type().as_str().to_string(),
+        }),
+        // No function URL is a fact.
+        Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => None,
+        Err(error) => {
+            failures.push(ctx.failed_on(SERVICE, "GetFunctionUrlConfig", &arn, &error.into()));
+            None
+        }
+    };
+
+    let policy_answer = ctx.limiter.call(client.get_policy().function_name(&name).send()).await;
+    let policy = match policy_answer {
+        Ok(output) => match output.policy().filter(|p| !p.is_empty()).map(serde_json::from_str) {
+            Some(Ok(policy)) => Some(policy),
+            Some(Err(_)) => {
+                let error = CallError::new("the resource policy is not valid JSON");
+                failures.push(ctx.failed_on(SERVICE, "GetPolicy", &arn, &error));
+                None
+            }
+            None => None,
+        },
+        // No resource policy is a fact.
+        Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => None,
+        Err(error) => {
+            failures.push(ctx.failed_on(SERVICE, "GetPolicy", &arn, &error.into()));
+            None
+        }
+    };
+
+    (LambdaFunction { name, arn, region: ctx.region.clone(), url, policy }, failures)
+}

@@ -1,0 +1,395 @@
+//! Live collection: AWS APIs → [`Inventory`].
+//!
+//! [`collect`] resolves the scope (credentials, accounts, regions; see [`scope`]), then reads
+//! every service of every account concurrently under one request limit. Collection fails closed:
+//! anything that could not be read in a (region, service) — access denied, throttling after
+//! retries, a timeout, an operation the endpoint does not implement — becomes a failed
+//! [`Coverage`] record and the run goes on, so the checks report "not evaluated" instead of
+//! mistaking a gap for "no resources". Only scope-level problems (no credentials, an account
+//! that cannot be assumed) are a [`CollectError`].
+//!
+//! Each service module exposes `collect(RegionContext) -> AccountInventory` (a fragment holding
+//! that service's resources and coverage for one region); [`collect_account`] runs them all and
+//! merges the fragments.
+
+mod apigateway;
+mod apigatewayv2;
+mod clients;
+mod cloudfront;
+mod ec2;
+mod elbv2;
+mod error;
+mod lambda;
+pub mod operations;
+mod scope;
+mod shield;
+mod stats;
+mod wafv2;
+
+pub use apigateway::parse_policy as parse_rest_api_policy;
+pub use clients::AccountClients;
+use clients::Limiter;
+pub use error::CallError;
+pub use scope::{load_sdk_config, AccountScope};
+pub use stats::{CallStats, OperationStats, StatsInterceptor, StatsTable};
+
+use edge_audit_checks::inventory::{AccountInventory, Coverage, Service, GLOBAL_REGION};
+use edge_audit_checks::Inventory;
+use futures::stream::{self, StreamExt};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+/// What to collect and how; mirrors the `scan`/`snapshot` command-line options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectOptions {
+    /// Named profile (`--profile`); `None` uses the default credential chain.
+    pub profile: Option<String>,
+    /// A role to assume first (`--role-arn`), session name `edge-audit`.
+    pub role_arn: Option<String>,
+    /// External id for the role assumptions (`--external-id`).
+    pub external_id: Option<String>,
+    /// Accounts to audit (`--account`); for any that is not the caller's own account,
+    /// `arn:<partition>:iam::<id>:role/<role_name>` is assumed.
+    pub accounts: Vec<String>,
+    /// The role assumed in other accounts (`--role-name`).
+    pub role_name: String,
+    /// Audit every active account of the organization (`--org`).
+    pub org: bool,
+    /// Regions to audit (`--regions`); `None` = every region enabled in each account.
+    pub regions: Option<Vec<String>>,
+    /// Maximum API requests in flight (`--concurrency`).
+    pub concurrency: usize,
+    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// The role `--account`/`--org` assume by default.
+pub const DEFAULT_ROLE_NAME: &str = "EdgeAuditReadOnly";
+/// `--concurrency` default.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+/// The session name of every role edge-audit assumes, so CloudTrail shows who read.
+pub const SESSION_NAME: &str = "edge-audit";
+
+impl Default for CollectOptions {
+    fn default() -> CollectOptions {
+        CollectOptions {
+            profile: None,
+            role_arn: None,
+            external_id: None,
+            accounts: Vec::new(),
+            role_name: DEFAULT_ROLE_NAME.to_string(),
+            org: false,
+            regions: None,
+            concurrency: DEFAULT_CONCURRENCY,
+            progress: false,
+        }
+    }
+}
+
+/// What a collection run did, for `--stats` and the run summary.
+#[derive(Debug, Clone, Default)]
+pub struct CollectSummary {
+    pub accounts: usize,
+    /// Distinct regions audited, over all accounts (`global` not counted).
+    pub regions: usize,
+    /// Resources collected (distributions, web ACLs, APIs, security groups …).
+    pub resources: usize,
+    /// API operations invoked (pages and detail calls; retries not counted).
+    pub api_calls: u64,
+    /// Attempts after the first, over all operations.
+    pub retries: u64,
+    /// Attempts answered with a throttling error.
+    pub throttled: u64,
+    /// Failed coverage records (what will be reported as not evaluated).
+    pub coverage_failures: usize,
+    pub duration: Duration,
+    /// Per (service, operation) counters.
+    pub operations: StatsTable,
+}
+
+/// A problem that stops the whole run: the scope itself could not be established.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("no usable AWS credentials: {0}; configure credentials or pass --profile")]
+    Credentials(String),
+    #[error("could not assume role {role_arn}{}: {message}", account_suffix(.account))]
+    AssumeRole { role_arn: String, account: Option<String>, message: String },
+    #[error("could not list the organization's accounts (organizations:ListAccounts): {0}")]
+    Organization(String),
+    #[error("could not list the enabled regions of account {account} (ec2:DescribeRegions): {message}; pass --regions to choose them")]
+    Regions { account: String, message: String },
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+}
+
+fn account_suffix(account: &Option<String>) -> String {
+    account.as_ref().map(|id| format!(" in account {id}")).unwrap_or_default()
+}
+
+/// Collects the inventory of every account and region in scope, with the standard credential
+/// chain (`options.profile`, environment, SSO, web identity, container and instance roles) and
+/// the endpoint overrides the SDK honours (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`).
+pub async fn collect(options: &CollectOptions) -> Result<(Inventory, CollectSummary), CollectError> {
+    let config = load_sdk_config(options.profile.as_deref()).await;
+    collect_with_config(options, config).await
+}
+
+/// [`collect`] with a ready base configuration instead of the default loader: tests point it at
+/// a local endpoint without touching process-wide environment variables. `options.profile` is
+/// not consulted (the configuration already embodies it).
+pub async fn collect_with_config(
+    options: &CollectOptions,
+    base: aws_config::SdkConfig,
+) -> Result<(Inventory, CollectSummary), CollectError> {
+    let started = Instant::now();
+    let collected_at =
+        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).ok();
+    let stats = CallStats::new();
+    let limiter = Limiter::new(options.concurrency);
+    let scopes = scope::resolve(options, base, &stats).await?;
+    let progress = Progress::new(options.progress);
+
+    let accounts: Vec<AccountInventory> = stream::iter(scopes.iter())
+        .map(|(clients, account)| collect_account_with(clients, account, &limiter, &progress))
+        .buffer_unordered(limiter.concurrency())
+        .collect()
+        .await;
+    progress.finish();
+
+    let mut inventory = Inventory::new(accounts);
+    inventory.generated_by = Some(format!("edge-audit {}", env!("CARGO_PKG_VERSION")));
+    inventory.collected_at = collected_at;
+    let summary = summarize(&inventory, &stats, started.elapsed());
+    Ok((inventory, summary))
+}
+
+/// Collects one account: the global services once, the regional ones in every region of
+/// `scope.regions`, all concurrently. Never fails: what could not be read is in the coverage.
+pub async fn collect_account(
+    clients: &AccountClients,
+    scope: &AccountScope,
+    concurrency: usize,
+) -> AccountInventory {
+    collect_account_with(clients, scope, &Limiter::new(concurrency), &Progress::hidden()).await
+}
+
+/// Where a service collector runs: one account, one region ([`GLOBAL_REGION`] for the global
+/// services), its clients and the run's request limiter.
+struct RegionContext<'a> {
+    clients: &'a AccountClients,
+    account_id: &'a str,
+    partition: &'a str,
+    /// The region audited; `global` for CloudFront, CLOUDFRONT-scope WAF and Shield.
+    region: String,
+    limiter: &'a Limiter,
+}
+
+impl RegionContext<'_> {
+    /// An empty fragment for this account.
+    fn fragment(&self) -> AccountInventory {
+        AccountInventory::new(self.account_id)
+    }
+
+    fn failed(&self, service: Service, operation: &str, error: &CallError) -> Coverage {
+        Coverage::failed(self.region.clone(), service, operation, error.text.clone())
+    }
+
+    fn failed_on(&self, service: Service, operation: &str, resource: &str, error: &CallError) -> Coverage {
+        let mut coverage = self.failed(service, operation, error);
+        coverage.resource = Some(resource.to_string());
+        coverage
+    }
+}
+
+type Task<'a> = Pin<Box<dyn Future<Output = AccountInventory> + Send + 'a>>;
+
+async fn collect_account_with(
+    clients: &AccountClients,
+    scope: &AccountScope,
+    limiter: &Limiter,
+    progress: &Progress,
+) -> AccountInventory {
+    let context = |region: &str| RegionContext {
+        clients,
+        account_id: &scope.account_id,
+        partition: &scope.partition,
+        region: region.to_string(),
+        limiter,
+    };
+    let mut tasks: Vec<(String, &'static str, Task<'_>)> = vec![
+        (GLOBAL_REGION.into(), "cloudfront", Box::pin(cloudfront::collect(context(GLOBAL_REGION)))),
+        (GLOBAL_REGION.into(), "wafv2", Box::pin(wafv2::collect(context(GLOBAL_REGION)))),
+        (GLOBAL_REGION.into(), "shield", Box::pin(shield::collect(context(GLOBAL_REGION)))),
+    ];
+    for region in &scope.regions {
+        tasks.push((region.clone(), "wafv2", Box::pin(wafv2::collect(context(region)))));
+        tasks.push((region.clone(), "apigateway", Box::pin(apigateway::collect(context(region)))));
+        tasks.push((region.clone(), "apigatewayv2", Box::pin(apigatewayv2::collect(context(region)))));
+        tasks.push((region.clone(), "ec2", Box::pin(ec2::collect(context(region)))));
+        tasks.push((region.clone(), "elbv2", Box::pin(elbv2::collect(context(region)))));
+        tasks.push((region.clone(), "lambda", Box::pin(lambda::collect(context(region)))));
+    }
+    progress.add_tasks(tasks.len());
+    // The limiter bounds the requests; this only bounds how many tasks are started at once.
+    let fragments: Vec<AccountInventory> = stream::iter(tasks)
+        .map(|(region, service, task)| async move {
+            let fragment = task.await;
+            progress.task_done(&scope.account_id, &region, service);
+            fragment
+        })
+        .buffer_unordered(limiter.concurrency())
+        .collect()
+        .await;
+
+    let mut account = AccountInventory::new(&scope.account_id);
+    account.partition = scope.partition.clone();
+    account.regions = scope.regions.clone();
+    for fragment in fragments {
+        merge(&mut account, fragment);
+    }
+    account.normalize();
+    account
+}
+
+/// Appends a fragment's resources and coverage to the account's.
+fn merge(into: &mut AccountInventory, from: AccountInventory) {
+    let AccountInventory {
+        account_id: _,
+        partition: _,
+        regions: _,
+        coverage,
+        distributions,
+        cache_policies,
+        origin_request_policies,
+        web_acls,
+        ip_sets,
+        regex_pattern_sets,
+        rest_apis,
+        http_apis,
+        usage_plans,
+        api_keys,
+        domain_names,
+        security_groups,
+        prefix_lists,
+        instances,
+        network_interfaces,
+        load_balancers,
+        target_groups,
+        lambda_functions,
+        shield,
+    } = from;
+    into.coverage.extend(coverage);
+    into.distributions.extend(distributions);
+    into.cache_policies.extend(cache_policies);
+    into.origin_request_policies.extend(origin_request_policies);
+    into.web_acls.extend(web_acls);
+    into.ip_sets.extend(ip_sets);
+    into.regex_pattern_sets.extend(regex_pattern_sets);
+    into.rest_apis.extend(rest_apis);
+    into.http_apis.extend(http_apis);
+    into.usage_plans.extend(usage_plans);
+    into.api_keys.extend(api_keys);
+    into.domain_names.extend(domain_names);
+    into.security_groups.extend(security_groups);
+    into.prefix_lists.extend(prefix_lists);
+    into.instances.extend(instances);
+    into.network_interfaces.extend(network_interfaces);
+    into.load_balancers.extend(load_balancers);
+    into.target_groups.extend(target_groups);
+    into.lambda_functions.extend(lambda_functions);
+    if shield.is_some() {
+        into.shield = shield;
+    }
+}
+
+fn summarize(inventory: &Inventory, stats: &CallStats, duration: Duration) -> CollectSummary {
+    let totals = stats.totals();
+    let mut regions = std::collections::BTreeSet::new();
+    let mut resources = 0;
+    let mut coverage_failures = 0;
+    for account in &inventory.accounts {
+        regions.extend(account.regions.iter().cloned());
+        resources += resource_count(account);
+        coverage_failures += account
+            .coverage
+            .iter()
+            .filter(|c| c.status == edge_audit_checks::inventory::CoverageStatus::Failed)
+            .count();
+    }
+    CollectSummary {
+        accounts: inventory.accounts.len(),
+        regions: regions.len(),
+        resources,
+        api_calls: totals.calls,
+        retries: totals.retries,
+        throttled: totals.throttled,
+        coverage_failures,
+        duration,
+        operations: stats.snapshot(),
+    }
+}
+
+/// Top-level resources of an account (nested ones such as stages or listeners not counted).
+pub fn resource_count(account: &AccountInventory) -> usize {
+    account.distributions.len()
+        + account.cache_policies.iter().filter(|p| !p.managed).count()
+        + account.origin_request_policies.iter().filter(|p| !p.managed).count()
+        + account.web_acls.len()
+        + account.ip_sets.len()
+        + account.regex_pattern_sets.len()
+        + account.rest_apis.len()
+        + account.http_apis.len()
+        + account.usage_plans.len()
+        + account.api_keys.len()
+        + account.domain_names.len()
+        + account.security_groups.len()
+        + account.prefix_lists.len()
+        + account.instances.len()
+        + account.network_interfaces.len()
+        + account.load_balancers.len()
+        + account.target_groups.len()
+        + account.lambda_functions.len()
+}
+
+/// The progress bar: one tick per (account, region, service) task. Drawn on stderr only when
+/// asked for and stderr is a terminal, so piped and CI output stay clean.
+struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Progress {
+        use std::io::IsTerminal;
+        if !enabled || !std::io::stderr().is_terminal() {
+            return Progress::hidden();
+        }
+        // Each account adds its tasks when it starts.
+        let bar = ProgressBar::new(0);
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} collecting [{bar:30}] {pos}/{len} {wide_msg}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress { bar }
+    }
+
+    fn hidden() -> Progress {
+        Progress { bar: ProgressBar::hidden() }
+    }
+
+    fn add_tasks(&self, count: usize) {
+        self.bar.inc_length(count as u64);
+    }
+
+    fn task_done(&self, account: &str, region: &str, service: &str) {
+        self.bar.set_message(format!("{account} {region} {service}"));
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

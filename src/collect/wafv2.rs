@@ -1,0 +1,491 @@
+//! AWS WAF (v2), CLOUDFRONT scope (global, called in us-east-1) and REGIONAL scope (per region):
+//! web ACLs with their rules converted statement by statement, the IP sets and regex pattern
+//! sets the rules reference (each read once), and whether logging is configured.
+//!
+//! Match strings and regexes become [`SecretValue`]s as soon as they are read.
+
+use super::{CallError, RegionContext};
+use aws_sdk_wafv2::types as waf;
+use edge_audit_checks::inventory::{
+    AccountInventory, Coverage, FieldToMatch, IpSet, RegexPattern, RegexPatternSet, Service, Statement,
+    WafAction, WafRule, WafScope, WebAcl, GLOBAL_REGION,
+};
+use edge_audit_checks::secret::{exact_literal_of_regex, SecretValue};
+use futures::stream::{self, StreamExt};
+use std::collections::BTreeSet;
+
+/// Statements nest (And/Or/Not, scope-down); WAF allows a handful of levels. The bound only
+/// protects the recursion from a malformed answer.
+const MAX_STATEMENT_DEPTH: usize = 20;
+
+/// The regional resource types a web ACL can be associated with, each asked separately by
+/// ListResourcesForWebACL.
+const REGIONAL_RESOURCE_TYPES: [waf::ResourceType; 6] = [
+    waf::ResourceType::ApplicationLoadBalancer,
+    waf::ResourceType::ApiGateway,
+    waf::ResourceType::Appsync,
+    waf::ResourceType::CognitioUserPool,
+    waf::ResourceType::AppRunnerService,
+    waf::ResourceType::VerifiedAccessInstance,
+];
+
+struct ScopeInfo {
+    scope: waf::Scope,
+    inventory_scope: WafScope,
+    service: Service,
+}
+
+pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
+    let global = ctx.region == GLOBAL_REGION;
+    let info = if global {
+        ScopeInfo {
+            scope: waf::Scope::Cloudfront,
+            inventory_scope: WafScope::Cloudfront,
+            service: Service::WafCloudfront,
+        }
+    } else {
+        ScopeInfo {
+            scope: waf::Scope::Regional,
+            inventory_scope: WafScope::Regional,
+            service: Service::WafRegional,
+        }
+    };
+    let client =
+        if global { ctx.clients.wafv2(ctx.clients.global_region()) } else { ctx.clients.wafv2(&ctx.region) };
+    let mut out = ctx.fragment();
+
+    let summaries = match list_web_acls(&ctx, &client, &info.scope).await {
+        Ok(summaries) => summaries,
+        Err(error) => {
+            out.coverage.push(ctx.failed(info.service, "ListWebACLs", &error));
+            return out;
+        }
+    };
+
+    let details: Vec<(Option<WebAcl>, Vec<Coverage>)> = stream::iter(summaries)
+        .map(|summary| web_acl(&ctx, &client, &info, summary))
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    let mut failures = Vec::new();
+    for (acl, coverage) in details {
+        out.web_acls.extend(acl);
+        failures.extend(coverage);
+    }
+
+    // The IP sets and regex pattern sets the rules reference, each once.
+    let mut ip_set_arns = BTreeSet::new();
+    let mut regex_set_arns = BTreeSet::new();
+    for acl in &out.web_acls {
+        for rule in &acl.rules {
+            referenced_sets(&rule.statement, &mut ip_set_arns, &mut regex_set_arns);
+        }
+    }
+    let ip_sets: Vec<Result<IpSet, Coverage>> = stream::iter(ip_set_arns)
+        .map(|arn| ip_set(&ctx, &client, &info, arn))
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    for result in ip_sets {
+        match result {
+            Ok(set) => out.ip_sets.push(set),
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+    let regex_sets: Vec<Result<RegexPatternSet, Coverage>> = stream::iter(regex_set_arns)
+        .map(|arn| regex_pattern_set(&ctx, &client, &info, arn))
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    for result in regex_sets {
+        match result {
+            Ok(set) => out.regex_pattern_sets.push(set),
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+
+    if failures.is_empty() {
+        out.coverage.push(Coverage::collected(ctx.region.clone(), info.service));
+    }
+    out.coverage.extend(failures);
+    out
+}
+
+async fn list_web_acls(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_wafv2::Client,
+    scope: &waf::Scope,
+) -> Result<Vec<waf::WebAclSummary>, CallError> {
+    // ListWebACLs has no SDK paginator.
+    let pages = ctx
+        .limiter
+        .token_pages(
+            |marker| client.list_web_acls().scope(scope.clone()).limit(100).set_next_marker(marker).send(),
+            aws_sdk_wafv2::operation::list_web_acls::ListWebAcLsOutput::next_marker,
+        )
+        .await?;
+    Ok(pages.iter().flat_map(|p| p.web_acls()).cloned().collect())
+}
+
+/// GetWebACL, then its logging configuration and (regional) associations.
+async fn web_acl(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_wafv2::Client,
+    info: &ScopeInfo,
+    summary: waf::WebAclSummary,
+) -> (Option<WebAcl>, Vec<Coverage>) {
+    let (Some(name), Some(id)) = (summary.name(), summary.id()) else {
+        let error = CallError::new("ListWebACLs returned a web ACL without a name or id");
+        return (None, vec![ctx.failed(info.service, "ListWebACLs", &error)]);
+    };
+    let arn = summary.arn().unwrap_or_default().to_string();
+    let request = client.get_web_acl().name(name).id(id).scope(info.scope.clone());
+    let detail = match ctx.limiter.call(request.send()).await {
+        Ok(output) => output,
+        Err(error) => return (None, vec![ctx.failed_on(info.service, "GetWebACL", &arn, &error.into())]),
+    };
+    let Some(acl) = detail.web_acl() else {
+        let error = CallError::new("GetWebACL returned no web ACL");
+        return (None, vec![ctx.failed_on(info.service, "GetWebACL", &arn, &error)]);
+    };
+    let arn = if acl.arn().is_empty() { arn } else { acl.arn().to_string() };
+    let mut failures = Vec::new();
+
+    let logging_request = client.get_logging_configuration().resource_arn(&arn);
+    let logging_enabled = match ctx.limiter.call(logging_request.send()).await {
+        Ok(output) => Some(output.logging_configuration().is_some()),
+        // No configuration is a fact, not a failure.
+        Err(error) if error.as_service_error().is_some_and(|e| e.is_waf_nonexistent_item_exception()) => {
+            Some(false)
+        }
+        Err(error) => {
+            failures.push(ctx.failed_on(info.service, "GetLoggingConfiguration", &arn, &error.into()));
+            None
+        }
+    };
+
+    let associated_resources = match info.inventory_scope {
+        // Distributions name their web ACL; ListResourcesForWebACL does not serve this scope.
+        WafScope::Cloudfront => None,
+        WafScope::Regional => associated_resources(ctx, client, &arn).await,
+    };
+
+    let web_acl = WebAcl {
+        id: acl.id().to_string(),
+        arn,
+        name: acl.name().to_string(),
+        scope: info.inventory_scope,
+        region: ctx.region.clone(),
+        default_action: match acl.default_action() {
+            Some(action) if action.block().is_some() => WafAction::Block,
+            _ => WafAction::Allow,
+        },
+        rules: acl.rules().iter().map(rule).collect(),
+        logging_enabled,
+        associated_resources,
+        tags: Default::default(),
+    };
+    (Some(web_acl), failures)
+}
+
+/// Every regional resource the web ACL is associated with, or `None` if any resource type could
+/// not be listed. Optional by design: checks derive associations from the resources' side and
+/// only use this as a supplement, so a failure here is not a coverage failure.
+async fn associated_resources(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_wafv2::Client,
+    arn: &str,
+) -> Option<Vec<String>> {
+    let mut resources = Vec::new();
+    for resource_type in REGIONAL_RESOURCE_TYPES {
+        let request = client.list_resources_for_web_acl().web_acl_arn(arn).resource_type(resource_type);
+        let output = ctx.limiter.call(request.send()).await.ok()?;
+        resources.extend(output.resource_arns().iter().cloned());
+    }
+    resources.sort();
+    Some(resources)
+}
+
+fn rule(rule: &waf::Rule) -> WafRule {
+    let statement =
+        rule.statement().map(|s| statement(s, 0)).unwrap_or(Statement::Other { kind: "Missing".into() });
+    let is_group =
+        matches!(statement, Statement::ManagedRuleGroup { .. } | Statement::RuleGroupReference { .. });
+    let action = match rule.action() {
+        Some(action) => Some(rule_action(action)),
+        // A plain rule always has an action; if AWS omitted it, assume the weakest.
+        None if !is_group => Some(WafAction::Count),
+        None => None,
+    };
+    WafRule {
+        name: rule.name().to_string(),
+        priority: i64::from(rule.priority()),
+        action,
+        override_count: rule.override_action().is_some_and(|o| o.count().is_some()),
+        statement,
+    }
+}
+
+fn rule_action(action: &waf::RuleAction) -> WafAction {
+    if action.block().is_some() {
+        WafAction::Block
+    } else if action.captcha().is_some() {
+        WafAction::Captcha
+    } else if action.challenge().is_some() {
+        WafAction::Challenge
+    } else if action.allow().is_some() {
+        WafAction::Allow
+    } else {
+        // Count, or an action this build does not know: neither stops a request.
+        WafAction::Count
+    }
+}
+
+fn statement(s: &waf::Statement, depth: usize) -> Statement {
+    if depth > MAX_STATEMENT_DEPTH {
+        return Statement::Other { kind: "NestedTooDeep".into() };
+    }
+    let nested = |s: &waf::Statement| statement(s, depth + 1);
+    if let Some(and) = s.and_statement() {
+        return Statement::And { statements: and.statements().iter().map(nested).collect() };
+    }
+    if let Some(or) = s.or_statement() {
+        return Statement::Or { statements: or.statements().iter().map(nested).collect() };
+    }
+    if let Some(not) = s.not_statement() {
+        let inner = not.statement().map(nested).unwrap_or(Statement::Other { kind: "Missing".into() });
+        return Statement::Not { statement: Box::new(inner) };
+    }
+    if let Some(byte_match) = s.byte_match_statement() {
+        return Statement::ByteMatch {
+            field: field_to_match(byte_match.field_to_match()),
+            positional_constraint: byte_match.positional_constraint().as_str().to_string(),
+            search: SecretValue::from_bytes(byte_match.search_string().as_ref()),
+            transformations: transformations(byte_match.text_transformations()),
+        };
+    }
+    if let Some(regex) = s.regex_match_statement() {
+        return Statement::RegexMatch {
+            field: field_to_match(regex.field_to_match()),
+            pattern: SecretValue::from_plaintext(regex.regex_string()),
+            literal: exact_literal_of_regex(regex.regex_string()).map(|l| SecretValue::from_plaintext(&l)),
+        };
+    }
+    if let Some(reference) = s.regex_pattern_set_reference_statement() {
+        return Statement::RegexPatternSetReference {
+            arn: reference.arn().to_string(),
+            field: field_to_match(reference.field_to_match()),
+        };
+    }
+    if let Some(reference) = s.ip_set_reference_statement() {
+        return Statement::IpSetReference {
+            arn: reference.arn().to_string(),
+            forwarded_ip_header: reference
+                .ip_set_forwarded_ip_config()
+                .map(|c| c.header_name().to_string())
+                .filter(|h| !h.is_empty()),
+        };
+    }
+    if let Some(rate) = s.rate_based_statement() {
+        return Statement::RateBased {
+            limit: rate.limit(),
+            aggregate_key_type: rate.aggregate_key_type().as_str().to_string(),
+            scope_down: rate.scope_down_statement().map(|s| Box::new(nested(s))),
+        };
+    }
+    if let Some(group) = s.managed_rule_group_statement() {
+        let mut counted: Vec<String> = group.excluded_rules().iter().map(|r| r.name().to_string()).collect();
+        counted.extend(
+            group
+                .rule_action_overrides()
+                .iter()
+                .filter(|o| o.action_to_use().is_some_and(|a| !rule_action(a).blocks()))
+                .map(|o| o.name().to_string()),
+        );
+        counted.sort();
+        counted.dedup();
+        return Statement::ManagedRuleGroup {
+            vendor: group.vendor_name().to_string(),
+            name: group.name().to_string(),
+            version: group.version().map(str::to_string),
+            rules_overridden_to_count: counted,
+            scope_down: group.scope_down_statement().map(|s| Box::new(nested(s))),
+        };
+    }
+    if let Some(reference) = s.rule_group_reference_statement() {
+        return Statement::RuleGroupReference { arn: reference.arn().to_string() };
+    }
+    if let Some(geo) = s.geo_match_statement() {
+        return Statement::GeoMatch {
+            country_codes: geo.country_codes().iter().map(|c| c.as_str().to_string()).collect(),
+        };
+    }
+    if let Some(size) = s.size_constraint_statement() {
+        return Statement::SizeConstraint {
+            field: field_to_match(size.field_to_match()),
+            comparison: size.comparison_operator().as_str().to_string(),
+            size: size.size(),
+        };
+    }
+    if let Some(label) = s.label_match_statement() {
+        return Statement::LabelMatch {
+            scope: label.scope().as_str().to_string(),
+            key: label.key().to_string(),
+        };
+    }
+    let kind = if s.sqli_match_statement().is_some() {
+        "SqliMatch"
+    } else if s.xss_match_statement().is_some() {
+        "XssMatch"
+    } else if s.asn_match_statement().is_some() {
+        "AsnMatch"
+    } else {
+        "Unknown"
+    };
+    Statement::Other { kind: kind.into() }
+}
+
+fn field_to_match(field: Option<&waf::FieldToMatch>) -> FieldToMatch {
+    let Some(field) = field else {
+        return FieldToMatch::Other { kind: "Missing".into() };
+    };
+    if let Some(header) = field.single_header() {
+        FieldToMatch::SingleHeader { name: header.name().to_string() }
+    } else if let Some(argument) = field.single_query_argument() {
+        FieldToMatch::SingleQueryArgument { name: argument.name().to_string() }
+    } else if field.uri_path().is_some() {
+        FieldToMatch::UriPath
+    } else if field.query_string().is_some() {
+        FieldToMatch::QueryString
+    } else if field.method().is_some() {
+        FieldToMatch::Method
+    } else if field.body().is_some() {
+        FieldToMatch::Body
+    } else if field.headers().is_some() {
+        FieldToMatch::Headers
+    } else if field.cookies().is_some() {
+        FieldToMatch::Cookies
+    } else {
+        let kind = if field.all_query_arguments().is_some() {
+            "AllQueryArguments"
+        } else if field.json_body().is_some() {
+            "JsonBody"
+        } else if field.header_order().is_some() {
+            "HeaderOrder"
+        } else if field.ja3_fingerprint().is_some() {
+            "JA3Fingerprint"
+        } else if field.ja4_fingerprint().is_some() {
+            "JA4Fingerprint"
+        } else if field.uri_fragment().is_some() {
+            "UriFragment"
+        } else {
+            "Unknown"
+        };
+        FieldToMatch::Other { kind: kind.into() }
+    }
+}
+
+fn transformations(list: &[waf::TextTransformation]) -> Vec<String> {
+    let mut list: Vec<&waf::TextTransformation> = list.iter().collect();
+    list.sort_by_key(|t| t.priority());
+    list.iter().map(|t| t.r#type().as_str().to_string()).collect()
+}
+
+fn referenced_sets(s: &Statement, ip_sets: &mut BTreeSet<String>, regex_sets: &mut BTreeSet<String>) {
+    match s {
+        Statement::And { statements } | Statement::Or { statements } => {
+            for s in statements {
+                referenced_sets(s, ip_sets, regex_sets);
+            }
+        }
+        Statement::Not { statement } => referenced_sets(statement, ip_sets, regex_sets),
+        Statement::RateBased { scope_down: Some(s), .. }
+        | Statement::ManagedRuleGroup { scope_down: Some(s), .. } => referenced_sets(s, ip_sets, regex_sets),
+        Statement::IpSetReference { arn, .. } => {
+            ip_sets.insert(arn.clone());
+        }
+        Statement::RegexPatternSetReference { arn, .. } => {
+            regex_sets.insert(arn.clone());
+        }
+        _ => {}
+    }
+}
+
+/// `arn:aws:wafv2:<region>:<account>:<regional|global>/ipset/<name>/<id>` → (name, id).
+fn name_and_id(arn: &str) -> Option<(&str, &str)> {
+    let mut parts = arn.rsplit('/');
+    let id = parts.next().filter(|s| !s.is_empty())?;
+    let name = parts.next().filter(|s| !s.is_empty())?;
+    Some((name, id))
+}
+
+async fn ip_set(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_wafv2::Client,
+    info: &ScopeInfo,
+    arn: String,
+) -> Result<IpSet, Coverage> {
+    let Some((name, id)) = name_and_id(&arn) else {
+        return Err(ctx.failed_on(info.service, "GetIPSet", &arn, &CallError::new("not an IP set ARN")));
+    };
+    let request = client.get_ip_set().name(name).id(id).scope(info.scope.clone());
+    let output = ctx
+        .limiter
+        .call(request.send())
+        .await
+        .map_err(|error| ctx.failed_on(info.service, "GetIPSet", &arn, &error.into()))?;
+    let set = output.ip_set().ok_or_else(|| {
+        ctx.failed_on(info.service, "GetIPSet", &arn, &CallError::new("GetIPSet returned no IP set"))
+    })?;
+    Ok(IpSet {
+        id: set.id().to_string(),
+        arn: if set.arn().is_empty() { arn.clone() } else { set.arn().to_string() },
+        name: set.name().to_string(),
+        scope: info.inventory_scope,
+        region: ctx.region.clone(),
+        ip_address_version: set.ip_address_version().as_str().to_string(),
+        addresses: set.addresses().to_vec(),
+    })
+}
+
+async fn regex_pattern_set(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_wafv2::Client,
+    info: &ScopeInfo,
+    arn: String,
+) -> Result<RegexPatternSet, Coverage> {
+    const OPERATION: &str = "GetRegexPatternSet";
+    let Some((name, id)) = name_and_id(&arn) else {
+        return Err(ctx.failed_on(
+            info.service,
+            OPERATION,
+            &arn,
+            &CallError::new("not a regex pattern set ARN"),
+        ));
+    };
+    let request = client.get_regex_pattern_set().name(name).id(id).scope(info.scope.clone());
+    let output = ctx
+        .limiter
+        .call(request.send())
+        .await
+        .map_err(|error| ctx.failed_on(info.service, OPERATION, &arn, &error.into()))?;
+    let set = output.regex_pattern_set().ok_or_else(|| {
+        ctx.failed_on(info.service, OPERATION, &arn, &CallError::new("GetRegexPatternSet returned no set"))
+    })?;
+    Ok(RegexPatternSet {
+        id: set.id().unwrap_or(id).to_string(),
+        arn: set.arn().unwrap_or(&arn).to_string(),
+        name: set.name().unwrap_or(name).to_string(),
+        scope: info.inventory_scope,
+        region: ctx.region.clone(),
+        patterns: set
+            .regular_expression_list()
+            .iter()
+            .filter_map(|r| r.regex_string())
+            .map(|pattern| RegexPattern {
+                pattern: SecretValue::from_plaintext(pattern),
+                literal: exact_literal_of_regex(pattern).map(|l| SecretValue::from_plaintext(&l)),
+            })
+            .collect(),
+    })
+}

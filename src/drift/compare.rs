@@ -1,0 +1,693 @@
+//! The comparison itself: resource by resource, setting by setting.
+
+use super::{Change, ChangeType, Classification, NotCompared};
+use edge_audit_checks::index::Index;
+use edge_audit_checks::inventory::*;
+use edge_audit_checks::origin::OriginKind;
+use edge_audit_checks::resource::AsResource;
+use edge_audit_checks::{CheckOptions, ResourceRef};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+use ChangeType as T;
+use Classification::{Neutral, Strengthened, Weakened};
+
+/// Compares two inventories (`before` the baseline, `after` the current state): the changes,
+/// sorted weakened first, and what could not be compared.
+pub fn compare(
+    before: &Inventory,
+    after: &Inventory,
+    options: &CheckOptions,
+) -> (Vec<Change>, Vec<NotCompared>) {
+    let mut cx = Cx { options, changes: Vec::new(), not_compared: BTreeSet::new() };
+    let before_accounts: BTreeMap<&str, &AccountInventory> =
+        before.accounts.iter().map(|a| (a.account_id.as_str(), a)).collect();
+    let after_accounts: BTreeMap<&str, &AccountInventory> =
+        after.accounts.iter().map(|a| (a.account_id.as_str(), a)).collect();
+    for (id, b) in &before_accounts {
+        match after_accounts.get(id) {
+            Some(a) => cx.account(b, a),
+            None => {
+                cx.not_compared.insert(NotCompared {
+                    account: id.to_string(),
+                    scope: "account".to_string(),
+                    reason: "the account is in the baseline inventory only".to_string(),
+                });
+            }
+        }
+    }
+    for id in after_accounts.keys().filter(|id| !before_accounts.contains_key(*id)) {
+        cx.not_compared.insert(NotCompared {
+            account: id.to_string(),
+            scope: "account".to_string(),
+            reason: "the account is in the current inventory only".to_string(),
+        });
+    }
+    let mut changes = cx.changes;
+    changes.sort_by(|x, y| {
+        (x.classification, &x.resource.arn, x.change_type, &x.detail).cmp(&(
+            y.classification,
+            &y.resource.arn,
+            y.change_type,
+            &y.detail,
+        ))
+    });
+    (changes, cx.not_compared.into_iter().collect())
+}
+
+struct Cx<'o> {
+    options: &'o CheckOptions,
+    changes: Vec<Change>,
+    not_compared: BTreeSet<NotCompared>,
+}
+
+/// Pairs two lists by key: (before, after) with either side missing.
+fn pair<'a, T, K: Ord>(
+    before: &'a [T],
+    after: &'a [T],
+    key: impl Fn(&'a T) -> K,
+) -> Vec<(Option<&'a T>, Option<&'a T>)> {
+    let mut map: BTreeMap<K, (Option<&'a T>, Option<&'a T>)> = BTreeMap::new();
+    for item in before {
+        map.entry(key(item)).or_default().0 = Some(item);
+    }
+    for item in after {
+        map.entry(key(item)).or_default().1 = Some(item);
+    }
+    map.into_values().collect()
+}
+
+impl Cx<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        resource: ResourceRef,
+        change_type: ChangeType,
+        classification: Classification,
+        detail: impl Into<String>,
+        summary: String,
+        before: Value,
+        after: Value,
+    ) {
+        self.changes.push(Change {
+            resource,
+            change_type,
+            classification,
+            detail: detail.into(),
+            summary,
+            before,
+            after,
+            appeared: Vec::new(),
+            disappeared: Vec::new(),
+        });
+    }
+
+    /// Created or deleted, when the side that lacks the resource read its service; otherwise
+    /// not compared.
+    #[allow(clippy::too_many_arguments)]
+    fn created_or_deleted(
+        &mut self,
+        b: &AccountInventory,
+        a: &AccountInventory,
+        region: &str,
+        service: Service,
+        resource: ResourceRef,
+        exists_after: bool,
+        types: (ChangeType, ChangeType),
+        what: &str,
+    ) {
+        let (missing_in, change_type, verb) =
+            if exists_after { (b, types.0, "created") } else { (a, types.1, "deleted") };
+        if !missing_in.is_collected(region, service) {
+            self.not_compared.insert(NotCompared {
+                account: a.account_id.clone(),
+                scope: region.to_string(),
+                reason: format!(
+                    "{service} was not read completely in {region} of the {} inventory: created or deleted \
+                     {what}s cannot be told apart from unread ones",
+                    if exists_after { "baseline" } else { "current" }
+                ),
+            });
+            return;
+        }
+        let label = resource.name.clone().unwrap_or_else(|| resource.id.clone());
+        let (before, after) = if exists_after {
+            (Value::Null, json!({ "exists": true }))
+        } else {
+            (json!({ "exists": true }), Value::Null)
+        };
+        self.push(
+            resource.clone(),
+            change_type,
+            Neutral,
+            "",
+            format!("{} {} ({label}) was {verb}", capitalize(what), resource.id),
+            before,
+            after,
+        );
+    }
+
+    fn account(&mut self, b: &AccountInventory, a: &AccountInventory) {
+        let (bi, ai) = (Index::build(b), Index::build(a));
+        let account = a.account_id.as_str();
+        for (x, y) in pair(&b.distributions, &a.distributions, |d| d.arn.as_str()) {
+            match (x, y) {
+                (Some(x), Some(y)) => self.distribution(account, x, y, &bi, &ai),
+                (Some(d), None) | (None, Some(d)) => self.created_or_deleted(
+                    b,
+                    a,
+                    GLOBAL_REGION,
+                    Service::Cloudfront,
+                    d.resource(account),
+                    y.is_some(),
+                    (T::DistributionCreated, T::DistributionDeleted),
+                    "distribution",
+                ),
+                (None, None) => {}
+            }
+        }
+        for (x, y) in pair(&b.rest_apis, &a.rest_apis, |api| api.arn.as_str()) {
+            match (x, y) {
+                (Some(x), Some(y)) => self.rest_api(account, x, y),
+                (Some(api), None) | (None, Some(api)) => self.created_or_deleted(
+                    b,
+                    a,
+                    &api.region,
+                    Service::Apigateway,
+                    api.resource(account),
+                    y.is_some(),
+                    (T::ApiCreated, T::ApiDeleted),
+                    "REST API",
+                ),
+                (None, None) => {}
+            }
+        }
+        for (x, y) in pair(&b.http_apis, &a.http_apis, |api| api.arn.as_str()) {
+            match (x, y) {
+                (Some(x), Some(y)) => self.http_api(account, x, y),
+                (Some(api), None) | (None, Some(api)) => self.created_or_deleted(
+                    b,
+                    a,
+                    &api.region,
+                    Service::Apigatewayv2,
+                    api.resource(account),
+                    y.is_some(),
+                    (T::ApiCreated, T::ApiDeleted),
+                    "HTTP API",
+                ),
+                (None, None) => {}
+            }
+        }
+        for (x, y) in pair(&b.load_balancers, &a.load_balancers, |lb| lb.arn.as_str()) {
+            match (x, y) {
+                (Some(x), Some(y)) => self.load_balancer(account, x, y),
+                (Some(lb), None) | (None, Some(lb)) => self.created_or_deleted(
+                    b,
+                    a,
+                    &lb.region,
+                    Service::Elbv2,
+                    lb.resource(account),
+                    y.is_some(),
+                    (T::LoadBalancerCreated, T::LoadBalancerDeleted),
+                    "load balancer",
+                ),
+                (None, None) => {}
+            }
+        }
+        for (x, y) in pair(&b.web_acls, &a.web_acls, |acl| acl.arn.as_str()) {
+            if let (Some(acl), None) | (None, Some(acl)) = (x, y) {
+                let (region, service) = match acl.scope {
+                    WafScope::Cloudfront => (GLOBAL_REGION, Service::WafCloudfront),
+                    WafScope::Regional => (acl.region.as_str(), Service::WafRegional),
+                };
+                self.created_or_deleted(
+                    b,
+                    a,
+                    region,
+                    service,
+                    acl.resource(account),
+                    y.is_some(),
+                    (T::WebAclCreated, T::WebAclDeleted),
+                    "web ACL",
+                );
+            }
+        }
+        for (x, y) in pair(&b.security_groups, &a.security_groups, |sg| sg.arn.as_str()) {
+            if let (Some(x), Some(y)) = (x, y) {
+                self.security_group(account, x, y);
+            }
+        }
+        for (x, y) in pair(&b.lambda_functions, &a.lambda_functions, |f| f.arn.as_str()) {
+            if let (Some(x), Some(y)) = (x, y) {
+                self.lambda(account, x, y);
+            }
+        }
+    }
+
+    /// A web ACL association that changed on `resource` (distribution, stage, load balancer).
+    fn web_acl(&mut self, resource: ResourceRef, detail: &str, x: Option<&str>, y: Option<&str>) {
+        let x = x.filter(|s| !s.is_empty());
+        let y = y.filter(|s| !s.is_empty());
+        let target =
+            if detail.is_empty() { resource.id.clone() } else { format!("{} {detail}", resource.id) };
+        let (change_type, classification, summary) = match (x, y) {
+            (None, Some(acl)) => (
+                T::WebAclAssociated,
+                Strengthened,
+                format!("{target} is now protected by web ACL {}", short(acl)),
+            ),
+            (Some(acl), None) => {
+                (T::WebAclRemoved, Weakened, format!("{target} lost its web ACL {}", short(acl)))
+            }
+            (Some(p), Some(q)) if p != q => (
+                T::WebAclReplaced,
+                Neutral,
+                format!("{target}: web ACL {} replaced by {}", short(p), short(q)),
+            ),
+            _ => return,
+        };
+        self.push(
+            resource,
+            change_type,
+            classification,
+            detail,
+            summary,
+            json!({ "web_acl": x }),
+            json!({ "web_acl": y }),
+        );
+    }
+
+    fn distribution(
+        &mut self,
+        account: &str,
+        x: &Distribution,
+        y: &Distribution,
+        bi: &Index<'_>,
+        ai: &Index<'_>,
+    ) {
+        let resource = y.resource(account);
+        self.web_acl(resource.clone(), "", x.web_acl_id.as_deref(), y.web_acl_id.as_deref());
+        for (ox, oy) in pair(&x.origins, &y.origins, |o| o.id.as_str()) {
+            let (Some(ox), Some(oy)) = (ox, oy) else { continue };
+            let secret = |o: &Origin| -> BTreeMap<String, OriginHeader> {
+                o.custom_headers
+                    .iter()
+                    .filter(|h| self.options.is_secret_header(&h.name))
+                    .map(|h| (h.name.to_ascii_lowercase(), h.clone()))
+                    .collect()
+            };
+            let (hx, hy) = (secret(ox), secret(oy));
+            let names: BTreeSet<&String> = hx.keys().chain(hy.keys()).collect();
+            for name in names {
+                let detail = format!("origin {}, header {name}", oy.id);
+                let (change_type, classification, verb) = match (hx.get(name), hy.get(name)) {
+                    (None, Some(_)) => (T::OriginSecretAdded, Strengthened, "now sends"),
+                    (Some(_), None) => (T::OriginSecretRemoved, Weakened, "no longer sends"),
+                    (Some(p), Some(q)) if !p.value.same_value(&q.value) => {
+                        (T::OriginSecretRotated, Neutral, "sends a new value of")
+                    }
+                    _ => continue,
+                };
+                let side = |h: Option<&OriginHeader>| match h {
+                    Some(h) => json!({ "header": h.name, "value": h.value }),
+                    None => Value::Null,
+                };
+                self.push(
+                    resource.clone(),
+                    change_type,
+                    classification,
+                    detail,
+                    format!("Distribution {}: origin {} {verb} secret header {name}", y.id, oy.id),
+                    side(hx.get(name)),
+                    side(hy.get(name)),
+                );
+            }
+        }
+        // Cache policies of behaviors that serve an API (or anything dynamic).
+        let behaviors = |d: &'_ Distribution| -> Vec<CacheBehavior> { d.all_behaviors().cloned().collect() };
+        let (bx, by) = (behaviors(x), behaviors(y));
+        for (cx, cy) in pair(&bx, &by, |b| b.pattern().to_string()) {
+            let (Some(cx), Some(cy)) = (cx, cy) else { continue };
+            if cx.cache_policy_id == cy.cache_policy_id {
+                continue;
+            }
+            let is_api = |d: &Distribution, b: &CacheBehavior| {
+                let dynamic = b.allowed_methods.iter().any(|m| m.eq_ignore_ascii_case("POST"));
+                let api_origin = d.origin(&b.target_origin_id).is_some_and(|o| {
+                    matches!(
+                        o.kind,
+                        OriginKind::ApiGateway { .. } | OriginKind::LambdaUrl { .. } | OriginKind::Alb { .. }
+                    )
+                });
+                dynamic || api_origin
+            };
+            if !is_api(x, cx) && !is_api(y, cy) {
+                continue;
+            }
+            let policy = |index: &Index<'_>, id: &Option<String>| -> Value {
+                match id {
+                    None => Value::Null,
+                    Some(id) => match index.cache_policy(id) {
+                        Some(p) => {
+                            json!({ "id": p.id, "name": p.name, "default_ttl": p.default_ttl, "max_ttl": p.max_ttl })
+                        }
+                        None => json!({ "id": id }),
+                    },
+                }
+            };
+            let caches = |index: &Index<'_>, id: &Option<String>| {
+                id.as_ref().and_then(|id| index.cache_policy(id)).map(|p| p.default_ttl > 0 || p.max_ttl > 0)
+            };
+            let classification = match (caches(bi, &cx.cache_policy_id), caches(ai, &cy.cache_policy_id)) {
+                (Some(false), Some(true)) => Weakened,
+                (Some(true), Some(false)) => Strengthened,
+                _ => Neutral,
+            };
+            let name = |v: &Value| {
+                v.get("name")
+                    .or_else(|| v.get("id"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("(legacy settings)")
+                    .to_string()
+            };
+            let (px, py) = (policy(bi, &cx.cache_policy_id), policy(ai, &cy.cache_policy_id));
+            self.push(
+                resource.clone(),
+                T::CachePolicyChanged,
+                classification,
+                format!("behavior {}", cy.pattern()),
+                format!(
+                    "Distribution {}: behavior {} now uses cache policy {} instead of {}",
+                    y.id,
+                    cy.pattern(),
+                    name(&py),
+                    name(&px)
+                ),
+                px,
+                py,
+            );
+        }
+    }
+
+    fn execute_api(&mut self, resource: &ResourceRef, x: bool, y: bool) {
+        // The fields hold `disable_execute_api_endpoint`.
+        let (change_type, classification, state) = match (x, y) {
+            (true, false) => (
+                T::ExecuteApiEndpointEnabled,
+                Weakened,
+                "enabled again: the API is reachable around CloudFront",
+            ),
+            (false, true) => (T::ExecuteApiEndpointDisabled, Strengthened, "disabled"),
+            _ => return,
+        };
+        self.push(
+            resource.clone(),
+            change_type,
+            classification,
+            "",
+            format!("API {}: the default execute-api endpoint is {state}", resource.id),
+            json!({ "disable_execute_api_endpoint": x }),
+            json!({ "disable_execute_api_endpoint": y }),
+        );
+    }
+
+    /// API key and authorization changes of one method or route.
+    #[allow(clippy::too_many_arguments)]
+    fn access(
+        &mut self,
+        resource: &ResourceRef,
+        what: &str,
+        key_x: bool,
+        key_y: bool,
+        auth_x: (&str, Option<&str>),
+        auth_y: (&str, Option<&str>),
+    ) {
+        if key_x != key_y {
+            let (classification, verb) =
+                if key_y { (Strengthened, "now requires") } else { (Weakened, "no longer requires") };
+            self.push(
+                resource.clone(),
+                T::ApiKeyRequirementChanged,
+                classification,
+                what,
+                format!("API {}: {what} {verb} an API key", resource.id),
+                json!({ "api_key_required": key_x }),
+                json!({ "api_key_required": key_y }),
+            );
+        }
+        if auth_x != auth_y {
+            let open = |t: &str| t.is_empty() || t.eq_ignore_ascii_case("NONE");
+            let classification = match (open(auth_x.0), open(auth_y.0)) {
+                (false, true) => Weakened,
+                (true, false) => Strengthened,
+                _ => Neutral,
+            };
+            let label = |t: &str| if t.is_empty() { "NONE".to_string() } else { t.to_string() };
+            self.push(
+                resource.clone(),
+                T::AuthorizationChanged,
+                classification,
+                what,
+                format!(
+                    "API {}: authorization of {what} changed from {} to {}",
+                    resource.id,
+                    label(auth_x.0),
+                    label(auth_y.0)
+                ),
+                json!({ "authorization_type": auth_x.0, "authorizer_id": auth_x.1 }),
+                json!({ "authorization_type": auth_y.0, "authorizer_id": auth_y.1 }),
+            );
+        }
+    }
+
+    fn rest_api(&mut self, account: &str, x: &RestApi, y: &RestApi) {
+        let resource = y.resource(account);
+        self.execute_api(&resource, x.disable_execute_api_endpoint, y.disable_execute_api_endpoint);
+        if x.endpoint_types != y.endpoint_types {
+            let classification = match (x.is_private(), y.is_private()) {
+                (true, false) => Weakened,
+                (false, true) => Strengthened,
+                _ => Neutral,
+            };
+            self.push(
+                resource.clone(),
+                T::EndpointTypeChanged,
+                classification,
+                "",
+                format!(
+                    "API {}: endpoint type changed from {} to {}",
+                    y.id,
+                    x.endpoint_types.join(","),
+                    y.endpoint_types.join(",")
+                ),
+                json!({ "endpoint_types": x.endpoint_types }),
+                json!({ "endpoint_types": y.endpoint_types }),
+            );
+        }
+        for (sx, sy) in pair(&x.stages, &y.stages, |s| s.name.as_str()) {
+            if let (Some(sx), Some(sy)) = (sx, sy) {
+                self.web_acl(
+                    resource.clone(),
+                    &format!("stage {}", sy.name),
+                    sx.web_acl_arn.as_deref(),
+                    sy.web_acl_arn.as_deref(),
+                );
+            }
+        }
+        let methods = |api: &RestApi| -> Vec<(String, RestMethod)> {
+            api.methods().map(|(path, m)| (format!("{} {path}", m.http_method), m.clone())).collect()
+        };
+        let (mx, my) = (methods(x), methods(y));
+        for (p, q) in pair(&mx, &my, |(k, _)| k.clone()) {
+            if let (Some((what, p)), Some((_, q))) = (p, q) {
+                self.access(
+                    &resource,
+                    what,
+                    p.api_key_required,
+                    q.api_key_required,
+                    (&p.authorization_type, p.authorizer_id.as_deref()),
+                    (&q.authorization_type, q.authorizer_id.as_deref()),
+                );
+            }
+        }
+    }
+
+    fn http_api(&mut self, account: &str, x: &HttpApi, y: &HttpApi) {
+        let resource = y.resource(account);
+        self.execute_api(&resource, x.disable_execute_api_endpoint, y.disable_execute_api_endpoint);
+        for (p, q) in pair(&x.routes, &y.routes, |r| r.route_key.as_str()) {
+            if let (Some(p), Some(q)) = (p, q) {
+                self.access(
+                    &resource,
+                    &q.route_key,
+                    p.api_key_required,
+                    q.api_key_required,
+                    (&p.authorization_type, p.authorizer_id.as_deref()),
+                    (&q.authorization_type, q.authorizer_id.as_deref()),
+                );
+            }
+        }
+    }
+
+    fn load_balancer(&mut self, account: &str, x: &LoadBalancer, y: &LoadBalancer) {
+        let resource = y.resource(account);
+        self.web_acl(resource.clone(), "", x.web_acl_arn.as_deref(), y.web_acl_arn.as_deref());
+        for (lx, ly) in pair(&x.listeners, &y.listeners, |l| (l.port, l.protocol.clone())) {
+            if lx.map(|l| (&l.default_actions, &l.rules)) == ly.map(|l| (&l.default_actions, &l.rules)) {
+                continue;
+            }
+            let gate = |l: &Listener| {
+                let default_forwards = l.default_actions.iter().any(LbAction::forwards);
+                let header_rules = l
+                    .rules
+                    .iter()
+                    .filter(|r| {
+                        r.actions.iter().any(LbAction::forwards)
+                            && r.conditions.iter().any(|c| matches!(c, RuleCondition::HttpHeader { .. }))
+                    })
+                    .count();
+                (default_forwards, header_rules)
+            };
+            let classification = match (lx.map(gate), ly.map(gate)) {
+                (Some((false, _)), Some((true, _))) => Weakened,
+                (Some((true, _)), Some((false, _))) => Strengthened,
+                (Some((_, hx)), Some((_, hy))) if hy < hx => Weakened,
+                (Some((_, hx)), Some((_, hy))) if hy > hx => Strengthened,
+                (None, Some((true, _))) => Weakened,
+                _ => Neutral,
+            };
+            let l = ly.or(lx);
+            let (port, protocol) = l.map(|l| (l.port, l.protocol.clone())).unwrap_or_default();
+            let state = match (lx, ly) {
+                (None, Some(_)) => "was added",
+                (Some(_), None) => "was removed",
+                _ => "has new rules or default actions",
+            };
+            let side = |l: Option<&Listener>| match l {
+                Some(l) => json!({ "default_actions": l.default_actions, "rules": l.rules }),
+                None => Value::Null,
+            };
+            self.push(
+                resource.clone(),
+                T::ListenerRulesChanged,
+                classification,
+                format!("listener {protocol}:{port}"),
+                format!("Load balancer {}: listener {protocol}:{port} {state}", y.name),
+                side(lx),
+                side(ly),
+            );
+        }
+    }
+
+    fn security_group(&mut self, account: &str, x: &SecurityGroup, y: &SecurityGroup) {
+        let atoms = |sg: &SecurityGroup| -> BTreeSet<(String, String, bool)> {
+            let mut out = BTreeSet::new();
+            for r in &sg.ingress {
+                let ports = match (r.from_port, r.to_port) {
+                    (Some(f), Some(t)) if f == t => format!("{}/{f}", r.protocol),
+                    (Some(f), Some(t)) => format!("{}/{f}-{t}", r.protocol),
+                    _ => format!("{}/all", r.protocol),
+                };
+                for c in r.ipv4_ranges.iter().chain(&r.ipv6_ranges) {
+                    out.insert((ports.clone(), c.clone(), true));
+                }
+                for p in &r.prefix_list_ids {
+                    out.insert((ports.clone(), p.clone(), false));
+                }
+                for g in &r.source_security_groups {
+                    out.insert((ports.clone(), g.clone(), false));
+                }
+            }
+            out
+        };
+        let (ax, ay) = (atoms(x), atoms(y));
+        let resource = y.resource(account);
+        let show = |set: Vec<&(String, String, bool)>| -> Value {
+            Value::Array(
+                set.into_iter()
+                    .map(|(ports, source, _)| json!({ "ports": ports, "source": source }))
+                    .collect(),
+            )
+        };
+        let opened: Vec<_> = ay.difference(&ax).collect();
+        if !opened.is_empty() {
+            let classification = if opened.iter().any(|(_, _, cidr)| *cidr) { Weakened } else { Neutral };
+            let list: Vec<String> = opened.iter().map(|(p, s, _)| format!("{p} from {s}")).collect();
+            self.push(
+                resource.clone(),
+                T::SgIngressOpened,
+                classification,
+                "",
+                format!("Security group {}: ingress opened ({})", y.id, list.join(", ")),
+                Value::Null,
+                show(opened),
+            );
+        }
+        let closed: Vec<_> = ax.difference(&ay).collect();
+        if !closed.is_empty() {
+            let classification = if closed.iter().any(|(_, _, cidr)| *cidr) { Strengthened } else { Neutral };
+            let list: Vec<String> = closed.iter().map(|(p, s, _)| format!("{p} from {s}")).collect();
+            self.push(
+                resource,
+                T::SgIngressClosed,
+                classification,
+                "",
+                format!("Security group {}: ingress closed ({})", y.id, list.join(", ")),
+                show(closed),
+                Value::Null,
+            );
+        }
+    }
+
+    fn lambda(&mut self, account: &str, x: &LambdaFunction, y: &LambdaFunction) {
+        let resource = y.resource(account);
+        let open = |u: &FunctionUrl| u.auth_type.eq_ignore_ascii_case("NONE");
+        let side = |u: &Option<FunctionUrl>| match u {
+            Some(u) => json!({ "url": u.url, "auth_type": u.auth_type }),
+            None => Value::Null,
+        };
+        let (change_type, classification, summary) = match (&x.url, &y.url) {
+            (None, Some(u)) => (
+                T::LambdaUrlCreated,
+                if open(u) { Weakened } else { Neutral },
+                format!("Function {}: a function URL with auth type {} was created", y.name, u.auth_type),
+            ),
+            (Some(u), None) => (
+                T::LambdaUrlDeleted,
+                if open(u) { Strengthened } else { Neutral },
+                format!("Function {}: its function URL (auth type {}) was deleted", y.name, u.auth_type),
+            ),
+            (Some(p), Some(q)) if p.auth_type != q.auth_type => (
+                T::LambdaUrlAuthTypeChanged,
+                match (open(p), open(q)) {
+                    (false, true) => Weakened,
+                    (true, false) => Strengthened,
+                    _ => Neutral,
+                },
+                format!(
+                    "Function {}: function URL auth type changed from {} to {}",
+                    y.name, p.auth_type, q.auth_type
+                ),
+            ),
+            _ => return,
+        };
+        self.push(resource, change_type, classification, "", summary, side(&x.url), side(&y.url));
+    }
+}
+
+/// The last segment of an ARN (`…/webacl/name/id` → `name/id`).
+fn short(arn: &str) -> String {
+    let parts: Vec<&str> = arn.rsplitn(3, '/').collect();
+    match parts.as_slice() {
+        [id, name, _] => format!("{name}/{id}"),
+        _ => arn.to_string(),
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,261 @@
+//! Policy: what the configuration does to the findings of a check run, before the gate.
+//!
+//! In order: severity remaps (`[checks.severity]`), then suppressions — `[[suppress]]` entries
+//! of the configuration (unless expired) and `edge-audit:ignore` resource tags — and finally the
+//! policy's own findings: EA902 for every expired suppression, EA903 for every suppression that
+//! matched nothing in a complete audit. The clock is not read here: `today` is given.
+
+use crate::config::{Config, IGNORE_TAG};
+use edge_audit_checks::checks::{SuppressionExpired, SuppressionUnused};
+use edge_audit_checks::registry::{self, Outcome};
+use edge_audit_checks::{Check, CheckMeta, Finding, Inventory, ResourceRef};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use time::Date;
+
+/// Why a finding was suppressed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SuppressedBy {
+    /// `config` (a `[[suppress]]` entry) or `tag` (an `edge-audit:ignore` resource tag).
+    pub source: &'static str,
+    pub reason: String,
+    /// `edge-audit.toml#suppress[0]` for configuration entries, the tagged resource's ARN for
+    /// tags.
+    pub origin: String,
+    /// The last day the suppression applies (YYYY-MM-DD); absent when permanent or a tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// A finding that a suppression took out of the gate.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub by: SuppressedBy,
+}
+
+/// The checks to run: the command line's `--checks` replaces the configuration's `select` (and
+/// overrides its `ignore` for the checks it names); `--skip-checks` adds to `ignore`.
+pub fn select_checks(
+    config: Option<&Config>,
+    cli_checks: &[String],
+    cli_skip: &[String],
+) -> Result<Vec<&'static dyn Check>, registry::UnknownCheck> {
+    // Unknown names on the command line are errors even when the configuration decides.
+    registry::select(cli_checks, cli_skip)?;
+    let (select, ignore) = match config {
+        Some(c) => (c.checks.select.clone(), c.checks.ignore.clone()),
+        None => (Vec::new(), Vec::new()),
+    };
+    let include = if cli_checks.is_empty() { select } else { cli_checks.to_vec() };
+    let named_on_cli =
+        |id: &str| registry::find(id).is_some_and(|c| cli_checks.iter().any(|k| c.meta().is_named(k)));
+    let mut exclude: Vec<String> = ignore.into_iter().filter(|id| !named_on_cli(id)).collect();
+    exclude.extend(cli_skip.iter().cloned());
+    registry::select(&include, &exclude)
+}
+
+/// Applies `config` to a check run: `selected` are the checks the user asked for (policy checks
+/// included), `today` decides expiry.
+pub fn apply(
+    mut outcome: Outcome,
+    inventory: &Inventory,
+    config: Option<&Config>,
+    selected: &[&'static dyn Check],
+    today: Date,
+) -> (Outcome, Vec<Suppressed>) {
+    let remap = |finding: &mut Finding| {
+        if let Some(severity) = config.and_then(|c| c.checks.severity.get(&finding.check_id)) {
+            finding.severity = *severity;
+        }
+    };
+    let tags = ignore_tags(inventory);
+    let suppressions = config.map(|c| c.suppress.as_slice()).unwrap_or_default();
+    let mut used = vec![false; suppressions.len()];
+    let mut kept = Vec::new();
+    let mut suppressed = Vec::new();
+    for mut finding in std::mem::take(&mut outcome.findings) {
+        remap(&mut finding);
+        let mut by = None;
+        for (i, s) in suppressions.iter().enumerate() {
+            if !s.matches(&finding) {
+                continue;
+            }
+            used[i] = true;
+            if by.is_none() && !s.is_expired(today) {
+                by = Some(SuppressedBy {
+                    source: "config",
+                    reason: s.reason.clone(),
+                    origin: format!("{}#suppress[{}]", file_name(config), s.index),
+                    expires: s.expires.map(|d| d.to_string()),
+                });
+            }
+        }
+        if by.is_none() {
+            by = tag_suppression(&tags, &finding);
+        }
+        match by {
+            Some(by) => suppressed.push(Suppressed { finding, by }),
+            None => kept.push(finding),
+        }
+    }
+
+    // The policy's own findings, when a configuration is in use and they were selected.
+    let is_selected = |meta: &CheckMeta| selected.iter().any(|c| c.meta().id == meta.id);
+    if let Some(config) = config {
+        let complete = outcome.not_evaluated.is_empty();
+        let ran: Vec<&str> = outcome.checks.iter().map(|m| m.id).collect();
+        for meta in [&SuppressionExpired::META, &SuppressionUnused::META] {
+            if is_selected(meta) && !outcome.checks.iter().any(|m| m.id == meta.id) {
+                outcome.checks.push(meta);
+            }
+        }
+        outcome.checks.sort_by_key(|m| m.id);
+        for (i, s) in config.suppress.iter().enumerate() {
+            let resource = suppression_resource(config, s.index, &s.resource, inventory);
+            let mut finding = if s.is_expired(today) {
+                if !is_selected(&SuppressionExpired::META) {
+                    continue;
+                }
+                let expires = s.expires.map(|d| d.to_string()).unwrap_or_default();
+                Finding::new(
+                    &SuppressionExpired::META,
+                    resource,
+                    format!(
+                        "Suppression of {} for {} ({} line {}) expired on {expires}: its findings are reported again",
+                        s.check,
+                        s.resource,
+                        file_name(Some(config)),
+                        s.line
+                    ),
+                )
+                .evidence("expires", expires)
+            } else if !used[i] && complete && ran.contains(&s.check.as_str()) {
+                if !is_selected(&SuppressionUnused::META) {
+                    continue;
+                }
+                Finding::new(
+                    &SuppressionUnused::META,
+                    resource,
+                    format!(
+                        "Suppression of {} for {} ({} line {}) matched no finding in a complete audit",
+                        s.check,
+                        s.resource,
+                        file_name(Some(config)),
+                        s.line
+                    ),
+                )
+            } else {
+                continue;
+            };
+            finding = finding
+                .evidence("check", &s.check)
+                .evidence("resource", &s.resource)
+                .evidence("reason", &s.reason)
+                .evidence("line", s.line)
+                .detail(format!("{} {}", s.check, s.resource));
+            remap(&mut finding);
+            kept.push(finding);
+        }
+    }
+    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    outcome.findings = kept;
+    (outcome, suppressed)
+}
+
+fn file_name(config: Option<&Config>) -> String {
+    config
+        .and_then(|c| c.path.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| crate::config::DEFAULT_FILE.to_string())
+}
+
+/// The resource of an EA902/EA903 finding: the suppression entry of the configuration file. Its
+/// account is the one the pattern names when that account was audited, else the first audited
+/// one (SARIF files results per account).
+fn suppression_resource(config: &Config, index: usize, pattern: &str, inventory: &Inventory) -> ResourceRef {
+    let file = file_name(Some(config));
+    let account = inventory
+        .accounts
+        .iter()
+        .find(|a| pattern.contains(&format!(":{}:", a.account_id)))
+        .or(inventory.accounts.first())
+        .map(|a| a.account_id.clone())
+        .unwrap_or_else(|| "none".to_string());
+    ResourceRef {
+        arn: format!("edge-audit:config:{file}#suppress[{index}]"),
+        id: format!("suppress-{index}"),
+        resource_type: "edge-audit/suppression".to_string(),
+        name: Some(file),
+        region: "global".to_string(),
+        account,
+    }
+}
+
+/// Resource ARN → (check ids, tag value) of every `edge-audit:ignore` tag in the inventory.
+fn ignore_tags(inventory: &Inventory) -> BTreeMap<String, (Vec<String>, String)> {
+    let mut out = BTreeMap::new();
+    let mut add = |arn: &str, tags: &edge_audit_checks::inventory::Tags| {
+        let Some(value) = tags.iter().find(|(k, _)| k.eq_ignore_ascii_case(IGNORE_TAG)).map(|(_, v)| v)
+        else {
+            return;
+        };
+        let mut ids = Vec::new();
+        for name in value.split(|c: char| c.is_whitespace() || c == ',').filter(|n| !n.is_empty()) {
+            match registry::find(name) {
+                Some(check) => ids.push(check.meta().id.to_string()),
+                None => tracing::warn!("tag {IGNORE_TAG}={value:?} on {arn} names unknown check `{name}`"),
+            }
+        }
+        out.insert(arn.to_string(), (ids, value.clone()));
+    };
+    for account in &inventory.accounts {
+        for d in &account.distributions {
+            add(&d.arn, &d.tags);
+        }
+        for acl in &account.web_acls {
+            add(&acl.arn, &acl.tags);
+        }
+        for api in &account.rest_apis {
+            add(&api.arn, &api.tags);
+            for stage in &api.stages {
+                add(&format!("{}/stages/{}", api.arn, stage.name), &stage.tags);
+            }
+        }
+        for api in &account.http_apis {
+            add(&api.arn, &api.tags);
+        }
+        for sg in &account.security_groups {
+            add(&sg.arn, &sg.tags);
+        }
+        for lb in &account.load_balancers {
+            add(&lb.arn, &lb.tags);
+        }
+        for instance in &account.instances {
+            add(&instance.arn, &instance.tags);
+        }
+    }
+    out
+}
+
+/// The tag suppression covering `finding`: a tag on its resource, or on a resource that
+/// contains it (an API for its stages).
+fn tag_suppression(
+    tags: &BTreeMap<String, (Vec<String>, String)>,
+    finding: &Finding,
+) -> Option<SuppressedBy> {
+    let arn = finding.resource.arn.as_str();
+    tags.iter()
+        .filter(|(tagged, _)| {
+            arn == tagged.as_str()
+                || arn.strip_prefix(tagged.as_str()).is_some_and(|rest| rest.starts_with('/'))
+        })
+        .find(|(_, (ids, _))| ids.contains(&finding.check_id))
+        .map(|(tagged, (_, value))| SuppressedBy {
+            source: "tag",
+            reason: format!("resource tag {IGNORE_TAG}={value}"),
+            origin: tagged.clone(),
+            expires: None,
+        })
+}

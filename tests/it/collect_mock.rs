@@ -1,0 +1,761 @@
+//! The collectors against mocked AWS answers (aws-smithy-mocks): pagination, retries and
+//! throttling, fail-closed coverage, timeouts, custom cache policies and secret fingerprints.
+// A panic is how a test reports a broken expectation.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::support::aws_mock::{self, error_meta, http, mocked_clients, ACCOUNT, REGION};
+use aws_sdk_cloudfront::operation::list_distributions::ListDistributionsOutput;
+use aws_smithy_mocks::{mock, Rule};
+use edge_audit::collect::operations::OPERATIONS;
+use edge_audit::collect::{collect_account, AccountClients, CallStats, OperationStats, StatsInterceptor};
+use edge_audit_checks::inventory::{
+    AccountInventory, CoverageStatus, RuleCondition, Service, Statement, GLOBAL_REGION,
+};
+use std::time::Duration;
+
+/// A strong origin-verify secret, alphanumeric so that `^…$` is an exact-literal regex.
+const ORIGIN_SECRET: &str = "Zq8VtY3nWc6LpR2xKd9HsJ4mBf7Ga1UeXw5Tn0Pj";
+const API_KEY_SECRET: &str = "k3y-Hb7Qz2Lm9Xc4Vr8Tn1Ws6Pd0Fg5Jy";
+const CUSTOM_CACHE_POLICY: &str = "11111111-2222-3333-4444-555555555555";
+const CACHING_DISABLED: &str = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+
+async fn collect(rules: Vec<Rule>) -> (AccountInventory, CallStats) {
+    let (clients, stats) = mocked_clients(rules);
+    (collect_account(&clients, &aws_mock::scope(), 4).await, stats)
+}
+
+fn stats_of(stats: &CallStats, operation: &str) -> OperationStats {
+    stats
+        .snapshot()
+        .into_iter()
+        .filter(|((_, op), _)| op == operation)
+        .map(|(_, s)| s)
+        .next()
+        .unwrap_or_default()
+}
+
+fn failures(account: &AccountInventory) -> Vec<String> {
+    account.coverage.iter().filter(|c| c.status == CoverageStatus::Failed).map(|c| c.reason()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudFront answers as XML, parsed by the real SDK deserializer.
+
+fn origin_xml(id: &str, domain: &str, path: &str, headers: &[(&str, &str)]) -> String {
+    let items: String = headers
+        .iter()
+        .map(|(name, value)| {
+            format!("<OriginCustomHeader><HeaderName>{name}</HeaderName><HeaderValue>{value}</HeaderValue></OriginCustomHeader>")
+        })
+        .collect();
+    format!(
+        "<Origin><Id>{id}</Id><DomainName>{domain}</DomainName><OriginPath>{path}</OriginPath>\
+         <CustomHeaders><Quantity>{}</Quantity><Items>{items}</Items></CustomHeaders>\
+         <CustomOriginConfig><HTTPPort>80</HTTPPort><HTTPSPort>443</HTTPSPort>\
+         <OriginProtocolPolicy>https-only</OriginProtocolPolicy>\
+         <OriginSslProtocols><Quantity>1</Quantity><Items><SslProtocol>TLSv1.2</SslProtocol></Items></OriginSslProtocols>\
+         </CustomOriginConfig></Origin>",
+        headers.len()
+    )
+}
+
+fn behavior_xml(tag: &str, path: Option<&str>, origin: &str, cache_policy: &str) -> String {
+    let path = path.map(|p| format!("<PathPattern>{p}</PathPattern>")).unwrap_or_default();
+    format!(
+        "<{tag}>{path}<TargetOriginId>{origin}</TargetOriginId><ViewerProtocolPolicy>redirect-to-https</ViewerProtocolPolicy>\
+         <AllowedMethods><Quantity>2</Quantity><Items><Method>GET</Method><Method>HEAD</Method></Items></AllowedMethods>\
+         <CachePolicyId>{cache_policy}</CachePolicyId></{tag}>"
+    )
+}
+
+fn distribution_xml(
+    id: &str,
+    origins: &[String],
+    default_behavior: String,
+    behaviors: &[String],
+    acl: &str,
+) -> String {
+    format!(
+        "<DistributionSummary><Id>{id}</Id><ARN>arn:aws:cloudfront::{ACCOUNT}:distribution/{id}</ARN>\
+         <Status>Deployed</Status><DomainName>{id}.cloudfront.net</DomainName>\
+         <Aliases><Quantity>0</Quantity></Aliases>\
+         <Origins><Quantity>{}</Quantity><Items>{}</Items></Origins>{default_behavior}\
+         <CacheBehaviors><Quantity>{}</Quantity><Items>{}</Items></CacheBehaviors>\
+         <Comment>test</Comment><PriceClass>PriceClass_All</PriceClass><Enabled>true</Enabled>\
+         <ViewerCertificate><CloudFrontDefaultCertificate>true</CloudFrontDefaultCertificate>\
+         <MinimumProtocolVersion>TLSv1.2_2021</MinimumProtocolVersion></ViewerCertificate>\
+         <WebACLId>{acl}</WebACLId><HttpVersion>http2</HttpVersion><IsIPV6Enabled>true</IsIPV6Enabled>\
+         <Staging>false</Staging></DistributionSummary>",
+        origins.len(),
+        origins.concat(),
+        behaviors.len(),
+        behaviors.concat(),
+    )
+}
+
+fn simple_distribution(id: &str) -> String {
+    distribution_xml(
+        id,
+        &[origin_xml("site", "site.example.com", "", &[])],
+        behavior_xml("DefaultCacheBehavior", None, "site", CACHING_DISABLED),
+        &[],
+        "",
+    )
+}
+
+fn distribution_list_xml(items: &[String], next_marker: Option<&str>) -> String {
+    let next = next_marker.map(|m| format!("<NextMarker>{m}</NextMarker>")).unwrap_or_default();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <DistributionList xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">\
+         <Marker></Marker>{next}<MaxItems>{}</MaxItems><IsTruncated>{}</IsTruncated><Quantity>{}</Quantity>\
+         <Items>{}</Items></DistributionList>",
+        items.len(),
+        next_marker.is_some(),
+        items.len(),
+        items.concat()
+    )
+}
+
+/// ListDistributions answering `page` for the request whose Marker is `marker`.
+fn list_distributions_page(marker: Option<&'static str>, body: String) -> Rule {
+    mock!(aws_sdk_cloudfront::Client::list_distributions)
+        .match_requests(move |request| request.marker() == marker)
+        .then_http_response(move || http(200, &[("content-type", "text/xml")], body.clone()))
+}
+
+fn cloudfront_throttle() -> aws_smithy_runtime_api::client::orchestrator::HttpResponse {
+    http(
+        400,
+        &[("content-type", "text/xml")],
+        "<?xml version=\"1.0\"?><ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+         <Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn empty_account_is_collected_everywhere() {
+    let (account, stats) = collect(Vec::new()).await;
+    assert_eq!(failures(&account), Vec::<String>::new());
+    for service in Service::ALL {
+        let region = if service.is_global() { GLOBAL_REGION } else { REGION };
+        assert!(account.is_collected(region, service), "{service} not collected in {region}");
+    }
+    assert_eq!(account.coverage.len(), Service::ALL.len());
+    assert_eq!(account.account_id, ACCOUNT);
+    assert_eq!(account.regions, vec![REGION.to_string()]);
+    assert_eq!(account.shield.as_ref().map(|s| s.subscribed), Some(false));
+    // Every operation the statistics saw is one the IAM policy is built from.
+    for (service, operation) in stats.snapshot().keys() {
+        assert!(OPERATIONS.iter().any(|o| o.name == operation), "{service}:{operation} is not in OPERATIONS");
+    }
+}
+
+#[tokio::test]
+async fn every_page_of_a_listing_is_read() {
+    use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
+    use aws_sdk_ec2::types::{IpPermission, IpRange, SecurityGroup};
+    let group = |id: &str| {
+        SecurityGroup::builder()
+            .group_id(id)
+            .group_name(id)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(443)
+                    .to_port(443)
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .build()
+    };
+    let (g1, g2, g3) = (group("sg-1"), group("sg-2"), group("sg-3"));
+    let rules = vec![
+        list_distributions_page(None, distribution_list_xml(&[simple_distribution("E1")], Some("m1"))),
+        list_distributions_page(
+            Some("m1"),
+            distribution_list_xml(&[simple_distribution("E2"), simple_distribution("E3")], Some("m2")),
+        ),
+        list_distributions_page(Some("m2"), distribution_list_xml(&[simple_distribution("E4")], None)),
+        mock!(aws_sdk_ec2::Client::describe_security_groups)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(move || {
+                DescribeSecurityGroupsOutput::builder()
+                    .security_groups(g1.clone())
+                    .security_groups(g2.clone())
+                    .next_token("t1")
+                    .build()
+            }),
+        mock!(aws_sdk_ec2::Client::describe_security_groups)
+            .match_requests(|r| r.next_token() == Some("t1"))
+            .then_output(move || DescribeSecurityGroupsOutput::builder().security_groups(g3.clone()).build()),
+    ];
+    let (account, stats) = collect(rules).await;
+    assert_eq!(failures(&account), Vec::<String>::new());
+    let ids: Vec<&str> = account.distributions.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["E1", "E2", "E3", "E4"]);
+    let groups: Vec<&str> = account.security_groups.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(groups, ["sg-1", "sg-2", "sg-3"]);
+    assert!(account.security_groups[0].ingress[0].open_to_internet());
+    assert_eq!(account.security_groups[0].arn, format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-1"));
+    assert_eq!(stats_of(&stats, "ListDistributions").calls, 3);
+    assert_eq!(stats_of(&stats, "DescribeSecurityGroups").calls, 2);
+    assert!(account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    assert!(account.is_collected(REGION, Service::Ec2));
+    // Managed policies come from the built-in table, never from GetCachePolicy.
+    assert_eq!(stats_of(&stats, "GetCachePolicy").calls, 0);
+}
+
+#[tokio::test]
+async fn throttling_then_success_is_collected() {
+    let rule = mock!(aws_sdk_cloudfront::Client::list_distributions)
+        .sequence()
+        .http_response(cloudfront_throttle)
+        .times(2)
+        .output(|| ListDistributionsOutput::builder().build())
+        .build();
+    let (account, stats) = collect(vec![rule]).await;
+    assert_eq!(failures(&account), Vec::<String>::new());
+    assert!(account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    let list = stats_of(&stats, "ListDistributions");
+    assert_eq!((list.calls, list.attempts, list.retries, list.throttled, list.errors), (1, 3, 2, 2, 0));
+}
+
+#[tokio::test]
+async fn throttling_past_the_retries_fails_closed() {
+    let rule = mock!(aws_sdk_cloudfront::Client::list_distributions)
+        .sequence()
+        .http_response(cloudfront_throttle)
+        .repeatedly()
+        .build();
+    let (account, stats) = collect(vec![rule]).await;
+    let failed: Vec<_> = account.failures(Service::Cloudfront).collect();
+    assert_eq!(failed.len(), 1, "{:?}", account.coverage);
+    assert_eq!(failed[0].region, GLOBAL_REGION);
+    assert_eq!(failed[0].operation.as_deref(), Some("ListDistributions"));
+    assert_eq!(failed[0].error.as_deref(), Some("Throttling: Rate exceeded"));
+    assert!(!account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    assert!(account.distributions.is_empty());
+    let list = stats_of(&stats, "ListDistributions");
+    assert_eq!((list.attempts, list.throttled, list.errors), (3, 3, 1));
+    // The rest of the account is unaffected.
+    assert!(account.is_collected(REGION, Service::Ec2));
+}
+
+#[tokio::test]
+async fn access_denied_on_one_service_leaves_the_others_collected() {
+    let rule = mock!(aws_sdk_lambda::Client::list_functions).then_error(|| {
+        aws_sdk_lambda::operation::list_functions::ListFunctionsError::generic(error_meta(
+            "AccessDeniedException",
+            "User: arn:aws:sts::123456789012:assumed-role/EdgeAuditReadOnly/edge-audit is not authorized to perform: lambda:ListFunctions",
+        ))
+    });
+    let (account, _) = collect(vec![rule]).await;
+    let failed: Vec<_> = account.failures(Service::Lambda).collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].region, REGION);
+    assert_eq!(failed[0].operation.as_deref(), Some("ListFunctions"));
+    assert_eq!(failed[0].resource, None);
+    let error = failed[0].error.as_deref().unwrap_or_default();
+    assert!(error.starts_with("AccessDeniedException: User: "), "{error}");
+    assert!(!account.is_collected(REGION, Service::Lambda));
+    for service in Service::ALL.into_iter().filter(|s| *s != Service::Lambda) {
+        let region = if service.is_global() { GLOBAL_REGION } else { REGION };
+        assert!(account.is_collected(region, service), "{service} should be collected");
+    }
+}
+
+/// A server that accepts connections and never answers.
+async fn silent_server() -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    (format!("http://{address}"), task)
+}
+
+#[tokio::test]
+async fn a_timeout_is_a_coverage_failure() {
+    use aws_config::timeout::TimeoutConfig;
+    let (endpoint, server) = silent_server().await;
+    let config = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .credentials_provider(aws_mock::test_credentials())
+        .endpoint_url(&endpoint)
+        .retry_config(aws_mock::fast_retry(2))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(2))
+                .operation_attempt_timeout(Duration::from_millis(300))
+                .operation_timeout(Duration::from_secs(2))
+                .build(),
+        )
+        .build();
+    let stats = CallStats::new();
+    let clients = AccountClients::new(config).with_interceptor(StatsInterceptor::new(stats.clone()));
+    let started = std::time::Instant::now();
+    let account = collect_account(&clients, &aws_mock::scope(), 8).await;
+    server.abort();
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    // Nothing answered, so nothing is collected and every service says why.
+    assert!(account.coverage.iter().all(|c| c.status == CoverageStatus::Failed), "{:?}", account.coverage);
+    for service in Service::ALL {
+        assert!(account.failures(service).count() >= 1, "{service}: {:?}", account.coverage);
+    }
+    for coverage in &account.coverage {
+        let error = coverage.error.as_deref().unwrap_or_default();
+        assert!(error.contains("timed out"), "{error}");
+    }
+    assert!(stats.totals().attempts >= 2 * Service::ALL.len() as u64);
+}
+
+#[tokio::test]
+async fn custom_cache_policies_are_read_once_and_failures_name_the_policy() {
+    use aws_sdk_cloudfront::operation::get_cache_policy::GetCachePolicyOutput;
+    use aws_sdk_cloudfront::types::{CachePolicy, CachePolicyConfig};
+    const UNKNOWN_POLICY: &str = "99999999-0000-0000-0000-000000000000";
+    let distribution = |id: &str, policy: &str| {
+        distribution_xml(
+            id,
+            &[origin_xml("api", "abc123.execute-api.us-east-1.amazonaws.com", "/prod", &[])],
+            behavior_xml("DefaultCacheBehavior", None, "api", CUSTOM_CACHE_POLICY),
+            &[
+                behavior_xml("CacheBehavior", Some("/static/*"), "api", policy),
+                behavior_xml("CacheBehavior", Some("/nocache/*"), "api", CACHING_DISABLED),
+            ],
+            "",
+        )
+    };
+    let rules = vec![
+        list_distributions_page(
+            None,
+            distribution_list_xml(
+                &[distribution("E1", CUSTOM_CACHE_POLICY), distribution("E2", UNKNOWN_POLICY)],
+                None,
+            ),
+        ),
+        mock!(aws_sdk_cloudfront::Client::get_cache_policy)
+            .match_requests(|r| r.id() == Some(CUSTOM_CACHE_POLICY))
+            .then_output(|| {
+                let config = CachePolicyConfig::builder()
+                    .name("api-short")
+                    .min_ttl(0)
+                    .default_ttl(5)
+                    .max_ttl(60)
+                    .build()
+                    .unwrap();
+                let policy = CachePolicy::builder()
+                    .id(CUSTOM_CACHE_POLICY)
+                    .last_modified_time(aws_smithy_types::DateTime::from_secs(0))
+                    .cache_policy_config(config)
+                    .build()
+                    .unwrap();
+                GetCachePolicyOutput::builder().cache_policy(policy).build()
+            }),
+        // What moto answers for an operation it does not implement.
+        mock!(aws_sdk_cloudfront::Client::get_cache_policy)
+            .match_requests(|r| r.id() == Some(UNKNOWN_POLICY))
+            .then_http_response(|| http(404, &[("content-type", "text/html")], "<html>Not Found</html>")),
+    ];
+    let (account, stats) = collect(rules).await;
+    assert_eq!(account.cache_policies.len(), 1);
+    let policy = &account.cache_policies[0];
+    assert_eq!(
+        (
+            policy.id.as_str(),
+            policy.name.as_str(),
+            policy.managed,
+            policy.min_ttl,
+            policy.default_ttl,
+            policy.max_ttl
+        ),
+        (CUSTOM_CACHE_POLICY, "api-short", false, 0, 5, 60)
+    );
+    // Each distinct custom id once (the known one is used by both distributions).
+    assert_eq!(stats_of(&stats, "GetCachePolicy").calls, 2);
+    let failed: Vec<_> = account.failures(Service::Cloudfront).collect();
+    assert_eq!(failed.len(), 1, "{:?}", account.coverage);
+    assert_eq!(failed[0].operation.as_deref(), Some("GetCachePolicy"));
+    assert_eq!(
+        failed[0].resource.as_deref(),
+        Some(format!("arn:aws:cloudfront::{ACCOUNT}:cache-policy/{UNKNOWN_POLICY}").as_str())
+    );
+    assert!(failed[0].error.as_deref().unwrap_or_default().contains("404"), "{:?}", failed[0].error);
+    assert!(!account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    // The distributions themselves were read.
+    assert_eq!(account.distributions.len(), 2);
+    let d = &account.distributions[0];
+    assert_eq!(d.default_behavior.cache_policy_id.as_deref(), Some(CUSTOM_CACHE_POLICY));
+    assert_eq!(d.default_behavior.legacy, None);
+    assert_eq!(d.behaviors.iter().map(|b| b.pattern()).collect::<Vec<_>>(), ["/static/*", "/nocache/*"]);
+    assert_eq!(d.origins[0].origin_path, "/prod");
+    assert_eq!(d.viewer_minimum_protocol.as_deref(), Some("TLSv1.2_2021"));
+}
+
+fn waf_visibility() -> serde_json::Value {
+    serde_json::json!({"SampledRequestsEnabled": true, "CloudWatchMetricsEnabled": true, "MetricName": "m"})
+}
+
+/// A CLOUDFRONT web ACL checking the origin secret three ways (byte match, regex, regex set),
+/// with an IP set and a managed rule group overridden to Count.
+fn secret_web_acl_rules() -> Vec<Rule> {
+    use aws_sdk_wafv2::types::Scope;
+    let acl_arn = format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/edge/acl-1");
+    let ip_set_arn = format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:global/ipset/office/ips-1");
+    let regex_set_arn = format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:global/regexpatternset/verify/rps-1");
+    let header = serde_json::json!({"SingleHeader": {"Name": "x-origin-verify"}});
+    let none = serde_json::json!([{"Priority": 0, "Type": "NONE"}]);
+    let web_acl = serde_json::json!({
+        "WebACL": {
+            "Name": "edge", "Id": "acl-1", "ARN": acl_arn,
+            "DefaultAction": {"Block": {}},
+            "VisibilityConfig": waf_visibility(),
+            "Capacity": 10,
+            "Rules": [
+                {"Name": "verify", "Priority": 0, "Action": {"Allow": {}}, "VisibilityConfig": waf_visibility(),
+                 "Statement": {"AndStatement": {"Statements": [
+                     {"ByteMatchStatement": {"SearchString": aws_smithy_types::base64::encode(ORIGIN_SECRET),
+                      "FieldToMatch": header, "TextTransformations": none, "PositionalConstraint": "EXACTLY"}},
+                     {"NotStatement": {"Statement": {"RegexMatchStatement": {
+                         "RegexString": format!("^{ORIGIN_SECRET}$"), "FieldToMatch": header, "TextTransformations": none}}}},
+                     {"RegexPatternSetReferenceStatement": {"ARN": regex_set_arn, "FieldToMatch": header,
+                      "TextTransformations": none}}
+                 ]}}},
+                {"Name": "office", "Priority": 1, "Action": {"Allow": {}}, "VisibilityConfig": waf_visibility(),
+                 "Statement": {"IPSetReferenceStatement": {"ARN": ip_set_arn}}},
+                {"Name": "common", "Priority": 2, "OverrideAction": {"Count": {}}, "VisibilityConfig": waf_visibility(),
+                 "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet",
+                   "RuleActionOverrides": [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]}}},
+                {"Name": "rate", "Priority": 3, "Action": {"Block": {}}, "VisibilityConfig": waf_visibility(),
+                 "Statement": {"RateBasedStatement": {"Limit": 2000, "AggregateKeyType": "IP"}}}
+            ]
+        },
+        "LockToken": "t"
+    })
+    .to_string();
+    let ip_set = serde_json::json!({"IPSet": {"Name": "office", "Id": "ips-1", "ARN": ip_set_arn,
+        "IPAddressVersion": "IPV4", "Addresses": ["203.0.113.0/24", "198.51.100.7/32"]}, "LockToken": "t"})
+    .to_string();
+    let regex_set =
+        serde_json::json!({"RegexPatternSet": {"Name": "verify", "Id": "rps-1", "ARN": regex_set_arn,
+        "RegularExpressionList": [{"RegexString": format!("^{ORIGIN_SECRET}$")}, {"RegexString": "^a.*b$"}]},
+        "LockToken": "t"})
+        .to_string();
+    let summary_arn = acl_arn.clone();
+    vec![
+        mock!(aws_sdk_wafv2::Client::list_web_acls)
+            .match_requests(|r| r.scope() == Some(&Scope::Cloudfront))
+            .then_output(move || {
+                aws_sdk_wafv2::operation::list_web_acls::ListWebAcLsOutput::builder()
+                    .web_acls(
+                        aws_sdk_wafv2::types::WebAclSummary::builder()
+                            .name("edge")
+                            .id("acl-1")
+                            .arn(summary_arn.clone())
+                            .build(),
+                    )
+                    .build()
+            }),
+        mock!(aws_sdk_wafv2::Client::get_web_acl)
+            .match_requests(|r| r.id() == Some("acl-1") && r.scope() == Some(&Scope::Cloudfront))
+            .then_http_response(move || http(200, &[], web_acl.clone())),
+        mock!(aws_sdk_wafv2::Client::get_ip_set)
+            .match_requests(|r| r.name() == Some("office") && r.id() == Some("ips-1"))
+            .then_http_response(move || http(200, &[], ip_set.clone())),
+        mock!(aws_sdk_wafv2::Client::get_regex_pattern_set)
+            .match_requests(|r| r.name() == Some("verify") && r.id() == Some("rps-1"))
+            .then_http_response(move || http(200, &[], regex_set.clone())),
+        mock!(aws_sdk_wafv2::Client::get_logging_configuration)
+            .match_requests(move |r| r.resource_arn() == Some(acl_arn.as_str()))
+            .then_output(|| {
+                aws_sdk_wafv2::operation::get_logging_configuration::GetLoggingConfigurationOutput::builder()
+                    .logging_configuration(
+                        aws_sdk_wafv2::types::LoggingConfiguration::builder()
+                            .resource_arn("arn")
+                            .log_destination_configs(
+                                "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-edge",
+                            )
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+            }),
+    ]
+}
+
+/// An internet-facing ALB whose listener rule checks the origin secret, with a regional web ACL.
+fn secret_load_balancer_rules() -> Vec<Rule> {
+    use aws_sdk_elasticloadbalancingv2::operation::{
+        describe_listeners, describe_load_balancers, describe_rules,
+    };
+    use aws_sdk_elasticloadbalancingv2::types::{
+        Action, ActionTypeEnum, FixedResponseActionConfig, HttpHeaderConditionConfig, Listener, LoadBalancer,
+        LoadBalancerSchemeEnum, LoadBalancerTypeEnum, ProtocolEnum, Rule as LbRule,
+        RuleCondition as LbCondition,
+    };
+    const LB: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1";
+    const LISTENER: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2";
+    let regional_acl = serde_json::json!({"WebACL": {"Name": "alb", "Id": "r-1",
+        "ARN": format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:regional/webacl/alb/r-1"),
+        "DefaultAction": {"Allow": {}}, "Rules": [], "VisibilityConfig": waf_visibility()}})
+    .to_string();
+    vec![
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers).then_output(|| {
+            describe_load_balancers::DescribeLoadBalancersOutput::builder()
+                .load_balancers(
+                    LoadBalancer::builder()
+                        .load_balancer_arn(LB)
+                        .load_balancer_name("web")
+                        .r#type(LoadBalancerTypeEnum::Application)
+                        .scheme(LoadBalancerSchemeEnum::InternetFacing)
+                        .dns_name("web-1.us-east-1.elb.amazonaws.com")
+                        .security_groups("sg-alb")
+                        .build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_listeners)
+            .match_requests(|r| r.load_balancer_arn() == Some(LB))
+            .then_output(|| {
+                describe_listeners::DescribeListenersOutput::builder()
+                    .listeners(
+                        Listener::builder()
+                            .listener_arn(LISTENER)
+                            .port(443)
+                            .protocol(ProtocolEnum::Https)
+                            .default_actions(
+                                Action::builder()
+                                    .r#type(ActionTypeEnum::FixedResponse)
+                                    .fixed_response_config(
+                                        FixedResponseActionConfig::builder().status_code("403").build(),
+                                    )
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build()
+            }),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_rules)
+            .match_requests(|r| r.listener_arn() == Some(LISTENER))
+            .then_output(|| {
+                describe_rules::DescribeRulesOutput::builder()
+                    .rules(
+                        LbRule::builder()
+                            .rule_arn("rule-1")
+                            .priority("1")
+                            .conditions(
+                                LbCondition::builder()
+                                    .field("http-header")
+                                    .http_header_config(
+                                        HttpHeaderConditionConfig::builder()
+                                            .http_header_name("X-Origin-Verify")
+                                            .values(ORIGIN_SECRET)
+                                            .build(),
+                                    )
+                                    .build(),
+                            )
+                            .actions(
+                                Action::builder()
+                                    .r#type(ActionTypeEnum::Forward)
+                                    .target_group_arn("tg-1")
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .rules(
+                        LbRule::builder()
+                            .rule_arn("rule-default")
+                            .priority("default")
+                            .is_default(true)
+                            .build(),
+                    )
+                    .build()
+            }),
+        mock!(aws_sdk_wafv2::Client::get_web_acl_for_resource)
+            .match_requests(|r| r.resource_arn() == Some(LB))
+            .then_http_response(move || http(200, &[], regional_acl.clone())),
+    ]
+}
+
+#[tokio::test]
+async fn secrets_are_kept_only_as_fingerprints() {
+    use aws_sdk_apigateway::operation::get_api_keys::GetApiKeysOutput;
+    use aws_sdk_apigateway::types::ApiKey;
+    let mut rules = vec![list_distributions_page(
+        None,
+        distribution_list_xml(
+            &[distribution_xml(
+                "E1",
+                &[origin_xml(
+                    "api",
+                    "abc123.execute-api.us-east-1.amazonaws.com",
+                    "/prod",
+                    &[("x-origin-verify", ORIGIN_SECRET), ("x-api-key", API_KEY_SECRET)],
+                )],
+                behavior_xml("DefaultCacheBehavior", None, "api", CACHING_DISABLED),
+                &[],
+                &format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/edge/acl-1"),
+            )],
+            None,
+        ),
+    )];
+    rules.extend(secret_web_acl_rules());
+    rules.extend(secret_load_balancer_rules());
+    rules.push(
+        mock!(aws_sdk_apigateway::Client::get_api_keys)
+            .match_requests(|r| r.include_values() == Some(true))
+            .then_output(|| {
+                GetApiKeysOutput::builder()
+                    .items(
+                        ApiKey::builder()
+                            .id("key-1")
+                            .name("cloudfront")
+                            .enabled(true)
+                            .value(API_KEY_SECRET)
+                            .build(),
+                    )
+                    .build()
+            }),
+    );
+    let (account, stats) = collect(rules).await;
+    assert_eq!(failures(&account), Vec::<String>::new());
+
+    let json = serde_json::to_string(&edge_audit_checks::Inventory::new(vec![account.clone()])).unwrap();
+    for secret in [ORIGIN_SECRET, API_KEY_SECRET] {
+        assert!(!json.contains(secret), "a secret value reached the inventory");
+        assert!(
+            !json.contains(&aws_smithy_types::base64::encode(secret)),
+            "a base64 secret reached the inventory"
+        );
+    }
+
+    // The same value everywhere has the same fingerprint, so checks can match it.
+    let origin = &account.distributions[0].origins[0];
+    let header = &origin.header("X-Origin-Verify").unwrap().value;
+    assert_eq!(header.length, ORIGIN_SECRET.len());
+    let api_key = account.api_keys[0].value.as_ref().unwrap();
+    assert!(api_key.same_value(&origin.header("x-api-key").unwrap().value));
+    assert_eq!(stats_of(&stats, "GetApiKeys").calls, 1);
+
+    let acl = &account.web_acls[0];
+    assert_eq!(acl.logging_enabled, Some(true));
+    assert_eq!(acl.default_action, edge_audit_checks::inventory::WafAction::Block);
+    assert_eq!(acl.associated_resources, None, "CLOUDFRONT associations come from the distributions");
+    let Statement::And { statements } = &acl.rules[0].statement else { panic!("{:?}", acl.rules[0]) };
+    let Statement::ByteMatch { search, positional_constraint, field, transformations } = &statements[0]
+    else {
+        panic!("{statements:?}")
+    };
+    assert!(search.same_value(header));
+    assert_eq!(positional_constraint, "EXACTLY");
+    assert_eq!(
+        field,
+        &edge_audit_checks::inventory::FieldToMatch::SingleHeader { name: "x-origin-verify".into() }
+    );
+    assert_eq!(transformations, &["NONE".to_string()]);
+    let Statement::Not { statement } = &statements[1] else { panic!("{statements:?}") };
+    let Statement::RegexMatch { literal: Some(literal), .. } = statement.as_ref() else {
+        panic!("{statement:?}")
+    };
+    assert!(literal.same_value(header));
+    let Statement::ManagedRuleGroup { rules_overridden_to_count, .. } = &acl.rules[2].statement else {
+        panic!("{:?}", acl.rules[2])
+    };
+    assert_eq!(rules_overridden_to_count, &["SizeRestrictions_BODY".to_string()]);
+    assert!(acl.rules[2].override_count && !acl.rules[2].enforces());
+    assert!(acl.rules[3].enforces());
+
+    let regex_set = &account.regex_pattern_sets[0];
+    assert!(regex_set.patterns[0].literal.as_ref().is_some_and(|l| l.same_value(header)));
+    assert_eq!(regex_set.patterns[1].literal, None);
+    assert_eq!(account.ip_sets[0].addresses, ["198.51.100.7/32", "203.0.113.0/24"]);
+
+    let lb = &account.load_balancers[0];
+    assert_eq!(
+        lb.web_acl_arn.as_deref(),
+        Some(format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:regional/webacl/alb/r-1").as_str())
+    );
+    let listener = &lb.listeners[0];
+    assert_eq!(listener.rules.len(), 1, "the default rule is the listener's default actions");
+    let RuleCondition::HttpHeader { name, values } = &listener.rules[0].conditions[0] else {
+        panic!("{:?}", listener.rules[0])
+    };
+    assert_eq!(name, "X-Origin-Verify");
+    assert!(values[0].same_value(header));
+}
+
+#[tokio::test]
+async fn per_resource_detail_failures_name_the_resource() {
+    use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
+    use aws_sdk_lambda::types::FunctionConfiguration;
+    const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:app";
+    let rules = vec![
+        mock!(aws_sdk_lambda::Client::list_functions).then_output(|| {
+            ListFunctionsOutput::builder()
+                .functions(
+                    FunctionConfiguration::builder().function_name("app").function_arn(FUNCTION_ARN).build(),
+                )
+                .functions(
+                    FunctionConfiguration::builder()
+                        .function_name("edge")
+                        .function_arn("arn:aws:lambda:us-east-1:123456789012:function:edge")
+                        .build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_lambda::Client::get_function_url_config)
+            .match_requests(|r| r.function_name() == Some("app"))
+            .then_http_response(|| {
+                http(
+                    200,
+                    &[("content-type", "application/json")],
+                    serde_json::json!({"FunctionUrl": "https://abcdefgh.lambda-url.us-east-1.on.aws/",
+                        "FunctionArn": FUNCTION_ARN, "AuthType": "NONE",
+                        "CreationTime": "2024-01-01T00:00:00Z", "LastModifiedTime": "2024-01-01T00:00:00Z"})
+                    .to_string(),
+                )
+            }),
+        mock!(aws_sdk_lambda::Client::get_policy)
+            .match_requests(|r| r.function_name() == Some("app"))
+            .then_error(|| {
+                aws_sdk_lambda::operation::get_policy::GetPolicyError::generic(error_meta(
+                    "AccessDeniedException",
+                    "not authorized to perform: lambda:GetPolicy",
+                ))
+            }),
+    ];
+    let (account, _) = collect(rules).await;
+    let app = account.lambda_functions.iter().find(|f| f.name == "app").unwrap();
+    assert_eq!(app.url.as_ref().map(|u| u.auth_type.as_str()), Some("NONE"));
+    assert_eq!(app.policy, None);
+    let edge = account.lambda_functions.iter().find(|f| f.name == "edge").unwrap();
+    assert_eq!((edge.url.as_ref(), edge.policy.as_ref()), (None, None), "not found is a fact");
+    let failed: Vec<_> = account.failures(Service::Lambda).collect();
+    assert_eq!(failed.len(), 1, "{:?}", account.coverage);
+    assert_eq!(failed[0].operation.as_deref(), Some("GetPolicy"));
+    assert_eq!(failed[0].resource.as_deref(), Some(FUNCTION_ARN));
+    assert!(!account.is_collected(REGION, Service::Lambda));
+}
+
+#[test]
+fn rest_api_policies_parse_in_every_encoding() {
+    use edge_audit::collect::parse_rest_api_policy;
+    let plain = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*"}]}"#;
+    let expected: serde_json::Value = serde_json::from_str(plain).unwrap();
+    let escaped = plain.replace('"', "\\\"");
+    let encoded: String = plain
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    for text in [plain.to_string(), escaped, encoded] {
+        assert_eq!(parse_rest_api_policy(&text).ok(), Some(expected.clone()), "{text}");
+    }
+    assert!(parse_rest_api_policy("{not json").is_err());
+}

@@ -1,0 +1,336 @@
+//! Drift: the comparison (pure functions over two inventories, fixture pairs for every change
+//! type in each direction) and the `drift` command through the real binary.
+
+use crate::support::{fixture, json, path_str, require, root, run, tempdir, write};
+use edge_audit::drift::{self, Change, ChangeType, Classification};
+use edge_audit_checks::CheckOptions;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use ChangeType as T;
+use Classification::{Neutral, Strengthened, Weakened};
+
+fn drift_fixture(name: &str) -> PathBuf {
+    fixture(&format!("drift/{name}.json"))
+}
+
+fn compare(before: &str, after: &str) -> (Vec<Change>, Vec<drift::NotCompared>) {
+    let load = |name: &str| {
+        edge_audit::snapshot::load(&drift_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    drift::compare(&load(before), &load(after), &CheckOptions::default())
+}
+
+fn kinds(changes: &[Change]) -> BTreeSet<(ChangeType, Classification, String)> {
+    changes.iter().map(|c| (c.change_type, c.classification, c.resource.id.clone())).collect()
+}
+
+fn set(items: &[(ChangeType, Classification, &str)]) -> BTreeSet<(ChangeType, Classification, String)> {
+    items.iter().map(|(t, c, id)| (*t, *c, id.to_string())).collect()
+}
+
+const ALB: &str = "app/orders-alb/0123456789abcdef";
+
+#[test]
+fn every_weakening_change_is_classified_weakened() {
+    let (changes, not_compared) = compare("base", "weakened");
+    assert!(not_compared.is_empty(), "{not_compared:?}");
+    assert_eq!(
+        kinds(&changes),
+        set(&[
+            (T::WebAclRemoved, Weakened, "E1ORDERS"),
+            (T::OriginSecretRemoved, Weakened, "E1ORDERS"),
+            (T::CachePolicyChanged, Weakened, "E1ORDERS"),
+            (T::ExecuteApiEndpointEnabled, Weakened, "orders1234"),
+            (T::WebAclRemoved, Weakened, "orders1234"),
+            (T::ApiKeyRequirementChanged, Weakened, "orders1234"),
+            (T::AuthorizationChanged, Weakened, "orders1234"),
+            (T::AuthorizationChanged, Weakened, "http5678"),
+            (T::SgIngressOpened, Weakened, "sg-0alb"),
+            (T::WebAclRemoved, Weakened, ALB),
+            (T::ListenerRulesChanged, Weakened, ALB),
+            (T::LambdaUrlAuthTypeChanged, Weakened, "orders-fn"),
+            (T::LambdaUrlCreated, Weakened, "hook-fn"),
+        ])
+    );
+    // Weakened first, deterministic order.
+    assert!(changes.iter().all(|c| c.classification == Weakened));
+    let again = compare("base", "weakened").0;
+    assert_eq!(changes, again);
+}
+
+#[test]
+fn the_reverse_changes_are_classified_strengthened() {
+    let (changes, _) = compare("weakened", "base");
+    assert_eq!(
+        kinds(&changes),
+        set(&[
+            (T::WebAclAssociated, Strengthened, "E1ORDERS"),
+            (T::OriginSecretAdded, Strengthened, "E1ORDERS"),
+            (T::CachePolicyChanged, Strengthened, "E1ORDERS"),
+            (T::ExecuteApiEndpointDisabled, Strengthened, "orders1234"),
+            (T::WebAclAssociated, Strengthened, "orders1234"),
+            (T::ApiKeyRequirementChanged, Strengthened, "orders1234"),
+            (T::AuthorizationChanged, Strengthened, "orders1234"),
+            (T::AuthorizationChanged, Strengthened, "http5678"),
+            (T::SgIngressClosed, Strengthened, "sg-0alb"),
+            (T::WebAclAssociated, Strengthened, ALB),
+            (T::ListenerRulesChanged, Strengthened, ALB),
+            (T::LambdaUrlAuthTypeChanged, Strengthened, "orders-fn"),
+            (T::LambdaUrlDeleted, Strengthened, "hook-fn"),
+        ])
+    );
+}
+
+#[test]
+fn rotations_replacements_and_lifecycle_changes_are_neutral() {
+    let (changes, not_compared) = compare("base", "neutral");
+    assert!(not_compared.is_empty());
+    assert_eq!(
+        kinds(&changes),
+        set(&[
+            (T::WebAclReplaced, Neutral, "E1ORDERS"),
+            (T::OriginSecretRotated, Neutral, "E1ORDERS"),
+            (T::DistributionCreated, Neutral, "E2NEW"),
+            (T::EndpointTypeChanged, Neutral, "orders1234"),
+            (T::ApiCreated, Neutral, "new9876"),
+            (T::ApiDeleted, Neutral, "http5678"),
+            (T::SgIngressOpened, Neutral, "sg-0alb"),
+            (T::WebAclReplaced, Neutral, ALB),
+            (T::ListenerRulesChanged, Neutral, ALB),
+            (T::LoadBalancerCreated, Neutral, "app/internal-alb/fedcba9876543210"),
+            (T::WebAclCreated, Neutral, "a2"),
+            (T::WebAclCreated, Neutral, "r2"),
+            (T::WebAclDeleted, Neutral, "r3"),
+            (T::LambdaUrlDeleted, Neutral, "report-fn"),
+        ])
+    );
+    // Both origins rotated: one change each, told apart by the detail.
+    let rotated: Vec<&str> = changes
+        .iter()
+        .filter(|c| c.change_type == T::OriginSecretRotated)
+        .map(|c| c.detail.as_str())
+        .collect();
+    assert_eq!(rotated, ["origin alb, header x-origin-verify", "origin api, header x-origin-verify"]);
+    let rotation = changes.iter().find(|c| c.change_type == T::OriginSecretRotated).cloned();
+    let rotation = rotation.unwrap_or_else(|| panic!("no rotation"));
+    assert_eq!(rotation.before["value"]["fingerprint"], "sha256:1111111111111111");
+    assert_eq!(rotation.after["value"]["fingerprint"], "sha256:2222222222222222");
+}
+
+#[test]
+fn unread_services_are_not_compared_rather_than_deleted() {
+    let (changes, not_compared) = compare("base", "partial");
+    let types: BTreeSet<ChangeType> = changes.iter().map(|c| c.change_type).collect();
+    assert!(!types.contains(&T::ApiDeleted), "apigatewayv2 was not read: {types:?}");
+    assert!(!types.contains(&T::LoadBalancerDeleted), "elbv2 was not read: {types:?}");
+    let scopes: Vec<String> = not_compared.iter().map(|n| n.reason.clone()).collect();
+    assert_eq!(not_compared.len(), 2, "{scopes:?}");
+    assert!(scopes.iter().any(|r| r.starts_with("apigatewayv2 was not read")));
+    assert!(scopes.iter().any(|r| r.starts_with("elbv2 was not read")));
+}
+
+fn drift_cli(before: &str, after: &str, extra: &[&str]) -> crate::support::Run {
+    let (b, a) = (drift_fixture(before), drift_fixture(after));
+    let mut args = vec!["drift", "--baseline", path_str(&b), "--current", path_str(&a)];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn exit_codes_follow_weakening_and_fail_on() {
+    assert_eq!(drift_cli("base", "weakened", &[]).code, 1);
+    assert_eq!(drift_cli("base", "weakened", &["--fail-on", "critical"]).code, 0);
+    assert_eq!(drift_cli("weakened", "base", &[]).code, 0);
+    assert_eq!(drift_cli("base", "neutral", &[]).code, 0);
+    assert_eq!(drift_cli("base", "neutral", &["--fail-on", "info"]).code, 1, "EA702 is info");
+    assert_eq!(drift_cli("base", "base", &["--fail-on", "info"]).code, 0);
+    assert_eq!(drift_cli("base", "partial", &[]).code, 3, "incomplete comparison, nothing failed");
+}
+
+#[test]
+fn json_report_lists_typed_changes_with_the_findings_that_came_and_went() {
+    let out = drift_cli("base", "weakened", &["--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let r = json(&out.stdout);
+    assert_eq!(r["kind"], "drift");
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["summary"]["weakened"], 13);
+    assert_eq!(r["baseline"]["collected_at"], "2026-01-01T00:00:00Z");
+    let changes = r["changes"].as_array().cloned().unwrap_or_default();
+    for c in &changes {
+        for key in ["resource", "change_type", "classification", "before", "after", "appeared", "disappeared"]
+        {
+            assert!(c.get(key).is_some(), "change lacks `{key}`: {c}");
+        }
+    }
+    let removed = changes
+        .iter()
+        .find(|c| c["change_type"] == "web_acl_removed" && c["resource"]["type"] == "cloudfront/distribution")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(removed["classification"], "weakened");
+    assert_eq!(removed["before"]["web_acl"], "arn:aws:wafv2:us-east-1:111122223333:global/webacl/edge/a1");
+    assert!(removed["after"]["web_acl"].is_null());
+    let appeared: Vec<&str> =
+        removed["appeared"].as_array().into_iter().flatten().filter_map(|f| f["check_id"].as_str()).collect();
+    // Findings attach to every change on the same resource; EA101 must be among them.
+    assert!(
+        appeared.contains(&"EA101"),
+        "the distribution lost its web ACL: EA101 appeared with it: {appeared:?}"
+    );
+    // The ACLs that lost their users are unassociated now, on resources without a change.
+    let unattributed: Vec<&str> = r["unattributed"]["appeared"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["check_id"].as_str())
+        .collect();
+    assert_eq!(unattributed, ["EA301", "EA301", "EA301"]);
+    // Every change is an EA701 finding (weakened, high).
+    let findings = r["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(findings.len(), 13);
+    assert!(findings
+        .iter()
+        .all(|f| f["check_id"] == "EA701" && f["severity"] == "high" && f["fails"] == true));
+    // The reverse: the findings disappear with the strengthening changes.
+    let back = json(&drift_cli("weakened", "base", &["--format", "json"]).stdout);
+    // Whatever appeared going forward disappears going back.
+    assert_eq!(back["summary"]["disappeared"], r["summary"]["appeared"]);
+    assert!(back["summary"]["disappeared"].as_u64().is_some_and(|n| n > 0));
+    assert!(back["findings"].as_array().into_iter().flatten().all(|f| f["check_id"] == "EA702"));
+}
+
+#[test]
+fn table_and_markdown() {
+    let table = drift_cli("base", "weakened", &[]).stdout;
+    assert!(table.contains("WEAKENED (13)"), "{table}");
+    // Cells wrap at 100 columns; match a change type short enough not to be split.
+    assert!(table.contains("web_acl_removed") && table.contains("sg_ingress_opened"), "{table}");
+    assert!(table.contains("13 changes (13 weakened, 0 strengthened, 0 neutral)"), "{table}");
+    let markdown = drift_cli("base", "neutral", &["--format", "markdown", "--fail-on", "none"]).stdout;
+    assert!(markdown.starts_with("## edge-audit drift"), "{markdown}");
+    assert!(markdown.contains("### Neutral (15)"), "{markdown}");
+    assert!(markdown.contains("`origin_secret_rotated`"), "{markdown}");
+    let partial = drift_cli("base", "partial", &[]).stdout;
+    assert!(partial.contains("NOT COMPARED (2)"), "{partial}");
+}
+
+#[test]
+fn sarif_has_ea701_and_ea702_results_and_github_accepts_it() {
+    let dir = tempdir();
+    let mut files = Vec::new();
+    for (before, after) in [("base", "weakened"), ("base", "neutral"), ("base", "partial")] {
+        let target = dir.path().join(format!("{before}-{after}.sarif"));
+        let out = drift_cli(before, after, &["--format", "sarif", "--output", path_str(&target)]);
+        assert!(out.code != 2, "{}", out.stderr);
+        let sarif = json(&std::fs::read_to_string(&target).unwrap_or_default());
+        let rules: Vec<&str> = sarif["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["id"].as_str())
+            .collect();
+        assert_eq!(rules, ["EA701", "EA702"]);
+        let results: BTreeSet<&str> = sarif["runs"][0]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["ruleId"].as_str())
+            .collect();
+        let expected: &[&str] = if after == "weakened" { &["EA701"] } else { &["EA702"] };
+        assert_eq!(results.into_iter().collect::<Vec<_>>(), expected);
+        files.push(target);
+    }
+    let validator = std::env::var_os("EDGE_AUDIT_VALIDATE_SARIF")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/tools/validate-sarif"));
+    if !require("../shared/tools/validate-sarif", validator.is_file()) {
+        return;
+    }
+    let status = std::process::Command::new(validator)
+        .args(&files)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run validate-sarif: {e}"));
+    assert!(status.success(), "validate-sarif rejected a drift SARIF file");
+}
+
+#[test]
+fn severity_remaps_of_ea701_change_the_gate() {
+    let dir = tempdir();
+    let config = write(dir.path(), "edge-audit.toml", "[checks.severity]\nperimeter-weakened = \"medium\"\n");
+    let out = drift_cli("base", "weakened", &["--config", path_str(&config), "--format", "json"]);
+    assert_eq!(out.code, 0, "EA701 remapped to medium does not fail at high");
+    assert!(json(&out.stdout)["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|f| f["severity"] == "medium"));
+}
+
+#[test]
+fn secrets_never_appear_in_drift_output() {
+    use crate::support::secrets::{inventory, PLAINTEXT};
+    use edge_audit_checks::secret::SecretValue;
+    let rotated = "rotated-Hx8Kq2Lm5Vb9Zt3Rw7Yc1Pn4Jd6Gs0";
+    let before = inventory();
+    let mut after = before.clone();
+    for account in &mut after.accounts {
+        for d in &mut account.distributions {
+            for o in &mut d.origins {
+                for h in &mut o.custom_headers {
+                    h.value = SecretValue::from_plaintext(rotated);
+                }
+            }
+        }
+    }
+    let dir = tempdir();
+    let b = write(dir.path(), "before.json", &edge_audit::snapshot::to_json(&before));
+    let a = write(dir.path(), "after.json", &edge_audit::snapshot::to_json(&after));
+    let mut saw_rotation = false;
+    for format in ["table", "json", "markdown", "sarif"] {
+        let out = run(&[
+            "drift",
+            "--baseline",
+            path_str(&b),
+            "--current",
+            path_str(&a),
+            "--format",
+            format,
+            "--fail-on",
+            "none",
+        ]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        for secret in PLAINTEXT.iter().chain([&rotated]) {
+            assert!(!out.stdout.contains(secret), "{format} output contains a secret");
+            assert!(!out.stderr.contains(secret));
+        }
+        saw_rotation |= out.stdout.contains("origin_secret_rotated");
+    }
+    assert!(saw_rotation);
+}
+
+#[test]
+fn bad_input_and_live_mode() {
+    let good = drift_fixture("base");
+    let malformed = fixture("malformed.json");
+    let out = run(&["drift", "--baseline", path_str(&malformed), "--current", path_str(&good)]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.lines().count(), 1);
+    assert!(out.stderr.contains("malformed.json"), "{}", out.stderr);
+    let out =
+        run(&["drift", "--baseline", path_str(&good), "--current", path_str(&fixture("wrong-schema.json"))]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("wrong-schema.json"));
+    // Live mode needs the collector; until then a clear one-line refusal.
+    let out = run(&["drift", "--baseline", path_str(&good), "--regions", "eu-west-1"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1);
+    assert!(out.stderr.contains("--current"), "{}", out.stderr);
+    // --current and live scope flags exclude each other.
+    let out = run(&["drift", "--baseline", path_str(&good), "--current", path_str(&good), "--account", "1"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    // Missing --baseline.
+    assert_eq!(run(&["drift", "--current", path_str(&good)]).code, 2);
+}
