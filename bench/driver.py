@@ -28,6 +28,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from opcount import OpCounter
+
 HERE = Path(__file__).resolve().parent
 REGIONS = "us-east-1,eu-west-1"
 PROWLER_SERVICES = ["cloudfront", "wafv2", "apigateway", "apigatewayv2", "ec2", "elbv2",
@@ -317,6 +319,8 @@ def main() -> int:
     p.add_argument("--out", default=str(HERE / "out"))
     p.add_argument("--workers", type=int, default=8)
     p.add_argument("--no-report", action="store_true", help="only write results.json")
+    p.add_argument("--no-prowler-ops", action="store_true",
+                   help="skip Prowler's untimed calls-by-operation run at the first scale")
     args = p.parse_args()
 
     out = Path(args.out)
@@ -385,6 +389,23 @@ def main() -> int:
                         f"moto cpu {res['moto_cpu_s']}s "
                         f"exit {res['exit']}")
                     (out / "results.json").write_text(json.dumps(results, indent=2))
+            # One more, untimed run per tool through the counting proxy: the
+            # calls by operation (edge-audit at every scale, Prowler at 1x).
+            entry["ops"] = {}
+            for tool in tools:
+                if tool == "prowler" and (scale != scales[0] or args.no_prowler_ops):
+                    continue
+                counter = OpCounter(moto.port)
+                tag = out / f"ops-{tool}-x{scale}"
+                try:
+                    res = run_tool(tool, command(tool, args, out, tag),
+                                   tool_env(counter.endpoint, home), moto, tag)
+                finally:
+                    ops = counter.stop()
+                entry["ops"][tool] = ops
+                log(f"x{scale} {tool} by operation: {sum(ops.values())} calls in {len(ops)} "
+                    f"operations (exit {res['exit']})")
+                (out / "results.json").write_text(json.dumps(results, indent=2))
             entry["moto_rss_kb_after_runs"] = moto.rss_kb()
     finally:
         moto.stop()

@@ -340,12 +340,11 @@ def targets(results: dict[str, Any], scales: list[str]) -> list[str]:
     lines = []
     verdicts = []
     for s in scales:
-        runs = [r for r in results["scales"][s]["runs"]
-                if r["tool"] == "edge-audit" and r.get("stats") and r["stats"].get("per_op")]
-        if not runs:
+        got = edge_ops(results, s)
+        if not got:
             continue
         kinds = seeded_kinds(results["scales"][s]["seed"].get("made", {}))
-        per_op = runs[0]["stats"]["per_op"]
+        per_op = got[0]
         total_budget = 0
         over, unknown = [], []
         for name, n in sorted(per_op.items()):
@@ -370,26 +369,43 @@ def targets(results: dict[str, Any], scales: list[str]) -> list[str]:
         out += lines
     else:
         out.append("4. API calls ≤ one per list page + one detail call per resource: **not "
-                   "measured** (needs edge-audit's per-operation `stats.api_calls`).")
+                   "measured** (needs edge-audit's calls by operation).")
     return out
 
 
+def edge_ops(results: dict[str, Any], s: str) -> tuple[dict[str, int], str] | None:
+    """edge-audit's calls by operation at scale s: from the counting proxy (preferred,
+    tool-independent) or else from its own `stats` (first run)."""
+    ops = results["scales"][s].get("ops", {}).get("edge-audit")
+    if ops:
+        return ops, "proxy"
+    runs = [r for r in results["scales"][s]["runs"]
+            if r["tool"] == "edge-audit" and r.get("stats") and r["stats"].get("per_op")]
+    if runs:
+        return runs[0]["stats"]["per_op"], "stats"
+    return None
+
+
 def per_op_section(results: dict[str, Any], scales: list[str], add: Any) -> None:
-    """edge-audit's calls by operation (first run of each scale) against the budget."""
-    cols, tables = [], {}
+    """edge-audit's calls by operation against the budget; Prowler's busiest operations."""
+    cols, tables, sources = [], {}, set()
     for s in scales:
-        runs = [r for r in results["scales"][s]["runs"]
-                if r["tool"] == "edge-audit" and r.get("stats") and r["stats"].get("per_op")]
-        if runs:
+        got = edge_ops(results, s)
+        if got:
             cols.append(s)
-            tables[s] = runs[0]["stats"]["per_op"]
+            tables[s] = got[0]
+            sources.add(got[1])
     if not cols:
         return
     add("## edge-audit API calls by operation")
     add("")
-    add("From `stats` in its JSON report (first run of each scale); *budget* is one call per "
-        "list page (the API's default page size) plus one per seeded object the operation "
-        "describes.")
+    how = {"proxy": "counted by a forwarding proxy in front of moto (`bench/opcount.py`, "
+                    "operations named from botocore's service models) in one extra, untimed "
+                    "run per scale",
+           "stats": "from `stats` in edge-audit's JSON report (first run of each scale)"}
+    add(f"Calls {' / '.join(how[x] for x in sorted(sources))}. *Budget* is one call per list "
+        "page (at the API's default page size, per region or scope) plus one per seeded object "
+        "the operation describes; `?` marks an operation the budget table does not know.")
     add("")
     add("| operation | " + " | ".join(f"{s}× calls | {s}× budget" for s in cols) + " |")
     add("| --- |" + " --- | --- |" * len(cols))
@@ -403,6 +419,15 @@ def per_op_section(results: dict[str, Any], scales: list[str], add: Any) -> None
             cells += [fmt(n), "?" if b is None else fmt(b)]
         add(f"| {op} | " + " | ".join(cells) + " |")
     add("")
+    for s in scales:
+        pops = results["scales"][s].get("ops", {}).get("prowler")
+        if not pops:
+            continue
+        top = sorted(pops.items(), key=lambda kv: -kv[1])
+        add(f"Prowler at {s}× (same proxy, untimed run): {sum(pops.values()):,} calls in "
+            f"{len(pops)} operations; the busiest: "
+            + ", ".join(f"{k} {v:,}" for k, v in top[:12]) + ".")
+        add("")
 
 
 def plot(results: dict[str, Any], scales: list[str], tools: list[str], png: Path) -> None:
