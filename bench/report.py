@@ -31,6 +31,8 @@ BUDGET: dict[str, tuple[Any, ...]] = {
     "listdistributions": ("pages", "distributions", 100, 1),
     "getdistribution": ("per", "distributions"),
     "getdistributionconfig": ("per", "distributions"),
+    "getcachepolicy": ("per", "cache_policies"),
+    "getoriginrequestpolicy": ("per", "origin_request_policies"),
     "listoriginaccesscontrols": ("pages", "oacs", 100, 1),
     "getoriginaccesscontrol": ("per", "oacs"),
     "listfunctions_cloudfront": ("fixed", 1),
@@ -65,6 +67,7 @@ BUDGET: dict[str, tuple[Any, ...]] = {
     "getroutes": ("per", "http_apis"),
     "getstages_v2": ("per", "http_apis"),
     "getintegrations": ("per", "http_apis"),
+    "getauthorizers_v2": ("per", "http_apis"),
     # EC2
     "describesecuritygroups": ("pages", "security_groups_all", 1000, SEEDED_REGIONS),
     "describesecuritygrouprules": ("pages", "sg_rules", 1000, SEEDED_REGIONS),
@@ -104,6 +107,8 @@ def seeded_kinds(made: dict[str, int]) -> dict[str, int]:
     acls = made.get("web_acls_cloudfront", 0) + made.get("web_acls_regional", 0)
     return {
         "distributions": made.get("distributions", 0),
+        # The seeder uses one distinct (AWS managed) cache policy and origin request policy.
+        "cache_policies": 1, "origin_request_policies": 1,
         "oacs": 0, "ip_sets": 0, "regex_sets": 0, "rule_groups": 0, "domain_names": 0,
         "protection_groups": 0, "instances": 0, "enis": 0,
         "web_acls": acls,
@@ -130,8 +135,8 @@ def op_key(name: str) -> str:
     if not op and "." in name:
         service, _, op = name.rpartition(".")
     key = re.sub(r"[^a-z0-9]", "", op.lower())
-    if key == "getstages" and "v2" in service.lower():
-        return "getstages_v2"
+    if key in ("getstages", "getauthorizers") and "v2" in service.lower():
+        return f"{key}_v2"
     if key == "listfunctions" and "cloudfront" in service.lower():
         return "listfunctions_cloudfront"
     return key
