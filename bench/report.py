@@ -301,6 +301,9 @@ CAVEATS = [
     "steadier figure).",
     "moto serves every request from one Python process, so absolute times are dominated by the "
     "emulator, not by AWS latency: the ratios, call counts and growth are the meaningful figures.",
+    "API calls are HTTP requests as moto saw them, so an SDK retry counts again; moto answers "
+    "some operations with HTTP 500 (wafv2 ListResourcesForWebACL, shield GetSubscriptionState, "
+    "…; see tests/moto/README.md), which either tool may retry.",
     "Prowler runs 141 checks of the 8 services with JSON-OCSF output only (`--output-formats "
     "json-ocsf`); edge-audit writes one JSON report. Prowler's figures include its start-up "
     "(loading the check catalogue), as a user would see it.",
