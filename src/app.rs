@@ -3,7 +3,7 @@
 use crate::baseline::Baseline;
 use crate::cli::{
     self, ChecksArgs, Cli, Command, DriftArgs, ExplainArgs, Format, InitArgs, ListFormat, ParseOutcome,
-    ScanArgs,
+    ScanArgs, SnapshotArgs,
 };
 use crate::config::Config;
 use crate::error::Error;
@@ -16,6 +16,7 @@ use edge_audit_checks::{registry, CheckOptions, Inventory};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
 
 /// Runs edge-audit with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
@@ -59,12 +60,12 @@ fn init_logging(cli: &Cli) {
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
-    let globals = Globals { config: cli.config, today: cli.today };
+    let globals = Globals { config: cli.config, today: cli.today, quiet: cli.quiet, verbose: cli.verbose };
     match cli.command {
         Command::Scan(args) => scan(args, &globals),
         Command::Drift(args) => drift(args, &globals),
         Command::Init(args) => init(&args),
-        Command::Snapshot(_) => Err(live_unavailable()),
+        Command::Snapshot(args) => take_snapshot(&args, &globals),
         Command::Checks(args) => list_checks(&args),
         Command::Explain(args) => explain(&args),
         Command::Completions(args) => {
@@ -83,16 +84,12 @@ fn run(cli: Cli) -> Result<u8, Error> {
     }
 }
 
-fn live_unavailable() -> Error {
-    Error::Usage(
-        "live collection from AWS is not available in this build yet: use `scan --from FILE`".to_string(),
-    )
-}
-
 /// Options that apply to every command.
 struct Globals {
     config: Option<std::path::PathBuf>,
     today: Option<String>,
+    quiet: bool,
+    verbose: u8,
 }
 
 impl Globals {
@@ -128,21 +125,49 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         true => Some(probe::ProbeOptions::from_args(&args)?),
         false => None,
     };
-    let inventory: Inventory = match &args.from {
-        Some(path) => snapshot::load(path)?,
-        None => return Err(live_unavailable()),
+    // One runtime for what needs one: live collection and probes.
+    let runtime = match args.from.is_none() || probing {
+        true => Some(runtime()?),
+        false => None,
     };
-    let probes = match (&probe_options, probing) {
-        (Some(options), true) => Some(runtime()?.block_on(probe::probe_inventory(&inventory, options))),
+    let (inventory, collection) = match (&args.from, &runtime) {
+        (Some(path), _) => (snapshot::load(path)?, None),
+        (None, Some(runtime)) => {
+            let (inventory, summary) = crate::live::collect(runtime, &args.scope, globals.quiet)?;
+            if crate::live::show_summary(globals.quiet, globals.verbose) {
+                eprintln!("{}", crate::live::summary_line(&summary));
+            }
+            (inventory, Some(summary))
+        }
+        (None, None) => {
+            return Err(Error::Fatal("internal error: no async runtime for live collection".into()))
+        }
+    };
+    let probe_started = Instant::now();
+    let probes = match (&probe_options, probing, &runtime) {
+        (Some(options), true, Some(runtime)) => {
+            Some(runtime.block_on(probe::probe_inventory(&inventory, options)))
+        }
         _ => None,
     };
+    let probe_time = probe_started.elapsed();
+    let check_started = Instant::now();
     let default_options = CheckOptions::default();
     let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
     let outcome = registry::run_with_probes(&inventory, &checks, options, probes.as_deref());
     let (outcome, suppressed) = crate::policy::apply(outcome, &inventory, config.as_ref(), &checks, today);
+    let check_time = check_started.elapsed();
     let mut report = Report::new(&inventory, outcome, args.report.fail_on.threshold())
         .with_suppressed(suppressed)
         .with_probes(probes);
+    if args.stats {
+        let stats =
+            crate::live::RunStats::from_collection(collection.as_ref()).finish(probe_time, check_time);
+        if !globals.quiet {
+            eprint!("{}", stats.render());
+        }
+        report = report.with_stats(stats);
+    }
     if let Some(baseline) = &baseline {
         report = report.with_baseline(baseline);
     }
@@ -169,11 +194,11 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
     let after = match &args.current {
         Some(path) => snapshot::load(path)?,
         None => {
-            return Err(Error::Usage(
-                "live drift (without --current) needs live collection, which is not available in this build yet: \
-                 use `drift --baseline FILE --current FILE`"
-                    .to_string(),
-            ))
+            let (inventory, summary) = crate::live::collect(&runtime()?, &args.scope, globals.quiet)?;
+            if crate::live::show_summary(globals.quiet, globals.verbose) {
+                eprintln!("{}", crate::live::summary_line(&summary));
+            }
+            inventory
         }
     };
     let default_options = CheckOptions::default();
@@ -209,6 +234,17 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
     );
     output::write(args.report.output.as_deref(), &report.render(args.report.format))?;
     Ok(report.exit_code())
+}
+
+/// `edge-audit snapshot`: collect the live scope and save the inventory (no secret values).
+fn take_snapshot(args: &SnapshotArgs, globals: &Globals) -> Result<u8, Error> {
+    output::check_writable(&args.output)?;
+    let (inventory, summary) = crate::live::collect(&runtime()?, &args.scope, globals.quiet)?;
+    output::write(Some(&args.output), &snapshot::to_json(&inventory))?;
+    if !globals.quiet {
+        eprintln!("{}; wrote {}", crate::live::summary_line(&summary), args.output.display());
+    }
+    Ok(0)
 }
 
 fn init(args: &InitArgs) -> Result<u8, Error> {

@@ -117,6 +117,10 @@ pub struct ScanArgs {
     /// Trust the CA certificate(s) in this PEM file for probes, besides the system's.
     #[arg(long, value_name = "FILE")]
     pub probe_ca_cert: Option<PathBuf>,
+    /// Print API call statistics (per operation, retries, throttles, bytes), time per phase and
+    /// peak memory on stderr, and add them to the JSON report as `stats`.
+    #[arg(long)]
+    pub stats: bool,
     /// A JSON report of an earlier scan: only findings not in it count towards --fail-on.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

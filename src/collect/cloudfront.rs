@@ -1,12 +1,13 @@
 //! CloudFront (global): distributions from ListDistributions, whose summaries already carry the
 //! origins, behaviors and web ACL (so no GetDistributionConfig per distribution), and the custom
-//! cache / origin-request policies they use (managed ones come from the built-in table).
+//! cache / origin-request policies they use (managed ones come from the built-in table), and each
+//! distribution's tags (ListTagsForResource, one call per distribution).
 
 use super::RegionContext;
 use aws_sdk_cloudfront::types as cf;
 use edge_audit_checks::inventory::{
     AccountInventory, CacheBehavior, CachePolicy, Coverage, CustomOriginConfig, Distribution,
-    FunctionAssociation, LegacyCacheSettings, Origin, OriginHeader, OriginRequestPolicy, Service,
+    FunctionAssociation, LegacyCacheSettings, Origin, OriginHeader, OriginRequestPolicy, Service, Tags,
 };
 use edge_audit_checks::managed_policies;
 use edge_audit_checks::origin::OriginKind;
@@ -35,6 +36,43 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         .collect();
 
     let mut complete = true;
+    // Tags drive `edge-audit:ignore` suppressions, so an unreadable tag set is a gap (a tag
+    // might have suppressed the distribution's findings), never an empty map.
+    let arns: Vec<(usize, String)> = out.distributions.iter().map(|d| d.arn.clone()).enumerate().collect();
+    let tags: Vec<(usize, Result<Tags, Coverage>)> = stream::iter(arns)
+        .map(|(index, arn)| {
+            let client = &client;
+            let ctx = &ctx;
+            async move {
+                let answer = ctx.limiter.call(client.list_tags_for_resource().resource(&arn).send()).await;
+                let tags = match answer {
+                    Ok(output) => Ok(output
+                        .tags()
+                        .map(|tags| {
+                            tags.items()
+                                .iter()
+                                .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
+                                .collect()
+                        })
+                        .unwrap_or_default()),
+                    Err(error) => Err(ctx.failed_on(SERVICE, "ListTagsForResource", &arn, &error.into())),
+                };
+                (index, tags)
+            }
+        })
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    for (index, result) in tags {
+        match result {
+            Ok(tags) => out.distributions[index].tags = tags,
+            Err(coverage) => {
+                complete = false;
+                out.coverage.push(coverage);
+            }
+        }
+    }
+
     let (cache_ids, origin_request_ids) = custom_policy_ids(&out.distributions);
     let cache_policies: Vec<Result<CachePolicy, Coverage>> = stream::iter(cache_ids)
         .map(|id| {

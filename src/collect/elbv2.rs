@@ -1,11 +1,12 @@
 //! Elastic Load Balancing v2, per region: load balancers with their listeners and listener
 //! rules (header values as fingerprints), the regional web ACL of each application load balancer
-//! (WAF GetWebACLForResource), and target groups with their registered targets.
+//! (WAF GetWebACLForResource) and the load balancers' tags (DescribeTags, 20 per call), and target
+//! groups with their registered targets.
 
 use super::{CallError, RegionContext};
 use aws_sdk_elasticloadbalancingv2::types as elb;
 use edge_audit_checks::inventory::{
-    AccountInventory, Coverage, LbAction, Listener, ListenerRule, LoadBalancer, RuleCondition, Service,
+    AccountInventory, Coverage, LbAction, Listener, ListenerRule, LoadBalancer, RuleCondition, Service, Tags,
     Target, TargetGroup,
 };
 use edge_audit_checks::secret::SecretValue;
@@ -13,6 +14,8 @@ use futures::stream::{self, StreamExt};
 
 const SERVICE: Service = Service::Elbv2;
 const PAGE_SIZE: i32 = 400;
+/// DescribeTags takes at most 20 resource ARNs per call.
+const TAGS_BATCH: usize = 20;
 
 pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     let client = ctx.clients.elbv2(&ctx.region);
@@ -38,6 +41,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
                 out.load_balancers.push(lb);
                 failures.extend(lb_failures);
             }
+            failures.extend(load_balancer_tags(&ctx, &client, &mut out.load_balancers).await);
         }
         Err(error) => failures.push(ctx.failed(SERVICE, "DescribeLoadBalancers", &error.into())),
     }
@@ -126,6 +130,63 @@ async fn load_balancer(
         arn,
     };
     (load_balancer, failures)
+}
+
+/// One DescribeTags batch: (ARN, tags) of the load balancers it described, or a failure for each
+/// load balancer of the batch.
+type TagBatch = Result<Vec<(String, Tags)>, Vec<Coverage>>;
+
+/// Fills in the tags of `load_balancers` with DescribeTags, [`TAGS_BATCH`] ARNs per call. Tags
+/// drive `edge-audit:ignore` suppressions, so a failed batch is a gap for each of its load
+/// balancers (named in its coverage record), never an empty tag set.
+async fn load_balancer_tags(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    load_balancers: &mut [LoadBalancer],
+) -> Vec<Coverage> {
+    let arns: Vec<String> = load_balancers.iter().map(|lb| lb.arn.clone()).collect();
+    let batches: Vec<Vec<String>> = arns.chunks(TAGS_BATCH).map(<[String]>::to_vec).collect();
+    let answers: Vec<TagBatch> = stream::iter(batches)
+        .map(|batch| async move {
+            let request = client.describe_tags().set_resource_arns(Some(batch.clone()));
+            match ctx.limiter.call(request.send()).await {
+                Ok(output) => Ok(output
+                    .tag_descriptions()
+                    .iter()
+                    .map(|d| {
+                        let tags = d
+                            .tags()
+                            .iter()
+                            .filter_map(|t| {
+                                Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string()))
+                            })
+                            .collect();
+                        (d.resource_arn().unwrap_or_default().to_string(), tags)
+                    })
+                    .collect()),
+                Err(error) => {
+                    let error = CallError::from(error);
+                    Err(batch.iter().map(|arn| ctx.failed_on(SERVICE, "DescribeTags", arn, &error)).collect())
+                }
+            }
+        })
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    let mut failures = Vec::new();
+    for answer in answers {
+        match answer {
+            Ok(described) => {
+                for (arn, tags) in described {
+                    if let Some(lb) = load_balancers.iter_mut().find(|lb| lb.arn == arn) {
+                        lb.tags = tags;
+                    }
+                }
+            }
+            Err(batch_failures) => failures.extend(batch_failures),
+        }
+    }
+    failures
 }
 
 async fn listener_with_rules(

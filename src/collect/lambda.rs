@@ -1,8 +1,9 @@
-//! Lambda, per region: functions with their function URL (auth type) and resource policy.
+//! Lambda, per region: functions with their function URL (auth type) and resource policy, and the
+//! tags of the functions that have a URL.
 
 use super::{CallError, RegionContext};
 use aws_sdk_lambda::types::FunctionConfiguration;
-use edge_audit_checks::inventory::{AccountInventory, Coverage, FunctionUrl, LambdaFunction, Service};
+use edge_audit_checks::inventory::{AccountInventory, Coverage, FunctionUrl, LambdaFunction, Service, Tags};
 use futures::stream::{self, StreamExt};
 
 const SERVICE: Service = Service::Lambda;
@@ -79,5 +80,20 @@ async fn lambda_function(
         }
     };
 
-    (LambdaFunction { name, arn, region: ctx.region.clone(), url, policy }, failures)
+    // Tags drive `edge-audit:ignore` suppressions; findings are only ever about functions with a
+    // URL, so only theirs are read. Unreadable tags are a gap, never an empty tag set.
+    let mut tags = Tags::new();
+    if url.is_some() {
+        match ctx.limiter.call(client.list_tags().resource(&arn).send()).await {
+            Ok(output) => {
+                tags = output
+                    .tags()
+                    .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default()
+            }
+            Err(error) => failures.push(ctx.failed_on(SERVICE, "ListTags", &arn, &error.into())),
+        }
+    }
+
+    (LambdaFunction { name, arn, region: ctx.region.clone(), url, policy, tags }, failures)
 }

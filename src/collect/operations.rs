@@ -45,6 +45,7 @@ pub const OPERATIONS: &[Operation] = &[
         "GetOriginRequestPolicy",
         "cloudfront:GetOriginRequestPolicy",
     ),
+    op("cloudfront", "list_tags_for_resource", "ListTagsForResource", "cloudfront:ListTagsForResource"),
     // WAFv2
     op("wafv2", "list_web_acls", "ListWebACLs", "wafv2:ListWebACLs"),
     op("wafv2", "get_web_acl", "GetWebACL", "wafv2:GetWebACL"),
@@ -104,10 +105,12 @@ pub const OPERATIONS: &[Operation] = &[
         "DescribeTargetHealth",
         "elasticloadbalancing:DescribeTargetHealth",
     ),
+    op("elasticloadbalancingv2", "describe_tags", "DescribeTags", "elasticloadbalancing:DescribeTags"),
     // Lambda
     op("lambda", "list_functions", "ListFunctions", "lambda:ListFunctions"),
     op("lambda", "get_function_url_config", "GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig"),
     op("lambda", "get_policy", "GetPolicy", "lambda:GetPolicy"),
+    op("lambda", "list_tags", "ListTags", "lambda:ListTags"),
     // Shield Advanced
     op("shield", "describe_subscription", "DescribeSubscription", "shield:DescribeSubscription"),
     op("shield", "list_protections", "ListProtections", "shield:ListProtections"),

@@ -47,6 +47,8 @@ pub struct OperationStats {
     pub throttled: u64,
     /// Invocations that ended in an error (after retries).
     pub errors: u64,
+    /// Response body bytes received, over all attempts.
+    pub bytes_received: u64,
 }
 
 impl OperationStats {
@@ -56,6 +58,7 @@ impl OperationStats {
         self.retries += other.retries;
         self.throttled += other.throttled;
         self.errors += other.errors;
+        self.bytes_received += other.bytes_received;
     }
 }
 
@@ -152,6 +155,16 @@ impl Intercept for StatsInterceptor {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        // Non-streaming responses are read whole before deserialisation, so the body is in
+        // memory here; Content-Length covers the rest.
+        let received = context.response().map_or(0, |response| {
+            response.body().bytes().map(|b| b.len() as u64).unwrap_or_else(|| {
+                response.headers().get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0)
+            })
+        });
+        if received > 0 {
+            self.stats.update(cfg, |s| s.bytes_received += received);
+        }
         let throttled = context.response().is_some_and(|response| {
             let status = response.status().as_u16();
             if status == 429 {

@@ -44,6 +44,9 @@ pub struct Report {
     /// The active origin probes and what they got, when probes ran (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probes: Option<Vec<ProbeResult>>,
+    /// API call statistics, time per phase and peak memory (`--stats`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<crate::live::RunStats>,
     /// Metadata of the checks that ran, for rule descriptions (SARIF, explain links).
     #[serde(skip)]
     pub rules: Vec<&'static CheckMeta>,
@@ -215,6 +218,7 @@ impl Report {
             suppressed: Vec::new(),
             summary,
             probes: None,
+            stats: None,
             rules: outcome.checks,
         }
     }
@@ -253,6 +257,12 @@ impl Report {
     }
 
     /// Attaches the probe results (`None`: no probe ran).
+    /// Attaches `--stats` figures.
+    pub fn with_stats(mut self, stats: crate::live::RunStats) -> Report {
+        self.stats = Some(stats);
+        self
+    }
+
     pub fn with_probes(mut self, probes: Option<Vec<ProbeResult>>) -> Report {
         self.probes = probes;
         self

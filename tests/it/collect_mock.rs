@@ -759,3 +759,196 @@ fn rest_api_policies_parse_in_every_encoding() {
     }
     assert!(parse_rest_api_policy("{not json").is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Tags (they drive `edge-audit:ignore` suppressions).
+
+fn distribution_arn(id: &str) -> String {
+    format!("arn:aws:cloudfront::{ACCOUNT}:distribution/{id}")
+}
+
+fn two_distributions() -> Rule {
+    list_distributions_page(
+        None,
+        distribution_list_xml(&[simple_distribution("E1"), simple_distribution("E2")], None),
+    )
+}
+
+fn load_balancer_arn(i: usize) -> String {
+    format!("arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:loadbalancer/app/web-{i}/{i:016x}")
+}
+
+#[tokio::test]
+async fn tags_are_collected_for_distributions_load_balancers_and_url_functions() {
+    use aws_sdk_cloudfront::operation::list_tags_for_resource::ListTagsForResourceOutput;
+    use aws_sdk_elasticloadbalancingv2::operation::describe_load_balancers::DescribeLoadBalancersOutput;
+    use aws_sdk_elasticloadbalancingv2::operation::describe_tags::DescribeTagsOutput;
+    use aws_sdk_elasticloadbalancingv2::types::{LoadBalancer, LoadBalancerTypeEnum, Tag, TagDescription};
+    use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
+    use aws_sdk_lambda::operation::list_tags::ListTagsOutput;
+    use aws_sdk_lambda::types::FunctionConfiguration;
+    const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:app";
+    // 25 load balancers: DescribeTags takes them in two batches (20 + 5).
+    let load_balancers: Vec<LoadBalancer> = (0..25)
+        .map(|i| {
+            LoadBalancer::builder()
+                .load_balancer_arn(load_balancer_arn(i))
+                .load_balancer_name(format!("web-{i}"))
+                .r#type(LoadBalancerTypeEnum::Network)
+                .build()
+        })
+        .collect();
+    let lb_tags = |i: usize, value: &str| {
+        TagDescription::builder()
+            .resource_arn(load_balancer_arn(i))
+            .tags(Tag::builder().key("edge-audit:ignore").value(value).build())
+            .tags(Tag::builder().key("team").value("web").build())
+            .build()
+    };
+    let (first, last) = (lb_tags(0, "EA406"), lb_tags(24, "EA401 EA404"));
+    let rules = vec![
+        two_distributions(),
+        mock!(aws_sdk_cloudfront::Client::list_tags_for_resource)
+            .match_requests(|r| r.resource() == Some(distribution_arn("E1").as_str()))
+            .then_output(|| {
+                use aws_sdk_cloudfront::types::{Tag, Tags};
+                ListTagsForResourceOutput::builder()
+                    .tags(
+                        Tags::builder()
+                            .items(
+                                Tag::builder().key("edge-audit:ignore").value("EA101 EA112").build().unwrap(),
+                            )
+                            .items(Tag::builder().key("empty").build().unwrap())
+                            .build(),
+                    )
+                    .build()
+            }),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers).then_output(move || {
+            DescribeLoadBalancersOutput::builder().set_load_balancers(Some(load_balancers.clone())).build()
+        }),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_tags)
+            .match_requests(|r| r.resource_arns().len() == 20 && r.resource_arns()[0] == load_balancer_arn(0))
+            .then_output(move || DescribeTagsOutput::builder().tag_descriptions(first.clone()).build()),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_tags)
+            .match_requests(|r| r.resource_arns().len() == 5 && r.resource_arns()[4] == load_balancer_arn(24))
+            .then_output(move || DescribeTagsOutput::builder().tag_descriptions(last.clone()).build()),
+        mock!(aws_sdk_lambda::Client::list_functions).then_output(|| {
+            ListFunctionsOutput::builder()
+                .functions(
+                    FunctionConfiguration::builder().function_name("app").function_arn(FUNCTION_ARN).build(),
+                )
+                .functions(
+                    FunctionConfiguration::builder()
+                        .function_name("worker")
+                        .function_arn("arn:aws:lambda:us-east-1:123456789012:function:worker")
+                        .build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_lambda::Client::get_function_url_config)
+            .match_requests(|r| r.function_name() == Some("app"))
+            .then_http_response(|| {
+                http(
+                    200,
+                    &[("content-type", "application/json")],
+                    serde_json::json!({"FunctionUrl": "https://abcdefgh.lambda-url.us-east-1.on.aws/",
+                        "FunctionArn": FUNCTION_ARN, "AuthType": "NONE",
+                        "CreationTime": "2024-01-01T00:00:00Z", "LastModifiedTime": "2024-01-01T00:00:00Z"})
+                    .to_string(),
+                )
+            }),
+        mock!(aws_sdk_lambda::Client::list_tags)
+            .match_requests(|r| r.resource() == Some(FUNCTION_ARN))
+            .then_output(|| ListTagsOutput::builder().tags("edge-audit:ignore", "EA501").build()),
+    ];
+    let (account, stats) = collect(rules).await;
+    assert_eq!(failures(&account), Vec::<String>::new());
+    assert!(account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    assert!(account.is_collected(REGION, Service::Elbv2));
+
+    let tags_of = |id: &str| account.distributions.iter().find(|d| d.id == id).unwrap().tags.clone();
+    let e1 = tags_of("E1");
+    assert_eq!(e1.get("edge-audit:ignore").map(String::as_str), Some("EA101 EA112"));
+    assert_eq!(e1.get("empty").map(String::as_str), Some(""));
+    assert!(tags_of("E2").is_empty());
+    assert_eq!(stats_of(&stats, "ListTagsForResource").calls, 2, "one call per distribution");
+
+    assert_eq!(account.load_balancers.len(), 25);
+    let lb = |i: usize| account.load_balancers.iter().find(|lb| lb.arn == load_balancer_arn(i)).unwrap();
+    assert_eq!(lb(0).tags.get("edge-audit:ignore").map(String::as_str), Some("EA406"));
+    assert_eq!(lb(0).tags.get("team").map(String::as_str), Some("web"));
+    assert_eq!(lb(24).tags.get("edge-audit:ignore").map(String::as_str), Some("EA401 EA404"));
+    assert!(lb(7).tags.is_empty());
+    assert_eq!(stats_of(&stats, "DescribeTags").calls, 2, "batches of at most 20 ARNs");
+
+    let function = |name: &str| account.lambda_functions.iter().find(|f| f.name == name).unwrap();
+    assert_eq!(function("app").tags.get("edge-audit:ignore").map(String::as_str), Some("EA501"));
+    assert!(function("worker").tags.is_empty());
+    assert_eq!(stats_of(&stats, "ListTags").calls, 1, "only functions with a URL");
+}
+
+#[tokio::test]
+async fn unreadable_distribution_tags_are_a_per_resource_gap() {
+    let rules = vec![
+        two_distributions(),
+        mock!(aws_sdk_cloudfront::Client::list_tags_for_resource)
+            .match_requests(|r| r.resource() == Some(distribution_arn("E2").as_str()))
+            .then_http_response(|| {
+                http(
+                    403,
+                    &[("content-type", "text/xml")],
+                    "<?xml version=\"1.0\"?><ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                     <Message>User: arn:aws:sts::123456789012:assumed-role/EdgeAuditReadOnly/edge-audit is not \
+                     authorized to perform: cloudfront:ListTagsForResource</Message></Error>\
+                     <RequestId>r</RequestId></ErrorResponse>",
+                )
+            }),
+    ];
+    let (account, _) = collect(rules).await;
+    let failed: Vec<_> = account.failures(Service::Cloudfront).collect();
+    assert_eq!(failed.len(), 1, "{:?}", account.coverage);
+    assert_eq!(failed[0].region, GLOBAL_REGION);
+    assert_eq!(failed[0].operation.as_deref(), Some("ListTagsForResource"));
+    assert_eq!(failed[0].resource.as_deref(), Some(distribution_arn("E2").as_str()));
+    let error = failed[0].error.as_deref().unwrap_or_default();
+    assert!(error.starts_with("AccessDenied: User: "), "{error}");
+    // Not collected (so checks say "not evaluated"), yet the distributions themselves were read
+    // and the rest of the account is unaffected.
+    assert!(!account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    assert_eq!(account.distributions.len(), 2);
+    assert!(account.is_collected(REGION, Service::Elbv2));
+}
+
+#[tokio::test]
+async fn unreadable_load_balancer_tags_name_each_load_balancer_of_the_batch() {
+    use aws_sdk_elasticloadbalancingv2::operation::describe_load_balancers::DescribeLoadBalancersOutput;
+    use aws_sdk_elasticloadbalancingv2::operation::describe_tags::DescribeTagsError;
+    use aws_sdk_elasticloadbalancingv2::types::LoadBalancer;
+    let rules = vec![
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers).then_output(|| {
+            DescribeLoadBalancersOutput::builder()
+                .load_balancers(LoadBalancer::builder().load_balancer_arn(load_balancer_arn(1)).build())
+                .load_balancers(LoadBalancer::builder().load_balancer_arn(load_balancer_arn(2)).build())
+                .build()
+        }),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_tags).then_error(|| {
+            DescribeTagsError::generic(error_meta(
+                "AccessDenied",
+                "not authorized to perform: elasticloadbalancing:DescribeTags",
+            ))
+        }),
+    ];
+    let (account, _) = collect(rules).await;
+    let mut failed: Vec<_> = account.failures(Service::Elbv2).collect();
+    failed.sort_by_key(|c| c.resource.clone());
+    let named: Vec<_> = failed.iter().map(|c| (c.operation.as_deref(), c.resource.clone())).collect();
+    assert_eq!(
+        named,
+        [
+            (Some("DescribeTags"), Some(load_balancer_arn(1))),
+            (Some("DescribeTags"), Some(load_balancer_arn(2)))
+        ]
+    );
+    assert!(!account.is_collected(REGION, Service::Elbv2));
+    assert_eq!(account.load_balancers.len(), 2);
+}

@@ -322,11 +322,30 @@ fn bad_input_and_live_mode() {
         run(&["drift", "--baseline", path_str(&good), "--current", path_str(&fixture("wrong-schema.json"))]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("wrong-schema.json"));
-    // Live mode needs the collector; until then a clear one-line refusal.
-    let out = run(&["drift", "--baseline", path_str(&good), "--regions", "eu-west-1"]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert_eq!(out.stderr.lines().count(), 1);
-    assert!(out.stderr.contains("--current"), "{}", out.stderr);
+    // Live mode (no --current) without any credentials: one line, exit 2, no report. Hermetic:
+    // no credential, profile or config file of the machine can reach AWS. Live drift itself is
+    // tested against moto (moto_scan.rs).
+    let output = crate::support::edge_audit()
+        .args(["drift", "--baseline", path_str(&good), "--regions", "eu-west-1"])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_DEFAULT_PROFILE")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_ROLE_ARN")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .env("AWS_CONFIG_FILE", "/nonexistent/edge-audit-test/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/edge-audit-test/credentials")
+        .env("AWS_REGION", "us-east-1")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run edge-audit: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("credentials"), "{stderr}");
+    assert!(output.stdout.is_empty(), "a report without a current state");
     // --current and live scope flags exclude each other.
     let out = run(&["drift", "--baseline", path_str(&good), "--current", path_str(&good), "--account", "1"]);
     assert_eq!(out.code, 2);

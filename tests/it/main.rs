@@ -13,6 +13,7 @@ mod drift;
 mod exit_codes;
 mod iam;
 mod moto;
+mod moto_scan;
 mod probe;
 mod reporters;
 mod sarif_limits;

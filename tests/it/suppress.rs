@@ -167,6 +167,38 @@ fn a_resource_tag_suppresses_the_checks_it_names_on_that_resource() {
     assert_eq!(out.code, 1);
 }
 
+/// `tags.json`: distribution E4NOACL (no web ACL) tagged `EA101`, and two functions with public
+/// URLs, `webhook` tagged `lambda-url-public` (EA501's slug) and `admin` untagged.
+#[test]
+fn tags_on_a_distribution_and_a_lambda_function_suppress_their_findings() {
+    const WEBHOOK: &str = "arn:aws:lambda:us-east-1:444444444444:function:webhook";
+    const ADMIN: &str = "arn:aws:lambda:us-east-1:444444444444:function:admin";
+    let out = run(&["scan", "--from", path_str(&fixture("tags.json")), "--format", "json"]);
+    // EA501 on `admin` (not an origin) is medium: below the default --fail-on high.
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let r = json(&out.stdout);
+    let suppressed: Vec<(&str, &str, &str)> = r["suppressed"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s["check_id"].as_str().unwrap_or_default(),
+                s["suppression"]["origin"].as_str().unwrap_or_default(),
+                s["suppression"]["source"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(suppressed, [("EA101", E4, "tag"), ("EA501", WEBHOOK, "tag")]);
+    assert!(r["suppressed"][1]["suppression"]["reason"]
+        .as_str()
+        .is_some_and(|s| s.contains("edge-audit:ignore=lambda-url-public")));
+    // The tag covers only its own function.
+    assert_eq!(ids(&r["findings"]), ["EA501"]);
+    assert_eq!(r["findings"][0]["resource"]["arn"], ADMIN);
+    assert_eq!(r["summary"]["suppressed"], 2);
+}
+
 #[test]
 fn an_unused_suppression_is_reported_only_in_a_complete_audit() {
     let dir = tempdir();

@@ -1,5 +1,6 @@
 //! Lambda functions with their function URLs and resource policies.
 
+use super::Tags;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -11,6 +12,9 @@ pub struct LambdaFunction {
     pub url: Option<FunctionUrl>,
     /// The resource policy, parsed, when the function has one.
     pub policy: Option<serde_json::Value>,
+    /// Collected only for functions with a function URL (the only ones findings are about).
+    #[serde(default)]
+    pub tags: Tags,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

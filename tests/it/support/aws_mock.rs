@@ -87,6 +87,9 @@ pub fn empty_account() -> Vec<Rule> {
     vec![
         mock!(aws_sdk_cloudfront::Client::list_distributions)
             .then_output(|| aws_sdk_cloudfront::operation::list_distributions::ListDistributionsOutput::builder().build()),
+        mock!(aws_sdk_cloudfront::Client::list_tags_for_resource).then_output(|| {
+            aws_sdk_cloudfront::operation::list_tags_for_resource::ListTagsForResourceOutput::builder().build()
+        }),
         // WAF
         mock!(waf::Client::list_web_acls)
             .then_output(|| waf::operation::list_web_acls::ListWebAcLsOutput::builder().build()),
@@ -153,6 +156,8 @@ pub fn empty_account() -> Vec<Rule> {
         mock!(elb::Client::describe_target_health).then_output(|| {
             elb::operation::describe_target_health::DescribeTargetHealthOutput::builder().build()
         }),
+        mock!(elb::Client::describe_tags)
+            .then_output(|| elb::operation::describe_tags::DescribeTagsOutput::builder().build()),
         // Lambda
         mock!(lambda::Client::list_functions)
             .then_output(|| lambda::operation::list_functions::ListFunctionsOutput::builder().build()),
@@ -166,6 +171,8 @@ pub fn empty_account() -> Vec<Rule> {
                 lambda::types::error::ResourceNotFoundException::builder().message("no policy").build(),
             )
         }),
+        mock!(lambda::Client::list_tags)
+            .then_output(|| lambda::operation::list_tags::ListTagsOutput::builder().build()),
         // Shield
         mock!(shield::Client::describe_subscription).then_error(|| {
             shield::operation::describe_subscription::DescribeSubscriptionError::ResourceNotFoundException(

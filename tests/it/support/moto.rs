@@ -95,6 +95,12 @@ impl MotoServer {
         }
     }
 
+    /// The venv's python (it has boto3, and PyYAML through moto): for tests that change the
+    /// seeded account or read the action's YAML.
+    pub fn python(&self) -> &std::path::Path {
+        &self.python
+    }
+
     /// Forgets every resource (`POST /moto-api/reset`).
     pub fn reset(&self) {
         self.post("/moto-api/reset").unwrap_or_else(|e| panic!("moto reset failed: {e}"));

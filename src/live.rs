@@ -1,0 +1,210 @@
+//! Live collection as the commands use it: scope flags → [`collect`](crate::collect::collect),
+//! the one-line run summary, and the `--stats` figures (API calls per operation, retries,
+//! throttles, bytes, wall time per phase, peak memory).
+
+use crate::cli::ScopeArgs;
+use crate::collect::{self, CollectError, CollectOptions, CollectSummary};
+use crate::error::Error;
+use edge_audit_checks::Inventory;
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+/// The collector options of the scope flags.
+pub fn options(scope: &ScopeArgs, quiet: bool) -> CollectOptions {
+    CollectOptions {
+        profile: scope.profile.clone(),
+        role_arn: scope.role_arn.clone(),
+        external_id: scope.external_id.clone(),
+        accounts: scope.accounts.clone(),
+        role_name: scope.role_name.clone(),
+        org: scope.org,
+        regions: scope.regions.clone(),
+        concurrency: usize::from(scope.concurrency),
+        // Progress only for a person watching a terminal; CI logs stay clean.
+        progress: !quiet && std::io::stderr().is_terminal(),
+    }
+}
+
+/// Collects the accounts of `scope` (on `runtime`).
+pub fn collect(
+    runtime: &tokio::runtime::Runtime,
+    scope: &ScopeArgs,
+    quiet: bool,
+) -> Result<(Inventory, CollectSummary), Error> {
+    runtime.block_on(collect::collect(&options(scope, quiet))).map_err(|e| match e {
+        CollectError::InvalidOption(message) => Error::Usage(message),
+        other => Error::Fatal(other.to_string()),
+    })
+}
+
+/// `collected 1 account, 2 regions: 143 resources, 212 API calls (3 retries, 0 throttled) in 4.2 s`.
+pub fn summary_line(summary: &CollectSummary) -> String {
+    let mut line = format!(
+        "collected {} account{}, {} region{}: {} resources, {} API calls ({} retries, {} throttled) in {:.1} s",
+        summary.accounts,
+        plural(summary.accounts),
+        summary.regions,
+        plural(summary.regions),
+        summary.resources,
+        summary.api_calls,
+        summary.retries,
+        summary.throttled,
+        summary.duration.as_secs_f64()
+    );
+    if summary.coverage_failures > 0 {
+        line.push_str(&format!(
+            "; {} part{} could not be read (reported as not evaluated)",
+            summary.coverage_failures,
+            plural(summary.coverage_failures)
+        ));
+    }
+    line
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Whether the run summary goes to stderr: for a person at a terminal, or when asked with -v.
+pub fn show_summary(quiet: bool, verbose: u8) -> bool {
+    !quiet && (verbose > 0 || std::io::stderr().is_terminal())
+}
+
+/// The `stats` object of the JSON report (`--stats`). Counted by the SDK interceptor, not
+/// estimated.
+#[derive(Debug, Default, Serialize)]
+pub struct RunStats {
+    /// API operations invoked (one per page of a paginated list).
+    pub api_calls: u64,
+    /// HTTP attempts, retries included.
+    pub attempts: u64,
+    pub retries: u64,
+    pub throttled: u64,
+    /// Invocations that failed after retries.
+    pub errors: u64,
+    pub bytes_received: u64,
+    pub resources: usize,
+    pub phases_ms: Phases,
+    /// Peak resident memory of the process (Linux), in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_rss_bytes: Option<u64>,
+    pub operations: Vec<OperationRow>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Phases {
+    pub collect: u64,
+    pub probe: u64,
+    pub check: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OperationRow {
+    pub service: String,
+    pub operation: String,
+    pub calls: u64,
+    pub attempts: u64,
+    pub retries: u64,
+    pub throttled: u64,
+    pub errors: u64,
+    pub bytes_received: u64,
+}
+
+impl RunStats {
+    /// Figures of a collection (none for `--from`).
+    pub fn from_collection(summary: Option<&CollectSummary>) -> RunStats {
+        let mut stats = RunStats::default();
+        let Some(summary) = summary else { return stats };
+        stats.resources = summary.resources;
+        stats.phases_ms.collect = millis(summary.duration);
+        for ((service, operation), op) in &summary.operations {
+            stats.api_calls += op.calls;
+            stats.attempts += op.attempts;
+            stats.retries += op.retries;
+            stats.throttled += op.throttled;
+            stats.errors += op.errors;
+            stats.bytes_received += op.bytes_received;
+            stats.operations.push(OperationRow {
+                service: service.clone(),
+                operation: operation.clone(),
+                calls: op.calls,
+                attempts: op.attempts,
+                retries: op.retries,
+                throttled: op.throttled,
+                errors: op.errors,
+                bytes_received: op.bytes_received,
+            });
+        }
+        stats
+    }
+
+    pub fn finish(mut self, probe: Duration, check: Duration) -> RunStats {
+        self.phases_ms.probe = millis(probe);
+        self.phases_ms.check = millis(check);
+        self.peak_rss_bytes = peak_rss_bytes();
+        self
+    }
+
+    /// The human rendering for stderr.
+    pub fn render(&self) -> String {
+        let mut table = comfy_table::Table::new();
+        table
+            .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+            .set_width(100)
+            .set_header(vec![
+                "Service",
+                "Operation",
+                "Calls",
+                "Attempts",
+                "Retries",
+                "Throttled",
+                "Errors",
+                "Bytes",
+            ]);
+        for op in &self.operations {
+            table.add_row(vec![
+                op.service.clone(),
+                op.operation.clone(),
+                op.calls.to_string(),
+                op.attempts.to_string(),
+                op.retries.to_string(),
+                op.throttled.to_string(),
+                op.errors.to_string(),
+                op.bytes_received.to_string(),
+            ]);
+        }
+        let rss =
+            self.peak_rss_bytes.map(|b| format!("{:.1} MiB", b as f64 / 1_048_576.0)).unwrap_or("n/a".into());
+        format!(
+            "{table}\n{} API calls, {} attempts, {} retries, {} throttled, {} errors, {} bytes received; \
+             collect {} ms, probe {} ms, check {} ms; peak memory {rss}\n",
+            self.api_calls,
+            self.attempts,
+            self.retries,
+            self.throttled,
+            self.errors,
+            self.bytes_received,
+            self.phases_ms.collect,
+            self.phases_ms.probe,
+            self.phases_ms.check
+        )
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// VmHWM from /proc/self/status: the peak resident set size.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
