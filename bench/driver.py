@@ -291,7 +291,7 @@ def edge_stats(report: Path) -> dict[str, Any] | None:
     if total is None and per_op:
         total = sum(per_op.values())
     extra = {k: v for k, v in stats.items() if k not in ("api_calls",)
-             and isinstance(v, (int, float, str))}
+             and (isinstance(v, (int, float, str)) or k == "phases_ms")}
     return {"total": total, "per_op": per_op, "other": extra}
 
 

@@ -237,6 +237,25 @@ def write(results: dict[str, Any], md_path: Path, png_path: Path) -> None:
                 f"{fmt(x['api_calls'], digits=0)} | {stats} | "
                 f"{fmt(x.get('moto_cpu_s'), ' s', 1)} | {', '.join(map(str, x['exit']))} |")
     add("")
+    stat_lines = []
+    for s in scales:
+        runs = [r for r in results["scales"][s]["runs"] if r["tool"] == "edge-audit"
+                and r.get("stats") and r["stats"].get("other")]
+        if runs:
+            o = runs[0]["stats"]["other"]
+            ph = o.get("phases_ms") or {}
+            rss = o.get("peak_rss_bytes")
+            stat_lines.append(
+                f"- {s}×: {fmt(runs[0]['stats'].get('total'))} API calls, "
+                f"{fmt(o.get('attempts'))} attempts, {fmt(o.get('retries'))} retries, "
+                f"{fmt(o.get('errors'))} errors, {fmt(o.get('resources'))} resources; "
+                f"collect {fmt(ph.get('collect'))} ms, check {fmt(ph.get('check'))} ms; "
+                f"peak memory {fmt(rss / 1048576 if rss else None, ' MiB')}")
+    if stat_lines:
+        add("edge-audit's own `stats` (first run of each scale):")
+        add("")
+        L.extend(stat_lines)
+        add("")
     if "edge-audit" in tools and "prowler" in tools:
         add("| scale | wall-time ratio prowler / edge-audit | API-call ratio prowler / edge-audit |")
         add("| --- | --- | --- |")
