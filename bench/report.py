@@ -3,7 +3,9 @@
 
     python report.py [results.json]      # re-render without re-running
 
-Used by driver.py at the end of a run.
+Used by driver.py at the end of a run. Paragraphs under an `analysis` list in
+results.json (written by hand after looking at a run) become an *Analysis*
+section; `notes` are added to the caveats.
 """
 
 from __future__ import annotations
@@ -288,6 +290,14 @@ def write(results: dict[str, Any], md_path: Path, png_path: Path) -> None:
         add(line)
     add("")
 
+    analysis = results.get("analysis") or []
+    if analysis:
+        add("## Analysis")
+        add("")
+        for para in analysis:
+            add(para)
+            add("")
+
     add("## No traffic left loopback")
     add("")
     nc = results.get("network_check", {})
@@ -346,6 +356,15 @@ def targets(results: dict[str, Any], scales: list[str]) -> list[str]:
                    f"{'HOLDS' if ok else 'DOES NOT HOLD'}** — {ratio:.1f}× faster "
                    f"({e1['wall_s']:.2f} s vs {p1['wall_s']:.2f} s), "
                    f"{e1['api_calls']:,.0f} vs {p1['api_calls']:,.0f} API calls.")
+        mc = e1.get("moto_cpu_s")
+        if not ok and mc:
+            out.append(f"   edge-audit used {e1['cpu_s']:.2f} s of CPU itself, while moto spent "
+                       f"{mc:.1f} s of CPU answering its requests "
+                       f"({mc * 1000 / max(e1['api_calls'], 1):.1f} ms each, in one Python "
+                       f"process that serves one request at a time under its GIL): on this "
+                       f"emulator edge-audit's wall time cannot drop below ~{mc:.1f} s, i.e. at "
+                       f"most {p1['wall_s'] / mc:.1f}× Prowler's, whatever its concurrency. "
+                       "Only fewer calls move it (see *Analysis*).")
     else:
         out.append("1. At 1×, ≥10× faster than Prowler with fewer API calls: **not measured** "
                    "(needs both tools at 1×).")
