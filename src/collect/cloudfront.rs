@@ -74,69 +74,67 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     }
 
     let (cache_ids, origin_request_ids) = custom_policy_ids(&out.distributions);
-    let cache_policies: Vec<Result<CachePolicy, Coverage>> = stream::iter(cache_ids)
-        .map(|id| {
-            let client = &client;
-            let ctx = &ctx;
-            async move {
-                let answer = ctx.limiter.call(client.get_cache_policy().id(&id).send()).await;
-                match answer {
-                    Ok(output) => Ok(cache_policy(&id, output.cache_policy())),
-                    Err(error) => Err(ctx.failed_on(
-                        SERVICE,
-                        "GetCachePolicy",
-                        &policy_arn(ctx, "cache-policy", &id),
-                        &error.into(),
-                    )),
-                }
+    let client = &client;
+    let ctx_ref = &ctx;
+    let (cache_policies, cache_failures) = read_each(ctx_ref, cache_ids, |id| async move {
+        match ctx_ref.limiter.call(client.get_cache_policy().id(&id).send()).await {
+            Ok(output) => Ok(cache_policy(&id, output.cache_policy())),
+            Err(error) => Err(ctx_ref.failed_on(
+                SERVICE,
+                "GetCachePolicy",
+                &policy_arn(ctx_ref, "cache-policy", &id),
+                &error.into(),
+            )),
+        }
+    })
+    .await;
+    let (origin_request_policies, origin_request_failures) =
+        read_each(ctx_ref, origin_request_ids, |id| async move {
+            match ctx_ref.limiter.call(client.get_origin_request_policy().id(&id).send()).await {
+                Ok(output) => Ok(origin_request_policy(&id, output.origin_request_policy())),
+                Err(error) => Err(ctx_ref.failed_on(
+                    SERVICE,
+                    "GetOriginRequestPolicy",
+                    &policy_arn(ctx_ref, "origin-request-policy", &id),
+                    &error.into(),
+                )),
             }
         })
-        .buffer_unordered(ctx.limiter.concurrency())
-        .collect()
         .await;
-    for result in cache_policies {
-        match result {
-            Ok(policy) => out.cache_policies.push(policy),
-            Err(coverage) => {
-                complete = false;
-                out.coverage.push(coverage);
-            }
-        }
-    }
-    let origin_request_policies: Vec<Result<OriginRequestPolicy, Coverage>> =
-        stream::iter(origin_request_ids)
-            .map(|id| {
-                let client = &client;
-                let ctx = &ctx;
-                async move {
-                    let answer = ctx.limiter.call(client.get_origin_request_policy().id(&id).send()).await;
-                    match answer {
-                        Ok(output) => Ok(origin_request_policy(&id, output.origin_request_policy())),
-                        Err(error) => Err(ctx.failed_on(
-                            SERVICE,
-                            "GetOriginRequestPolicy",
-                            &policy_arn(ctx, "origin-request-policy", &id),
-                            &error.into(),
-                        )),
-                    }
-                }
-            })
-            .buffer_unordered(ctx.limiter.concurrency())
-            .collect()
-            .await;
-    for result in origin_request_policies {
-        match result {
-            Ok(policy) => out.origin_request_policies.push(policy),
-            Err(coverage) => {
-                complete = false;
-                out.coverage.push(coverage);
-            }
-        }
+    out.cache_policies.extend(cache_policies);
+    out.origin_request_policies.extend(origin_request_policies);
+    for coverage in cache_failures.into_iter().chain(origin_request_failures) {
+        complete = false;
+        out.coverage.push(coverage);
     }
     if complete {
         out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
     }
     out
+}
+
+/// One detail read per id, concurrently under the shared limit. Each failure is a coverage
+/// record naming the resource, so an unread policy is never mistaken for a missing one.
+async fn read_each<T, F, Fut>(
+    ctx: &RegionContext<'_>,
+    ids: BTreeSet<String>,
+    read: F,
+) -> (Vec<T>, Vec<Coverage>)
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, Coverage>>,
+{
+    let results: Vec<Result<T, Coverage>> =
+        stream::iter(ids).map(read).buffer_unordered(ctx.limiter.concurrency()).collect().await;
+    let mut read_ok = Vec::new();
+    let mut failures = Vec::new();
+    for result in results {
+        match result {
+            Ok(value) => read_ok.push(value),
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+    (read_ok, failures)
 }
 
 fn policy_arn(ctx: &RegionContext<'_>, kind: &str, id: &str) -> String {
