@@ -78,6 +78,11 @@ impl AccountClients {
         build_client!(self, aws_sdk_lambda, region)
     }
 
+    /// Resource Groups Tagging API in `region` (CloudFront's resources: the global region).
+    pub fn tagging(&self, region: &str) -> aws_sdk_resourcegroupstagging::Client {
+        build_client!(self, aws_sdk_resourcegroupstagging, region)
+    }
+
     /// STS in the global region (or the configured one): GetCallerIdentity.
     pub fn sts(&self) -> aws_sdk_sts::Client {
         let region =

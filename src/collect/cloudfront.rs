@@ -1,13 +1,14 @@
 //! CloudFront (global): distributions from ListDistributions, whose summaries already carry the
 //! origins, behaviors and web ACL (so no GetDistributionConfig per distribution), and the custom
-//! cache / origin-request policies they use (managed ones come from the built-in table), and each
-//! distribution's tags (ListTagsForResource, one call per distribution).
+//! cache / origin-request policies they use (managed ones come from the built-in table), and the
+//! distributions' tags (one `tag:GetResources` listing; ListTagsForResource per distribution only
+//! if that fails).
 
-use super::RegionContext;
+use super::{tagging, RegionContext};
 use aws_sdk_cloudfront::types as cf;
 use edge_audit_checks::inventory::{
     AccountInventory, CacheBehavior, CachePolicy, Coverage, CustomOriginConfig, Distribution,
-    FunctionAssociation, LegacyCacheSettings, Origin, OriginHeader, OriginRequestPolicy, Service, Tags,
+    FunctionAssociation, LegacyCacheSettings, Origin, OriginHeader, OriginRequestPolicy, Service,
 };
 use edge_audit_checks::managed_policies;
 use edge_audit_checks::origin::OriginKind;
@@ -36,41 +37,9 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         .collect();
 
     let mut complete = true;
-    // Tags drive `edge-audit:ignore` suppressions, so an unreadable tag set is a gap (a tag
-    // might have suppressed the distribution's findings), never an empty map.
-    let arns: Vec<(usize, String)> = out.distributions.iter().map(|d| d.arn.clone()).enumerate().collect();
-    let tags: Vec<(usize, Result<Tags, Coverage>)> = stream::iter(arns)
-        .map(|(index, arn)| {
-            let client = &client;
-            let ctx = &ctx;
-            async move {
-                let answer = ctx.limiter.call(client.list_tags_for_resource().resource(&arn).send()).await;
-                let tags = match answer {
-                    Ok(output) => Ok(output
-                        .tags()
-                        .map(|tags| {
-                            tags.items()
-                                .iter()
-                                .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
-                                .collect()
-                        })
-                        .unwrap_or_default()),
-                    Err(error) => Err(ctx.failed_on(SERVICE, "ListTagsForResource", &arn, &error.into())),
-                };
-                (index, tags)
-            }
-        })
-        .buffer_unordered(ctx.limiter.concurrency())
-        .collect()
-        .await;
-    for (index, result) in tags {
-        match result {
-            Ok(tags) => out.distributions[index].tags = tags,
-            Err(coverage) => {
-                complete = false;
-                out.coverage.push(coverage);
-            }
-        }
+    for coverage in distribution_tags(&ctx, &client, &mut out.distributions).await {
+        complete = false;
+        out.coverage.push(coverage);
     }
 
     let (cache_ids, origin_request_ids) = custom_policy_ids(&out.distributions);
@@ -111,6 +80,40 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
     }
     out
+}
+
+/// Fills in the distributions' tags (see [`tagging::tags_of`]); ListTagsForResource per
+/// distribution is the fallback. Returns a coverage record per tag set that could not be read.
+async fn distribution_tags(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_cloudfront::Client,
+    distributions: &mut [Distribution],
+) -> Vec<Coverage> {
+    let arns = distributions.iter().map(|d| d.arn.clone()).collect();
+    let region = ctx.clients.global_region();
+    let answers = tagging::tags_of(ctx, region, "cloudfront:distribution", arns, |arn| async move {
+        match ctx.limiter.call(client.list_tags_for_resource().resource(&arn).send()).await {
+            Ok(output) => Ok(output
+                .tags()
+                .map(|tags| {
+                    tags.items()
+                        .iter()
+                        .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default()),
+            Err(error) => Err(ctx.failed_on(SERVICE, "ListTagsForResource", &arn, &error.into())),
+        }
+    })
+    .await;
+    let mut failures = Vec::new();
+    for (distribution, answer) in distributions.iter_mut().zip(answers) {
+        match answer {
+            Ok(tags) => distribution.tags = tags,
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+    failures
 }
 
 /// One detail read per id, concurrently under the shared limit. Each failure is a coverage

@@ -1,7 +1,8 @@
-//! Lambda, per region: functions with their function URL (auth type) and resource policy, and the
-//! tags of the functions that have a URL.
+//! Lambda, per region: functions with their function URL (auth type), and for the functions that
+//! have a URL (the only ones any check looks at) their resource policy and tags. Tags come from one
+//! `tag:GetResources` listing per region, or ListTags per function if that fails.
 
-use super::{CallError, RegionContext};
+use super::{tagging, CallError, RegionContext};
 use aws_sdk_lambda::types::FunctionConfiguration;
 use edge_audit_checks::inventory::{AccountInventory, Coverage, FunctionUrl, LambdaFunction, Service, Tags};
 use futures::stream::{self, StreamExt};
@@ -30,6 +31,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         out.lambda_functions.push(function);
         failures.extend(function_failures);
     }
+    failures.extend(function_tags(&ctx, &client, &mut out.lambda_functions).await);
     if failures.is_empty() {
         out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
     }
@@ -61,9 +63,15 @@ async fn lambda_function(
         }
     };
 
-    let policy_answer = ctx.limiter.call(client.get_policy().function_name(&name).send()).await;
+    // The policy only matters for a function URL (who may invoke it); without a URL (or when
+    // the URL could not be read, already a gap) it is not read.
+    let policy_answer = match url {
+        Some(_) => Some(ctx.limiter.call(client.get_policy().function_name(&name).send()).await),
+        None => None,
+    };
     let policy = match policy_answer {
-        Ok(output) => match output.policy().filter(|p| !p.is_empty()).map(serde_json::from_str) {
+        None => None,
+        Some(Ok(output)) => match output.policy().filter(|p| !p.is_empty()).map(serde_json::from_str) {
             Some(Ok(policy)) => Some(policy),
             Some(Err(_)) => {
                 let error = CallError::new("the resource policy is not valid JSON");
@@ -73,27 +81,42 @@ async fn lambda_function(
             None => None,
         },
         // No resource policy is a fact.
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => None,
-        Err(error) => {
+        Some(Err(error)) if error.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {
+            None
+        }
+        Some(Err(error)) => {
             failures.push(ctx.failed_on(SERVICE, "GetPolicy", &arn, &error.into()));
             None
         }
     };
 
-    // Tags drive `edge-audit:ignore` suppressions; findings are only ever about functions with a
-    // URL, so only theirs are read. Unreadable tags are a gap, never an empty tag set.
-    let mut tags = Tags::new();
-    if url.is_some() {
+    (LambdaFunction { name, arn, region: ctx.region.clone(), url, policy, tags: Tags::new() }, failures)
+}
+
+/// Fills in the tags of the functions that have a URL (see [`tagging::tags_of`]); ListTags per
+/// function is the fallback. Returns a coverage record per tag set that could not be read.
+async fn function_tags(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_lambda::Client,
+    functions: &mut [LambdaFunction],
+) -> Vec<Coverage> {
+    let arns = functions.iter().filter(|f| f.url.is_some()).map(|f| f.arn.clone()).collect();
+    let answers = tagging::tags_of(ctx, &ctx.region, "lambda:function", arns, |arn| async move {
         match ctx.limiter.call(client.list_tags().resource(&arn).send()).await {
-            Ok(output) => {
-                tags = output
-                    .tags()
-                    .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                    .unwrap_or_default()
-            }
-            Err(error) => failures.push(ctx.failed_on(SERVICE, "ListTags", &arn, &error.into())),
+            Ok(output) => Ok(output
+                .tags()
+                .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default()),
+            Err(error) => Err(ctx.failed_on(SERVICE, "ListTags", &arn, &error.into())),
+        }
+    })
+    .await;
+    let mut failures = Vec::new();
+    for (function, answer) in functions.iter_mut().filter(|f| f.url.is_some()).zip(answers) {
+        match answer {
+            Ok(tags) => function.tags = tags,
+            Err(coverage) => failures.push(coverage),
         }
     }
-
-    (LambdaFunction { name, arn, region: ctx.region.clone(), url, policy, tags }, failures)
+    failures
 }

@@ -24,6 +24,7 @@ pub mod operations;
 mod scope;
 mod shield;
 mod stats;
+mod tagging;
 mod wafv2;
 
 pub use apigateway::parse_policy as parse_rest_api_policy;
@@ -249,6 +250,7 @@ async fn collect_account_with(
     for fragment in fragments {
         merge(&mut account, fragment);
     }
+    wafv2::uncollected_associations(&context(GLOBAL_REGION), &mut account).await;
     account.normalize();
     account
 }

@@ -53,6 +53,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("wafv2", "get_regex_pattern_set", "GetRegexPatternSet", "wafv2:GetRegexPatternSet"),
     op("wafv2", "get_logging_configuration", "GetLoggingConfiguration", "wafv2:GetLoggingConfiguration"),
     op("wafv2", "get_web_acl_for_resource", "GetWebACLForResource", "wafv2:GetWebACLForResource"),
+    op("wafv2", "list_tags_for_resource", "ListTagsForResource", "wafv2:ListTagsForResource"),
     op("wafv2", "list_resources_for_web_acl", "ListResourcesForWebACL", "wafv2:ListResourcesForWebACL"),
     // API Gateway (REST)
     op("apigateway", "get_rest_apis", "GetRestApis", APIGATEWAY_GET),
@@ -111,6 +112,8 @@ pub const OPERATIONS: &[Operation] = &[
     op("lambda", "get_function_url_config", "GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig"),
     op("lambda", "get_policy", "GetPolicy", "lambda:GetPolicy"),
     op("lambda", "list_tags", "ListTags", "lambda:ListTags"),
+    // Tags of a whole resource type per region (CloudFront distributions, Lambda functions)
+    op("resourcegroupstagging", "get_resources", "GetResources", "tag:GetResources"),
     // Shield Advanced
     op("shield", "describe_subscription", "DescribeSubscription", "shield:DescribeSubscription"),
     op("shield", "list_protections", "ListProtections", "shield:ListProtections"),

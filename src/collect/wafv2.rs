@@ -1,10 +1,11 @@
 //! AWS WAF (v2), CLOUDFRONT scope (global, called in us-east-1) and REGIONAL scope (per region):
 //! web ACLs with their rules converted statement by statement, the IP sets and regex pattern
-//! sets the rules reference (each read once), and whether logging is configured.
+//! sets the rules reference (each read once), whether logging is configured, and the ACLs' tags.
 //!
 //! Match strings and regexes become [`SecretValue`]s as soon as they are read.
 
-use super::{CallError, RegionContext};
+use super::{tagging, CallError, RegionContext};
+use aws_config::retry::RetryConfig;
 use aws_sdk_wafv2::types as waf;
 use edge_audit_checks::inventory::{
     AccountInventory, Coverage, FieldToMatch, IpSet, RegexPattern, RegexPatternSet, Service, Statement,
@@ -18,11 +19,10 @@ use std::collections::BTreeSet;
 /// protects the recursion from a malformed answer.
 const MAX_STATEMENT_DEPTH: usize = 20;
 
-/// The regional resource types a web ACL can be associated with, each asked separately by
-/// ListResourcesForWebACL.
-const REGIONAL_RESOURCE_TYPES: [waf::ResourceType; 6] = [
-    waf::ResourceType::ApplicationLoadBalancer,
-    waf::ResourceType::ApiGateway,
+/// The regional resource types a web ACL can protect that edge-audit does not collect: API
+/// Gateway stages and load balancers name their web ACL themselves (stage `webAclArn`,
+/// GetWebACLForResource), so ListResourcesForWebACL is only asked about these, each separately.
+const UNCOLLECTED_RESOURCE_TYPES: [waf::ResourceType; 4] = [
     waf::ResourceType::Appsync,
     waf::ResourceType::CognitioUserPool,
     waf::ResourceType::AppRunnerService,
@@ -104,6 +104,8 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         }
     }
 
+    failures.extend(web_acl_tags(&ctx, &client, &info, &mut out.web_acls).await);
+
     if failures.is_empty() {
         out.coverage.push(Coverage::collected(ctx.region.clone(), info.service));
     }
@@ -164,12 +166,6 @@ async fn web_acl(
         }
     };
 
-    let associated_resources = match info.inventory_scope {
-        // Distributions name their web ACL; ListResourcesForWebACL does not serve this scope.
-        WafScope::Cloudfront => None,
-        WafScope::Regional => associated_resources(ctx, client, &arn).await,
-    };
-
     let web_acl = WebAcl {
         id: acl.id().to_string(),
         arn,
@@ -182,23 +178,102 @@ async fn web_acl(
         },
         rules: acl.rules().iter().map(rule).collect(),
         logging_enabled,
-        associated_resources,
+        // Filled in once every service has been read: see `uncollected_associations`.
+        associated_resources: None,
+        // Filled in for all ACLs at once: see `web_acl_tags`.
         tags: Default::default(),
     };
     (Some(web_acl), failures)
 }
 
-/// Every regional resource the web ACL is associated with, or `None` if any resource type could
-/// not be listed. Optional by design: checks derive associations from the resources' side and
-/// only use this as a supplement, so a failure here is not a coverage failure.
+/// Fills in the web ACLs' tags (see [`tagging::tags_of`]): one listing of the WAF resources of
+/// the scope's region (CLOUDFRONT scope: the global region), ListTagsForResource per ACL as the
+/// fallback. Returns a coverage record per tag set that could not be read.
+async fn web_acl_tags(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_wafv2::Client,
+    info: &ScopeInfo,
+    web_acls: &mut [WebAcl],
+) -> Vec<Coverage> {
+    let arns = web_acls.iter().map(|acl| acl.arn.clone()).collect();
+    let region = match info.inventory_scope {
+        WafScope::Cloudfront => ctx.clients.global_region(),
+        WafScope::Regional => ctx.region.as_str(),
+    };
+    let service = info.service;
+    let answers = tagging::tags_of(ctx, region, "wafv2", arns, |arn| async move {
+        match ctx.limiter.call(client.list_tags_for_resource().resource_arn(&arn).send()).await {
+            Ok(output) => Ok(output
+                .tag_info_for_resource()
+                .map(|info| {
+                    info.tag_list().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
+                })
+                .unwrap_or_default()),
+            Err(error) => Err(ctx.failed_on(service, "ListTagsForResource", &arn, &error.into())),
+        }
+    })
+    .await;
+    let mut failures = Vec::new();
+    for (acl, answer) in web_acls.iter_mut().zip(answers) {
+        match answer {
+            Ok(tags) => acl.tags = tags,
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+    failures
+}
+
+/// For each regional web ACL that no collected API stage or load balancer uses, asks
+/// ListResourcesForWebACL about the resource types edge-audit does not collect (AppSync, Cognito,
+/// App Runner, Verified Access) and records what it finds in `associated_resources`. Run after
+/// every service of the account has been read, so that the common case, an ACL a stage or load
+/// balancer already names, costs no call (asking per ACL and type would be six calls per ACL).
+///
+/// A supplement, not a source of truth: if a call fails the ACL keeps `None` and a finding that
+/// it protects nothing is reported with lower confidence. For the same reason each call gets one
+/// attempt; retrying would add back-off to the end of the run for a confidence level.
+pub(super) async fn uncollected_associations(ctx: &RegionContext<'_>, account: &mut AccountInventory) {
+    let mut used: BTreeSet<&str> = BTreeSet::new();
+    for api in &account.rest_apis {
+        used.extend(api.stages.iter().filter_map(|s| s.web_acl_arn.as_deref()));
+    }
+    used.extend(account.load_balancers.iter().filter_map(|lb| lb.web_acl_arn.as_deref()));
+    let unused: Vec<(usize, String, String)> = account
+        .web_acls
+        .iter()
+        .enumerate()
+        .filter(|(_, acl)| acl.scope == WafScope::Regional && !used.contains(acl.arn.as_str()))
+        .map(|(index, acl)| (index, acl.arn.clone(), acl.region.clone()))
+        .collect();
+    let found: Vec<(usize, Option<Vec<String>>)> = stream::iter(unused)
+        .map(|(index, arn, region)| async move {
+            let client = ctx.clients.wafv2(&region);
+            (index, associated_resources(ctx, &client, &arn).await)
+        })
+        .buffer_unordered(ctx.limiter.concurrency())
+        .collect()
+        .await;
+    for (index, resources) in found {
+        account.web_acls[index].associated_resources = resources;
+    }
+}
+
+/// The resources of [`UNCOLLECTED_RESOURCE_TYPES`] associated with the web ACL, or `None` if any
+/// type could not be listed.
 async fn associated_resources(
     ctx: &RegionContext<'_>,
     client: &aws_sdk_wafv2::Client,
     arn: &str,
 ) -> Option<Vec<String>> {
+    let one_attempt = aws_sdk_wafv2::config::Builder::default().retry_config(RetryConfig::disabled());
     let mut resources = Vec::new();
-    for resource_type in REGIONAL_RESOURCE_TYPES {
-        let request = client.list_resources_for_web_acl().web_acl_arn(arn).resource_type(resource_type);
+    for resource_type in UNCOLLECTED_RESOURCE_TYPES {
+        let request = client
+            .list_resources_for_web_acl()
+            .web_acl_arn(arn)
+            .resource_type(resource_type)
+            .customize()
+            .config_override(one_attempt.clone());
         let output = ctx.limiter.call(request.send()).await.ok()?;
         resources.extend(output.resource_arns().iter().cloned());
     }

@@ -24,14 +24,19 @@ async fn collect(rules: Vec<Rule>) -> (AccountInventory, CallStats) {
     (collect_account(&clients, &aws_mock::scope(), 4).await, stats)
 }
 
+/// The counters of `operation`, summed over the services that have one of that name.
 fn stats_of(stats: &CallStats, operation: &str) -> OperationStats {
-    stats
-        .snapshot()
-        .into_iter()
-        .filter(|((_, op), _)| op == operation)
-        .map(|(_, s)| s)
-        .next()
-        .unwrap_or_default()
+    stats.snapshot().into_iter().filter(|((_, op), _)| op == operation).fold(
+        OperationStats::default(),
+        |sum, (_, s)| OperationStats {
+            calls: sum.calls + s.calls,
+            attempts: sum.attempts + s.attempts,
+            retries: sum.retries + s.retries,
+            throttled: sum.throttled + s.throttled,
+            errors: sum.errors + s.errors,
+            bytes_received: sum.bytes_received + s.bytes_received,
+        },
+    )
 }
 
 fn failures(account: &AccountInventory) -> Vec<String> {
@@ -778,16 +783,87 @@ fn load_balancer_arn(i: usize) -> String {
     format!("arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:loadbalancer/app/web-{i}/{i:016x}")
 }
 
+/// A `tag:GetResources` mapping.
+fn tag_mapping(arn: &str, tags: &[(&str, &str)]) -> aws_sdk_resourcegroupstagging::types::ResourceTagMapping {
+    use aws_sdk_resourcegroupstagging::types::{ResourceTagMapping, Tag};
+    let mut mapping = ResourceTagMapping::builder().resource_arn(arn);
+    for (key, value) in tags {
+        mapping = mapping.tags(Tag::builder().key(*key).value(*value).build().unwrap());
+    }
+    mapping.build()
+}
+
+/// `tag:GetResources` for `resource_type`, page `token` (None = first), answering `mappings` and
+/// pointing to `next`.
+fn get_resources_page(
+    resource_type: &'static str,
+    token: Option<&'static str>,
+    mappings: Vec<aws_sdk_resourcegroupstagging::types::ResourceTagMapping>,
+    next: &'static str,
+) -> Rule {
+    use aws_sdk_resourcegroupstagging::operation::get_resources::GetResourcesOutput;
+    mock!(aws_sdk_resourcegroupstagging::Client::get_resources)
+        .match_requests(move |r| {
+            r.resource_type_filters() == [resource_type.to_string()]
+                && r.resources_per_page() == Some(100)
+                && r.pagination_token().filter(|t| !t.is_empty()) == token
+        })
+        .then_output(move || {
+            GetResourcesOutput::builder()
+                .set_resource_tag_mapping_list(Some(mappings.clone()))
+                .pagination_token(next)
+                .build()
+        })
+}
+
+fn get_resources_denied() -> Rule {
+    use aws_sdk_resourcegroupstagging::operation::get_resources::GetResourcesError;
+    mock!(aws_sdk_resourcegroupstagging::Client::get_resources).then_error(|| {
+        GetResourcesError::generic(error_meta(
+            "AccessDeniedException",
+            "not authorized to perform: tag:GetResources",
+        ))
+    })
+}
+
+/// Two Lambda functions, `app` with a public URL and `worker` without.
+fn app_and_worker_functions() -> Vec<Rule> {
+    use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
+    use aws_sdk_lambda::types::FunctionConfiguration;
+    vec![
+        mock!(aws_sdk_lambda::Client::list_functions).then_output(|| {
+            ListFunctionsOutput::builder()
+                .functions(
+                    FunctionConfiguration::builder().function_name("app").function_arn(FUNCTION_ARN).build(),
+                )
+                .functions(
+                    FunctionConfiguration::builder().function_name("worker").function_arn(WORKER_ARN).build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_lambda::Client::get_function_url_config)
+            .match_requests(|r| r.function_name() == Some("app"))
+            .then_http_response(|| {
+                http(
+                    200,
+                    &[("content-type", "application/json")],
+                    serde_json::json!({"FunctionUrl": "https://abcdefgh.lambda-url.us-east-1.on.aws/",
+                        "FunctionArn": FUNCTION_ARN, "AuthType": "NONE",
+                        "CreationTime": "2024-01-01T00:00:00Z", "LastModifiedTime": "2024-01-01T00:00:00Z"})
+                    .to_string(),
+                )
+            }),
+    ]
+}
+
+const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:app";
+const WORKER_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:worker";
+
 #[tokio::test]
 async fn tags_are_collected_for_distributions_load_balancers_and_url_functions() {
-    use aws_sdk_cloudfront::operation::list_tags_for_resource::ListTagsForResourceOutput;
     use aws_sdk_elasticloadbalancingv2::operation::describe_load_balancers::DescribeLoadBalancersOutput;
     use aws_sdk_elasticloadbalancingv2::operation::describe_tags::DescribeTagsOutput;
     use aws_sdk_elasticloadbalancingv2::types::{LoadBalancer, LoadBalancerTypeEnum, Tag, TagDescription};
-    use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
-    use aws_sdk_lambda::operation::list_tags::ListTagsOutput;
-    use aws_sdk_lambda::types::FunctionConfiguration;
-    const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:app";
     // 25 load balancers: DescribeTags takes them in two batches (20 + 5).
     let load_balancers: Vec<LoadBalancer> = (0..25)
         .map(|i| {
@@ -806,23 +882,33 @@ async fn tags_are_collected_for_distributions_load_balancers_and_url_functions()
             .build()
     };
     let (first, last) = (lb_tags(0, "EA406"), lb_tags(24, "EA401 EA404"));
-    let rules = vec![
+    let mut rules = vec![
         two_distributions(),
-        mock!(aws_sdk_cloudfront::Client::list_tags_for_resource)
-            .match_requests(|r| r.resource() == Some(distribution_arn("E1").as_str()))
-            .then_output(|| {
-                use aws_sdk_cloudfront::types::{Tag, Tags};
-                ListTagsForResourceOutput::builder()
-                    .tags(
-                        Tags::builder()
-                            .items(
-                                Tag::builder().key("edge-audit:ignore").value("EA101 EA112").build().unwrap(),
-                            )
-                            .items(Tag::builder().key("empty").build().unwrap())
-                            .build(),
-                    )
-                    .build()
-            }),
+        // CloudFront's tags over two pages; a distribution deleted since (E9) is ignored.
+        get_resources_page(
+            "cloudfront:distribution",
+            None,
+            vec![tag_mapping(
+                &distribution_arn("E1"),
+                &[("edge-audit:ignore", "EA101 EA112"), ("empty", "")],
+            )],
+            "page-2",
+        ),
+        get_resources_page(
+            "cloudfront:distribution",
+            Some("page-2"),
+            vec![tag_mapping(&distribution_arn("E9"), &[("team", "gone")])],
+            "",
+        ),
+        get_resources_page(
+            "lambda:function",
+            None,
+            vec![
+                tag_mapping(FUNCTION_ARN, &[("edge-audit:ignore", "EA501")]),
+                tag_mapping(WORKER_ARN, &[("team", "batch")]),
+            ],
+            "",
+        ),
         mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers).then_output(move || {
             DescribeLoadBalancersOutput::builder().set_load_balancers(Some(load_balancers.clone())).build()
         }),
@@ -832,46 +918,19 @@ async fn tags_are_collected_for_distributions_load_balancers_and_url_functions()
         mock!(aws_sdk_elasticloadbalancingv2::Client::describe_tags)
             .match_requests(|r| r.resource_arns().len() == 5 && r.resource_arns()[4] == load_balancer_arn(24))
             .then_output(move || DescribeTagsOutput::builder().tag_descriptions(last.clone()).build()),
-        mock!(aws_sdk_lambda::Client::list_functions).then_output(|| {
-            ListFunctionsOutput::builder()
-                .functions(
-                    FunctionConfiguration::builder().function_name("app").function_arn(FUNCTION_ARN).build(),
-                )
-                .functions(
-                    FunctionConfiguration::builder()
-                        .function_name("worker")
-                        .function_arn("arn:aws:lambda:us-east-1:123456789012:function:worker")
-                        .build(),
-                )
-                .build()
-        }),
-        mock!(aws_sdk_lambda::Client::get_function_url_config)
-            .match_requests(|r| r.function_name() == Some("app"))
-            .then_http_response(|| {
-                http(
-                    200,
-                    &[("content-type", "application/json")],
-                    serde_json::json!({"FunctionUrl": "https://abcdefgh.lambda-url.us-east-1.on.aws/",
-                        "FunctionArn": FUNCTION_ARN, "AuthType": "NONE",
-                        "CreationTime": "2024-01-01T00:00:00Z", "LastModifiedTime": "2024-01-01T00:00:00Z"})
-                    .to_string(),
-                )
-            }),
-        mock!(aws_sdk_lambda::Client::list_tags)
-            .match_requests(|r| r.resource() == Some(FUNCTION_ARN))
-            .then_output(|| ListTagsOutput::builder().tags("edge-audit:ignore", "EA501").build()),
     ];
+    rules.extend(app_and_worker_functions());
     let (account, stats) = collect(rules).await;
     assert_eq!(failures(&account), Vec::<String>::new());
     assert!(account.is_collected(GLOBAL_REGION, Service::Cloudfront));
     assert!(account.is_collected(REGION, Service::Elbv2));
+    assert!(account.is_collected(REGION, Service::Lambda));
 
     let tags_of = |id: &str| account.distributions.iter().find(|d| d.id == id).unwrap().tags.clone();
     let e1 = tags_of("E1");
     assert_eq!(e1.get("edge-audit:ignore").map(String::as_str), Some("EA101 EA112"));
     assert_eq!(e1.get("empty").map(String::as_str), Some(""));
-    assert!(tags_of("E2").is_empty());
-    assert_eq!(stats_of(&stats, "ListTagsForResource").calls, 2, "one call per distribution");
+    assert!(tags_of("E2").is_empty(), "not listed by GetResources: never tagged");
 
     assert_eq!(account.load_balancers.len(), 25);
     let lb = |i: usize| account.load_balancers.iter().find(|lb| lb.arn == load_balancer_arn(i)).unwrap();
@@ -883,13 +942,75 @@ async fn tags_are_collected_for_distributions_load_balancers_and_url_functions()
 
     let function = |name: &str| account.lambda_functions.iter().find(|f| f.name == name).unwrap();
     assert_eq!(function("app").tags.get("edge-audit:ignore").map(String::as_str), Some("EA501"));
-    assert!(function("worker").tags.is_empty());
+    assert!(function("worker").tags.is_empty(), "only functions with a URL carry tags");
+    assert_eq!(function("worker").policy, None);
+
+    // One listing per resource type and page instead of one call per resource; a function
+    // without a URL costs no policy read.
+    assert_eq!(stats_of(&stats, "GetResources").calls, 3, "two CloudFront pages, one Lambda page");
+    assert_eq!(stats_of(&stats, "ListTagsForResource").calls, 0);
+    assert_eq!(stats_of(&stats, "ListTags").calls, 0);
+    assert_eq!(stats_of(&stats, "GetPolicy").calls, 1, "only the function with a URL");
+}
+
+#[tokio::test]
+async fn without_the_tagging_permission_tags_are_read_per_resource() {
+    use aws_sdk_cloudfront::operation::list_tags_for_resource::ListTagsForResourceOutput;
+    use aws_sdk_lambda::operation::list_tags::ListTagsOutput;
+    let mut rules = vec![
+        get_resources_denied(),
+        two_distributions(),
+        mock!(aws_sdk_cloudfront::Client::list_tags_for_resource)
+            .match_requests(|r| r.resource() == Some(distribution_arn("E1").as_str()))
+            .then_output(|| {
+                use aws_sdk_cloudfront::types::{Tag, Tags};
+                ListTagsForResourceOutput::builder()
+                    .tags(
+                        Tags::builder()
+                            .items(
+                                Tag::builder().key("edge-audit:ignore").value("EA101 EA112").build().unwrap(),
+                            )
+                            .build(),
+                    )
+                    .build()
+            }),
+        mock!(aws_sdk_lambda::Client::list_tags)
+            .match_requests(|r| r.resource() == Some(FUNCTION_ARN))
+            .then_output(|| ListTagsOutput::builder().tags("edge-audit:ignore", "EA501").build()),
+        mock!(aws_sdk_wafv2::Client::list_tags_for_resource)
+            .match_requests(|r| r.resource_arn() == Some(regional_acl_arn("spare", "s-1").as_str()))
+            .then_http_response(|| {
+                let body = serde_json::json!({"TagInfoForResource": {"ResourceARN": regional_acl_arn("spare", "s-1"),
+                    "TagList": [{"Key": "edge-audit:ignore", "Value": "EA301"}]}});
+                http(200, &[], body.to_string())
+            }),
+    ];
+    rules.extend(app_and_worker_functions());
+    rules.extend(used_and_spare_regional_acls());
+    let (account, stats) = collect(rules).await;
+    assert_eq!(failures(&account), Vec::<String>::new(), "the fallback read every tag set");
+    let acl = |name: &str| account.web_acls.iter().find(|a| a.name == name).unwrap();
+    assert_eq!(acl("spare").tags.get("edge-audit:ignore").map(String::as_str), Some("EA301"));
+    assert!(acl("used").tags.is_empty());
+    assert!(account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    assert!(account.is_collected(REGION, Service::Lambda));
+    let e1 = &account.distributions.iter().find(|d| d.id == "E1").unwrap().tags;
+    assert_eq!(e1.get("edge-audit:ignore").map(String::as_str), Some("EA101 EA112"));
+    let app = account.lambda_functions.iter().find(|f| f.name == "app").unwrap();
+    assert_eq!(app.tags.get("edge-audit:ignore").map(String::as_str), Some("EA501"));
+    assert_eq!(stats_of(&stats, "GetResources").errors, 3, "one denied listing per resource type");
+    assert_eq!(
+        stats_of(&stats, "ListTagsForResource").calls,
+        4,
+        "one call per distribution (CloudFront) and per web ACL (WAF)"
+    );
     assert_eq!(stats_of(&stats, "ListTags").calls, 1, "only functions with a URL");
 }
 
 #[tokio::test]
 async fn unreadable_distribution_tags_are_a_per_resource_gap() {
     let rules = vec![
+        get_resources_denied(),
         two_distributions(),
         mock!(aws_sdk_cloudfront::Client::list_tags_for_resource)
             .match_requests(|r| r.resource() == Some(distribution_arn("E2").as_str()))
@@ -917,6 +1038,108 @@ async fn unreadable_distribution_tags_are_a_per_resource_gap() {
     assert!(!account.is_collected(GLOBAL_REGION, Service::Cloudfront));
     assert_eq!(account.distributions.len(), 2);
     assert!(account.is_collected(REGION, Service::Elbv2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regional web ACL associations.
+
+fn regional_acl_arn(name: &str, id: &str) -> String {
+    format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:regional/webacl/{name}/{id}")
+}
+
+fn regional_acl_json(name: &str, id: &str) -> String {
+    serde_json::json!({"WebACL": {"Name": name, "Id": id, "ARN": regional_acl_arn(name, id),
+        "DefaultAction": {"Allow": {}}, "Rules": [], "VisibilityConfig": waf_visibility()}, "LockToken": "t"})
+    .to_string()
+}
+
+/// Two REGIONAL web ACLs, `used` (associated with an ALB, as GetWebACLForResource tells) and
+/// `spare` (named by no collected resource).
+fn used_and_spare_regional_acls() -> Vec<Rule> {
+    use aws_sdk_elasticloadbalancingv2::operation::describe_load_balancers::DescribeLoadBalancersOutput;
+    use aws_sdk_elasticloadbalancingv2::types::{LoadBalancer, LoadBalancerTypeEnum};
+    use aws_sdk_wafv2::operation::list_web_acls::ListWebAcLsOutput;
+    use aws_sdk_wafv2::types::{Scope, WebAclSummary};
+    let summary = |name: &str, id: &str| {
+        WebAclSummary::builder().name(name).id(id).arn(regional_acl_arn(name, id)).build()
+    };
+    let (used, spare) = (summary("used", "u-1"), summary("spare", "s-1"));
+    vec![
+        mock!(aws_sdk_wafv2::Client::list_web_acls)
+            .match_requests(|r| r.scope() == Some(&Scope::Regional))
+            .then_output(move || {
+                ListWebAcLsOutput::builder().web_acls(used.clone()).web_acls(spare.clone()).build()
+            }),
+        mock!(aws_sdk_wafv2::Client::get_web_acl)
+            .match_requests(|r| r.id() == Some("u-1"))
+            .then_http_response(|| http(200, &[], regional_acl_json("used", "u-1"))),
+        mock!(aws_sdk_wafv2::Client::get_web_acl)
+            .match_requests(|r| r.id() == Some("s-1"))
+            .then_http_response(|| http(200, &[], regional_acl_json("spare", "s-1"))),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers).then_output(|| {
+            DescribeLoadBalancersOutput::builder()
+                .load_balancers(
+                    LoadBalancer::builder()
+                        .load_balancer_arn(load_balancer_arn(1))
+                        .load_balancer_name("web-1")
+                        .r#type(LoadBalancerTypeEnum::Application)
+                        .build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_wafv2::Client::get_web_acl_for_resource)
+            .match_requests(|r| r.resource_arn() == Some(load_balancer_arn(1).as_str()))
+            .then_http_response(|| http(200, &[], regional_acl_json("used", "u-1"))),
+    ]
+}
+
+#[tokio::test]
+async fn only_web_acls_no_collected_resource_uses_are_asked_for_other_associations() {
+    use aws_sdk_wafv2::operation::list_resources_for_web_acl::ListResourcesForWebAclOutput;
+    use aws_sdk_wafv2::types::ResourceType;
+    const USER_POOL: &str = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc";
+    let mut rules = vec![mock!(aws_sdk_wafv2::Client::list_resources_for_web_acl)
+        .match_requests(|r| {
+            r.web_acl_arn() == Some(regional_acl_arn("spare", "s-1").as_str())
+                && r.resource_type() == Some(&ResourceType::CognitioUserPool)
+        })
+        .then_output(|| ListResourcesForWebAclOutput::builder().resource_arns(USER_POOL).build())];
+    // The ACLs' tags: one listing of the region's WAF resources.
+    rules.push(get_resources_page(
+        "wafv2",
+        None,
+        vec![tag_mapping(&regional_acl_arn("used", "u-1"), &[("edge-audit:ignore", "EA303")])],
+        "",
+    ));
+    rules.extend(used_and_spare_regional_acls());
+    let (account, stats) = collect(rules).await;
+    assert_eq!(failures(&account), Vec::<String>::new());
+    let acl = |name: &str| account.web_acls.iter().find(|a| a.name == name).unwrap();
+    assert_eq!(acl("used").tags.get("edge-audit:ignore").map(String::as_str), Some("EA303"));
+    assert!(acl("spare").tags.is_empty());
+    assert_eq!(stats_of(&stats, "ListTagsForResource").calls, 0);
+    assert_eq!(account.load_balancers[0].web_acl_arn.as_deref(), Some(acl("used").arn.as_str()));
+    assert_eq!(acl("used").associated_resources, None, "the ALB names it: nothing to ask");
+    assert_eq!(acl("spare").associated_resources, Some(vec![USER_POOL.to_string()]));
+    assert_eq!(
+        stats_of(&stats, "ListResourcesForWebACL").calls,
+        4,
+        "AppSync, Cognito, App Runner and Verified Access for the spare ACL only"
+    );
+}
+
+#[tokio::test]
+async fn an_unanswered_association_lookup_is_one_attempt_and_no_gap() {
+    let mut rules = vec![mock!(aws_sdk_wafv2::Client::list_resources_for_web_acl)
+        .then_http_response(|| http(500, &[], "internal error"))];
+    rules.extend(used_and_spare_regional_acls());
+    let (account, stats) = collect(rules).await;
+    assert_eq!(failures(&account), Vec::<String>::new(), "a supplement, not a coverage gap");
+    assert!(account.is_collected(REGION, Service::WafRegional));
+    let spare = account.web_acls.iter().find(|a| a.name == "spare").unwrap();
+    assert_eq!(spare.associated_resources, None, "unknown, so EA301 lowers its confidence");
+    let lookups = stats_of(&stats, "ListResourcesForWebACL");
+    assert_eq!((lookups.calls, lookups.attempts, lookups.errors), (1, 1, 1), "{lookups:?}");
 }
 
 #[tokio::test]

@@ -63,7 +63,8 @@ const OPERATION_VERBS: &[&str] = &[
 ];
 
 /// Output accessors whose names happen to start with a verb: not operations.
-const NOT_OPERATIONS: &[&str] = &["disable_execute_api_endpoint", "tag_descriptions"];
+const NOT_OPERATIONS: &[&str] =
+    &["disable_execute_api_endpoint", "tag_descriptions", "tag_info_for_resource", "tag_list"];
 
 /// The only operations allowed that are not reads: STS AssumeRole (entering audited accounts; it
 /// is granted by the central auditor's policy, not by the read-only one).

@@ -43,9 +43,11 @@ pub struct WebAcl {
     pub rules: Vec<WafRule>,
     /// A logging configuration exists. `None` when it could not be read.
     pub logging_enabled: Option<bool>,
-    /// Resources associated as reported by ListResourcesForWebACL, when that was available.
-    /// Checks derive associations from the resources' side (distribution web ACL id, stage
-    /// webAclArn, ALB GetWebACLForResource) and use this only as a supplement.
+    /// Regional resources of the types edge-audit does not collect (AppSync, Cognito, App
+    /// Runner, Verified Access) that ListResourcesForWebACL reports as associated. Only asked
+    /// for a regional ACL that no collected stage or load balancer uses; `None` when not asked or
+    /// not answered. Checks derive associations from the resources' side (distribution web ACL
+    /// id, stage webAclArn, ALB GetWebACLForResource) and use this only as a supplement.
     pub associated_resources: Option<Vec<String>>,
     pub tags: Tags,
 }

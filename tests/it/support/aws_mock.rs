@@ -101,6 +101,8 @@ pub fn empty_account() -> Vec<Rule> {
         mock!(waf::Client::list_resources_for_web_acl).then_output(|| {
             waf::operation::list_resources_for_web_acl::ListResourcesForWebAclOutput::builder().build()
         }),
+        mock!(waf::Client::list_tags_for_resource)
+            .then_output(|| waf::operation::list_tags_for_resource::ListTagsForResourceOutput::builder().build()),
         mock!(waf::Client::get_web_acl_for_resource).then_output(|| {
             waf::operation::get_web_acl_for_resource::GetWebAclForResourceOutput::builder().build()
         }),
@@ -173,6 +175,10 @@ pub fn empty_account() -> Vec<Rule> {
         }),
         mock!(lambda::Client::list_tags)
             .then_output(|| lambda::operation::list_tags::ListTagsOutput::builder().build()),
+        // Resource Groups Tagging API
+        mock!(aws_sdk_resourcegroupstagging::Client::get_resources).then_output(|| {
+            aws_sdk_resourcegroupstagging::operation::get_resources::GetResourcesOutput::builder().build()
+        }),
         // Shield
         mock!(shield::Client::describe_subscription).then_error(|| {
             shield::operation::describe_subscription::DescribeSubscriptionError::ResourceNotFoundException(
