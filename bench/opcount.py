@@ -34,6 +34,7 @@ SIGNING = {
     "ec2": ["ec2"],
     "elasticloadbalancing": ["elbv2"],
     "sts": ["sts"],
+    "tagging": ["resourcegroupstaggingapi"],
     "iam": ["iam"],
     "organizations": ["organizations"],
     "s3": ["s3"],

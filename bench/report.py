@@ -35,7 +35,8 @@ BUDGET: dict[str, tuple[Any, ...]] = {
     "getdistributionconfig": ("per", "distributions"),
     "getcachepolicy": ("per", "cache_policies"),
     "getoriginrequestpolicy": ("per", "origin_request_policies"),
-    "listtagsforresource": ("per", "distributions"),
+    # per-resource tag reads: only the fallback when tag:GetResources is denied
+    "listtagsforresource": ("per", "distributions_and_acls"),
     "listoriginaccesscontrols": ("pages", "oacs", 100, 1),
     "getoriginaccesscontrol": ("per", "oacs"),
     "listfunctions_cloudfront": ("fixed", 1),
@@ -95,6 +96,10 @@ BUDGET: dict[str, tuple[Any, ...]] = {
     "getfunction": ("per", "functions"),
     "listtags": ("per", "functions"),
     "getfunctionconfiguration": ("per", "functions"),
+    # Resource Groups Tagging API: one listing per resource type and region (CloudFront
+    # distributions and CLOUDFRONT-scope ACLs in us-east-1, functions and REGIONAL ACLs per
+    # region), pages at the API's smallest default (50)
+    "getresources_tagging": ("pages", "tag_listed", 50, 2 + 2 * SEEDED_REGIONS),
     # Shield
     "getsubscriptionstate": ("fixed", 1),
     "describesubscription": ("fixed", 1),
@@ -111,6 +116,8 @@ def seeded_kinds(made: dict[str, int]) -> dict[str, int]:
     acls = made.get("web_acls_cloudfront", 0) + made.get("web_acls_regional", 0)
     return {
         "distributions": made.get("distributions", 0),
+        "distributions_and_acls": made.get("distributions", 0) + acls,
+        "tag_listed": made.get("distributions", 0) + acls + made.get("function_urls", 0),
         # The seeder uses one distinct (AWS managed) cache policy and origin request policy.
         "cache_policies": 1, "origin_request_policies": 1,
         "oacs": 0, "ip_sets": 0, "regex_sets": 0, "rule_groups": 0, "domain_names": 0,
@@ -143,6 +150,8 @@ def op_key(name: str) -> str:
         return f"{key}_v2"
     if key == "listfunctions" and "cloudfront" in service.lower():
         return "listfunctions_cloudfront"
+    if key == "getresources" and "tagging" in service.lower():
+        return "getresources_tagging"
     return key
 
 
@@ -213,7 +222,8 @@ def write(results: dict[str, Any], md_path: Path, png_path: Path) -> None:
     add("")
     add("Security groups exclude the one each ALB gets. Each REST API has 2 resources, 2 methods "
         "(MOCK integrations) and a `prod` stage; half the stages are throttled; half the "
-        "REGIONAL ACLs guard a stage, a quarter an ALB. Seeding runs 8 client threads, one "
+        "REGIONAL ACLs guard a stage, a quarter an ALB. Distributions and functions carry two "
+        "tags each (`team`, `env`). Seeding runs 8 client threads, one "
         "in flight per moto backend (moto's dicts are not safe under concurrent writes).")
     add("")
 

@@ -297,7 +297,8 @@ class Seeder:
         lam = self.aws("lambda", region)
         name = f"b-{SHORT[region]}-fn-{i:05d}"
         lam.create_function(FunctionName=name, Runtime="python3.12", Role=self.role_arn,
-                            Handler="index.handler", Code={"ZipFile": ZIP})
+                            Handler="index.handler", Code={"ZipFile": ZIP},
+                            Tags={"team": f"team-{i % 7}", "env": "prod"})
         auth = "NONE" if i % 3 == 0 else "AWS_IAM"
         url = lam.create_function_url_config(FunctionName=name, AuthType=auth)["FunctionUrl"]
         if auth == "NONE":
@@ -411,7 +412,10 @@ class Seeder:
                 behaviors.append(self._behavior(oid, f"/{oid}/*", i))
         default = self._behavior("api", None, i)
         acl = self.edge_acls[i % len(self.edge_acls)] if i % 4 else ""
-        dist = self.aws("cloudfront").create_distribution(DistributionConfig={
+        # Tagged as real accounts are (owner, environment): tags are read for suppressions.
+        tags = {"Items": [{"Key": "team", "Value": f"team-{i % 7}"}, {"Key": "env", "Value": "prod"}]}
+        dist = self.aws("cloudfront").create_distribution_with_tags(DistributionConfigWithTags={
+            "Tags": tags, "DistributionConfig": {
             "CallerReference": f"bench-{i:06d}", "Comment": f"bench {i}", "Enabled": True,
             "PriceClass": "PriceClass_100", "HttpVersion": "http2and3",
             "Origins": {"Quantity": len(origins), "Items": origins},
@@ -419,7 +423,7 @@ class Seeder:
             "CacheBehaviors": {"Quantity": len(behaviors), "Items": behaviors},
             "ViewerCertificate": {"CloudFrontDefaultCertificate": True,
                                   "MinimumProtocolVersion": "TLSv1.2_2021"},
-            "WebACLId": acl})["Distribution"]
+            "WebACLId": acl}})["Distribution"]
         with self.lock:
             self.distributions.append(dist["ARN"])
         self.count("distributions")
