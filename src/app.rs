@@ -229,7 +229,8 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
         changes,
         unattributed,
         not_compared,
-        &config.map(|c| c.checks.severity).unwrap_or_default(),
+        config.as_ref(),
+        globals.today()?,
         args.report.fail_on.threshold(),
     );
     output::write(args.report.output.as_deref(), &report.render(args.report.format))?;

@@ -81,6 +81,8 @@ pub fn show_summary(quiet: bool, verbose: u8) -> bool {
 pub struct RunStats {
     /// API operations invoked (one per page of a paginated list).
     pub api_calls: u64,
+    /// Pages of paginated listings received (part of `api_calls`).
+    pub pages: u64,
     /// HTTP attempts, retries included.
     pub attempts: u64,
     pub retries: u64,
@@ -108,6 +110,7 @@ pub struct OperationRow {
     pub service: String,
     pub operation: String,
     pub calls: u64,
+    pub pages: u64,
     pub attempts: u64,
     pub retries: u64,
     pub throttled: u64,
@@ -124,6 +127,7 @@ impl RunStats {
         stats.phases_ms.collect = millis(summary.duration);
         for ((service, operation), op) in &summary.operations {
             stats.api_calls += op.calls;
+            stats.pages += op.pages;
             stats.attempts += op.attempts;
             stats.retries += op.retries;
             stats.throttled += op.throttled;
@@ -133,6 +137,7 @@ impl RunStats {
                 service: service.clone(),
                 operation: operation.clone(),
                 calls: op.calls,
+                pages: op.pages,
                 attempts: op.attempts,
                 retries: op.retries,
                 throttled: op.throttled,
@@ -155,12 +160,13 @@ impl RunStats {
         let mut table = comfy_table::Table::new();
         table
             .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-            .set_width(100)
+            // Never wrapped: operation names broken over two lines cannot be searched for.
+            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
             .set_header(vec![
                 "Service",
                 "Operation",
                 "Calls",
+                "Pages",
                 "Attempts",
                 "Retries",
                 "Throttled",
@@ -172,6 +178,7 @@ impl RunStats {
                 op.service.clone(),
                 op.operation.clone(),
                 op.calls.to_string(),
+                op.pages.to_string(),
                 op.attempts.to_string(),
                 op.retries.to_string(),
                 op.throttled.to_string(),
@@ -182,9 +189,10 @@ impl RunStats {
         let rss =
             self.peak_rss_bytes.map(|b| format!("{:.1} MiB", b as f64 / 1_048_576.0)).unwrap_or("n/a".into());
         format!(
-            "{table}\n{} API calls, {} attempts, {} retries, {} throttled, {} errors, {} bytes received; \
-             collect {} ms, probe {} ms, check {} ms; peak memory {rss}\n",
+            "{table}\n{} API calls ({} list pages), {} attempts, {} retries, {} throttled, {} errors, \
+             {} bytes received; collect {} ms, probe {} ms, check {} ms; peak memory {rss}\n",
             self.api_calls,
+            self.pages,
             self.attempts,
             self.retries,
             self.throttled,

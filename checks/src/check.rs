@@ -91,6 +91,12 @@ pub trait Check: Send + Sync {
     fn run(&self, ctx: &Context<'_>, out: &mut Output);
 }
 
+/// What a check file implements: its logic. [`declare_check!`] turns it into a [`Check`] with the
+/// declared metadata, so a check file holds no registry plumbing.
+pub trait Audit {
+    fn run(&self, ctx: &Context<'_>, out: &mut Output);
+}
+
 /// What a check sees: one account's inventory, its index, and the configured options.
 pub struct Context<'a> {
     pub account: &'a AccountInventory,
@@ -143,7 +149,8 @@ impl Output {
 }
 
 /// Declares a check: a unit struct with a `META` constant built from the doc comment and the
-/// fields given.
+/// fields given, and its [`Check`] implementation; the check file then only implements
+/// [`Audit`] (the logic).
 ///
 /// ```text
 /// declare_check! {
@@ -189,6 +196,16 @@ macro_rules! declare_check {
                 doc: concat!($($doc, "\n"),+),
                 requires_probes: $crate::declare_check!(@requires_probes $($requires_probes)?),
             };
+        }
+
+        impl $crate::check::Check for $name {
+            fn meta(&self) -> &'static $crate::check::CheckMeta {
+                &Self::META
+            }
+
+            fn run(&self, ctx: &$crate::check::Context<'_>, out: &mut $crate::check::Output) {
+                $crate::check::Audit::run(self, ctx, out)
+            }
         }
     };
 }

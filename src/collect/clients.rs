@@ -155,7 +155,7 @@ impl Limiter {
         loop {
             let next = {
                 let _permit = self.permits.acquire().await.ok();
-                pages.next().await
+                super::stats::page(pages.next()).await
             };
             match next {
                 Some(Ok(item)) => items.push(item),
@@ -180,7 +180,7 @@ impl Limiter {
         let mut pages = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let page = self.call(fetch(token.clone())).await?;
+            let page = self.call(super::stats::page(fetch(token.clone()))).await?;
             let next = next_token(&page).filter(|t| !t.is_empty()).map(str::to_string);
             pages.push(page);
             match next {

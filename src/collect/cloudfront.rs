@@ -106,14 +106,7 @@ async fn distribution_tags(
         }
     })
     .await;
-    let mut failures = Vec::new();
-    for (distribution, answer) in distributions.iter_mut().zip(answers) {
-        match answer {
-            Ok(tags) => distribution.tags = tags,
-            Err(coverage) => failures.push(coverage),
-        }
-    }
-    failures
+    tagging::store(distributions.iter_mut().map(|d| &mut d.tags), answers)
 }
 
 /// One detail read per id, concurrently under the shared limit. Each failure is a coverage

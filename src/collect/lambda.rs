@@ -111,12 +111,5 @@ async fn function_tags(
         }
     })
     .await;
-    let mut failures = Vec::new();
-    for (function, answer) in functions.iter_mut().filter(|f| f.url.is_some()).zip(answers) {
-        match answer {
-            Ok(tags) => function.tags = tags,
-            Err(coverage) => failures.push(coverage),
-        }
-    }
-    failures
+    tagging::store(functions.iter_mut().filter(|f| f.url.is_some()).map(|f| &mut f.tags), answers)
 }

@@ -10,7 +10,24 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
+
+tokio::task_local! {
+    /// Present while one page of a paginated listing is being read. The SDK runs interceptors in
+    /// the task that awaits the request, so the interceptor can tell pages from detail calls.
+    static READING_PAGE: ();
+}
+
+/// Runs `request` as one page of a paginated listing: the invocation it makes, if it succeeds,
+/// counts as a page of its operation.
+pub(crate) async fn page<F: Future>(request: F) -> F::Output {
+    READING_PAGE.scope((), request).await
+}
+
+fn reading_page() -> bool {
+    READING_PAGE.try_with(|_| ()).is_ok()
+}
 
 /// Error codes AWS uses for throttling, as the SDK's retry classifier knows them. An interceptor
 /// sees errors type-erased, so throttling is recognised from the HTTP response instead.
@@ -39,6 +56,8 @@ const ERROR_BODY_SCAN_LIMIT: usize = 2048;
 pub struct OperationStats {
     /// Operation invocations (one per page for paginated calls).
     pub calls: u64,
+    /// Pages of paginated listings received (successful invocations made by a paginator).
+    pub pages: u64,
     /// HTTP attempts, retries included.
     pub attempts: u64,
     /// Attempts after the first of an invocation.
@@ -54,6 +73,7 @@ pub struct OperationStats {
 impl OperationStats {
     fn add(&mut self, other: &OperationStats) {
         self.calls += other.calls;
+        self.pages += other.pages;
         self.attempts += other.attempts;
         self.retries += other.retries;
         self.throttled += other.throttled;
@@ -190,8 +210,10 @@ impl Intercept for StatsInterceptor {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if matches!(context.output_or_error(), Some(Err(_))) {
-            self.stats.update(cfg, |s| s.errors += 1);
+        match context.output_or_error() {
+            Some(Err(_)) => self.stats.update(cfg, |s| s.errors += 1),
+            Some(Ok(_)) if reading_page() => self.stats.update(cfg, |s| s.pages += 1),
+            _ => {}
         }
         Ok(())
     }

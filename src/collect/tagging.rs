@@ -72,3 +72,19 @@ async fn listing(
     }
     Ok(tags)
 }
+
+/// Stores each answer of [`tags_of`] in its resource's tag set (`slots`, in the order the ARNs
+/// were given) and returns the coverage records of the tag sets that could not be read.
+pub(super) fn store<'a>(
+    slots: impl IntoIterator<Item = &'a mut Tags>,
+    answers: Vec<Result<Tags, Coverage>>,
+) -> Vec<Coverage> {
+    let mut failures = Vec::new();
+    for (slot, answer) in slots.into_iter().zip(answers) {
+        match answer {
+            Ok(tags) => *slot = tags,
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+    failures
+}

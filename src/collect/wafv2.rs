@@ -213,14 +213,7 @@ async fn web_acl_tags(
         }
     })
     .await;
-    let mut failures = Vec::new();
-    for (acl, answer) in web_acls.iter_mut().zip(answers) {
-        match answer {
-            Ok(tags) => acl.tags = tags,
-            Err(coverage) => failures.push(coverage),
-        }
-    }
-    failures
+    tagging::store(web_acls.iter_mut().map(|acl| &mut acl.tags), answers)
 }
 
 /// For each regional web ACL that no collected API stage or load balancer uses, asks

@@ -215,26 +215,41 @@ impl Cx<'_> {
             }
         }
         for (x, y) in pair(&b.web_acls, &a.web_acls, |acl| acl.arn.as_str()) {
-            if let (Some(acl), None) | (None, Some(acl)) = (x, y) {
-                let (region, service) = match acl.scope {
-                    WafScope::Cloudfront => (GLOBAL_REGION, Service::WafCloudfront),
-                    WafScope::Regional => (acl.region.as_str(), Service::WafRegional),
-                };
-                self.created_or_deleted(
-                    b,
-                    a,
-                    region,
-                    service,
-                    acl.resource(account),
-                    y.is_some(),
-                    (T::WebAclCreated, T::WebAclDeleted),
-                    "web ACL",
-                );
+            match (x, y) {
+                (Some(x), Some(y)) => self.web_acl_rules(account, x, y),
+                (Some(acl), None) | (None, Some(acl)) => {
+                    let (region, service) = match acl.scope {
+                        WafScope::Cloudfront => (GLOBAL_REGION, Service::WafCloudfront),
+                        WafScope::Regional => (acl.region.as_str(), Service::WafRegional),
+                    };
+                    self.created_or_deleted(
+                        b,
+                        a,
+                        region,
+                        service,
+                        acl.resource(account),
+                        y.is_some(),
+                        (T::WebAclCreated, T::WebAclDeleted),
+                        "web ACL",
+                    );
+                }
+                (None, None) => {}
             }
         }
         for (x, y) in pair(&b.security_groups, &a.security_groups, |sg| sg.arn.as_str()) {
-            if let (Some(x), Some(y)) = (x, y) {
-                self.security_group(account, x, y);
+            match (x, y) {
+                (Some(x), Some(y)) => self.security_group(account, x, y),
+                (Some(sg), None) | (None, Some(sg)) => self.created_or_deleted(
+                    b,
+                    a,
+                    &sg.region,
+                    Service::Ec2,
+                    sg.resource(account),
+                    y.is_some(),
+                    (T::SecurityGroupCreated, T::SecurityGroupDeleted),
+                    "security group",
+                ),
+                (None, None) => {}
             }
         }
         for (x, y) in pair(&b.lambda_functions, &a.lambda_functions, |f| f.arn.as_str()) {
@@ -485,13 +500,16 @@ impl Cx<'_> {
             );
         }
         for (sx, sy) in pair(&x.stages, &y.stages, |s| s.name.as_str()) {
-            if let (Some(sx), Some(sy)) = (sx, sy) {
-                self.web_acl(
+            match (sx, sy) {
+                (Some(sx), Some(sy)) => self.web_acl(
                     resource.clone(),
                     &format!("stage {}", sy.name),
                     sx.web_acl_arn.as_deref(),
                     sy.web_acl_arn.as_deref(),
-                );
+                ),
+                (None, Some(stage)) => self.stage(&resource, &y.id, stage, true, &x.stages),
+                (Some(stage), None) => self.stage(&resource, &y.id, stage, false, &y.stages),
+                (None, None) => {}
             }
         }
         let methods = |api: &RestApi| -> Vec<(String, RestMethod)> {
@@ -499,15 +517,23 @@ impl Cx<'_> {
         };
         let (mx, my) = (methods(x), methods(y));
         for (p, q) in pair(&mx, &my, |(k, _)| k.clone()) {
-            if let (Some((what, p)), Some((_, q))) = (p, q) {
-                self.access(
+            match (p, q) {
+                (Some((what, p)), Some((_, q))) => self.access(
                     &resource,
                     what,
                     p.api_key_required,
                     q.api_key_required,
                     (&p.authorization_type, p.authorizer_id.as_deref()),
                     (&q.authorization_type, q.authorizer_id.as_deref()),
-                );
+                ),
+                (None, Some((what, m))) | (Some((what, m)), None) => self.route(
+                    &resource,
+                    "method",
+                    what,
+                    (&m.authorization_type, m.api_key_required),
+                    q.is_some(),
+                ),
+                (None, None) => {}
             }
         }
     }
@@ -516,17 +542,209 @@ impl Cx<'_> {
         let resource = y.resource(account);
         self.execute_api(&resource, x.disable_execute_api_endpoint, y.disable_execute_api_endpoint);
         for (p, q) in pair(&x.routes, &y.routes, |r| r.route_key.as_str()) {
-            if let (Some(p), Some(q)) = (p, q) {
-                self.access(
+            match (p, q) {
+                (Some(p), Some(q)) => self.access(
                     &resource,
                     &q.route_key,
                     p.api_key_required,
                     q.api_key_required,
                     (&p.authorization_type, p.authorizer_id.as_deref()),
                     (&q.authorization_type, q.authorizer_id.as_deref()),
-                );
+                ),
+                (None, Some(r)) | (Some(r), None) => self.route(
+                    &resource,
+                    "route",
+                    &r.route_key,
+                    (&r.authorization_type, r.api_key_required),
+                    q.is_some(),
+                ),
+                (None, None) => {}
             }
         }
+    }
+
+    /// A REST API stage that exists on one side only. A new stage without a web ACL where the
+    /// API's other stages had one is a gap in the perimeter; deleting such a stage closes one.
+    fn stage(
+        &mut self,
+        resource: &ResourceRef,
+        api_id: &str,
+        stage: &RestStage,
+        created: bool,
+        others: &[RestStage],
+    ) {
+        let others_protected = others.iter().any(|s| s.web_acl_arn.is_some());
+        let unprotected = stage.web_acl_arn.is_none() && others_protected;
+        let (change_type, classification, verb) = match (created, unprotected) {
+            (true, true) => {
+                (T::StageCreated, Weakened, "was created without the web ACL its other stages have")
+            }
+            (true, false) => (T::StageCreated, Neutral, "was created"),
+            (false, true) => {
+                (T::StageDeleted, Strengthened, "(without the web ACL its other stages have) was deleted")
+            }
+            (false, false) => (T::StageDeleted, Neutral, "was deleted"),
+        };
+        let side = json!({ "stage": stage.name, "web_acl": stage.web_acl_arn });
+        let (before, after) = if created { (Value::Null, side) } else { (side, Value::Null) };
+        self.push(
+            resource.clone(),
+            change_type,
+            classification,
+            format!("stage {}", stage.name),
+            format!("API {api_id}: stage {} {verb}", stage.name),
+            before,
+            after,
+        );
+    }
+
+    /// A REST API method or HTTP API route that exists on one side only. One that anybody may
+    /// call (authorization NONE, no API key) widens the surface when it appears and narrows it
+    /// when it goes.
+    fn route(
+        &mut self,
+        resource: &ResourceRef,
+        kind: &str,
+        what: &str,
+        (authorization, api_key_required): (&str, bool),
+        created: bool,
+    ) {
+        let open = authorization.eq_ignore_ascii_case("NONE") && !api_key_required;
+        let (change_type, classification) = match (created, open) {
+            (true, true) => (T::RouteCreated, Weakened),
+            (true, false) => (T::RouteCreated, Neutral),
+            (false, true) => (T::RouteDeleted, Strengthened),
+            (false, false) => (T::RouteDeleted, Neutral),
+        };
+        let access = if open {
+            "open to anybody (authorization NONE, no API key)".to_string()
+        } else {
+            format!(
+                "authorization {authorization}{}",
+                if api_key_required { ", API key required" } else { "" }
+            )
+        };
+        let side = json!({ "authorization_type": authorization, "api_key_required": api_key_required });
+        let (before, after) = if created { (Value::Null, side) } else { (side, Value::Null) };
+        self.push(
+            resource.clone(),
+            change_type,
+            classification,
+            format!("{kind} {what}"),
+            format!(
+                "API {}: {kind} {what} was {} ({access})",
+                resource.id,
+                if created { "created" } else { "deleted" }
+            ),
+            before,
+            after,
+        );
+    }
+
+    /// Changes of one web ACL's own configuration: its default action and its rules (matched by
+    /// name). Rule statements are compared whole (match strings by fingerprint) and shown only as
+    /// "changed": they can carry secrets.
+    fn web_acl_rules(&mut self, account: &str, x: &WebAcl, y: &WebAcl) {
+        let resource = y.resource(account);
+        if x.default_action != y.default_action {
+            let classification = match (x.default_action.blocks(), y.default_action.blocks()) {
+                (true, false) => Weakened,
+                (false, true) => Strengthened,
+                _ => Neutral,
+            };
+            self.push(
+                resource.clone(),
+                T::WebAclDefaultActionChanged,
+                classification,
+                "",
+                format!(
+                    "Web ACL {}: default action changed from {} to {}",
+                    y.name,
+                    action_name(x.default_action),
+                    action_name(y.default_action)
+                ),
+                json!({ "default_action": x.default_action }),
+                json!({ "default_action": y.default_action }),
+            );
+        }
+        // An Allow rule lets requests past the default action only where that action blocks.
+        let opens = |rule: &WafRule, acl: &WebAcl| {
+            rule.action == Some(WafAction::Allow) && acl.default_action.blocks()
+        };
+        let (mut weaker, mut stronger, mut notes) = (false, false, Vec::new());
+        for (p, q) in pair(&x.rules, &y.rules, |r| r.name.as_str()) {
+            let note = match (p, q) {
+                (Some(p), Some(q)) if p == q => continue,
+                (Some(p), Some(q)) => {
+                    if p.enforces() && !q.enforces() {
+                        weaker = true;
+                        "no longer blocks"
+                    } else if !p.enforces() && q.enforces() {
+                        stronger = true;
+                        "now blocks"
+                    } else if opens(q, y) && !opens(p, x) {
+                        weaker = true;
+                        "now allows"
+                    } else if opens(p, x) && !opens(q, y) {
+                        stronger = true;
+                        "no longer allows"
+                    } else if p.statement != q.statement {
+                        "has a changed statement"
+                    } else {
+                        "changed priority"
+                    }
+                }
+                (None, Some(q)) if q.enforces() => {
+                    stronger = true;
+                    "was added (blocks)"
+                }
+                (None, Some(q)) if opens(q, y) => {
+                    weaker = true;
+                    "was added (allows)"
+                }
+                (None, Some(_)) => "was added",
+                (Some(p), None) if p.enforces() => {
+                    weaker = true;
+                    "was removed (it blocked)"
+                }
+                (Some(p), None) if opens(p, x) => {
+                    stronger = true;
+                    "was removed (it allowed)"
+                }
+                (Some(_), None) => "was removed",
+                (None, None) => continue,
+            };
+            let name = q.or(p).map(|r| r.name.as_str()).unwrap_or_default();
+            notes.push(format!("rule {name} {note}"));
+        }
+        if notes.is_empty() {
+            return;
+        }
+        let classification = match (weaker, stronger) {
+            (true, _) => Weakened,
+            (false, true) => Strengthened,
+            (false, false) => Neutral,
+        };
+        let rules = |acl: &WebAcl| -> Value {
+            Value::Array(
+                acl.rules
+                    .iter()
+                    .map(|r| {
+                        json!({ "name": r.name, "priority": r.priority, "action": r.action,
+                                "override_count": r.override_count, "enforces": r.enforces() })
+                    })
+                    .collect(),
+            )
+        };
+        self.push(
+            resource,
+            T::WebAclRulesChanged,
+            classification,
+            "",
+            format!("Web ACL {}: {}", y.name, notes.join("; ")),
+            json!({ "rules": rules(x) }),
+            json!({ "rules": rules(y) }),
+        );
     }
 
     fn load_balancer(&mut self, account: &str, x: &LoadBalancer, y: &LoadBalancer) {
@@ -673,6 +891,10 @@ impl Cx<'_> {
         };
         self.push(resource, change_type, classification, "", summary, side(&x.url), side(&y.url));
     }
+}
+
+fn action_name(action: WafAction) -> String {
+    serde_json::to_value(action).ok().and_then(|v| v.as_str().map(str::to_uppercase)).unwrap_or_default()
 }
 
 /// The last segment of an ARN (`…/webacl/name/id` → `name/id`).

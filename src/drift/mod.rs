@@ -49,6 +49,18 @@ pub enum ChangeType {
     LoadBalancerDeleted,
     WebAclCreated,
     WebAclDeleted,
+    /// A web ACL's default action changed (Allow ↔ Block).
+    WebAclDefaultActionChanged,
+    /// Rules of a web ACL were added, removed or changed (action, Count override, statement).
+    WebAclRulesChanged,
+    SecurityGroupCreated,
+    SecurityGroupDeleted,
+    /// A REST API stage was created (or deleted, below).
+    StageCreated,
+    StageDeleted,
+    /// A REST API method or an HTTP API route was created (or deleted, below).
+    RouteCreated,
+    RouteDeleted,
     /// A web ACL now protects a distribution, REST API stage or load balancer.
     WebAclAssociated,
     WebAclRemoved,

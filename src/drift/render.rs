@@ -3,14 +3,14 @@
 
 use super::{Change, Classification, NotCompared, Unattributed};
 use crate::cli::Format;
+use crate::config::Config;
 use crate::report::markdown::{escape, title_case};
-use crate::report::{self, ReportFinding, Tool, TOOL_NAME, TOOL_VERSION};
+use crate::report::{self, ReportFinding, SuppressedFinding, Tool, TOOL_NAME, TOOL_VERSION};
 use comfy_table::{presets, ContentArrangement, Table};
 use edge_audit_checks::checks::{PerimeterChanged, PerimeterWeakened};
 use edge_audit_checks::registry::Outcome;
 use edge_audit_checks::{CheckMeta, Finding, Inventory, NotEvaluated, Severity};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Version of the JSON drift report format.
 pub const DRIFT_SCHEMA_VERSION: u32 = 1;
@@ -37,8 +37,12 @@ pub struct DriftReport {
     /// Findings that appeared or disappeared on resources without a change of their own.
     pub unattributed: Unattributed,
     pub not_compared: Vec<NotCompared>,
-    /// The changes as EA701 (weakened) and EA702 (other) findings, after severity remaps.
+    /// The changes as EA701 (weakened) and EA702 (other) findings, after severity remaps and
+    /// suppressions.
     pub findings: Vec<ReportFinding>,
+    /// EA701/EA702 findings taken out by a `[[suppress]]` entry or an `edge-audit:ignore` tag on
+    /// the changed resource (current inventory); they never fail the run.
+    pub suppressed: Vec<SuppressedFinding>,
     pub summary: DriftSummary,
     #[serde(skip)]
     pub(crate) sarif: String,
@@ -53,8 +57,10 @@ pub struct DriftSummary {
     /// Findings present now and not in the baseline, and the reverse.
     pub appeared: usize,
     pub disappeared: usize,
-    /// EA701/EA702 findings at or above `fail_on`.
+    /// EA701/EA702 findings at or above `fail_on` (suppressed ones excluded).
     pub failing: usize,
+    /// EA701/EA702 findings suppressed.
+    pub suppressed: usize,
     pub not_compared: usize,
 }
 
@@ -74,7 +80,9 @@ pub fn finding_of(change: &Change) -> Finding {
 }
 
 impl DriftReport {
-    /// Builds the report. `severity` remaps EA701/EA702 (`[checks.severity]`).
+    /// Builds the report. The configuration remaps EA701/EA702 (`[checks.severity]`) and
+    /// suppresses them (`[[suppress]]`, expiring on `today`), as for a scan; so do
+    /// `edge-audit:ignore` tags in the current inventory.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         baseline: Side,
@@ -83,20 +91,19 @@ impl DriftReport {
         changes: Vec<Change>,
         unattributed: Unattributed,
         not_compared: Vec<NotCompared>,
-        severity: &BTreeMap<String, Severity>,
+        config: Option<&Config>,
+        today: time::Date,
         fail_on: Option<Severity>,
     ) -> DriftReport {
-        let mut findings: Vec<Finding> = changes
-            .iter()
-            .map(|c| {
-                let mut f = finding_of(c);
-                if let Some(s) = severity.get(&f.check_id) {
-                    f.severity = *s;
-                }
-                f
-            })
-            .collect();
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let raw = Outcome {
+            findings: changes.iter().map(finding_of).collect(),
+            not_evaluated: Vec::new(),
+            checks: vec![&PerimeterWeakened::META, &PerimeterChanged::META],
+        };
+        // No policy checks selected: drift does not judge the suppressions themselves (a scan's
+        // EA902/EA903 do), so an entry for a scan check is never "unused" here.
+        let (remapped, suppressed) = crate::policy::apply(raw, current_inventory, config, &[], today);
+        let findings: Vec<Finding> = remapped.findings;
         let count = |c: Classification| changes.iter().filter(|x| x.classification == c).count();
         let appeared: usize =
             changes.iter().map(|c| c.appeared.len()).sum::<usize>() + unattributed.appeared.len();
@@ -120,7 +127,12 @@ impl DriftReport {
         let sarif = report::Report::new(current_inventory, outcome, fail_on).render(Format::Sarif, false);
         let findings: Vec<ReportFinding> =
             findings.into_iter().map(|f| ReportFinding::new(f, fail_on)).collect();
+        let suppressed: Vec<SuppressedFinding> = suppressed
+            .into_iter()
+            .map(|s| SuppressedFinding { finding: ReportFinding::new(s.finding, None), suppression: s.by })
+            .collect();
         let summary = DriftSummary {
+            suppressed: suppressed.len(),
             changes: changes.len(),
             weakened: count(Classification::Weakened),
             strengthened: count(Classification::Strengthened),
@@ -141,6 +153,7 @@ impl DriftReport {
             unattributed,
             not_compared,
             findings,
+            suppressed,
             summary,
             sarif,
         }
@@ -187,6 +200,7 @@ impl DriftReport {
         } else {
             format!("none at or above {}", self.fail_on)
         };
+        let gate = if s.suppressed > 0 { format!("{gate} ({} suppressed)", s.suppressed) } else { gate };
         let incomplete = if s.not_compared > 0 {
             format!("; comparison incomplete: {} part(s) not compared", s.not_compared)
         } else {

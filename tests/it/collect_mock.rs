@@ -30,6 +30,7 @@ fn stats_of(stats: &CallStats, operation: &str) -> OperationStats {
         OperationStats::default(),
         |sum, (_, s)| OperationStats {
             calls: sum.calls + s.calls,
+            pages: sum.pages + s.pages,
             attempts: sum.attempts + s.attempts,
             retries: sum.retries + s.retries,
             throttled: sum.throttled + s.throttled,
@@ -207,6 +208,11 @@ async fn every_page_of_a_listing_is_read() {
     assert_eq!(account.security_groups[0].arn, format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-1"));
     assert_eq!(stats_of(&stats, "ListDistributions").calls, 3);
     assert_eq!(stats_of(&stats, "DescribeSecurityGroups").calls, 2);
+    // --stats tells pages of listings from detail calls.
+    assert_eq!(stats_of(&stats, "ListDistributions").pages, 3);
+    assert_eq!(stats_of(&stats, "DescribeSecurityGroups").pages, 2);
+    let detail = stats_of(&stats, "DescribeSubscription");
+    assert_eq!((detail.calls, detail.pages), (1, 0), "a detail call is no page: {detail:?}");
     assert!(account.is_collected(GLOBAL_REGION, Service::Cloudfront));
     assert!(account.is_collected(REGION, Service::Ec2));
     // Managed policies come from the built-in table, never from GetCachePolicy.
@@ -698,50 +704,21 @@ async fn secrets_are_kept_only_as_fingerprints() {
 
 #[tokio::test]
 async fn per_resource_detail_failures_name_the_resource() {
-    use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
-    use aws_sdk_lambda::types::FunctionConfiguration;
-    const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:app";
-    let rules = vec![
-        mock!(aws_sdk_lambda::Client::list_functions).then_output(|| {
-            ListFunctionsOutput::builder()
-                .functions(
-                    FunctionConfiguration::builder().function_name("app").function_arn(FUNCTION_ARN).build(),
-                )
-                .functions(
-                    FunctionConfiguration::builder()
-                        .function_name("edge")
-                        .function_arn("arn:aws:lambda:us-east-1:123456789012:function:edge")
-                        .build(),
-                )
-                .build()
-        }),
-        mock!(aws_sdk_lambda::Client::get_function_url_config)
-            .match_requests(|r| r.function_name() == Some("app"))
-            .then_http_response(|| {
-                http(
-                    200,
-                    &[("content-type", "application/json")],
-                    serde_json::json!({"FunctionUrl": "https://abcdefgh.lambda-url.us-east-1.on.aws/",
-                        "FunctionArn": FUNCTION_ARN, "AuthType": "NONE",
-                        "CreationTime": "2024-01-01T00:00:00Z", "LastModifiedTime": "2024-01-01T00:00:00Z"})
-                    .to_string(),
-                )
-            }),
-        mock!(aws_sdk_lambda::Client::get_policy)
-            .match_requests(|r| r.function_name() == Some("app"))
-            .then_error(|| {
-                aws_sdk_lambda::operation::get_policy::GetPolicyError::generic(error_meta(
-                    "AccessDeniedException",
-                    "not authorized to perform: lambda:GetPolicy",
-                ))
-            }),
-    ];
+    let mut rules = vec![mock!(aws_sdk_lambda::Client::get_policy)
+        .match_requests(|r| r.function_name() == Some("app"))
+        .then_error(|| {
+            aws_sdk_lambda::operation::get_policy::GetPolicyError::generic(error_meta(
+                "AccessDeniedException",
+                "not authorized to perform: lambda:GetPolicy",
+            ))
+        })];
+    rules.extend(app_and_worker_functions());
     let (account, _) = collect(rules).await;
     let app = account.lambda_functions.iter().find(|f| f.name == "app").unwrap();
     assert_eq!(app.url.as_ref().map(|u| u.auth_type.as_str()), Some("NONE"));
     assert_eq!(app.policy, None);
-    let edge = account.lambda_functions.iter().find(|f| f.name == "edge").unwrap();
-    assert_eq!((edge.url.as_ref(), edge.policy.as_ref()), (None, None), "not found is a fact");
+    let worker = account.lambda_functions.iter().find(|f| f.name == "worker").unwrap();
+    assert_eq!((worker.url.as_ref(), worker.policy.as_ref()), (None, None), "not found is a fact");
     let failed: Vec<_> = account.failures(Service::Lambda).collect();
     assert_eq!(failed.len(), 1, "{:?}", account.coverage);
     assert_eq!(failed[0].operation.as_deref(), Some("GetPolicy"));
@@ -1126,6 +1103,11 @@ async fn only_web_acls_no_collected_resource_uses_are_asked_for_other_associatio
         4,
         "AppSync, Cognito, App Runner and Verified Access for the spare ACL only"
     );
+    // ListWebACLs (no SDK paginator: edge-audit follows NextMarker itself) reads pages; the
+    // per-ACL reads are detail calls.
+    let list = stats_of(&stats, "ListWebACLs");
+    assert_eq!((list.calls, list.pages), (2, 2), "one page per scope: {list:?}");
+    assert_eq!(stats_of(&stats, "GetWebACL").pages, 0);
 }
 
 #[tokio::test]

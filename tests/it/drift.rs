@@ -51,7 +51,23 @@ fn every_weakening_change_is_classified_weakened() {
             (T::ListenerRulesChanged, Weakened, ALB),
             (T::LambdaUrlAuthTypeChanged, Weakened, "orders-fn"),
             (T::LambdaUrlCreated, Weakened, "hook-fn"),
+            (T::WebAclRulesChanged, Weakened, "a1"),
+            (T::WebAclDefaultActionChanged, Weakened, "r3"),
+            (T::StageCreated, Weakened, "orders1234"),
+            (T::RouteCreated, Weakened, "orders1234"),
         ])
+    );
+    let summary = |change_type: ChangeType| {
+        changes.iter().find(|c| c.change_type == change_type).map(|c| c.summary.clone()).unwrap_or_default()
+    };
+    assert_eq!(summary(T::WebAclRulesChanged), "Web ACL edge: rule common no longer blocks");
+    assert_eq!(
+        summary(T::WebAclDefaultActionChanged),
+        "Web ACL alb: default action changed from BLOCK to ALLOW"
+    );
+    assert_eq!(
+        summary(T::RouteCreated),
+        "API orders1234: method DELETE /orders was created (open to anybody (authorization NONE, no API key))"
     );
     // Weakened first, deterministic order.
     assert!(changes.iter().all(|c| c.classification == Weakened));
@@ -78,6 +94,10 @@ fn the_reverse_changes_are_classified_strengthened() {
             (T::ListenerRulesChanged, Strengthened, ALB),
             (T::LambdaUrlAuthTypeChanged, Strengthened, "orders-fn"),
             (T::LambdaUrlDeleted, Strengthened, "hook-fn"),
+            (T::WebAclRulesChanged, Strengthened, "a1"),
+            (T::WebAclDefaultActionChanged, Strengthened, "r3"),
+            (T::StageDeleted, Strengthened, "orders1234"),
+            (T::RouteDeleted, Strengthened, "orders1234"),
         ])
     );
 }
@@ -103,6 +123,9 @@ fn rotations_replacements_and_lifecycle_changes_are_neutral() {
             (T::WebAclCreated, Neutral, "r2"),
             (T::WebAclDeleted, Neutral, "r3"),
             (T::LambdaUrlDeleted, Neutral, "report-fn"),
+            (T::WebAclRulesChanged, Neutral, "a1"),
+            (T::SecurityGroupCreated, Neutral, "sg-0new"),
+            (T::RouteCreated, Neutral, "orders1234"),
         ])
     );
     // Both origins rotated: one change each, told apart by the detail.
@@ -155,7 +178,7 @@ fn json_report_lists_typed_changes_with_the_findings_that_came_and_went() {
     let r = json(&out.stdout);
     assert_eq!(r["kind"], "drift");
     assert_eq!(r["schema_version"], 1);
-    assert_eq!(r["summary"]["weakened"], 13);
+    assert_eq!(r["summary"]["weakened"], 17);
     assert_eq!(r["baseline"]["collected_at"], "2026-01-01T00:00:00Z");
     let changes = r["changes"].as_array().cloned().unwrap_or_default();
     for c in &changes {
@@ -179,17 +202,29 @@ fn json_report_lists_typed_changes_with_the_findings_that_came_and_went() {
         appeared.contains(&"EA101"),
         "the distribution lost its web ACL: EA101 appeared with it: {appeared:?}"
     );
-    // The ACLs that lost their users are unassociated now, on resources without a change.
+    // The ACLs that lost their users are unassociated now: the API's (r1), on a resource without
+    // a change of its own, is unattributed; the edge and ALB ones (a1, r3) changed themselves
+    // (rules, default action), so their EA301 attaches to that change.
     let unattributed: Vec<&str> = r["unattributed"]["appeared"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|f| f["check_id"].as_str())
         .collect();
-    assert_eq!(unattributed, ["EA301", "EA301", "EA301"]);
+    assert_eq!(unattributed, ["EA301"]);
+    let on_acl = |id: &str| -> Vec<String> {
+        changes
+            .iter()
+            .filter(|c| c["resource"]["id"] == id)
+            .flat_map(|c| c["appeared"].as_array().cloned().unwrap_or_default())
+            .filter_map(|f| f["check_id"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(on_acl("a1").contains(&"EA301".to_string()), "{:?}", on_acl("a1"));
+    assert!(on_acl("r3").contains(&"EA301".to_string()), "{:?}", on_acl("r3"));
     // Every change is an EA701 finding (weakened, high).
     let findings = r["findings"].as_array().cloned().unwrap_or_default();
-    assert_eq!(findings.len(), 13);
+    assert_eq!(findings.len(), 17);
     assert!(findings
         .iter()
         .all(|f| f["check_id"] == "EA701" && f["severity"] == "high" && f["fails"] == true));
@@ -204,13 +239,13 @@ fn json_report_lists_typed_changes_with_the_findings_that_came_and_went() {
 #[test]
 fn table_and_markdown() {
     let table = drift_cli("base", "weakened", &[]).stdout;
-    assert!(table.contains("WEAKENED (13)"), "{table}");
+    assert!(table.contains("WEAKENED (17)"), "{table}");
     // Cells wrap at 100 columns; match a change type short enough not to be split.
     assert!(table.contains("web_acl_removed") && table.contains("sg_ingress_opened"), "{table}");
-    assert!(table.contains("13 changes (13 weakened, 0 strengthened, 0 neutral)"), "{table}");
+    assert!(table.contains("17 changes (17 weakened, 0 strengthened, 0 neutral)"), "{table}");
     let markdown = drift_cli("base", "neutral", &["--format", "markdown", "--fail-on", "none"]).stdout;
     assert!(markdown.starts_with("## edge-audit drift"), "{markdown}");
-    assert!(markdown.contains("### Neutral (15)"), "{markdown}");
+    assert!(markdown.contains("### Neutral (18)"), "{markdown}");
     assert!(markdown.contains("`origin_secret_rotated`"), "{markdown}");
     let partial = drift_cli("base", "partial", &[]).stdout;
     assert!(partial.contains("NOT COMPARED (2)"), "{partial}");
@@ -266,6 +301,47 @@ fn severity_remaps_of_ea701_change_the_gate() {
         .into_iter()
         .flatten()
         .all(|f| f["severity"] == "medium"));
+}
+
+#[test]
+fn suppressions_apply_to_drift_findings() {
+    let dir = tempdir();
+    // Every weakening change but the ALB's is suppressed, by glob, until a date; the tag on
+    // the distribution (`team`) is not an ignore tag.
+    let config = write(
+        dir.path(),
+        "edge-audit.toml",
+        "[[suppress]]\ncheck = \"perimeter-weakened\"\nresource = \"arn:aws:*\"\n\
+         reason = \"planned migration\"\nexpires = 2026-06-30\n\n\
+         [[suppress]]\ncheck = \"EA701\"\nresource = \"arn:aws:elasticloadbalancing:*\"\n\
+         reason = \"not this one\"\nexpires = 2026-01-31\n",
+    );
+    let config = path_str(&config);
+    let within =
+        drift_cli("base", "weakened", &["--config", config, "--today", "2026-06-30", "--format", "json"]);
+    assert_eq!(within.code, 0, "every EA701 suppressed: nothing fails\n{}", within.stderr);
+    let report = json(&within.stdout);
+    let suppressed = report["suppressed"].as_array().cloned().unwrap_or_default();
+    let weakened = report["summary"]["weakened"].as_u64().unwrap_or_default() as usize;
+    assert_eq!(suppressed.len(), weakened, "{report:#}");
+    assert!(suppressed.iter().all(|f| f["check_id"] == "EA701"
+        && f["suppression"]["source"] == "config"
+        && f["suppression"]["reason"] == "planned migration"));
+    assert!(report["findings"].as_array().into_iter().flatten().all(|f| f["check_id"] == "EA702"));
+    assert_eq!(report["summary"]["suppressed"].as_u64(), Some(weakened as u64));
+    // The changes themselves are still listed, weakened as they are.
+    assert_eq!(
+        report["changes"].as_array().map(Vec::len),
+        report["summary"]["changes"].as_u64().map(|n| n as usize)
+    );
+
+    // Once the entry expires, the findings fail the run again.
+    let after =
+        drift_cli("base", "weakened", &["--config", config, "--today", "2026-07-01", "--format", "json"]);
+    assert_eq!(after.code, 1);
+    assert_eq!(json(&after.stdout)["summary"]["suppressed"].as_u64(), Some(0));
+    let table = drift_cli("base", "weakened", &["--config", config, "--today", "2026-06-30"]);
+    assert!(table.stdout.contains("suppressed)"), "{}", table.stdout);
 }
 
 #[test]

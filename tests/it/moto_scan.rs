@@ -425,6 +425,15 @@ fn assert_stats(manifest: &Value, stats: &Value) {
     assert!(api_calls > 0, "no API calls counted: {stats}");
     let sum: u64 = operations.iter().map(|o| o["calls"].as_u64().expect("calls")).sum();
     assert_eq!(api_calls, sum, "api_calls is not the sum of operations[].calls: {stats:#}");
+    let pages: u64 = operations.iter().map(|o| o["pages"].as_u64().expect("pages")).sum();
+    assert_eq!(stats["pages"].as_u64(), Some(pages), "pages is not the sum: {stats:#}");
+    let pages_of = |name: &str| {
+        operations.iter().find(|o| o["operation"] == name).and_then(|o| o["pages"].as_u64()).unwrap_or(0)
+    };
+    // moto answers every listing in one page: one per region (or one, for CloudFront).
+    assert_eq!(pages_of("ListDistributions"), 1, "{stats:#}");
+    assert_eq!(pages_of("DescribeSecurityGroups"), REGION_COUNT, "{stats:#}");
+    assert_eq!(pages_of("GetWebACL"), 0, "a detail call is not a page: {stats:#}");
     let attempts: u64 = operations.iter().map(|o| o["attempts"].as_u64().expect("attempts")).sum();
     assert_eq!(stats["attempts"].as_u64(), Some(attempts), "attempts is not the sum: {stats:#}");
 

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::resource::AsResource;
@@ -39,11 +39,7 @@ declare_check! {
     }
 }
 
-impl Check for CloudfrontNoWebAcl {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for CloudfrontNoWebAcl {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for distribution in &ctx.account.distributions {
             if !distribution.enabled || distribution.web_acl_id.as_deref().is_some_and(|id| !id.is_empty()) {

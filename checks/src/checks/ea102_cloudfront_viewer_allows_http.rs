@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::resource::AsResource;
@@ -36,11 +36,7 @@ declare_check! {
     }
 }
 
-impl Check for CloudfrontViewerAllowsHttp {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for CloudfrontViewerAllowsHttp {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for distribution in &ctx.account.distributions {
             let patterns: Vec<&str> = distribution

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Finding, Severity};
 use crate::origin::OriginKind;
@@ -50,11 +50,7 @@ declare_check! {
     }
 }
 
-impl Check for CloudfrontOriginWeakTransport {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for CloudfrontOriginWeakTransport {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for distribution in &ctx.account.distributions {
             for origin in &distribution.origins {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::managed_policies::CACHING_DISABLED;
@@ -46,11 +46,7 @@ declare_check! {
     }
 }
 
-impl Check for CloudfrontApiBehaviorCaches {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for CloudfrontApiBehaviorCaches {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for distribution in &ctx.account.distributions {
             for behavior in distribution.all_behaviors() {

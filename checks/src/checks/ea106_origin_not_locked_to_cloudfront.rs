@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::perimeter::{self, Verdict};
@@ -50,11 +50,7 @@ declare_check! {
     }
 }
 
-impl Check for OriginNotLockedToCloudfront {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for OriginNotLockedToCloudfront {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for lock in perimeter::locks(ctx) {
             let (distribution, origin) = (lock.distribution, lock.origin);

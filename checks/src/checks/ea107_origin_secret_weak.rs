@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::resource::AsResource;
@@ -45,11 +45,7 @@ declare_check! {
     }
 }
 
-impl Check for OriginSecretWeak {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for OriginSecretWeak {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         let options = ctx.options;
         for distribution in &ctx.account.distributions {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Distribution;
@@ -48,11 +48,7 @@ struct Use<'a> {
     length: usize,
 }
 
-impl Check for OriginSecretReused {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for OriginSecretReused {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         let mut by_fingerprint: BTreeMap<&str, Vec<Use<'_>>> = BTreeMap::new();
         for distribution in &ctx.account.distributions {

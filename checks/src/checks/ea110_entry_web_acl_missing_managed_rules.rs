@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::{Statement, WebAcl};
@@ -65,11 +65,7 @@ pub fn enforced_managed_groups(acl: &WebAcl) -> Vec<&str> {
         .collect()
 }
 
-impl Check for EntryWebAclMissingManagedRules {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for EntryWebAclMissingManagedRules {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         let entries = perimeter::entry_acls(ctx);
         for (scope, reason) in entries.not_evaluated {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Statement;
@@ -39,11 +39,7 @@ declare_check! {
     }
 }
 
-impl Check for EntryWebAclNoRateLimit {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for EntryWebAclNoRateLimit {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         let entries = perimeter::entry_acls(ctx);
         for (scope, reason) in entries.not_evaluated {

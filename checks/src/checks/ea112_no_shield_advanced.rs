@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Finding, Severity};
 use crate::inventory::{Service, GLOBAL_REGION};
@@ -42,11 +42,7 @@ declare_check! {
     }
 }
 
-impl Check for NoShieldAdvanced {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for NoShieldAdvanced {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         let Some(shield) = &ctx.account.shield else {
             // A Shield coverage gap is already reported (with its reason) by the registry; only

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::index::ResolvedOrigin;
@@ -42,11 +42,7 @@ declare_check! {
     }
 }
 
-impl Check for LambdaUrlOriginWithoutOac {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for LambdaUrlOriginWithoutOac {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for distribution in &ctx.account.distributions {
             for origin in &distribution.origins {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Confidence, Finding, Severity};
 use crate::perimeter::{self, Api};
@@ -50,11 +50,7 @@ declare_check! {
     }
 }
 
-impl Check for ApiReachableAroundCloudfront {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for ApiReachableAroundCloudfront {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         let apis =
             ctx.account.rest_apis.iter().map(Api::Rest).chain(ctx.account.http_apis.iter().map(Api::Http));

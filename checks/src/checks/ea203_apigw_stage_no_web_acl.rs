@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::perimeter::{self, Exposure};
@@ -43,11 +43,7 @@ declare_check! {
     }
 }
 
-impl Check for ApigwStageNoWebAcl {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for ApigwStageNoWebAcl {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for api in &ctx.account.rest_apis {
             if api.is_private() || api.disable_execute_api_endpoint {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::perimeter::{self, Api, Exposure};
@@ -39,11 +39,7 @@ declare_check! {
     }
 }
 
-impl Check for ApigwOpenMethods {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for ApigwOpenMethods {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         let apis = ctx
             .account

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Service;
@@ -39,11 +39,7 @@ declare_check! {
     }
 }
 
-impl Check for ApigwApiKeyWithoutUsagePlan {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for ApigwApiKeyWithoutUsagePlan {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for api in &ctx.account.rest_apis {
             let keyed: Vec<String> = api

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::perimeter::{Api, API_KEY_HEADER};
@@ -39,11 +39,7 @@ declare_check! {
     }
 }
 
-impl Check for ApigwApiKeySourceMismatch {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for ApigwApiKeySourceMismatch {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for distribution in &ctx.account.distributions {
             for origin in &distribution.origins {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Throttle;
@@ -43,11 +43,7 @@ fn throttles(throttle: Option<&Throttle>) -> bool {
     throttle.is_some_and(|t| t.rate_limit > 0.0 || t.burst_limit > 0)
 }
 
-impl Check for ApigwNoThrottling {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for ApigwNoThrottling {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for api in &ctx.account.rest_apis {
             for (stage_name, (_, exposure)) in perimeter::rest_stage_exposure(ctx, api) {

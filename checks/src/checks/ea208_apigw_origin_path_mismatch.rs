@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::index::ResolvedOrigin;
@@ -43,11 +43,7 @@ declare_check! {
     }
 }
 
-impl Check for ApigwOriginPathMismatch {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for ApigwOriginPathMismatch {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for distribution in &ctx.account.distributions {
             for origin in &distribution.origins {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Confidence, Finding};
 use crate::inventory::{WafScope, GLOBAL_REGION};
@@ -40,11 +40,7 @@ declare_check! {
     }
 }
 
-impl Check for WebAclUnassociated {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for WebAclUnassociated {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for acl in &ctx.account.web_acls {
             let region = if acl.scope == WafScope::Cloudfront { GLOBAL_REGION } else { acl.region.as_str() };

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::WafAction;
@@ -41,11 +41,7 @@ declare_check! {
     }
 }
 
-impl Check for WebAclDoesNothing {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for WebAclDoesNothing {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for acl in &ctx.account.web_acls {
             if acl.default_action.blocks() || acl.rules.iter().any(|r| r.enforces()) {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Statement;
@@ -38,11 +38,7 @@ declare_check! {
     }
 }
 
-impl Check for WafRuleOnEmptyIpSet {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for WafRuleOnEmptyIpSet {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for acl in &ctx.account.web_acls {
             for rule in &acl.rules {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::cidr::{self, Cidr};
 use crate::declare_check;
 use crate::finding::Finding;
@@ -134,11 +134,7 @@ fn covers_every_address(statements: &[Statement], index: &Index<'_>) -> bool {
     v4 && v6
 }
 
-impl Check for WafRuleNeverMatches {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for WafRuleNeverMatches {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for acl in &ctx.account.web_acls {
             for rule in &acl.rules {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Confidence, Finding, Severity};
 use crate::perimeter::{self, headers_evidence, Guard, HeaderEvidence, Verdict, API_KEY_HEADER};
@@ -48,11 +48,7 @@ declare_check! {
     }
 }
 
-impl Check for OriginHeaderMismatch {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for OriginHeaderMismatch {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for lock in perimeter::locks(ctx) {
             let (distribution, origin) = (lock.distribution, lock.origin);

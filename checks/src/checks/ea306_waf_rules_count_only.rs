@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::{Statement, WafAction};
@@ -40,11 +40,7 @@ declare_check! {
     }
 }
 
-impl Check for WafRulesCountOnly {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for WafRulesCountOnly {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for acl in &ctx.account.web_acls {
             let counted_rules: Vec<&str> = acl

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::perimeter::{self, AclAssociation};
@@ -39,11 +39,7 @@ declare_check! {
     }
 }
 
-impl Check for WebAclLoggingDisabled {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for WebAclLoggingDisabled {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for acl in &ctx.account.web_acls {
             let users = match perimeter::acl_association(ctx, acl) {

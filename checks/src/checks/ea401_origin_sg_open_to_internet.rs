@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Service;
@@ -43,11 +43,7 @@ declare_check! {
     }
 }
 
-impl Check for OriginSgOpenToInternet {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for OriginSgOpenToInternet {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for origin in perimeter::network_origins(ctx) {
             for sg_id in origin.security_groups {

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::resource::AsResource;
@@ -39,11 +39,7 @@ declare_check! {
     }
 }
 
-impl Check for AdminPortOpenToInternet {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for AdminPortOpenToInternet {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         let account = ctx.account;
         // Security group → what it is attached to.

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::perimeter::{self, port_sources, Guard};
@@ -43,11 +43,7 @@ declare_check! {
     }
 }
 
-impl Check for OriginPrefixListOnly {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for OriginPrefixListOnly {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for origin in perimeter::network_origins(ctx) {
             let sources: Vec<_> =

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Service;
@@ -41,11 +41,7 @@ declare_check! {
     }
 }
 
-impl Check for AlbOriginNoWebAcl {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for AlbOriginNoWebAcl {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for origin in perimeter::network_origins(ctx) {
             let Some(lb) = origin.lb else { continue };

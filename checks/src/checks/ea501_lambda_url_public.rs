@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Confidence, Finding, Severity};
 use crate::resource::AsResource;
@@ -61,11 +61,7 @@ fn grants_public_url_invoke(policy: Option<&serde_json::Value>) -> bool {
     })
 }
 
-impl Check for LambdaUrlPublic {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for LambdaUrlPublic {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for function in &ctx.account.lambda_functions {
             let Some(url) = &function.url else { continue };

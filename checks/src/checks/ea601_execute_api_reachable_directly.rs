@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Severity;
 use crate::origin::OriginKind;
@@ -53,11 +53,7 @@ declare_check! {
     }
 }
 
-impl Check for ExecuteApiReachableDirectly {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for ExecuteApiReachableDirectly {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         crate::probe::report_direct(
             ctx,

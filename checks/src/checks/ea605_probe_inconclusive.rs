@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 
 declare_check! {
@@ -44,11 +44,7 @@ declare_check! {
     }
 }
 
-impl Check for ProbeInconclusive {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for ProbeInconclusive {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         crate::probe::report_inconclusive(ctx, out, &Self::META);
     }

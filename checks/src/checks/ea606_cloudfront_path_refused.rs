@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 
 declare_check! {
@@ -43,11 +43,7 @@ declare_check! {
     }
 }
 
-impl Check for CloudfrontPathRefused {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for CloudfrontPathRefused {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         crate::probe::report_cloudfront_refused(ctx, out, &Self::META);
     }

@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 
 declare_check! {
@@ -47,10 +47,6 @@ declare_check! {
 
 /// Produced by the policy layer of the `edge-audit` binary (it needs the configuration and a
 /// date), not by a run over the inventory.
-impl Check for SuppressionExpired {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for SuppressionExpired {
     fn run(&self, _ctx: &Context<'_>, _out: &mut Output) {}
 }

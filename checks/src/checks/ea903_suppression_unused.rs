@@ -1,4 +1,4 @@
-use crate::check::{Check, CheckMeta, Context, Output};
+use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 
 declare_check! {
@@ -36,10 +36,6 @@ declare_check! {
 }
 
 /// Produced by the policy layer of the `edge-audit` binary, not by a run over the inventory.
-impl Check for SuppressionUnused {
-    fn meta(&self) -> &'static CheckMeta {
-        &Self::META
-    }
-
+impl Audit for SuppressionUnused {
     fn run(&self, _ctx: &Context<'_>, _out: &mut Output) {}
 }
