@@ -202,7 +202,7 @@ def write(results: dict[str, Any], md_path: Path, png_path: Path) -> None:
         add(f"- load average when the run started: {', '.join(f'{x:.1f}' for x in la)} "
             "(the machine is shared; see *Caveats*)")
     add("- " + ", ".join(f"{k} {str(val).removeprefix(k).strip()}" for k, val in v.items()))
-    add("- emulator: moto_server (threaded, one process) on 127.0.0.1, two regions "
+    add("- emulator: moto_server (threaded, one process, a fresh one per scale) on 127.0.0.1, two regions "
         "(us-east-1, eu-west-1), dummy credentials")
     add("")
 
