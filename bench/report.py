@@ -396,6 +396,14 @@ def targets(results: dict[str, Any], scales: list[str]) -> list[str]:
         out.append(f"2. **Wall time grows at most linearly 1×→4×: "
                    f"{'HOLDS' if growth <= 4.0 else 'DOES NOT HOLD'}** — 1×→4× {growth:.2f}×{mid} "
                    f"(linear would be 4×; CPU {e4['cpu_s'] / max(e1['cpu_s'], 1e-9):.2f}×).")
+        mc1, mc4 = e1.get("moto_cpu_s"), e4.get("moto_cpu_s")
+        if growth > 4.0 and mc1 and mc4:
+            calls = e4["api_calls"] / max(e1["api_calls"], 1)
+            out.append(f"   edge-audit's requests grew {calls:.2f}× and the CPU moto spent answering "
+                       f"them {mc4 / mc1:.2f}× ({mc1 * 1000 / max(e1['api_calls'], 1):.2f} → "
+                       f"{mc4 * 1000 / max(e4['api_calls'], 1):.2f} ms a request): the emulator, which "
+                       "sets the pace, answers each request more slowly as its state grows. See "
+                       "*Analysis*.")
         rss = e4["max_rss_mb"]
         out.append(f"3. **Peak RSS < 200 MB at 4×: {'HOLDS' if rss < 200 else 'DOES NOT HOLD'}** — "
                    f"{rss:.0f} MB.")
