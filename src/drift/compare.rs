@@ -168,7 +168,10 @@ impl Cx<'_> {
         }
         for (x, y) in pair(&b.rest_apis, &a.rest_apis, |api| api.arn.as_str()) {
             match (x, y) {
-                (Some(x), Some(y)) => self.rest_api(account, x, y),
+                (Some(x), Some(y)) => {
+                    let complete = self.both_read(b, a, &y.region, Service::Apigateway, "stages and methods");
+                    self.rest_api(account, x, y, complete)
+                }
                 (Some(api), None) | (None, Some(api)) => self.created_or_deleted(
                     b,
                     a,
@@ -184,7 +187,10 @@ impl Cx<'_> {
         }
         for (x, y) in pair(&b.http_apis, &a.http_apis, |api| api.arn.as_str()) {
             match (x, y) {
-                (Some(x), Some(y)) => self.http_api(account, x, y),
+                (Some(x), Some(y)) => {
+                    let complete = self.both_read(b, a, &y.region, Service::Apigatewayv2, "routes");
+                    self.http_api(account, x, y, complete)
+                }
                 (Some(api), None) | (None, Some(api)) => self.created_or_deleted(
                     b,
                     a,
@@ -475,7 +481,32 @@ impl Cx<'_> {
         }
     }
 
-    fn rest_api(&mut self, account: &str, x: &RestApi, y: &RestApi) {
+    /// Whether `service` was read completely in `region` of both inventories, so that a part of
+    /// a resource present on one side only (a stage, a method) was really created or deleted.
+    /// Otherwise records that `what` could not be compared there.
+    fn both_read(
+        &mut self,
+        b: &AccountInventory,
+        a: &AccountInventory,
+        region: &str,
+        service: Service,
+        what: &str,
+    ) -> bool {
+        if b.is_collected(region, service) && a.is_collected(region, service) {
+            return true;
+        }
+        self.not_compared.insert(NotCompared {
+            account: a.account_id.clone(),
+            scope: region.to_string(),
+            reason: format!(
+                "{service} was not read completely in {region} of both inventories: {what} created or \
+                 deleted cannot be told apart from unread ones"
+            ),
+        });
+        false
+    }
+
+    fn rest_api(&mut self, account: &str, x: &RestApi, y: &RestApi, complete: bool) {
         let resource = y.resource(account);
         self.execute_api(&resource, x.disable_execute_api_endpoint, y.disable_execute_api_endpoint);
         if x.endpoint_types != y.endpoint_types {
@@ -507,8 +538,9 @@ impl Cx<'_> {
                     sx.web_acl_arn.as_deref(),
                     sy.web_acl_arn.as_deref(),
                 ),
-                (None, Some(stage)) => self.stage(&resource, &y.id, stage, true, &x.stages),
-                (Some(stage), None) => self.stage(&resource, &y.id, stage, false, &y.stages),
+                (None, Some(stage)) if complete => self.stage(&resource, &y.id, stage, true, &x.stages),
+                (Some(stage), None) if complete => self.stage(&resource, &y.id, stage, false, &y.stages),
+                (None, Some(_)) | (Some(_), None) => {}
                 (None, None) => {}
             }
         }
@@ -526,19 +558,21 @@ impl Cx<'_> {
                     (&p.authorization_type, p.authorizer_id.as_deref()),
                     (&q.authorization_type, q.authorizer_id.as_deref()),
                 ),
-                (None, Some((what, m))) | (Some((what, m)), None) => self.route(
+                (None, Some((what, m))) | (Some((what, m)), None) if complete => self.route(
                     &resource,
                     "method",
                     what,
                     (&m.authorization_type, m.api_key_required),
                     q.is_some(),
                 ),
-                (None, None) => {}
+                // On one side only where the service was not read completely on both: not
+                // compared (`both_read` said so).
+                _ => {}
             }
         }
     }
 
-    fn http_api(&mut self, account: &str, x: &HttpApi, y: &HttpApi) {
+    fn http_api(&mut self, account: &str, x: &HttpApi, y: &HttpApi, complete: bool) {
         let resource = y.resource(account);
         self.execute_api(&resource, x.disable_execute_api_endpoint, y.disable_execute_api_endpoint);
         for (p, q) in pair(&x.routes, &y.routes, |r| r.route_key.as_str()) {
@@ -551,14 +585,16 @@ impl Cx<'_> {
                     (&p.authorization_type, p.authorizer_id.as_deref()),
                     (&q.authorization_type, q.authorizer_id.as_deref()),
                 ),
-                (None, Some(r)) | (Some(r), None) => self.route(
+                (None, Some(r)) | (Some(r), None) if complete => self.route(
                     &resource,
                     "route",
                     &r.route_key,
                     (&r.authorization_type, r.api_key_required),
                     q.is_some(),
                 ),
-                (None, None) => {}
+                // On one side only where the service was not read completely on both: not
+                // compared (`both_read` said so).
+                _ => {}
             }
         }
     }

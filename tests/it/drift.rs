@@ -142,6 +142,35 @@ fn rotations_replacements_and_lifecycle_changes_are_neutral() {
 }
 
 #[test]
+fn stages_and_methods_are_not_compared_where_api_gateway_was_not_read_completely() {
+    let load = |name: &str| {
+        edge_audit::snapshot::load(&drift_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let base = load("base");
+    let mut weakened = load("weakened");
+    // One REST API's resources could not be read: its methods are missing from this side.
+    let account = &mut weakened.accounts[0];
+    account.coverage.push(edge_audit_checks::inventory::Coverage::failed(
+        "eu-west-1".to_string(),
+        edge_audit_checks::inventory::Service::Apigateway,
+        "GetResources",
+        "ThrottlingException: Rate exceeded".to_string(),
+    ));
+    account.rest_apis[0].resources.clear();
+    let (changes, not_compared) = drift::compare(&base, &weakened, &CheckOptions::default());
+    let types: BTreeSet<ChangeType> = changes.iter().map(|c| c.change_type).collect();
+    for unreadable in [T::RouteCreated, T::RouteDeleted, T::StageCreated, T::StageDeleted] {
+        assert!(!types.contains(&unreadable), "{unreadable:?} from an incomplete read: {types:?}");
+    }
+    assert!(
+        not_compared.iter().any(|n| n.reason.contains("stages and methods created or deleted")),
+        "{not_compared:?}"
+    );
+    // What both sides did read is still compared.
+    assert!(types.contains(&T::ExecuteApiEndpointEnabled), "{types:?}");
+}
+
+#[test]
 fn unread_services_are_not_compared_rather_than_deleted() {
     let (changes, not_compared) = compare("base", "partial");
     let types: BTreeSet<ChangeType> = changes.iter().map(|c| c.change_type).collect();
