@@ -112,7 +112,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("lambda", "get_function_url_config", "GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig"),
     op("lambda", "get_policy", "GetPolicy", "lambda:GetPolicy"),
     op("lambda", "list_tags", "ListTags", "lambda:ListTags"),
-    // Tags of a whole resource type per region (CloudFront distributions, Lambda functions)
+    // Tags of a whole resource type per region (distributions, web ACLs, Lambda functions)
     op("resourcegroupstagging", "get_resources", "GetResources", "tag:GetResources"),
     // Shield Advanced
     op("shield", "describe_subscription", "DescribeSubscription", "shield:DescribeSubscription"),

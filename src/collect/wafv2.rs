@@ -13,7 +13,7 @@ use edge_audit_checks::inventory::{
 };
 use edge_audit_checks::secret::{exact_literal_of_regex, SecretValue};
 use futures::stream::{self, StreamExt};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Statements nest (And/Or/Not, scope-down); WAF allows a handful of levels. The bound only
 /// protects the recursion from a malformed answer.
@@ -238,10 +238,17 @@ pub(super) async fn uncollected_associations(ctx: &RegionContext<'_>, account: &
         .filter(|(_, acl)| acl.scope == WafScope::Regional && !used.contains(acl.arn.as_str()))
         .map(|(index, acl)| (index, acl.arn.clone(), acl.region.clone()))
         .collect();
+    // One client per region, shared by that region's ACLs.
+    let clients: BTreeMap<String, aws_sdk_wafv2::Client> =
+        unused.iter().map(|(_, _, region)| (region.clone(), ctx.clients.wafv2(region))).collect();
+    let clients = &clients;
     let found: Vec<(usize, Option<Vec<String>>)> = stream::iter(unused)
         .map(|(index, arn, region)| async move {
-            let client = ctx.clients.wafv2(&region);
-            (index, associated_resources(ctx, &client, &arn).await)
+            let resources = match clients.get(&region) {
+                Some(client) => associated_resources(ctx, client, &arn).await,
+                None => None,
+            };
+            (index, resources)
         })
         .buffer_unordered(ctx.limiter.concurrency())
         .collect()

@@ -127,10 +127,8 @@ impl DriftReport {
         let sarif = report::Report::new(current_inventory, outcome, fail_on).render(Format::Sarif, false);
         let findings: Vec<ReportFinding> =
             findings.into_iter().map(|f| ReportFinding::new(f, fail_on)).collect();
-        let suppressed: Vec<SuppressedFinding> = suppressed
-            .into_iter()
-            .map(|s| SuppressedFinding { finding: ReportFinding::new(s.finding, None), suppression: s.by })
-            .collect();
+        let suppressed: Vec<SuppressedFinding> =
+            suppressed.into_iter().map(SuppressedFinding::from).collect();
         let summary = DriftSummary {
             suppressed: suppressed.len(),
             changes: changes.len(),

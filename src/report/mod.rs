@@ -120,6 +120,12 @@ pub struct SuppressedFinding {
     pub suppression: SuppressedBy,
 }
 
+impl From<Suppressed> for SuppressedFinding {
+    fn from(s: Suppressed) -> SuppressedFinding {
+        SuppressedFinding { finding: ReportFinding::new(s.finding, None), suppression: s.by }
+    }
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct Summary {
     pub critical: usize,
@@ -225,10 +231,7 @@ impl Report {
 
     /// Lists findings that suppressions took out (see [`crate::policy::apply`]).
     pub fn with_suppressed(mut self, suppressed: Vec<Suppressed>) -> Report {
-        self.suppressed = suppressed
-            .into_iter()
-            .map(|s| SuppressedFinding { finding: ReportFinding::new(s.finding, None), suppression: s.by })
-            .collect();
+        self.suppressed = suppressed.into_iter().map(SuppressedFinding::from).collect();
         self.summary.suppressed = self.suppressed.len();
         self
     }
