@@ -121,8 +121,10 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     // sent when no selected check judges probes.
     let probing = if args.from.is_some() { args.probe } else { !args.no_probe };
     let probing = probing && checks.iter().any(|c| c.meta().requires_probes);
+    let default_options = CheckOptions::default();
+    let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
     let probe_options = match probing || args.probe_ca_cert.is_some() {
-        true => Some(probe::ProbeOptions::from_args(&args)?),
+        true => Some(probe::ProbeOptions::from_args(&args, options)?),
         false => None,
     };
     // One runtime for what needs one: live collection and probes.
@@ -152,8 +154,6 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     };
     let probe_time = probe_started.elapsed();
     let check_started = Instant::now();
-    let default_options = CheckOptions::default();
-    let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
     let outcome = registry::run_with_probes(&inventory, &checks, options, probes.as_deref());
     let (outcome, suppressed) = crate::policy::apply(outcome, &inventory, config.as_ref(), &checks, today);
     let check_time = check_started.elapsed();

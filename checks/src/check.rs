@@ -9,6 +9,7 @@ use crate::finding::{Finding, NotEvaluated, Severity};
 use crate::index::Index;
 use crate::inventory::{AccountInventory, Service};
 use crate::options::CheckOptions;
+use crate::perimeter::Perimeter;
 use crate::probe::ProbeResult;
 
 /// The sections every check's documentation must have, in this order.
@@ -97,10 +98,12 @@ pub trait Audit {
     fn run(&self, ctx: &Context<'_>, out: &mut Output);
 }
 
-/// What a check sees: one account's inventory, its index, and the configured options.
+/// What a check sees: one account's inventory, its index, its perimeter model (computed once
+/// for every check) and the configured options.
 pub struct Context<'a> {
     pub account: &'a AccountInventory,
     pub index: &'a Index<'a>,
+    pub perimeter: &'a Perimeter<'a>,
     pub options: &'a CheckOptions,
     /// Results of the active origin probes, every account's (a check filters on its account);
     /// `None` when no probe ran.

@@ -242,3 +242,213 @@ pub fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     rest.split(['/', ':', '?']).next().unwrap_or(rest)
 }
+
+// ---------------------------------------------------------------------------------------------
+// API origins: one facade over REST and HTTP APIs
+// ---------------------------------------------------------------------------------------------
+
+/// The header API Gateway reads API keys from (apiKeySource HEADER).
+pub const API_KEY_HEADER: &str = "x-api-key";
+
+/// An API Gateway API of either flavour.
+#[derive(Debug, Clone, Copy)]
+pub enum Api<'a> {
+    Rest(&'a RestApi),
+    Http(&'a HttpApi),
+}
+
+impl<'a> Api<'a> {
+    pub fn id(&self) -> &'a str {
+        match self {
+            Api::Rest(api) => &api.id,
+            Api::Http(api) => &api.id,
+        }
+    }
+
+    pub fn arn(&self) -> &'a str {
+        match self {
+            Api::Rest(api) => &api.arn,
+            Api::Http(api) => &api.arn,
+        }
+    }
+
+    pub fn name(&self) -> &'a str {
+        match self {
+            Api::Rest(api) => &api.name,
+            Api::Http(api) => &api.name,
+        }
+    }
+
+    pub fn region(&self) -> &'a str {
+        match self {
+            Api::Rest(api) => &api.region,
+            Api::Http(api) => &api.region,
+        }
+    }
+
+    /// The names of the API's stages.
+    pub fn stage_names(&self) -> Vec<&'a str> {
+        match self {
+            Api::Rest(api) => api.stages.iter().map(|s| s.name.as_str()).collect(),
+            Api::Http(api) => api.stages.iter().map(|s| s.name.as_str()).collect(),
+        }
+    }
+
+    pub fn execute_api_disabled(&self) -> bool {
+        match self {
+            Api::Rest(api) => api.disable_execute_api_endpoint,
+            Api::Http(api) => api.disable_execute_api_endpoint,
+        }
+    }
+
+    pub fn resource(&self, account: &str) -> crate::finding::ResourceRef {
+        use crate::resource::AsResource;
+        match self {
+            Api::Rest(api) => api.resource(account),
+            Api::Http(api) => api.resource(account),
+        }
+    }
+
+    /// The services whose data describe this API.
+    pub fn service(&self) -> Service {
+        match self {
+            Api::Rest(_) => Service::Apigateway,
+            Api::Http(_) => Service::Apigatewayv2,
+        }
+    }
+
+    /// Every invocable operation: REST methods as `GET /path`, HTTP API routes by route key,
+    /// each with its authorization type and whether it requires an API key. CORS preflight
+    /// `OPTIONS` methods are left out: they are conventionally open mock integrations.
+    pub fn operations(&self) -> Vec<Operation<'a>> {
+        match self {
+            Api::Rest(api) => api
+                .methods()
+                .filter(|(_, m)| !m.http_method.eq_ignore_ascii_case("OPTIONS"))
+                .map(|(path, m)| Operation {
+                    name: format!("{} {path}", m.http_method),
+                    authorization: &m.authorization_type,
+                    api_key_required: m.api_key_required,
+                })
+                .collect(),
+            Api::Http(api) => api
+                .routes
+                .iter()
+                .filter(|r| !r.route_key.starts_with("OPTIONS "))
+                .map(|r| Operation {
+                    name: r.route_key.clone(),
+                    authorization: &r.authorization_type,
+                    api_key_required: r.api_key_required,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A REST method or an HTTP API route.
+#[derive(Debug, Clone)]
+pub struct Operation<'a> {
+    /// `GET /pets/{petId}` or a route key.
+    pub name: String,
+    /// `NONE`, `AWS_IAM`, `CUSTOM`, `COGNITO_USER_POOLS`, `JWT`.
+    pub authorization: &'a str,
+    pub api_key_required: bool,
+}
+
+impl Operation<'_> {
+    pub fn is_open(&self) -> bool {
+        !self.requires_authorization() && !self.api_key_required
+    }
+
+    pub fn requires_authorization(&self) -> bool {
+        !self.authorization.is_empty() && !self.authorization.eq_ignore_ascii_case("NONE")
+    }
+
+    pub fn is_iam(&self) -> bool {
+        self.authorization.eq_ignore_ascii_case("AWS_IAM")
+    }
+}
+
+/// One API (and stage, when known) that an API Gateway origin reaches.
+#[derive(Debug, Clone)]
+pub struct ApiTarget<'a> {
+    pub api: Api<'a>,
+    /// The stage the requests land on: `None` when the distribution does not pin one (no origin
+    /// path, so the viewer's first path segment picks it) — then every stage is reachable.
+    pub stage: Option<String>,
+}
+
+impl<'a> Index<'a> {
+    /// An API by id, REST first.
+    pub fn api(&self, api_id: &str) -> Option<Api<'a>> {
+        self.rest_apis
+            .get(api_id)
+            .map(|a| Api::Rest(a))
+            .or_else(|| self.http_apis.get(api_id).map(|a| Api::Http(a)))
+    }
+
+    /// The APIs (and stages) a distribution origin reaches, through the execute-api domain or a
+    /// custom domain's base path mappings.
+    pub fn api_targets(&self, origin: &'a Origin) -> Vec<ApiTarget<'a>> {
+        let first_segment =
+            origin.origin_path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+        match self.resolve_origin(origin) {
+            ResolvedOrigin::RestApi(api) => {
+                let stage = (!first_segment.is_empty()).then_some(first_segment);
+                vec![ApiTarget { api: Api::Rest(api), stage }]
+            }
+            ResolvedOrigin::HttpApi(api) => {
+                // HTTP APIs with only `$default` serve every path from it; otherwise the first
+                // segment names the stage.
+                let stage = if api.has_only_default_stage() {
+                    Some("$default".to_string())
+                } else {
+                    (!first_segment.is_empty()).then_some(first_segment)
+                };
+                vec![ApiTarget { api: Api::Http(api), stage }]
+            }
+            ResolvedOrigin::ApiDomain { domain } => domain
+                .mappings
+                .iter()
+                .filter(|m| {
+                    m.base_path.is_empty() || first_segment.is_empty() || m.base_path == first_segment
+                })
+                .filter_map(|m| self.api(&m.api_id).map(|api| ApiTarget { api, stage: m.stage.clone() }))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Whether a web ACL protects anything.
+#[derive(Debug, Clone)]
+pub enum AclAssociation {
+    /// The resources (ARNs) that use it.
+    Associated(Vec<String>),
+    Unassociated,
+    /// Not associated as far as was read, but a place an association could show up was not
+    /// read: the services missing, by name.
+    Unknown(Vec<&'static str>),
+}
+
+/// The association state of a web ACL, read from the resources' side (distribution web ACL
+/// id, stage webAclArn, ALB GetWebACLForResource) and ListResourcesForWebACL.
+pub fn acl_association(account: &AccountInventory, index: &Index<'_>, acl: &WebAcl) -> AclAssociation {
+    if let Some(users) = index.web_acl_users(&acl.arn).filter(|u| !u.is_empty()) {
+        return AclAssociation::Associated(users.iter().cloned().collect());
+    }
+    let (region, needed): (&str, &[Service]) = match acl.scope {
+        WafScope::Cloudfront => (GLOBAL_REGION, &[Service::Cloudfront]),
+        // Load balancers' associations come from GetWebACLForResource (WAF regional).
+        WafScope::Regional => {
+            (acl.region.as_str(), &[Service::Apigateway, Service::Elbv2, Service::WafRegional])
+        }
+    };
+    let missing: Vec<&'static str> =
+        needed.iter().filter(|s| !account.is_collected(region, **s)).map(|s| s.as_str()).collect();
+    if missing.is_empty() {
+        AclAssociation::Unassociated
+    } else {
+        AclAssociation::Unknown(missing)
+    }
+}

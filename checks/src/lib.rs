@@ -12,6 +12,7 @@ pub mod finding;
 pub mod index;
 pub mod inventory;
 pub mod managed_policies;
+pub mod network;
 pub mod options;
 pub mod origin;
 pub mod perimeter;

@@ -13,6 +13,7 @@ use crate::check::{CheckMeta, Context, Output};
 use crate::finding::{Confidence, Finding, ResourceRef, Severity};
 use crate::index::{host_of, ResolvedOrigin};
 use crate::origin::OriginKind;
+use crate::perimeter::BackendKind;
 use crate::resource::AsResource;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -153,8 +154,9 @@ impl ProbeResult {
     }
 }
 
-/// The resource a probe is about: the API, load balancer, function or instance behind the origin
-/// when the inventory has it, else the distribution.
+/// The resource a probe is about: the backend behind the origin in the perimeter model (the API
+/// of a stage or custom domain, the load balancer, the function) or the instance, when the
+/// inventory has it, else the distribution.
 fn probed_resource(ctx: &Context<'_>, probe: &ProbeResult) -> Option<(ResourceRef, String)> {
     let account = ctx.account_id();
     let distribution = ctx.account.distributions.iter().find(|d| d.id == probe.distribution_id)?;
@@ -162,12 +164,14 @@ fn probed_resource(ctx: &Context<'_>, probe: &ProbeResult) -> Option<(ResourceRe
     let Some(origin) = distribution.origin(&probe.origin_id) else {
         return Some(fallback());
     };
-    let (resource, label) = match ctx.index.resolve_origin(origin) {
-        ResolvedOrigin::RestApi(api) => (api.resource(account), "API"),
-        ResolvedOrigin::HttpApi(api) => (api.resource(account), "API"),
-        ResolvedOrigin::LoadBalancer(lb) => (lb.resource(account), "Load balancer"),
-        ResolvedOrigin::LambdaUrl(function) => (function.resource(account), "Function URL of"),
-        ResolvedOrigin::Instance(instance) => (instance.resource(account), "Instance"),
+    let lock = ctx.perimeter.locks.iter().find(|l| std::ptr::eq(l.origin, origin));
+    let backend = lock.and_then(|l| l.targets.first()).map(|t| &t.backend);
+    let (resource, label) = match (backend.map(|b| b.kind), ctx.index.resolve_origin(origin)) {
+        (Some(BackendKind::RestStage { api, .. }), _) => (api.resource(account), "API"),
+        (Some(BackendKind::HttpApi(api)), _) => (api.resource(account), "API"),
+        (Some(BackendKind::LoadBalancer(lb)), _) => (lb.resource(account), "Load balancer"),
+        (Some(BackendKind::FunctionUrl(function)), _) => (function.resource(account), "Function URL of"),
+        (None, ResolvedOrigin::Instance(instance)) => (instance.resource(account), "Instance"),
         _ => return Some(fallback()),
     };
     let name = match &resource.name {

@@ -6,6 +6,7 @@ use crate::finding::{Finding, NotEvaluated};
 use crate::index::Index;
 use crate::inventory::{CoverageStatus, Inventory};
 use crate::options::CheckOptions;
+use crate::perimeter::Perimeter;
 use crate::probe::ProbeResult;
 
 /// Every check, in id order.
@@ -88,7 +89,8 @@ pub fn run_with_probes(
     outcome.checks.sort_by_key(|m| m.id);
     for account in &inventory.accounts {
         let index = Index::build(account);
-        let ctx = Context { account, index: &index, options, probes };
+        let perimeter = Perimeter::build(account, &index, options);
+        let ctx = Context { account, index: &index, perimeter: &perimeter, options, probes };
         for check in &checks {
             let meta = check.meta();
             let mut out = Output::new(&account.account_id);

@@ -168,3 +168,24 @@ fn api_checks_fail_closed_when_usage_plans_could_not_be_read() {
     let ea205 = run_check("EA205", "apigw-usage-plans-denied");
     assert!(ea205.not_evaluated.iter().any(|n| n.scope.ends_with("/restapis/keyed0000b")));
 }
+
+/// `apigw-custom-domain-open`: CloudFront reaches REST API `cdom00001` through its custom domain
+/// `api.shop.example`; the default `execute-api` endpoint is disabled, the stage has no web ACL
+/// and `GET /items` is open. The custom domain is itself a route around the distribution, so
+/// every check that asks "reachable directly?" answers yes, and names the custom domain.
+#[test]
+fn custom_domain_with_default_endpoint_disabled_is_one_answer_reachable() {
+    for id in ["EA202", "EA203", "EA204", "EA207"] {
+        let outcome = run_check(id, "apigw-custom-domain-open");
+        assert!(outcome.not_evaluated.is_empty(), "{id}: {:?}", outcome.not_evaluated);
+        let ids: Vec<&str> = outcome.findings.iter().map(|f| f.resource.id.as_str()).collect();
+        assert_eq!(ids, ["cdom00001"], "{id} must report the API reachable through its custom domain");
+    }
+    let ea202 = run_check("EA202", "apigw-custom-domain-open");
+    assert_eq!(ea202.findings[0].severity.as_str(), "high");
+    let entry_points = ea202.findings[0].evidence["entry_points"].to_string();
+    assert!(entry_points.contains("custom-domain https://api.shop.example"), "{entry_points}");
+    assert!(!entry_points.contains("execute-api https://"), "the default endpoint is disabled: {entry_points}");
+    let ea203 = run_check("EA203", "apigw-custom-domain-open");
+    assert!(ea203.findings[0].evidence["entry_points"].to_string().contains("api.shop.example"));
+}

@@ -467,22 +467,16 @@ fn transformations(list: &[waf::TextTransformation]) -> Vec<String> {
 }
 
 fn referenced_sets(s: &Statement, ip_sets: &mut BTreeSet<String>, regex_sets: &mut BTreeSet<String>) {
-    match s {
-        Statement::And { statements } | Statement::Or { statements } => {
-            for s in statements {
-                referenced_sets(s, ip_sets, regex_sets);
+    for statement in s.walk() {
+        match statement {
+            Statement::IpSetReference { arn, .. } => {
+                ip_sets.insert(arn.clone());
             }
+            Statement::RegexPatternSetReference { arn, .. } => {
+                regex_sets.insert(arn.clone());
+            }
+            _ => {}
         }
-        Statement::Not { statement } => referenced_sets(statement, ip_sets, regex_sets),
-        Statement::RateBased { scope_down: Some(s), .. }
-        | Statement::ManagedRuleGroup { scope_down: Some(s), .. } => referenced_sets(s, ip_sets, regex_sets),
-        Statement::IpSetReference { arn, .. } => {
-            ip_sets.insert(arn.clone());
-        }
-        Statement::RegexPatternSetReference { arn, .. } => {
-            regex_sets.insert(arn.clone());
-        }
-        _ => {}
     }
 }
 

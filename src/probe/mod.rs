@@ -19,7 +19,7 @@ pub use connect_to::ConnectTo;
 
 use crate::error::Error;
 use edge_audit_checks::probe::RELEVANT_HEADERS;
-use edge_audit_checks::{Inventory, ProbeClassification, ProbeResult};
+use edge_audit_checks::{CheckOptions, Inventory, ProbeClassification, ProbeResult};
 use futures::StreamExt;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -46,6 +46,9 @@ pub struct ProbeOptions {
     pub connect_to: Vec<ConnectTo>,
     /// CA certificates trusted in addition to the system's.
     pub extra_roots: Vec<CertificateDer<'static>>,
+    /// The check options the perimeter model is computed with (which endpoints to probe comes
+    /// from it), the same the checks use.
+    pub check_options: CheckOptions,
 }
 
 impl Default for ProbeOptions {
@@ -57,13 +60,14 @@ impl Default for ProbeOptions {
             per_host_interval: Duration::from_millis(500),
             connect_to: Vec::new(),
             extra_roots: Vec::new(),
+            check_options: CheckOptions::default(),
         }
     }
 }
 
 impl ProbeOptions {
     /// The options of `scan`'s probe flags; reads `--probe-ca-cert`.
-    pub fn from_args(args: &crate::cli::ScanArgs) -> Result<ProbeOptions, Error> {
+    pub fn from_args(args: &crate::cli::ScanArgs, check_options: &CheckOptions) -> Result<ProbeOptions, Error> {
         let extra_roots = match &args.probe_ca_cert {
             Some(path) => load_ca(path)?,
             None => Vec::new(),
@@ -74,6 +78,7 @@ impl ProbeOptions {
             timeout: Duration::from_secs(args.probe_timeout),
             connect_to: args.connect_to.clone(),
             extra_roots,
+            check_options: check_options.clone(),
             ..ProbeOptions::default()
         })
     }
@@ -99,7 +104,7 @@ pub fn load_ca(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
 /// Probes every origin of `inventory` and returns the results, sorted. Never fails: a request
 /// that gets no answer is an [`ProbeClassification::Inconclusive`] result with the reason.
 pub async fn probe_inventory(inventory: &Inventory, options: &ProbeOptions) -> Vec<ProbeResult> {
-    let targets = plan::plan(inventory, options.through_cloudfront);
+    let targets = plan::plan(inventory, options.through_cloudfront, &options.check_options);
     // One request per distinct (method, URL), however many distributions share the origin.
     let mut requests: Vec<plan::ProbeRequest> = targets.iter().map(|t| t.request.clone()).collect();
     requests.sort();

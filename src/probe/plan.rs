@@ -2,8 +2,12 @@
 //! endpoint on the paths the distribution routes to it — the request CloudFront would send,
 //! minus everything CloudFront adds (its custom headers, the viewer's credentials).
 //!
-//! - API Gateway: `https://{api-id}.execute-api.{region}.amazonaws.com{origin path}{path}`; the
-//!   origin path carries the stage (`/prod`), and is empty for HTTP APIs with `$default`.
+//! - API Gateway: every public entry point of the stage(s) the origin reaches, from the perimeter
+//!   model — `https://{api-id}.execute-api.{region}.amazonaws.com{origin path}{path}` (the origin
+//!   path carries the stage, `/prod`, and is empty for HTTP APIs with `$default`) unless the
+//!   default endpoint is disabled, and each public custom domain that maps the stage, at its base
+//!   path; so an API that CloudFront reaches through a custom domain is probed on that domain
+//!   and on its `execute-api` URL when that is still enabled.
 //! - Load balancers: the origin's DNS name on every HTTP/HTTPS listener (or, when the load
 //!   balancer is not in the inventory, per the origin protocol policy). Internal load balancers
 //!   and VPC origins are not reachable from the internet and not probed.
@@ -14,12 +18,14 @@
 //!
 //! `{path}` is the literal prefix of each behavior's path pattern routed to the origin (`/api*`
 //! → `/api/`), at most [`MAX_PATHS`] per origin, and at most [`MAX_REQUESTS_PER_ORIGIN`]
-//! requests per origin in all. The method is GET, or HEAD where the behavior does not allow GET.
+//! requests per origin in all — raised to one per entry point where an origin has more (at most
+//! [`MAX_ENTRY_POINTS_PER_ORIGIN`]), so that no entry point goes unprobed. The method is GET, or HEAD where the behavior does not allow GET.
 
-use edge_audit_checks::index::{Index, ResolvedOrigin};
+use edge_audit_checks::index::Index;
 use edge_audit_checks::inventory::{CacheBehavior, Distribution, Inventory, Origin};
 use edge_audit_checks::origin::{literal_prefix, OriginKind};
-use edge_audit_checks::ProbeVia;
+use edge_audit_checks::perimeter::{BackendKind, EntryKind, EntryPoint, Lock, Perimeter};
+use edge_audit_checks::{CheckOptions, ProbeVia};
 
 /// Paths probed per origin.
 pub const MAX_PATHS: usize = 3;
@@ -89,51 +95,78 @@ pub struct ProbeTarget {
     pub request: ProbeRequest,
 }
 
-/// Every probe to send for `inventory`, sorted and without duplicates.
-pub fn plan(inventory: &Inventory, through_cloudfront: bool) -> Vec<ProbeTarget> {
+/// Endpoints probed per origin at the most, whatever the number of entry points its backends
+/// have (stages × custom domains): a bound on the requests one origin can cause.
+pub const MAX_ENTRY_POINTS_PER_ORIGIN: usize = 16;
+
+/// One place to send requests to: scheme, host, port, the path that reaches the backend's root,
+/// and the origin kind the probe checks file the answer under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Endpoint {
+    scheme: Scheme,
+    host: String,
+    port: u16,
+    /// Prepended to the request path: for an API entry point, the stage (`/prod`) or base path;
+    /// for the origin's own domain, the origin path.
+    path_prefix: String,
+    kind: OriginKind,
+}
+
+/// Every probe to send for `inventory`, sorted and without duplicates. The endpoints come from
+/// the perimeter model: every public entry point of every backend behind each origin (each
+/// stage's `execute-api` URL, each custom domain that maps it, each listener); origins whose
+/// backend the inventory does not hold are probed at their own domain, per the origin protocol
+/// policy.
+pub fn plan(inventory: &Inventory, through_cloudfront: bool, options: &CheckOptions) -> Vec<ProbeTarget> {
     let mut targets = Vec::new();
     for account in &inventory.accounts {
         let index = Index::build(account);
-        for distribution in account.distributions.iter().filter(|d| d.enabled) {
-            for origin in &distribution.origins {
-                let Some(endpoints) = endpoints(&index, origin) else {
-                    continue;
-                };
-                let paths = paths(distribution, origin);
-                let target = |via, request| ProbeTarget {
-                    account: account.account_id.clone(),
-                    distribution_id: distribution.id.clone(),
-                    distribution_arn: distribution.arn.clone(),
-                    origin_id: origin.id.clone(),
-                    origin_kind: origin.kind.clone(),
-                    via,
-                    request,
-                };
-                let origin_path = origin.origin_path.trim_end_matches('/');
-                let direct = paths.iter().flat_map(|(path, method)| {
-                    endpoints.iter().map(move |(scheme, host, port)| ProbeRequest {
-                        scheme: *scheme,
-                        host: host.clone(),
-                        port: *port,
-                        path: format!("{origin_path}{path}"),
+        let perimeter = Perimeter::build(account, &index, options);
+        for lock in perimeter.locks.iter().filter(|l| l.distribution.enabled) {
+            let (distribution, origin) = (lock.distribution, lock.origin);
+            let Some(endpoints) = endpoints(lock) else {
+                continue;
+            };
+            let paths = paths(distribution, origin);
+            let target = |via, kind: &OriginKind, request| ProbeTarget {
+                account: account.account_id.clone(),
+                distribution_id: distribution.id.clone(),
+                distribution_arn: distribution.arn.clone(),
+                origin_id: origin.id.clone(),
+                origin_kind: kind.clone(),
+                via,
+                request,
+            };
+            // Path-major: every endpoint gets the first path before any gets the second, so the
+            // cap never leaves an entry point unprobed.
+            let direct = paths.iter().flat_map(|(path, method)| {
+                endpoints.iter().map(move |endpoint| {
+                    let request = ProbeRequest {
+                        scheme: endpoint.scheme,
+                        host: endpoint.host.clone(),
+                        port: endpoint.port,
+                        path: format!("{}{path}", endpoint.path_prefix),
                         method,
-                    })
-                });
-                targets.extend(direct.take(MAX_REQUESTS_PER_ORIGIN).map(|r| target(ProbeVia::Direct, r)));
-                if through_cloudfront && !distribution.domain_name.is_empty() {
-                    targets.extend(paths.iter().map(|(path, method)| {
-                        target(
-                            ProbeVia::Cloudfront,
-                            ProbeRequest {
-                                scheme: Scheme::Https,
-                                host: distribution.domain_name.to_ascii_lowercase(),
-                                port: 443,
-                                path: path.clone(),
-                                method,
-                            },
-                        )
-                    }));
-                }
+                    };
+                    (endpoint, request)
+                })
+            });
+            let cap = MAX_REQUESTS_PER_ORIGIN.max(endpoints.len());
+            targets.extend(direct.take(cap).map(|(e, r)| target(ProbeVia::Direct, &e.kind, r)));
+            if through_cloudfront && !distribution.domain_name.is_empty() {
+                targets.extend(paths.iter().map(|(path, method)| {
+                    target(
+                        ProbeVia::Cloudfront,
+                        &origin.kind,
+                        ProbeRequest {
+                            scheme: Scheme::Https,
+                            host: distribution.domain_name.to_ascii_lowercase(),
+                            port: 443,
+                            path: path.clone(),
+                            method,
+                        },
+                    )
+                }));
             }
         }
     }
@@ -142,61 +175,120 @@ pub fn plan(inventory: &Inventory, through_cloudfront: bool) -> Vec<ProbeTarget>
     targets
 }
 
-/// The (scheme, host, port) endpoints of an origin to probe; `None` when it is not probed.
-fn endpoints(index: &Index<'_>, origin: &Origin) -> Option<Vec<(Scheme, String, u16)>> {
+/// Whether `path` starts with the path `prefix`, segment-wise (`/prod` is a prefix of `/prod`
+/// and `/prod/x`, not of `/production`).
+fn has_path_prefix(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The endpoints to probe for one origin; `None` when it is not probed (S3, VPC origins).
+fn endpoints(lock: &Lock<'_>) -> Option<Vec<Endpoint>> {
+    let origin = lock.origin;
     if origin.vpc_origin_id.is_some() || origin.s3_origin_config {
         return None;
     }
     let host = origin.domain_name.trim_end_matches('.').to_ascii_lowercase();
-    match &origin.kind {
-        OriginKind::S3Rest { .. } | OriginKind::S3Website { .. } => None,
-        OriginKind::ApiGateway { api_id, region } => Some(vec![(
-            Scheme::Https,
-            format!("{api_id}.execute-api.{region}.amazonaws.com").to_ascii_lowercase(),
-            443,
-        )]),
-        OriginKind::LambdaUrl { url_id, region } => Some(vec![(
-            Scheme::Https,
-            format!("{url_id}.lambda-url.{region}.on.aws").to_ascii_lowercase(),
-            443,
-        )]),
-        OriginKind::Alb { .. } => match index.resolve_origin(origin) {
-            ResolvedOrigin::LoadBalancer(lb) if lb.scheme == "internal" => None,
-            ResolvedOrigin::LoadBalancer(lb) => {
-                let mut listeners: Vec<(Scheme, String, u16)> = lb
-                    .listeners
-                    .iter()
-                    .filter_map(|l| match l.protocol.to_ascii_uppercase().as_str() {
-                        "HTTPS" => Some((Scheme::Https, host.clone(), l.port)),
-                        "HTTP" => Some((Scheme::Http, host.clone(), l.port)),
-                        _ => None,
-                    })
-                    .collect();
-                listeners.sort();
-                listeners.dedup();
-                // HTTPS first: when the cap cuts, the listener CloudFront most likely uses stays.
-                listeners.sort_by_key(|(scheme, _, port)| (std::cmp::Reverse(*scheme), *port));
-                if listeners.is_empty() {
-                    Some(by_protocol_policy(origin, host))
-                } else {
-                    Some(listeners)
-                }
-            }
-            _ => Some(by_protocol_policy(origin, host)),
-        },
-        OriginKind::Custom => Some(by_protocol_policy(origin, host)),
+    let origin_path = origin.origin_path.trim_end_matches('/');
+    if matches!(origin.kind, OriginKind::S3Rest { .. } | OriginKind::S3Website { .. }) {
+        return None;
     }
+    if lock.targets.is_empty() {
+        // A backend the inventory does not hold: the origin's own domain.
+        let on_own_domain = |(scheme, port)| Endpoint {
+            scheme,
+            host: host.clone(),
+            port,
+            path_prefix: origin_path.to_string(),
+            kind: origin.kind.clone(),
+        };
+        return Some(match &origin.kind {
+            OriginKind::ApiGateway { .. } | OriginKind::LambdaUrl { .. } => vec![on_own_domain((Scheme::Https, 443))],
+            _ => by_protocol_policy(origin).into_iter().map(on_own_domain).collect(),
+        });
+    }
+    let mut out: Vec<Endpoint> = Vec::new();
+    for target in &lock.targets {
+        // The part of the origin path below the backend's root, as seen through the entry point
+        // CloudFront itself uses (the origin's domain): `/prod/v1` on execute-api with stage
+        // `prod` leaves `/v1`, which every other entry point of the stage (its custom domains)
+        // gets after its own prefix. When no entry point of the origin's domain is a prefix of
+        // the origin path (the viewer's first path segment picks the stage), the origin's domain
+        // is probed as CloudFront calls it, with the origin path, and the other entry points
+        // with their prefix.
+        let own = target
+            .entry_points
+            .iter()
+            .filter(|e| e.host == host && has_path_prefix(origin_path, &e.path_prefix))
+            .max_by_key(|e| e.path_prefix.len());
+        let prefix_for = |e: &EntryPoint| match own {
+            Some(own) => format!("{}{}", e.path_prefix, &origin_path[own.path_prefix.len()..]),
+            None if e.host == host => origin_path.to_string(),
+            None => format!("{}{origin_path}", e.path_prefix),
+        };
+        let kind = match target.api() {
+            // Any entry point of an API is API Gateway's: EA601 judges it.
+            Some(api) => OriginKind::ApiGateway { api_id: api.id().to_string(), region: api.region().to_string() },
+            None => origin.kind.clone(),
+        };
+        let mut listeners: Vec<Endpoint> = target
+            .entry_points
+            .iter()
+            .filter_map(|e| {
+                let scheme = match e.scheme.as_str() {
+                    "https" => Scheme::Https,
+                    "http" => Scheme::Http,
+                    _ => return None,
+                };
+                // A load balancer is reached at the name the origin uses (`dualstack.` …).
+                let host = if e.kind == EntryKind::Listener { host.clone() } else { e.host.clone() };
+                Some(Endpoint {
+                    scheme,
+                    host,
+                    port: e.port,
+                    path_prefix: prefix_for(e),
+                    kind: kind.clone(),
+                })
+            })
+            .collect();
+        // HTTPS first: when the cap cuts, the listener CloudFront most likely uses stays.
+        listeners.sort_by(|a, b| {
+            (std::cmp::Reverse(a.scheme), a.port, &a.host, &a.path_prefix)
+                .cmp(&(std::cmp::Reverse(b.scheme), b.port, &b.host, &b.path_prefix))
+        });
+        // A load balancer without an HTTP(S) listener in the inventory: as CloudFront calls it.
+        let no_http_listener =
+            listeners.is_empty() && matches!(target.kind, BackendKind::LoadBalancer(lb) if lb.scheme != "internal");
+        if no_http_listener {
+            listeners = by_protocol_policy(origin)
+                .into_iter()
+                .map(|(scheme, port)| Endpoint {
+                    scheme,
+                    host: host.clone(),
+                    port,
+                    path_prefix: origin_path.to_string(),
+                    kind: kind.clone(),
+                })
+                .collect();
+        }
+        for endpoint in listeners {
+            if !out.contains(&endpoint) {
+                out.push(endpoint);
+            }
+        }
+    }
+    out.truncate(MAX_ENTRY_POINTS_PER_ORIGIN);
+    Some(out)
 }
 
 /// Endpoints per the origin protocol policy: what CloudFront itself may use.
-fn by_protocol_policy(origin: &Origin, host: String) -> Vec<(Scheme, String, u16)> {
+fn by_protocol_policy(origin: &Origin) -> Vec<(Scheme, u16)> {
     let (policy, http_port, https_port) = match &origin.custom {
         Some(c) => (c.protocol_policy.as_str(), c.http_port, c.https_port),
         None => ("https-only", 80, 443),
     };
     let port = |p: u16, scheme: Scheme| if p == 0 { scheme.default_port() } else { p };
-    let https = (Scheme::Https, host.clone(), port(https_port, Scheme::Https));
-    let http = (Scheme::Http, host, port(http_port, Scheme::Http));
+    let https = (Scheme::Https, port(https_port, Scheme::Https));
+    let http = (Scheme::Http, port(http_port, Scheme::Http));
     match policy {
         "http-only" => vec![http],
         "match-viewer" => vec![https, http],

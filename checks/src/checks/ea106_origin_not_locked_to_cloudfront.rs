@@ -52,7 +52,7 @@ declare_check! {
 
 impl Audit for OriginNotLockedToCloudfront {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for lock in perimeter::locks(ctx) {
+        for lock in &ctx.perimeter.locks {
             let (distribution, origin) = (lock.distribution, lock.origin);
             if !distribution.enabled || (origin.custom.is_none() && !origin.kind.is_api()) {
                 continue;

@@ -2,7 +2,7 @@ use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::{Statement, WebAcl};
-use crate::perimeter;
+
 use crate::resource::AsResource;
 
 /// The AWS managed rule groups every entry point's web ACL should enforce.
@@ -67,8 +67,8 @@ pub fn enforced_managed_groups(acl: &WebAcl) -> Vec<&str> {
 
 impl Audit for EntryWebAclMissingManagedRules {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        let entries = perimeter::entry_acls(ctx);
-        for (scope, reason) in entries.not_evaluated {
+        let entries = &ctx.perimeter.entry_acls;
+        for (scope, reason) in &entries.not_evaluated {
             out.not_evaluated(&Self::META, scope, reason);
         }
         for (acl, entry_points) in entries.acls.values() {

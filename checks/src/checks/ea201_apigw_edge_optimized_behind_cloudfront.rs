@@ -1,7 +1,7 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
-use crate::perimeter::Api;
+use crate::index::Api;
 use crate::resource::AsResource;
 
 declare_check! {

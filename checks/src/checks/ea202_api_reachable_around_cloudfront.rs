@@ -1,14 +1,16 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Confidence, Finding, Severity};
-use crate::perimeter::{self, Api};
+use crate::index::Api;
+use crate::perimeter::EntryKind;
 
 declare_check! {
     /// ## What it finds
     ///
-    /// An API Gateway API (REST or HTTP) that is the origin of a distribution, keeps its default
-    /// `execute-api` endpoint enabled, and has a deployed stage with nothing that refuses
-    /// requests lacking the distribution's secret: no stage web ACL enforcing the origin
+    /// An API Gateway API (REST or HTTP) that is the origin of a distribution and has a deployed
+    /// stage with a public entry point — its default `execute-api` endpoint, or a public custom
+    /// domain that maps it (the custom domain CloudFront itself uses is one: anybody can call it
+    /// too) — and nothing that refuses requests lacking the distribution's secret: no stage web ACL enforcing the origin
     /// header, no required API key fed by the distribution's `x-api-key` (apiKeySource HEADER,
     /// stage in a usage plan), no AWS_IAM on every method with a Lambda@Edge signer at the edge.
     ///
@@ -56,15 +58,17 @@ impl Audit for ApiReachableAroundCloudfront {
             ctx.account.rest_apis.iter().map(Api::Rest).chain(ctx.account.http_apis.iter().map(Api::Http));
         for api in apis {
             let uses = ctx.index.origins_reaching(api.arn());
-            if uses.is_empty() || api.execute_api_disabled() {
+            if uses.is_empty() {
                 continue;
             }
             let mut open_stages = Vec::new();
             let mut reasons = Vec::new();
             let mut unverifiable = Vec::new();
+            let mut entry_points = Vec::new();
             let mut authorization_everywhere = true;
             let mut incomplete = Vec::new();
-            for (stage, side) in perimeter::api_sides(ctx, api) {
+            for backend in ctx.perimeter.api_backends(api) {
+                let side = &backend.side;
                 if side.is_locked() {
                     continue;
                 }
@@ -72,9 +76,10 @@ impl Audit for ApiReachableAroundCloudfront {
                     incomplete.extend(side.not_collected.clone());
                     continue;
                 }
-                open_stages.push(stage);
+                open_stages.push(backend.stage_label());
                 reasons.extend(side.open_because.clone());
                 unverifiable.extend(side.unverifiable.clone());
+                entry_points.extend(backend.entry_points.iter().cloned());
                 authorization_everywhere &= side.authorization_everywhere;
             }
             if !incomplete.is_empty() {
@@ -89,6 +94,8 @@ impl Audit for ApiReachableAroundCloudfront {
             reasons.dedup();
             unverifiable.sort();
             unverifiable.dedup();
+            entry_points.sort();
+            entry_points.dedup();
             let (severity, confidence) = if !unverifiable.is_empty() {
                 (Severity::Medium, Confidence::Low)
             } else if authorization_everywhere {
@@ -98,8 +105,14 @@ impl Audit for ApiReachableAroundCloudfront {
             };
             let distributions: Vec<String> =
                 uses.iter().map(|u| format!("{}/{}", u.distribution.id, u.origin.id)).collect();
+            let described: Vec<String> = entry_points.iter().map(|e| e.describe()).collect();
+            let doors = if entry_points.iter().all(|e| e.kind == EntryKind::ExecuteApi) {
+                "its execute-api endpoint accepts".to_string()
+            } else {
+                format!("its public entry points ({}) accept", described.join(", "))
+            };
             let mut message = format!(
-                "{} {} ({}) is an origin of {} but its execute-api endpoint accepts requests that did not come through CloudFront on stage(s) {}: {}",
+                "{} {} ({}) is an origin of {} but {doors} requests that did not come through CloudFront on stage(s) {}: {}",
                 match api {
                     Api::Rest(_) => "REST API",
                     Api::Http(_) => "HTTP API",
@@ -122,6 +135,7 @@ impl Audit for ApiReachableAroundCloudfront {
                     .confidence(confidence)
                     .evidence("origin_of", &distributions)
                     .evidence("open_stages", &open_stages)
+                    .evidence("entry_points", &described)
                     .evidence("why_open", &reasons)
                     .evidence("authorization_everywhere", authorization_everywhere)
                     .evidence("could_not_verify", &unverifiable),

@@ -1,14 +1,15 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
-use crate::perimeter::{self, Exposure};
+use crate::perimeter::Exposure;
 use crate::resource::AsResource;
 
 declare_check! {
     /// ## What it finds
     ///
-    /// A stage of an internet-facing REST API — not PRIVATE, `execute-api` endpoint enabled,
-    /// and not locked to a distribution (see EA202) — with no web ACL.
+    /// A stage of an internet-facing REST API — one with a public entry point (its default
+    /// `execute-api` endpoint, or a public custom domain that maps the stage) and not locked to a
+    /// distribution (see EA202) — with no web ACL.
     ///
     /// APIs locked behind a distribution are not reported: the distribution's web ACL filters
     /// their traffic.
@@ -46,16 +47,13 @@ declare_check! {
 impl Audit for ApigwStageNoWebAcl {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for api in &ctx.account.rest_apis {
-            if api.is_private() || api.disable_execute_api_endpoint {
-                continue;
-            }
-            for (stage_name, (side, exposure)) in perimeter::rest_stage_exposure(ctx, api) {
-                let Some(stage) = api.stage(stage_name) else { continue };
-                if stage.web_acl_arn.as_deref().is_some_and(|a| !a.is_empty()) {
+            for stage in &api.stages {
+                let arn = format!("{}/stages/{}", api.arn, stage.name);
+                let Some(backend) = ctx.perimeter.backend(&arn) else { continue };
+                if backend.web_acl_arn().is_some() {
                     continue;
                 }
-                let arn = format!("{}/stages/{}", api.arn, stage.name);
-                match exposure {
+                match &backend.exposure {
                     Exposure::Locked(_) => continue,
                     Exposure::Unknown(why) => {
                         out.not_evaluated(&Self::META, arn, why.join("; "));
@@ -80,10 +78,11 @@ impl Audit for ApigwStageNoWebAcl {
                     )
                     .detail(&stage.name)
                     .evidence("stage", &stage.name)
-                    .evidence("stage_arn", arn)
+                    .evidence("stage_arn", &arn)
                     .evidence("endpoint_types", &api.endpoint_types)
+                    .evidence("entry_points", backend.entry_point_descriptions())
                     .evidence("origin_of", origin_of)
-                    .evidence("why_reachable", &side.open_because),
+                    .evidence("why_reachable", &backend.side.open_because),
                 );
             }
         }

@@ -1,15 +1,16 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
-use crate::perimeter::{self, Api, Exposure};
+use crate::index::Api;
+use crate::perimeter::Exposure;
 
 declare_check! {
     /// ## What it finds
     ///
     /// Methods (REST) or routes (HTTP) with neither authorization nor a required API key, on an
-    /// API that is reachable from the internet directly: not locked behind a distribution (see
-    /// EA202), not PRIVATE, default endpoint enabled. CORS preflight `OPTIONS` methods are
-    /// ignored.
+    /// API that is reachable from the internet directly: it has a public entry point (its default
+    /// `execute-api` endpoint or a public custom domain that maps it) and is not locked behind a
+    /// distribution (see EA202). CORS preflight `OPTIONS` methods are ignored.
     ///
     /// ## Why it matters
     ///
@@ -41,20 +42,15 @@ declare_check! {
 
 impl Audit for ApigwOpenMethods {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        let apis = ctx
-            .account
-            .rest_apis
-            .iter()
-            .filter(|a| !a.is_private())
-            .map(Api::Rest)
-            .chain(ctx.account.http_apis.iter().map(Api::Http));
+        let apis =
+            ctx.account.rest_apis.iter().map(Api::Rest).chain(ctx.account.http_apis.iter().map(Api::Http));
         for api in apis {
             let open: Vec<String> =
                 api.operations().into_iter().filter(|o| o.is_open()).map(|o| o.name).collect();
             if open.is_empty() {
                 continue;
             }
-            match perimeter::api_exposure(ctx, api) {
+            match ctx.perimeter.api_exposure(api) {
                 Exposure::Locked(_) => continue,
                 Exposure::Unknown(why) => {
                     out.not_evaluated(&Self::META, api.arn(), why.join("; "));

@@ -1,7 +1,7 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
-use crate::perimeter::{Api, API_KEY_HEADER};
+use crate::index::{Api, API_KEY_HEADER};
 use crate::resource::AsResource;
 
 declare_check! {

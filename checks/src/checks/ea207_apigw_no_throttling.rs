@@ -1,8 +1,9 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
+use crate::index::Api;
 use crate::inventory::Throttle;
-use crate::perimeter::{self, Api, Exposure};
+use crate::perimeter::Exposure;
 
 declare_check! {
     /// ## What it finds
@@ -46,9 +47,12 @@ fn throttles(throttle: Option<&Throttle>) -> bool {
 impl Audit for ApigwNoThrottling {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for api in &ctx.account.rest_apis {
-            for (stage_name, (_, exposure)) in perimeter::rest_stage_exposure(ctx, api) {
-                let Some(stage) = api.stage(stage_name) else { continue };
-                match exposure {
+            for stage in &api.stages {
+                let Some(backend) = ctx.perimeter.backend(&format!("{}/stages/{}", api.arn, stage.name))
+                else {
+                    continue;
+                };
+                match &backend.exposure {
                     Exposure::Locked(_) => continue,
                     Exposure::Unknown(why) => {
                         out.not_evaluated(
@@ -72,7 +76,7 @@ impl Audit for ApigwNoThrottling {
             }
         }
         for api in &ctx.account.http_apis {
-            match perimeter::api_exposure(ctx, Api::Http(api)) {
+            match ctx.perimeter.api_exposure(Api::Http(api)) {
                 Exposure::Locked(_) => continue,
                 Exposure::Unknown(why) => {
                     out.not_evaluated(&Self::META, api.arn.clone(), why.join("; "));

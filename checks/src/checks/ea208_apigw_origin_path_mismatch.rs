@@ -1,9 +1,10 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
+use crate::index::Api;
 use crate::index::ResolvedOrigin;
 use crate::inventory::Service;
-use crate::perimeter::{coverage_gaps, Api};
+use crate::perimeter::coverage_gaps;
 use crate::resource::AsResource;
 
 declare_check! {

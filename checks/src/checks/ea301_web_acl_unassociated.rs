@@ -1,8 +1,8 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Confidence, Finding};
+use crate::index::{acl_association, AclAssociation};
 use crate::inventory::{WafScope, GLOBAL_REGION};
-use crate::perimeter::{self, AclAssociation};
 use crate::resource::AsResource;
 
 declare_check! {
@@ -46,7 +46,7 @@ impl Audit for WebAclUnassociated {
             let region = if acl.scope == WafScope::Cloudfront { GLOBAL_REGION } else { acl.region.as_str() };
             // "No association" is only a conclusion if every place an association could show up
             // was read; otherwise we cannot tell.
-            match perimeter::acl_association(ctx, acl) {
+            match acl_association(ctx.account, ctx.index, acl) {
                 AclAssociation::Associated(_) => continue,
                 AclAssociation::Unknown(missing) => {
                     out.not_evaluated(

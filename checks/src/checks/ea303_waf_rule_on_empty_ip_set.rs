@@ -2,7 +2,7 @@ use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Statement;
-use crate::perimeter::walk_statements;
+
 use crate::resource::AsResource;
 
 declare_check! {
@@ -43,7 +43,7 @@ impl Audit for WafRuleOnEmptyIpSet {
         for acl in &ctx.account.web_acls {
             for rule in &acl.rules {
                 let mut empty = Vec::new();
-                for statement in walk_statements(&rule.statement) {
+                for statement in rule.statement.walk() {
                     let Statement::IpSetReference { arn, .. } = statement else { continue };
                     match ctx.index.ip_sets.get(arn.as_str()) {
                         Some(set) if set.addresses.is_empty() => empty.push(set.name.as_str()),

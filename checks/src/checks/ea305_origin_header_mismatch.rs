@@ -1,7 +1,8 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Confidence, Finding, Severity};
-use crate::perimeter::{self, headers_evidence, Guard, HeaderEvidence, Verdict, API_KEY_HEADER};
+use crate::index::API_KEY_HEADER;
+use crate::perimeter::{headers_evidence, Guard, HeaderEvidence, Verdict};
 use crate::resource::AsResource;
 
 declare_check! {
@@ -50,7 +51,7 @@ declare_check! {
 
 impl Audit for OriginHeaderMismatch {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for lock in perimeter::locks(ctx) {
+        for lock in &ctx.perimeter.locks {
             let (distribution, origin) = (lock.distribution, lock.origin);
             for target in &lock.targets {
                 if !target.side.is_complete() {

@@ -1,8 +1,8 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
+use crate::index::{acl_association, AclAssociation};
 use crate::inventory::{Statement, WafAction};
-use crate::perimeter::{self, AclAssociation};
 use crate::resource::AsResource;
 
 declare_check! {
@@ -65,7 +65,7 @@ impl Audit for WafRulesCountOnly {
             if counted_rules.is_empty() && counted_inside.is_empty() {
                 continue;
             }
-            let users = match perimeter::acl_association(ctx, acl) {
+            let users = match acl_association(ctx.account, ctx.index, acl) {
                 AclAssociation::Associated(users) => users,
                 AclAssociation::Unassociated => continue,
                 AclAssociation::Unknown(missing) => {

@@ -1,7 +1,7 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
-use crate::perimeter::{self, AclAssociation};
+use crate::index::{acl_association, AclAssociation};
 use crate::resource::AsResource;
 
 declare_check! {
@@ -42,7 +42,7 @@ declare_check! {
 impl Audit for WebAclLoggingDisabled {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for acl in &ctx.account.web_acls {
-            let users = match perimeter::acl_association(ctx, acl) {
+            let users = match acl_association(ctx.account, ctx.index, acl) {
                 AclAssociation::Associated(users) => users,
                 AclAssociation::Unassociated => continue,
                 AclAssociation::Unknown(missing) => {

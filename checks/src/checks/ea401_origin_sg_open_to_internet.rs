@@ -2,7 +2,7 @@ use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Service;
-use crate::perimeter::{self, port_sources};
+use crate::network::port_sources;
 use crate::resource::AsResource;
 
 declare_check! {
@@ -45,7 +45,7 @@ declare_check! {
 
 impl Audit for OriginSgOpenToInternet {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for origin in perimeter::network_origins(ctx) {
+        for origin in &ctx.perimeter.network_origins {
             for sg_id in origin.security_groups {
                 let Some(sg) = ctx.index.security_groups.get(sg_id.as_str()) else {
                     if !ctx.account.is_collected(origin.region, Service::Ec2) {

@@ -1,7 +1,7 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
-use crate::perimeter::{self, port_sources};
+use crate::network::port_sources;
 use crate::resource::AsResource;
 
 declare_check! {
@@ -42,7 +42,7 @@ declare_check! {
 
 impl Audit for BackendNotRestrictedToLoadBalancer {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for origin in perimeter::network_origins(ctx) {
+        for origin in &ctx.perimeter.network_origins {
             let Some(lb) = origin.lb else { continue };
             let groups = ctx.index.target_groups_by_lb.get(lb.arn.as_str()).cloned().unwrap_or_default();
             for tg in groups.iter().filter(|tg| tg.target_type == "instance") {

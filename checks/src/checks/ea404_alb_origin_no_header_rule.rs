@@ -1,7 +1,7 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
-use crate::perimeter::{self, Guard};
+use crate::perimeter::Guard;
 use crate::resource::AsResource;
 
 declare_check! {
@@ -44,9 +44,10 @@ declare_check! {
 
 impl Audit for AlbOriginNoHeaderRule {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for origin in perimeter::network_origins(ctx) {
+        for origin in &ctx.perimeter.network_origins {
             let Some(lb) = origin.lb else { continue };
-            let side = perimeter::alb_side(ctx, lb);
+            let Some(backend) = ctx.perimeter.backend(&lb.arn) else { continue };
+            let side = &backend.side;
             if side.guards.iter().any(|g| matches!(g, Guard::Header { .. } | Guard::NotPublic(_))) {
                 continue;
             }

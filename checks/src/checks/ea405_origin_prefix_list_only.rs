@@ -1,7 +1,8 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
-use crate::perimeter::{self, port_sources, Guard};
+use crate::network::port_sources;
+use crate::perimeter::Guard;
 use crate::resource::AsResource;
 
 declare_check! {
@@ -45,7 +46,7 @@ declare_check! {
 
 impl Audit for OriginPrefixListOnly {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for origin in perimeter::network_origins(ctx) {
+        for origin in &ctx.perimeter.network_origins {
             let sources: Vec<_> =
                 origin.ports.iter().map(|p| port_sources(ctx.index, origin.security_groups, *p)).collect();
             let prefix_only = sources.iter().any(|s| !s.cloudfront_prefix_lists.is_empty())
@@ -55,7 +56,8 @@ impl Audit for OriginPrefixListOnly {
             }
             let (resource, arn, header_checked) = match (origin.lb, origin.instance) {
                 (Some(lb), _) => {
-                    let side = perimeter::alb_side(ctx, lb);
+                    let Some(backend) = ctx.perimeter.backend(&lb.arn) else { continue };
+                    let side = &backend.side;
                     if !side.is_complete() {
                         out.not_evaluated(&Self::META, lb.arn.clone(), side.not_collected.join("; "));
                         continue;
@@ -66,7 +68,7 @@ impl Audit for OriginPrefixListOnly {
                 (_, Some(instance)) => (
                     instance.resource(ctx.account_id()),
                     instance.arn.as_str(),
-                    perimeter::sent_secret_header(ctx, &instance.arn),
+                    ctx.perimeter.sent_secret_header(&instance.arn),
                 ),
                 _ => continue,
             };

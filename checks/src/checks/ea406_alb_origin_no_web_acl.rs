@@ -2,7 +2,7 @@ use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::inventory::Service;
-use crate::perimeter;
+
 use crate::resource::AsResource;
 
 declare_check! {
@@ -43,7 +43,7 @@ declare_check! {
 
 impl Audit for AlbOriginNoWebAcl {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for origin in perimeter::network_origins(ctx) {
+        for origin in &ctx.perimeter.network_origins {
             let Some(lb) = origin.lb else { continue };
             if lb.web_acl_arn.as_deref().is_some_and(|a| !a.is_empty()) {
                 continue;

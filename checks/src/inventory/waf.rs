@@ -155,6 +155,28 @@ pub enum Statement {
     },
 }
 
+impl Statement {
+    /// Every statement in the tree, the root first, then each sub-statement depth-first
+    /// (`And`/`Or` members, `Not`'s operand, rate-based and managed-group scope-downs).
+    pub fn walk(&self) -> Vec<&Statement> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(statement) = stack.pop() {
+            out.push(statement);
+            match statement {
+                Statement::And { statements } | Statement::Or { statements } => {
+                    stack.extend(statements.iter().rev())
+                }
+                Statement::Not { statement } => stack.push(statement),
+                Statement::RateBased { scope_down: Some(sub), .. }
+                | Statement::ManagedRuleGroup { scope_down: Some(sub), .. } => stack.push(sub),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FieldToMatch {

@@ -1,0 +1,537 @@
+//! Exposure and reachability: every backend (REST API stage, HTTP API, load balancer, Lambda
+//! function URL), every public entry point it has — its default `execute-api` endpoint, each
+//! public custom domain that maps it, each listener of an internet-facing load balancer, its
+//! function URL — and whether it can be reached from the internet without a distribution.
+//!
+//! This is the one notion of "reachable directly" / "internet-facing" / "entry point" that every
+//! check, the probe planner and drift read.
+
+use super::guards::{alb_side, http_side, lambda_side, rest_side, OriginSide};
+use super::Scope;
+use crate::index::{host_of, Api, Index};
+use crate::inventory::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How an entry point reaches its backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// `{api-id}.execute-api.{region}.amazonaws.com`.
+    ExecuteApi,
+    /// An API Gateway custom domain name (regional or edge-optimized) that maps the API.
+    CustomDomain,
+    /// A listener of an internet-facing load balancer.
+    Listener,
+    /// `{url-id}.lambda-url.{region}.on.aws`.
+    FunctionUrl,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::ExecuteApi => "execute-api",
+            EntryKind::CustomDomain => "custom-domain",
+            EntryKind::Listener => "listener",
+            EntryKind::FunctionUrl => "function-url",
+        }
+    }
+}
+
+/// One public way into a backend that does not pass through a distribution.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct EntryPoint {
+    pub kind: EntryKind,
+    /// `https`, `http`, or the transport of a load balancer listener that is not HTTP (`tcp`,
+    /// `tls`, `udp`): such listeners are entry points but are not probed.
+    pub scheme: String,
+    /// Lower-case host name.
+    pub host: String,
+    pub port: u16,
+    /// The path that reaches the backend's root on this entry point: `/prod` for stage `prod`
+    /// on `execute-api`, `/v1` for a custom domain's base path `v1`, empty for the root.
+    pub path_prefix: String,
+}
+
+impl EntryPoint {
+    fn https(kind: EntryKind, host: &str, path_prefix: String) -> EntryPoint {
+        EntryPoint {
+            kind,
+            scheme: "https".to_string(),
+            host: host.trim_end_matches('.').to_ascii_lowercase(),
+            port: 443,
+            path_prefix,
+        }
+    }
+
+    /// `https://host/prefix`, with the port when it is not the scheme's default.
+    pub fn url(&self) -> String {
+        let default_port = match self.scheme.as_str() {
+            "http" => 80,
+            _ => 443,
+        };
+        if self.port == default_port {
+            format!("{}://{}{}", self.scheme, self.host, self.path_prefix)
+        } else {
+            format!("{}://{}:{}{}", self.scheme, self.host, self.port, self.path_prefix)
+        }
+    }
+
+    /// `execute-api https://abc.execute-api.eu-west-1.amazonaws.com/prod`, for messages.
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.kind.as_str(), self.url())
+    }
+}
+
+/// The public custom domains (not PRIVATE) whose mappings reach `api_id`, stage `stage` (or any
+/// stage of an HTTP API when `stage` is `None`), as entry points.
+fn custom_domain_entries(index: &Index<'_>, api_id: &str, stage: Option<&str>) -> Vec<EntryPoint> {
+    let mut out = Vec::new();
+    for domain in index.domain_names.values() {
+        if domain.endpoint_type.eq_ignore_ascii_case("PRIVATE") {
+            continue;
+        }
+        for mapping in domain.mappings.iter().filter(|m| m.api_id == api_id) {
+            let base = mapping.base_path.trim_matches('/');
+            let base = if base.is_empty() || base == "(none)" { String::new() } else { format!("/{base}") };
+            let prefix = match (&mapping.stage, stage) {
+                (Some(mapped), Some(wanted)) if mapped != wanted => continue,
+                (Some(_), _) | (None, None) => base,
+                // A mapping without a stage: the caller names the stage after the base path.
+                (None, Some(wanted)) => format!("{base}/{wanted}"),
+            };
+            out.push(EntryPoint::https(EntryKind::CustomDomain, &domain.name, prefix));
+        }
+    }
+    out
+}
+
+/// The entry points of one stage of a REST API: none when the API is PRIVATE.
+pub fn rest_stage_entry_points(index: &Index<'_>, api: &RestApi, stage: &RestStage) -> Vec<EntryPoint> {
+    if api.is_private() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if !api.disable_execute_api_endpoint {
+        let host = format!("{}.execute-api.{}.amazonaws.com", api.id, api.region);
+        out.push(EntryPoint::https(EntryKind::ExecuteApi, &host, format!("/{}", stage.name)));
+    }
+    out.extend(custom_domain_entries(index, &api.id, Some(&stage.name)));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The entry points of an HTTP API: its default endpoint (the root for `$default`, `/{stage}`
+/// for each named stage) and the custom domains that map it.
+pub fn http_entry_points(index: &Index<'_>, api: &HttpApi) -> Vec<EntryPoint> {
+    let mut out = Vec::new();
+    if !api.disable_execute_api_endpoint {
+        let host = if api.api_endpoint.is_empty() {
+            format!("{}.execute-api.{}.amazonaws.com", api.id, api.region)
+        } else {
+            host_of(&api.api_endpoint).to_string()
+        };
+        if api.stages.is_empty() {
+            out.push(EntryPoint::https(EntryKind::ExecuteApi, &host, String::new()));
+        }
+        for stage in &api.stages {
+            let prefix = if stage.name == "$default" { String::new() } else { format!("/{}", stage.name) };
+            out.push(EntryPoint::https(EntryKind::ExecuteApi, &host, prefix));
+        }
+    }
+    out.extend(custom_domain_entries(index, &api.id, None));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The listeners of an internet-facing load balancer; none for an internal one.
+pub fn load_balancer_entry_points(lb: &LoadBalancer) -> Vec<EntryPoint> {
+    if lb.scheme == "internal" {
+        return Vec::new();
+    }
+    let mut out: Vec<EntryPoint> = lb
+        .listeners
+        .iter()
+        .map(|l| EntryPoint {
+            kind: EntryKind::Listener,
+            scheme: l.protocol.to_ascii_lowercase(),
+            host: lb.dns_name.trim_end_matches('.').to_ascii_lowercase(),
+            port: l.port,
+            path_prefix: String::new(),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A function URL, when the function has one.
+pub fn function_url_entry_points(function: &LambdaFunction) -> Vec<EntryPoint> {
+    function
+        .url
+        .iter()
+        .map(|u| EntryPoint::https(EntryKind::FunctionUrl, host_of(&u.url), String::new()))
+        .collect()
+}
+
+/// Whether a backend can be reached from the internet without a distribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exposure {
+    /// Reachable directly; the reasons say why no guard applies.
+    Internet(Vec<String>),
+    /// Locked: it refuses requests without what only a distribution supplies (or has no
+    /// public entry point).
+    Locked(Vec<&'static str>),
+    /// The data needed to decide was not collected.
+    Unknown(Vec<String>),
+}
+
+impl Exposure {
+    pub fn of(side: &OriginSide<'_>) -> Exposure {
+        if side.is_locked() {
+            Exposure::Locked(side.guard_names())
+        } else if !side.is_complete() {
+            Exposure::Unknown(side.not_collected.clone())
+        } else {
+            Exposure::Internet(side.open_because.clone())
+        }
+    }
+
+    pub fn is_internet(&self) -> bool {
+        matches!(self, Exposure::Internet(_))
+    }
+
+    /// Worse is higher: locked 0, unknown 1, internet 2. Drift compares these.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Exposure::Locked(_) => 0,
+            Exposure::Unknown(_) => 1,
+            Exposure::Internet(_) => 2,
+        }
+    }
+
+    /// `locked`, `unknown`, `internet`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Exposure::Locked(_) => "locked",
+            Exposure::Unknown(_) => "unknown",
+            Exposure::Internet(_) => "internet",
+        }
+    }
+}
+
+/// What a backend is.
+#[derive(Debug, Clone, Copy)]
+pub enum BackendKind<'a> {
+    RestStage { api: &'a RestApi, stage: &'a RestStage },
+    HttpApi(&'a HttpApi),
+    LoadBalancer(&'a LoadBalancer),
+    FunctionUrl(&'a LambdaFunction),
+}
+
+/// A resource a distribution can reach, judged on its own: its public entry points, its
+/// origin side (the guards) and the resulting exposure.
+#[derive(Debug, Clone)]
+pub struct Backend<'a> {
+    pub kind: BackendKind<'a>,
+    /// `…/restapis/abc123/stages/prod`, the HTTP API's, load balancer's or function's ARN.
+    pub arn: String,
+    /// `REST API abc123 stage prod`, `load balancer web`: for messages.
+    pub label: String,
+    pub region: String,
+    pub entry_points: Vec<EntryPoint>,
+    pub side: OriginSide<'a>,
+    pub exposure: Exposure,
+}
+
+impl<'a> Backend<'a> {
+    fn new(
+        kind: BackendKind<'a>,
+        arn: String,
+        label: String,
+        region: &str,
+        entry_points: Vec<EntryPoint>,
+        side: OriginSide<'a>,
+    ) -> Backend<'a> {
+        let exposure = Exposure::of(&side);
+        Backend { kind, arn, label, region: region.to_string(), entry_points, side, exposure }
+    }
+
+    pub fn rest_stage(scope: &Scope<'a>, api: &'a RestApi, stage: &'a RestStage) -> Backend<'a> {
+        let entry_points = rest_stage_entry_points(scope.index, api, stage);
+        let side = rest_side(scope, api, Some(stage), &entry_points);
+        Backend::new(
+            BackendKind::RestStage { api, stage },
+            format!("{}/stages/{}", api.arn, stage.name),
+            format!("REST API {} stage {}", api.id, stage.name),
+            &api.region,
+            entry_points,
+            side,
+        )
+    }
+
+    pub fn http_api(scope: &Scope<'a>, api: &'a HttpApi) -> Backend<'a> {
+        let entry_points = http_entry_points(scope.index, api);
+        let side = http_side(scope, api, &entry_points);
+        Backend::new(
+            BackendKind::HttpApi(api),
+            api.arn.clone(),
+            format!("HTTP API {}", api.id),
+            &api.region,
+            entry_points,
+            side,
+        )
+    }
+
+    pub fn load_balancer(scope: &Scope<'a>, lb: &'a LoadBalancer) -> Backend<'a> {
+        Backend::new(
+            BackendKind::LoadBalancer(lb),
+            lb.arn.clone(),
+            format!("load balancer {}", lb.name),
+            &lb.region,
+            load_balancer_entry_points(lb),
+            alb_side(scope, lb),
+        )
+    }
+
+    pub fn function_url(scope: &Scope<'a>, function: &'a LambdaFunction) -> Backend<'a> {
+        Backend::new(
+            BackendKind::FunctionUrl(function),
+            function.arn.clone(),
+            format!("function {}", function.name),
+            &function.region,
+            function_url_entry_points(function),
+            lambda_side(scope, function),
+        )
+    }
+
+    /// The API this backend belongs to, for REST stages and HTTP APIs.
+    pub fn api(&self) -> Option<Api<'a>> {
+        match self.kind {
+            BackendKind::RestStage { api, .. } => Some(Api::Rest(api)),
+            BackendKind::HttpApi(api) => Some(Api::Http(api)),
+            _ => None,
+        }
+    }
+
+    /// The REST stage's name, or the HTTP API's stage names joined by commas.
+    pub fn stage_label(&self) -> String {
+        match self.kind {
+            BackendKind::RestStage { stage, .. } => stage.name.clone(),
+            BackendKind::HttpApi(api) => {
+                api.stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(",")
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The web ACL associated with the backend itself (REST stage, load balancer).
+    pub fn web_acl_arn(&self) -> Option<&'a str> {
+        match self.kind {
+            BackendKind::RestStage { stage, .. } => stage.web_acl_arn.as_deref(),
+            BackendKind::LoadBalancer(lb) => lb.web_acl_arn.as_deref(),
+            _ => None,
+        }
+        .filter(|a| !a.is_empty())
+    }
+
+    /// The entry points, described, for messages and evidence.
+    pub fn entry_point_descriptions(&self) -> Vec<String> {
+        self.entry_points.iter().map(EntryPoint::describe).collect()
+    }
+}
+
+/// The aggregate exposure of several backends (the stages of one API): internet if any is,
+/// unknown if any could not be decided, locked otherwise (`not-deployed` when there is none).
+pub fn combined_exposure<'b>(backends: impl IntoIterator<Item = &'b Backend<'b>>) -> Exposure {
+    let mut unknown = Vec::new();
+    let mut locked = Vec::new();
+    let mut any = false;
+    for backend in backends {
+        any = true;
+        match &backend.exposure {
+            internet @ Exposure::Internet(_) => return internet.clone(),
+            Exposure::Unknown(why) => unknown.extend(why.iter().cloned()),
+            Exposure::Locked(guards) => locked.extend(guards.iter().copied()),
+        }
+    }
+    if !unknown.is_empty() {
+        unknown.sort();
+        unknown.dedup();
+        return Exposure::Unknown(unknown);
+    }
+    if !any {
+        locked.push("not-deployed");
+    }
+    locked.sort();
+    locked.dedup();
+    Exposure::Locked(locked)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry-point web ACLs
+// ---------------------------------------------------------------------------------------------
+
+/// A resource the internet reaches directly, behind a web ACL.
+#[derive(Debug, Clone, Serialize)]
+pub struct AclEntry {
+    /// `distribution`, `rest-stage`, `load-balancer`.
+    pub kind: &'static str,
+    pub arn: String,
+    /// `E123`, `a1b2c3/prod`, `web-alb`.
+    pub name: String,
+}
+
+/// The web ACLs in front of internet-facing entry points: every enabled distribution's ACL,
+/// and the ACL of every REST stage or load balancer whose exposure is `internet`. An ACL that
+/// only checks the origin header of a locked backend is not in front of an entry point (the
+/// lock makes the resource not one).
+#[derive(Debug, Default)]
+pub struct EntryAcls<'a> {
+    /// ACL → the entry points it protects.
+    pub acls: BTreeMap<&'a str, (&'a WebAcl, Vec<AclEntry>)>,
+    /// (scope, reason) of the entry points whose ACL or exposure could not be established.
+    pub not_evaluated: Vec<(String, String)>,
+}
+
+impl<'a> EntryAcls<'a> {
+    pub(super) fn build(scope: &Scope<'a>, backends: &[Backend<'a>]) -> EntryAcls<'a> {
+        let mut entries = EntryAcls::default();
+        let account = scope.account;
+        let mut add = |acl_arn: &'a str, region: &str, service: Service, entry: AclEntry| match scope
+            .index
+            .web_acls
+            .get(acl_arn)
+        {
+            Some(acl) => entries.acls.entry(acl_arn).or_insert_with(|| (acl, Vec::new())).1.push(entry),
+            None => {
+                let reason = if account.is_collected(region, service) {
+                    format!(
+                        "web ACL {acl_arn} of {} {} is not in the inventory (WAF Classic, or another account)",
+                        entry.kind, entry.name
+                    )
+                } else {
+                    format!(
+                        "web ACL {acl_arn} of {} {} could not be read ({service} in {region})",
+                        entry.kind, entry.name
+                    )
+                };
+                entries.not_evaluated.push((entry.arn, reason));
+            }
+        };
+        for distribution in account.distributions.iter().filter(|d| d.enabled) {
+            if let Some(acl) = distribution.web_acl_id.as_deref().filter(|a| !a.is_empty()) {
+                let entry = AclEntry {
+                    kind: "distribution",
+                    arn: distribution.arn.clone(),
+                    name: distribution.id.clone(),
+                };
+                add(acl, GLOBAL_REGION, Service::WafCloudfront, entry);
+            }
+        }
+        let mut unknown = Vec::new();
+        for backend in backends {
+            let (Some(acl), entry) = (
+                backend.web_acl_arn(),
+                match backend.kind {
+                    BackendKind::RestStage { api, stage } => AclEntry {
+                        kind: "rest-stage",
+                        arn: backend.arn.clone(),
+                        name: format!("{}/{}", api.id, stage.name),
+                    },
+                    BackendKind::LoadBalancer(lb) => {
+                        AclEntry { kind: "load-balancer", arn: lb.arn.clone(), name: lb.name.clone() }
+                    }
+                    _ => continue,
+                },
+            ) else {
+                continue;
+            };
+            match &backend.exposure {
+                Exposure::Internet(_) => add(acl, &backend.region, Service::WafRegional, entry),
+                Exposure::Locked(_) => {}
+                Exposure::Unknown(why) => unknown.push((entry.arn, why.join("; "))),
+            }
+        }
+        entries.not_evaluated.extend(unknown);
+        entries
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network origins
+// ---------------------------------------------------------------------------------------------
+
+/// A load balancer or instance that a distribution reaches, with the ports it listens on and
+/// the security groups in front of it.
+#[derive(Debug, Clone)]
+pub struct NetworkOrigin<'a> {
+    pub lb: Option<&'a LoadBalancer>,
+    pub instance: Option<&'a Instance>,
+    pub ports: Vec<u16>,
+    pub security_groups: &'a [String],
+    pub region: &'a str,
+    /// `distribution/origin` pairs that reach it.
+    pub used_by: Vec<String>,
+}
+
+impl NetworkOrigin<'_> {
+    pub fn name(&self) -> &str {
+        match (self.lb, self.instance) {
+            (Some(lb), _) => &lb.name,
+            (_, Some(instance)) => &instance.id,
+            _ => "",
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match (self.lb, self.instance) {
+            (Some(lb), _) => format!("load balancer {}", lb.name),
+            (_, Some(instance)) => format!("instance {}", instance.id),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The load balancers with a public entry point and the instances that are origins of a
+/// distribution.
+pub(super) fn network_origins<'a>(scope: &Scope<'a>) -> Vec<NetworkOrigin<'a>> {
+    let used_by = |arn: &str| -> Vec<String> {
+        scope
+            .index
+            .origins_reaching(arn)
+            .iter()
+            .map(|u| format!("{}/{}", u.distribution.id, u.origin.id))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for lb in scope.account.load_balancers.iter().filter(|lb| lb.scheme != "internal") {
+        let users = used_by(&lb.arn);
+        if !users.is_empty() {
+            out.push(NetworkOrigin {
+                lb: Some(lb),
+                instance: None,
+                ports: crate::network::listener_ports(lb),
+                security_groups: &lb.security_groups,
+                region: &lb.region,
+                used_by: users,
+            });
+        }
+    }
+    for instance in &scope.account.instances {
+        let users = used_by(&instance.arn);
+        if !users.is_empty() {
+            out.push(NetworkOrigin {
+                lb: None,
+                instance: Some(instance),
+                ports: scope.options.listener_ports.clone(),
+                security_groups: &instance.security_groups,
+                region: &instance.region,
+                used_by: users,
+            });
+        }
+    }
+    out
+}

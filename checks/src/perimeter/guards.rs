@@ -1,0 +1,416 @@
+//! The origin side: the guards that make a backend refuse requests lacking what only a
+//! distribution supplies (a header check in a web ACL or in listener rules, required API keys,
+//! AWS_IAM with a signer at the edge, a Lambda URL with AuthType AWS_IAM, no public entry point
+//! at all), and how each guard treats the requests of one distribution origin.
+
+use super::exposure::EntryPoint;
+use super::headers::{
+    acl_header_guard, judge_alternatives, listener_header_guard, AclHeaderGuard, HeaderAlternatives, Verdict,
+};
+use super::sent::Sent;
+use super::Scope;
+use crate::index::{Api, Index, Operation};
+use crate::inventory::*;
+
+pub use crate::index::API_KEY_HEADER;
+
+/// Where a header guard lives.
+#[derive(Debug, Clone, Copy)]
+pub enum GuardSource<'a> {
+    WebAcl(&'a WebAcl),
+    Listeners(&'a LoadBalancer),
+}
+
+impl GuardSource<'_> {
+    pub fn describe(&self) -> String {
+        match self {
+            GuardSource::WebAcl(acl) => format!("web ACL {}", acl.name),
+            GuardSource::Listeners(lb) => format!("listener rules of {}", lb.name),
+        }
+    }
+}
+
+/// Something that makes an origin refuse requests lacking what the distribution supplies.
+#[derive(Debug, Clone)]
+pub enum Guard<'a> {
+    /// Requests must carry a secret header (web ACL or ALB listener rules).
+    Header { source: GuardSource<'a>, alternatives: HeaderAlternatives<'a> },
+    /// Every method requires an API key read from `x-api-key`, and the stage is in a usage plan
+    /// holding `keys`.
+    ApiKey { keys: Vec<&'a ApiKey> },
+    /// AWS_IAM authorization on every method or route: only a signer at the edge gets through.
+    Iam,
+    /// A Lambda function URL with AuthType AWS_IAM: only an OAC-signed request gets through.
+    LambdaIam,
+    /// Not reachable from the internet at all.
+    NotPublic(String),
+}
+
+impl Guard<'_> {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Guard::Header { .. } => "secret-header-check",
+            Guard::ApiKey { .. } => "required-api-key",
+            Guard::Iam => "aws-iam-authorization",
+            Guard::LambdaIam => "function-url-aws-iam",
+            Guard::NotPublic(_) => "not-public",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Guard::Header { source, .. } => format!("{} requires a secret header", source.describe()),
+            Guard::ApiKey { .. } => "every method requires an API key from x-api-key".to_string(),
+            Guard::Iam => "AWS_IAM authorization on every method".to_string(),
+            Guard::LambdaIam => "function URL AuthType AWS_IAM".to_string(),
+            Guard::NotPublic(why) => why.clone(),
+        }
+    }
+}
+
+/// How one guard treats the requests a distribution sends through one origin.
+#[derive(Debug, Clone)]
+pub struct GuardVerdict {
+    pub verdict: Verdict,
+    /// Why, in a sentence without secret values.
+    pub why: String,
+}
+
+impl<'a> Guard<'a> {
+    pub fn judge(&self, origin: &Origin, sent: &Sent<'_>) -> GuardVerdict {
+        let (verdict, why) = match self {
+            Guard::Header { source, alternatives } => {
+                let verdict = judge_alternatives(alternatives, origin);
+                let expected: Vec<String> =
+                    alternatives.iter().flat_map(|a| a.iter().map(|c| c.name.clone())).collect();
+                let sent_names: Vec<&str> = origin.custom_headers.iter().map(|h| h.name.as_str()).collect();
+                let why = match verdict {
+                    Verdict::Satisfied => {
+                        format!("{} accepts the header the distribution sends", source.describe())
+                    }
+                    Verdict::CouldNotVerify => {
+                        format!(
+                            "{} checks header(s) {} with a value edge-audit cannot compare",
+                            source.describe(),
+                            expected.join(", ")
+                        )
+                    }
+                    Verdict::Mismatch => {
+                        let sends_name = expected.iter().any(|n| origin.header(n).is_some());
+                        if alternatives.is_empty() {
+                            format!("{} allows no request at all", source.describe())
+                        } else if sends_name {
+                            format!(
+                                "{} expects header {} with another value than the distribution sends",
+                                source.describe(),
+                                expected.join(" or ")
+                            )
+                        } else {
+                            format!(
+                                "{} expects header {} but the distribution sends {}",
+                                source.describe(),
+                                expected.join(" or "),
+                                if sent_names.is_empty() {
+                                    "no custom header".to_string()
+                                } else {
+                                    sent_names.join(", ")
+                                }
+                            )
+                        }
+                    }
+                };
+                (verdict, why)
+            }
+            Guard::ApiKey { keys } => match origin.header(API_KEY_HEADER) {
+                None => (
+                    Verdict::Mismatch,
+                    "the API requires an API key but the distribution sends no x-api-key".to_string(),
+                ),
+                Some(header) => {
+                    let enabled: Vec<&&ApiKey> = keys.iter().filter(|k| k.enabled).collect();
+                    if enabled.iter().any(|k| k.value.as_ref().is_some_and(|v| v.same_value(&header.value))) {
+                        (Verdict::Satisfied, "the x-api-key the distribution sends is an enabled key of the stage's usage plan".to_string())
+                    } else if enabled.iter().any(|k| k.value.is_none()) {
+                        (
+                            Verdict::CouldNotVerify,
+                            "the values of the usage plan's API keys were not read".to_string(),
+                        )
+                    } else if enabled.is_empty() {
+                        (Verdict::Mismatch, "the stage's usage plans hold no enabled API key".to_string())
+                    } else {
+                        (
+                            Verdict::Mismatch,
+                            "the x-api-key the distribution sends is not a key of the stage's usage plans"
+                                .to_string(),
+                        )
+                    }
+                }
+            },
+            Guard::Iam => match sent.signer {
+                Some(_) => (
+                    Verdict::Satisfied,
+                    "an origin-request Lambda@Edge function signs the requests".to_string(),
+                ),
+                None => (
+                    Verdict::Mismatch,
+                    "no origin-request Lambda@Edge function signs the requests".to_string(),
+                ),
+            },
+            Guard::LambdaIam => match sent.origin_access_control {
+                Some(_) => (Verdict::Satisfied, "the origin access control signs the requests".to_string()),
+                None => (Verdict::Mismatch, "no origin access control signs the requests".to_string()),
+            },
+            Guard::NotPublic(why) => (Verdict::Satisfied, why.clone()),
+        };
+        GuardVerdict { verdict, why }
+    }
+}
+
+/// What the origin side of one reachable resource (REST stage, HTTP API, ALB, function URL)
+/// does about requests that did not come through a distribution.
+#[derive(Debug, Clone, Default)]
+pub struct OriginSide<'a> {
+    pub guards: Vec<Guard<'a>>,
+    /// Every method/route requires some authorization (IAM, Cognito, JWT, a Lambda authorizer).
+    /// Not a lock to the distribution, but not open either.
+    pub authorization_everywhere: bool,
+    /// Things that might restrict access that edge-audit cannot interpret (a resource policy, a
+    /// regex header check, a custom rule group).
+    pub unverifiable: Vec<String>,
+    /// Why the origin side could not be assessed completely (a service not read).
+    pub not_collected: Vec<String>,
+    /// Facts for evidence: why each potential guard does not apply.
+    pub open_because: Vec<String>,
+}
+
+impl OriginSide<'_> {
+    /// Whether the origin refuses requests that lack what only the distribution supplies.
+    pub fn is_locked(&self) -> bool {
+        !self.guards.is_empty()
+    }
+
+    pub fn guard_names(&self) -> Vec<&'static str> {
+        self.guards.iter().map(Guard::name).collect()
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.not_collected.is_empty()
+    }
+}
+
+/// The coverage gaps among `services` in `region`, as reasons.
+pub fn coverage_gaps(account: &AccountInventory, region: &str, services: &[Service]) -> Vec<String> {
+    services
+        .iter()
+        .filter(|s| !account.is_collected(region, **s))
+        .map(|s| format!("{s} was not read completely in {region}"))
+        .collect()
+}
+
+/// Adds a web ACL's header guard (if any) to `side`.
+fn add_acl_guard<'a>(
+    side: &mut OriginSide<'a>,
+    account: &AccountInventory,
+    index: &Index<'a>,
+    acl_arn: Option<&'a str>,
+    region: &str,
+    what: &str,
+) {
+    let Some(acl_arn) = acl_arn.filter(|a| !a.is_empty()) else {
+        side.open_because.push(format!("{what} has no web ACL"));
+        return;
+    };
+    match index.web_acls.get(acl_arn) {
+        Some(acl) => match acl_header_guard(acl, index) {
+            AclHeaderGuard::Enforced(alternatives) => {
+                side.guards.push(Guard::Header { source: GuardSource::WebAcl(acl), alternatives })
+            }
+            AclHeaderGuard::NotEnforced(why) => {
+                side.open_because.push(format!("web ACL {}: {why}", acl.name))
+            }
+            AclHeaderGuard::Unverifiable(why) => {
+                side.unverifiable.push(format!("web ACL {}: {why}", acl.name))
+            }
+        },
+        None if !account.is_collected(region, Service::WafRegional) => side
+            .not_collected
+            .push(format!("web ACL {acl_arn} could not be read (wafv2-regional in {region})")),
+        None => side.unverifiable.push(format!("web ACL {acl_arn} is not in the inventory")),
+    }
+}
+
+/// Whether a resource policy is one edge-audit can read as "no restriction": absent, or only
+/// unconditional Allow statements.
+fn policy_is_plainly_open(policy: Option<&serde_json::Value>) -> bool {
+    let Some(policy) = policy else { return true };
+    let statements = match policy.get("Statement") {
+        Some(serde_json::Value::Array(list)) => list.clone(),
+        Some(single) => vec![single.clone()],
+        None => return true,
+    };
+    statements
+        .iter()
+        .all(|s| s.get("Effect").and_then(|e| e.as_str()) == Some("Allow") && s.get("Condition").is_none())
+}
+
+/// The guard of a backend that has no public entry point at all: it is reachable only through
+/// a distribution (or from inside the VPC), whatever else it checks.
+fn add_no_entry_point_guard(
+    side: &mut OriginSide<'_>,
+    entry_points: &[EntryPoint],
+    why: impl FnOnce() -> String,
+) {
+    if entry_points.is_empty() {
+        side.guards.push(Guard::NotPublic(why()));
+    }
+}
+
+/// The origin side of a REST API stage, reachable at `entry_points`.
+pub fn rest_side<'a>(
+    scope: &Scope<'a>,
+    api: &'a RestApi,
+    stage: Option<&'a RestStage>,
+    entry_points: &[EntryPoint],
+) -> OriginSide<'a> {
+    let account = scope.account;
+    let index = scope.index;
+    let mut side = OriginSide {
+        not_collected: coverage_gaps(account, &api.region, &[Service::Apigateway]),
+        ..OriginSide::default()
+    };
+    add_no_entry_point_guard(&mut side, entry_points, || {
+        if api.is_private() {
+            "PRIVATE endpoint, reachable only from VPC endpoints".to_string()
+        } else {
+            "default execute-api endpoint disabled and no public custom domain maps the stage".to_string()
+        }
+    });
+    if let Some(stage) = stage {
+        add_acl_guard(
+            &mut side,
+            account,
+            index,
+            stage.web_acl_arn.as_deref(),
+            &api.region,
+            &format!("stage {}", stage.name),
+        );
+    }
+    let operations = Api::Rest(api).operations();
+    add_operation_guards(&mut side, &operations, signed_at_edge(scope, &api.arn));
+    let key_source_header = api.api_key_source.as_deref().is_none_or(|s| s.eq_ignore_ascii_case("HEADER"));
+    if !operations.is_empty() && operations.iter().all(|o| o.api_key_required) {
+        let plans: Vec<&UsagePlan> = match stage {
+            Some(stage) => index
+                .usage_plans_by_stage
+                .get(&(api.id.as_str(), stage.name.as_str()))
+                .map(|p| p.to_vec())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        if !key_source_header {
+            side.open_because.push("API keys are required but apiKeySource is AUTHORIZER".to_string());
+        } else if plans.is_empty() {
+            side.open_because.push("API keys are required but the stage is in no usage plan".to_string());
+        } else {
+            let keys = plans
+                .iter()
+                .flat_map(|p| p.api_key_ids.iter())
+                .filter_map(|id| index.api_keys.get(id.as_str()).copied())
+                .collect();
+            side.guards.push(Guard::ApiKey { keys });
+        }
+    } else if operations.iter().any(|o| o.api_key_required) {
+        // Keys on some methods only: the others are the way around.
+        side.open_because.push("not every method requires an API key".to_string());
+    }
+    if !policy_is_plainly_open(api.policy.as_ref()) {
+        side.unverifiable
+            .push("the API has a resource policy with conditions or Deny statements".to_string());
+    }
+    side
+}
+
+/// Whether some distribution origin that reaches `arn` signs its requests at the edge.
+pub fn signed_at_edge(scope: &Scope<'_>, arn: &str) -> bool {
+    scope
+        .index
+        .origins_reaching(arn)
+        .iter()
+        .any(|u| Sent::of(u.distribution, u.origin, scope.options).signer.is_some())
+}
+
+/// Guards that come from method/route authorization. AWS_IAM everywhere is a lock only with a
+/// signer at the edge; without one it is "authorization everywhere" like any authorizer.
+fn add_operation_guards(side: &mut OriginSide<'_>, operations: &[Operation<'_>], signed: bool) {
+    if operations.is_empty() {
+        return;
+    }
+    if operations.iter().all(Operation::is_iam) {
+        if signed {
+            side.guards.push(Guard::Iam);
+        } else {
+            side.open_because.push(
+                "AWS_IAM on every method, but no distribution signs its requests with Lambda@Edge"
+                    .to_string(),
+            );
+        }
+    } else {
+        let open: Vec<&str> =
+            operations.iter().filter(|o| !o.is_iam()).map(|o| o.name.as_str()).take(5).collect();
+        side.open_because.push(format!("not every method uses AWS_IAM ({})", open.join(", ")));
+    }
+    side.authorization_everywhere = operations.iter().all(Operation::requires_authorization);
+}
+
+/// The origin side of an HTTP (or WebSocket) API.
+pub fn http_side<'a>(scope: &Scope<'a>, api: &'a HttpApi, entry_points: &[EntryPoint]) -> OriginSide<'a> {
+    let mut side = OriginSide {
+        not_collected: coverage_gaps(scope.account, &api.region, &[Service::Apigatewayv2]),
+        ..OriginSide::default()
+    };
+    add_no_entry_point_guard(&mut side, entry_points, || {
+        "default execute-api endpoint disabled and no public custom domain maps the API".to_string()
+    });
+    add_operation_guards(&mut side, &Api::Http(api).operations(), signed_at_edge(scope, &api.arn));
+    side
+}
+
+/// The origin side of a load balancer.
+pub fn alb_side<'a>(scope: &Scope<'a>, lb: &'a LoadBalancer) -> OriginSide<'a> {
+    let mut side = OriginSide {
+        not_collected: coverage_gaps(scope.account, &lb.region, &[Service::Elbv2, Service::WafRegional]),
+        ..OriginSide::default()
+    };
+    if lb.scheme == "internal" {
+        side.guards.push(Guard::NotPublic("internal load balancer".to_string()));
+    }
+    add_acl_guard(
+        &mut side,
+        scope.account,
+        scope.index,
+        lb.web_acl_arn.as_deref(),
+        &lb.region,
+        "the load balancer",
+    );
+    match listener_header_guard(lb) {
+        Ok(alternatives) => {
+            side.guards.push(Guard::Header { source: GuardSource::Listeners(lb), alternatives })
+        }
+        Err(why) => side.open_because.push(why),
+    }
+    side
+}
+
+/// The origin side of a Lambda function URL.
+pub fn lambda_side<'a>(scope: &Scope<'a>, function: &'a LambdaFunction) -> OriginSide<'a> {
+    let mut side = OriginSide {
+        not_collected: coverage_gaps(scope.account, &function.region, &[Service::Lambda]),
+        ..OriginSide::default()
+    };
+    match &function.url {
+        Some(url) if url.auth_type.eq_ignore_ascii_case("AWS_IAM") => side.guards.push(Guard::LambdaIam),
+        Some(url) => side.open_because.push(format!("function URL AuthType {}", url.auth_type)),
+        None => side.guards.push(Guard::NotPublic("the function has no URL".to_string())),
+    }
+    side
+}

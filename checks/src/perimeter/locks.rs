@@ -1,0 +1,205 @@
+//! Locks: for each distribution × origin, the backends behind the origin and how each of their
+//! guards treats the requests this distribution sends (satisfied, mismatch, could not verify,
+//! absent).
+
+use super::exposure::Backend;
+use super::guards::{coverage_gaps, Guard};
+use super::headers::Verdict;
+use super::sent::Sent;
+use super::Scope;
+use crate::index::{ApiTarget, ResolvedOrigin};
+use crate::inventory::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// How one guard of a backend treats one distribution origin's requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GuardStatus {
+    /// The distribution supplies what the guard requires.
+    Satisfied,
+    /// The guard refuses the distribution's requests too (a broken site, not an open one).
+    Mismatch,
+    /// The guard may or may not accept them: edge-audit cannot tell.
+    CouldNotVerify,
+    /// A guard that could lock the backend is not there (no web ACL, a listener that forwards
+    /// without a header condition, a method without AWS_IAM …).
+    Absent,
+}
+
+/// One guard's verdict on one (distribution origin, backend), with a reason that holds no
+/// secret value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuardReport {
+    /// The guard's name (`secret-header-check`, `required-api-key` …), or `none` for an absent
+    /// guard and `unknown` for something edge-audit cannot interpret.
+    pub guard: &'static str,
+    pub status: GuardStatus,
+    pub why: String,
+}
+
+/// One backend an origin reaches, with every guard's verdict on this origin's requests.
+#[derive(Debug, Clone)]
+pub struct LockTarget<'a> {
+    pub backend: Arc<Backend<'a>>,
+    pub verdicts: Vec<GuardReport>,
+}
+
+impl<'a> Deref for LockTarget<'a> {
+    type Target = Backend<'a>;
+
+    fn deref(&self) -> &Backend<'a> {
+        &self.backend
+    }
+}
+
+impl LockTarget<'_> {
+    /// The guards that are there, with their verdicts (absent and unknown ones left out).
+    pub fn judged_guards<'s>(&'s self) -> impl Iterator<Item = (&'s Guard<'s>, &'s GuardReport)> + 's {
+        self.backend.side.guards.iter().zip(self.verdicts.iter())
+    }
+}
+
+/// The lock assessment of one (distribution, origin).
+#[derive(Debug, Clone)]
+pub struct Lock<'a> {
+    pub distribution: &'a Distribution,
+    pub origin: &'a Origin,
+    pub resolved: ResolvedOrigin<'a>,
+    pub sent: Sent<'a>,
+    /// The backends behind the origin whose origin side edge-audit can see. Empty for S3,
+    /// unknown resources and plain custom origins (a web server's own checks are invisible).
+    pub targets: Vec<LockTarget<'a>>,
+    /// Why the resources behind the origin could not be identified, when the inventory is
+    /// incomplete (the API's region was not read …).
+    pub unresolved: Option<String>,
+}
+
+impl<'a> Lock<'a> {
+    /// Whether the origin is an API: API Gateway, ALB, Lambda URL, or a custom origin behind
+    /// a behavior with an API-looking path pattern.
+    pub fn is_api_origin(&self) -> bool {
+        is_api_origin(self.distribution, self.origin)
+    }
+
+    /// Every target is locked (and there is at least one).
+    pub fn origin_locked(&self) -> bool {
+        !self.targets.is_empty() && self.targets.iter().all(|t| t.side.is_locked())
+    }
+}
+
+/// Path patterns that route API traffic.
+fn looks_like_api_path(pattern: &str) -> bool {
+    let lower = pattern.to_ascii_lowercase();
+    let first = lower.trim_start_matches('/').split(['/', '*', '?', '.']).next().unwrap_or("");
+    first == "api"
+        || first == "graphql"
+        || first == "rest"
+        || first == "rpc"
+        || (first.len() >= 2 && first.starts_with('v') && first[1..].chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Whether an origin is an API origin (see [`Lock::is_api_origin`]).
+pub fn is_api_origin(distribution: &Distribution, origin: &Origin) -> bool {
+    if origin.kind.is_api() {
+        return true;
+    }
+    matches!(origin.kind, crate::origin::OriginKind::Custom)
+        && distribution
+            .behaviors_for(&origin.id)
+            .any(|b| b.path_pattern.as_deref().is_some_and(looks_like_api_path))
+}
+
+/// Every guard's verdict on what `origin` sends, then the absent guards and what edge-audit
+/// cannot interpret.
+fn verdicts(backend: &Backend<'_>, origin: &Origin, sent: &Sent<'_>) -> Vec<GuardReport> {
+    let mut out: Vec<GuardReport> = backend
+        .side
+        .guards
+        .iter()
+        .map(|guard| {
+            let judged = guard.judge(origin, sent);
+            let status = match judged.verdict {
+                Verdict::Satisfied => GuardStatus::Satisfied,
+                Verdict::Mismatch => GuardStatus::Mismatch,
+                Verdict::CouldNotVerify => GuardStatus::CouldNotVerify,
+            };
+            GuardReport { guard: guard.name(), status, why: judged.why }
+        })
+        .collect();
+    out.extend(backend.side.open_because.iter().map(|why| GuardReport {
+        guard: "none",
+        status: GuardStatus::Absent,
+        why: why.clone(),
+    }));
+    out.extend(backend.side.unverifiable.iter().map(|why| GuardReport {
+        guard: "unknown",
+        status: GuardStatus::CouldNotVerify,
+        why: why.clone(),
+    }));
+    out
+}
+
+/// The lock of one origin of one distribution, over the backends already judged.
+pub(super) fn lock_of<'a>(
+    scope: &Scope<'a>,
+    backends: &BTreeMap<String, Arc<Backend<'a>>>,
+    distribution: &'a Distribution,
+    origin: &'a Origin,
+) -> Lock<'a> {
+    let resolved = scope.index.resolve_origin(origin);
+    let sent = Sent::of(distribution, origin, scope.options);
+    let mut arns: Vec<String> = Vec::new();
+    let mut unresolved = None;
+    match resolved {
+        ResolvedOrigin::RestApi(_) | ResolvedOrigin::HttpApi(_) | ResolvedOrigin::ApiDomain { .. } => {
+            for target in scope.index.api_targets(origin) {
+                arns.extend(api_target_arns(&target));
+            }
+        }
+        ResolvedOrigin::UnknownApi { api_id, region } => {
+            let gaps = coverage_gaps(scope.account, region, &[Service::Apigateway, Service::Apigatewayv2]);
+            unresolved = Some(if gaps.is_empty() {
+                format!("API {api_id} is not in the account's inventory for {region}")
+            } else {
+                format!("API {api_id} could not be looked up: {}", gaps.join("; "))
+            });
+        }
+        ResolvedOrigin::LoadBalancer(lb) => arns.push(lb.arn.clone()),
+        ResolvedOrigin::LambdaUrl(function) => arns.push(function.arn.clone()),
+        ResolvedOrigin::UnknownLoadBalancer => {
+            unresolved = Some(format!("load balancer {} is not in the inventory", origin.domain_name))
+        }
+        ResolvedOrigin::UnknownLambdaUrl => {
+            unresolved = Some(format!("function URL {} is not in the inventory", origin.domain_name))
+        }
+        ResolvedOrigin::Instance(_)
+        | ResolvedOrigin::S3Rest
+        | ResolvedOrigin::S3Website
+        | ResolvedOrigin::Custom => {}
+    }
+    let targets = arns
+        .iter()
+        .filter_map(|arn| backends.get(arn))
+        .map(|backend| LockTarget {
+            verdicts: verdicts(backend, origin, &sent),
+            backend: Arc::clone(backend),
+        })
+        .collect();
+    Lock { distribution, origin, resolved, sent, targets, unresolved }
+}
+
+/// The backends of one API target: each reachable stage of a REST API, or the HTTP API.
+fn api_target_arns(target: &ApiTarget<'_>) -> Vec<String> {
+    match target.api {
+        crate::index::Api::Rest(api) => match &target.stage {
+            Some(name) => {
+                api.stage(name).map(|s| format!("{}/stages/{}", api.arn, s.name)).into_iter().collect()
+            }
+            None => api.stages.iter().map(|s| format!("{}/stages/{}", api.arn, s.name)).collect(),
+        },
+        crate::index::Api::Http(api) => vec![api.arn.clone()],
+    }
+}

@@ -1,0 +1,142 @@
+//! The perimeter model, computed once per account and scan ([`Perimeter::build`]) and read by
+//! every check, the probe planner and drift: for every backend a distribution can reach, its
+//! public entry points and its guards; for every distribution × origin, the backends behind it
+//! and every guard's verdict on what that distribution sends.
+//!
+//! One concept per module:
+//! - [`sent`]: the **distribution side**, what a distribution adds to its requests to one origin
+//!   that the origin could check — a secret custom header (`x-api-key` included), an origin
+//!   access control (OAC), a VPC origin, an `origin-request` Lambda@Edge signer;
+//! - [`headers`]: the **header-requirement algebra** over web ACL statements and ALB listener
+//!   rules;
+//! - [`guards`]: the **origin side**, the [`Guard`]s that make a backend refuse requests without
+//!   that — a regional web ACL or listener rules that require the header, required API keys fed
+//!   from the header, AWS_IAM on every method, a Lambda URL with AuthType AWS_IAM, no public
+//!   entry point at all;
+//! - [`locks`]: per distribution × origin, every guard's verdict ([`GuardStatus`]);
+//! - [`exposure`]: **entry points and reachability**, the one notion of "reachable directly".
+//!
+//! Guards at one backend all apply (a request must pass the web ACL *and* the method's
+//! authorization), so a guard the distribution does not satisfy breaks the distribution even if
+//! another one is satisfied; that is EA305's business. A backend with at least one guard refuses
+//! requests that lack something only the distribution (or whoever holds its secret) has: it is
+//! *locked*, and not an internet-facing entry point.
+
+pub mod exposure;
+pub mod guards;
+pub mod headers;
+pub mod locks;
+pub mod sent;
+
+pub use exposure::{
+    combined_exposure, AclEntry, Backend, BackendKind, EntryAcls, EntryKind, EntryPoint, Exposure,
+    NetworkOrigin,
+};
+pub use guards::{coverage_gaps, Guard, GuardSource, GuardVerdict, OriginSide};
+pub use headers::{AclHeaderGuard, HeaderAlternatives, HeaderCheck, Verdict};
+pub use locks::{is_api_origin, GuardReport, GuardStatus, Lock, LockTarget};
+pub use sent::{headers_evidence, HeaderEvidence, Sent};
+
+use crate::index::{Api, Index};
+use crate::inventory::{AccountInventory, WebAcl};
+use crate::options::CheckOptions;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What the perimeter model is computed from: one account's inventory, its index and the
+/// options (which header names are secrets …).
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub account: &'a AccountInventory,
+    pub index: &'a Index<'a>,
+    pub options: &'a CheckOptions,
+}
+
+/// The perimeter of one account.
+#[derive(Debug)]
+pub struct Perimeter<'a> {
+    /// Every REST API stage, HTTP API, load balancer and function URL, in inventory order.
+    pub backends: Vec<Arc<Backend<'a>>>,
+    by_arn: BTreeMap<String, Arc<Backend<'a>>>,
+    /// Every origin of every distribution, in inventory order.
+    pub locks: Vec<Lock<'a>>,
+    /// The web ACLs in front of internet-facing entry points.
+    pub entry_acls: EntryAcls<'a>,
+    /// Load balancers and instances that distributions reach, with their ports and groups.
+    pub network_origins: Vec<NetworkOrigin<'a>>,
+    scope: Scope<'a>,
+}
+
+impl<'a> Perimeter<'a> {
+    pub fn build(
+        account: &'a AccountInventory,
+        index: &'a Index<'a>,
+        options: &'a CheckOptions,
+    ) -> Perimeter<'a> {
+        let scope = Scope { account, index, options };
+        let mut backends: Vec<Backend<'a>> = Vec::new();
+        for api in &account.rest_apis {
+            backends.extend(api.stages.iter().map(|stage| Backend::rest_stage(&scope, api, stage)));
+        }
+        backends.extend(account.http_apis.iter().map(|api| Backend::http_api(&scope, api)));
+        backends.extend(account.load_balancers.iter().map(|lb| Backend::load_balancer(&scope, lb)));
+        backends.extend(
+            account
+                .lambda_functions
+                .iter()
+                .filter(|f| f.url.is_some())
+                .map(|f| Backend::function_url(&scope, f)),
+        );
+        let entry_acls = EntryAcls::build(&scope, &backends);
+        let backends: Vec<Arc<Backend<'a>>> = backends.into_iter().map(Arc::new).collect();
+        let by_arn: BTreeMap<String, Arc<Backend<'a>>> =
+            backends.iter().map(|b| (b.arn.clone(), Arc::clone(b))).collect();
+        let locks = account
+            .distributions
+            .iter()
+            .flat_map(|d| d.origins.iter().map(move |o| (d, o)))
+            .map(|(distribution, origin)| locks::lock_of(&scope, &by_arn, distribution, origin))
+            .collect();
+        let network_origins = exposure::network_origins(&scope);
+        Perimeter { backends, by_arn, locks, entry_acls, network_origins, scope }
+    }
+
+    /// A backend by ARN (a REST stage's ARN is the API's ARN + `/stages/{name}`).
+    pub fn backend(&self, arn: &str) -> Option<&Backend<'a>> {
+        self.by_arn.get(arn).map(Arc::as_ref)
+    }
+
+    /// The backends of an API: each stage of a REST API (none when it has no stage, i.e. is not
+    /// deployed), the HTTP API itself.
+    pub fn api_backends(&self, api: Api<'_>) -> Vec<&Backend<'a>> {
+        match api {
+            Api::Rest(rest) => rest
+                .stages
+                .iter()
+                .filter_map(|s| self.backend(&format!("{}/stages/{}", rest.arn, s.name)))
+                .collect(),
+            Api::Http(http) => self.backend(&http.arn).into_iter().collect(),
+        }
+    }
+
+    /// Whether an API is reachable from the internet without a distribution: internet-facing if
+    /// any deployed stage is; unknown if a stage's data is incomplete; locked otherwise.
+    pub fn api_exposure(&self, api: Api<'_>) -> Exposure {
+        combined_exposure(self.api_backends(api))
+    }
+
+    /// Whether some distribution reaching `arn` sends a secret header.
+    pub fn sent_secret_header(&self, arn: &str) -> bool {
+        self.scope
+            .index
+            .origins_reaching(arn)
+            .iter()
+            .any(|u| !Sent::of(u.distribution, u.origin, self.scope.options).secret_headers.is_empty())
+    }
+}
+
+/// Whether a web ACL's every rule is part of a header check (no managed groups, no rate
+/// rules), so the ACL is only the lock itself and not meant to filter attacks.
+pub fn acl_is_only_a_lock(acl: &WebAcl, index: &Index<'_>) -> bool {
+    matches!(headers::acl_header_guard(acl, index), AclHeaderGuard::Enforced(_))
+}
