@@ -171,6 +171,11 @@ fn probed_resource(ctx: &Context<'_>, probe: &ProbeResult) -> Option<(ResourceRe
         (Some(BackendKind::HttpApi(api)), _) => (api.resource(account), "API"),
         (Some(BackendKind::LoadBalancer(lb)), _) => (lb.resource(account), "Load balancer"),
         (Some(BackendKind::FunctionUrl(function)), _) => (function.resource(account), "Function URL of"),
+        // No backend (a stage the inventory lacks …): what the origin's domain names.
+        (None, ResolvedOrigin::RestApi(api)) => (api.resource(account), "API"),
+        (None, ResolvedOrigin::HttpApi(api)) => (api.resource(account), "API"),
+        (None, ResolvedOrigin::LoadBalancer(lb)) => (lb.resource(account), "Load balancer"),
+        (None, ResolvedOrigin::LambdaUrl(function)) => (function.resource(account), "Function URL of"),
         (None, ResolvedOrigin::Instance(instance)) => (instance.resource(account), "Instance"),
         _ => return Some(fallback()),
     };
