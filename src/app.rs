@@ -120,7 +120,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     // Live scans probe unless --no-probe; saved inventories only with --probe. No request is
     // sent when no selected check judges probes.
     let probing = if args.from.is_some() { args.probe } else { !args.no_probe };
-    let probing = probing && checks.iter().any(|c| c.meta().requires_probes);
+    let probing = probing && checks.iter().any(|c| c.meta().requires_probes());
     let default_options = CheckOptions::default();
     let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
     let probe_options = match probing || args.probe_ca_cert.is_some() {
@@ -203,21 +203,9 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
     };
     let default_options = CheckOptions::default();
     let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
-    let (mut changes, not_compared) = crate::drift::compare(&before, &after, options);
-    let severity = |mut outcome: registry::Outcome| {
-        if let Some(c) = &config {
-            for f in &mut outcome.findings {
-                if let Some(s) = c.checks.severity.get(&f.check_id) {
-                    f.severity = *s;
-                }
-            }
-        }
-        outcome
-    };
-    let found_before = severity(registry::run(&before, &checks, options));
-    let found_after = severity(registry::run(&after, &checks, options));
-    let unattributed =
-        crate::drift::attach_findings(&mut changes, &found_before.findings, &found_after.findings);
+    let no_remaps = std::collections::BTreeMap::new();
+    let remaps = config.as_ref().map(|c| &c.checks.severity).unwrap_or(&no_remaps);
+    let analysis = crate::drift::analyse(&before, &after, &checks, options, remaps);
     let side = |path: &Path, inventory: &Inventory| crate::drift::render::Side {
         source: path.display().to_string(),
         collected_at: inventory.collected_at.clone(),
@@ -226,9 +214,9 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
         side(&args.baseline, &before),
         side(args.current.as_deref().unwrap_or(Path::new("live")), &after),
         &after,
-        changes,
-        unattributed,
-        not_compared,
+        analysis.changes,
+        analysis.unattributed,
+        analysis.not_compared,
         config.as_ref(),
         globals.today()?,
         args.report.fail_on.threshold(),
@@ -283,7 +271,8 @@ fn list_checks(args: &ChecksArgs) -> Result<u8, Error> {
                         "title": m.title,
                         "default_severity": m.default_severity,
                         "services": m.services,
-                        "requires_probes": m.requires_probes,
+                        "kind": m.kind,
+                        "requires_probes": m.requires_probes(),
                         "documentation": m.documentation(),
                     })
                 })

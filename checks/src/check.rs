@@ -13,7 +13,30 @@ use crate::perimeter::Perimeter;
 use crate::probe::ProbeResult;
 
 /// The sections every check's documentation must have, in this order.
-pub const REQUIRED_DOC_SECTIONS: [&str; 4] = ["What it finds", "Why it matters", "How to fix", "References"];
+pub const REQUIRED_DOC_SECTIONS: [&str; 5] =
+    ["What it finds", "Why it matters", "Example", "How to fix", "References"];
+
+/// What a check's findings are computed from, and so who runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckKind {
+    /// One account's inventory and its perimeter model: run by [`crate::registry::run`].
+    Inventory,
+    /// The results of the active probes as well: run only when origins were probed.
+    Probe,
+    /// Two inventories: produced by the `edge-audit` binary's drift module (EA7xx).
+    Drift,
+    /// The configuration and a date: produced by the binary's policy layer (EA9xx).
+    Policy,
+}
+
+impl CheckKind {
+    /// Whether [`crate::registry::run`] runs checks of this kind (drift and policy findings
+    /// come from the binary).
+    pub fn runs_over_an_inventory(self) -> bool {
+        matches!(self, CheckKind::Inventory | CheckKind::Probe)
+    }
+}
 
 /// A check's identity and documentation. `id` and `slug` are public contracts: never changed,
 /// never reused.
@@ -26,16 +49,20 @@ pub struct CheckMeta {
     pub title: &'static str,
     pub default_severity: Severity,
     /// The services whose data the check reads; a collection failure in any of them makes the
-    /// check "not evaluated" for that scope.
+    /// check "not evaluated" for that scope. Empty for drift and policy checks.
     pub services: &'static [Service],
     /// Markdown, from the check's doc comment.
     pub doc: &'static str,
-    /// The check judges active probe results ([`Context::probes`]): it runs, and is listed as a
-    /// rule, only when origins were probed.
-    pub requires_probes: bool,
+    pub kind: CheckKind,
 }
 
 impl CheckMeta {
+    /// The check judges active probe results ([`Context::probes`]): it runs, and is listed as a
+    /// rule, only when origins were probed.
+    pub fn requires_probes(&self) -> bool {
+        self.kind == CheckKind::Probe
+    }
+
     /// The documentation with rustdoc's leading space removed from each line.
     pub fn documentation(&self) -> String {
         let mut out = String::new();
@@ -169,11 +196,54 @@ impl Output {
 /// }
 /// ```
 ///
-/// A check that judges probe results adds `requires_probes: true,` after `services`.
+/// A check that judges probe results adds `requires_probes: true,` after `services`. A check
+/// whose findings the binary produces (drift, policy) names that instead of services —
+/// `produced_by: Drift,` — and implements nothing.
 #[macro_export]
 macro_rules! declare_check {
-    (@requires_probes) => { false };
-    (@requires_probes $value:literal) => { $value };
+    (@kind) => { $crate::check::CheckKind::Inventory };
+    (@kind $requires_probes:literal) => {
+        if $requires_probes {
+            $crate::check::CheckKind::Probe
+        } else {
+            $crate::check::CheckKind::Inventory
+        }
+    };
+    (
+        $(#[doc = $doc:literal])+
+        $name:ident {
+            id: $id:literal,
+            slug: $slug:literal,
+            title: $title:literal,
+            severity: $severity:ident,
+            produced_by: $kind:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::check::CheckMeta = $crate::check::CheckMeta {
+                id: $id,
+                slug: $slug,
+                title: $title,
+                default_severity: $crate::finding::Severity::$severity,
+                services: &[],
+                doc: concat!($($doc, "\n"),+),
+                kind: $crate::check::CheckKind::$kind,
+            };
+        }
+
+        impl $crate::check::Check for $name {
+            fn meta(&self) -> &'static $crate::check::CheckMeta {
+                &Self::META
+            }
+
+            /// The binary produces these findings; the registry never runs this.
+            fn run(&self, _ctx: &$crate::check::Context<'_>, _out: &mut $crate::check::Output) {}
+        }
+    };
     (
         $(#[doc = $doc:literal])+
         $name:ident {
@@ -197,7 +267,7 @@ macro_rules! declare_check {
                 default_severity: $crate::finding::Severity::$severity,
                 services: &[$($crate::inventory::Service::$service),*],
                 doc: concat!($($doc, "\n"),+),
-                requires_probes: $crate::declare_check!(@requires_probes $($requires_probes)?),
+                kind: $crate::declare_check!(@kind $($requires_probes)?),
             };
         }
 

@@ -19,13 +19,6 @@ pub fn find(key: &str) -> Option<&'static dyn Check> {
     all().iter().copied().find(|c| c.meta().is_named(key))
 }
 
-/// Catalogue entries whose findings are not produced by [`run`] but by the `edge-audit` binary:
-/// drift (EA7xx, two inventories) and policy (EA9xx, the configuration and a date). [`run`]
-/// skips them; `edge-audit checks` and `explain` list them like any other check.
-pub fn is_produced_by_binary(meta: &CheckMeta) -> bool {
-    meta.id.starts_with("EA7") || meta.id.starts_with("EA9")
-}
-
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("unknown check `{0}` (see `edge-audit checks` for the catalogue)")]
 pub struct UnknownCheck(pub String);
@@ -66,7 +59,7 @@ pub struct Outcome {
 /// before concluding.
 ///
 /// Checks that judge probe results ([`CheckMeta::requires_probes`]) are skipped: see
-/// [`run_with_probes`].
+/// [`run_with_probes`]; drift and policy checks ([`crate::check::CheckKind`]) are the binary's.
 pub fn run(inventory: &Inventory, checks: &[&'static dyn Check], options: &CheckOptions) -> Outcome {
     run_with_probes(inventory, checks, options, None)
 }
@@ -82,8 +75,8 @@ pub fn run_with_probes(
     let checks: Vec<&'static dyn Check> = checks
         .iter()
         .copied()
-        .filter(|c| !is_produced_by_binary(c.meta()))
-        .filter(|c| probes.is_some() || !c.meta().requires_probes)
+        .filter(|c| c.meta().kind.runs_over_an_inventory())
+        .filter(|c| probes.is_some() || !c.meta().requires_probes())
         .collect();
     let mut outcome = Outcome { checks: checks.iter().map(|c| c.meta()).collect(), ..Outcome::default() };
     outcome.checks.sort_by_key(|m| m.id);

@@ -185,7 +185,10 @@ fn custom_domain_with_default_endpoint_disabled_is_one_answer_reachable() {
     assert_eq!(ea202.findings[0].severity.as_str(), "high");
     let entry_points = ea202.findings[0].evidence["entry_points"].to_string();
     assert!(entry_points.contains("custom-domain https://api.shop.example"), "{entry_points}");
-    assert!(!entry_points.contains("execute-api https://"), "the default endpoint is disabled: {entry_points}");
+    assert!(
+        !entry_points.contains("execute-api https://"),
+        "the default endpoint is disabled: {entry_points}"
+    );
     let ea203 = run_check("EA203", "apigw-custom-domain-open");
     assert!(ea203.findings[0].evidence["entry_points"].to_string().contains("api.shop.example"));
 }

@@ -89,10 +89,10 @@ fn probe_checks_do_not_run_without_probes() {
     let inventory = load("probe-inventory");
     let all = registry::select(&[], &[]).unwrap_or_default();
     let outcome = registry::run(&inventory, &all, &CheckOptions::default());
-    assert!(outcome.checks.iter().all(|m| !m.requires_probes), "probe checks listed without probes");
+    assert!(outcome.checks.iter().all(|m| !m.requires_probes()), "probe checks listed without probes");
     assert!(outcome.findings.iter().all(|f| !f.check_id.starts_with("EA6")));
     let with = registry::run_with_probes(&inventory, &all, &CheckOptions::default(), Some(&[]));
-    let ids: Vec<&str> = with.checks.iter().filter(|m| m.requires_probes).map(|m| m.id).collect();
+    let ids: Vec<&str> = with.checks.iter().filter(|m| m.requires_probes()).map(|m| m.id).collect();
     assert_eq!(ids, ["EA601", "EA602", "EA603", "EA604", "EA605", "EA606"]);
     assert!(with.findings.iter().all(|f| !f.check_id.starts_with("EA6")), "no probe, no probe finding");
 }

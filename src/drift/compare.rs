@@ -3,17 +3,18 @@
 use super::{Change, ChangeType, Classification, NotCompared};
 use edge_audit_checks::index::Index;
 use edge_audit_checks::inventory::*;
-use edge_audit_checks::origin::OriginKind;
+
 use edge_audit_checks::resource::AsResource;
 use edge_audit_checks::{CheckOptions, ResourceRef};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 use ChangeType as T;
-use Classification::{Neutral, Strengthened, Weakened};
 
-/// Compares two inventories (`before` the baseline, `after` the current state): the changes,
-/// sorted weakened first, and what could not be compared.
+/// Compares two inventories (`before` the baseline, `after` the current state): what changed,
+/// resource by resource, and what could not be compared. It only describes: every change is
+/// `neutral` here, and [`super::classify`] decides weakened or strengthened from the perimeter
+/// model and the findings of both inventories, so that drift and scan never disagree.
 pub fn compare(
     before: &Inventory,
     after: &Inventory,
@@ -45,12 +46,7 @@ pub fn compare(
     }
     let mut changes = cx.changes;
     changes.sort_by(|x, y| {
-        (x.classification, &x.resource.arn, x.change_type, &x.detail).cmp(&(
-            y.classification,
-            &y.resource.arn,
-            y.change_type,
-            &y.detail,
-        ))
+        (&x.resource.arn, x.change_type, &x.detail).cmp(&(&y.resource.arn, y.change_type, &y.detail))
     });
     (changes, cx.not_compared.into_iter().collect())
 }
@@ -78,12 +74,10 @@ fn pair<'a, T, K: Ord>(
 }
 
 impl Cx<'_> {
-    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         resource: ResourceRef,
         change_type: ChangeType,
-        classification: Classification,
         detail: impl Into<String>,
         summary: String,
         before: Value,
@@ -92,7 +86,7 @@ impl Cx<'_> {
         self.changes.push(Change {
             resource,
             change_type,
-            classification,
+            classification: Classification::Neutral,
             detail: detail.into(),
             summary,
             before,
@@ -139,7 +133,6 @@ impl Cx<'_> {
         self.push(
             resource.clone(),
             change_type,
-            Neutral,
             "",
             format!("{} {} ({label}) was {verb}", capitalize(what), resource.id),
             before,
@@ -271,31 +264,17 @@ impl Cx<'_> {
         let y = y.filter(|s| !s.is_empty());
         let target =
             if detail.is_empty() { resource.id.clone() } else { format!("{} {detail}", resource.id) };
-        let (change_type, classification, summary) = match (x, y) {
-            (None, Some(acl)) => (
-                T::WebAclAssociated,
-                Strengthened,
-                format!("{target} is now protected by web ACL {}", short(acl)),
-            ),
-            (Some(acl), None) => {
-                (T::WebAclRemoved, Weakened, format!("{target} lost its web ACL {}", short(acl)))
+        let (change_type, summary) = match (x, y) {
+            (None, Some(acl)) => {
+                (T::WebAclAssociated, format!("{target} is now protected by web ACL {}", short(acl)))
             }
-            (Some(p), Some(q)) if p != q => (
-                T::WebAclReplaced,
-                Neutral,
-                format!("{target}: web ACL {} replaced by {}", short(p), short(q)),
-            ),
+            (Some(acl), None) => (T::WebAclRemoved, format!("{target} lost its web ACL {}", short(acl))),
+            (Some(p), Some(q)) if p != q => {
+                (T::WebAclReplaced, format!("{target}: web ACL {} replaced by {}", short(p), short(q)))
+            }
             _ => return,
         };
-        self.push(
-            resource,
-            change_type,
-            classification,
-            detail,
-            summary,
-            json!({ "web_acl": x }),
-            json!({ "web_acl": y }),
-        );
+        self.push(resource, change_type, detail, summary, json!({ "web_acl": x }), json!({ "web_acl": y }));
     }
 
     fn distribution(
@@ -321,11 +300,11 @@ impl Cx<'_> {
             let names: BTreeSet<&String> = hx.keys().chain(hy.keys()).collect();
             for name in names {
                 let detail = format!("origin {}, header {name}", oy.id);
-                let (change_type, classification, verb) = match (hx.get(name), hy.get(name)) {
-                    (None, Some(_)) => (T::OriginSecretAdded, Strengthened, "now sends"),
-                    (Some(_), None) => (T::OriginSecretRemoved, Weakened, "no longer sends"),
+                let (change_type, verb) = match (hx.get(name), hy.get(name)) {
+                    (None, Some(_)) => (T::OriginSecretAdded, "now sends"),
+                    (Some(_), None) => (T::OriginSecretRemoved, "no longer sends"),
                     (Some(p), Some(q)) if !p.value.same_value(&q.value) => {
-                        (T::OriginSecretRotated, Neutral, "sends a new value of")
+                        (T::OriginSecretRotated, "sends a new value of")
                     }
                     _ => continue,
                 };
@@ -336,7 +315,6 @@ impl Cx<'_> {
                 self.push(
                     resource.clone(),
                     change_type,
-                    classification,
                     detail,
                     format!("Distribution {}: origin {} {verb} secret header {name}", y.id, oy.id),
                     side(hx.get(name)),
@@ -352,19 +330,6 @@ impl Cx<'_> {
             if cx.cache_policy_id == cy.cache_policy_id {
                 continue;
             }
-            let is_api = |d: &Distribution, b: &CacheBehavior| {
-                let dynamic = b.allowed_methods.iter().any(|m| m.eq_ignore_ascii_case("POST"));
-                let api_origin = d.origin(&b.target_origin_id).is_some_and(|o| {
-                    matches!(
-                        o.kind,
-                        OriginKind::ApiGateway { .. } | OriginKind::LambdaUrl { .. } | OriginKind::Alb { .. }
-                    )
-                });
-                dynamic || api_origin
-            };
-            if !is_api(x, cx) && !is_api(y, cy) {
-                continue;
-            }
             let policy = |index: &Index<'_>, id: &Option<String>| -> Value {
                 match id {
                     None => Value::Null,
@@ -375,14 +340,6 @@ impl Cx<'_> {
                         None => json!({ "id": id }),
                     },
                 }
-            };
-            let caches = |index: &Index<'_>, id: &Option<String>| {
-                id.as_ref().and_then(|id| index.cache_policy(id)).map(|p| p.default_ttl > 0 || p.max_ttl > 0)
-            };
-            let classification = match (caches(bi, &cx.cache_policy_id), caches(ai, &cy.cache_policy_id)) {
-                (Some(false), Some(true)) => Weakened,
-                (Some(true), Some(false)) => Strengthened,
-                _ => Neutral,
             };
             let name = |v: &Value| {
                 v.get("name")
@@ -395,7 +352,6 @@ impl Cx<'_> {
             self.push(
                 resource.clone(),
                 T::CachePolicyChanged,
-                classification,
                 format!("behavior {}", cy.pattern()),
                 format!(
                     "Distribution {}: behavior {} now uses cache policy {} instead of {}",
@@ -412,19 +368,14 @@ impl Cx<'_> {
 
     fn execute_api(&mut self, resource: &ResourceRef, x: bool, y: bool) {
         // The fields hold `disable_execute_api_endpoint`.
-        let (change_type, classification, state) = match (x, y) {
-            (true, false) => (
-                T::ExecuteApiEndpointEnabled,
-                Weakened,
-                "enabled again: the API is reachable around CloudFront",
-            ),
-            (false, true) => (T::ExecuteApiEndpointDisabled, Strengthened, "disabled"),
+        let (change_type, state) = match (x, y) {
+            (true, false) => (T::ExecuteApiEndpointEnabled, "enabled again"),
+            (false, true) => (T::ExecuteApiEndpointDisabled, "disabled"),
             _ => return,
         };
         self.push(
             resource.clone(),
             change_type,
-            classification,
             "",
             format!("API {}: the default execute-api endpoint is {state}", resource.id),
             json!({ "disable_execute_api_endpoint": x }),
@@ -444,12 +395,10 @@ impl Cx<'_> {
         auth_y: (&str, Option<&str>),
     ) {
         if key_x != key_y {
-            let (classification, verb) =
-                if key_y { (Strengthened, "now requires") } else { (Weakened, "no longer requires") };
+            let verb = if key_y { "now requires" } else { "no longer requires" };
             self.push(
                 resource.clone(),
                 T::ApiKeyRequirementChanged,
-                classification,
                 what,
                 format!("API {}: {what} {verb} an API key", resource.id),
                 json!({ "api_key_required": key_x }),
@@ -457,17 +406,10 @@ impl Cx<'_> {
             );
         }
         if auth_x != auth_y {
-            let open = |t: &str| t.is_empty() || t.eq_ignore_ascii_case("NONE");
-            let classification = match (open(auth_x.0), open(auth_y.0)) {
-                (false, true) => Weakened,
-                (true, false) => Strengthened,
-                _ => Neutral,
-            };
             let label = |t: &str| if t.is_empty() { "NONE".to_string() } else { t.to_string() };
             self.push(
                 resource.clone(),
                 T::AuthorizationChanged,
-                classification,
                 what,
                 format!(
                     "API {}: authorization of {what} changed from {} to {}",
@@ -510,15 +452,9 @@ impl Cx<'_> {
         let resource = y.resource(account);
         self.execute_api(&resource, x.disable_execute_api_endpoint, y.disable_execute_api_endpoint);
         if x.endpoint_types != y.endpoint_types {
-            let classification = match (x.is_private(), y.is_private()) {
-                (true, false) => Weakened,
-                (false, true) => Strengthened,
-                _ => Neutral,
-            };
             self.push(
                 resource.clone(),
                 T::EndpointTypeChanged,
-                classification,
                 "",
                 format!(
                     "API {}: endpoint type changed from {} to {}",
@@ -611,22 +547,17 @@ impl Cx<'_> {
     ) {
         let others_protected = others.iter().any(|s| s.web_acl_arn.is_some());
         let unprotected = stage.web_acl_arn.is_none() && others_protected;
-        let (change_type, classification, verb) = match (created, unprotected) {
-            (true, true) => {
-                (T::StageCreated, Weakened, "was created without the web ACL its other stages have")
-            }
-            (true, false) => (T::StageCreated, Neutral, "was created"),
-            (false, true) => {
-                (T::StageDeleted, Strengthened, "(without the web ACL its other stages have) was deleted")
-            }
-            (false, false) => (T::StageDeleted, Neutral, "was deleted"),
+        let (change_type, verb) = match (created, unprotected) {
+            (true, true) => (T::StageCreated, "was created without the web ACL its other stages have"),
+            (true, false) => (T::StageCreated, "was created"),
+            (false, true) => (T::StageDeleted, "(without the web ACL its other stages have) was deleted"),
+            (false, false) => (T::StageDeleted, "was deleted"),
         };
         let side = json!({ "stage": stage.name, "web_acl": stage.web_acl_arn });
         let (before, after) = if created { (Value::Null, side) } else { (side, Value::Null) };
         self.push(
             resource.clone(),
             change_type,
-            classification,
             format!("stage {}", stage.name),
             format!("API {api_id}: stage {} {verb}", stage.name),
             before,
@@ -646,12 +577,7 @@ impl Cx<'_> {
         created: bool,
     ) {
         let open = authorization.eq_ignore_ascii_case("NONE") && !api_key_required;
-        let (change_type, classification) = match (created, open) {
-            (true, true) => (T::RouteCreated, Weakened),
-            (true, false) => (T::RouteCreated, Neutral),
-            (false, true) => (T::RouteDeleted, Strengthened),
-            (false, false) => (T::RouteDeleted, Neutral),
-        };
+        let change_type = if created { T::RouteCreated } else { T::RouteDeleted };
         let access = if open {
             "open to anybody (authorization NONE, no API key)".to_string()
         } else {
@@ -665,7 +591,6 @@ impl Cx<'_> {
         self.push(
             resource.clone(),
             change_type,
-            classification,
             format!("{kind} {what}"),
             format!(
                 "API {}: {kind} {what} was {} ({access})",
@@ -683,15 +608,9 @@ impl Cx<'_> {
     fn web_acl_rules(&mut self, account: &str, x: &WebAcl, y: &WebAcl) {
         let resource = y.resource(account);
         if x.default_action != y.default_action {
-            let classification = match (x.default_action.blocks(), y.default_action.blocks()) {
-                (true, false) => Weakened,
-                (false, true) => Strengthened,
-                _ => Neutral,
-            };
             self.push(
                 resource.clone(),
                 T::WebAclDefaultActionChanged,
-                classification,
                 "",
                 format!(
                     "Web ACL {}: default action changed from {} to {}",
@@ -707,22 +626,18 @@ impl Cx<'_> {
         let opens = |rule: &WafRule, acl: &WebAcl| {
             rule.action == Some(WafAction::Allow) && acl.default_action.blocks()
         };
-        let (mut weaker, mut stronger, mut notes) = (false, false, Vec::new());
+        let mut notes = Vec::new();
         for (p, q) in pair(&x.rules, &y.rules, |r| r.name.as_str()) {
             let note = match (p, q) {
                 (Some(p), Some(q)) if p == q => continue,
                 (Some(p), Some(q)) => {
                     if p.enforces() && !q.enforces() {
-                        weaker = true;
                         "no longer blocks"
                     } else if !p.enforces() && q.enforces() {
-                        stronger = true;
                         "now blocks"
                     } else if opens(q, y) && !opens(p, x) {
-                        weaker = true;
                         "now allows"
                     } else if opens(p, x) && !opens(q, y) {
-                        stronger = true;
                         "no longer allows"
                     } else if p.statement != q.statement {
                         "has a changed statement"
@@ -730,23 +645,11 @@ impl Cx<'_> {
                         "changed priority"
                     }
                 }
-                (None, Some(q)) if q.enforces() => {
-                    stronger = true;
-                    "was added (blocks)"
-                }
-                (None, Some(q)) if opens(q, y) => {
-                    weaker = true;
-                    "was added (allows)"
-                }
+                (None, Some(q)) if q.enforces() => "was added (blocks)",
+                (None, Some(q)) if opens(q, y) => "was added (allows)",
                 (None, Some(_)) => "was added",
-                (Some(p), None) if p.enforces() => {
-                    weaker = true;
-                    "was removed (it blocked)"
-                }
-                (Some(p), None) if opens(p, x) => {
-                    stronger = true;
-                    "was removed (it allowed)"
-                }
+                (Some(p), None) if p.enforces() => "was removed (it blocked)",
+                (Some(p), None) if opens(p, x) => "was removed (it allowed)",
                 (Some(_), None) => "was removed",
                 (None, None) => continue,
             };
@@ -756,11 +659,6 @@ impl Cx<'_> {
         if notes.is_empty() {
             return;
         }
-        let classification = match (weaker, stronger) {
-            (true, _) => Weakened,
-            (false, true) => Strengthened,
-            (false, false) => Neutral,
-        };
         let rules = |acl: &WebAcl| -> Value {
             Value::Array(
                 acl.rules
@@ -775,7 +673,6 @@ impl Cx<'_> {
         self.push(
             resource,
             T::WebAclRulesChanged,
-            classification,
             "",
             format!("Web ACL {}: {}", y.name, notes.join("; ")),
             json!({ "rules": rules(x) }),
@@ -790,26 +687,6 @@ impl Cx<'_> {
             if lx.map(|l| (&l.default_actions, &l.rules)) == ly.map(|l| (&l.default_actions, &l.rules)) {
                 continue;
             }
-            let gate = |l: &Listener| {
-                let default_forwards = l.default_actions.iter().any(LbAction::forwards);
-                let header_rules = l
-                    .rules
-                    .iter()
-                    .filter(|r| {
-                        r.actions.iter().any(LbAction::forwards)
-                            && r.conditions.iter().any(|c| matches!(c, RuleCondition::HttpHeader { .. }))
-                    })
-                    .count();
-                (default_forwards, header_rules)
-            };
-            let classification = match (lx.map(gate), ly.map(gate)) {
-                (Some((false, _)), Some((true, _))) => Weakened,
-                (Some((true, _)), Some((false, _))) => Strengthened,
-                (Some((_, hx)), Some((_, hy))) if hy < hx => Weakened,
-                (Some((_, hx)), Some((_, hy))) if hy > hx => Strengthened,
-                (None, Some((true, _))) => Weakened,
-                _ => Neutral,
-            };
             let l = ly.or(lx);
             let (port, protocol) = l.map(|l| (l.port, l.protocol.clone())).unwrap_or_default();
             let state = match (lx, ly) {
@@ -824,7 +701,6 @@ impl Cx<'_> {
             self.push(
                 resource.clone(),
                 T::ListenerRulesChanged,
-                classification,
                 format!("listener {protocol}:{port}"),
                 format!("Load balancer {}: listener {protocol}:{port} {state}", y.name),
                 side(lx),
@@ -865,12 +741,10 @@ impl Cx<'_> {
         };
         let opened: Vec<_> = ay.difference(&ax).collect();
         if !opened.is_empty() {
-            let classification = if opened.iter().any(|(_, _, cidr)| *cidr) { Weakened } else { Neutral };
             let list: Vec<String> = opened.iter().map(|(p, s, _)| format!("{p} from {s}")).collect();
             self.push(
                 resource.clone(),
                 T::SgIngressOpened,
-                classification,
                 "",
                 format!("Security group {}: ingress opened ({})", y.id, list.join(", ")),
                 Value::Null,
@@ -879,12 +753,10 @@ impl Cx<'_> {
         }
         let closed: Vec<_> = ax.difference(&ay).collect();
         if !closed.is_empty() {
-            let classification = if closed.iter().any(|(_, _, cidr)| *cidr) { Strengthened } else { Neutral };
             let list: Vec<String> = closed.iter().map(|(p, s, _)| format!("{p} from {s}")).collect();
             self.push(
                 resource,
                 T::SgIngressClosed,
-                classification,
                 "",
                 format!("Security group {}: ingress closed ({})", y.id, list.join(", ")),
                 show(closed),
@@ -895,29 +767,21 @@ impl Cx<'_> {
 
     fn lambda(&mut self, account: &str, x: &LambdaFunction, y: &LambdaFunction) {
         let resource = y.resource(account);
-        let open = |u: &FunctionUrl| u.auth_type.eq_ignore_ascii_case("NONE");
         let side = |u: &Option<FunctionUrl>| match u {
             Some(u) => json!({ "url": u.url, "auth_type": u.auth_type }),
             None => Value::Null,
         };
-        let (change_type, classification, summary) = match (&x.url, &y.url) {
+        let (change_type, summary) = match (&x.url, &y.url) {
             (None, Some(u)) => (
                 T::LambdaUrlCreated,
-                if open(u) { Weakened } else { Neutral },
                 format!("Function {}: a function URL with auth type {} was created", y.name, u.auth_type),
             ),
             (Some(u), None) => (
                 T::LambdaUrlDeleted,
-                if open(u) { Strengthened } else { Neutral },
                 format!("Function {}: its function URL (auth type {}) was deleted", y.name, u.auth_type),
             ),
             (Some(p), Some(q)) if p.auth_type != q.auth_type => (
                 T::LambdaUrlAuthTypeChanged,
-                match (open(p), open(q)) {
-                    (false, true) => Weakened,
-                    (true, false) => Strengthened,
-                    _ => Neutral,
-                },
                 format!(
                     "Function {}: function URL auth type changed from {} to {}",
                     y.name, p.auth_type, q.auth_type
@@ -925,7 +789,7 @@ impl Cx<'_> {
             ),
             _ => return,
         };
-        self.push(resource, change_type, classification, "", summary, side(&x.url), side(&y.url));
+        self.push(resource, change_type, "", summary, side(&x.url), side(&y.url));
     }
 }
 

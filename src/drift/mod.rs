@@ -1,9 +1,11 @@
 //! Drift: what changed in the perimeter between two inventories of the same accounts.
 //!
-//! [`compare`] is a pure function over two [`Inventory`]s that returns typed [`Change`]s, each
-//! classified weakened, strengthened or neutral; [`attach_findings`] adds the findings that
-//! appeared or disappeared with each change (the checks run on both inventories, diffed by
-//! fingerprint); [`DriftReport`] turns the whole into EA701/EA702 findings and renders it.
+//! [`compare`] is a pure function over two [`Inventory`]s that describes what changed, as typed
+//! [`Change`]s; [`classify`] attaches the findings that appeared or disappeared with each change
+//! (the checks run on both inventories, diffed by fingerprint) and decides, from them and from
+//! the perimeter model of both inventories, whether the change weakened or strengthened the
+//! perimeter — drift has no rules of its own, so it can never disagree with `scan`;
+//! [`DriftReport`] turns the whole into EA701/EA702 findings and renders it.
 //!
 //! Fail closed: a resource that is missing from one inventory is only "created" or "deleted"
 //! when its service was read completely in that region of that inventory; otherwise the pair
@@ -14,9 +16,13 @@ pub mod render;
 
 pub use compare::compare;
 
-use edge_audit_checks::{Finding, ResourceRef, Severity};
+use edge_audit_checks::index::Index;
+use edge_audit_checks::perimeter::Perimeter;
+use edge_audit_checks::registry;
+use edge_audit_checks::{Check, CheckOptions, Finding, Inventory, ResourceRef, Severity};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Whether a change weakens the perimeter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -150,45 +156,212 @@ pub struct Unattributed {
     pub disappeared: Vec<FindingRef>,
 }
 
-/// Adds to each change the findings that appeared or disappeared on its resource (the same ARN,
-/// or an ARN beneath it: an API's stages); returns those on no changed resource.
-pub fn attach_findings(changes: &mut [Change], before: &[Finding], after: &[Finding]) -> Unattributed {
-    let before_fps: BTreeSet<String> = before.iter().map(Finding::fingerprint).collect();
-    let after_fps: BTreeSet<String> = after.iter().map(Finding::fingerprint).collect();
-    let appeared: Vec<&Finding> = after.iter().filter(|f| !before_fps.contains(&f.fingerprint())).collect();
-    let disappeared: Vec<&Finding> =
-        before.iter().filter(|f| !after_fps.contains(&f.fingerprint())).collect();
-    let mut unattributed = Unattributed::default();
-    let covers = |change: &Change, finding: &Finding| {
-        let arn = finding.resource.arn.as_str();
-        let base = change.resource.arn.as_str();
-        arn == base || arn.strip_prefix(base).is_some_and(|rest| rest.starts_with('/'))
-    };
-    for (list, target_is_appeared) in [(&appeared, true), (&disappeared, false)] {
-        for finding in list.iter() {
-            let mut attached = false;
-            for change in changes.iter_mut().filter(|c| covers(c, finding)) {
-                attached = true;
-                let target = if target_is_appeared { &mut change.appeared } else { &mut change.disappeared };
-                target.push(FindingRef::of(finding));
-            }
-            if !attached {
-                let target = if target_is_appeared {
-                    &mut unattributed.appeared
-                } else {
-                    &mut unattributed.disappeared
-                };
-                target.push(FindingRef::of(finding));
-            }
+/// The resources a change bears on: its own, and those whose perimeter verdict depends on it —
+/// the load balancers and instances a security group fronts, the resources a web ACL is
+/// associated with. Findings on any of them (or beneath them: an API's stages) belong to it.
+fn bearing(change: &Change, before: &Inventory, after: &Inventory) -> BTreeSet<String> {
+    let mut arns = BTreeSet::from([change.resource.arn.clone()]);
+    // An association change bears on the web ACLs on either side too (what they front changed).
+    for side in [&change.before, &change.after] {
+        if let Some(acl) = side.get("web_acl").and_then(Value::as_str) {
+            arns.insert(acl.to_string());
         }
     }
+    for inventory in [before, after] {
+        for account in inventory.accounts.iter().filter(|a| a.account_id == change.resource.account) {
+            match change.change_type {
+                ChangeType::SgIngressOpened
+                | ChangeType::SgIngressClosed
+                | ChangeType::SecurityGroupCreated
+                | ChangeType::SecurityGroupDeleted => {
+                    let id = change.resource.id.as_str();
+                    let fronts = |groups: &[String]| groups.iter().any(|g| g == id);
+                    arns.extend(
+                        account
+                            .load_balancers
+                            .iter()
+                            .filter(|lb| fronts(&lb.security_groups))
+                            .map(|lb| lb.arn.clone()),
+                    );
+                    arns.extend(
+                        account
+                            .instances
+                            .iter()
+                            .filter(|i| fronts(&i.security_groups))
+                            .map(|i| i.arn.clone()),
+                    );
+                }
+                ChangeType::WebAclRulesChanged
+                | ChangeType::WebAclDefaultActionChanged
+                | ChangeType::WebAclCreated
+                | ChangeType::WebAclDeleted => {
+                    if let Some(users) = Index::build(account).web_acl_users(&change.resource.arn) {
+                        arns.extend(users.iter().cloned());
+                    }
+                }
+                _ => {}
+            }
+            // The web ACLs of the resource itself or beneath it (an API's stages): whether they
+            // front an entry point depends on the resource's exposure.
+            let own = |arn: &str| covered(&BTreeSet::from([change.resource.arn.clone()]), arn);
+            let acls = account
+                .distributions
+                .iter()
+                .filter(|d| own(&d.arn))
+                .filter_map(|d| d.web_acl_id.clone())
+                .chain(
+                    account
+                        .rest_apis
+                        .iter()
+                        .filter(|api| own(&api.arn))
+                        .flat_map(|api| api.stages.iter().filter_map(|s| s.web_acl_arn.clone())),
+                )
+                .chain(
+                    account
+                        .load_balancers
+                        .iter()
+                        .filter(|lb| own(&lb.arn))
+                        .filter_map(|lb| lb.web_acl_arn.clone()),
+                );
+            arns.extend(acls);
+            // The distributions whose origins reach any of these: whether CloudFront's own
+            // requests get through depends on them (EA305, EA106 are about the distribution).
+            let index = Index::build(account);
+            let reached: Vec<String> = arns
+                .iter()
+                .flat_map(|arn| [arn.as_str(), arn.split("/stages/").next().unwrap_or(arn)])
+                .flat_map(|arn| index.origins_reaching(arn).iter().map(|u| u.distribution.arn.clone()))
+                .collect();
+            arns.extend(reached);
+        }
+    }
+    arns
+}
+
+/// Whether `arn` is one of `arns` or beneath one (`…/restapis/abc/stages/prod` beneath the API).
+fn covered(arns: &BTreeSet<String>, arn: &str) -> bool {
+    arns.iter().any(|base| arn == base || arn.strip_prefix(base.as_str()).is_some_and(|r| r.starts_with('/')))
+}
+
+/// The exposure rank ([`edge_audit_checks::perimeter::Exposure::rank`]) of every backend of an inventory, by ARN: what the
+/// perimeter model says about each public entry point's backend.
+fn exposure_ranks(inventory: &Inventory, options: &CheckOptions) -> BTreeMap<String, u8> {
+    let mut ranks = BTreeMap::new();
+    for account in &inventory.accounts {
+        let index = Index::build(account);
+        let perimeter = Perimeter::build(account, &index, options);
+        for backend in &perimeter.backends {
+            ranks.insert(backend.arn.clone(), backend.exposure.rank());
+        }
+    }
+    ranks
+}
+
+/// Attaches to each change the findings that appeared or disappeared on the resources it bears
+/// on, and classifies it: **weakened** when a finding at or above medium appeared there or the
+/// perimeter verdict of a backend there got worse (locked → unknown → reachable from the
+/// internet); **strengthened** in the opposite case (and not weakened); otherwise **neutral**.
+/// Returns the findings on no changed resource.
+pub fn classify(
+    changes: &mut [Change],
+    (before, before_findings): (&Inventory, &[Finding]),
+    (after, after_findings): (&Inventory, &[Finding]),
+    options: &CheckOptions,
+) -> Unattributed {
+    let before_fps: BTreeSet<String> = before_findings.iter().map(Finding::fingerprint).collect();
+    let after_fps: BTreeSet<String> = after_findings.iter().map(Finding::fingerprint).collect();
+    let appeared: Vec<&Finding> =
+        after_findings.iter().filter(|f| !before_fps.contains(&f.fingerprint())).collect();
+    let disappeared: Vec<&Finding> =
+        before_findings.iter().filter(|f| !after_fps.contains(&f.fingerprint())).collect();
+    let (ranks_before, ranks_after) = (exposure_ranks(before, options), exposure_ranks(after, options));
+    let mut attached = BTreeSet::new();
     for change in changes.iter_mut() {
+        let arns = bearing(change, before, after);
+        for finding in appeared.iter().filter(|f| covered(&arns, &f.resource.arn)) {
+            attached.insert(finding.fingerprint());
+            change.appeared.push(FindingRef::of(finding));
+        }
+        for finding in disappeared.iter().filter(|f| covered(&arns, &f.resource.arn)) {
+            attached.insert(finding.fingerprint());
+            change.disappeared.push(FindingRef::of(finding));
+        }
         change.appeared.sort();
         change.disappeared.sort();
+        let serious = |list: &[FindingRef]| list.iter().any(|f| f.severity >= Severity::Medium);
+        let (mut worse, mut better) = (serious(&change.appeared), serious(&change.disappeared));
+        let backends: BTreeSet<&String> =
+            ranks_before.keys().chain(ranks_after.keys()).filter(|arn| covered(&arns, arn)).collect();
+        for arn in backends {
+            // A backend on one side only: created (or deleted) reachable is a way in more (less).
+            let (b, a) =
+                (ranks_before.get(arn).copied().unwrap_or(0), ranks_after.get(arn).copied().unwrap_or(0));
+            worse |= a > b;
+            better |= a < b;
+        }
+        change.classification = match (worse, better) {
+            (true, _) => Classification::Weakened,
+            (false, true) => Classification::Strengthened,
+            (false, false) => Classification::Neutral,
+        };
     }
+    changes.sort_by(|x, y| {
+        (x.classification, &x.resource.arn, x.change_type, &x.detail).cmp(&(
+            y.classification,
+            &y.resource.arn,
+            y.change_type,
+            &y.detail,
+        ))
+    });
+    let mut unattributed = Unattributed {
+        appeared: appeared
+            .iter()
+            .filter(|f| !attached.contains(&f.fingerprint()))
+            .map(|f| FindingRef::of(f))
+            .collect(),
+        disappeared: disappeared
+            .iter()
+            .filter(|f| !attached.contains(&f.fingerprint()))
+            .map(|f| FindingRef::of(f))
+            .collect(),
+    };
     unattributed.appeared.sort();
     unattributed.disappeared.sort();
     unattributed
+}
+
+/// What drift found between two inventories.
+#[derive(Debug)]
+pub struct Analysis {
+    /// Classified, weakened first.
+    pub changes: Vec<Change>,
+    pub not_compared: Vec<NotCompared>,
+    pub unattributed: Unattributed,
+}
+
+/// The whole comparison: what changed ([`compare`]), the findings of `checks` on both sides
+/// (with the configured severity remaps, as `scan` reports them), and the classification
+/// ([`classify`]).
+pub fn analyse(
+    before: &Inventory,
+    after: &Inventory,
+    checks: &[&'static dyn Check],
+    options: &CheckOptions,
+    severity_remaps: &BTreeMap<String, Severity>,
+) -> Analysis {
+    let (mut changes, not_compared) = compare(before, after, options);
+    let findings = |inventory: &Inventory| {
+        let mut outcome = registry::run(inventory, checks, options);
+        for finding in &mut outcome.findings {
+            if let Some(severity) = severity_remaps.get(&finding.check_id) {
+                finding.severity = *severity;
+            }
+        }
+        outcome.findings
+    };
+    let (found_before, found_after) = (findings(before), findings(after));
+    let unattributed = classify(&mut changes, (before, &found_before), (after, &found_after), options);
+    Analysis { changes, not_compared, unattributed }
 }
 
 pub use render::DriftReport;

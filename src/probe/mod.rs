@@ -67,7 +67,10 @@ impl Default for ProbeOptions {
 
 impl ProbeOptions {
     /// The options of `scan`'s probe flags; reads `--probe-ca-cert`.
-    pub fn from_args(args: &crate::cli::ScanArgs, check_options: &CheckOptions) -> Result<ProbeOptions, Error> {
+    pub fn from_args(
+        args: &crate::cli::ScanArgs,
+        check_options: &CheckOptions,
+    ) -> Result<ProbeOptions, Error> {
         let extra_roots = match &args.probe_ca_cert {
             Some(path) => load_ca(path)?,
             None => Vec::new(),

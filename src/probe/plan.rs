@@ -202,7 +202,9 @@ fn endpoints(lock: &Lock<'_>) -> Option<Vec<Endpoint>> {
             kind: origin.kind.clone(),
         };
         return Some(match &origin.kind {
-            OriginKind::ApiGateway { .. } | OriginKind::LambdaUrl { .. } => vec![on_own_domain((Scheme::Https, 443))],
+            OriginKind::ApiGateway { .. } | OriginKind::LambdaUrl { .. } => {
+                vec![on_own_domain((Scheme::Https, 443))]
+            }
             _ => by_protocol_policy(origin).into_iter().map(on_own_domain).collect(),
         });
     }
@@ -227,7 +229,9 @@ fn endpoints(lock: &Lock<'_>) -> Option<Vec<Endpoint>> {
         };
         let kind = match target.api() {
             // Any entry point of an API is API Gateway's: EA601 judges it.
-            Some(api) => OriginKind::ApiGateway { api_id: api.id().to_string(), region: api.region().to_string() },
+            Some(api) => {
+                OriginKind::ApiGateway { api_id: api.id().to_string(), region: api.region().to_string() }
+            }
             None => origin.kind.clone(),
         };
         let mut listeners: Vec<Endpoint> = target
@@ -241,23 +245,21 @@ fn endpoints(lock: &Lock<'_>) -> Option<Vec<Endpoint>> {
                 };
                 // A load balancer is reached at the name the origin uses (`dualstack.` …).
                 let host = if e.kind == EntryKind::Listener { host.clone() } else { e.host.clone() };
-                Some(Endpoint {
-                    scheme,
-                    host,
-                    port: e.port,
-                    path_prefix: prefix_for(e),
-                    kind: kind.clone(),
-                })
+                Some(Endpoint { scheme, host, port: e.port, path_prefix: prefix_for(e), kind: kind.clone() })
             })
             .collect();
         // HTTPS first: when the cap cuts, the listener CloudFront most likely uses stays.
         listeners.sort_by(|a, b| {
-            (std::cmp::Reverse(a.scheme), a.port, &a.host, &a.path_prefix)
-                .cmp(&(std::cmp::Reverse(b.scheme), b.port, &b.host, &b.path_prefix))
+            (std::cmp::Reverse(a.scheme), a.port, &a.host, &a.path_prefix).cmp(&(
+                std::cmp::Reverse(b.scheme),
+                b.port,
+                &b.host,
+                &b.path_prefix,
+            ))
         });
         // A load balancer without an HTTP(S) listener in the inventory: as CloudFront calls it.
-        let no_http_listener =
-            listeners.is_empty() && matches!(target.kind, BackendKind::LoadBalancer(lb) if lb.scheme != "internal");
+        let no_http_listener = listeners.is_empty()
+            && matches!(target.kind, BackendKind::LoadBalancer(lb) if lb.scheme != "internal");
         if no_http_listener {
             listeners = by_protocol_policy(origin)
                 .into_iter()

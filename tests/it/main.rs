@@ -10,6 +10,7 @@ mod collect_scope;
 mod completions;
 mod config;
 mod drift;
+mod drift_agreement;
 mod exit_codes;
 mod iam;
 mod moto;

@@ -1,4 +1,3 @@
-use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 
 declare_check! {
@@ -40,11 +39,7 @@ declare_check! {
         slug: "perimeter-weakened",
         title: "Perimeter weakened since the baseline",
         severity: High,
-        services: [Cloudfront, WafCloudfront, WafRegional, Apigateway, Apigatewayv2, Ec2, Elbv2, Lambda],
+        produced_by: Drift,
     }
 }
 
-/// Produced by the drift module of the `edge-audit` binary, not by a run over one inventory.
-impl Audit for PerimeterWeakened {
-    fn run(&self, _ctx: &Context<'_>, _out: &mut Output) {}
-}

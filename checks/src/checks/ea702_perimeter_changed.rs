@@ -1,4 +1,3 @@
-use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 
 declare_check! {
@@ -33,11 +32,7 @@ declare_check! {
         slug: "perimeter-changed",
         title: "Perimeter changed since the baseline",
         severity: Info,
-        services: [Cloudfront, WafCloudfront, WafRegional, Apigateway, Apigatewayv2, Ec2, Elbv2, Lambda],
+        produced_by: Drift,
     }
 }
 
-/// Produced by the drift module of the `edge-audit` binary, not by a run over one inventory.
-impl Audit for PerimeterChanged {
-    fn run(&self, _ctx: &Context<'_>, _out: &mut Output) {}
-}

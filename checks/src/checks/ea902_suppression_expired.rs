@@ -1,4 +1,3 @@
-use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 
 declare_check! {
@@ -41,12 +40,6 @@ declare_check! {
         slug: "suppression-expired",
         title: "Suppression expired",
         severity: Low,
-        services: [Cloudfront, WafCloudfront, WafRegional, Apigateway, Apigatewayv2, Ec2, Elbv2, Lambda],
+        produced_by: Policy,
     }
-}
-
-/// Produced by the policy layer of the `edge-audit` binary (it needs the configuration and a
-/// date), not by a run over the inventory.
-impl Audit for SuppressionExpired {
-    fn run(&self, _ctx: &Context<'_>, _out: &mut Output) {}
 }

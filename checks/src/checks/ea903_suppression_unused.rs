@@ -1,4 +1,3 @@
-use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 
 declare_check! {
@@ -31,11 +30,7 @@ declare_check! {
         slug: "suppression-unused",
         title: "Suppression matches nothing",
         severity: Info,
-        services: [Cloudfront, WafCloudfront, WafRegional, Apigateway, Apigatewayv2, Ec2, Elbv2, Lambda],
+        produced_by: Policy,
     }
 }
 
-/// Produced by the policy layer of the `edge-audit` binary, not by a run over the inventory.
-impl Audit for SuppressionUnused {
-    fn run(&self, _ctx: &Context<'_>, _out: &mut Output) {}
-}

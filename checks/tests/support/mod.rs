@@ -14,8 +14,12 @@ pub fn fixture_path(name: &str) -> PathBuf {
 /// record for every service in every one of its regions (and `global`), so fixtures about one
 /// mistake need not spell out coverage; fixtures about failures list coverage explicitly.
 pub fn load(name: &str) -> Inventory {
-    let path = fixture_path(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    load_path(&fixture_path(name))
+}
+
+/// [`load`] of a fixture by path.
+pub fn load_path(path: &std::path::Path) -> Inventory {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut inventory: Inventory =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     for account in &mut inventory.accounts {
@@ -48,8 +52,12 @@ pub fn run_check_with(id: &str, fixture: &str, options: &CheckOptions) -> Outcom
 
 /// Loads `tests/fixtures/{name}.json` as probe results.
 pub fn load_probes(name: &str) -> Vec<ProbeResult> {
-    let path = fixture_path(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    load_probes_path(&fixture_path(name))
+}
+
+/// [`load_probes`] of a file by path.
+pub fn load_probes_path(path: &std::path::Path) -> Vec<ProbeResult> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
