@@ -140,3 +140,6 @@ impl<'a> Perimeter<'a> {
 pub fn acl_is_only_a_lock(acl: &WebAcl, index: &Index<'_>) -> bool {
     matches!(headers::acl_header_guard(acl, index), AclHeaderGuard::Enforced(_))
 }
+
+#[cfg(test)]
+mod tests;

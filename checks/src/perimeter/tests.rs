@@ -1,0 +1,692 @@
+//! Table tests of the header algebra (what a web ACL or listener rules require, and how a
+//! distribution's request fares) and of the exposure model (entry points and reachability).
+
+use super::headers::{acl_header_guard, judge_alternatives, listener_header_guard, AclHeaderGuard, Verdict};
+use super::{Exposure, Perimeter};
+use crate::index::Index;
+use crate::inventory::*;
+use crate::options::CheckOptions;
+use crate::secret::SecretValue;
+use serde_json::{json, Value};
+
+// ---------------------------------------------------------------------------------------------
+// Header algebra
+// ---------------------------------------------------------------------------------------------
+
+fn secret(value: &str) -> Value {
+    serde_json::to_value(SecretValue::from_plaintext(value)).expect("a secret value serialises")
+}
+
+fn byte_match(header: &str, value: &str, constraint: &str, transformations: &[&str]) -> Value {
+    json!({"type": "byte_match", "field": {"type": "single_header", "name": header},
+           "positional_constraint": constraint, "search": secret(value), "transformations": transformations})
+}
+
+fn exactly(header: &str, value: &str) -> Value {
+    byte_match(header, value, "EXACTLY", &[])
+}
+
+fn not(statement: Value) -> Value {
+    json!({"type": "not", "statement": statement})
+}
+
+fn and(statements: Vec<Value>) -> Value {
+    json!({"type": "and", "statements": statements})
+}
+
+fn or(statements: Vec<Value>) -> Value {
+    json!({"type": "or", "statements": statements})
+}
+
+fn geo() -> Value {
+    json!({"type": "geo_match", "country_codes": ["DE"]})
+}
+
+fn managed(name: &str) -> Value {
+    json!({"type": "managed_rule_group", "vendor": "AWS", "name": name})
+}
+
+fn rule(name: &str, priority: i64, action: Option<&str>, statement: Value) -> Value {
+    json!({"name": name, "priority": priority, "action": action, "statement": statement})
+}
+
+fn acl(default_action: &str, rules: Vec<Value>) -> WebAcl {
+    serde_json::from_value(json!({"arn": "arn:aws:wafv2:eu-west-1:1:regional/webacl/t/1", "name": "t",
+                                  "scope": "REGIONAL", "region": "eu-west-1",
+                                  "default_action": default_action, "rules": rules}))
+    .expect("a web ACL")
+}
+
+fn origin(headers: &[(&str, &str)]) -> Origin {
+    let headers: Vec<Value> = headers.iter().map(|(n, v)| json!({"name": n, "value": secret(v)})).collect();
+    serde_json::from_value(json!({"id": "o", "domain_name": "api.example.com", "custom_headers": headers}))
+        .expect("an origin")
+}
+
+/// How an ACL treats a request with `headers`: `None` when it does not enforce a header at all,
+/// `Some(None)` when edge-audit cannot tell, else the verdict.
+fn acl_verdict(
+    acl: &WebAcl,
+    account: &AccountInventory,
+    headers: &[(&str, &str)],
+) -> Option<Option<Verdict>> {
+    let index = Index::build(account);
+    match acl_header_guard(acl, &index) {
+        AclHeaderGuard::Enforced(alternatives) => {
+            Some(Some(judge_alternatives(&alternatives, &origin(headers))))
+        }
+        AclHeaderGuard::Unverifiable(_) => Some(None),
+        AclHeaderGuard::NotEnforced(_) => None,
+    }
+}
+
+const H: &str = "x-origin-verify";
+const V: &str = "4f1c1f6b1b7a4f1e9c3a8d2e7b6a5c4d";
+
+#[test]
+fn web_acl_header_algebra() {
+    use Verdict::{CouldNotVerify, Mismatch, Satisfied};
+    let sat = Some(Some(Satisfied));
+    let mis = Some(Some(Mismatch));
+    let cnv = Some(Some(CouldNotVerify));
+    let unverifiable = Some(None);
+    let open = None;
+    let allow_header = || rule("allow", 0, Some("allow"), exactly(H, V));
+    let regex_set_arn = "arn:aws:wafv2:eu-west-1:1:regional/regexpatternset/s/1";
+    let account: AccountInventory = serde_json::from_value(json!({"account_id": "1", "regex_pattern_sets": [
+        {"arn": regex_set_arn, "name": "s", "scope": "REGIONAL", "region": "eu-west-1",
+         "patterns": [{"pattern": secret("^other$"), "literal": secret("other")}]}]}))
+    .expect("an account");
+    let cases: Vec<(&str, WebAcl, Vec<(&str, &str)>, Option<Option<Verdict>>)> = vec![
+        ("block + allow EXACTLY, right value", acl("block", vec![allow_header()]), vec![(H, V)], sat),
+        ("block + allow EXACTLY, wrong value", acl("block", vec![allow_header()]), vec![(H, "nope")], mis),
+        ("block + allow EXACTLY, no header", acl("block", vec![allow_header()]), vec![], mis),
+        (
+            "block + allow EXACTLY, header name case",
+            acl("block", vec![rule("a", 0, Some("allow"), exactly("X-Origin-Verify", V))]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "block + allow without a header",
+            acl("block", vec![rule("geo", 0, Some("allow"), geo())]),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "block + header allow + geo allow",
+            acl("block", vec![allow_header(), rule("geo", 1, Some("allow"), geo())]),
+            vec![],
+            open,
+        ),
+        (
+            "block + nothing allowed",
+            acl("block", vec![rule("m", 0, None, managed("AWSManagedRulesCommonRuleSet"))]),
+            vec![(H, V)],
+            mis,
+        ),
+        (
+            "block + counted allow rule is not an allow",
+            acl("block", vec![rule("c", 0, Some("count"), geo()), allow_header()]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "allow + block NOT header, right value",
+            acl("allow", vec![rule("b", 0, Some("block"), not(exactly(H, V)))]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "allow + block NOT header, wrong value",
+            acl("allow", vec![rule("b", 0, Some("block"), not(exactly(H, V)))]),
+            vec![(H, "x")],
+            mis,
+        ),
+        (
+            "allow + earlier allow bypasses the block",
+            acl(
+                "allow",
+                vec![rule("geo", 0, Some("allow"), geo()), rule("b", 1, Some("block"), not(exactly(H, V)))],
+            ),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "allow + later allow does not bypass",
+            acl(
+                "allow",
+                vec![rule("b", 0, Some("block"), not(exactly(H, V))), rule("geo", 1, Some("allow"), geo())],
+            ),
+            vec![(H, V)],
+            sat,
+        ),
+        ("allow + no rule", acl("allow", vec![]), vec![(H, V)], open),
+        (
+            "allow + only managed groups",
+            acl("allow", vec![rule("m", 0, None, managed("AWSManagedRulesCommonRuleSet"))]),
+            vec![],
+            open,
+        ),
+        (
+            "block + allow OR of two headers, second",
+            acl("block", vec![rule("a", 0, Some("allow"), or(vec![exactly("a", "1"), exactly("b", "2")]))]),
+            vec![("b", "2")],
+            sat,
+        ),
+        (
+            "block + allow OR of two headers, neither",
+            acl("block", vec![rule("a", 0, Some("allow"), or(vec![exactly("a", "1"), exactly("b", "2")]))]),
+            vec![("a", "2")],
+            mis,
+        ),
+        (
+            "block + allow AND of two headers, one",
+            acl("block", vec![rule("a", 0, Some("allow"), and(vec![exactly("a", "1"), exactly("b", "2")]))]),
+            vec![("a", "1")],
+            mis,
+        ),
+        (
+            "block + allow AND of two headers, both",
+            acl("block", vec![rule("a", 0, Some("allow"), and(vec![exactly("a", "1"), exactly("b", "2")]))]),
+            vec![("a", "1"), ("b", "2")],
+            sat,
+        ),
+        (
+            "block + allow AND header and geo",
+            acl("block", vec![rule("a", 0, Some("allow"), and(vec![exactly(H, V), geo()]))]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "block + allow OR header or geo",
+            acl("block", vec![rule("a", 0, Some("allow"), or(vec![exactly(H, V), geo()]))]),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "allow + block NOT OR, second value",
+            acl("allow", vec![rule("b", 0, Some("block"), not(or(vec![exactly(H, "old"), exactly(H, V)])))]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "allow + two blocking NOTs, both needed",
+            acl(
+                "allow",
+                vec![
+                    rule("b1", 0, Some("block"), not(exactly("a", "1"))),
+                    rule("b2", 1, Some("block"), not(exactly("b", "2"))),
+                ],
+            ),
+            vec![("a", "1")],
+            mis,
+        ),
+        (
+            "allow + two blocking NOTs, both sent",
+            acl(
+                "allow",
+                vec![
+                    rule("b1", 0, Some("block"), not(exactly("a", "1"))),
+                    rule("b2", 1, Some("block"), not(exactly("b", "2"))),
+                ],
+            ),
+            vec![("a", "1"), ("b", "2")],
+            sat,
+        ),
+        (
+            "STARTS_WITH, other value: cannot compare",
+            acl("block", vec![rule("a", 0, Some("allow"), byte_match(H, V, "STARTS_WITH", &[]))]),
+            vec![(H, "zzz")],
+            cnv,
+        ),
+        (
+            "STARTS_WITH, same value",
+            acl("block", vec![rule("a", 0, Some("allow"), byte_match(H, V, "STARTS_WITH", &[]))]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "EXACTLY after LOWERCASE, other value: cannot compare",
+            acl("block", vec![rule("a", 0, Some("allow"), byte_match(H, V, "EXACTLY", &["LOWERCASE"]))]),
+            vec![(H, "Q")],
+            cnv,
+        ),
+        (
+            "anchored literal regex, same",
+            acl(
+                "block",
+                vec![rule(
+                    "a",
+                    0,
+                    Some("allow"),
+                    json!({"type": "regex_match", "field": {"type": "single_header", "name": H}, "pattern": secret(&format!("^{V}$")), "literal": secret(V)}),
+                )],
+            ),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "anchored literal regex, other",
+            acl(
+                "block",
+                vec![rule(
+                    "a",
+                    0,
+                    Some("allow"),
+                    json!({"type": "regex_match", "field": {"type": "single_header", "name": H}, "pattern": secret(&format!("^{V}$")), "literal": secret(V)}),
+                )],
+            ),
+            vec![(H, "x")],
+            mis,
+        ),
+        (
+            "regex that is not a literal",
+            acl(
+                "block",
+                vec![rule(
+                    "a",
+                    0,
+                    Some("allow"),
+                    json!({"type": "regex_match", "field": {"type": "single_header", "name": H}, "pattern": secret("^[a-f0-9]{32}$")}),
+                )],
+            ),
+            vec![(H, V)],
+            cnv,
+        ),
+        (
+            "regex pattern set not collected",
+            acl(
+                "block",
+                vec![rule(
+                    "a",
+                    0,
+                    Some("allow"),
+                    json!({"type": "regex_pattern_set_reference", "field": {"type": "single_header", "name": H}, "arn": "arn:aws:wafv2:eu-west-1:1:regional/regexpatternset/missing/2"}),
+                )],
+            ),
+            vec![(H, V)],
+            cnv,
+        ),
+        (
+            "regex pattern set with another literal",
+            acl(
+                "block",
+                vec![rule(
+                    "a",
+                    0,
+                    Some("allow"),
+                    json!({"type": "regex_pattern_set_reference", "field": {"type": "single_header", "name": H}, "arn": regex_set_arn}),
+                )],
+            ),
+            vec![(H, V)],
+            mis,
+        ),
+        (
+            "regex pattern set with the literal",
+            acl(
+                "block",
+                vec![rule(
+                    "a",
+                    0,
+                    Some("allow"),
+                    json!({"type": "regex_pattern_set_reference", "field": {"type": "single_header", "name": H}, "arn": regex_set_arn}),
+                )],
+            ),
+            vec![(H, "other")],
+            sat,
+        ),
+        (
+            "custom rule group may allow",
+            acl(
+                "block",
+                vec![rule(
+                    "g",
+                    0,
+                    None,
+                    json!({"type": "rule_group_reference", "arn": "arn:aws:wafv2:eu-west-1:1:regional/rulegroup/g/1"}),
+                )],
+            ),
+            vec![(H, V)],
+            unverifiable,
+        ),
+        (
+            "custom rule group overridden to count",
+            acl(
+                "block",
+                vec![
+                    json!({"name": "g", "priority": 0, "override_count": true, "statement": {"type": "rule_group_reference", "arn": "arn:aws:wafv2:eu-west-1:1:regional/rulegroup/g/1"}}),
+                    allow_header(),
+                ],
+            ),
+            vec![(H, V)],
+            sat,
+        ),
+    ];
+    assert!(cases.len() >= 30);
+    for (label, acl, headers, expected) in cases {
+        assert_eq!(acl_verdict(&acl, &account, &headers), expected, "{label}");
+    }
+}
+
+fn listener(default: &str, rules: Vec<Value>) -> Value {
+    let default = match default {
+        "forward" => json!([{"type": "forward", "target_group_arns": ["tg"]}]),
+        _ => json!([{"type": "fixed_response", "status_code": "403"}]),
+    };
+    json!({"arn": "l", "port": 443, "protocol": "HTTPS", "default_actions": default, "rules": rules})
+}
+
+fn lb_rule(priority: i64, conditions: Vec<Value>, action: &str) -> Value {
+    let actions = match action {
+        "forward" => json!([{"type": "forward", "target_group_arns": ["tg"]}]),
+        _ => json!([{"type": "redirect"}]),
+    };
+    json!({"arn": format!("r{priority}"), "priority": priority, "conditions": conditions, "actions": actions})
+}
+
+fn header_condition(values: &[&str]) -> Value {
+    json!({"type": "http_header", "name": H, "values": values.iter().map(|v| secret(v)).collect::<Vec<_>>()})
+}
+
+#[test]
+fn listener_rule_header_algebra() {
+    use Verdict::{Mismatch, Satisfied};
+    let lb = |listeners: Vec<Value>| -> LoadBalancer {
+        serde_json::from_value(
+            json!({"arn": "lb", "name": "web", "scheme": "internet-facing", "listeners": listeners}),
+        )
+        .expect("a load balancer")
+    };
+    let path = json!({"type": "path_pattern", "values": ["/admin/*"]});
+    let cases: Vec<(&str, LoadBalancer, Vec<(&str, &str)>, Option<Verdict>)> = vec![
+        (
+            "403 default, forward on header, sent",
+            lb(vec![listener("403", vec![lb_rule(1, vec![header_condition(&[V])], "forward")])]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
+        (
+            "403 default, forward on header, other value",
+            lb(vec![listener("403", vec![lb_rule(1, vec![header_condition(&[V])], "forward")])]),
+            vec![(H, "x")],
+            Some(Mismatch),
+        ),
+        (
+            "forwards by default",
+            lb(vec![listener("forward", vec![lb_rule(1, vec![header_condition(&[V])], "forward")])]),
+            vec![(H, V)],
+            None,
+        ),
+        (
+            "a rule forwards without a header",
+            lb(vec![listener(
+                "403",
+                vec![
+                    lb_rule(1, vec![header_condition(&[V])], "forward"),
+                    lb_rule(2, vec![path.clone()], "forward"),
+                ],
+            )]),
+            vec![(H, V)],
+            None,
+        ),
+        (
+            "a redirect without a header is no way in",
+            lb(vec![listener(
+                "403",
+                vec![
+                    lb_rule(1, vec![header_condition(&[V])], "forward"),
+                    lb_rule(2, vec![path.clone()], "redirect"),
+                ],
+            )]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
+        (
+            "header and path condition",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(1, vec![header_condition(&[V]), path.clone()], "forward")],
+            )]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
+        (
+            "two values, the second sent",
+            lb(vec![listener("403", vec![lb_rule(1, vec![header_condition(&["old", V])], "forward")])]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
+        ("no listener", lb(vec![]), vec![(H, V)], None),
+        (
+            "a second listener forwards by default",
+            lb(vec![
+                listener("403", vec![lb_rule(1, vec![header_condition(&[V])], "forward")]),
+                listener("forward", vec![]),
+            ]),
+            vec![(H, V)],
+            None,
+        ),
+    ];
+    for (label, lb, headers, expected) in cases {
+        let verdict =
+            listener_header_guard(&lb).ok().map(|alts| judge_alternatives(&alts, &origin(&headers)));
+        assert_eq!(verdict, expected, "{label}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exposure
+// ---------------------------------------------------------------------------------------------
+
+fn coverage(services: &[&str]) -> Vec<Value> {
+    let mut out = vec![json!({"region": "global", "service": "cloudfront", "status": "collected"})];
+    out.extend(services.iter().map(|s| json!({"region": "eu-west-1", "service": s, "status": "collected"})));
+    out
+}
+
+const ALL_REGIONAL: &[&str] = &["apigateway", "apigatewayv2", "wafv2-regional", "ec2", "elbv2", "lambda"];
+
+fn rest_api(extra: Value) -> Value {
+    let mut api = json!({"id": "a1", "arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "api",
+                         "region": "eu-west-1", "endpoint_types": ["REGIONAL"], "stages": [{"name": "prod"}],
+                         "resources": [{"id": "r", "path": "/items", "methods": [
+                             {"http_method": "GET", "authorization_type": "NONE", "api_key_required": false}]}]});
+    if let (Some(api), Some(extra)) = (api.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            api.insert(k.clone(), v.clone());
+        }
+    }
+    api
+}
+
+fn domain(endpoint_type: &str, stage: Option<&str>, base_path: &str) -> Value {
+    json!({"name": "api.example.com", "region": "eu-west-1", "endpoint_type": endpoint_type,
+           "mappings": [{"base_path": base_path, "api_id": "a1", "stage": stage}]})
+}
+
+/// The exposure and entry points (described) of backend `arn` in an account built from `extra`.
+fn backend(extra: Value, arn: &str, services: &[&str]) -> (String, Vec<String>) {
+    let mut account = json!({"account_id": "1", "partition": "aws", "regions": ["eu-west-1"], "coverage": coverage(services)});
+    if let (Some(a), Some(extra)) = (account.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            a.insert(k.clone(), v.clone());
+        }
+    }
+    let account: AccountInventory = serde_json::from_value(account).expect("an account");
+    let index = Index::build(&account);
+    let options = CheckOptions::default();
+    let perimeter = Perimeter::build(&account, &index, &options);
+    let backend = perimeter.backend(arn).unwrap_or_else(|| panic!("no backend {arn}"));
+    let exposure = match &backend.exposure {
+        Exposure::Locked(guards) => format!("locked:{}", guards.join("+")),
+        other => other.as_str().to_string(),
+    };
+    (exposure, backend.entry_point_descriptions())
+}
+
+const STAGE: &str = "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod";
+
+#[test]
+fn exposure_and_entry_points() {
+    let exec = "execute-api https://a1.execute-api.eu-west-1.amazonaws.com/prod".to_string();
+    let custom = |prefix: &str| format!("custom-domain https://api.example.com{prefix}");
+    let iam_everywhere = json!({"resources": [{"id": "r", "path": "/items", "methods": [
+        {"http_method": "GET", "authorization_type": "AWS_IAM", "api_key_required": false}]}]});
+    let keyed = json!({"resources": [{"id": "r", "path": "/items", "methods": [
+        {"http_method": "GET", "authorization_type": "NONE", "api_key_required": true}]}]});
+    let header_acl_arn = "arn:aws:wafv2:eu-west-1:1:regional/webacl/t/1";
+    let mut header_acl =
+        serde_json::to_value(acl("block", vec![rule("allow", 0, Some("allow"), exactly(H, V))]))
+            .expect("acl");
+    header_acl["arn"] = json!(header_acl_arn);
+    let cases: Vec<(&str, Value, &str, &[&str], (&str, Vec<String>))> = vec![
+        (
+            "open REST stage",
+            json!({"rest_apis": [rest_api(json!({}))]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("internet", vec![exec.clone()]),
+        ),
+        (
+            "default endpoint disabled, no domain",
+            json!({"rest_apis": [rest_api(json!({"disable_execute_api_endpoint": true}))]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("locked:not-public", vec![]),
+        ),
+        (
+            "default endpoint disabled, a custom domain maps the stage",
+            json!({"rest_apis": [rest_api(json!({"disable_execute_api_endpoint": true}))], "domain_names": [domain("REGIONAL", Some("prod"), "")]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("internet", vec![custom("")]),
+        ),
+        (
+            "custom domain maps another stage",
+            json!({"rest_apis": [rest_api(json!({"disable_execute_api_endpoint": true}))], "domain_names": [domain("REGIONAL", Some("dev"), "")]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("locked:not-public", vec![]),
+        ),
+        (
+            "edge custom domain with a base path",
+            json!({"rest_apis": [rest_api(json!({}))], "domain_names": [domain("EDGE", Some("prod"), "v1")]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("internet", vec![exec.clone(), custom("/v1")]),
+        ),
+        (
+            "mapping without a stage: the caller names it",
+            json!({"rest_apis": [rest_api(json!({"disable_execute_api_endpoint": true}))], "domain_names": [domain("REGIONAL", None, "shop")]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("internet", vec![custom("/shop/prod")]),
+        ),
+        (
+            "private custom domain is no public door",
+            json!({"rest_apis": [rest_api(json!({"disable_execute_api_endpoint": true}))], "domain_names": [domain("PRIVATE", Some("prod"), "")]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("locked:not-public", vec![]),
+        ),
+        (
+            "PRIVATE API",
+            json!({"rest_apis": [rest_api(json!({"endpoint_types": ["PRIVATE"]}))], "domain_names": [domain("REGIONAL", Some("prod"), "")]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("locked:not-public", vec![]),
+        ),
+        (
+            "stage behind a header ACL",
+            json!({"rest_apis": [rest_api(json!({"stages": [{"name": "prod", "web_acl_arn": header_acl_arn}]}))], "web_acls": [header_acl.clone()]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("locked:secret-header-check", vec![exec.clone()]),
+        ),
+        (
+            "AWS_IAM everywhere without a signer",
+            json!({"rest_apis": [rest_api(iam_everywhere.clone())]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("internet", vec![exec.clone()]),
+        ),
+        (
+            "API keys without a usage plan",
+            json!({"rest_apis": [rest_api(keyed.clone())]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("internet", vec![exec.clone()]),
+        ),
+        (
+            "API keys in a usage plan",
+            json!({"rest_apis": [rest_api(keyed.clone())], "usage_plans": [{"id": "u", "name": "u", "region": "eu-west-1", "api_stages": [{"api_id": "a1", "stage": "prod"}], "api_key_ids": ["k"]}], "api_keys": [{"id": "k", "name": "k", "region": "eu-west-1", "enabled": true, "value": secret("key")}]}),
+            STAGE,
+            ALL_REGIONAL,
+            ("locked:required-api-key", vec![exec.clone()]),
+        ),
+        (
+            "API Gateway not read",
+            json!({"rest_apis": [rest_api(json!({}))]}),
+            STAGE,
+            &["wafv2-regional"],
+            ("unknown", vec![exec.clone()]),
+        ),
+        (
+            "HTTP API with $default",
+            json!({"http_apis": [{"id": "h1", "arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "name": "h", "region": "eu-west-1", "api_endpoint": "https://h1.execute-api.eu-west-1.amazonaws.com", "stages": [{"name": "$default"}], "routes": [{"id": "r", "route_key": "GET /items", "authorization_type": "NONE"}]}]}),
+            "arn:aws:apigateway:eu-west-1::/apis/h1",
+            ALL_REGIONAL,
+            ("internet", vec!["execute-api https://h1.execute-api.eu-west-1.amazonaws.com".to_string()]),
+        ),
+        (
+            "HTTP API with its endpoint disabled",
+            json!({"http_apis": [{"id": "h1", "arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "name": "h", "region": "eu-west-1", "disable_execute_api_endpoint": true, "stages": [{"name": "$default"}]}]}),
+            "arn:aws:apigateway:eu-west-1::/apis/h1",
+            ALL_REGIONAL,
+            ("locked:not-public", vec![]),
+        ),
+        (
+            "internal load balancer",
+            json!({"load_balancers": [{"arn": "lb", "name": "web", "region": "eu-west-1", "scheme": "internal", "dns_name": "internal-web.elb.amazonaws.com", "listeners": [listener("forward", vec![])]}]}),
+            "lb",
+            ALL_REGIONAL,
+            ("locked:not-public", vec![]),
+        ),
+        (
+            "internet-facing load balancer that forwards",
+            json!({"load_balancers": [{"arn": "lb", "name": "web", "region": "eu-west-1", "scheme": "internet-facing", "dns_name": "web.elb.amazonaws.com", "listeners": [listener("forward", vec![])]}]}),
+            "lb",
+            ALL_REGIONAL,
+            ("internet", vec!["listener https://web.elb.amazonaws.com".to_string()]),
+        ),
+        (
+            "load balancer behind a header rule",
+            json!({"load_balancers": [{"arn": "lb", "name": "web", "region": "eu-west-1", "scheme": "internet-facing", "dns_name": "web.elb.amazonaws.com", "listeners": [listener("403", vec![lb_rule(1, vec![header_condition(&[V])], "forward")])]}]}),
+            "lb",
+            ALL_REGIONAL,
+            ("locked:secret-header-check", vec!["listener https://web.elb.amazonaws.com".to_string()]),
+        ),
+        (
+            "function URL with AWS_IAM",
+            json!({"lambda_functions": [{"name": "f", "arn": "fn", "region": "eu-west-1", "url": {"url": "https://u1.lambda-url.eu-west-1.on.aws/", "auth_type": "AWS_IAM"}}]}),
+            "fn",
+            ALL_REGIONAL,
+            (
+                "locked:function-url-aws-iam",
+                vec!["function-url https://u1.lambda-url.eu-west-1.on.aws".to_string()],
+            ),
+        ),
+        (
+            "function URL with NONE",
+            json!({"lambda_functions": [{"name": "f", "arn": "fn", "region": "eu-west-1", "url": {"url": "https://u1.lambda-url.eu-west-1.on.aws/", "auth_type": "NONE"}}]}),
+            "fn",
+            ALL_REGIONAL,
+            ("internet", vec!["function-url https://u1.lambda-url.eu-west-1.on.aws".to_string()]),
+        ),
+    ];
+    assert!(cases.len() >= 15);
+    for (label, extra, arn, services, (exposure, entry_points)) in cases {
+        assert_eq!(backend(extra, arn, services), (exposure.to_string(), entry_points), "{label}");
+    }
+}
