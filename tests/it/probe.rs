@@ -576,3 +576,60 @@ fn a_reset_connection_is_retried_once_and_only_once() {
         assert!(gap >= Duration::from_millis(250), "{host}: the retry keeps the per-host pace ({gap:?})");
     }
 }
+
+/// `probe-custom-domain.json`: CloudFront reaches REST API `cdom00001` through its custom domain
+/// `shop-api.example.com` with the default endpoint disabled, and `both00003` through
+/// `both-api.example.com` with the default endpoint still on. The planner reads the perimeter
+/// model's entry points: the first is probed on the custom domain only, the second on the custom
+/// domain and on its `execute-api` URL (stage `prod`), and both answer as API Gateway (EA601).
+#[test]
+fn apis_behind_custom_domains_are_probed_on_every_entry_point() {
+    let ca = TestCa::new();
+    let server = TestServer::https(
+        ca.server_config(AWS_NAMES),
+        &[
+            ("shop-api.example.com", Reply::ok()),
+            ("both-api.example.com", Reply::api_gateway_forbidden()),
+            ("both00003.execute-api.us-east-1.amazonaws.com", Reply::ok()),
+        ],
+    );
+    let closed = closed_port();
+    let mut args: Vec<String> = ["scan", "--from", path_str(&fixture("probe-custom-domain.json")), "--probe"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(["--probe-ca-cert".to_string(), path_str(&ca.pem_path()).to_string()]);
+    args.extend([
+        "--checks".to_string(),
+        PROBE_CHECKS.to_string(),
+        "--format".to_string(),
+        "json".to_string(),
+    ]);
+    args.extend(connect_to(&[(":443", server.port), (":", closed)]));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&argv);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    let report = json(&out);
+    let urls: Vec<&str> = report["probes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["via"] == "direct")
+        .filter_map(|p| p["url"].as_str())
+        .collect();
+    assert!(urls.contains(&"https://shop-api.example.com/items/"), "{urls:?}");
+    assert!(
+        !urls.iter().any(|u| u.contains("cdom00001.execute-api")),
+        "the default endpoint is disabled: {urls:?}"
+    );
+    assert!(urls.contains(&"https://both-api.example.com/both/items/"), "{urls:?}");
+    assert!(
+        urls.contains(&"https://both00003.execute-api.us-east-1.amazonaws.com/prod/both/items/"),
+        "{urls:?}"
+    );
+    assert_eq!(probe(&report, "https://shop-api.example.com/items/")["status"], 200);
+    assert_eq!(
+        findings(&report),
+        [row("EA601", "both00003", "critical"), row("EA601", "cdom00001", "critical")]
+    );
+}

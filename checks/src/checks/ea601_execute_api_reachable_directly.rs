@@ -55,7 +55,7 @@ declare_check! {
 
 impl Audit for ExecuteApiReachableDirectly {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        crate::probe::report_direct(
+        super::probes::report_direct(
             ctx,
             out,
             &Self::META,

@@ -48,7 +48,7 @@ declare_check! {
 
 impl Audit for AlbReachableDirectly {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        crate::probe::report_direct(
+        super::probes::report_direct(
             ctx,
             out,
             &Self::META,

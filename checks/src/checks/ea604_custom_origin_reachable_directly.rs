@@ -45,7 +45,7 @@ declare_check! {
 
 impl Audit for CustomOriginReachableDirectly {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        crate::probe::report_direct(
+        super::probes::report_direct(
             ctx,
             out,
             &Self::META,

@@ -46,6 +46,6 @@ declare_check! {
 
 impl Audit for ProbeInconclusive {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        crate::probe::report_inconclusive(ctx, out, &Self::META);
+        super::probes::report_inconclusive(ctx, out, &Self::META);
     }
 }

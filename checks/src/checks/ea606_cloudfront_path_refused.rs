@@ -45,6 +45,6 @@ declare_check! {
 
 impl Audit for CloudfrontPathRefused {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        crate::probe::report_cloudfront_refused(ctx, out, &Self::META);
+        super::probes::report_cloudfront_refused(ctx, out, &Self::META);
     }
 }

@@ -4,6 +4,8 @@
 
 use crate::check::Check;
 
+mod probes;
+
 /// `module::Check,` per line: `mod module;`, `pub use module::Check;`, and `&Check` in [`ALL`],
 /// in the order given (id order).
 macro_rules! checks {
