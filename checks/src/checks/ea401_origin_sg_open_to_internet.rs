@@ -1,8 +1,8 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::inventory::Service;
-use crate::network::port_sources;
+use crate::network::{port_sources, PortSources};
 use crate::resource::AsResource;
 
 declare_check! {
@@ -10,8 +10,14 @@ declare_check! {
     ///
     /// A security group of an origin — an internet-facing load balancer or an EC2 instance that
     /// a distribution reaches — that allows the origin's listener ports (the load balancer's
-    /// listeners; `listener_ports`, 80 and 443 by default, for instances) from 0.0.0.0/0 or
-    /// ::/0.
+    /// listeners; `listener_ports`, 80 and 443 by default, for instances) from the internet:
+    /// its sources on the port, together with those of the origin's other security groups,
+    /// cover the public unicast address space of IPv4 or IPv6 — `0.0.0.0/0` or `::/0`, or ranges
+    /// that add up to it (`0.0.0.0/1` + `128.0.0.0/1`, spread over two groups, or every public
+    /// block with the private ones left out). Address sets are computed with `ipnet`/`iprange`.
+    ///
+    /// High. Medium when the sources do not cover the internet but include a very broad public
+    /// range: an IPv4 /8 or wider, an IPv6 /24 or wider.
     ///
     /// ## Why it matters
     ///
@@ -21,7 +27,8 @@ declare_check! {
     ///
     /// ## Example
     ///
-    /// The ALB's security group allows TCP 443 from 0.0.0.0/0.
+    /// The ALB's security group allows TCP 443 from 0.0.0.0/0; or one group allows 0.0.0.0/1
+    /// and another 128.0.0.0/1.
     ///
     /// ## How to fix
     ///
@@ -46,6 +53,9 @@ declare_check! {
 impl Audit for OriginSgOpenToInternet {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for origin in &ctx.perimeter.network_origins {
+            // What all of the origin's groups admit together, per port.
+            let together: Vec<PortSources> =
+                origin.ports.iter().map(|port| port_sources(ctx.index, origin.security_groups, *port)).collect();
             for sg_id in origin.security_groups {
                 let Some(sg) = ctx.index.security_groups.get(sg_id.as_str()) else {
                     if !ctx.account.is_collected(origin.region, Service::Ec2) {
@@ -57,33 +67,64 @@ impl Audit for OriginSgOpenToInternet {
                     }
                     continue;
                 };
-                let open: Vec<u16> = origin
+                let alone: Vec<PortSources> = origin
                     .ports
                     .iter()
-                    .copied()
-                    .filter(|port| {
-                        !port_sources(ctx.index, std::slice::from_ref(sg_id), *port).internet.is_empty()
-                    })
+                    .map(|port| port_sources(ctx.index, std::slice::from_ref(sg_id), *port))
                     .collect();
-                if open.is_empty() {
+                let open: Vec<u16> =
+                    together.iter().filter(|s| s.internet.contains(sg_id)).map(|s| s.port).collect();
+                let with_others = open
+                    .iter()
+                    .any(|port| alone.iter().any(|s| s.port == *port && !s.internet.contains(sg_id)));
+                let broad: Vec<&String> = alone.iter().flat_map(|s| s.broad.iter()).collect();
+                let broad_ports: Vec<u16> = alone.iter().filter(|s| !s.broad.is_empty()).map(|s| s.port).collect();
+                let ports = |list: &[u16]| list.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+                let (severity, message, ports_reported) = if !open.is_empty() {
+                    let others: Vec<&String> = together
+                        .iter()
+                        .filter(|s| open.contains(&s.port))
+                        .flat_map(|s| s.internet.iter())
+                        .filter(|id| *id != sg_id)
+                        .collect();
+                    let mut message = format!(
+                        "Security group {} ({}) of origin {} allows port(s) {} from the internet",
+                        sg.id,
+                        sg.name,
+                        origin.label(),
+                        ports(&open)
+                    );
+                    if with_others {
+                        let mut others: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
+                        others.sort();
+                        others.dedup();
+                        message.push_str(&format!(
+                            " (its ranges and those of {} together cover the public address space)",
+                            others.join(", ")
+                        ));
+                    }
+                    (Severity::High, message, open)
+                } else if !broad.is_empty() {
+                    let message = format!(
+                        "Security group {} ({}) of origin {} allows port(s) {} from very broad public ranges ({})",
+                        sg.id,
+                        sg.name,
+                        origin.label(),
+                        ports(&broad_ports),
+                        broad.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    );
+                    (Severity::Medium, message, broad_ports)
+                } else {
                     continue;
-                }
+                };
                 out.push(
-                    Finding::new(
-                        &Self::META,
-                        sg.resource(ctx.account_id()),
-                        format!(
-                            "Security group {} ({}) of origin {} allows port(s) {} from the internet",
-                            sg.id,
-                            sg.name,
-                            origin.label(),
-                            open.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
-                        ),
-                    )
-                    .detail(origin.name())
-                    .evidence("origin", origin.label())
-                    .evidence("ports", &open)
-                    .evidence("origin_of", &origin.used_by),
+                    Finding::new(&Self::META, sg.resource(ctx.account_id()), message)
+                        .severity(severity)
+                        .detail(origin.name())
+                        .evidence("origin", origin.label())
+                        .evidence("ports", &ports_reported)
+                        .evidence("broad_ranges", &broad)
+                        .evidence("origin_of", &origin.used_by),
                 );
             }
         }

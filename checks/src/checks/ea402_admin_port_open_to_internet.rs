@@ -1,5 +1,6 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
+use crate::network::port_sources;
 use crate::finding::Finding;
 use crate::resource::AsResource;
 use std::collections::BTreeMap;
@@ -64,11 +65,16 @@ impl Audit for AdminPortOpenToInternet {
             users.dedup();
             let Some(sg) = ctx.index.security_groups.get(sg_id) else { continue };
             for &port in &ctx.options.admin_ports {
-                let rules: Vec<_> =
-                    sg.ingress.iter().filter(|r| r.covers_tcp_port(port) && r.open_to_internet()).collect();
-                if rules.is_empty() {
+                let sources = port_sources(ctx.index, std::slice::from_ref(&sg.id), port);
+                if sources.internet.is_empty() {
                     continue;
                 }
+                let ranges: Vec<&String> = sg
+                    .ingress
+                    .iter()
+                    .filter(|r| r.covers_tcp_port(port))
+                    .flat_map(|r| r.ipv4_ranges.iter().chain(&r.ipv6_ranges))
+                    .collect();
                 out.push(
                     Finding::new(
                         &Self::META,
@@ -83,14 +89,7 @@ impl Audit for AdminPortOpenToInternet {
                     .detail(port.to_string())
                     .evidence("port", port)
                     .evidence("attached_to", &*users)
-                    .evidence(
-                        "sources",
-                        rules
-                            .iter()
-                            .flat_map(|r| r.ipv4_ranges.iter().chain(&r.ipv6_ranges))
-                            .filter(|c| *c == "0.0.0.0/0" || *c == "::/0")
-                            .collect::<Vec<_>>(),
-                    ),
+                    .evidence("sources", ranges),
                 );
             }
         }

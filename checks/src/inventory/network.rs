@@ -44,11 +44,6 @@ impl IngressRule {
             _ => false,
         }
     }
-
-    /// Whether the rule admits the whole internet (0.0.0.0/0 or ::/0).
-    pub fn open_to_internet(&self) -> bool {
-        self.ipv4_ranges.iter().any(|c| c == "0.0.0.0/0") || self.ipv6_ranges.iter().any(|c| c == "::/0")
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
