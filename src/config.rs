@@ -426,7 +426,7 @@ ignore = []
 [checks.options]
 # Secrets shorter than this, or with fewer estimated bits of entropy, are weak (EA107).
 min_secret_length = 32
-min_secret_entropy_bits = 128
+min_secret_entropy_bits = 112
 # Ports that must never be open to the internet (EA402).
 admin_ports = [22, 3389]
 # Extra header names that carry an origin secret (case-insensitive).

@@ -23,7 +23,7 @@ impl Default for CheckOptions {
     fn default() -> CheckOptions {
         CheckOptions {
             min_secret_length: 32,
-            min_secret_entropy_bits: 128,
+            min_secret_entropy_bits: crate::secret::STRONG_SECRET_BITS,
             admin_ports: vec![22, 3389],
             secret_header_names: Vec::new(),
             listener_ports: vec![80, 443],

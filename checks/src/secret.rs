@@ -18,6 +18,11 @@ use std::fmt;
 /// that could be looked up in precomputed tables.
 const FINGERPRINT_DOMAIN: &[u8] = b"edge-audit/secret-fingerprint/v1\0";
 
+/// Bits of estimated entropy from which a secret (32 characters or more, no phrase) is strong:
+/// 112, the smallest security strength NIST SP 800-131A accepts for keys, so that a UUIDv4 (122
+/// random bits) and `openssl rand -hex 16` (128) are strong.
+pub const STRONG_SECRET_BITS: u32 = 112;
+
 /// Words that make a secret guessable when they appear in it (case-insensitive).
 const WEAK_MARKERS: &[&str] = &[
     "secret",
@@ -51,7 +56,7 @@ pub enum Strength {
     Weak,
     /// Long enough but with little variety.
     Moderate,
-    /// At least 32 characters and about 128 bits of estimated entropy, no phrase.
+    /// At least 32 characters and [`STRONG_SECRET_BITS`] of estimated entropy, no phrase.
     Strong,
 }
 
@@ -73,8 +78,8 @@ pub struct SecretValue {
     pub fingerprint: String,
     /// Length in characters.
     pub length: usize,
-    /// Estimated entropy in whole bits (length × per-character Shannon entropy, capped by the
-    /// alphabet the characters are drawn from).
+    /// Estimated entropy in whole bits (zxcvbn's decomposition, random parts costed at the
+    /// value's alphabet: see `estimate_entropy_bits`).
     pub entropy_bits: u32,
     pub strength: Strength,
     /// The value contains a dictionary word or template marker (`secret`, `changeme`, `{{`…).
@@ -89,7 +94,7 @@ impl SecretValue {
         let looks_like_phrase = looks_like_phrase(value);
         let strength = if length < 16 || looks_like_phrase || entropy_bits < 64 {
             Strength::Weak
-        } else if length < 32 || entropy_bits < 128 {
+        } else if length < 32 || entropy_bits < STRONG_SECRET_BITS {
             Strength::Moderate
         } else {
             Strength::Strong
@@ -163,38 +168,70 @@ fn fingerprint(bytes: &[u8]) -> String {
 /// Length × Shannon entropy of the character distribution, capped by log2 of the size of the
 /// alphabet the characters come from. A deliberately conservative estimate: repeated or
 /// single-class strings score low.
+/// How many leading characters zxcvbn analyses (its matching grows quadratically); the rest is
+/// costed at the value's alphabet, which only adds bits to an already long value.
+const ZXCVBN_MAX_CHARS: usize = 128;
+
+/// log2 of the alphabet a value's characters are drawn from, by the narrowest common encoding
+/// that holds every one of them: digits (10), hex of one case (16), one-case letters (26),
+/// one-case letters and digits (36), base62 (62), base64 or base64url (64), printable ASCII (95).
+fn alphabet_bits(chars: &[char]) -> f64 {
+    let all = |f: fn(&char) -> bool| chars.iter().all(f);
+    let size: f64 = if all(char::is_ascii_digit) {
+        10.0
+    } else if all(|c| matches!(c, '0'..='9' | 'a'..='f')) || all(|c| matches!(c, '0'..='9' | 'A'..='F')) {
+        16.0
+    } else if all(char::is_ascii_lowercase) || all(char::is_ascii_uppercase) {
+        26.0
+    } else if all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        || all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        36.0
+    } else if all(char::is_ascii_alphanumeric) {
+        62.0
+    } else if all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_')) {
+        64.0
+    } else {
+        95.0
+    };
+    size.log2()
+}
+
+/// A UUID (`8-4-4-4-12` hex digits): 122 random bits at best (version 4), whatever its length.
+fn is_uuid(value: &str) -> bool {
+    let groups: Vec<&str> = value.split('-').collect();
+    groups.len() == 5
+        && groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Estimated entropy in bits: zxcvbn decomposes the value into its most guessable parts
+/// (dictionary words and their l33t and reversed forms, keyboard walks, repeats, sequences,
+/// dates); each part it recognises costs the guesses zxcvbn estimates for it, and each part it
+/// does not (random characters) costs its length times the bits per character of the value's
+/// alphabet ([`alphabet_bits`]). So `openssl rand -hex 16` is 128 bits, 32 random base62
+/// characters 190, a UUIDv4 122, and `my-super-secret` a few dozen.
 fn estimate_entropy_bits(value: &str) -> u32 {
     let chars: Vec<char> = value.chars().collect();
     if chars.is_empty() {
         return 0;
     }
-    let mut counts = std::collections::BTreeMap::new();
-    for c in &chars {
-        *counts.entry(*c).or_insert(0usize) += 1;
+    let per_char = alphabet_bits(&chars);
+    let analysed: String = chars.iter().take(ZXCVBN_MAX_CHARS).collect();
+    let rest = chars.len().saturating_sub(ZXCVBN_MAX_CHARS) as f64 * per_char;
+    let mut bits = rest;
+    for part in zxcvbn::zxcvbn(&analysed, &[]).sequence() {
+        let length = part.token.chars().count() as f64;
+        let random = length * per_char;
+        bits += match part.pattern {
+            zxcvbn::matching::patterns::MatchPattern::BruteForce => random,
+            _ => (part.guesses.unwrap_or(1).max(1) as f64).log2().min(random),
+        };
     }
-    let n = chars.len() as f64;
-    let shannon: f64 = counts
-        .values()
-        .map(|&k| {
-            let p = k as f64 / n;
-            -p * p.log2()
-        })
-        .sum();
-    let mut alphabet = 0u32;
-    if chars.iter().any(|c| c.is_ascii_lowercase()) {
-        alphabet += 26;
+    if is_uuid(value) {
+        bits = bits.min(122.0);
     }
-    if chars.iter().any(|c| c.is_ascii_uppercase()) {
-        alphabet += 26;
-    }
-    if chars.iter().any(|c| c.is_ascii_digit()) {
-        alphabet += 10;
-    }
-    if chars.iter().any(|c| !c.is_ascii_alphanumeric()) {
-        alphabet += 33;
-    }
-    let per_char = shannon.min(f64::from(alphabet.max(2)).log2());
-    (per_char * n).floor() as u32
+    bits.floor() as u32
 }
 
 fn looks_like_phrase(value: &str) -> bool {
@@ -237,6 +274,59 @@ mod tests {
         assert_eq!(strong.strength, Strength::Strong, "{strong:?}");
         assert!(SecretValue::from_plaintext("correct-horse-battery-staple").looks_like_phrase);
         assert_eq!(SecretValue::from_plaintext("Zt3vN0xLw5Rb7Yk").strength, Strength::Weak);
+    }
+
+    /// Values people really deploy, strong and weak (test values, never deployed anywhere).
+    #[test]
+    fn strength_table() {
+        let strong = [
+            "7f6ca4effe6a551250ec6e1e2bbb0857", // openssl rand -hex 16
+            "975097ea3820cef295980cc42d67d2bb", // openssl rand -hex 16
+            "EA3402781BA1A58B3D0F9993C1814B92", // upper-case hex
+            "ede3257f80b035e9b252499cccf2da5f6b824755061b3ac2540193d650e23d23", // rand -hex 32
+            "06bc942f-25ca-4bcf-a6f7-aa9b65e54124", // UUIDv4
+            "3cd7dc18-72b0-4971-9752-2e942707fd02", // UUIDv4
+            "jo15Kt0TCrWVcAM2MRf8flhCN2Kz2Vws", // 32 base62
+            "prRh1iXtuCZEmohfUphCl3FuGQpcmpjw", // 32 base62
+            "xdlmzbwO1KcHG2GCJJPevEhXMgtZ9cWJAM6rzIhd", // 40 base62
+            "QxhEXZEIpmJ7lOCtsb/ognwfNbpaZn5A", // base64 of 24 bytes
+            "TUxPT7popvb5C2beRBUhIZV0xbKWNyxn", // base64url of 24 bytes
+            "q8Zt3vN0xLw5Rb7YkPc2Hs9Jd4Mf6Ga1Ue0Vn3Xy",
+        ];
+        let weak = [
+            "my-super-secret",
+            "changeme",
+            "password",
+            "Password123!",
+            "secret",
+            "letmein",
+            "correct-horse-battery-staple",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "0000000000000000000000000000000000000000",
+            "1234567890123456789012345678901234567890",
+            "abcdefghijklmnopqrstuvwxyz0123456789",
+            "qwertyuiopasdfghjklzxcvbnmqwertyuiop",
+            "{{ origin_verify_secret }}",
+            "${ORIGIN_SECRET}",
+            "deadbeefdeadbeefdeadbeefdeadbeef",
+            "P@ssw0rdP@ssw0rdP@ssw0rdP@ssw0rd",
+            "x-origin-verify-value-for-prod",
+            "CloudFrontOriginVerifySecret2024",
+            "2024-01-01T00:00:00Z-2024-12-31",
+            "Zt3vN0xLw5Rb7Yk",
+        ];
+        assert!(strong.len() + weak.len() >= 30);
+        for value in strong {
+            let rated = SecretValue::from_plaintext(value);
+            assert_eq!(rated.strength, Strength::Strong, "{value}: {rated:?}");
+            assert!(rated.entropy_bits >= STRONG_SECRET_BITS, "{value}: {rated:?}");
+        }
+        for value in weak {
+            let rated = SecretValue::from_plaintext(value);
+            assert_ne!(rated.strength, Strength::Strong, "{value}: {rated:?}");
+        }
+        // A UUID is never more than its 122 random bits.
+        assert_eq!(SecretValue::from_plaintext("06bc942f-25ca-4bcf-a6f7-aa9b65e54124").entropy_bits, 122);
     }
 
     #[test]

@@ -8,12 +8,20 @@ declare_check! {
     ///
     /// A secret custom origin header (`X-Origin-Verify`, `x-api-key`, or any name listed in
     /// `secret_header_names` or containing secret/verify/token/key/auth …) whose value is
-    /// shorter than `min_secret_length` (32), has fewer than `min_secret_entropy_bits` (128)
+    /// shorter than `min_secret_length` (32), has fewer than `min_secret_entropy_bits` (112)
     /// bits of estimated entropy, or looks like a phrase or an unrendered template
-    /// (`my-super-secret`, `{{ secret }}`).
+    /// (`my-super-…`, `{{ … }}`).
     ///
-    /// edge-audit never sees the value: the collector keeps its length, an entropy estimate and
-    /// whether it contains dictionary words, and a fingerprint.
+    /// edge-audit never keeps the value: the collector keeps its length, an entropy estimate,
+    /// whether it contains template markers, and a fingerprint. The estimate is guessability,
+    /// not character counting: [zxcvbn](https://github.com/shssoichiro/zxcvbn-rs) splits the
+    /// value into what an attacker would guess first — dictionary words (also reversed and in
+    /// l33t), keyboard walks, repeats, sequences, dates — and what it cannot explain is costed
+    /// at the bits per character of the value's alphabet (10 for digits, 16 for hex, 36, 62 for
+    /// base62, 64 for base64/base64url, 95 for anything else); a UUID counts its 122 random bits
+    /// at most. So `openssl rand -hex 16` is 128 bits, a UUIDv4 122, 32 random base62
+    /// characters about 190: all strong. The threshold, 112 bits, is the smallest security
+    /// strength NIST SP 800-131A accepts.
     ///
     /// ## Why it matters
     ///
@@ -23,7 +31,8 @@ declare_check! {
     ///
     /// ## Example
     ///
-    /// `X-Origin-Verify: my-super-secret-key-123xyz` (the example value of a tutorial).
+    /// `X-Origin-Verify` set to the example value of a tutorial (a few words and digits), or to
+    /// 16 hex characters (64 bits).
     ///
     /// ## How to fix
     ///
