@@ -407,7 +407,12 @@ pub fn svg(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
         let mut row = next_row;
         for o in &d.origins {
             let opos = (COLUMN[1], y_of(row));
-            let sub = o.note.clone().unwrap_or_else(|| o.domain_name.clone());
+            // The lock is the edge's label; the SVG has no room between the columns, so the
+            // origin box carries it (and the edge's tooltip the whole label).
+            let sub = match &o.note {
+                Some(note) => format!("{} · {note}", lock_label(&o.sent)),
+                None => format!("{} · {}", lock_label(&o.sent), o.domain_name),
+            };
             let title = format!("{}: {}", o.kind, o.id);
             node(&mut boxes, opos.0, opos.1, o.verdict.class(), &title, &sub, "origin");
             let label = format!("{} · {}", lock_label(&o.sent), o.verdict.as_str());

@@ -162,7 +162,6 @@ fn finding_event(report: &Report, f: &ReportFinding, observed: &str, time_ms: i6
         "type": resource_type(&f.resource.resource_type),
         "region": region,
         "cloud_partition": partition,
-        "owner": { "account": { "uid": account, "name": account, "type_id": 10, "type": "AWS Account" } },
         "data": { "id": f.resource.id, "edge_audit_type": f.resource.resource_type, "evidence": f.evidence },
     }]);
     event["remediation"] = json!({ "desc": f.remediation });

@@ -15,6 +15,12 @@ import typing
 
 from pydantic import BaseModel, ValidationError
 from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding
+from py_ocsf_models.objects.api import API
+from py_ocsf_models.objects.cloud import Cloud
+
+# Attributes a profile adds to every event class that applies it (`metadata.profiles`): the
+# `cloud` profile's `cloud` and `api` objects (OCSF 1.5.0, profiles/cloud.json).
+PROFILES = {"cloud": {"cloud": Cloud, "api": API}}
 
 # Free-form attributes (the schema's `json` type): anything inside them is data, not schema.
 FREE_FORM = {"data", "unmapped"}
@@ -77,9 +83,26 @@ def main(paths):
             if event.get("class_uid") != 2003 or event.get("type_uid") != 200301:
                 print(f"{where}: not a Compliance Finding Create event")
                 status = 1
-            for problem in unknown_attributes(event, ComplianceFinding, where):
+            profiles = (event.get("metadata") or {}).get("profiles") or []
+            added = {}
+            for profile in profiles:
+                added.update(PROFILES.get(profile, {}))
+            core = {k: v for k, v in event.items() if k not in added}
+            for problem in unknown_attributes(core, ComplianceFinding, where):
                 print(problem)
                 status = 1
+            for key, model in added.items():
+                if key not in event:
+                    continue
+                try:
+                    model.model_validate(event[key])
+                except ValidationError as e:
+                    print(f"{where}.{key}: {e}")
+                    status = 1
+                    continue
+                for problem in unknown_attributes(event[key], model, f"{where}.{key}"):
+                    print(problem)
+                    status = 1
         print(f"{path}: {len(events)} events checked")
     return status
 
