@@ -21,6 +21,7 @@ pub enum Framework {
     /// CIS Amazon Web Services Foundations Benchmark v3.0.0.
     Cis,
     /// NIST SP 800-53 Rev. 5.
+    #[serde(rename = "nist-800-53")]
     Nist80053,
 }
 
@@ -451,5 +452,9 @@ mod tests {
         assert_eq!(checks_of_control(Framework::Fsbp, "CloudFront.6"), ["EA101"]);
         assert!(checks_of_control(Framework::Nist80053, "SC-7").len() > 10);
         assert_eq!(Framework::Nist80053.requirement("SC-7"), "NIST.800-53.r5 SC-7");
+        for framework in Framework::ALL {
+            let json = serde_json::to_value(framework).unwrap_or_default();
+            assert_eq!(json, framework.as_str(), "the JSON name is the command-line name");
+        }
     }
 }
