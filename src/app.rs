@@ -126,6 +126,17 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e.to_string()))?;
         output::check_writable(&dir.join(crate::report::sarif::file_name("none")))?;
     }
+    // It goes into every ASFF finding's ProductArn: a region name, nothing else.
+    let region = &args.report.security_hub_region;
+    let region_ok = !region.is_empty()
+        && region.len() <= 32
+        && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !region_ok {
+        return Err(Error::Usage(format!(
+            "invalid --security-hub-region `{}` (expected a region name such as eu-west-1)",
+            region.escape_default()
+        )));
+    }
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     // Live scans probe unless --no-probe; saved inventories only with --probe. No request is
     // sent when no selected check judges probes.

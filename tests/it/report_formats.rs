@@ -401,6 +401,27 @@ fn explain_shows_the_controls_of_a_check() {
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
+#[test]
+fn a_bad_security_hub_region_is_refused_in_one_line() {
+    let dir = tempdir();
+    let target = dir.path().join("x.asff.json");
+    let out = run(&[
+        "scan",
+        "--from",
+        path_str(&example("acme-shop.json")),
+        "--format",
+        "asff",
+        "--security-hub-region",
+        "eu-west-1\n:evil",
+        "--output",
+        path_str(&target),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("--security-hub-region"), "{}", out.stderr);
+    assert!(!target.exists());
+}
+
 // --- The picture: Mermaid and HTML ---------------------------------------------------------------
 
 /// An inventory with `copies` copies of the example's distributions (new ids), to pass the cap.
