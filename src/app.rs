@@ -2,8 +2,8 @@
 
 use crate::baseline::Baseline;
 use crate::cli::{
-    self, ChecksArgs, Cli, Command, DriftArgs, ExplainArgs, Format, InitArgs, ListFormat, ParseOutcome,
-    ScanArgs, SnapshotArgs,
+    self, ChecksArgs, Cli, Command, DriftArgs, ExplainArgs, InitArgs, ListFormat, ParseOutcome, ScanArgs,
+    ScanFormat, SnapshotArgs,
 };
 use crate::config::Config;
 use crate::error::Error;
@@ -116,6 +116,27 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     if let Some(path) = &args.report.output {
         output::check_writable(path)?;
     }
+    if let Some(dir) = &args.report.output_dir {
+        if args.report.format != ScanFormat::Sarif {
+            return Err(Error::Usage(
+                "--output-dir writes one SARIF file per account: it needs --format sarif (use --output for other formats)"
+                    .into(),
+            ));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e.to_string()))?;
+        output::check_writable(&dir.join(crate::report::sarif::file_name("none")))?;
+    }
+    // It goes into every ASFF finding's ProductArn: a region name, nothing else.
+    let region = &args.report.security_hub_region;
+    let region_ok = !region.is_empty()
+        && region.len() <= 32
+        && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !region_ok {
+        return Err(Error::Usage(format!(
+            "invalid --security-hub-region `{}` (expected a region name such as eu-west-1)",
+            region.escape_default()
+        )));
+    }
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     // Live scans probe unless --no-probe; saved inventories only with --probe. No request is
     // sent when no selected check judges probes.
@@ -171,7 +192,28 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     if let Some(baseline) = &baseline {
         report = report.with_baseline(baseline);
     }
-    let color = args.report.format == Format::Table
+    if matches!(args.report.format, ScanFormat::Markdown | ScanFormat::Html) {
+        report = report.with_perimeter(crate::report::graph::Perimeter::build(&inventory, options));
+    }
+    if let Some(framework) = args.report.compliance {
+        report = report.with_compliance(framework.framework());
+    }
+    report = report.with_security_hub_region(&args.report.security_hub_region);
+    if let Some(dir) = &args.report.output_dir {
+        for warning in write_sarif_dir(dir, &report)? {
+            eprintln!("warning: {warning}");
+        }
+        return Ok(report.exit_code());
+    }
+    let runs = crate::report::sarif::run_accounts(&report).len();
+    if args.report.format == ScanFormat::Sarif && runs > crate::report::sarif::MAX_RUNS_PER_FILE {
+        return Err(Error::Usage(format!(
+            "the SARIF report would have {runs} runs (one per account) and GitHub code scanning accepts at most {} \
+             runs per file: use --output-dir DIR to write one SARIF file per account",
+            crate::report::sarif::MAX_RUNS_PER_FILE
+        )));
+    }
+    let color = args.report.format == ScanFormat::Table
         && args.report.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
@@ -181,6 +223,29 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         eprintln!("warning: {warning}");
     }
     Ok(report.exit_code())
+}
+
+/// `--output-dir DIR`: one SARIF file per account (`edge-audit-<account>.sarif`), each written
+/// atomically; per-account files of earlier runs for accounts no longer audited are removed, so
+/// an upload of the directory does not bring back their alerts. Returns the warnings (one per
+/// file cut to GitHub's limits).
+fn write_sarif_dir(dir: &Path, report: &Report) -> Result<Vec<String>, Error> {
+    let files = crate::report::sarif::render_per_account(report, crate::report::sarif::Limits::GITHUB);
+    let mut warnings = Vec::new();
+    for (name, rendered) in &files {
+        output::write(Some(&dir.join(name)), &rendered.text)?;
+        warnings.extend(rendered.warning.iter().map(|w| format!("{name}: {w}")));
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::output(dir, e.to_string()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if crate::report::sarif::is_per_account_file(&name)
+            && !files.iter().any(|(written, _)| *written == name)
+        {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::output(&entry.path(), e.to_string()))?;
+        }
+    }
+    Ok(warnings)
 }
 
 fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
@@ -319,7 +384,7 @@ fn explain(args: &ExplainArgs) -> Result<u8, Error> {
     })?;
     let meta = check.meta();
     let services: Vec<&str> = meta.services.iter().map(|s| s.as_str()).collect();
-    let text = format!(
+    let mut text = format!(
         "# {} {}: {}\n\nDefault severity: {}. Reads: {}.\n\n{}\n",
         meta.id,
         meta.slug,
@@ -328,6 +393,21 @@ fn explain(args: &ExplainArgs) -> Result<u8, Error> {
         services.join(", "),
         meta.documentation()
     );
+    text.push_str("\n## Compliance\n\n");
+    match edge_audit_checks::compliance::no_control_reason(meta.id) {
+        Some(reason) => text.push_str(&format!("No control: {reason}.\n")),
+        None => {
+            for c in meta.compliance_controls() {
+                text.push_str(&format!(
+                    "- {} {} ({}): {}\n",
+                    c.framework.standard(),
+                    c.id,
+                    c.title(),
+                    c.rationale
+                ));
+            }
+        }
+    }
     output::write(None, &text)?;
     Ok(0)
 }

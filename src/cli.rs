@@ -88,7 +88,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub report: ScanReportArgs,
     /// Only these checks (ids or slugs, comma-separated).
     #[arg(long, value_name = "ID,...", value_delimiter = ',')]
     pub checks: Vec<String>,
@@ -185,6 +185,78 @@ pub enum Format {
     Json,
     Sarif,
     Markdown,
+}
+
+/// How `scan` reports: the formats of [`ReportArgs`] plus the Security Hub formats, HTML, the
+/// per-account SARIF directory and the compliance table.
+#[derive(Debug, Clone, Args)]
+pub struct ScanReportArgs {
+    /// Report format.
+    #[arg(long, short, value_enum, default_value_t = ScanFormat::Table)]
+    pub format: ScanFormat,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE", conflicts_with = "output_dir")]
+    pub output: Option<PathBuf>,
+    /// (--format sarif) Write one SARIF file per account into DIR (edge-audit-<account>.sarif),
+    /// each its own GitHub code scanning category.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Exit 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+    /// Add a per-control table (pass / fail / not evaluated) of this framework to the report.
+    #[arg(long, value_enum, value_name = "FRAMEWORK")]
+    pub compliance: Option<ComplianceFramework>,
+    /// (--format asff) The region of the Security Hub the findings are imported into (their
+    /// ProductArn names it).
+    #[arg(long, value_name = "REGION", default_value = "us-east-1")]
+    pub security_hub_region: String,
+}
+
+/// `scan --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    Table,
+    Json,
+    Sarif,
+    Markdown,
+    /// OCSF 1.5 Compliance Finding events (JSON array).
+    Ocsf,
+    /// AWS Security Finding Format, as `securityhub batch-import-findings` takes it.
+    Asff,
+    /// One self-contained HTML file: the perimeter graph, the findings, the not-evaluated list.
+    Html,
+}
+
+impl From<Format> for ScanFormat {
+    fn from(format: Format) -> ScanFormat {
+        match format {
+            Format::Table => ScanFormat::Table,
+            Format::Json => ScanFormat::Json,
+            Format::Sarif => ScanFormat::Sarif,
+            Format::Markdown => ScanFormat::Markdown,
+        }
+    }
+}
+
+/// `scan --compliance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ComplianceFramework {
+    Fsbp,
+    Cis,
+    #[value(name = "nist-800-53")]
+    Nist80053,
+}
+
+impl ComplianceFramework {
+    pub fn framework(self) -> edge_audit_checks::compliance::Framework {
+        use edge_audit_checks::compliance::Framework;
+        match self {
+            ComplianceFramework::Fsbp => Framework::Fsbp,
+            ComplianceFramework::Cis => Framework::Cis,
+            ComplianceFramework::Nist80053 => Framework::Nist80053,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod checks;
 pub mod cidr;
+pub mod compliance;
 pub mod finding;
 pub mod index;
 pub mod inventory;

@@ -7,6 +7,21 @@ use edge_audit_checks::Severity;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::from("## edge-audit report\n\n");
+    // The picture first: GitHub renders a `mermaid` code block as a diagram.
+    if let Some(perimeter) = &report.perimeter {
+        out.push_str("```mermaid\n");
+        out.push_str(&super::graph::mermaid(perimeter, &report.findings));
+        out.push_str("```\n\n");
+        if perimeter.is_summarised() {
+            out.push_str(&format!(
+                "_{} edges: more than the {} the diagram draws one by one, so each distribution is summarised \
+                 (origins per verdict); at most {} distributions are drawn, most exposed first._\n\n",
+                perimeter.edge_count(),
+                super::graph::MAX_DETAILED_EDGES,
+                super::graph::MAX_DISTRIBUTIONS
+            ));
+        }
+    }
     out.push_str(&format!("{}\n\n", escape(&headline(report))));
     out.push_str("| Severity | Findings |\n|---|---:|\n");
     for severity in Severity::DESCENDING {
@@ -71,6 +86,9 @@ pub fn render(report: &Report) -> String {
                 escape(&n.reason)
             ));
         }
+    }
+    if let Some(compliance) = &report.compliance {
+        out.push_str(&compliance.markdown());
     }
     if !report.suppressed.is_empty() {
         out.push_str(&format!("\n### Suppressed ({})\n\n", report.suppressed.len()));

@@ -3,13 +3,18 @@
 //! [`Report`] is also the JSON contract (`--format json`): scheduled jobs and other tools parse
 //! it, so its field names are stable and it carries `schema_version`. Fields are only ever added.
 
+pub mod asff;
+pub mod compliance;
+pub mod graph;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod ocsf;
 pub mod sarif;
 pub mod table;
 
 use crate::baseline::{Baseline, BaselineStatus};
-use crate::cli::Format;
+use crate::cli::ScanFormat;
 use crate::policy::{Suppressed, SuppressedBy};
 use edge_audit_checks::inventory::{CoverageStatus, Inventory};
 use edge_audit_checks::registry::Outcome;
@@ -47,9 +52,19 @@ pub struct Report {
     /// API call statistics, time per phase and peak memory (`--stats`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<crate::live::RunStats>,
+    /// With `scan --compliance`: the per-control table of that framework over every account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<compliance::ComplianceTable>,
     /// Metadata of the checks that ran, for rule descriptions (SARIF, explain links).
     #[serde(skip)]
     pub rules: Vec<&'static CheckMeta>,
+    /// Distributions, origins and backends with their locks, for the Markdown and HTML graph;
+    /// `None` when the report was built without the inventory's perimeter.
+    #[serde(skip)]
+    pub perimeter: Option<graph::Perimeter>,
+    /// Where ASFF findings are imported (`--security-hub-region`).
+    #[serde(skip)]
+    pub security_hub_region: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -225,7 +240,10 @@ impl Report {
             summary,
             probes: None,
             stats: None,
+            compliance: None,
             rules: outcome.checks,
+            perimeter: None,
+            security_hub_region: asff::DEFAULT_REGION.to_string(),
         }
     }
 
@@ -259,13 +277,48 @@ impl Report {
         self
     }
 
-    /// Attaches the probe results (`None`: no probe ran).
+    /// Adds the per-control table of `framework` (`--compliance`). Call it last: it reads the
+    /// findings, suppressions and not-evaluated entries as they are.
+    pub fn with_compliance(mut self, framework: edge_audit_checks::compliance::Framework) -> Report {
+        self.compliance = Some(compliance::ComplianceTable::build(&self, framework, None));
+        self
+    }
+
+    /// Attaches the perimeter graph (Markdown and HTML draw it).
+    pub fn with_perimeter(mut self, perimeter: graph::Perimeter) -> Report {
+        self.perimeter = Some(perimeter);
+        self
+    }
+
+    /// Sets the Security Hub region ASFF findings name in their `ProductArn`.
+    pub fn with_security_hub_region(mut self, region: &str) -> Report {
+        self.security_hub_region = region.to_string();
+        self
+    }
+
+    /// The framework of the compliance table, when there is one.
+    pub fn compliance_framework(&self) -> Option<edge_audit_checks::compliance::Framework> {
+        self.compliance.as_ref().map(|c| c.framework)
+    }
+
+    /// When the findings were observed: the inventory's collection time, else now (RFC 3339).
+    pub fn observed_at(&self) -> String {
+        self.collected_at.clone().unwrap_or_else(|| {
+            time::OffsetDateTime::now_utc()
+                .replace_nanosecond(0)
+                .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+        })
+    }
+
     /// Attaches `--stats` figures.
     pub fn with_stats(mut self, stats: crate::live::RunStats) -> Report {
         self.stats = Some(stats);
         self
     }
 
+    /// Attaches the probe results (`None`: no probe ran).
     pub fn with_probes(mut self, probes: Option<Vec<ProbeResult>>) -> Report {
         self.probes = probes;
         self
@@ -284,21 +337,24 @@ impl Report {
     }
 
     /// Renders the report in `format`.
-    pub fn render(&self, format: Format, color: bool) -> String {
+    pub fn render(&self, format: impl Into<ScanFormat>, color: bool) -> String {
         self.render_with_warnings(format, color).0
     }
 
     /// Renders the report in `format`, with the warnings for stderr (one line each, without the
     /// `warning: ` prefix): a SARIF report cut to GitHub code scanning's limits says so.
-    pub fn render_with_warnings(&self, format: Format, color: bool) -> (String, Vec<String>) {
-        match format {
-            Format::Table => (table::render(self, color), Vec::new()),
-            Format::Json => (json::render(self), Vec::new()),
-            Format::Sarif => {
+    pub fn render_with_warnings(&self, format: impl Into<ScanFormat>, color: bool) -> (String, Vec<String>) {
+        match format.into() {
+            ScanFormat::Table => (table::render(self, color), Vec::new()),
+            ScanFormat::Json => (json::render(self), Vec::new()),
+            ScanFormat::Sarif => {
                 let rendered = sarif::render_limited(self, sarif::Limits::GITHUB);
                 (rendered.text, rendered.warning.into_iter().collect())
             }
-            Format::Markdown => (markdown::render(self), Vec::new()),
+            ScanFormat::Markdown => (markdown::render(self), Vec::new()),
+            ScanFormat::Ocsf => (ocsf::render(self), Vec::new()),
+            ScanFormat::Asff => (asff::render(self), Vec::new()),
+            ScanFormat::Html => (html::render(self), Vec::new()),
         }
     }
 }

@@ -38,6 +38,9 @@ struct Run<'a> {
     automation_details: AutomationDetails,
     invocations: Vec<Invocation>,
     results: Vec<SarifResult>,
+    /// With `--compliance`: `{"compliance": <the account's per-control table>}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -215,6 +218,14 @@ fn rule(meta: &'static CheckMeta) -> Rule<'static> {
             tags.push(tag);
         }
     }
+    // Compliance controls as tags (`FSBP CloudFront.6`, `NIST.800-53.r5 SC-7`): code scanning
+    // filters alerts by tag.
+    for control in meta.compliance_controls() {
+        let tag = control.framework.requirement(control.id);
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
     let documentation = meta.documentation();
     Rule {
         id: meta.id,
@@ -277,11 +288,45 @@ pub fn render(report: &Report) -> String {
 /// stable), every run that lost results says so in a tool notification, and
 /// [`Rendered::warning`] says so for stderr.
 pub fn render_limited(report: &Report, limits: Limits) -> Rendered {
+    render_runs(report, &run_accounts(report), limits)
+}
+
+/// The accounts that get a run: every account of the report, or `none` for an empty inventory
+/// (it still gets a run, so GitHub closes alerts that were fixed).
+pub fn run_accounts(report: &Report) -> Vec<&str> {
     let mut accounts: Vec<&str> = report.accounts.iter().map(|a| a.account_id.as_str()).collect();
     if accounts.is_empty() {
-        // An empty inventory still gets a run, so GitHub closes alerts that were fixed.
         accounts.push("none");
     }
+    accounts
+}
+
+/// The runs GitHub code scanning accepts in one SARIF file.
+pub const MAX_RUNS_PER_FILE: usize = 20;
+
+/// `--output-dir`: one SARIF log per account, `(file name, log)`, each within `limits`. The file
+/// name is `edge-audit-<account>.sarif`; the run's `automationDetails.id` is its category.
+pub fn render_per_account(report: &Report, limits: Limits) -> Vec<(String, Rendered)> {
+    run_accounts(report)
+        .into_iter()
+        .map(|account| (file_name(account), render_runs(report, &[account], limits)))
+        .collect()
+}
+
+/// The file `--output-dir` writes for `account`.
+pub fn file_name(account: &str) -> String {
+    format!("edge-audit-{}.sarif", safe(account))
+}
+
+/// Whether `name` is a file name [`render_per_account`] writes (so a later run may replace it).
+pub fn is_per_account_file(name: &str) -> bool {
+    name.strip_prefix("edge-audit-").and_then(|rest| rest.strip_suffix(".sarif")).is_some_and(|account| {
+        account == "none" || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The SARIF log of the runs of `accounts`, within `limits` (see [`render_limited`]).
+fn render_runs(report: &Report, accounts: &[&str], limits: Limits) -> Rendered {
     // Each run's findings, most severe first (a stable sort keeps the report's order within a
     // severity); what a run keeps is always a prefix of that order.
     let runs: Vec<Vec<&ReportFinding>> = accounts
@@ -297,7 +342,7 @@ pub fn render_limited(report: &Report, limits: Limits) -> Rendered {
     let mut size_limited = false;
     let mut pretty = true;
     let text = loop {
-        let text = serialize(&log(report, &accounts, &runs, &kept, limits, size_limited), pretty);
+        let text = serialize(&log(report, accounts, &runs, &kept, limits, size_limited), pretty);
         if text.len() <= limits.max_bytes || kept.iter().all(|k| *k == 0) {
             break text;
         }
@@ -408,6 +453,10 @@ fn log<'a>(
                     tool_execution_notifications: notifications,
                 }],
                 results,
+                properties: report.compliance_framework().map(|framework| {
+                    let table = super::compliance::ComplianceTable::build(report, framework, Some(account));
+                    serde_json::json!({ "compliance": table })
+                }),
             }
         })
         .collect();

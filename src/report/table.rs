@@ -85,6 +85,34 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push_str(&table.to_string());
         out.push('\n');
     }
+    if let Some(compliance) = &report.compliance {
+        let s = &compliance.summary;
+        out.push_str(&format!(
+            "\nCOMPLIANCE: {} ({} pass, {} fail, {} not evaluated)\n",
+            compliance.standard, s.pass, s.fail, s.not_evaluated
+        ));
+        let mut table = new_table(&["Control", "Status", "Checks", "Findings / reason"]);
+        for c in &compliance.controls {
+            let detail = match c.status {
+                super::compliance::ControlVerdict::Fail => c
+                    .findings
+                    .iter()
+                    .map(|f| format!("{} {}", f.check_id, f.resource))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                super::compliance::ControlVerdict::NotEvaluated => c.reasons.join("\n"),
+                super::compliance::ControlVerdict::Pass => String::new(),
+            };
+            table.add_row(vec![
+                format!("{}\n{}", c.id, c.title),
+                c.status.as_str().to_string(),
+                c.checks.join(", "),
+                detail,
+            ]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
     out.push('\n');
     out.push_str(&verdict(report));
     out.push('\n');

@@ -204,7 +204,7 @@ async fn every_page_of_a_listing_is_read() {
     assert_eq!(ids, ["E1", "E2", "E3", "E4"]);
     let groups: Vec<&str> = account.security_groups.iter().map(|g| g.id.as_str()).collect();
     assert_eq!(groups, ["sg-1", "sg-2", "sg-3"]);
-    assert!(account.security_groups[0].ingress[0].open_to_internet());
+    assert_eq!(account.security_groups[0].ingress[0].ipv4_ranges, ["0.0.0.0/0"]);
     assert_eq!(account.security_groups[0].arn, format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-1"));
     assert_eq!(stats_of(&stats, "ListDistributions").calls, 3);
     assert_eq!(stats_of(&stats, "DescribeSecurityGroups").calls, 2);

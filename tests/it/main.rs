@@ -16,6 +16,7 @@ mod iam;
 mod moto;
 mod moto_scan;
 mod probe;
+mod report_formats;
 mod reporters;
 mod sarif_limits;
 mod sarif_validation;

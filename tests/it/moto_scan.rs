@@ -685,7 +685,11 @@ fn action_scan_step_against_moto() {
         (path, text)
     };
     let (_, inventory) = file("inventory", "inventory.json", str::to_string);
-    let (sarif_path, sarif) = file("sarif", "edge-audit.sarif", sarif_without_rule_help);
+    // SARIF: a directory of one file per account (here the caller's only).
+    assert_eq!(outputs.get("sarif").map(String::as_str), Some("edge-audit-out/sarif"), "{outputs:?}");
+    let sarif_path = out_dir.join(format!("sarif/edge-audit-{MOTO_ACCOUNT}.sarif"));
+    let sarif = read(&sarif_path);
+    assert_no_secret(&manifest, "the SARIF file", &sarif_without_rule_help(&sarif));
     let (_, markdown) = file("markdown", "edge-audit.md", str::to_string);
     let (_, report) = file("json", "edge-audit.json", str::to_string);
     assert!(json(&inventory).is_object());

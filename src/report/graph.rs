@@ -1,0 +1,460 @@
+//! The picture of the perimeter: distributions → origins → backends, every edge labelled by its
+//! lock and coloured by verdict, for the Markdown report (a Mermaid flowchart, which GitHub
+//! renders) and the HTML report (an SVG drawn here).
+//!
+//! The locks are *not* judged here. [`Perimeter::build`] is the one adapter onto
+//! `edge_audit_checks::perimeter` (`locks`, `Exposure::of`, `Sent::mechanisms`): the checks'
+//! own judgement, turned into plain data. Keep every use of the perimeter module in that function.
+//!
+//! Large accounts are summarised so the diagram stays readable: beyond [`MAX_DETAILED_EDGES`]
+//! edges, each distribution becomes one node with the count of its origins per verdict; beyond
+//! [`MAX_DISTRIBUTIONS`] distributions (most exposed first), the rest are one "… more" node.
+
+use super::ReportFinding;
+use edge_audit_checks::index::Index;
+use edge_audit_checks::perimeter::Exposure;
+use edge_audit_checks::{CheckOptions, Inventory};
+
+/// Edges (distribution → origin and origin → backend) drawn one by one; above this, each
+/// distribution is summarised in one node.
+pub const MAX_DETAILED_EDGES: usize = 60;
+/// Distributions drawn per report; the rest are counted in one node.
+pub const MAX_DISTRIBUTIONS: usize = 40;
+
+/// How one edge of the perimeter stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EdgeVerdict {
+    /// The backend refuses requests without what only the distribution supplies.
+    Locked,
+    /// edge-audit cannot tell: the backend is not in the inventory, was not read completely, or
+    /// its own checks are invisible (S3, custom origins).
+    CouldNotVerify,
+    /// The backend answers requests that go around CloudFront.
+    Reachable,
+}
+
+impl EdgeVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeVerdict::Locked => "locked",
+            EdgeVerdict::CouldNotVerify => "could not verify",
+            EdgeVerdict::Reachable => "reachable around CloudFront",
+        }
+    }
+
+    /// CSS / Mermaid class name.
+    pub fn class(self) -> &'static str {
+        match self {
+            EdgeVerdict::Locked => "locked",
+            EdgeVerdict::CouldNotVerify => "unverified",
+            EdgeVerdict::Reachable => "reachable",
+        }
+    }
+
+    pub fn color(self) -> &'static str {
+        match self {
+            EdgeVerdict::Locked => "#1a7f37",
+            EdgeVerdict::CouldNotVerify => "#9a6700",
+            EdgeVerdict::Reachable => "#cf222e",
+        }
+    }
+}
+
+/// The perimeter of every account of an inventory.
+#[derive(Debug, Clone, Default)]
+pub struct Perimeter {
+    pub distributions: Vec<DistributionNode>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DistributionNode {
+    pub account: String,
+    pub id: String,
+    pub arn: String,
+    pub domain_name: String,
+    pub origins: Vec<OriginNode>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OriginNode {
+    pub id: String,
+    pub domain_name: String,
+    /// `API Gateway`, `S3 bucket` …
+    pub kind: &'static str,
+    /// What the distribution sends that only it can send (`secret-header`, `origin-access-control`).
+    pub sent: Vec<&'static str>,
+    /// The worst verdict of its backends; could-not-verify when it has none that edge-audit sees.
+    pub verdict: EdgeVerdict,
+    /// Why it could not be verified, when it has no backend.
+    pub note: Option<String>,
+    pub backends: Vec<BackendNode>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BackendNode {
+    pub label: String,
+    pub arn: String,
+    pub verdict: EdgeVerdict,
+    /// The guards that lock it (`waf-header-rule`, `resource-policy` …), when locked.
+    pub guards: Vec<&'static str>,
+}
+
+impl Perimeter {
+    /// The adapter: the perimeter module's lock of every (distribution, origin), as data.
+    pub fn build(inventory: &Inventory, options: &CheckOptions) -> Perimeter {
+        let mut distributions: Vec<DistributionNode> = Vec::new();
+        for account in &inventory.accounts {
+            let index = Index::build(account);
+            let perimeter = edge_audit_checks::perimeter::Perimeter::build(account, &index, options);
+            for lock in &perimeter.locks {
+                let backends: Vec<BackendNode> = lock
+                    .targets
+                    .iter()
+                    .map(|t| {
+                        let (verdict, guards) = match &t.exposure {
+                            Exposure::Locked(guards) => (EdgeVerdict::Locked, guards.clone()),
+                            Exposure::Unknown(_) => (EdgeVerdict::CouldNotVerify, Vec::new()),
+                            Exposure::Internet(_) => (EdgeVerdict::Reachable, Vec::new()),
+                        };
+                        BackendNode { label: t.label.clone(), arn: t.arn.clone(), verdict, guards }
+                    })
+                    .collect();
+                let verdict = backends.iter().map(|b| b.verdict).max().unwrap_or(EdgeVerdict::CouldNotVerify);
+                let note = match (&lock.unresolved, backends.is_empty()) {
+                    (Some(why), _) => Some(why.clone()),
+                    (None, true) => {
+                        Some(format!("edge-audit cannot see the {}'s own checks", lock.origin.kind.label()))
+                    }
+                    (None, false) => None,
+                };
+                let origin = OriginNode {
+                    id: lock.origin.id.clone(),
+                    domain_name: lock.origin.domain_name.clone(),
+                    kind: lock.origin.kind.label(),
+                    sent: lock.sent.mechanisms(),
+                    verdict,
+                    note,
+                    backends,
+                };
+                match distributions
+                    .iter_mut()
+                    .find(|d| d.account == account.account_id && d.id == lock.distribution.id)
+                {
+                    Some(d) => d.origins.push(origin),
+                    None => distributions.push(DistributionNode {
+                        account: account.account_id.clone(),
+                        id: lock.distribution.id.clone(),
+                        arn: lock.distribution.arn.clone(),
+                        domain_name: lock.distribution.domain_name.clone(),
+                        origins: vec![origin],
+                    }),
+                }
+            }
+        }
+        Perimeter { distributions }
+    }
+
+    /// Edges a detailed diagram draws.
+    pub fn edge_count(&self) -> usize {
+        self.distributions.iter().flat_map(|d| &d.origins).map(|o| 1 + o.backends.len()).sum()
+    }
+
+    /// Whether the diagram is summarised per distribution.
+    pub fn is_summarised(&self) -> bool {
+        self.edge_count() > MAX_DETAILED_EDGES
+    }
+
+    /// The distributions drawn, most exposed first when they are more than the cap, and how many
+    /// are left out.
+    fn drawn(&self) -> (Vec<&DistributionNode>, usize) {
+        let mut drawn: Vec<&DistributionNode> = self.distributions.iter().collect();
+        if drawn.len() > MAX_DISTRIBUTIONS {
+            drawn.sort_by_key(|d| std::cmp::Reverse(d.worst()));
+            let left_out = drawn.len() - MAX_DISTRIBUTIONS;
+            drawn.truncate(MAX_DISTRIBUTIONS);
+            return (drawn, left_out);
+        }
+        (drawn, 0)
+    }
+}
+
+impl DistributionNode {
+    pub fn worst(&self) -> EdgeVerdict {
+        self.origins.iter().map(|o| o.verdict).max().unwrap_or(EdgeVerdict::CouldNotVerify)
+    }
+
+    fn count(&self, verdict: EdgeVerdict) -> usize {
+        self.origins.iter().filter(|o| o.verdict == verdict).count()
+    }
+}
+
+/// The check ids of the findings about `arn`, a resource beneath it, or the resource it is part
+/// of (a REST API for its stage), sorted, each once.
+pub fn finding_ids(findings: &[ReportFinding], arn: &str) -> Vec<String> {
+    let mut ids: Vec<String> = findings
+        .iter()
+        .filter(|f| {
+            f.resource.arn == arn
+                || f.resource.arn.starts_with(&format!("{arn}/"))
+                || arn.starts_with(&format!("{}/", f.resource.arn))
+        })
+        .map(|f| f.check_id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Text made safe inside a quoted Mermaid label: Mermaid's entity codes for the characters its
+/// grammar or HTML labels would read (`#` first, as the codes start with it).
+pub fn mermaid_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '|' => out.push_str("#124;"),
+            '`' => out.push_str("#96;"),
+            '[' => out.push_str("#91;"),
+            ']' => out.push_str("#93;"),
+            '{' => out.push_str("#123;"),
+            '}' => out.push_str("#125;"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn lock_label(sent: &[&str]) -> String {
+    if sent.is_empty() {
+        "sends nothing only CloudFront can".to_string()
+    } else {
+        sent.join(" + ")
+    }
+}
+
+/// The Mermaid flowchart of `perimeter` (without the code fence).
+pub fn mermaid(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
+    let mut out = String::from("flowchart LR\n");
+    for verdict in [EdgeVerdict::Locked, EdgeVerdict::CouldNotVerify, EdgeVerdict::Reachable] {
+        out.push_str(&format!(
+            "  classDef {} stroke:{},stroke-width:2px\n",
+            verdict.class(),
+            verdict.color()
+        ));
+    }
+    if perimeter.distributions.is_empty() {
+        out.push_str("  none[\"no CloudFront distribution in the inventory\"]\n");
+        return out;
+    }
+    // (link index, verdict) for linkStyle: Mermaid colours edges by their order of declaration.
+    let mut links: Vec<EdgeVerdict> = Vec::new();
+    let mut edges = String::new();
+    let (drawn, left_out) = perimeter.drawn();
+    let summarised = perimeter.is_summarised();
+    for (di, d) in drawn.iter().enumerate() {
+        let dnode = format!("d{di}");
+        let mut label = format!("{} · {}", d.id, d.domain_name);
+        let ids = finding_ids(findings, &d.arn);
+        if !ids.is_empty() {
+            label.push_str(&format!("<br/>{}", ids.join(" ")));
+        }
+        out.push_str(&format!("  {dnode}[\"{}\"]\n", mermaid_text_keep_br(&label)));
+        out.push_str(&format!("  class {dnode} {}\n", d.worst().class()));
+        if summarised {
+            let snode = format!("{dnode}s");
+            let summary = format!(
+                "{} origins: {} reachable around CloudFront, {} could not verify, {} locked",
+                d.origins.len(),
+                d.count(EdgeVerdict::Reachable),
+                d.count(EdgeVerdict::CouldNotVerify),
+                d.count(EdgeVerdict::Locked)
+            );
+            out.push_str(&format!("  {snode}[\"{}\"]\n", mermaid_text(&summary)));
+            out.push_str(&format!("  class {snode} {}\n", d.worst().class()));
+            edges.push_str(&format!("  {dnode} -->|\"{}\"| {snode}\n", mermaid_text(d.worst().as_str())));
+            links.push(d.worst());
+            continue;
+        }
+        for (oi, o) in d.origins.iter().enumerate() {
+            let onode = format!("{dnode}o{oi}");
+            let mut label = format!("{}: {}<br/>{}", o.kind, o.id, o.domain_name);
+            if let Some(note) = &o.note {
+                label.push_str(&format!("<br/>{}", mermaid_text(note)));
+            }
+            out.push_str(&format!("  {onode}[\"{}\"]\n", mermaid_text_keep_br(&label)));
+            out.push_str(&format!("  class {onode} {}\n", o.verdict.class()));
+            edges.push_str(&format!(
+                "  {dnode} -->|\"{}\"| {onode}\n",
+                mermaid_text(&format!("{} · {}", lock_label(&o.sent), o.verdict.as_str()))
+            ));
+            links.push(o.verdict);
+            for (bi, b) in o.backends.iter().enumerate() {
+                let bnode = format!("{onode}b{bi}");
+                let mut label = b.label.clone();
+                let ids = finding_ids(findings, &b.arn);
+                if !ids.is_empty() {
+                    label.push_str(&format!("<br/>{}", ids.join(" ")));
+                }
+                out.push_str(&format!("  {bnode}[\"{}\"]\n", mermaid_text_keep_br(&label)));
+                out.push_str(&format!("  class {bnode} {}\n", b.verdict.class()));
+                let edge_label = match b.verdict {
+                    EdgeVerdict::Locked => format!("locked: {}", b.guards.join(" + ")),
+                    other => other.as_str().to_string(),
+                };
+                edges.push_str(&format!("  {onode} -->|\"{}\"| {bnode}\n", mermaid_text(&edge_label)));
+                links.push(b.verdict);
+            }
+        }
+    }
+    if left_out > 0 {
+        out.push_str(&format!(
+            "  more[\"… and {left_out} more distributions (see the findings below)\"]\n  class more unverified\n"
+        ));
+    }
+    out.push_str(&edges);
+    for (i, verdict) in links.iter().enumerate() {
+        out.push_str(&format!("  linkStyle {i} stroke:{},stroke-width:2px\n", verdict.color()));
+    }
+    out
+}
+
+/// [`mermaid_text`] of a label whose only markup is our own `<br/>` line breaks.
+fn mermaid_text_keep_br(label: &str) -> String {
+    label.split("<br/>").map(mermaid_text).collect::<Vec<_>>().join("<br/>")
+}
+
+/// Text made safe in HTML and SVG.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The same graph as an SVG (no script, no external reference): three columns, distributions,
+/// origins and backends, with coloured, labelled edges.
+pub fn svg(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
+    const COLUMN: [f64; 3] = [10.0, 390.0, 770.0];
+    const BOX_W: f64 = 330.0;
+    const BOX_H: f64 = 46.0;
+    const GAP: f64 = 14.0;
+    let (drawn, left_out) = perimeter.drawn();
+    let summarised = perimeter.is_summarised();
+    let mut boxes = String::new();
+    let mut lines = String::new();
+    // Rows: a distribution starts at the first free row; each origin takes a row, and as many
+    // as its backends need.
+    let mut next_row = 0usize;
+    let y_of = |row: usize| 10.0 + row as f64 * (BOX_H + GAP);
+    let node = |out: &mut String, x: f64, y: f64, class: &str, title: &str, sub: &str, kind: &str| {
+        out.push_str(&format!(
+            "<g class=\"node {kind} {class}\"><rect x=\"{x}\" y=\"{y}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"6\"/>\
+             <text x=\"{}\" y=\"{}\" class=\"title\">{}</text><text x=\"{}\" y=\"{}\" class=\"sub\">{}</text></g>\n",
+            x + 8.0,
+            y + 19.0,
+            xml_escape(&clip(title, 48)),
+            x + 8.0,
+            y + 37.0,
+            xml_escape(&clip(sub, 54)),
+        ));
+    };
+    let edge = |out: &mut String, from: (f64, f64), to: (f64, f64), verdict: EdgeVerdict, label: &str| {
+        let (x1, y1) = (from.0 + BOX_W, from.1 + BOX_H / 2.0);
+        let (x2, y2) = (to.0, to.1 + BOX_H / 2.0);
+        out.push_str(&format!(
+            "<g class=\"edge {}\" data-verdict=\"{}\"><path d=\"M{x1},{y1} C{},{y1} {},{y2} {x2},{y2}\" stroke=\"{}\"/>\
+             <title>{}</title></g>\n",
+            verdict.class(),
+            verdict.class(),
+            x1 + 25.0,
+            x2 - 25.0,
+            verdict.color(),
+            xml_escape(label)
+        ));
+    };
+    for d in &drawn {
+        let dpos = (COLUMN[0], y_of(next_row));
+        let ids = finding_ids(findings, &d.arn).join(" ");
+        let title = format!("{} · {}", d.id, d.domain_name);
+        node(&mut boxes, dpos.0, dpos.1, d.worst().class(), &title, &ids, "distribution");
+        if summarised {
+            let summary = format!(
+                "{} reachable, {} could not verify, {} locked",
+                d.count(EdgeVerdict::Reachable),
+                d.count(EdgeVerdict::CouldNotVerify),
+                d.count(EdgeVerdict::Locked)
+            );
+            let title = format!("{} origins", d.origins.len());
+            node(&mut boxes, COLUMN[1], dpos.1, d.worst().class(), &title, &summary, "origin");
+            edge(&mut lines, dpos, (COLUMN[1], dpos.1), d.worst(), d.worst().as_str());
+            next_row += 1;
+            continue;
+        }
+        let mut row = next_row;
+        for o in &d.origins {
+            let opos = (COLUMN[1], y_of(row));
+            // The lock is the edge's label; the SVG has no room between the columns, so the
+            // origin box carries it (and the edge's tooltip the whole label).
+            let sub = match &o.note {
+                Some(note) => format!("{} · {note}", lock_label(&o.sent)),
+                None => format!("{} · {}", lock_label(&o.sent), o.domain_name),
+            };
+            let title = format!("{}: {}", o.kind, o.id);
+            node(&mut boxes, opos.0, opos.1, o.verdict.class(), &title, &sub, "origin");
+            let label = format!("{} · {}", lock_label(&o.sent), o.verdict.as_str());
+            edge(&mut lines, dpos, opos, o.verdict, &label);
+            for (bi, b) in o.backends.iter().enumerate() {
+                let bpos = (COLUMN[2], y_of(row + bi));
+                let ids = finding_ids(findings, &b.arn).join(" ");
+                node(&mut boxes, bpos.0, bpos.1, b.verdict.class(), &b.label, &ids, "backend");
+                let label = match b.verdict {
+                    EdgeVerdict::Locked => format!("locked: {}", b.guards.join(" + ")),
+                    other => other.as_str().to_string(),
+                };
+                edge(&mut lines, opos, bpos, b.verdict, &label);
+            }
+            row += o.backends.len().max(1);
+        }
+        next_row = row.max(next_row + 1);
+    }
+    let mut rows = next_row;
+    if left_out > 0 {
+        node(
+            &mut boxes,
+            COLUMN[0],
+            y_of(rows),
+            EdgeVerdict::CouldNotVerify.class(),
+            &format!("… and {left_out} more distributions"),
+            "see the findings table",
+            "distribution",
+        );
+        rows += 1;
+    }
+    if drawn.is_empty() {
+        node(&mut boxes, COLUMN[0], y_of(0), "unverified", "no CloudFront distribution", "", "distribution");
+        rows = 1;
+    }
+    let height = y_of(rows) + 10.0;
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"perimeter\" role=\"img\" aria-label=\"perimeter graph\" \
+         viewBox=\"0 0 1110 {height}\" width=\"1110\" height=\"{height}\">\n{lines}{boxes}</svg>\n"
+    )
+}
+
+fn clip(text: &str, max: usize) -> String {
+    super::asff::truncate(text, max)
+}
