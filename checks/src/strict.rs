@@ -1,0 +1,149 @@
+//! Strict deserialisation of the inventory: internally tagged enums that keep the field path of
+//! an error, and the path and marker helpers the loaders use to report it.
+//!
+//! serde's derived internally tagged enums (`#[serde(tag = "type")]`) buffer the object and
+//! deserialise the variant from that buffer, where `serde_path_to_error` cannot follow: an error
+//! deep inside a WAF statement was reported at `…rules[0].statement`. [`tagged_enum!`] keeps the
+//! derived `Serialize` (the JSON shape does not change) and deserialises through a private,
+//! externally tagged mirror of the enum with its own path tracking. The inner path travels in
+//! the error message between two [`NESTED_PATH_MARK`]s; [`split_nested`] takes it back out.
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+use serde_path_to_error::{Path, Segment};
+use std::fmt::Write as _;
+
+/// Delimits a field path carried inside an error message (a control character: serde never
+/// writes one, and input that smuggles one in can at worst garble the path it is part of).
+pub const NESTED_PATH_MARK: char = '\u{1f}';
+
+/// Map keys longer than this are not copied into a path: a path names where, it does not quote
+/// input.
+const MAX_PATH_KEY_CHARS: usize = 40;
+
+/// Declares an internally tagged enum (`"type": "<variant>"`, snake_case variants, unknown fields
+/// denied) that derives nothing but whose `Deserialize` keeps error paths. The caller derives
+/// `Serialize` with the matching `#[serde(tag = "type", rename_all = "snake_case")]`.
+macro_rules! tagged_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident $({
+                    $( $(#[$field_meta:meta])* $field:ident : $field_type:ty ),* $(,)?
+                })?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $name {
+            $( $(#[$variant_meta])* $variant $({ $( $(#[$field_meta])* $field : $field_type ),* })? ),*
+        }
+
+        const _: () = {
+            /// The same variants, externally tagged: `{"<variant>": {fields}}`.
+            #[derive(serde::Deserialize)]
+            #[serde(rename_all = "snake_case", deny_unknown_fields)]
+            enum Mirror {
+                $( $variant { $($( $(#[$field_meta])* $field : $field_type ),*)? } ),*
+            }
+
+            fn from_mirror(mirror: Mirror) -> $name {
+                match mirror {
+                    $( Mirror::$variant { $($($field),*)? } => $name::$variant { $($($field),*)? } ),*
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    $crate::strict::deserialize_tagged::<D, Mirror>(deserializer).map(from_mirror)
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use tagged_enum;
+
+/// Reads an internally tagged object as the externally tagged `M`, with path tracking.
+pub(crate) fn deserialize_tagged<'de, D, M>(deserializer: D) -> Result<M, D::Error>
+where
+    D: Deserializer<'de>,
+    M: DeserializeOwned,
+{
+    let mut object = Map::<String, Value>::deserialize(deserializer)?;
+    let tag = match object.remove("type") {
+        Some(Value::String(tag)) => tag,
+        Some(_) => return Err(D::Error::custom(nested("type", "invalid type: expected a string"))),
+        None => return Err(D::Error::missing_field("type")),
+    };
+    let external = Value::Object(Map::from_iter([(tag, Value::Object(object))]));
+    serde_path_to_error::deserialize::<_, M>(external).map_err(|e| {
+        let message = e.inner().to_string();
+        let (inner_path, message) = match split_nested(&message) {
+            Some((inner_path, message)) => (join_path(&render_path(e.path()), inner_path), message),
+            None => (render_path(e.path()), message.as_str()),
+        };
+        let path = if inner_path.is_empty() && message.starts_with("unknown variant") {
+            "type".to_string()
+        } else {
+            inner_path
+        };
+        D::Error::custom(nested(&path, message))
+    })
+}
+
+/// A message that carries the path where it happened, below the point that reports it.
+fn nested(path: &str, message: &str) -> String {
+    format!("{NESTED_PATH_MARK}{path}{NESTED_PATH_MARK}{message}")
+}
+
+/// Splits a message made by a tagged enum into its inner path and the message proper.
+pub fn split_nested(message: &str) -> Option<(&str, &str)> {
+    let rest = message.strip_prefix(NESTED_PATH_MARK)?;
+    let end = rest.find(NESTED_PATH_MARK)?;
+    Some((&rest[..end], &rest[end + NESTED_PATH_MARK.len_utf8()..]))
+}
+
+/// `outer` followed by `inner` (`a.b` + `c[0]` = `a.b.c[0]`, `a` + `[1].x` = `a[1].x`).
+pub fn join_path(outer: &str, inner: &str) -> String {
+    match (outer.is_empty(), inner.is_empty()) {
+        (true, _) => inner.to_string(),
+        (false, true) => outer.to_string(),
+        (false, false) if inner.starts_with('[') => format!("{outer}{inner}"),
+        (false, false) => format!("{outer}.{inner}"),
+    }
+}
+
+/// A field path as `accounts[0].web_acls[1].rules[0]`: enum variant segments left out (they are
+/// the `type` value, not a field), long map keys elided.
+pub fn render_path(path: &Path) -> String {
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                let _ = write!(out, "[{index}]");
+            }
+            Segment::Map { key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                if key.chars().count() > MAX_PATH_KEY_CHARS {
+                    out.push('…');
+                } else {
+                    out.extend(key.chars().flat_map(char::escape_debug));
+                }
+            }
+            Segment::Enum { .. } => {}
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    out
+}
