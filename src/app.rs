@@ -347,7 +347,11 @@ fn take_snapshot(args: &SnapshotArgs, globals: &Globals) -> Result<u8, Error> {
     let (inventory, summary) = crate::live::collect(&runtime()?, &args.scope, globals.quiet)?;
     output::write(Some(&args.output), &snapshot::to_json(&inventory))?;
     if !globals.quiet {
-        let target = if output::is_stdout(&args.output) { "standard output".into() } else { args.output.display().to_string() };
+        let target = if output::is_stdout(&args.output) {
+            "standard output".into()
+        } else {
+            args.output.display().to_string()
+        };
         eprintln!("{}; wrote {target}", crate::live::summary_line(&summary));
     }
     Ok(0)

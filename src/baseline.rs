@@ -31,9 +31,8 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, Error> {
         let bytes = crate::input::read_bytes(path, crate::input::max_json_bytes()?)?;
         crate::input::reject_duplicate_keys(path, &bytes)?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::input(path, crate::error::describe_serde(&crate::input::json_message(&e)))
-        })?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::input(path, crate::error::describe_serde(&crate::input::json_message(&e))))?;
         drop(bytes);
         if !value.is_object() {
             return Err(Error::input(path, "not an edge-audit JSON report (expected an object)"));

@@ -271,7 +271,10 @@ where
         }
         clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
         | clap::error::ErrorKind::MissingSubcommand => ParseOutcome::Error(missing_command()),
-        _ => ParseOutcome::Error(format!("{} (see `edge-audit --help`)", one_line_of(&err.render().to_string()))),
+        _ => ParseOutcome::Error(format!(
+            "{} (see `edge-audit --help`)",
+            one_line_of(&err.render().to_string())
+        )),
     })?;
     if let (Command::Scan(args), Some(scan)) = (&mut cli.command, matches.subcommand_matches("scan")) {
         args.probe_flags_given = PROBE_TUNING_FLAGS
@@ -287,7 +290,8 @@ where
 fn missing_command() -> String {
     use clap::CommandFactory;
     let command = Cli::command();
-    let names: Vec<&str> = command.get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name()).collect();
+    let names: Vec<&str> =
+        command.get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name()).collect();
     format!(
         "no command given (usage: edge-audit [OPTIONS] <COMMAND>, where COMMAND is one of {}; see `edge-audit --help`)",
         names.join(", ")

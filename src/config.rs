@@ -5,9 +5,9 @@
 //! line naming the file, the line and the key: `edge-audit.toml:12: unknown key `suppres` in
 //! [[suppress]]`. Nothing in a configuration is ever silently ignored.
 
+use crate::error::quote_input;
 use crate::error::Error;
 use edge_audit_checks::{registry, CheckOptions, Finding, Severity};
-use crate::error::quote_input;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -320,7 +320,10 @@ fn date(value: &Spanned<DeValue<'_>>) -> Result<Date, Invalid> {
     parse_date(&text).ok_or_else(|| {
         (
             value.span(),
-            format!("invalid date {} for `expires` in [[suppress]] (expected YYYY-MM-DD)", quote_input(&text)),
+            format!(
+                "invalid date {} for `expires` in [[suppress]] (expected YYYY-MM-DD)",
+                quote_input(&text)
+            ),
         )
     })
 }
@@ -349,7 +352,11 @@ fn options(value: &Spanned<DeValue<'_>>) -> Result<CheckOptions, Invalid> {
                     Ok(toml::Value::Table(t)) => t.keys().cloned().collect(),
                     _ => Vec::new(),
                 };
-                format!("unknown key {} in [checks.options] (expected {})", quote_input(&name), known.join(", "))
+                format!(
+                    "unknown key {} in [checks.options] (expected {})",
+                    quote_input(&name),
+                    known.join(", ")
+                )
             } else {
                 format!("invalid value for {} in [checks.options]: {message}", quote_input(&name))
             };
@@ -357,9 +364,9 @@ fn options(value: &Spanned<DeValue<'_>>) -> Result<CheckOptions, Invalid> {
         }
         all.extend(single);
     }
-    toml::Value::Table(all)
-        .try_into::<CheckOptions>()
-        .map_err(|e| (value.span(), format!("invalid [checks.options]: {}", crate::error::describe_serde(e.message()))))
+    toml::Value::Table(all).try_into::<CheckOptions>().map_err(|e| {
+        (value.span(), format!("invalid [checks.options]: {}", crate::error::describe_serde(e.message())))
+    })
 }
 
 /// An owned [`toml::Value`] of a parsed value; an integer TOML cannot hold (beyond 64 bits) is
@@ -436,7 +443,10 @@ fn known_check(name: &str, span: Range<usize>, context: &str) -> Result<String, 
     registry::find(name).map(|c| c.meta().id.to_string()).ok_or_else(|| {
         (
             span,
-            format!("unknown check {} in {context} (see `edge-audit checks` for the catalogue)", quote_input(name)),
+            format!(
+                "unknown check {} in {context} (see `edge-audit checks` for the catalogue)",
+                quote_input(name)
+            ),
         )
     })
 }

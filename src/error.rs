@@ -139,6 +139,21 @@ pub fn describe_serde(message: &str) -> String {
             rest = skip_quoted(after);
             continue;
         }
+        // serde_json reads an integer beyond 64 bits as a float: say it is out of range.
+        if let Some(after) = rest.strip_prefix("invalid type: floating point `") {
+            if let Some(end) = after.find("`, expected ") {
+                let expected = &after[end + "`, expected ".len()..];
+                let integer = ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "isize"]
+                    .iter()
+                    .any(|t| expected.starts_with(t));
+                if integer && !after[..end].contains('.') {
+                    out.push_str("invalid value: a number out of range");
+                    rest = &after[end..];
+                    rest = &rest[1..];
+                    continue;
+                }
+            }
+        }
         if let Some(after) = rest.strip_prefix("character `") {
             out.push_str("a character");
             rest = after.find('`').map_or("", |end| &after[end + 1..]);

@@ -65,7 +65,10 @@ pub fn read_bytes(path: &Path, cap: u64) -> Result<Vec<u8>, Error> {
 pub fn read_text(path: &Path, cap: u64) -> Result<String, Error> {
     let bytes = read_bytes(path, cap)?;
     String::from_utf8(bytes).map_err(|e| {
-        Error::input(path, format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+        Error::input(
+            path,
+            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        )
     })
 }
 
@@ -96,7 +99,10 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 fn not_regular(path: &Path, metadata: &std::fs::Metadata) -> Error {
-    Error::input(path, format!("not a regular file ({}); give a file, or `-` for standard input", kind_of(metadata)))
+    Error::input(
+        path,
+        format!("not a regular file ({}); give a file, or `-` for standard input", kind_of(metadata)),
+    )
 }
 
 /// What a non-regular file is, for messages.

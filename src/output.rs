@@ -110,6 +110,7 @@ fn write_file(path: &Path, content: &str) -> Result<(), Error> {
     let dir = parent_dir(path);
     let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::output(path, e.to_string()))?;
     set_pending(Some(temp.path().to_path_buf()));
+    pause_for_tests();
     let written = (|| {
         if let Some(permissions) = mode {
             temp.as_file().set_permissions(permissions)?;
@@ -128,6 +129,16 @@ fn write_file(path: &Path, content: &str) -> Result<(), Error> {
     *pending = None;
     drop(pending);
     persisted.map(drop).map_err(|e| Error::output(path, e.error.to_string()))
+}
+
+/// The test suite's way to catch the temporary file in place (the signal test): a pause, in
+/// milliseconds, between creating it and writing it. Capped at a minute.
+const TEST_WRITE_DELAY_ENV: &str = "EDGE_AUDIT_TEST_WRITE_DELAY_MS";
+
+fn pause_for_tests() {
+    if let Some(ms) = std::env::var(TEST_WRITE_DELAY_ENV).ok().and_then(|v| v.parse::<u64>().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(60_000)));
+    }
 }
 
 fn set_pending(path: Option<PathBuf>) {

@@ -35,7 +35,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, Error> {
     crate::input::reject_duplicate_keys(path, bytes)?;
     let header: Header = serde_json::from_slice(bytes).map_err(|e| {
         let message = match e.classify() {
-            serde_json::error::Category::Data => "not an edge-audit inventory (expected a JSON object)".into(),
+            serde_json::error::Category::Data => {
+                "not an edge-audit inventory (expected a JSON object)".into()
+            }
             _ => crate::error::describe_serde(&crate::input::json_message(&e)),
         };
         Error::input(path, message)
@@ -65,8 +67,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, Error> {
 /// struct SecretValue at line 1 column 9`: the full path (through tagged enums) and serde's
 /// message without the input value.
 pub fn field_error(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
-    let outer = strict::render_path(error.path());
     let message = error.inner().to_string();
+    let outer = strict::render_path(error.path(), strict::is_unknown_key_of_secret(&message));
     let (field, message) = match strict::split_nested(&message) {
         Some((inner, message)) => (strict::join_path(&outer, inner), message.to_string()),
         None => (outer, message),

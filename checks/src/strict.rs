@@ -83,8 +83,8 @@ where
     serde_path_to_error::deserialize::<_, M>(external).map_err(|e| {
         let message = e.inner().to_string();
         let (inner_path, message) = match split_nested(&message) {
-            Some((inner_path, message)) => (join_path(&render_path(e.path()), inner_path), message),
-            None => (render_path(e.path()), message.as_str()),
+            Some((inner_path, message)) => (join_path(&render_path(e.path(), false), inner_path), message),
+            None => (render_path(e.path(), is_unknown_key_of_secret(&message)), message.as_str()),
         };
         let path = if inner_path.is_empty() && message.starts_with("unknown variant") {
             "type".to_string()
@@ -117,11 +117,26 @@ pub fn join_path(outer: &str, inner: &str) -> String {
     }
 }
 
+/// Whether `message` is serde's complaint about an unknown key inside a secret value, where the
+/// key itself could be the secret pasted in clear: the path must not name it.
+pub fn is_unknown_key_of_secret(message: &str) -> bool {
+    message.starts_with("unknown field") && message.contains("`fingerprint`")
+}
+
 /// A field path as `accounts[0].web_acls[1].rules[0]`: enum variant segments left out (they are
-/// the `type` value, not a field), long map keys elided.
-pub fn render_path(path: &Path) -> String {
+/// the `type` value, not a field), long map keys elided, and the last key too when
+/// `hide_last_key` (see [`is_unknown_key_of_secret`]).
+pub fn render_path(path: &Path, hide_last_key: bool) -> String {
     let mut out = String::new();
-    for segment in path.iter() {
+    let last = path.iter().count().saturating_sub(1);
+    for (i, segment) in path.iter().enumerate() {
+        if hide_last_key && i == last && matches!(segment, Segment::Map { .. }) {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str("(key not shown)");
+            continue;
+        }
         match segment {
             Segment::Seq { index } => {
                 let _ = write!(out, "[{index}]");

@@ -11,6 +11,7 @@ mod completions;
 mod config;
 mod drift;
 mod exit_codes;
+mod hostile;
 mod iam;
 mod moto;
 mod moto_scan;
