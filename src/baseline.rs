@@ -30,10 +30,14 @@ impl Baseline {
     /// Reads a JSON report written by `edge-audit scan --format json`.
     pub fn load(path: &Path) -> Result<Baseline, Error> {
         let bytes = crate::input::read_bytes(path, crate::input::max_json_bytes()?)?;
-        crate::input::reject_duplicate_keys(path, &bytes)?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
+        Baseline::parse(path, &bytes)
+    }
+
+    /// [`Baseline::load`] on bytes already read; `path` names them in errors.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, Error> {
+        crate::input::reject_duplicate_keys(path, bytes)?;
+        let value: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|e| Error::input(path, crate::error::describe_serde(&crate::input::json_message(&e))))?;
-        drop(bytes);
         if !value.is_object() {
             return Err(Error::input(path, "not an edge-audit JSON report (expected an object)"));
         }

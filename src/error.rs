@@ -80,7 +80,7 @@ fn is_unsafe_for_terminal(c: char) -> bool {
 /// Quotes a piece of input for an error message: short values escaped in backticks, longer ones
 /// only described by their length. Never use it for a value that may be a secret.
 pub fn quote_input(text: &str) -> String {
-    const MAX_QUOTED_CHARS: usize = 40;
+    const MAX_QUOTED_CHARS: usize = 32;
     let count = text.chars().count();
     if count > MAX_QUOTED_CHARS {
         format!("(a {count}-character value, not shown)")

@@ -178,7 +178,7 @@ fn render(at: &[Step]) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                if key.chars().count() > 40 {
+                if key.chars().count() > 32 {
                     out.push('…');
                 } else {
                     out.extend(key.chars().flat_map(char::escape_debug));

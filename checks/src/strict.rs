@@ -20,7 +20,7 @@ pub const NESTED_PATH_MARK: char = '\u{1f}';
 
 /// Map keys longer than this are not copied into a path: a path names where, it does not quote
 /// input.
-const MAX_PATH_KEY_CHARS: usize = 40;
+const MAX_PATH_KEY_CHARS: usize = 32;
 
 /// Declares an internally tagged enum (`"type": "<variant>"`, snake_case variants, unknown fields
 /// denied) that derives nothing but whose `Deserialize` keeps error paths. The caller derives

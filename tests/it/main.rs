@@ -11,6 +11,7 @@ mod completions;
 mod config;
 mod drift;
 mod exit_codes;
+mod fuzz;
 mod hostile;
 mod iam;
 mod moto;
