@@ -153,11 +153,17 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     let probing = if args.from.is_some() { args.probe } else { !args.no_probe };
     let probing = probing && checks.iter().any(|c| c.meta().requires_probes);
     if !probing {
+        // Probe tuning with probes off is a mistake in the command line (refused); with probes
+        // asked for but no selected check that judges them, a shared argument list met a narrow
+        // --checks (warned).
+        let asked = if args.from.is_some() { args.probe } else { !args.no_probe };
         if let Some(flag) = args.probe_flags_given.first() {
-            return Err(Error::Usage(format!(
-                "{flag} tunes probes, but no probe will be sent ({}); drop it",
-                why_no_probes(&args, &checks)
-            )));
+            let message =
+                format!("{flag} tunes probes, but no probe will be sent ({})", why_no_probes(&args, &checks));
+            if !asked {
+                return Err(Error::Usage(format!("{message}; drop it")));
+            }
+            eprintln!("warning: {message}");
         }
         if checks.iter().all(|c| c.meta().requires_probes) {
             let ids: Vec<&str> = checks.iter().map(|c| c.meta().id).collect();
