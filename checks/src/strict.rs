@@ -162,3 +162,57 @@ pub fn render_path(path: &Path, hide_last_key: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::inventory::{FieldToMatch, LbAction, RuleCondition, Statement};
+    use crate::origin::OriginKind;
+    use crate::secret::SecretValue;
+
+    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(value: T) {
+        let json = serde_json::to_string(&value).unwrap_or_default();
+        let back: Result<T, _> = serde_json::from_str(&json);
+        assert_eq!(back.ok().as_ref(), Some(&value), "{json}");
+    }
+
+    #[test]
+    fn tagged_enums_keep_their_json_shape() {
+        round_trip(Statement::Not {
+            statement: Box::new(Statement::ByteMatch {
+                field: FieldToMatch::UriPath,
+                positional_constraint: "EXACTLY".into(),
+                search: SecretValue::from_plaintext("value"),
+                transformations: vec!["LOWERCASE".into()],
+            }),
+        });
+        round_trip(Statement::RateBased { limit: 100, aggregate_key_type: "IP".into(), scope_down: None });
+        round_trip(RuleCondition::HttpHeader {
+            name: "x".into(),
+            values: vec![SecretValue::from_plaintext("v")],
+        });
+        round_trip(LbAction::Redirect { host: None, port: Some("443".into()), protocol: None });
+        round_trip(OriginKind::Custom);
+        round_trip(OriginKind::Alb { dns_name: "a".into(), region: None });
+        let json = serde_json::to_value(FieldToMatch::UriPath).unwrap_or_default();
+        assert_eq!(json, serde_json::json!({"type": "uri_path"}));
+        // Defaults still apply, unknown fields are still refused.
+        let parsed: Result<Statement, _> =
+            serde_json::from_str(r#"{"type": "managed_rule_group", "vendor": "AWS", "name": "Common"}"#);
+        assert!(parsed.is_ok());
+        let unit_with_extra: Result<FieldToMatch, _> =
+            serde_json::from_str(r#"{"type": "uri_path", "x": 1}"#);
+        assert!(unit_with_extra.is_err());
+    }
+
+    #[test]
+    fn errors_carry_the_path_below_the_enum() {
+        let text = r#"{"type": "or", "statements": [{"type": "geo_match", "country_codes": [1]}]}"#;
+        let message =
+            serde_json::from_str::<Statement>(text).err().map(|e| e.to_string()).unwrap_or_default();
+        let (path, inner) = super::split_nested(&message).unwrap_or(("", ""));
+        assert_eq!(path, "statements[0].country_codes[0]");
+        assert!(inner.starts_with("invalid type: integer `1`, expected a string"), "{inner}");
+        let missing = serde_json::from_str::<Statement>(r#"{"statements": []}"#).err().map(|e| e.to_string());
+        assert!(missing.unwrap_or_default().starts_with("missing field `type`"));
+    }
+}

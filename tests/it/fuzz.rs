@@ -39,7 +39,7 @@ fn cases(var: &str, default: u64) -> u64 {
 }
 
 fn seed() -> u64 {
-    std::env::var("EDGE_AUDIT_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x16_16_16)
+    std::env::var("EDGE_AUDIT_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x0016_1616)
 }
 
 /// xorshift64*: deterministic for a seed, good enough to pick mutations.
