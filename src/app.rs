@@ -27,7 +27,7 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(ParseOutcome::Error(line)) => {
-            eprintln!("error: {line}");
+            eprintln!("error: {}", crate::error::printable_line(&line));
             return ExitCode::from(2);
         }
     };
@@ -35,13 +35,20 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {}", crate::error::one_line(&err.to_string()));
+            eprintln!("error: {}", crate::error::printable_line(&err.to_string()));
             ExitCode::from(2)
         }
     }
 }
 
+/// Logs on stderr: edge-audit's own at the level of -v/-q (or `EDGE_AUDIT_LOG`), everything
+/// else at most warnings, whatever the filter says. Below that, the AWS SDK, hyper and rustls
+/// log wire-level detail (request and response headers and bodies) that carries API key values,
+/// origin header values and listener-rule header values in clear: those lines never print.
 fn init_logging(cli: &Cli) {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::Layer as _;
     let level = match (cli.quiet, cli.verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -51,12 +58,24 @@ fn init_logging(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("EDGE_AUDIT_LOG").unwrap_or_else(|_| {
         tracing_subscriber::EnvFilter::new(format!("edge_audit={level},edge_audit_checks={level}"))
     });
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_target(false)
-        .try_init();
+        .with_filter(filter)
+        .with_filter(tracing_subscriber::filter::filter_fn(is_printable_event));
+    let _ = tracing_subscriber::registry().with(layer).try_init();
+}
+
+/// Whether a span or event may reach the log: edge-audit's own (which never logs a secret), or
+/// a warning or error from a dependency.
+fn is_printable_event(metadata: &tracing::Metadata<'_>) -> bool {
+    let target = metadata.target();
+    let own = target == "edge_audit"
+        || target.starts_with("edge_audit::")
+        || target == "edge_audit_checks"
+        || target.starts_with("edge_audit_checks::");
+    own || *metadata.level() <= tracing::Level::WARN
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
@@ -113,7 +132,19 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     let today = globals.today()?;
     let checks = crate::policy::select_checks(config.as_ref(), &args.checks, &args.skip_checks)
         .map_err(|e| Error::Usage(e.to_string()))?;
+    require_checks(&checks)?;
+    if let (Some(from), Some(baseline)) = (&args.from, &args.baseline) {
+        if crate::input::is_stdin(from) && crate::input::is_stdin(baseline) {
+            return Err(Error::Usage("--from - and --baseline - cannot both read standard input".into()));
+        }
+    }
     if let Some(path) = &args.report.output {
+        let mut inputs = vec![];
+        inputs.extend(args.from.as_deref().map(|p| ("--from", p)));
+        inputs.extend(args.baseline.as_deref().map(|p| ("--baseline", p)));
+        inputs.extend(config.as_ref().map(|c| ("--config", c.path.as_path())));
+        inputs.extend(args.probe_ca_cert.as_deref().map(|p| ("--probe-ca-cert", p)));
+        output::check_not_an_input(path, &inputs)?;
         output::check_writable(path)?;
     }
     if let Some(dir) = &args.report.output_dir {
@@ -142,6 +173,29 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     // sent when no selected check judges probes.
     let probing = if args.from.is_some() { args.probe } else { !args.no_probe };
     let probing = probing && checks.iter().any(|c| c.meta().requires_probes());
+    if !probing {
+        // Probe tuning with probes off is a mistake in the command line (refused); with probes
+        // asked for but no selected check that judges them, a shared argument list met a narrow
+        // --checks (warned).
+        let asked = if args.from.is_some() { args.probe } else { !args.no_probe };
+        if let Some(flag) = args.probe_flags_given.first() {
+            let message =
+                format!("{flag} tunes probes, but no probe will be sent ({})", why_no_probes(&args, &checks));
+            if !asked {
+                return Err(Error::Usage(format!("{message}; drop it")));
+            }
+            eprintln!("warning: {message}");
+        }
+        if checks.iter().all(|c| c.meta().requires_probes()) {
+            let ids: Vec<&str> = checks.iter().map(|c| c.meta().id).collect();
+            return Err(Error::Usage(format!(
+                "the selected checks ({}) judge probe results only, but no probe will be sent ({}): \
+                 nothing would be evaluated",
+                ids.join(", "),
+                why_no_probes(&args, &checks)
+            )));
+        }
+    }
     let default_options = CheckOptions::default();
     let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
     let probe_options = match probing || args.probe_ca_cert.is_some() {
@@ -154,7 +208,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         false => None,
     };
     let (inventory, collection) = match (&args.from, &runtime) {
-        (Some(path), _) => (snapshot::load(path)?, None),
+        (Some(path), _) => (require_accounts(path, snapshot::load(path)?)?, None),
         (None, Some(runtime)) => {
             let (inventory, summary) = crate::live::collect(runtime, &args.scope, globals.quiet)?;
             if crate::live::show_summary(globals.quiet, globals.verbose) {
@@ -189,7 +243,19 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         }
         report = report.with_stats(stats);
     }
+    let mut baseline_warning = None;
     if let Some(baseline) = &baseline {
+        let other = baseline.accounts_not_covered(inventory.accounts.iter().map(|a| a.account_id.as_str()));
+        if !other.is_empty() && !baseline.accounts.is_empty() {
+            let known: Vec<&str> = baseline.accounts.iter().map(String::as_str).collect();
+            baseline_warning = Some(format!(
+                "baseline {} covers account{} {}, not {}: every finding there counts as new",
+                baseline.path.display(),
+                if known.len() == 1 { "" } else { "s" },
+                known.join(", "),
+                other.join(", ")
+            ));
+        }
         report = report.with_baseline(baseline);
     }
     if matches!(args.report.format, ScanFormat::Markdown | ScanFormat::Html) {
@@ -219,8 +285,8 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         && std::env::var_os("NO_COLOR").is_none();
     let (text, warnings) = report.render_with_warnings(args.report.format, color);
     output::write(args.report.output.as_deref(), &text)?;
-    for warning in warnings {
-        eprintln!("warning: {warning}");
+    for warning in baseline_warning.into_iter().chain(warnings) {
+        eprintln!("warning: {}", crate::error::printable_line(&warning));
     }
     Ok(report.exit_code())
 }
@@ -248,16 +314,57 @@ fn write_sarif_dir(dir: &Path, report: &Report) -> Result<Vec<String>, Error> {
     Ok(warnings)
 }
 
+/// Zero checks is never a pass: a selection that leaves nothing to run is a usage error.
+fn require_checks(checks: &[&'static dyn edge_audit_checks::Check]) -> Result<(), Error> {
+    if checks.is_empty() {
+        return Err(Error::Usage(
+            "no check is selected (--checks, --skip-checks and the configuration's select/ignore leave \
+             none): nothing would be evaluated"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// An inventory with no account has nothing to evaluate: an input error, never a pass.
+fn require_accounts(path: &Path, inventory: Inventory) -> Result<Inventory, Error> {
+    if inventory.accounts.is_empty() {
+        return Err(Error::input(path, "field `accounts`: the inventory holds no account, nothing to audit"));
+    }
+    Ok(inventory)
+}
+
+/// Why a scan sends no probe, for messages.
+fn why_no_probes(args: &ScanArgs, checks: &[&'static dyn edge_audit_checks::Check]) -> &'static str {
+    if !checks.iter().any(|c| c.meta().requires_probes()) {
+        "no selected check judges probes"
+    } else if args.from.is_some() {
+        "a saved inventory is probed only with --probe"
+    } else {
+        "--no-probe"
+    }
+}
+
 fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
     let config = globals.config()?;
     let checks = crate::policy::select_checks(config.as_ref(), &args.checks, &args.skip_checks)
         .map_err(|e| Error::Usage(e.to_string()))?;
+    require_checks(&checks)?;
+    if let Some(current) = &args.current {
+        if crate::input::is_stdin(current) && crate::input::is_stdin(&args.baseline) {
+            return Err(Error::Usage("--baseline - and --current - cannot both read standard input".into()));
+        }
+    }
     if let Some(path) = &args.report.output {
+        let mut inputs = vec![("--baseline", args.baseline.as_path())];
+        inputs.extend(args.current.as_deref().map(|p| ("--current", p)));
+        inputs.extend(config.as_ref().map(|c| ("--config", c.path.as_path())));
+        output::check_not_an_input(path, &inputs)?;
         output::check_writable(path)?;
     }
-    let before = snapshot::load(&args.baseline)?;
+    let before = require_accounts(&args.baseline, snapshot::load(&args.baseline)?)?;
     let after = match &args.current {
-        Some(path) => snapshot::load(path)?,
+        Some(path) => require_accounts(path, snapshot::load(path)?)?,
         None => {
             let (inventory, summary) = crate::live::collect(&runtime()?, &args.scope, globals.quiet)?;
             if crate::live::show_summary(globals.quiet, globals.verbose) {
@@ -292,17 +399,29 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
 
 /// `edge-audit snapshot`: collect the live scope and save the inventory (no secret values).
 fn take_snapshot(args: &SnapshotArgs, globals: &Globals) -> Result<u8, Error> {
+    if let Some(config) = &globals.config {
+        output::check_not_an_input(&args.output, &[("--config", config.as_path())])?;
+    }
     output::check_writable(&args.output)?;
     let (inventory, summary) = crate::live::collect(&runtime()?, &args.scope, globals.quiet)?;
     output::write(Some(&args.output), &snapshot::to_json(&inventory))?;
     if !globals.quiet {
-        eprintln!("{}; wrote {}", crate::live::summary_line(&summary), args.output.display());
+        let target = if output::is_stdout(&args.output) {
+            "standard output".into()
+        } else {
+            args.output.display().to_string()
+        };
+        eprintln!("{}; wrote {target}", crate::live::summary_line(&summary));
     }
     Ok(0)
 }
 
 fn init(args: &InitArgs) -> Result<u8, Error> {
-    if args.output.exists() && !args.force {
+    if output::is_stdout(&args.output) {
+        output::write(None, crate::config::STARTER)?;
+        return Ok(0);
+    }
+    if std::fs::symlink_metadata(&args.output).is_ok() && !args.force {
         return Err(Error::Usage(format!(
             "{} already exists: not overwriting it (use --force to replace it)",
             args.output.display()

@@ -21,14 +21,23 @@ pub struct Baseline {
     /// Fingerprints of the earlier report's findings, suppressed ones included (a suppression
     /// that expires does not make its finding new).
     pub fingerprints: BTreeSet<String>,
+    /// The accounts the earlier report covered (its `accounts[].account_id`), to warn when the
+    /// scan is of another account: every finding would then count as new.
+    pub accounts: BTreeSet<String>,
 }
 
 impl Baseline {
     /// Reads a JSON report written by `edge-audit scan --format json`.
     pub fn load(path: &Path) -> Result<Baseline, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::input(path, e.to_string()))?;
-        let value: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
+        let bytes = crate::input::read_bytes(path, crate::input::max_json_bytes()?)?;
+        Baseline::parse(path, &bytes)
+    }
+
+    /// [`Baseline::load`] on bytes already read; `path` names them in errors.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, Error> {
+        crate::input::reject_duplicate_keys(path, bytes)?;
+        let value: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| Error::input(path, crate::error::describe_serde(&crate::input::json_message(&e))))?;
         if !value.is_object() {
             return Err(Error::input(path, "not an edge-audit JSON report (expected an object)"));
         }
@@ -43,7 +52,8 @@ impl Baseline {
                 return Err(Error::input(
                     path,
                     format!(
-                        "schema_version {v} is not supported (this edge-audit reads report version {})",
+                        "schema_version {} is not supported (this edge-audit reads report version {})",
+                        if v.is_number() { v.to_string() } else { "that is not a number".to_string() },
                         crate::report::REPORT_SCHEMA_VERSION
                     ),
                 ))
@@ -83,7 +93,28 @@ impl Baseline {
                 }
             }
         }
-        Ok(Baseline { path: path.to_path_buf(), fingerprints })
+        let mut accounts = BTreeSet::new();
+        if let Some(list) = value.get("accounts").and_then(|a| a.as_array()) {
+            for (i, account) in list.iter().enumerate() {
+                match account.get("account_id").and_then(|id| id.as_str()) {
+                    Some(id) => {
+                        accounts.insert(id.to_string());
+                    }
+                    None => {
+                        return Err(Error::input(
+                            path,
+                            format!("field `accounts[{i}].account_id`: missing or not a string"),
+                        ))
+                    }
+                }
+            }
+        }
+        Ok(Baseline { path: path.to_path_buf(), fingerprints, accounts })
+    }
+
+    /// The scanned accounts the baseline does not cover (empty when it covers them all).
+    pub fn accounts_not_covered<'a>(&self, scanned: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        scanned.into_iter().filter(|id| !self.accounts.contains(*id)).collect()
     }
 
     pub fn status(&self, fingerprint: &str) -> BaselineStatus {

@@ -83,7 +83,7 @@ pub struct ScopeArgs {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Audit a saved inventory (from `edge-audit snapshot`) instead of live accounts.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["accounts", "org", "profile", "role_arn", "regions"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["accounts", "org", "profile", "role_arn", "external_id", "role_name", "regions"])]
     pub from: Option<PathBuf>,
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -124,7 +124,20 @@ pub struct ScanArgs {
     /// A JSON report of an earlier scan: only findings not in it count towards --fail-on.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// The probe tuning flags given on the command line (`--probe-timeout` …), to refuse them
+    /// when no probe will be sent. Filled by [`parse`].
+    #[arg(skip)]
+    pub probe_flags_given: Vec<&'static str>,
 }
+
+/// The flags that only tune probes, by clap id and as written.
+const PROBE_TUNING_FLAGS: &[(&str, &str)] = &[
+    ("probe_through_cloudfront", "--probe-through-cloudfront"),
+    ("probe_concurrency", "--probe-concurrency"),
+    ("probe_timeout", "--probe-timeout"),
+    ("connect_to", "--connect-to"),
+    ("probe_ca_cert", "--probe-ca-cert"),
+];
 
 #[derive(Debug, Args)]
 pub struct DriftArgs {
@@ -132,7 +145,7 @@ pub struct DriftArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: PathBuf,
     /// The later inventory; without it, the current state is collected live (scope flags).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["accounts", "org", "profile", "role_arn", "regions"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["accounts", "org", "profile", "role_arn", "external_id", "role_name", "regions"])]
     pub current: Option<PathBuf>,
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -308,29 +321,73 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Parses the command line. Help and version go to stdout with exit 0; any other parse error is
-/// returned as one line (clap's own output spans several).
+/// Parses the command line. Help and version go to stdout with exit 0; any other parse error,
+/// a missing command included, is returned as one line (clap's own output spans several).
 pub fn parse() -> Result<Cli, ParseOutcome> {
-    match Cli::try_parse() {
-        Ok(cli) => Ok(cli),
-        Err(err) => match err.kind() {
-            clap::error::ErrorKind::DisplayHelp
-            | clap::error::ErrorKind::DisplayVersion
-            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-                Err(ParseOutcome::Info(err.render().to_string()))
-            }
-            _ => {
-                let rendered = err.render().to_string();
-                let first = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
-                let line = first.trim().trim_start_matches("error: ");
-                Err(ParseOutcome::Error(format!("{line} (see `edge-audit --help`)")))
-            }
-        },
+    parse_from(std::env::args_os())
+}
+
+/// [`parse`] of the given arguments (the first is the program name).
+pub fn parse_from<I, T>(args: I) -> Result<Cli, ParseOutcome>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    let (mut cli, matches) = parsed.map_err(|err| match err.kind() {
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+            ParseOutcome::Info(err.render().to_string())
+        }
+        clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        | clap::error::ErrorKind::MissingSubcommand => ParseOutcome::Error(missing_command()),
+        _ => ParseOutcome::Error(format!(
+            "{} (see `edge-audit --help`)",
+            one_line_of(&err.render().to_string())
+        )),
+    })?;
+    if let (Command::Scan(args), Some(scan)) = (&mut cli.command, matches.subcommand_matches("scan")) {
+        args.probe_flags_given = PROBE_TUNING_FLAGS
+            .iter()
+            .filter(|(id, _)| scan.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+            .map(|(_, flag)| *flag)
+            .collect();
+    }
+    Ok(cli)
+}
+
+/// `edge-audit` alone: the usage and the commands, on one line.
+fn missing_command() -> String {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let names: Vec<&str> =
+        command.get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name()).collect();
+    format!(
+        "no command given (usage: edge-audit [OPTIONS] <COMMAND>, where COMMAND is one of {}; see `edge-audit --help`)",
+        names.join(", ")
+    )
+}
+
+/// clap's error as one line: its first line, followed by the items it lists below it
+/// (`the following required arguments were not provided: --role-arn <ARN>`), without the usage.
+fn one_line_of(rendered: &str) -> String {
+    let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+    let first = lines.next().unwrap_or("invalid arguments").trim().trim_start_matches("error: ").to_string();
+    let listed: Vec<&str> = lines
+        .take_while(|l| l.starts_with("  ") && !l.trim_start().starts_with("Usage:"))
+        .map(str::trim)
+        .collect();
+    if listed.is_empty() {
+        first
+    } else {
+        format!("{} {}", first.trim_end_matches(':').to_string() + ":", listed.join(", "))
     }
 }
 
 pub enum ParseOutcome {
-    /// Help or version text, printed to stdout, exit 0.
+    /// Help or version text (asked for), printed to stdout, exit 0.
     Info(String),
     /// A one-line usage error, exit 2.
     Error(String),

@@ -5,9 +5,10 @@
 //! line naming the file, the line and the key: `edge-audit.toml:12: unknown key `suppres` in
 //! [[suppress]]`. Nothing in a configuration is ever silently ignored.
 
+use crate::error::quote_input;
 use crate::error::Error;
 use edge_audit_checks::{registry, CheckOptions, Finding, Severity};
-use globset::{GlobBuilder, GlobMatcher};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,13 @@ pub const DEFAULT_FILE: &str = "edge-audit.toml";
 
 /// The resource tag that suppresses checks for one resource: `edge-audit:ignore` = `EA101 EA112`.
 pub const IGNORE_TAG: &str = "edge-audit:ignore";
+
+/// The longest `resource` pattern accepted, in characters: an ARN is at most 2048. Longer
+/// patterns (`a*` repeated 85,000 times) exceed what the glob matcher compiles.
+pub const MAX_PATTERN_CHARS: usize = 2048;
+
+/// The most wildcards (`*`, `?`, `[…]`, `{…}`) in one `resource` pattern.
+pub const MAX_PATTERN_WILDCARDS: usize = 64;
 
 /// A validated configuration.
 #[derive(Debug, Clone, Default)]
@@ -54,7 +62,9 @@ pub struct Suppression {
     pub check: String,
     /// The resource ARN pattern as written (`*` matches any characters, `/` and `:` included).
     pub resource: String,
-    matcher: GlobMatcher,
+    /// A set of exactly one glob: building a set reports a pattern too large to compile as an
+    /// error, where a single glob's matcher would panic.
+    matcher: GlobSet,
     pub reason: String,
     /// Suppresses through this date (inclusive); `None` when permanent.
     pub expires: Option<Date>,
@@ -93,7 +103,7 @@ impl Config {
 
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::input(path, e.to_string()))?;
+        let text = crate::input::read_text(path, crate::input::MAX_CONFIG_BYTES)?;
         Config::parse(path, &text)
     }
 
@@ -133,7 +143,7 @@ impl Validator<'_> {
                 other => {
                     return Err((
                         key.span(),
-                        format!("unknown key `{other}` (expected [checks] or [[suppress]])"),
+                        format!("unknown key {} (expected [checks] or [[suppress]])", quote_input(other)),
                     ))
                 }
             }
@@ -155,9 +165,10 @@ impl Validator<'_> {
                             (
                                 severity.span(),
                                 format!(
-                                    "invalid severity `{text}` for `{}` in [checks.severity] (expected \
+                                    "invalid severity {} for {} in [checks.severity] (expected \
                                      critical, high, medium, low or info)",
-                                    id.get_ref()
+                                    quote_input(text),
+                                    quote_input(id.get_ref())
                                 ),
                             )
                         })?;
@@ -169,7 +180,8 @@ impl Validator<'_> {
                     return Err((
                         key.span(),
                         format!(
-                            "unknown key `{other}` in [checks] (expected select, ignore, severity or options)"
+                            "unknown key {} in [checks] (expected select, ignore, severity or options)",
+                            quote_input(other)
                         ),
                     ))
                 }
@@ -215,16 +227,7 @@ fn suppression(index: usize, entry: &Spanned<DeValue<'_>>) -> Result<Suppression
                         "empty `resource` in [[suppress]] (an ARN or pattern)".into(),
                     ));
                 }
-                let matcher = GlobBuilder::new(pattern)
-                    .literal_separator(false)
-                    .build()
-                    .map_err(|e| {
-                        (
-                            value.span(),
-                            format!("invalid pattern `{pattern}` for `resource` in [[suppress]]: {e}"),
-                        )
-                    })?
-                    .compile_matcher();
+                let matcher = resource_matcher(pattern).map_err(|message| (value.span(), message))?;
                 resource = Some((pattern.to_string(), matcher));
             }
             "reason" => {
@@ -254,8 +257,9 @@ fn suppression(index: usize, entry: &Spanned<DeValue<'_>>) -> Result<Suppression
                 return Err((
                     key.span(),
                     format!(
-                        "unknown key `{other}` in [[suppress]] (expected check, resource, reason, expires \
-                         or permanent)"
+                        "unknown key {} in [[suppress]] (expected check, resource, reason, expires or \
+                         permanent)",
+                        quote_input(other)
                     ),
                 ))
             }
@@ -280,6 +284,27 @@ fn suppression(index: usize, entry: &Spanned<DeValue<'_>>) -> Result<Suppression
     Ok(Suppression { index, line: 0, check, resource, matcher, reason, expires, permanent: is_permanent })
 }
 
+/// The matcher of a `resource` pattern, within the size bounds.
+fn resource_matcher(pattern: &str) -> Result<GlobSet, String> {
+    let length = pattern.chars().count();
+    if length > MAX_PATTERN_CHARS {
+        return Err(format!(
+            "`resource` in [[suppress]] is {length} characters long; a pattern is at most {MAX_PATTERN_CHARS}"
+        ));
+    }
+    let wildcards = pattern.chars().filter(|c| matches!(c, '*' | '?' | '[' | '{')).count();
+    if wildcards > MAX_PATTERN_WILDCARDS {
+        return Err(format!(
+            "`resource` in [[suppress]] has {wildcards} wildcards; a pattern has at most {MAX_PATTERN_WILDCARDS}"
+        ));
+    }
+    let invalid = |e: globset::Error| {
+        format!("invalid pattern {} for `resource` in [[suppress]]: {}", quote_input(pattern), e.kind())
+    };
+    let glob = GlobBuilder::new(pattern).literal_separator(false).build().map_err(invalid)?;
+    GlobSetBuilder::new().add(glob).build().map_err(invalid)
+}
+
 /// `expires`: a TOML local date (`2025-06-30`) or a string (`"2025-06-30"`).
 fn date(value: &Spanned<DeValue<'_>>) -> Result<Date, Invalid> {
     let text = match value.get_ref() {
@@ -293,7 +318,13 @@ fn date(value: &Spanned<DeValue<'_>>) -> Result<Date, Invalid> {
         }
     };
     parse_date(&text).ok_or_else(|| {
-        (value.span(), format!("invalid date `{text}` for `expires` in [[suppress]] (expected YYYY-MM-DD)"))
+        (
+            value.span(),
+            format!(
+                "invalid date {} for `expires` in [[suppress]] (expected YYYY-MM-DD)",
+                quote_input(&text)
+            ),
+        )
     })
 }
 
@@ -310,43 +341,56 @@ fn options(value: &Spanned<DeValue<'_>>) -> Result<CheckOptions, Invalid> {
     for (key, value) in sorted(table) {
         let name = key.get_ref().to_string();
         let mut single = toml::Table::new();
-        single.insert(name.clone(), to_value(value.get_ref()));
+        let owned = to_value(value.get_ref()).map_err(|problem| {
+            (value.span(), format!("invalid value for {} in [checks.options]: {problem}", quote_input(&name)))
+        })?;
+        single.insert(name.clone(), owned);
         if let Err(e) = toml::Value::Table(single.clone()).try_into::<CheckOptions>() {
-            let message = e.message().to_string();
+            let message = crate::error::describe_serde(e.message());
             let text = if message.contains("unknown field") {
                 let known: Vec<String> = match toml::Value::try_from(CheckOptions::default()) {
                     Ok(toml::Value::Table(t)) => t.keys().cloned().collect(),
                     _ => Vec::new(),
                 };
-                format!("unknown key `{name}` in [checks.options] (expected {})", known.join(", "))
+                format!(
+                    "unknown key {} in [checks.options] (expected {})",
+                    quote_input(&name),
+                    known.join(", ")
+                )
             } else {
-                format!("invalid value for `{name}` in [checks.options]: {message}")
+                format!("invalid value for {} in [checks.options]: {message}", quote_input(&name))
             };
             return Err((key.span(), text));
         }
         all.extend(single);
     }
-    toml::Value::Table(all)
-        .try_into::<CheckOptions>()
-        .map_err(|e| (value.span(), format!("invalid [checks.options]: {}", e.message())))
+    toml::Value::Table(all).try_into::<CheckOptions>().map_err(|e| {
+        (value.span(), format!("invalid [checks.options]: {}", crate::error::describe_serde(e.message())))
+    })
 }
 
-/// An owned [`toml::Value`] of a parsed value.
-fn to_value(value: &DeValue<'_>) -> toml::Value {
-    match value {
+/// An owned [`toml::Value`] of a parsed value; an integer TOML cannot hold (beyond 64 bits) is
+/// an error that says so, not a string that would be reported as "invalid type: a string".
+fn to_value(value: &DeValue<'_>) -> Result<toml::Value, String> {
+    Ok(match value {
         DeValue::String(s) => toml::Value::String(s.to_string()),
         DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
             Ok(n) => toml::Value::Integer(n),
-            Err(_) => toml::Value::String(i.as_str().to_string()),
+            Err(_) => return Err("integer out of range (TOML integers are 64-bit)".to_string()),
         },
         DeValue::Float(f) => toml::Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
         DeValue::Boolean(b) => toml::Value::Boolean(*b),
         DeValue::Datetime(d) => toml::Value::Datetime(*d),
-        DeValue::Array(items) => toml::Value::Array(items.iter().map(|v| to_value(v.get_ref())).collect()),
+        DeValue::Array(items) => {
+            toml::Value::Array(items.iter().map(|v| to_value(v.get_ref())).collect::<Result<_, _>>()?)
+        }
         DeValue::Table(table) => toml::Value::Table(
-            table.iter().map(|(k, v)| (k.get_ref().to_string(), to_value(v.get_ref()))).collect(),
+            table
+                .iter()
+                .map(|(k, v)| Ok((k.get_ref().to_string(), to_value(v.get_ref())?)))
+                .collect::<Result<_, String>>()?,
         ),
-    }
+    })
 }
 
 /// A table's entries in document order.
@@ -397,7 +441,13 @@ fn check_list(value: &Spanned<DeValue<'_>>, key: &str) -> Result<Vec<String>, In
 
 fn known_check(name: &str, span: Range<usize>, context: &str) -> Result<String, Invalid> {
     registry::find(name).map(|c| c.meta().id.to_string()).ok_or_else(|| {
-        (span, format!("unknown check `{name}` in {context} (see `edge-audit checks` for the catalogue)"))
+        (
+            span,
+            format!(
+                "unknown check {} in {context} (see `edge-audit checks` for the catalogue)",
+                quote_input(name)
+            ),
+        )
     })
 }
 

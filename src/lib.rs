@@ -11,6 +11,7 @@ pub mod collect;
 pub mod config;
 pub mod drift;
 pub mod error;
+pub mod input;
 pub mod live;
 pub mod output;
 pub mod policy;

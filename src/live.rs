@@ -34,8 +34,31 @@ pub fn collect(
 ) -> Result<(Inventory, CollectSummary), Error> {
     runtime.block_on(collect::collect(&options(scope, quiet))).map_err(|e| match e {
         CollectError::InvalidOption(message) => Error::Usage(message),
+        CollectError::Credentials(message) if is_connection_problem(&message) => Error::Fatal(format!(
+            "cannot reach the AWS endpoint (a connection problem, not a credentials one): {message}; \
+             check the network, the proxy and AWS_ENDPOINT_URL"
+        )),
         other => Error::Fatal(other.to_string()),
     })
+}
+
+/// Whether an SDK error message says the endpoint could not be reached (refused, reset, timed
+/// out, unresolvable) rather than that the credentials were rejected or missing.
+fn is_connection_problem(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    [
+        "connection refused",
+        "tcp connect error",
+        "error trying to connect",
+        "connection reset",
+        "timed out",
+        "timeout",
+        "dns error",
+        "failed to lookup address",
+        "io error",
+    ]
+    .iter()
+    .any(|marker| lower.contains(marker))
 }
 
 /// `collected 1 account, 2 regions: 143 resources, 212 API calls (3 retries, 0 throttled) in 4.2 s`.

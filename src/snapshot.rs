@@ -1,35 +1,84 @@
-//! Loading and saving inventories (snapshots). Loading validates the schema version first and
-//! reports the exact field that does not fit, so a bad file gets one precise line.
+//! Loading and saving inventories (snapshots). Loading follows the input rules of
+//! [`crate::input`] (regular file or `-`, size cap, no duplicate keys), validates the schema
+//! version first and reports the exact field that does not fit, so a bad file gets one precise
+//! line that never quotes an input value.
 
 use crate::error::Error;
 use edge_audit_checks::inventory::{Inventory, SCHEMA_VERSION};
+use edge_audit_checks::strict;
+use serde::Deserialize;
 use std::path::Path;
 
-/// Reads an inventory written by `edge-audit snapshot`.
+/// Only the version, read before the rest so that a future format is named as such rather
+/// than as its first unknown field.
+#[derive(Deserialize)]
+struct Header {
+    schema_version: Option<serde::de::IgnoredAny>,
+}
+
+/// The version as a number, when it is one.
+#[derive(Deserialize)]
+struct Version {
+    schema_version: serde_json::Number,
+}
+
+/// Reads an inventory written by `edge-audit snapshot`. The bytes are deserialised straight
+/// into the typed model (no intermediate JSON tree), so peak memory stays a small multiple of
+/// the file size.
 pub fn load(path: &Path) -> Result<Inventory, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::input(path, e.to_string()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
-    match value.get("schema_version") {
-        None => {
-            return Err(Error::input(path, "field `schema_version` is missing: not an edge-audit inventory"))
-        }
-        Some(v) if v.as_u64() != Some(u64::from(SCHEMA_VERSION)) => {
+    let bytes = crate::input::read_bytes(path, crate::input::max_json_bytes()?)?;
+    parse(path, &bytes)
+}
+
+/// [`load`] on bytes already read; `path` names them in errors.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, Error> {
+    crate::input::reject_duplicate_keys(path, bytes)?;
+    let header: Header = serde_json::from_slice(bytes).map_err(|e| {
+        let message = match e.classify() {
+            serde_json::error::Category::Data => {
+                "not an edge-audit inventory (expected a JSON object)".into()
+            }
+            _ => crate::error::describe_serde(&crate::input::json_message(&e)),
+        };
+        Error::input(path, message)
+    })?;
+    if header.schema_version.is_none() {
+        return Err(Error::input(path, "field `schema_version` is missing: not an edge-audit inventory"));
+    }
+    let version = serde_json::from_slice::<Version>(bytes).ok().map(|v| v.schema_version);
+    match version.as_ref().and_then(serde_json::Number::as_u64) {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        _ => {
+            let shown = version.map_or_else(|| "that is not a number".to_string(), |v| v.to_string());
             return Err(Error::input(
                 path,
-                format!(
-                    "schema_version {v} is not supported (this edge-audit reads version {SCHEMA_VERSION})"
-                ),
-            ))
+                format!("schema_version {shown} is not supported (this edge-audit reads version {SCHEMA_VERSION})"),
+            ));
         }
-        Some(_) => {}
     }
-    let mut inventory: Inventory = serde_path_to_error::deserialize(value).map_err(|e| {
-        let field = e.path().to_string();
-        Error::input(path, format!("field `{field}`: {}", e.inner()))
-    })?;
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let mut inventory: Inventory = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| Error::input(path, field_error(&e)))?;
     inventory.normalize();
     Ok(inventory)
+}
+
+/// `field `accounts[0].web_acls[0].rules[0].statement.search`: invalid type: a string, expected
+/// struct SecretValue at line 1 column 9`: the full path (through tagged enums) and serde's
+/// message without the input value.
+pub fn field_error(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let message = error.inner().to_string();
+    let outer = strict::render_path(error.path(), strict::is_unknown_key_of_secret(&message));
+    let (field, message) = match strict::split_nested(&message) {
+        Some((inner, message)) => (strict::join_path(&outer, inner), message.to_string()),
+        None => (outer, message),
+    };
+    let message = crate::error::describe_serde(&message);
+    if field.is_empty() {
+        message
+    } else {
+        format!("field `{field}`: {message}")
+    }
 }
 
 /// Serialises an inventory (deterministically: normalised, pretty-printed).

@@ -21,6 +21,7 @@ pub mod probe;
 pub mod registry;
 pub mod resource;
 pub mod secret;
+pub mod strict;
 pub mod util;
 
 pub use check::{Check, CheckMeta, Context, Output};

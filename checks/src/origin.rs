@@ -1,25 +1,28 @@
 //! What an origin is, derived from its domain name alone. Cross-resource questions (is this API
 //! REST or HTTP? which API does a custom domain map to?) are answered by [`crate::index::Index`].
 
-use serde::{Deserialize, Serialize};
+use crate::strict::tagged_enum;
+use serde::Serialize;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum OriginKind {
-    /// `{api_id}.execute-api.{region}.amazonaws.com`: a REST or an HTTP API.
-    ApiGateway { api_id: String, region: String },
-    /// `*.elb.amazonaws.com`; the region when the name carries it.
-    Alb { dns_name: String, region: Option<String> },
-    /// `{url_id}.lambda-url.{region}.on.aws`.
-    LambdaUrl { url_id: String, region: String },
-    /// `bucket.s3.amazonaws.com`, `bucket.s3.{region}.amazonaws.com`.
-    S3Rest { bucket: String },
-    /// `bucket.s3-website-{region}.amazonaws.com` or `bucket.s3-website.{region}.amazonaws.com`.
-    S3Website { bucket: String, region: String },
-    /// A MediaStore, MediaPackage, EC2 public DNS name, API Gateway custom domain, or anything
-    /// else reached over HTTP(S).
-    #[default]
-    Custom,
+tagged_enum! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum OriginKind {
+        /// `{api_id}.execute-api.{region}.amazonaws.com`: a REST or an HTTP API.
+        ApiGateway { api_id: String, region: String },
+        /// `*.elb.amazonaws.com`; the region when the name carries it.
+        Alb { dns_name: String, region: Option<String> },
+        /// `{url_id}.lambda-url.{region}.on.aws`.
+        LambdaUrl { url_id: String, region: String },
+        /// `bucket.s3.amazonaws.com`, `bucket.s3.{region}.amazonaws.com`.
+        S3Rest { bucket: String },
+        /// `bucket.s3-website-{region}.amazonaws.com` or `bucket.s3-website.{region}.amazonaws.com`.
+        S3Website { bucket: String, region: String },
+        /// A MediaStore, MediaPackage, EC2 public DNS name, API Gateway custom domain, or anything
+        /// else reached over HTTP(S).
+        #[default]
+        Custom,
+    }
 }
 
 impl OriginKind {

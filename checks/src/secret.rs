@@ -72,9 +72,16 @@ impl fmt::Display for Strength {
 
 /// A secret as the inventory stores it. Deliberately has no field and no method that returns
 /// the value.
+///
+/// Reading one is strict: exactly these fields, and a fingerprint in the format
+/// [`SecretValue::from_plaintext`] writes, because the fingerprint is copied into JSON and SARIF
+/// evidence and a foreign snapshot must not be able to smuggle arbitrary text (or a secret in
+/// clear) there.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SecretValue {
-    /// `sha256:` followed by 16 hex digits.
+    /// `sha256:` followed by 16 lowercase hex digits.
+    #[serde(deserialize_with = "fingerprint_of_format")]
     pub fingerprint: String,
     /// Length in characters.
     pub length: usize,
@@ -125,6 +132,32 @@ impl SecretValue {
     /// Whether two secrets are the same value.
     pub fn same_value(&self, other: &SecretValue) -> bool {
         self.fingerprint == other.fingerprint
+    }
+}
+
+/// The prefix of every fingerprint.
+const FINGERPRINT_PREFIX: &str = "sha256:";
+/// Hex digits after the prefix (64 bits).
+const FINGERPRINT_HEX_DIGITS: usize = 16;
+
+/// Whether `text` is a fingerprint as [`fingerprint`] writes it.
+pub fn is_fingerprint(text: &str) -> bool {
+    text.strip_prefix(FINGERPRINT_PREFIX).is_some_and(|hex| {
+        hex.len() == FINGERPRINT_HEX_DIGITS && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
+/// Reads a fingerprint, refusing anything else without quoting it (it may be the secret itself,
+/// pasted in clear).
+fn fingerprint_of_format<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    if is_fingerprint(&text) {
+        Ok(text)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "not a fingerprint (expected `{FINGERPRINT_PREFIX}` followed by {FINGERPRINT_HEX_DIGITS} lowercase \
+             hex digits; the value is not shown)"
+        )))
     }
 }
 

@@ -12,6 +12,8 @@ mod config;
 mod drift;
 mod drift_agreement;
 mod exit_codes;
+mod fuzz;
+mod hostile;
 mod iam;
 mod moto;
 mod moto_scan;

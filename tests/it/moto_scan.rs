@@ -889,3 +889,37 @@ fn drift_between_two_moto_states_reports_each_weakening() {
         }
     }
 }
+
+/// SDK wire-level logging never reaches stderr (issue 16): a live scan and a snapshot with the
+/// log filter wide open (`EDGE_AUDIT_LOG=trace`, SDK and hyper targets named explicitly, or
+/// `-vv`) print no secret value of the manifest, while the scan still reads everything.
+#[test]
+fn trace_logging_never_prints_a_secret_value() {
+    let Some((moto, manifest)) = seeded(&all_scenarios()) else { return };
+    let dir = tempdir();
+    let snapshot = dir.path().join("snapshot.json");
+    let cases: [(Option<&str>, Vec<&str>); 3] = [
+        (Some("trace"), vec!["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]),
+        (
+            Some("trace,aws_smithy_runtime=trace,aws_smithy_runtime_api=trace,hyper=trace,hyper_util=trace,aws_sdk_apigateway=trace"),
+            vec!["-vv", "snapshot", "--regions", REGIONS, "--output", path_str(&snapshot)],
+        ),
+        (None, vec!["-vv", "scan", "--regions", REGIONS, "--no-probe", "--fail-on", "none"]),
+    ];
+    for (filter, args) in cases {
+        let mut cmd = edge_audit();
+        for var in UNSET {
+            cmd.env_remove(var);
+        }
+        cmd.envs(moto_env(&moto)).args(&args).timeout(RUN_TIMEOUT);
+        if let Some(filter) = filter {
+            cmd.env("EDGE_AUDIT_LOG", filter);
+        }
+        let output = cmd.output().unwrap_or_else(|e| panic!("cannot run edge-audit {args:?}: {e}"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(matches!(output.status.code(), Some(0 | 3)), "{args:?}: {stderr}");
+        assert_no_secret(&manifest, &format!("stderr of {args:?} at {filter:?}"), &stderr);
+        assert_no_secret(&manifest, &format!("stdout of {args:?}"), &String::from_utf8_lossy(&output.stdout));
+    }
+    assert_no_secret(&manifest, "the snapshot", &read(&snapshot));
+}

@@ -3,6 +3,7 @@
 
 use super::Tags;
 use crate::secret::SecretValue;
+use crate::strict::tagged_enum;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -122,42 +123,46 @@ pub struct ListenerRule {
     pub actions: Vec<LbAction>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum RuleCondition {
-    /// Header values are secrets (the origin-verify header lives here).
-    HttpHeader {
-        name: String,
-        values: Vec<SecretValue>,
-    },
-    PathPattern {
-        values: Vec<String>,
-    },
-    HostHeader {
-        values: Vec<String>,
-    },
-    SourceIp {
-        values: Vec<String>,
-    },
-    HttpRequestMethod {
-        values: Vec<String>,
-    },
-    QueryString {
-        count: usize,
-    },
-    Other {
-        field: String,
-    },
+tagged_enum! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum RuleCondition {
+        /// Header values are secrets (the origin-verify header lives here).
+        HttpHeader {
+            name: String,
+            values: Vec<SecretValue>,
+        },
+        PathPattern {
+            values: Vec<String>,
+        },
+        HostHeader {
+            values: Vec<String>,
+        },
+        SourceIp {
+            values: Vec<String>,
+        },
+        HttpRequestMethod {
+            values: Vec<String>,
+        },
+        QueryString {
+            count: usize,
+        },
+        Other {
+            field: String,
+        },
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum LbAction {
-    Forward { target_group_arns: Vec<String> },
-    FixedResponse { status_code: String },
-    Redirect { host: Option<String>, port: Option<String>, protocol: Option<String> },
-    Authenticate { kind: String },
-    Other { kind: String },
+tagged_enum! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum LbAction {
+        Forward { target_group_arns: Vec<String> },
+        FixedResponse { status_code: String },
+        Redirect { host: Option<String>, port: Option<String>, protocol: Option<String> },
+        Authenticate { kind: String },
+        Other { kind: String },
+    }
 }
 
 impl LbAction {

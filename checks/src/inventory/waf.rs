@@ -2,6 +2,7 @@
 
 use super::Tags;
 use crate::secret::SecretValue;
+use crate::strict::tagged_enum;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -79,80 +80,82 @@ impl WafRule {
     }
 }
 
-/// A rule statement. Match strings and regexes are secrets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Statement {
-    And {
-        statements: Vec<Statement>,
-    },
-    Or {
-        statements: Vec<Statement>,
-    },
-    Not {
-        statement: Box<Statement>,
-    },
-    ByteMatch {
-        field: FieldToMatch,
-        /// `EXACTLY`, `STARTS_WITH`, `ENDS_WITH`, `CONTAINS`, `CONTAINS_WORD`.
-        positional_constraint: String,
-        search: SecretValue,
-        #[serde(default)]
-        transformations: Vec<String>,
-    },
-    RegexPatternSetReference {
-        arn: String,
-        field: FieldToMatch,
-    },
-    RegexMatch {
-        field: FieldToMatch,
-        pattern: SecretValue,
-        /// The fingerprint of the literal the regex accepts when it is an anchored literal
-        /// (`^value$`), so it can be compared with header values.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        literal: Option<SecretValue>,
-    },
-    IpSetReference {
-        arn: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        forwarded_ip_header: Option<String>,
-    },
-    RateBased {
-        limit: i64,
-        aggregate_key_type: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        scope_down: Option<Box<Statement>>,
-    },
-    ManagedRuleGroup {
-        vendor: String,
-        name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        version: Option<String>,
-        /// Rules inside the group overridden to Count (or excluded).
-        #[serde(default)]
-        rules_overridden_to_count: Vec<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        scope_down: Option<Box<Statement>>,
-    },
-    RuleGroupReference {
-        arn: String,
-    },
-    GeoMatch {
-        country_codes: Vec<String>,
-    },
-    SizeConstraint {
-        field: FieldToMatch,
-        comparison: String,
-        size: i64,
-    },
-    LabelMatch {
-        scope: String,
-        key: String,
-    },
-    /// A statement type edge-audit does not model (XssMatch, SqliMatch, AsnMatch …).
-    Other {
-        kind: String,
-    },
+tagged_enum! {
+    /// A rule statement. Match strings and regexes are secrets.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Statement {
+        And {
+            statements: Vec<Statement>,
+        },
+        Or {
+            statements: Vec<Statement>,
+        },
+        Not {
+            statement: Box<Statement>,
+        },
+        ByteMatch {
+            field: FieldToMatch,
+            /// `EXACTLY`, `STARTS_WITH`, `ENDS_WITH`, `CONTAINS`, `CONTAINS_WORD`.
+            positional_constraint: String,
+            search: SecretValue,
+            #[serde(default)]
+            transformations: Vec<String>,
+        },
+        RegexPatternSetReference {
+            arn: String,
+            field: FieldToMatch,
+        },
+        RegexMatch {
+            field: FieldToMatch,
+            pattern: SecretValue,
+            /// The fingerprint of the literal the regex accepts when it is an anchored literal
+            /// (`^value$`), so it can be compared with header values.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            literal: Option<SecretValue>,
+        },
+        IpSetReference {
+            arn: String,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            forwarded_ip_header: Option<String>,
+        },
+        RateBased {
+            limit: i64,
+            aggregate_key_type: String,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            scope_down: Option<Box<Statement>>,
+        },
+        ManagedRuleGroup {
+            vendor: String,
+            name: String,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            version: Option<String>,
+            /// Rules inside the group overridden to Count (or excluded).
+            #[serde(default)]
+            rules_overridden_to_count: Vec<String>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            scope_down: Option<Box<Statement>>,
+        },
+        RuleGroupReference {
+            arn: String,
+        },
+        GeoMatch {
+            country_codes: Vec<String>,
+        },
+        SizeConstraint {
+            field: FieldToMatch,
+            comparison: String,
+            size: i64,
+        },
+        LabelMatch {
+            scope: String,
+            key: String,
+        },
+        /// A statement type edge-audit does not model (XssMatch, SqliMatch, AsnMatch …).
+        Other {
+            kind: String,
+        },
+    }
 }
 
 impl Statement {
@@ -177,18 +180,20 @@ impl Statement {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum FieldToMatch {
-    SingleHeader { name: String },
-    UriPath,
-    QueryString,
-    SingleQueryArgument { name: String },
-    Method,
-    Body,
-    Headers,
-    Cookies,
-    Other { kind: String },
+tagged_enum! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+    pub enum FieldToMatch {
+        SingleHeader { name: String },
+        UriPath,
+        QueryString,
+        SingleQueryArgument { name: String },
+        Method,
+        Body,
+        Headers,
+        Cookies,
+        Other { kind: String },
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
