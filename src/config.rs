@@ -67,6 +67,11 @@ impl Suppression {
         finding.check_id == self.check && self.matcher.is_match(&finding.resource.arn)
     }
 
+    /// The compiled resource pattern, for building one matcher over many suppressions.
+    pub fn resource_glob(&self) -> &globset::Glob {
+        self.matcher.glob()
+    }
+
     /// Whether the suppression has lapsed on `today`: it suppresses through its `expires` date
     /// and stops the day after.
     pub fn is_expired(&self, today: Date) -> bool {
