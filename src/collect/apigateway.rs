@@ -167,15 +167,30 @@ async fn read_resources(
 ) -> (Vec<RestResource>, Vec<Authorizer>, Vec<Coverage>) {
     let id = api.id().unwrap_or_default();
     let mut failures = Vec::new();
-    let request = client.get_resources().rest_api_id(id).embed("methods").limit(PAGE_SIZE);
-    let resources: Vec<RestResource> =
-        match ctx.all_pages(op(SDK, "GetResources"), request.into_paginator().send()).await {
-            Ok(pages) => pages.iter().flat_map(|p| p.items()).map(resource).collect(),
-            Err(error) => {
-                failures.push(ctx.failed_on(SERVICE, "GetResources", &rest_api_arn(ctx, api), &error.into()));
-                Vec::new()
-            }
-        };
+    // Pages followed by hand: the SDK paginator only finds out it is done by asking once more,
+    // which would cost a token of the slowest bucket per API.
+    let pages = ctx
+        .token_pages(
+            op(SDK, "GetResources"),
+            |position| {
+                client
+                    .get_resources()
+                    .rest_api_id(id)
+                    .embed("methods")
+                    .limit(PAGE_SIZE)
+                    .set_position(position)
+                    .send()
+            },
+            aws_sdk_apigateway::operation::get_resources::GetResourcesOutput::position,
+        )
+        .await;
+    let resources: Vec<RestResource> = match pages {
+        Ok(pages) => pages.iter().flat_map(|p| p.items()).map(resource).collect(),
+        Err(error) => {
+            failures.push(ctx.failed_on(SERVICE, "GetResources", &rest_api_arn(ctx, api), &error.into()));
+            Vec::new()
+        }
+    };
     // Only a method that names an authorizer makes its settings matter: one call saved per API.
     let referenced = resources.iter().flat_map(|r| &r.methods).any(|m| m.authorizer_id.is_some());
     let authorizers = if referenced {

@@ -1248,7 +1248,8 @@ fn every_collector_operation_has_a_quota_bucket() {
     // Where AWS shares one account-level rate, the rows splitting it never add up to more.
     let get_resources = quota_of("apigateway", "GetResources").unwrap();
     let management = quota_of("apigateway", "GetStages").unwrap();
-    assert_eq!(management, quota_of("apigatewayv2", "GetRoutes").unwrap());
+    let v2 = quota_of("apigatewayv2", "GetRoutes").unwrap();
+    assert_eq!((management.bucket, management.rate, management.burst), (v2.bucket, v2.rate, v2.burst));
     assert!(get_resources.rate + management.rate <= 10.0);
     assert!(get_resources.burst + management.burst <= 40.0);
 }
