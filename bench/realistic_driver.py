@@ -136,6 +136,12 @@ def main() -> int:
                 f"report {res['report']}")
             path.write_text(json.dumps(results, indent=2))
             if args.prowler:
+                # bench/run installs Prowler before it starts; a venv made by hand may still be
+                # installing when edge-audit is done.
+                for _ in range(120):
+                    if Path(args.prowler).exists():
+                        break
+                    time.sleep(10)
                 tag = out / f"realistic-prowler-x{scale}"
                 outdir = out / f"realistic-prowler-x{scale}-out"
                 res = run_on(sim, "prowler", prowler_cmd(args.prowler, outdir), moto, tag, home)

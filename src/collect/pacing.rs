@@ -532,7 +532,6 @@ impl Intercept for PacingInterceptor {
         let attempts = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
         let max_attempts = if throttled {
             let _ = CURRENT_BUCKET.try_with(|bucket| bucket.throttled());
-            let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
             if start.at.elapsed() < self.throttle_deadline {
                 attempts.saturating_add(1)
             } else {
