@@ -43,12 +43,24 @@ use tokio::sync::Semaphore;
 /// that a call still throttled then fails with AWS's throttling error rather than a timeout.
 pub const THROTTLE_DEADLINE: Duration = Duration::from_secs(100);
 
-/// The share of a documented rate the client uses, and the tokens of the documented burst it
-/// leaves unused: requests reach AWS with some jitter (scheduling, connection reuse), and two
-/// requests sent exactly one interval apart can arrive closer together than that. 5% below the
-/// rate costs 5% of the floor; every throttle avoided saves a back-off.
-const RATE_MARGIN: f64 = 0.95;
-const BURST_MARGIN: f64 = 1.0;
+/// How the client uses a documented quota. Requests reach AWS with some jitter (scheduling,
+/// connection reuse, the network), so two requests sent exactly one interval apart can arrive
+/// closer together. Rather than slowing down for that, the client keeps part of AWS's burst in
+/// reserve ([`BURST_RESERVE`] of it): sent at the documented rate, AWS's bucket then stays that
+/// full on average and absorbs the jitter, at the one-time cost of the reserved tokens. The rate
+/// itself is used at [`RATE_MARGIN`] (so AWS's bucket drifts back up after a dip), or, for a
+/// bucket of one token that has no reserve to keep, at [`SINGLE_TOKEN_RATE_MARGIN`].
+const BURST_RESERVE: f64 = 0.4;
+const RATE_MARGIN: f64 = 0.98;
+const SINGLE_TOKEN_RATE_MARGIN: f64 = 0.9;
+
+/// The client's (rate, capacity) for a documented quota.
+fn client_pace(quota: &Quota) -> (f64, f64) {
+    let reserve = (quota.burst * BURST_RESERVE).floor();
+    let capacity = (quota.burst - reserve).max(1.0);
+    let margin = if quota.burst >= 2.0 { RATE_MARGIN } else { SINGLE_TOKEN_RATE_MARGIN };
+    (quota.rate * margin, capacity)
+}
 
 /// The most requests in flight over a whole run, whatever the number of accounts: each is a
 /// socket, and the default soft limit on open files is 1024.
@@ -159,7 +171,7 @@ pub struct Bucket {
     /// The documented quota (for the floor).
     rate: f64,
     burst: f64,
-    /// What the client actually uses: see [`RATE_MARGIN`].
+    /// What the client actually uses: see [`client_pace`].
     pace: f64,
     capacity: f64,
     /// Waiters take turns (tokio's mutex is fair), so a bucket serves its calls in order.
@@ -188,13 +200,10 @@ impl Bucket {
             name,
             rate: quota.rate,
             burst: quota.burst,
-            pace: quota.rate * RATE_MARGIN,
-            capacity: (quota.burst - BURST_MARGIN).max(1.0),
+            pace: client_pace(quota).0,
+            capacity: client_pace(quota).1,
             turn: tokio::sync::Mutex::new(()),
-            state: Mutex::new(BucketState {
-                tokens: (quota.burst - BURST_MARGIN).max(1.0),
-                refilled_at: Instant::now(),
-            }),
+            state: Mutex::new(BucketState { tokens: client_pace(quota).1, refilled_at: Instant::now() }),
             granted: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
             first_grant: Mutex::new(None),
