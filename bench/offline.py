@@ -86,7 +86,7 @@ def run(binary: str, inv: Path, out: Path, config: Path | None) -> dict[str, Any
 def suppressions(n: int, match_arn: str) -> str:
     lines = []
     for i in range(n - 1):
-        lines.append(f'[[suppress]]\ncheck = "EA10{i % 9 + 1}"\nresource = "arn:aws:cloudfront::999999999999:distribution/X{i:06d}*"\n'
+        lines.append(f'[[suppress]]\ncheck = "EA10{i % 8 + 1}"\nresource = "arn:aws:cloudfront::999999999999:distribution/X{i:06d}*"\n'
                      'reason = "bench"\npermanent = true\n')
     lines.append(f'[[suppress]]\ncheck = "EA108"\nresource = "{match_arn}"\nreason = "bench"\npermanent = true\n')
     return "\n".join(lines)
