@@ -98,6 +98,7 @@ def main() -> int:
     p.add_argument("--sizes", default="1000,2000,4000")
     p.add_argument("--suppressions", type=int, default=10_000)
     p.add_argument("--markdown", help="replace the Offline section of this file")
+    p.add_argument("--build", default="release", help="how the binary was built, for the heading")
     args = p.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[str, Any] = {"linear": {}, "shared_secret": {}, "suppressions": None}
@@ -116,12 +117,13 @@ def main() -> int:
                                    **run(args.edge_audit, inv, d / "suppress.out.json", config)}
     print(json.dumps(results, indent=2))
     if args.markdown:
+        results["build"] = args.build
         write_markdown(results, Path(args.markdown))
     return 0
 
 
 def write_markdown(results: dict[str, Any], md: Path) -> None:
-    L = [BEGIN, "## Offline (`scan --from`, release build)", "",
+    L = [BEGIN, f"## Offline (`scan --from`, {results.get('build', 'release')} build)", "",
          "`bench/offline.py`: synthetic inventories of N distributions (copies of the checks "
          "fixture's staging distribution), each with its own secret (*linear*) or all sharing one "
          "(*shared secret*, EA108's worst case), and 10,000 suppressions over the largest one. "
