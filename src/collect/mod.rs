@@ -318,8 +318,10 @@ async fn collect_account_with(
         tasks.push((region.clone(), "lambda", Box::pin(lambda::collect(context(region)))));
     }
     progress.add_tasks(tasks.len());
-    // Every task starts at once: the pacer decides when each request goes out, and a task
-    // waiting for a slow bucket (API Gateway's GetResources) must not keep others from starting.
+    // Every task starts at once: the pacer decides when each request goes out, a task waiting
+    // for a slow bucket (API Gateway's GetResources) must not keep others from starting, and a
+    // region's WAF task waits for its API Gateway and ELBv2 tasks (see `acl_use`), so bounding
+    // how many run could leave it waiting for a task that never starts.
     let task_count = tasks.len();
     let fragments: Vec<AccountInventory> = stream::iter(tasks)
         .map(|(region, service, task)| async move {
