@@ -249,15 +249,15 @@ impl Bucket {
         }
     }
 
-    /// AWS throttled a call of this bucket: our estimate of AWS's bucket was too generous, so its
-    /// tokens are gone and every caller of this bucket, and only of this bucket, waits for the
-    /// refill. No debt beyond that: the SDK's retry of the call is the request the token paid for
-    /// (a throttled attempt costs AWS's bucket nothing), and with the burst reserve most throttles
-    /// are arrival jitter, which a longer wait would only turn into lost time.
+    /// AWS throttled a call of this bucket: its tokens are gone (our estimate of AWS's bucket was
+    /// too generous) and the retry owes one more. Every caller of this bucket, and only of this
+    /// bucket, slows down.
     fn throttled(&self) {
         self.throttled.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut state) = self.state.lock() {
-            state.tokens = state.tokens.min(0.0);
+            // The debt is bounded by one bucket's worth, so a burst of throttles slows the
+            // bucket down for at most burst / rate seconds.
+            state.tokens = (state.tokens.min(0.0) - 1.0).max(-self.capacity);
         }
     }
 
