@@ -128,7 +128,8 @@ pub struct BucketRow {
     pub calls: u64,
     /// Attempts AWS answered with a throttling error.
     pub throttled: u64,
-    /// (calls + throttled − burst) / rate, in milliseconds.
+    /// (calls − burst) / rate, in milliseconds: the least time any client making these calls
+    /// needs at this quota.
     pub floor_ms: u64,
 }
 

@@ -264,8 +264,8 @@ impl Bucket {
     fn report(&self) -> BucketStats {
         let granted = self.granted.load(Ordering::Relaxed);
         let throttled = self.throttled.load(Ordering::Relaxed);
-        // Every attempt draws from AWS's bucket, the throttled ones' retries included.
-        let drawn = (granted + throttled) as f64;
+        // A throttled attempt costs AWS's bucket nothing; each paced call is answered once.
+        let drawn = granted as f64;
         BucketStats {
             account: self.account.clone(),
             region: self.region.clone(),
@@ -293,7 +293,7 @@ pub struct BucketStats {
     /// Attempts AWS answered with a throttling error.
     pub throttled: u64,
     /// The least time any client making the same calls needs at this quota:
-    /// (calls + throttled − burst) / rate.
+    /// (calls − burst) / rate.
     #[serde(skip)]
     pub floor: Duration,
 }
