@@ -101,10 +101,18 @@ class Aws:
     """boto3 clients (created up front, shared by the worker threads), one lock
     per moto backend, and a count of the calls made."""
 
-    def __init__(self, endpoint: str, workers: int):
+    def __init__(self, endpoint: str, workers: int, account: str | None = None):
         self.endpoint = endpoint.rstrip("/")
         session = boto3.session.Session(aws_access_key_id="testing",
                                         aws_secret_access_key="testing")
+        if account:
+            # moto serves another account to the credentials of a role assumed there.
+            sts = session.client("sts", region_name=EDGE_REGION, endpoint_url=self.endpoint)
+            creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/EdgeAuditReadOnly",
+                                    RoleSessionName="bench-seed")["Credentials"]
+            session = boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
+                                            aws_secret_access_key=creds["SecretAccessKey"],
+                                            aws_session_token=creds["SessionToken"])
         config = Config(retries={"max_attempts": 1},
                         max_pool_connections=max(10, workers * 2),
                         connect_timeout=10, read_timeout=300)
@@ -168,11 +176,12 @@ def vis(name: str) -> dict[str, Any]:
 
 
 class Seeder:
-    def __init__(self, aws: Aws, scale: int, workers: int):
+    def __init__(self, aws: Aws, scale: int, workers: int, divide: int = 1):
         self.aws = aws
         self.scale = scale
         self.workers = workers
-        self.n = {k: v * scale for k, v in BASE.items()}
+        # --divide: a smaller account (every count over N, at least 2 so both regions get one).
+        self.n = {k: max(2, v * scale // divide) for k, v in BASE.items()}
         self.phases: dict[str, float] = {}
         self.made: dict[str, int] = {}
         self.lock = threading.Lock()
@@ -530,19 +539,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", type=int, default=1, help="size multiplier (default 1)")
     p.add_argument("--workers", type=int, default=8, help="client threads (default 8)")
     p.add_argument("--reset", action="store_true", help="POST /moto-api/reset first")
+    p.add_argument("--divide", type=int, default=1,
+                   help="divide every count by N (a smaller account; default 1)")
+    p.add_argument("--account", help="seed this account (through a role assumed there) "
+                   "instead of moto's default 123456789012; implies no --reset")
     args = p.parse_args(argv)
-    if args.scale < 1:
-        p.error("--scale must be >= 1")
+    if args.scale < 1 or args.divide < 1:
+        p.error("--scale and --divide must be >= 1")
 
-    aws = Aws(args.endpoint, args.workers)
-    if args.reset:
+    global ACCOUNT_ID
+    if args.account:
+        ACCOUNT_ID = args.account
+    aws = Aws(args.endpoint, args.workers, args.account)
+    if args.reset and not args.account:
         aws.moto_api("reset")
-    aws.moto_api("seed?a=42")
+    if not args.account:
+        aws.moto_api("seed?a=42")
     start = time.monotonic()
-    seeder = Seeder(aws, args.scale, args.workers)
+    seeder = Seeder(aws, args.scale, args.workers, args.divide)
     seeder.seed()
     total = round(time.monotonic() - start, 2)
-    json.dump({"scale": args.scale, "regions": list(REGIONS), "workers": args.workers,
+    json.dump({"scale": args.scale, "divide": args.divide, "account": ACCOUNT_ID, "regions": list(REGIONS), "workers": args.workers,
                "made": dict(sorted(seeder.made.items())), "calls": aws.calls, "retries": aws.retries,
                "seconds": total, "phases": seeder.phases}, sys.stdout, indent=2)
     sys.stdout.write("\n")

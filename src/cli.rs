@@ -75,7 +75,7 @@ pub struct ScopeArgs {
     /// Regions to audit (comma-separated); default: every enabled region.
     #[arg(long, value_name = "REGION,...", value_delimiter = ',')]
     pub regions: Option<Vec<String>>,
-    /// How many AWS calls may run at once.
+    /// How many AWS calls may run at once per account (accounts are read in parallel).
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 }

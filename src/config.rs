@@ -8,7 +8,7 @@
 use crate::error::quote_input;
 use crate::error::Error;
 use edge_audit_checks::{registry, CheckOptions, Finding, Severity};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -65,6 +65,8 @@ pub struct Suppression {
     /// A set of exactly one glob: building a set reports a pattern too large to compile as an
     /// error, where a single glob's matcher would panic.
     matcher: GlobSet,
+    /// The same pattern as one glob, for building one matcher over many suppressions.
+    glob: Glob,
     pub reason: String,
     /// Suppresses through this date (inclusive); `None` when permanent.
     pub expires: Option<Date>,
@@ -75,6 +77,11 @@ impl Suppression {
     /// Whether the suppression covers `finding` (check and resource), expired or not.
     pub fn matches(&self, finding: &Finding) -> bool {
         finding.check_id == self.check && self.matcher.is_match(&finding.resource.arn)
+    }
+
+    /// The compiled resource pattern, for building one matcher over many suppressions.
+    pub fn resource_glob(&self) -> &Glob {
+        &self.glob
     }
 
     /// Whether the suppression has lapsed on `today`: it suppresses through its `expires` date
@@ -194,9 +201,13 @@ impl Validator<'_> {
         let DeValue::Array(entries) = value.get_ref() else {
             return Err((value.span(), "`suppress` must be an array of tables ([[suppress]])".to_string()));
         };
+        // Line numbers from one index of the file's newlines: counting them from the start for
+        // each entry is quadratic (10,000 entries took minutes).
+        let newlines: Vec<usize> =
+            self.text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
         for (index, entry) in entries.iter().enumerate() {
             let mut suppression = suppression(index, entry)?;
-            suppression.line = line_of(self.text, entry.span().start);
+            suppression.line = newlines.partition_point(|&newline| newline < entry.span().start) + 1;
             self.config.suppress.push(suppression);
         }
         Ok(())
@@ -269,7 +280,7 @@ fn suppression(index: usize, entry: &Spanned<DeValue<'_>>) -> Result<Suppression
     let missing =
         |key: &str, hint: &str| (header.clone(), format!("missing key `{key}` in [[suppress]] ({hint})"));
     let check = check.ok_or_else(|| missing("check", "the check id or slug"))?;
-    let (resource, matcher) =
+    let (resource, (glob, matcher)) =
         resource.ok_or_else(|| missing("resource", "a resource ARN; `*` globs allowed"))?;
     let reason = reason.ok_or_else(|| missing("reason", "say why the finding is accepted"))?;
     let is_permanent = permanent.as_ref().is_some_and(|(p, _)| *p);
@@ -281,11 +292,21 @@ fn suppression(index: usize, entry: &Spanned<DeValue<'_>>) -> Result<Suppression
         (None, true) => None,
         (None, false) => return Err(missing("expires", "a date YYYY-MM-DD, or `permanent = true`")),
     };
-    Ok(Suppression { index, line: 0, check, resource, matcher, reason, expires, permanent: is_permanent })
+    Ok(Suppression {
+        index,
+        line: 0,
+        check,
+        resource,
+        matcher,
+        glob,
+        reason,
+        expires,
+        permanent: is_permanent,
+    })
 }
 
 /// The matcher of a `resource` pattern, within the size bounds.
-fn resource_matcher(pattern: &str) -> Result<GlobSet, String> {
+fn resource_matcher(pattern: &str) -> Result<(Glob, GlobSet), String> {
     let length = pattern.chars().count();
     if length > MAX_PATTERN_CHARS {
         return Err(format!(
@@ -302,7 +323,8 @@ fn resource_matcher(pattern: &str) -> Result<GlobSet, String> {
         format!("invalid pattern {} for `resource` in [[suppress]]: {}", quote_input(pattern), e.kind())
     };
     let glob = GlobBuilder::new(pattern).literal_separator(false).build().map_err(invalid)?;
-    GlobSetBuilder::new().add(glob).build().map_err(invalid)
+    let set = GlobSetBuilder::new().add(glob.clone()).build().map_err(invalid)?;
+    Ok((glob, set))
 }
 
 /// `expires`: a TOML local date (`2025-06-30`) or a string (`"2025-06-30"`).

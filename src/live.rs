@@ -119,6 +119,41 @@ pub struct RunStats {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_rss_bytes: Option<u64>,
     pub operations: Vec<OperationRow>,
+    /// The quota bucket that bounded the collection (the largest floor), if any call was paced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
+    /// Every quota bucket of the run (account, region, bucket), largest floor first.
+    pub buckets: Vec<BucketRow>,
+}
+
+/// The bucket that bounded a collection: no client making the same calls at AWS's quotas can
+/// collect faster than its floor, so `wall_over_floor` says how close the run came.
+#[derive(Debug, Serialize)]
+pub struct Bound {
+    pub account: String,
+    pub region: String,
+    pub bucket: String,
+    pub floor_ms: u64,
+    pub wall_ms: u64,
+    /// Collection wall time over the floor (`null` when the floor is zero).
+    pub wall_over_floor: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BucketRow {
+    pub account: String,
+    pub region: String,
+    pub bucket: String,
+    /// Tokens per second and bucket size, from the collector's quota table.
+    pub rate: f64,
+    pub burst: f64,
+    /// Calls paced through the bucket (retries not counted).
+    pub calls: u64,
+    /// Attempts AWS answered with a throttling error.
+    pub throttled: u64,
+    /// (calls − burst) / rate, in milliseconds: the least time any client making these calls
+    /// needs at this quota.
+    pub floor_ms: u64,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -168,6 +203,27 @@ impl RunStats {
                 bytes_received: op.bytes_received,
             });
         }
+        for bucket in &summary.buckets {
+            stats.buckets.push(BucketRow {
+                account: bucket.account.clone(),
+                region: bucket.region.clone(),
+                bucket: bucket.bucket.clone(),
+                rate: bucket.rate,
+                burst: bucket.burst,
+                calls: bucket.calls,
+                throttled: bucket.throttled,
+                floor_ms: millis(bucket.floor),
+            });
+        }
+        stats.bound = collect::pacing::bound(&summary.buckets).map(|bucket| Bound {
+            account: bucket.account.clone(),
+            region: bucket.region.clone(),
+            bucket: bucket.bucket.clone(),
+            floor_ms: millis(bucket.floor),
+            wall_ms: millis(summary.duration),
+            wall_over_floor: (!bucket.floor.is_zero())
+                .then(|| summary.duration.as_secs_f64() / bucket.floor.as_secs_f64()),
+        });
         stats
     }
 
@@ -211,8 +267,52 @@ impl RunStats {
         }
         let rss =
             self.peak_rss_bytes.map(|b| format!("{:.1} MiB", b as f64 / 1_048_576.0)).unwrap_or("n/a".into());
+        let mut buckets = comfy_table::Table::new();
+        buckets
+            .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+            .set_header(vec![
+                "Account",
+                "Region",
+                "Quota bucket",
+                "Rate/s",
+                "Burst",
+                "Calls",
+                "Throttled",
+                "Floor s",
+            ]);
+        for bucket in &self.buckets {
+            buckets.add_row(vec![
+                bucket.account.clone(),
+                bucket.region.clone(),
+                bucket.bucket.clone(),
+                format!("{}", bucket.rate),
+                format!("{}", bucket.burst),
+                bucket.calls.to_string(),
+                bucket.throttled.to_string(),
+                format!("{:.1}", bucket.floor_ms as f64 / 1000.0),
+            ]);
+        }
+        let bound = match &self.bound {
+            Some(bound) => {
+                let ratio = match bound.wall_over_floor {
+                    Some(ratio) => format!("{ratio:.2}× the floor"),
+                    None => "every call within its bucket's burst".to_string(),
+                };
+                format!(
+                    "bounded by {} in {} {}: floor {:.1} s, wall {:.1} s ({ratio})\n",
+                    bound.bucket,
+                    bound.account,
+                    bound.region,
+                    bound.floor_ms as f64 / 1000.0,
+                    bound.wall_ms as f64 / 1000.0,
+                )
+            }
+            None => String::new(),
+        };
+        let buckets = if self.buckets.is_empty() { String::new() } else { format!("{buckets}\n") };
         format!(
-            "{table}\n{} API calls ({} list pages), {} attempts, {} retries, {} throttled, {} errors, \
+            "{table}\n{buckets}{bound}{} API calls ({} list pages), {} attempts, {} retries, {} throttled, {} errors, \
              {} bytes received; collect {} ms, probe {} ms, check {} ms; peak memory {rss}\n",
             self.api_calls,
             self.pages,

@@ -143,6 +143,36 @@ fn ea108_reports_a_secret_shared_by_two_distributions() {
 }
 
 #[test]
+fn ea108_evidence_stays_bounded_when_many_distributions_share_a_secret() {
+    use edge_audit_checks::registry;
+    let mut inventory = support::load("cloudfront-bad");
+    let account = &mut inventory.accounts[0];
+    let staging = account.distributions.iter().find(|d| d.id == "E2STAGING00001").cloned();
+    let staging = staging.unwrap_or_else(|| panic!("cloudfront-bad has E2STAGING00001"));
+    for i in 0..400 {
+        let mut copy = staging.clone();
+        copy.id = format!("E2COPY{i:08}");
+        copy.arn = copy.arn.replace("E2STAGING00001", &copy.id);
+        account.distributions.push(copy);
+    }
+    let check = registry::find("EA108").unwrap_or_else(|| panic!("no check EA108"));
+    let outcome = registry::run(&inventory, &[check], &edge_audit_checks::CheckOptions::default());
+    assert_eq!(outcome.findings.len(), 402, "one finding per distribution sending the secret");
+    for finding in &outcome.findings {
+        let evidence = &finding.evidence;
+        assert_eq!(evidence["distributions_count"], 402);
+        assert_eq!(evidence["distributions"].as_array().map(Vec::len), Some(10), "a sample, not all 402");
+        assert_eq!(evidence["used_elsewhere_sample"].as_array().map(Vec::len), Some(10));
+        let here = evidence["used_here"].as_array().map(Vec::len).unwrap_or_default();
+        let places = evidence["places_count"].as_u64().unwrap_or_default() as usize;
+        assert_eq!(evidence["used_elsewhere_count"].as_u64().map(|n| n as usize), Some(places - here));
+        // Each finding names a bounded number of places whatever the number of distributions.
+        let size = evidence.to_string().len();
+        assert!(size < 2_000, "evidence of {size} bytes: {evidence}");
+    }
+}
+
+#[test]
 fn ea110_and_ea111_report_the_entry_acl_once() {
     let managed = run_check("EA110", "cloudfront-bad");
     assert_eq!(sorted_summary(&managed.findings), [row("acl-edge-weak", "medium", "")]);

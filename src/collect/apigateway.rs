@@ -3,6 +3,8 @@
 //! plans with their keys, API keys (values only as fingerprints) and custom domain names with
 //! their base path mappings.
 
+use super::acl_use::{AclReport, AclUser};
+use super::pacing::op;
 use super::{CallError, RegionContext};
 use aws_sdk_apigateway::types as apigw;
 use edge_audit_checks::inventory::{
@@ -14,6 +16,8 @@ use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
 const SERVICE: Service = Service::Apigateway;
+/// The SDK's name of the service, for pacing.
+const SDK: &str = "apigateway";
 /// The largest page API Gateway serves.
 const PAGE_SIZE: i32 = 500;
 
@@ -22,50 +26,38 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     let mut out = ctx.fragment();
     let mut failures: Vec<Coverage> = Vec::new();
 
-    match ctx.limiter.all_pages(client.get_rest_apis().limit(PAGE_SIZE).into_paginator().send()).await {
-        Ok(pages) => {
-            let apis: Vec<apigw::RestApi> = pages.iter().flat_map(|p| p.items()).cloned().collect();
-            let details: Vec<(RestApi, Vec<Coverage>)> = stream::iter(apis)
-                .map(|api| rest_api(&ctx, &client, api))
-                .buffer_unordered(ctx.limiter.concurrency())
-                .collect()
-                .await;
+    // GetResources (2.5/s, one per REST API and page) bounds the region, so the REST APIs come
+    // first and the usage plans, keys and domain names are read in their shadow, from the
+    // management bucket.
+    let stage_acls = ctx.acl_use.reporter(&ctx.region, AclUser::Stages);
+    let (rest_apis, usage_plans, api_keys, domain_names) = futures::join!(
+        rest_apis(&ctx, &client, stage_acls),
+        usage_plans(&ctx, &client),
+        api_keys(&ctx, &client),
+        domain_names(&ctx, &client)
+    );
+    match rest_apis {
+        Ok(details) => {
             for (api, api_failures) in details {
                 out.rest_apis.push(api);
                 failures.extend(api_failures);
             }
         }
-        Err(error) => failures.push(ctx.failed(SERVICE, "GetRestApis", &error.into())),
+        Err(coverage) => failures.push(coverage),
     }
-
-    match usage_plans(&ctx, &client).await {
+    match usage_plans {
         Ok((plans, plan_failures)) => {
             out.usage_plans = plans;
             failures.extend(plan_failures);
         }
         Err(coverage) => failures.push(coverage),
     }
-
-    // includeValues: the values are needed to match a distribution's x-api-key header; they are
-    // fingerprinted right here and never kept.
-    let keys = ctx
-        .limiter
-        .all_pages(client.get_api_keys().include_values(true).limit(PAGE_SIZE).into_paginator().send());
-    match keys.await {
-        Ok(pages) => {
-            out.api_keys = pages.iter().flat_map(|p| p.items()).map(|key| api_key(&ctx, key)).collect()
-        }
-        Err(error) => failures.push(ctx.failed(SERVICE, "GetApiKeys", &error.into())),
+    match api_keys {
+        Ok(keys) => out.api_keys = keys,
+        Err(coverage) => failures.push(coverage),
     }
-
-    match ctx.limiter.all_pages(client.get_domain_names().limit(PAGE_SIZE).into_paginator().send()).await {
-        Ok(pages) => {
-            let domains: Vec<apigw::DomainName> = pages.iter().flat_map(|p| p.items()).cloned().collect();
-            let details: Vec<Result<ApiDomainName, Coverage>> = stream::iter(domains)
-                .map(|domain| domain_name(&ctx, &client, domain))
-                .buffer_unordered(ctx.limiter.concurrency())
-                .collect()
-                .await;
+    match domain_names {
+        Ok(details) => {
             for result in details {
                 match result {
                     Ok(domain) => out.domain_names.push(domain),
@@ -73,7 +65,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
                 }
             }
         }
-        Err(error) => failures.push(ctx.failed(SERVICE, "GetDomainNames", &error.into())),
+        Err(coverage) => failures.push(coverage),
     }
 
     if failures.is_empty() {
@@ -83,15 +75,148 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     out
 }
 
-/// One REST API with its stages, resources and authorizers. The API is kept even when a detail
-/// call fails (the failure is in the coverage, so checks will not trust the missing part).
-async fn rest_api(
+/// Every REST API with its details. All APIs are started at once (the pacer sends their
+/// GetResources calls back to back at the quota's pace); a fan-out as wide as the other ones
+/// would leave the bounding bucket idle while detail calls of other buckets are answered. The
+/// stages (management bucket) are read alongside, and the web ACLs they name are reported as
+/// soon as all are read, for the WAF collector's association lookups.
+async fn rest_apis(
     ctx: &RegionContext<'_>,
     client: &aws_sdk_apigateway::Client,
+    mut stage_acls: AclReport<'_>,
+) -> Result<Vec<(RestApi, Vec<Coverage>)>, Coverage> {
+    let pages = ctx
+        .all_pages(op(SDK, "GetRestApis"), client.get_rest_apis().limit(PAGE_SIZE).into_paginator().send())
+        .await
+        .map_err(|error| ctx.failed(SERVICE, "GetRestApis", &error.into()))?;
+    let apis: Vec<apigw::RestApi> = pages.iter().flat_map(|p| p.items()).cloned().collect();
+    let stages = async {
+        let stages = futures::future::join_all(apis.iter().map(|api| read_stages(ctx, client, api))).await;
+        for read in stages.iter().flat_map(|s| s.as_ref().ok()) {
+            stage_acls.extend(read.iter().filter_map(|stage| stage.web_acl_arn.as_deref()));
+        }
+        stage_acls.send();
+        stages
+    };
+    let resources = futures::future::join_all(apis.iter().map(|api| read_resources(ctx, client, api)));
+    let (stages, resources) = futures::join!(stages, resources);
+    Ok(apis
+        .into_iter()
+        .zip(stages)
+        .zip(resources)
+        .map(|((api, stages), resources)| rest_api(ctx, api, stages, resources))
+        .collect())
+}
+
+// includeValues: the values are needed to match a distribution's x-api-key header; they are
+// fingerprinted right here and never kept.
+async fn api_keys(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_apigateway::Client,
+) -> Result<Vec<ApiKey>, Coverage> {
+    let pages = client.get_api_keys().include_values(true).limit(PAGE_SIZE).into_paginator().send();
+    let pages = ctx
+        .all_pages(op(SDK, "GetApiKeys"), pages)
+        .await
+        .map_err(|error| ctx.failed(SERVICE, "GetApiKeys", &error.into()))?;
+    Ok(pages.iter().flat_map(|p| p.items()).map(|key| api_key(ctx, key)).collect())
+}
+
+async fn domain_names(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_apigateway::Client,
+) -> Result<Vec<Result<ApiDomainName, Coverage>>, Coverage> {
+    let pages = ctx
+        .all_pages(
+            op(SDK, "GetDomainNames"),
+            client.get_domain_names().limit(PAGE_SIZE).into_paginator().send(),
+        )
+        .await
+        .map_err(|error| ctx.failed(SERVICE, "GetDomainNames", &error.into()))?;
+    let domains: Vec<apigw::DomainName> = pages.iter().flat_map(|p| p.items()).cloned().collect();
+    Ok(stream::iter(domains)
+        .map(|domain| domain_name(ctx, client, domain))
+        .buffer_unordered(ctx.fan_out())
+        .collect()
+        .await)
+}
+
+fn rest_api_arn(ctx: &RegionContext<'_>, api: &apigw::RestApi) -> String {
+    format!("arn:{}:apigateway:{}::/restapis/{}", ctx.partition, ctx.region, api.id().unwrap_or_default())
+}
+
+/// The stages of one REST API.
+async fn read_stages(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_apigateway::Client,
+    api: &apigw::RestApi,
+) -> Result<Vec<RestStage>, Coverage> {
+    let request = client.get_stages().rest_api_id(api.id().unwrap_or_default());
+    match ctx.call(op(SDK, "GetStages"), request.send()).await {
+        Ok(output) => Ok(output.item().iter().map(stage).collect()),
+        Err(error) => Err(ctx.failed_on(SERVICE, "GetStages", &rest_api_arn(ctx, api), &error.into())),
+    }
+}
+
+/// The resources and methods of one REST API (GetResources, the bounding call), then its
+/// authorizers when a method names one.
+async fn read_resources(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_apigateway::Client,
+    api: &apigw::RestApi,
+) -> (Vec<RestResource>, Vec<Authorizer>, Vec<Coverage>) {
+    let id = api.id().unwrap_or_default();
+    let mut failures = Vec::new();
+    // Pages followed by hand: the SDK paginator only finds out it is done by asking once more,
+    // which would cost a token of the slowest bucket per API.
+    let pages = ctx
+        .token_pages(
+            op(SDK, "GetResources"),
+            |position| {
+                client
+                    .get_resources()
+                    .rest_api_id(id)
+                    .embed("methods")
+                    .limit(PAGE_SIZE)
+                    .set_position(position)
+                    .send()
+            },
+            aws_sdk_apigateway::operation::get_resources::GetResourcesOutput::position,
+        )
+        .await;
+    let resources: Vec<RestResource> = match pages {
+        Ok(pages) => pages.iter().flat_map(|p| p.items()).map(resource).collect(),
+        Err(error) => {
+            failures.push(ctx.failed_on(SERVICE, "GetResources", &rest_api_arn(ctx, api), &error.into()));
+            Vec::new()
+        }
+    };
+    // Only a method that names an authorizer makes its settings matter: one call saved per API.
+    let referenced = resources.iter().flat_map(|r| &r.methods).any(|m| m.authorizer_id.is_some());
+    let authorizers = if referenced {
+        match authorizers(ctx, client, id).await {
+            Ok(authorizers) => authorizers,
+            Err(error) => {
+                failures.push(ctx.failed_on(SERVICE, "GetAuthorizers", &rest_api_arn(ctx, api), &error));
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    (resources, authorizers, failures)
+}
+
+/// One REST API from its listing entry and details. The API is kept even when a detail call
+/// failed (the failure is in the coverage, so checks will not trust the missing part).
+fn rest_api(
+    ctx: &RegionContext<'_>,
     api: apigw::RestApi,
+    stages: Result<Vec<RestStage>, Coverage>,
+    (resources, authorizers, resource_failures): (Vec<RestResource>, Vec<Authorizer>, Vec<Coverage>),
 ) -> (RestApi, Vec<Coverage>) {
     let id = api.id().unwrap_or_default().to_string();
-    let arn = format!("arn:{}:apigateway:{}::/restapis/{id}", ctx.partition, ctx.region);
+    let arn = rest_api_arn(ctx, &api);
     let mut failures = Vec::new();
     let policy = match api.policy().filter(|p| !p.is_empty()).map(parse_policy) {
         Some(Ok(policy)) => Some(policy),
@@ -101,39 +226,11 @@ async fn rest_api(
         }
         None => None,
     };
-
-    let stages_request = client.get_stages().rest_api_id(&id);
-    let stages = match ctx.limiter.call(stages_request.send()).await {
-        Ok(output) => output.item().iter().map(stage).collect(),
-        Err(error) => {
-            failures.push(ctx.failed_on(SERVICE, "GetStages", &arn, &error.into()));
-            Vec::new()
-        }
-    };
-
-    let resources_request = client.get_resources().rest_api_id(&id).embed("methods").limit(PAGE_SIZE);
-    let resources = match ctx.limiter.all_pages(resources_request.into_paginator().send()).await {
-        Ok(pages) => pages.iter().flat_map(|p| p.items()).map(resource).collect(),
-        Err(error) => {
-            failures.push(ctx.failed_on(SERVICE, "GetResources", &arn, &error.into()));
-            Vec::new()
-        }
-    };
-
-    // Only a method that names an authorizer makes its settings matter: one call saved per API.
-    let referenced =
-        resources.iter().flat_map(|r: &RestResource| &r.methods).any(|m| m.authorizer_id.is_some());
-    let authorizers = if referenced {
-        match authorizers(ctx, client, &id).await {
-            Ok(authorizers) => authorizers,
-            Err(error) => {
-                failures.push(ctx.failed_on(SERVICE, "GetAuthorizers", &arn, &error));
-                Vec::new()
-            }
-        }
-    } else {
+    let stages = stages.unwrap_or_else(|coverage| {
+        failures.push(coverage);
         Vec::new()
-    };
+    });
+    failures.extend(resource_failures);
 
     let api = RestApi {
         id,
@@ -162,8 +259,8 @@ async fn authorizers(
     api_id: &str,
 ) -> Result<Vec<Authorizer>, CallError> {
     let pages = ctx
-        .limiter
         .token_pages(
+            op(SDK, "GetAuthorizers"),
             |position| {
                 client.get_authorizers().rest_api_id(api_id).limit(PAGE_SIZE).set_position(position).send()
             },
@@ -223,8 +320,10 @@ async fn usage_plans(
     client: &aws_sdk_apigateway::Client,
 ) -> Result<(Vec<UsagePlan>, Vec<Coverage>), Coverage> {
     let pages = ctx
-        .limiter
-        .all_pages(client.get_usage_plans().limit(PAGE_SIZE).into_paginator().send())
+        .all_pages(
+            op(SDK, "GetUsagePlans"),
+            client.get_usage_plans().limit(PAGE_SIZE).into_paginator().send(),
+        )
         .await
         .map_err(|error| ctx.failed(SERVICE, "GetUsagePlans", &error.into()))?;
     let plans: Vec<apigw::UsagePlan> = pages.iter().flat_map(|p| p.items()).cloned().collect();
@@ -232,7 +331,10 @@ async fn usage_plans(
         .map(|plan| async move {
             let id = plan.id().unwrap_or_default().to_string();
             let request = client.get_usage_plan_keys().usage_plan_id(&id).limit(PAGE_SIZE);
-            let (api_key_ids, failure) = match ctx.limiter.all_pages(request.into_paginator().send()).await {
+            let (api_key_ids, failure) = match ctx
+                .all_pages(op(SDK, "GetUsagePlanKeys"), request.into_paginator().send())
+                .await
+            {
                 Ok(pages) => (
                     pages.iter().flat_map(|p| p.items()).filter_map(|k| k.id().map(str::to_string)).collect(),
                     None,
@@ -263,7 +365,7 @@ async fn usage_plans(
             };
             (usage_plan, failure)
         })
-        .buffer_unordered(ctx.limiter.concurrency())
+        .buffer_unordered(ctx.fan_out())
         .collect()
         .await;
     let mut plans = Vec::new();
@@ -292,10 +394,13 @@ async fn domain_name(
 ) -> Result<ApiDomainName, Coverage> {
     let name = domain.domain_name().unwrap_or_default().to_string();
     let request = client.get_base_path_mappings().domain_name(&name).limit(PAGE_SIZE);
-    let pages = ctx.limiter.all_pages(request.into_paginator().send()).await.map_err(|error| {
-        let resource = format!("arn:{}:apigateway:{}::/domainnames/{name}", ctx.partition, ctx.region);
-        ctx.failed_on(SERVICE, "GetBasePathMappings", &resource, &error.into())
-    })?;
+    let pages = ctx
+        .all_pages(op(SDK, "GetBasePathMappings"), request.into_paginator().send())
+        .await
+        .map_err(|error| {
+            let resource = format!("arn:{}:apigateway:{}::/domainnames/{name}", ctx.partition, ctx.region);
+            ctx.failed_on(SERVICE, "GetBasePathMappings", &resource, &error.into())
+        })?;
     Ok(ApiDomainName {
         region: ctx.region.clone(),
         endpoint_type: domain

@@ -1,6 +1,7 @@
 //! API Gateway v2 (HTTP and WebSocket APIs), per region: APIs with their stages, routes and
 //! authorizers. None of these listings has an SDK paginator; NextToken is followed by hand.
 
+use super::pacing::op;
 use super::{CallError, RegionContext};
 use aws_sdk_apigatewayv2::operation::{get_apis, get_authorizers, get_routes, get_stages};
 use aws_sdk_apigatewayv2::types as v2;
@@ -10,14 +11,16 @@ use edge_audit_checks::inventory::{
 use futures::stream::{self, StreamExt};
 
 const SERVICE: Service = Service::Apigatewayv2;
+/// The SDK's name of the service, for pacing.
+const SDK: &str = "apigatewayv2";
 const PAGE_SIZE: &str = "500";
 
 pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     let client = ctx.clients.apigatewayv2(&ctx.region);
     let mut out = ctx.fragment();
     let pages = ctx
-        .limiter
         .token_pages(
+            op(SDK, "GetApis"),
             |token| client.get_apis().max_results(PAGE_SIZE).set_next_token(token).send(),
             get_apis::GetApisOutput::next_token,
         )
@@ -32,7 +35,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     let apis: Vec<v2::Api> = pages.iter().flat_map(|p| p.items()).cloned().collect();
     let details: Vec<(HttpApi, Vec<Coverage>)> = stream::iter(apis)
         .map(|api| http_api(&ctx, &client, api))
-        .buffer_unordered(ctx.limiter.concurrency())
+        .buffer_unordered(ctx.fan_out())
         .collect()
         .await;
     let mut failures = Vec::new();
@@ -59,8 +62,8 @@ async fn http_api(
         |operation: &str, error: CallError| failures.push(ctx.failed_on(SERVICE, operation, &arn, &error));
 
     let stages = ctx
-        .limiter
         .token_pages(
+            op(SDK, "GetStages"),
             |token| client.get_stages().api_id(&id).max_results(PAGE_SIZE).set_next_token(token).send(),
             get_stages::GetStagesOutput::next_token,
         )
@@ -73,8 +76,8 @@ async fn http_api(
         }
     };
     let routes = ctx
-        .limiter
         .token_pages(
+            op(SDK, "GetRoutes"),
             |token| client.get_routes().api_id(&id).max_results(PAGE_SIZE).set_next_token(token).send(),
             get_routes::GetRoutesOutput::next_token,
         )
@@ -89,14 +92,12 @@ async fn http_api(
     // Only a route that names an authorizer makes its settings matter: one call saved per API.
     let referenced = routes.iter().any(|r: &HttpRoute| r.authorizer_id.is_some());
     let authorizers = if referenced {
-        ctx.limiter
-            .token_pages(
-                |token| {
-                    client.get_authorizers().api_id(&id).max_results(PAGE_SIZE).set_next_token(token).send()
-                },
-                get_authorizers::GetAuthorizersOutput::next_token,
-            )
-            .await
+        ctx.token_pages(
+            op(SDK, "GetAuthorizers"),
+            |token| client.get_authorizers().api_id(&id).max_results(PAGE_SIZE).set_next_token(token).send(),
+            get_authorizers::GetAuthorizersOutput::next_token,
+        )
+        .await
     } else {
         Ok(Vec::new())
     };

@@ -1,12 +1,14 @@
 //! Per-region SDK clients for one account, built from one [`SdkConfig`] (credentials, retry,
-//! timeouts, endpoint override), plus the bounded-concurrency limiter every API call goes through.
+//! timeouts, endpoint override), each with edge-audit's retry policy: standard mode, throttled
+//! attempts retried until a deadline (see [`pacing`](super::pacing)), no retry quota or
+//! client-side rate limiter shared with other clients.
 
+use super::pacing::{PacingInterceptor, THROTTLE_DEADLINE};
+use aws_config::retry::RetryConfig;
 use aws_config::{Region, SdkConfig};
-use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_runtime::client::retries::{RetryPartition, TokenBucket};
 use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
-use std::future::Future;
-use std::sync::Arc;
-use tokio::sync::Semaphore;
+use std::time::Duration;
 
 /// Builds the SDK clients of one account. Cheap to clone; clients are made on demand (one per
 /// service and region task), all sharing the account's credentials and HTTP client.
@@ -15,13 +17,26 @@ pub struct AccountClients {
     config: SdkConfig,
     interceptors: Vec<SharedInterceptor>,
     global_region: String,
+    throttle_deadline: Duration,
 }
 
 impl AccountClients {
     /// Clients for the account whose credentials `config` carries. Global services (CloudFront,
     /// CLOUDFRONT-scope WAF, Shield) are called in `us-east-1`; see [`Self::partition`].
     pub fn new(config: SdkConfig) -> AccountClients {
-        AccountClients { config, interceptors: Vec::new(), global_region: "us-east-1".to_string() }
+        AccountClients {
+            config,
+            interceptors: Vec::new(),
+            global_region: "us-east-1".to_string(),
+            throttle_deadline: THROTTLE_DEADLINE,
+        }
+    }
+
+    /// How long a throttled call keeps being retried ([`THROTTLE_DEADLINE`] unless set; tests
+    /// shorten it).
+    pub fn with_throttle_deadline(mut self, deadline: Duration) -> AccountClients {
+        self.throttle_deadline = deadline;
+        self
     }
 
     /// Adds an interceptor to every client (the statistics recorder; mocks in tests).
@@ -98,10 +113,21 @@ impl AccountClients {
 /// A service client from the account's `SdkConfig`, pinned to `region`, with the extra
 /// interceptors. The config's endpoint URL (AWS_ENDPOINT_URL[_SERVICE], or an explicit override)
 /// is kept as is: `from(&SdkConfig)` carries it over.
+///
+/// The retry policy is forced to standard mode whatever the configuration says: adaptive mode
+/// keeps a client-side rate limiter per retry partition (service and region), shared by every
+/// client of the process, so one account's throttle would slow every account down. The retry
+/// partition gets an unlimited retry quota for the same reason (the default quota is shared
+/// too, and running out of it gives reads up); pacing and the throttling deadline bound retries.
 macro_rules! build_client {
     ($clients:expr, $sdk:ident, $region:expr) => {{
-        let mut builder =
-            $sdk::config::Builder::from(&$clients.config).region(Region::new(($region).to_string()));
+        let mut builder = $sdk::config::Builder::from(&$clients.config)
+            .region(Region::new(($region).to_string()))
+            .retry_config(standard_retry($clients.config.retry_config()))
+            .retry_partition(
+                RetryPartition::custom("edge-audit").token_bucket(TokenBucket::unlimited()).build(),
+            );
+        builder.push_interceptor(SharedInterceptor::new(PacingInterceptor::new($clients.throttle_deadline)));
         for interceptor in &$clients.interceptors {
             builder.push_interceptor(interceptor.clone());
         }
@@ -110,6 +136,17 @@ macro_rules! build_client {
 }
 use build_client;
 
+/// The configured retry policy in standard mode (attempts and back-offs kept).
+fn standard_retry(configured: Option<&RetryConfig>) -> RetryConfig {
+    match configured {
+        Some(config) => RetryConfig::standard()
+            .with_max_attempts(config.max_attempts())
+            .with_initial_backoff(config.initial_backoff())
+            .with_max_backoff(config.max_backoff()),
+        None => RetryConfig::standard(),
+    }
+}
+
 /// The region where a partition's global services (CloudFront, WAF CLOUDFRONT scope, Shield
 /// Advanced, Organizations) answer.
 pub fn global_region_of(partition: &str) -> &'static str {
@@ -117,76 +154,5 @@ pub fn global_region_of(partition: &str) -> &'static str {
         "aws-cn" => "cn-northwest-1",
         "aws-us-gov" => "us-gov-west-1",
         _ => "us-east-1",
-    }
-}
-
-/// Bounds how many API requests are in flight at once, across every account, region, service and
-/// per-resource detail call of a run. Permits are held only while a request (or one page of a
-/// paginated listing) is outstanding, never while waiting on other tasks, so nesting cannot
-/// deadlock.
-#[derive(Clone, Debug)]
-pub struct Limiter {
-    permits: Arc<Semaphore>,
-    concurrency: usize,
-}
-
-impl Limiter {
-    pub fn new(concurrency: usize) -> Limiter {
-        let concurrency = concurrency.max(1);
-        Limiter { permits: Arc::new(Semaphore::new(concurrency)), concurrency }
-    }
-
-    /// How many requests may be in flight; also the width of per-resource fan-outs.
-    pub fn concurrency(&self) -> usize {
-        self.concurrency
-    }
-
-    /// Runs one request under a permit.
-    pub async fn call<F: Future>(&self, request: F) -> F::Output {
-        // The semaphore is never closed, so acquire cannot fail; if it somehow did, running
-        // without a permit is better than dropping the request.
-        let _permit = self.permits.acquire().await.ok();
-        request.await
-    }
-
-    /// Reads every page of an SDK paginator, one permit per page.
-    pub async fn all_pages<T, E>(&self, mut pages: PaginationStream<Result<T, E>>) -> Result<Vec<T>, E> {
-        let mut items = Vec::new();
-        loop {
-            let next = {
-                let _permit = self.permits.acquire().await.ok();
-                super::stats::page(pages.next()).await
-            };
-            match next {
-                Some(Ok(item)) => items.push(item),
-                Some(Err(error)) => return Err(error),
-                None => return Ok(items),
-            }
-        }
-    }
-
-    /// Reads every page of a listing without an SDK paginator: `fetch(token)` sends one request,
-    /// `next_token` reads the continuation token from a page. Stops on a missing, empty or
-    /// repeated token (as the SDK paginators do).
-    pub async fn token_pages<P, E, F, Fut>(
-        &self,
-        mut fetch: F,
-        next_token: fn(&P) -> Option<&str>,
-    ) -> Result<Vec<P>, E>
-    where
-        F: FnMut(Option<String>) -> Fut,
-        Fut: Future<Output = Result<P, E>>,
-    {
-        let mut pages = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = self.call(super::stats::page(fetch(token.clone()))).await?;
-            let next = next_token(&page).filter(|t| !t.is_empty()).map(str::to_string);
-            pages.push(page);
-            match next {
-                Some(next) if token.as_deref() != Some(next.as_str()) => token = Some(next),
-                _ => return Ok(pages),
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@
 //! distributions' tags (one `tag:GetResources` listing; ListTagsForResource per distribution only
 //! if that fails).
 
+use super::pacing::op;
 use super::{tagging, RegionContext};
 use aws_sdk_cloudfront::types as cf;
 use edge_audit_checks::inventory::{
@@ -17,11 +18,15 @@ use futures::stream::{self, StreamExt};
 use std::collections::BTreeSet;
 
 const SERVICE: Service = Service::Cloudfront;
+/// The SDK's name of the service, for pacing.
+const SDK: &str = "cloudfront";
 
 pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     let mut out = ctx.fragment();
     let client = ctx.clients.cloudfront();
-    let pages = ctx.limiter.all_pages(client.list_distributions().into_paginator().send()).await;
+    let pages = ctx
+        .all_pages(op(SDK, "ListDistributions"), client.list_distributions().into_paginator().send())
+        .await;
     let pages = match pages {
         Ok(pages) => pages,
         Err(error) => {
@@ -46,7 +51,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     let client = &client;
     let ctx_ref = &ctx;
     let (cache_policies, cache_failures) = read_each(ctx_ref, cache_ids, |id| async move {
-        match ctx_ref.limiter.call(client.get_cache_policy().id(&id).send()).await {
+        match ctx_ref.call(op(SDK, "GetCachePolicy"), client.get_cache_policy().id(&id).send()).await {
             Ok(output) => Ok(cache_policy(&id, output.cache_policy())),
             Err(error) => Err(ctx_ref.failed_on(
                 SERVICE,
@@ -59,7 +64,10 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     .await;
     let (origin_request_policies, origin_request_failures) =
         read_each(ctx_ref, origin_request_ids, |id| async move {
-            match ctx_ref.limiter.call(client.get_origin_request_policy().id(&id).send()).await {
+            match ctx_ref
+                .call(op(SDK, "GetOriginRequestPolicy"), client.get_origin_request_policy().id(&id).send())
+                .await
+            {
                 Ok(output) => Ok(origin_request_policy(&id, output.origin_request_policy())),
                 Err(error) => Err(ctx_ref.failed_on(
                     SERVICE,
@@ -92,7 +100,10 @@ async fn distribution_tags(
     let arns = distributions.iter().map(|d| d.arn.clone()).collect();
     let region = ctx.clients.global_region();
     let answers = tagging::tags_of(ctx, region, "cloudfront:distribution", arns, |arn| async move {
-        match ctx.limiter.call(client.list_tags_for_resource().resource(&arn).send()).await {
+        match ctx
+            .call(op(SDK, "ListTagsForResource"), client.list_tags_for_resource().resource(&arn).send())
+            .await
+        {
             Ok(output) => Ok(output
                 .tags()
                 .map(|tags| {
@@ -121,7 +132,7 @@ where
     Fut: std::future::Future<Output = Result<T, Coverage>>,
 {
     let results: Vec<Result<T, Coverage>> =
-        stream::iter(ids).map(read).buffer_unordered(ctx.limiter.concurrency()).collect().await;
+        stream::iter(ids).map(read).buffer_unordered(ctx.fan_out()).collect().await;
     let mut read_ok = Vec::new();
     let mut failures = Vec::new();
     for result in results {

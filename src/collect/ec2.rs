@@ -1,12 +1,16 @@
 //! EC2, per region: security groups (ingress rules), managed prefix lists (to recognise the
 //! CloudFront origin-facing list), instances and network interfaces (public addresses).
 
+use super::pacing::op;
 use super::RegionContext;
 use aws_sdk_ec2::types as ec2;
 use edge_audit_checks::inventory::{
     AccountInventory, Coverage, IngressRule, Instance, NetworkInterface, PrefixList, SecurityGroup, Service,
     Tags,
 };
+
+/// The SDK's name of the service, for pacing.
+const SDK: &str = "ec2";
 
 const SERVICE: Service = Service::Ec2;
 /// The largest page DescribeSecurityGroups and friends serve.
@@ -22,10 +26,10 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     let instances = client.describe_instances().max_results(PAGE_SIZE).into_paginator().send();
     let interfaces = client.describe_network_interfaces().max_results(PAGE_SIZE).into_paginator().send();
     let (security_groups, prefix_lists, instances, interfaces) = futures::join!(
-        ctx.limiter.all_pages(security_groups),
-        ctx.limiter.all_pages(prefix_lists),
-        ctx.limiter.all_pages(instances),
-        ctx.limiter.all_pages(interfaces),
+        ctx.all_pages(op(SDK, "DescribeSecurityGroups"), security_groups),
+        ctx.all_pages(op(SDK, "DescribeManagedPrefixLists"), prefix_lists),
+        ctx.all_pages(op(SDK, "DescribeInstances"), instances),
+        ctx.all_pages(op(SDK, "DescribeNetworkInterfaces"), interfaces),
     );
 
     match security_groups {

@@ -3,6 +3,8 @@
 //! (WAF GetWebACLForResource) and the load balancers' tags (DescribeTags, 20 per call), and target
 //! groups with their registered targets.
 
+use super::acl_use::AclUser;
+use super::pacing::op;
 use super::{CallError, RegionContext};
 use aws_sdk_elasticloadbalancingv2::types as elb;
 use edge_audit_checks::inventory::{
@@ -11,6 +13,9 @@ use edge_audit_checks::inventory::{
 };
 use edge_audit_checks::secret::SecretValue;
 use futures::stream::{self, StreamExt};
+
+/// The SDK's name of the service, for pacing.
+const SDK: &str = "elasticloadbalancingv2";
 
 const SERVICE: Service = Service::Elbv2;
 const PAGE_SIZE: i32 = 400;
@@ -22,11 +27,15 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     let waf = ctx.clients.wafv2(&ctx.region);
     let mut out = ctx.fragment();
     let mut failures = Vec::new();
+    // Sent once the load balancers' web ACLs are known (or, on failure, when dropped).
+    let mut lb_acls = ctx.acl_use.reporter(&ctx.region, AclUser::LoadBalancers);
 
     let load_balancers = client.describe_load_balancers().page_size(PAGE_SIZE).into_paginator().send();
     let target_groups = client.describe_target_groups().page_size(PAGE_SIZE).into_paginator().send();
-    let (load_balancers, target_groups) =
-        futures::join!(ctx.limiter.all_pages(load_balancers), ctx.limiter.all_pages(target_groups));
+    let (load_balancers, target_groups) = futures::join!(
+        ctx.all_pages(op(SDK, "DescribeLoadBalancers"), load_balancers),
+        ctx.all_pages(op(SDK, "DescribeTargetGroups"), target_groups)
+    );
 
     match load_balancers {
         Ok(pages) => {
@@ -34,16 +43,21 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
                 pages.iter().flat_map(|p| p.load_balancers()).cloned().collect();
             let details: Vec<(LoadBalancer, Vec<Coverage>)> = stream::iter(summaries)
                 .map(|lb| load_balancer(&ctx, &client, &waf, lb))
-                .buffer_unordered(ctx.limiter.concurrency())
+                .buffer_unordered(ctx.fan_out())
                 .collect()
                 .await;
             for (lb, lb_failures) in details {
                 out.load_balancers.push(lb);
                 failures.extend(lb_failures);
             }
+            lb_acls.extend(out.load_balancers.iter().filter_map(|lb| lb.web_acl_arn.as_deref()));
+            lb_acls.send();
             failures.extend(load_balancer_tags(&ctx, &client, &mut out.load_balancers).await);
         }
-        Err(error) => failures.push(ctx.failed(SERVICE, "DescribeLoadBalancers", &error.into())),
+        Err(error) => {
+            lb_acls.send();
+            failures.push(ctx.failed(SERVICE, "DescribeLoadBalancers", &error.into()));
+        }
     }
 
     match target_groups {
@@ -52,7 +66,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
                 pages.iter().flat_map(|p| p.target_groups()).cloned().collect();
             let details: Vec<(TargetGroup, Option<Coverage>)> = stream::iter(groups)
                 .map(|tg| target_group(&ctx, &client, tg))
-                .buffer_unordered(ctx.limiter.concurrency())
+                .buffer_unordered(ctx.fan_out())
                 .collect()
                 .await;
             for (tg, failure) in details {
@@ -82,7 +96,7 @@ async fn load_balancer(
 
     let listener_pages =
         client.describe_listeners().load_balancer_arn(&arn).page_size(PAGE_SIZE).into_paginator();
-    let listeners = match ctx.limiter.all_pages(listener_pages.send()).await {
+    let listeners = match ctx.all_pages(op(SDK, "DescribeListeners"), listener_pages.send()).await {
         Ok(pages) => pages.iter().flat_map(|p| p.listeners()).cloned().collect::<Vec<_>>(),
         Err(error) => {
             failures.push(ctx.failed_on(SERVICE, "DescribeListeners", &arn, &error.into()));
@@ -91,7 +105,7 @@ async fn load_balancer(
     };
     let listeners: Vec<(Listener, Option<Coverage>)> = stream::iter(listeners)
         .map(|listener| listener_with_rules(ctx, client, listener))
-        .buffer_unordered(ctx.limiter.concurrency())
+        .buffer_unordered(ctx.fan_out())
         .collect()
         .await;
     let listeners = listeners
@@ -106,7 +120,7 @@ async fn load_balancer(
     // balancer's side. It belongs to the load balancer's record, so a failure is an elbv2 gap.
     let web_acl_arn = if lb_type == "application" {
         let request = waf.get_web_acl_for_resource().resource_arn(&arn);
-        match ctx.limiter.call(request.send()).await {
+        match ctx.call(op("wafv2", "GetWebACLForResource"), request.send()).await {
             Ok(output) => output.web_acl().map(|acl| acl.arn().to_string()).filter(|a| !a.is_empty()),
             Err(error) => {
                 failures.push(ctx.failed_on(SERVICE, "GetWebACLForResource", &arn, &error.into()));
@@ -149,7 +163,7 @@ async fn load_balancer_tags(
     let answers: Vec<TagBatch> = stream::iter(batches)
         .map(|batch| async move {
             let request = client.describe_tags().set_resource_arns(Some(batch.clone()));
-            match ctx.limiter.call(request.send()).await {
+            match ctx.call(op(SDK, "DescribeTags"), request.send()).await {
                 Ok(output) => Ok(output
                     .tag_descriptions()
                     .iter()
@@ -170,7 +184,7 @@ async fn load_balancer_tags(
                 }
             }
         })
-        .buffer_unordered(ctx.limiter.concurrency())
+        .buffer_unordered(ctx.fan_out())
         .collect()
         .await;
     let mut failures = Vec::new();
@@ -196,7 +210,7 @@ async fn listener_with_rules(
 ) -> (Listener, Option<Coverage>) {
     let arn = listener.listener_arn().unwrap_or_default().to_string();
     let pages = client.describe_rules().listener_arn(&arn).page_size(PAGE_SIZE).into_paginator().send();
-    let (rules, failure) = match ctx.limiter.all_pages(pages).await {
+    let (rules, failure) = match ctx.all_pages(op(SDK, "DescribeRules"), pages).await {
         Ok(pages) => (
             pages
                 .iter()
@@ -327,7 +341,7 @@ async fn target_group(
 ) -> (TargetGroup, Option<Coverage>) {
     let arn = tg.target_group_arn().unwrap_or_default().to_string();
     let request = client.describe_target_health().target_group_arn(&arn);
-    let (targets, failure) = match ctx.limiter.call(request.send()).await {
+    let (targets, failure) = match ctx.call(op(SDK, "DescribeTargetHealth"), request.send()).await {
         Ok(output) => (
             output
                 .target_health_descriptions()

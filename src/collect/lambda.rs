@@ -2,28 +2,34 @@
 //! have a URL (the only ones any check looks at) their resource policy and tags. Tags come from one
 //! `tag:GetResources` listing per region, or ListTags per function if that fails.
 
+use super::pacing::op;
 use super::{tagging, CallError, RegionContext};
 use aws_sdk_lambda::types::FunctionConfiguration;
 use edge_audit_checks::inventory::{AccountInventory, Coverage, FunctionUrl, LambdaFunction, Service, Tags};
 use futures::stream::{self, StreamExt};
+
+/// The SDK's name of the service, for pacing.
+const SDK: &str = "lambda";
 
 const SERVICE: Service = Service::Lambda;
 
 pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     let client = ctx.clients.lambda(&ctx.region);
     let mut out = ctx.fragment();
-    let pages =
-        match ctx.limiter.all_pages(client.list_functions().max_items(50).into_paginator().send()).await {
-            Ok(pages) => pages,
-            Err(error) => {
-                out.coverage.push(ctx.failed(SERVICE, "ListFunctions", &error.into()));
-                return out;
-            }
-        };
+    let pages = match ctx
+        .all_pages(op(SDK, "ListFunctions"), client.list_functions().max_items(50).into_paginator().send())
+        .await
+    {
+        Ok(pages) => pages,
+        Err(error) => {
+            out.coverage.push(ctx.failed(SERVICE, "ListFunctions", &error.into()));
+            return out;
+        }
+    };
     let functions: Vec<FunctionConfiguration> = pages.iter().flat_map(|p| p.functions()).cloned().collect();
     let details: Vec<(LambdaFunction, Vec<Coverage>)> = stream::iter(functions)
         .map(|function| lambda_function(&ctx, &client, function))
-        .buffer_unordered(ctx.limiter.concurrency())
+        .buffer_unordered(ctx.fan_out())
         .collect()
         .await;
     let mut failures = Vec::new();
@@ -49,7 +55,7 @@ async fn lambda_function(
     let mut failures = Vec::new();
 
     let url_request = client.get_function_url_config().function_name(&name);
-    let url_answer = ctx.limiter.call(url_request.send()).await;
+    let url_answer = ctx.call(op(SDK, "GetFunctionUrlConfig"), url_request.send()).await;
     let url = match url_answer {
         Ok(output) => Some(FunctionUrl {
             url: output.function_url().to_string(),
@@ -66,7 +72,9 @@ async fn lambda_function(
     // The policy only matters for a function URL (who may invoke it); without a URL (or when
     // the URL could not be read, already a gap) it is not read.
     let policy_answer = match url {
-        Some(_) => Some(ctx.limiter.call(client.get_policy().function_name(&name).send()).await),
+        Some(_) => {
+            Some(ctx.call(op(SDK, "GetPolicy"), client.get_policy().function_name(&name).send()).await)
+        }
         None => None,
     };
     let policy = match policy_answer {
@@ -102,7 +110,7 @@ async fn function_tags(
 ) -> Vec<Coverage> {
     let arns = functions.iter().filter(|f| f.url.is_some()).map(|f| f.arn.clone()).collect();
     let answers = tagging::tags_of(ctx, &ctx.region, "lambda:function", arns, |arn| async move {
-        match ctx.limiter.call(client.list_tags().resource(&arn).send()).await {
+        match ctx.call(op(SDK, "ListTags"), client.list_tags().resource(&arn).send()).await {
             Ok(output) => Ok(output
                 .tags()
                 .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())

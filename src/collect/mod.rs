@@ -1,7 +1,8 @@
 //! Live collection: AWS APIs → [`Inventory`].
 //!
 //! [`collect`] resolves the scope (credentials, accounts, regions; see [`scope`]), then reads
-//! every service of every account concurrently under one request limit. Collection fails closed:
+//! every service of every account concurrently, each call paced to its account's quota bucket
+//! (see [`pacing`]). Collection fails closed:
 //! anything that could not be read in a (region, service) — access denied, throttling after
 //! retries, a timeout, an operation the endpoint does not implement — becomes a failed
 //! [`Coverage`] record and the run goes on, so the checks report "not evaluated" instead of
@@ -12,6 +13,7 @@
 //! that service's resources and coverage for one region); [`collect_account`] runs them all and
 //! merges the fragments.
 
+mod acl_use;
 mod apigateway;
 mod apigatewayv2;
 mod clients;
@@ -21,16 +23,19 @@ mod elbv2;
 mod error;
 mod lambda;
 pub mod operations;
+pub mod pacing;
 mod scope;
 mod shield;
 mod stats;
 mod tagging;
 mod wafv2;
 
+use acl_use::AclUse;
 pub use apigateway::parse_policy as parse_rest_api_policy;
 pub use clients::AccountClients;
-use clients::Limiter;
 pub use error::CallError;
+use pacing::{AccountPacer, ApiOp, Pacer};
+pub use pacing::{BucketStats, QUOTAS};
 pub use scope::{load_sdk_config, AccountScope};
 pub use stats::{CallStats, OperationStats, StatsInterceptor, StatsTable};
 
@@ -60,7 +65,7 @@ pub struct CollectOptions {
     pub org: bool,
     /// Regions to audit (`--regions`); `None` = every region enabled in each account.
     pub regions: Option<Vec<String>>,
-    /// Maximum API requests in flight (`--concurrency`).
+    /// Maximum API requests in flight per account (`--concurrency`); accounts run concurrently.
     pub concurrency: usize,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
@@ -68,7 +73,8 @@ pub struct CollectOptions {
 
 /// The role `--account`/`--org` assume by default.
 pub const DEFAULT_ROLE_NAME: &str = "EdgeAuditReadOnly";
-/// `--concurrency` default.
+/// `--concurrency` default: requests in flight per account. With calls paced to the quotas, a
+/// handful in flight keeps every bucket of an account busy at usual latencies.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 /// The session name of every role edge-audit assumes, so CloudTrail shows who read.
 pub const SESSION_NAME: &str = "edge-audit";
@@ -106,6 +112,8 @@ pub struct CollectSummary {
     /// Failed coverage records (what will be reported as not evaluated).
     pub coverage_failures: usize,
     pub duration: Duration,
+    /// Every quota bucket used, largest floor first: the first bounded the run.
+    pub buckets: Vec<BucketStats>,
     /// Per (service, operation) counters.
     pub operations: StatsTable,
 }
@@ -148,13 +156,20 @@ pub async fn collect_with_config(
     let collected_at =
         time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).ok();
     let stats = CallStats::new();
-    let limiter = Limiter::new(options.concurrency);
+    let pacer = Pacer::new(options.concurrency);
     let scopes = scope::resolve(options, base, &stats).await?;
     let progress = Progress::new(options.progress);
 
+    // Quotas are per account, so accounts do not compete for them: all run at once, each with
+    // its own buckets and in-flight limit (the run-wide cap only protects file descriptors).
+    let pacer = &pacer;
+    let progress_ref = &progress;
     let accounts: Vec<AccountInventory> = stream::iter(scopes.iter())
-        .map(|(clients, account)| collect_account_with(clients, account, &limiter, &progress))
-        .buffer_unordered(limiter.concurrency())
+        .map(|(clients, account)| async move {
+            let account_pacer = pacer.account(&account.account_id);
+            collect_account_with(clients, account, &account_pacer, progress_ref).await
+        })
+        .buffer_unordered(scopes.len().max(1))
         .collect()
         .await;
     progress.finish();
@@ -162,32 +177,100 @@ pub async fn collect_with_config(
     let mut inventory = Inventory::new(accounts);
     inventory.generated_by = Some(format!("edge-audit {}", env!("CARGO_PKG_VERSION")));
     inventory.collected_at = collected_at;
-    let summary = summarize(&inventory, &stats, started.elapsed());
+    let summary = summarize(&inventory, &stats, started.elapsed(), pacer.report());
     Ok((inventory, summary))
 }
 
 /// Collects one account: the global services once, the regional ones in every region of
-/// `scope.regions`, all concurrently. Never fails: what could not be read is in the coverage.
+/// `scope.regions`, all concurrently, `concurrency` requests in flight at most. Never fails:
+/// what could not be read is in the coverage.
 pub async fn collect_account(
     clients: &AccountClients,
     scope: &AccountScope,
     concurrency: usize,
 ) -> AccountInventory {
-    collect_account_with(clients, scope, &Limiter::new(concurrency), &Progress::hidden()).await
+    collect_account_paced(clients, scope, concurrency).await.0
+}
+
+/// [`collect_account`], also returning what each quota bucket of the account saw.
+pub async fn collect_account_paced(
+    clients: &AccountClients,
+    scope: &AccountScope,
+    concurrency: usize,
+) -> (AccountInventory, Vec<BucketStats>) {
+    let pacer = Pacer::new(concurrency);
+    let account_pacer = pacer.account(&scope.account_id);
+    let account = collect_account_with(clients, scope, &account_pacer, &Progress::hidden()).await;
+    (account, pacer.report())
 }
 
 /// Where a service collector runs: one account, one region ([`GLOBAL_REGION`] for the global
-/// services), its clients and the run's request limiter.
+/// services), its clients and the account's pacer.
 struct RegionContext<'a> {
     clients: &'a AccountClients,
     account_id: &'a str,
     partition: &'a str,
     /// The region audited; `global` for CloudFront, CLOUDFRONT-scope WAF and Shield.
     region: String,
-    limiter: &'a Limiter,
+    pacer: &'a AccountPacer,
+    /// The web ACLs the account's stages and load balancers name, per region.
+    acl_use: &'a AclUse,
 }
 
 impl RegionContext<'_> {
+    /// The region the calls of this context go to (and whose quotas they draw from): the
+    /// partition's global region for the global services.
+    fn api_region(&self) -> &str {
+        if self.region == GLOBAL_REGION {
+            self.clients.global_region()
+        } else {
+            &self.region
+        }
+    }
+
+    /// One request of `api`, paced to its quota bucket in this context's region.
+    async fn call<F: Future>(&self, api: ApiOp, request: F) -> F::Output {
+        self.pacer.call(self.api_region(), api, request).await
+    }
+
+    /// Every page of an SDK paginator of `api`, each page paced.
+    async fn all_pages<T, E>(
+        &self,
+        api: ApiOp,
+        pages: aws_smithy_async::future::pagination_stream::PaginationStream<Result<T, E>>,
+    ) -> Result<Vec<T>, E> {
+        self.pacer.all_pages(self.api_region(), api, pages).await
+    }
+
+    /// Every page of `api` in `region` (the tagging listing of a global service's resources).
+    async fn all_pages_in<T, E>(
+        &self,
+        region: &str,
+        api: ApiOp,
+        pages: aws_smithy_async::future::pagination_stream::PaginationStream<Result<T, E>>,
+    ) -> Result<Vec<T>, E> {
+        self.pacer.all_pages(region, api, pages).await
+    }
+
+    /// Every page of a listing without an SDK paginator (see [`AccountPacer::token_pages`]).
+    async fn token_pages<P, E, F, Fut>(
+        &self,
+        api: ApiOp,
+        fetch: F,
+        next_token: fn(&P) -> Option<&str>,
+    ) -> Result<Vec<P>, E>
+    where
+        F: FnMut(Option<String>) -> Fut,
+        Fut: Future<Output = Result<P, E>>,
+    {
+        self.pacer.token_pages(self.api_region(), api, fetch, next_token).await
+    }
+
+    /// The width of fan-outs over resources.
+    fn fan_out(&self) -> usize {
+        self.pacer.concurrency()
+    }
+
     /// An empty fragment for this account.
     fn fragment(&self) -> AccountInventory {
         AccountInventory::new(self.account_id)
@@ -209,15 +292,17 @@ type Task<'a> = Pin<Box<dyn Future<Output = AccountInventory> + Send + 'a>>;
 async fn collect_account_with(
     clients: &AccountClients,
     scope: &AccountScope,
-    limiter: &Limiter,
+    pacer: &AccountPacer,
     progress: &Progress,
 ) -> AccountInventory {
+    let acl_use = AclUse::default();
     let context = |region: &str| RegionContext {
         clients,
         account_id: &scope.account_id,
         partition: &scope.partition,
         region: region.to_string(),
-        limiter,
+        pacer,
+        acl_use: &acl_use,
     };
     let mut tasks: Vec<(String, &'static str, Task<'_>)> = vec![
         (GLOBAL_REGION.into(), "cloudfront", Box::pin(cloudfront::collect(context(GLOBAL_REGION)))),
@@ -233,14 +318,18 @@ async fn collect_account_with(
         tasks.push((region.clone(), "lambda", Box::pin(lambda::collect(context(region)))));
     }
     progress.add_tasks(tasks.len());
-    // The limiter bounds the requests; this only bounds how many tasks are started at once.
+    // Every task starts at once: the pacer decides when each request goes out, a task waiting
+    // for a slow bucket (API Gateway's GetResources) must not keep others from starting, and a
+    // region's WAF task waits for its API Gateway and ELBv2 tasks (see `acl_use`), so bounding
+    // how many run could leave it waiting for a task that never starts.
+    let task_count = tasks.len();
     let fragments: Vec<AccountInventory> = stream::iter(tasks)
         .map(|(region, service, task)| async move {
             let fragment = task.await;
             progress.task_done(&scope.account_id, &region, service);
             fragment
         })
-        .buffer_unordered(limiter.concurrency())
+        .buffer_unordered(task_count.max(1))
         .collect()
         .await;
 
@@ -250,7 +339,6 @@ async fn collect_account_with(
     for fragment in fragments {
         merge(&mut account, fragment);
     }
-    wafv2::uncollected_associations(&context(GLOBAL_REGION), &mut account).await;
     account.normalize();
     account
 }
@@ -306,7 +394,12 @@ fn merge(into: &mut AccountInventory, from: AccountInventory) {
     }
 }
 
-fn summarize(inventory: &Inventory, stats: &CallStats, duration: Duration) -> CollectSummary {
+fn summarize(
+    inventory: &Inventory,
+    stats: &CallStats,
+    duration: Duration,
+    buckets: Vec<BucketStats>,
+) -> CollectSummary {
     let totals = stats.totals();
     let mut regions = std::collections::BTreeSet::new();
     let mut resources = 0;
@@ -329,6 +422,7 @@ fn summarize(inventory: &Inventory, stats: &CallStats, duration: Duration) -> Co
         throttled: totals.throttled,
         coverage_failures,
         duration,
+        buckets,
         operations: stats.snapshot(),
     }
 }

@@ -19,13 +19,14 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::time::Duration;
 
-/// Attempts per request (the first and up to four retries) under adaptive retry, which also
-/// slows the client down when AWS throttles.
+/// Attempts per request (the first and up to four retries) for errors other than throttling;
+/// throttled attempts are retried until the throttling deadline (see `pacing`).
 pub const MAX_ATTEMPTS: u32 = 5;
 /// How long one attempt may take, connection included.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long one operation may take, all retries included.
-pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long one operation may take, all retries included: the throttling deadline plus one last
+/// back-off and attempt, so that a call throttled to the end fails with AWS's own error.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(150);
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One account to audit.
@@ -56,9 +57,10 @@ pub async fn load_sdk_config(profile: Option<&str>) -> SdkConfig {
     }
 }
 
-/// Adaptive retry with exponential backoff.
+/// Standard retry with exponential, jittered backoff. Not adaptive mode: its client-side rate
+/// limiter is shared by every account of the run (see `clients`); pacing replaces it.
 pub fn retry_config() -> RetryConfig {
-    RetryConfig::adaptive()
+    RetryConfig::standard()
         .with_max_attempts(MAX_ATTEMPTS)
         .with_initial_backoff(Duration::from_millis(250))
         .with_max_backoff(Duration::from_secs(20))

@@ -1,7 +1,11 @@
 //! Shield Advanced (global): whether the account subscribes, and its protections.
 
+use super::pacing::op;
 use super::RegionContext;
 use edge_audit_checks::inventory::{AccountInventory, Coverage, Service, ShieldProtection, ShieldState};
+
+/// The SDK's name of the service, for pacing.
+const SDK: &str = "shield";
 
 const SERVICE: Service = Service::Shield;
 
@@ -11,7 +15,10 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
 
     // DescribeSubscription rather than GetSubscriptionState: it answers the same question and
     // is also served by moto. ResourceNotFound means "not subscribed", a fact.
-    let subscribed = match ctx.limiter.call(client.describe_subscription().send()).await {
+    let subscribed = match ctx
+        .call(op(SDK, "DescribeSubscription"), client.describe_subscription().send())
+        .await
+    {
         Ok(output) => output.subscription().is_some_and(|s| {
             let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
             s.end_time().is_none_or(|end| end.secs() > now.secs())
@@ -23,7 +30,10 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         }
     };
 
-    let protections = match ctx.limiter.all_pages(client.list_protections().into_paginator().send()).await {
+    let protections = match ctx
+        .all_pages(op(SDK, "ListProtections"), client.list_protections().into_paginator().send())
+        .await
+    {
         Ok(pages) => pages
             .iter()
             .flat_map(|p| p.protections())

@@ -6,7 +6,7 @@ use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use std::collections::BTreeMap;
@@ -46,6 +46,22 @@ const THROTTLING_CODES: &[&str] = &[
     "PriorRequestNotComplete",
     "EC2ThrottledException",
 ];
+
+/// Whether an HTTP response is AWS throttling the request: 429, or an error status whose error
+/// code (header or body) is a throttling code.
+pub(crate) fn is_throttling(response: &HttpResponse) -> bool {
+    let status = response.status().as_u16();
+    if status == 429 {
+        return true;
+    }
+    if status < 400 {
+        return false;
+    }
+    let header_code = response.headers().get("x-amzn-errortype").unwrap_or_default();
+    let body = response.body().bytes().unwrap_or_default();
+    let body = String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_SCAN_LIMIT)]);
+    THROTTLING_CODES.iter().any(|code| header_code.starts_with(code) || body.contains(code))
+}
 
 /// How many leading bytes of an error body are searched for a throttling code: error documents
 /// are small and the code comes first.
@@ -185,19 +201,7 @@ impl Intercept for StatsInterceptor {
         if received > 0 {
             self.stats.update(cfg, |s| s.bytes_received += received);
         }
-        let throttled = context.response().is_some_and(|response| {
-            let status = response.status().as_u16();
-            if status == 429 {
-                return true;
-            }
-            if status < 400 {
-                return false;
-            }
-            let header_code = response.headers().get("x-amzn-errortype").unwrap_or_default();
-            let body = response.body().bytes().unwrap_or_default();
-            let body = String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_SCAN_LIMIT)]);
-            THROTTLING_CODES.iter().any(|code| header_code.starts_with(code) || body.contains(code))
-        });
+        let throttled = context.response().is_some_and(is_throttling);
         if throttled {
             self.stats.update(cfg, |s| s.throttled += 1);
         }

@@ -8,6 +8,7 @@
 //! costs calls, never completeness. A tag set that could not be read either way is a coverage
 //! record naming the resource (a tag might have suppressed its findings), never an empty map.
 
+use super::pacing::op;
 use super::{CallError, RegionContext};
 use edge_audit_checks::inventory::{Coverage, Tags};
 use futures::stream::{self, StreamExt};
@@ -43,7 +44,7 @@ where
     let read_one = &read_one;
     let mut answers: Vec<(usize, Result<Tags, Coverage>)> = stream::iter(arns.into_iter().enumerate())
         .map(|(index, arn)| async move { (index, read_one(arn).await) })
-        .buffer_unordered(ctx.limiter.concurrency())
+        .buffer_unordered(ctx.fan_out())
         .collect()
         .await;
     answers.sort_by_key(|(index, _)| *index);
@@ -63,7 +64,7 @@ async fn listing(
         .resources_per_page(RESOURCES_PER_PAGE)
         .into_paginator()
         .send();
-    let pages = ctx.limiter.all_pages(pages).await?;
+    let pages = ctx.all_pages_in(region, op("resourcegroupstagging", "GetResources"), pages).await?;
     let mut tags = HashMap::new();
     for mapping in pages.iter().flat_map(|page| page.resource_tag_mapping_list()) {
         let Some(arn) = mapping.resource_arn() else { continue };

@@ -4,6 +4,7 @@
 //!
 //! Match strings and regexes become [`SecretValue`]s as soon as they are read.
 
+use super::pacing::op;
 use super::{tagging, CallError, RegionContext};
 use aws_config::retry::RetryConfig;
 use aws_sdk_wafv2::types as waf;
@@ -13,7 +14,10 @@ use edge_audit_checks::inventory::{
 };
 use edge_audit_checks::secret::{exact_literal_of_regex, SecretValue};
 use futures::stream::{self, StreamExt};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+/// The SDK's name of the service, for pacing.
+const SDK: &str = "wafv2";
 
 /// Statements nest (And/Or/Not, scope-down); WAF allows a handful of levels. The bound only
 /// protects the recursion from a malformed answer.
@@ -64,7 +68,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
 
     let details: Vec<(Option<WebAcl>, Vec<Coverage>)> = stream::iter(summaries)
         .map(|summary| web_acl(&ctx, &client, &info, summary))
-        .buffer_unordered(ctx.limiter.concurrency())
+        .buffer_unordered(ctx.fan_out())
         .collect()
         .await;
     let mut failures = Vec::new();
@@ -73,7 +77,8 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         failures.extend(coverage);
     }
 
-    // The IP sets and regex pattern sets the rules reference, each once.
+    // The IP sets and regex pattern sets the rules reference, each once; for regional ACLs, at
+    // the same time, the associations of those no stage or load balancer names.
     let mut ip_set_arns = BTreeSet::new();
     let mut regex_set_arns = BTreeSet::new();
     for acl in &out.web_acls {
@@ -81,26 +86,41 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
             referenced_sets(&rule.statement, &mut ip_set_arns, &mut regex_set_arns);
         }
     }
-    let ip_sets: Vec<Result<IpSet, Coverage>> = stream::iter(ip_set_arns)
+    let ip_sets = stream::iter(ip_set_arns)
         .map(|arn| ip_set(&ctx, &client, &info, arn))
-        .buffer_unordered(ctx.limiter.concurrency())
-        .collect()
-        .await;
+        .buffer_unordered(ctx.fan_out())
+        .collect::<Vec<Result<IpSet, Coverage>>>();
+    let regex_sets = stream::iter(regex_set_arns)
+        .map(|arn| regex_pattern_set(&ctx, &client, &info, arn))
+        .buffer_unordered(ctx.fan_out())
+        .collect::<Vec<Result<RegexPatternSet, Coverage>>>();
+    let regional: Vec<(usize, String)> = if global {
+        Vec::new()
+    } else {
+        out.web_acls.iter().enumerate().map(|(index, acl)| (index, acl.arn.clone())).collect()
+    };
+    let lookups = uncollected_associations(&ctx, &client, regional);
+    let (ip_sets, regex_sets, lookups) = futures::join!(ip_sets, regex_sets, lookups);
     for result in ip_sets {
         match result {
             Ok(set) => out.ip_sets.push(set),
             Err(coverage) => failures.push(coverage),
         }
     }
-    let regex_sets: Vec<Result<RegexPatternSet, Coverage>> = stream::iter(regex_set_arns)
-        .map(|arn| regex_pattern_set(&ctx, &client, &info, arn))
-        .buffer_unordered(ctx.limiter.concurrency())
-        .collect()
-        .await;
     for result in regex_sets {
         match result {
             Ok(set) => out.regex_pattern_sets.push(set),
             Err(coverage) => failures.push(coverage),
+        }
+    }
+    for (index, lookup) in lookups {
+        let Some(acl) = out.web_acls.get_mut(index) else { continue };
+        match lookup {
+            Lookup::Found(resources) => acl.associated_resources = Some(resources),
+            Lookup::Unanswered => {}
+            Lookup::Throttled(error) => {
+                failures.push(ctx.failed_on(info.service, "ListResourcesForWebACL", &acl.arn, &error))
+            }
         }
     }
 
@@ -120,8 +140,8 @@ async fn list_web_acls(
 ) -> Result<Vec<waf::WebAclSummary>, CallError> {
     // ListWebACLs has no SDK paginator.
     let pages = ctx
-        .limiter
         .token_pages(
+            op(SDK, "ListWebACLs"),
             |marker| client.list_web_acls().scope(scope.clone()).limit(100).set_next_marker(marker).send(),
             aws_sdk_wafv2::operation::list_web_acls::ListWebAcLsOutput::next_marker,
         )
@@ -142,7 +162,7 @@ async fn web_acl(
     };
     let arn = summary.arn().unwrap_or_default().to_string();
     let request = client.get_web_acl().name(name).id(id).scope(info.scope.clone());
-    let detail = match ctx.limiter.call(request.send()).await {
+    let detail = match ctx.call(op(SDK, "GetWebACL"), request.send()).await {
         Ok(output) => output,
         Err(error) => return (None, vec![ctx.failed_on(info.service, "GetWebACL", &arn, &error.into())]),
     };
@@ -154,7 +174,7 @@ async fn web_acl(
     let mut failures = Vec::new();
 
     let logging_request = client.get_logging_configuration().resource_arn(&arn);
-    let logging_enabled = match ctx.limiter.call(logging_request.send()).await {
+    let logging_enabled = match ctx.call(op(SDK, "GetLoggingConfiguration"), logging_request.send()).await {
         Ok(output) => Some(output.logging_configuration().is_some()),
         // No configuration is a fact, not a failure.
         Err(error) if error.as_service_error().is_some_and(|e| e.is_waf_nonexistent_item_exception()) => {
@@ -202,7 +222,10 @@ async fn web_acl_tags(
     };
     let service = info.service;
     let answers = tagging::tags_of(ctx, region, "wafv2", arns, |arn| async move {
-        match ctx.limiter.call(client.list_tags_for_resource().resource_arn(&arn).send()).await {
+        match ctx
+            .call(op(SDK, "ListTagsForResource"), client.list_tags_for_resource().resource_arn(&arn).send())
+            .await
+        {
             Ok(output) => Ok(output
                 .tag_info_for_resource()
                 .map(|info| {
@@ -216,55 +239,49 @@ async fn web_acl_tags(
     tagging::store(web_acls.iter_mut().map(|acl| &mut acl.tags), answers)
 }
 
-/// For each regional web ACL that no collected API stage or load balancer uses, asks
-/// ListResourcesForWebACL about the resource types edge-audit does not collect (AppSync, Cognito,
-/// App Runner, Verified Access) and records what it finds in `associated_resources`. Run after
-/// every service of the account has been read, so that the common case, an ACL a stage or load
-/// balancer already names, costs no call (asking per ACL and type would be six calls per ACL).
+/// For each regional web ACL of `acls` (index, ARN) that no API stage or load balancer of this
+/// region names, asks ListResourcesForWebACL about the resource types edge-audit does not collect
+/// (AppSync, Cognito, App Runner, Verified Access). Waits for this region's stages and load
+/// balancers to be read (see [`AclUse`](super::acl_use::AclUse)), not for the whole account, so
+/// the lookups (1 call/s) run while API Gateway is still being read; the common case, an ACL a
+/// stage or load balancer already names, costs no call (asking per ACL and type would be six
+/// calls per ACL).
 ///
-/// A supplement, not a source of truth: if a call fails the ACL keeps `None` and a finding that
-/// it protects nothing is reported with lower confidence. For the same reason each call gets one
-/// attempt; retrying would add back-off to the end of the run for a confidence level.
-pub(super) async fn uncollected_associations(ctx: &RegionContext<'_>, account: &mut AccountInventory) {
-    let mut used: BTreeSet<&str> = BTreeSet::new();
-    for api in &account.rest_apis {
-        used.extend(api.stages.iter().filter_map(|s| s.web_acl_arn.as_deref()));
-    }
-    used.extend(account.load_balancers.iter().filter_map(|lb| lb.web_acl_arn.as_deref()));
-    let unused: Vec<(usize, String, String)> = account
-        .web_acls
-        .iter()
-        .enumerate()
-        .filter(|(_, acl)| acl.scope == WafScope::Regional && !used.contains(acl.arn.as_str()))
-        .map(|(index, acl)| (index, acl.arn.clone(), acl.region.clone()))
-        .collect();
-    // One client per region, shared by that region's ACLs.
-    let clients: BTreeMap<String, aws_sdk_wafv2::Client> =
-        unused.iter().map(|(_, _, region)| (region.clone(), ctx.clients.wafv2(region))).collect();
-    let clients = &clients;
-    let found: Vec<(usize, Option<Vec<String>>)> = stream::iter(unused)
-        .map(|(index, arn, region)| async move {
-            let resources = match clients.get(&region) {
-                Some(client) => associated_resources(ctx, client, &arn).await,
-                None => None,
-            };
-            (index, resources)
-        })
-        .buffer_unordered(ctx.limiter.concurrency())
-        .collect()
-        .await;
-    for (index, resources) in found {
-        account.web_acls[index].associated_resources = resources;
-    }
-}
-
-/// The resources of [`UNCOLLECTED_RESOURCE_TYPES`] associated with the web ACL, or `None` if any
-/// type could not be listed.
-async fn associated_resources(
+/// A supplement for one finding's confidence, so an error answer gets one attempt and leaves the
+/// ACL at `None` (EA301 then reports with lower confidence; moto answers HTTP 500 here). But no
+/// read is given up because of throttling: like every call, each retries throttled attempts
+/// until its deadline, and an ACL whose lookup is still throttled then gets a coverage record
+/// naming it, so the gap is reported as not evaluated instead of going missing.
+async fn uncollected_associations(
     ctx: &RegionContext<'_>,
     client: &aws_sdk_wafv2::Client,
-    arn: &str,
-) -> Option<Vec<String>> {
+    acls: Vec<(usize, String)>,
+) -> Vec<(usize, Lookup)> {
+    if acls.is_empty() {
+        return Vec::new();
+    }
+    let named = ctx.acl_use.named_in(&ctx.region).await;
+    stream::iter(acls.into_iter().filter(|(_, arn)| !named.contains(arn)))
+        .map(|(index, arn)| async move { (index, associated_resources(ctx, client, &arn).await) })
+        .buffer_unordered(ctx.fan_out())
+        .collect()
+        .await
+}
+
+/// What ListResourcesForWebACL told about one ACL.
+enum Lookup {
+    /// The associated resources of every uncollected type.
+    Found(Vec<String>),
+    /// An error answer: unknown, with no coverage gap (see [`uncollected_associations`]).
+    Unanswered,
+    /// Still throttled at the deadline: a coverage gap.
+    Throttled(CallError),
+}
+
+/// The resources of [`UNCOLLECTED_RESOURCE_TYPES`] associated with the web ACL.
+async fn associated_resources(ctx: &RegionContext<'_>, client: &aws_sdk_wafv2::Client, arn: &str) -> Lookup {
+    // One attempt for error answers; the pacing interceptor still retries throttled attempts
+    // until the deadline.
     let one_attempt = aws_sdk_wafv2::config::Builder::default().retry_config(RetryConfig::disabled());
     let mut resources = Vec::new();
     for resource_type in UNCOLLECTED_RESOURCE_TYPES {
@@ -274,11 +291,16 @@ async fn associated_resources(
             .resource_type(resource_type)
             .customize()
             .config_override(one_attempt.clone());
-        let output = ctx.limiter.call(request.send()).await.ok()?;
-        resources.extend(output.resource_arns().iter().cloned());
+        match ctx.call(op(SDK, "ListResourcesForWebACL"), request.send()).await {
+            Ok(output) => resources.extend(output.resource_arns().iter().cloned()),
+            Err(error) if error.raw_response().is_some_and(super::stats::is_throttling) => {
+                return Lookup::Throttled(error.into())
+            }
+            Err(_) => return Lookup::Unanswered,
+        }
     }
     resources.sort();
-    Some(resources)
+    Lookup::Found(resources)
 }
 
 fn rule(rule: &waf::Rule) -> WafRule {
@@ -499,8 +521,7 @@ async fn ip_set(
     };
     let request = client.get_ip_set().name(name).id(id).scope(info.scope.clone());
     let output = ctx
-        .limiter
-        .call(request.send())
+        .call(op(SDK, "GetIPSet"), request.send())
         .await
         .map_err(|error| ctx.failed_on(info.service, "GetIPSet", &arn, &error.into()))?;
     let set = output.ip_set().ok_or_else(|| {
@@ -534,8 +555,7 @@ async fn regex_pattern_set(
     };
     let request = client.get_regex_pattern_set().name(name).id(id).scope(info.scope.clone());
     let output = ctx
-        .limiter
-        .call(request.send())
+        .call(op(SDK, OPERATION), request.send())
         .await
         .map_err(|error| ctx.failed_on(info.service, OPERATION, &arn, &error.into()))?;
     let set = output.regex_pattern_set().ok_or_else(|| {

@@ -235,13 +235,18 @@ async fn throttling_then_success_is_collected() {
 }
 
 #[tokio::test]
-async fn throttling_past_the_retries_fails_closed() {
+async fn throttling_is_retried_past_the_attempt_limit_until_the_deadline_then_fails_closed() {
     let rule = mock!(aws_sdk_cloudfront::Client::list_distributions)
         .sequence()
         .http_response(cloudfront_throttle)
         .repeatedly()
         .build();
-    let (account, stats) = collect(vec![rule]).await;
+    let (clients, stats) = mocked_clients(vec![rule]);
+    let deadline = Duration::from_millis(400);
+    let clients = clients.with_throttle_deadline(deadline);
+    let started = std::time::Instant::now();
+    let account = collect_account(&clients, &aws_mock::scope(), 4).await;
+    assert!(started.elapsed() >= deadline, "gave up before the deadline: {:?}", started.elapsed());
     let failed: Vec<_> = account.failures(Service::Cloudfront).collect();
     assert_eq!(failed.len(), 1, "{:?}", account.coverage);
     assert_eq!(failed[0].region, GLOBAL_REGION);
@@ -250,9 +255,24 @@ async fn throttling_past_the_retries_fails_closed() {
     assert!(!account.is_collected(GLOBAL_REGION, Service::Cloudfront));
     assert!(account.distributions.is_empty());
     let list = stats_of(&stats, "ListDistributions");
-    assert_eq!((list.attempts, list.throttled, list.errors), (3, 3, 1));
+    // The configured limit is 3 attempts: throttling is not bound by it.
+    assert!(list.attempts > 3, "{list:?}");
+    assert_eq!((list.throttled, list.errors), (list.attempts, 1), "{list:?}");
     // The rest of the account is unaffected.
     assert!(account.is_collected(REGION, Service::Ec2));
+}
+
+#[tokio::test]
+async fn other_errors_keep_the_attempt_limit() {
+    let rule = mock!(aws_sdk_cloudfront::Client::list_distributions)
+        .sequence()
+        .http_response(|| http(500, &[], "internal error"))
+        .repeatedly()
+        .build();
+    let (account, stats) = collect(vec![rule]).await;
+    assert!(!account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    let list = stats_of(&stats, "ListDistributions");
+    assert_eq!((list.attempts, list.throttled, list.errors), (3, 0, 1), "{list:?}");
 }
 
 #[tokio::test]
@@ -1122,6 +1142,116 @@ async fn an_unanswered_association_lookup_is_one_attempt_and_no_gap() {
     assert_eq!(spare.associated_resources, None, "unknown, so EA301 lowers its confidence");
     let lookups = stats_of(&stats, "ListResourcesForWebACL");
     assert_eq!((lookups.calls, lookups.attempts, lookups.errors), (1, 1, 1), "{lookups:?}");
+}
+
+fn waf_throttle() -> aws_smithy_runtime_api::client::orchestrator::HttpResponse {
+    http(
+        400,
+        &[("content-type", "application/x-amz-json-1.1")],
+        r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+    )
+}
+
+#[tokio::test]
+async fn a_throttled_association_lookup_is_retried_until_it_is_answered() {
+    use aws_sdk_wafv2::operation::list_resources_for_web_acl::ListResourcesForWebAclOutput;
+    const USER_POOL: &str = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc";
+    let mut rules = vec![mock!(aws_sdk_wafv2::Client::list_resources_for_web_acl)
+        .sequence()
+        .http_response(waf_throttle)
+        .times(3)
+        .output(|| ListResourcesForWebAclOutput::builder().resource_arns(USER_POOL).build())
+        .repeatedly()
+        .build()];
+    rules.extend(used_and_spare_regional_acls());
+    let (account, stats) = collect(rules).await;
+    assert_eq!(failures(&account), Vec::<String>::new());
+    let spare = account.web_acls.iter().find(|a| a.name == "spare").unwrap();
+    // Four resource types asked, each answering the user pool.
+    assert_eq!(spare.associated_resources, Some(vec![USER_POOL.to_string(); 4]));
+    let lookups = stats_of(&stats, "ListResourcesForWebACL");
+    assert_eq!((lookups.calls, lookups.throttled, lookups.errors), (4, 3, 0), "{lookups:?}");
+}
+
+#[tokio::test]
+async fn an_association_lookup_throttled_to_the_deadline_is_a_coverage_gap_naming_the_acl() {
+    let mut rules = vec![mock!(aws_sdk_wafv2::Client::list_resources_for_web_acl)
+        .sequence()
+        .http_response(waf_throttle)
+        .repeatedly()
+        .build()];
+    rules.extend(used_and_spare_regional_acls());
+    let (clients, stats) = mocked_clients(rules);
+    let clients = clients.with_throttle_deadline(Duration::from_millis(300));
+    let account = collect_account(&clients, &aws_mock::scope(), 4).await;
+    let failed: Vec<_> = account.failures(Service::WafRegional).collect();
+    assert_eq!(failed.len(), 1, "{:?}", account.coverage);
+    assert_eq!(failed[0].operation.as_deref(), Some("ListResourcesForWebACL"));
+    assert_eq!(failed[0].resource.as_deref(), Some(regional_acl_arn("spare", "s-1").as_str()));
+    assert_eq!(failed[0].error.as_deref(), Some("ThrottlingException: Rate exceeded"));
+    assert!(!account.is_collected(REGION, Service::WafRegional), "not evaluated, not dropped");
+    let spare = account.web_acls.iter().find(|a| a.name == "spare").unwrap();
+    assert_eq!(spare.associated_resources, None);
+    let lookups = stats_of(&stats, "ListResourcesForWebACL");
+    assert!(lookups.attempts > 1 && lookups.throttled == lookups.attempts, "{lookups:?}");
+}
+
+#[tokio::test]
+async fn buckets_of_two_accounts_are_independent() {
+    use edge_audit::collect::pacing::{op, Pacer};
+    let throttled_twice = mock!(aws_sdk_wafv2::Client::list_web_acls)
+        .sequence()
+        .http_response(waf_throttle)
+        .times(2)
+        .output(|| aws_sdk_wafv2::operation::list_web_acls::ListWebAcLsOutput::builder().build())
+        .repeatedly()
+        .build();
+    let (throttled_clients, _) = mocked_clients(vec![throttled_twice]);
+    let (calm_clients, _) = mocked_clients(Vec::new());
+    let pacer = Pacer::new(4);
+    let (first, second) = (pacer.account("111111111111"), pacer.account("222222222222"));
+    let list_web_acls = op("wafv2", "ListWebACLs");
+    let list = |clients: &AccountClients| {
+        clients.wafv2(REGION).list_web_acls().scope(aws_sdk_wafv2::types::Scope::Regional).send()
+    };
+    // The first account's call is throttled twice (then answered): its bucket is drained.
+    first.call(REGION, list_web_acls, list(&throttled_clients)).await.unwrap();
+    // The second account's bucket of the same operation and region is untouched: no wait.
+    let started = std::time::Instant::now();
+    second.call(REGION, list_web_acls, list(&calm_clients)).await.unwrap();
+    let calm = started.elapsed();
+    // The first account's next call waits for its drained bucket (5/s: at least 200 ms).
+    let started = std::time::Instant::now();
+    first.call(REGION, list_web_acls, list(&calm_clients)).await.unwrap();
+    let drained = started.elapsed();
+    assert!(drained >= Duration::from_millis(200), "the throttled bucket did not back off: {drained:?}");
+    assert!(calm < drained, "the other account waited too: {calm:?} vs {drained:?}");
+    let report = pacer.report();
+    let row = |account: &str| {
+        report.iter().find(|b| b.account == account && b.bucket == "wafv2:ListWebACLs").unwrap()
+    };
+    assert_eq!((row("111111111111").calls, row("111111111111").throttled), (2, 2));
+    assert_eq!((row("222222222222").calls, row("222222222222").throttled), (1, 0));
+}
+
+#[test]
+fn every_collector_operation_has_a_quota_bucket() {
+    use edge_audit::collect::pacing::quota_of;
+    for operation in OPERATIONS.iter().filter(|o| o.service != "sts") {
+        assert!(
+            quota_of(operation.service, operation.name).is_some(),
+            "{}:{} has no row in pacing::QUOTAS",
+            operation.service,
+            operation.name
+        );
+    }
+    // Where AWS shares one account-level rate, the rows splitting it never add up to more.
+    let get_resources = quota_of("apigateway", "GetResources").unwrap();
+    let management = quota_of("apigateway", "GetStages").unwrap();
+    let v2 = quota_of("apigatewayv2", "GetRoutes").unwrap();
+    assert_eq!((management.bucket, management.rate, management.burst), (v2.bucket, v2.rate, v2.burst));
+    assert!(get_resources.rate + management.rate <= 10.0);
+    assert!(get_resources.burst + management.burst <= 40.0);
 }
 
 #[tokio::test]

@@ -405,6 +405,7 @@ fn snapshot_then_scan_from_equals_the_live_scan_and_stats_count_every_call() {
         "no stats table on stderr:\n{}",
         live_scan.stderr
     );
+    assert!(live_scan.stderr.contains("bounded by "), "no bound on stderr:\n{}", live_scan.stderr);
     assert_stats(&manifest, &live_report["stats"]);
 }
 
@@ -436,6 +437,23 @@ fn assert_stats(manifest: &Value, stats: &Value) {
     assert_eq!(pages_of("GetWebACL"), 0, "a detail call is not a page: {stats:#}");
     let attempts: u64 = operations.iter().map(|o| o["attempts"].as_u64().expect("attempts")).sum();
     assert_eq!(stats["attempts"].as_u64(), Some(attempts), "attempts is not the sum: {stats:#}");
+    // Pacing: every call but the scope's (STS) took a token of a quota bucket, and the bucket
+    // that bounded the run is named with its floor.
+    let buckets = stats["buckets"].as_array().unwrap_or_else(|| panic!("no stats.buckets: {stats}"));
+    let paced: u64 = buckets.iter().map(|b| b["calls"].as_u64().expect("calls")).sum();
+    let unpaced: u64 = operations
+        .iter()
+        .filter(|o| o["service"] == "STS")
+        .map(|o| o["calls"].as_u64().expect("calls"))
+        .sum();
+    assert_eq!(paced + unpaced, api_calls, "calls outside any quota bucket: {stats:#}");
+    let bound = &stats["bound"];
+    assert!(
+        buckets.iter().any(|b| b["bucket"] == bound["bucket"] && b["floor_ms"] == bound["floor_ms"]),
+        "the bound is not the bucket with that floor: {stats:#}"
+    );
+    let largest = buckets.iter().filter_map(|b| b["floor_ms"].as_u64()).max();
+    assert_eq!(bound["floor_ms"].as_u64(), largest, "{stats:#}");
 
     let all = |_: &Value| true;
     let rest_apis = count(manifest, "rest_apis", all);

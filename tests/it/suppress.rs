@@ -200,6 +200,45 @@ fn tags_on_a_distribution_and_a_lambda_function_suppress_their_findings() {
 }
 
 #[test]
+fn with_many_suppressions_the_first_live_match_wins_and_every_match_counts_as_used() {
+    // Thousands of entries go through one compiled matcher; what it decides must be what
+    // checking the entries one by one, in order, decides.
+    let dir = tempdir();
+    let mut text = String::new();
+    for i in 0..2_000 {
+        let check = if i % 2 == 0 { "EA101" } else { "EA102" };
+        let resource = format!("arn:aws:cloudfront::999999999999:distribution/E{i:05}*");
+        text.push_str(&suppression(check, &resource, "permanent = true"));
+    }
+    // 2000: matches E4, expired; 2001: matches E4 (glob), live; 2002: matches E4 exactly, live.
+    text.push_str(&suppression(
+        "EA101",
+        "arn:aws:cloudfront::444444444444:distribution/*",
+        "expires = 2026-01-01",
+    ));
+    text.push_str(&suppression("EA101", "arn:aws:cloudfront::*:distribution/E4*", "permanent = true"));
+    text.push_str(&suppression("EA101", E4, "permanent = true"));
+    let config = write(dir.path(), "edge-audit.toml", &text);
+    let (code, out) = scan(&config, &fixture("two-accounts.json"), "2026-06-01", "json");
+    assert_eq!(code, 0, "EA101 is suppressed");
+    let r = json(&out);
+    assert_eq!(ids(&r["suppressed"]), ["EA101"]);
+    assert_eq!(r["suppressed"][0]["suppression"]["origin"], "edge-audit.toml#suppress[2001]");
+    let policy: Vec<String> = r["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["check_id"] == "EA902" || f["check_id"] == "EA903")
+        .filter_map(|f| f["resource"]["arn"].as_str().map(String::from))
+        .collect();
+    assert!(policy.contains(&"edge-audit:config:edge-audit.toml#suppress[2000]".to_string()), "expired");
+    for used in [2001, 2002] {
+        let arn = format!("edge-audit:config:edge-audit.toml#suppress[{used}]");
+        assert!(!policy.contains(&arn), "#{used} matched, so it is not unused: {policy:?}");
+    }
+}
+
+#[test]
 fn an_unused_suppression_is_reported_only_in_a_complete_audit() {
     let dir = tempdir();
     let config = write(

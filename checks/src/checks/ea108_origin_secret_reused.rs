@@ -39,6 +39,15 @@ declare_check! {
     }
 }
 
+/// How many other places and distributions a finding names; the rest are given by count, so a
+/// secret shared by thousands of distributions does not make every finding list all of them.
+const EVIDENCE_SAMPLE: usize = 10;
+
+/// `distribution/origin (header)`.
+fn place(used: &Use<'_>) -> String {
+    format!("{}/{} ({})", used.distribution.id, used.origin_id, used.header)
+}
+
 /// Where one secret value is sent.
 struct Use<'a> {
     distribution: &'a Distribution,
@@ -65,42 +74,52 @@ impl Audit for OriginSecretReused {
             }
         }
         for (fingerprint, uses) in by_fingerprint {
-            let distributions: BTreeSet<&str> = uses.iter().map(|u| u.distribution.id.as_str()).collect();
+            // The uses of each distribution, in one pass: a secret shared by N distributions
+            // yields N findings, and each must cost O(1) in the others, not O(N).
+            let mut by_distribution: BTreeMap<&str, Vec<&Use<'_>>> = BTreeMap::new();
+            for used in &uses {
+                by_distribution.entry(used.distribution.id.as_str()).or_default().push(used);
+            }
             let domains: BTreeSet<&str> = uses.iter().map(|u| u.origin_domain.as_str()).collect();
-            if distributions.len() < 2 && domains.len() < 2 {
+            if by_distribution.len() < 2 && domains.len() < 2 {
                 continue;
             }
-            let places: Vec<String> = uses
-                .iter()
-                .map(|u| format!("{}/{} ({})", u.distribution.id, u.origin_id, u.header))
-                .collect();
-            for distribution_id in &distributions {
-                let Some(first) = uses.iter().find(|u| u.distribution.id == *distribution_id) else {
-                    continue;
-                };
+            let distribution_ids: Vec<&str> = by_distribution.keys().copied().collect();
+            for (distribution_id, here) in &by_distribution {
+                let Some(first) = here.first() else { continue };
                 let distribution = first.distribution;
-                let here: Vec<&str> = uses
+                // Evidence stays bounded: this distribution's own places, a sample of the other
+                // places and distributions, and the rest by count.
+                let own: Vec<String> = here.iter().map(|u| place(u)).collect();
+                let others: Vec<String> = uses
                     .iter()
-                    .filter(|u| u.distribution.id == *distribution_id)
-                    .map(|u| u.origin_id)
+                    .filter(|u| u.distribution.id != *distribution_id)
+                    .take(EVIDENCE_SAMPLE)
+                    .map(place)
                     .collect();
-                let elsewhere = places.len() - here.len();
+                let other_places = uses.len() - here.len();
+                let sample_ids: Vec<&str> = distribution_ids.iter().copied().take(EVIDENCE_SAMPLE).collect();
                 out.push(
                     Finding::new(
                         &Self::META,
                         distribution.resource(ctx.account_id()),
                         format!(
-                            "Distribution {} sends the secret with fingerprint {fingerprint} to origin(s) {}; the same value is sent to {} place(s) in total",
+                            "Distribution {} sends the secret with fingerprint {fingerprint} to origin(s) {}; the same value is sent to {} place(s) in total, by {} distribution(s)",
                             distribution.id,
-                            here.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", "),
-                            here.len() + elsewhere
+                            here.iter().map(|u| format!("`{}`", u.origin_id)).collect::<Vec<_>>().join(", "),
+                            uses.len(),
+                            distribution_ids.len()
                         ),
                     )
                     .detail(fingerprint)
                     .evidence("fingerprint", fingerprint)
                     .evidence("length", first.length)
-                    .evidence("used_by", &places)
-                    .evidence("distributions", &distributions),
+                    .evidence("used_here", &own)
+                    .evidence("used_elsewhere_sample", &others)
+                    .evidence("used_elsewhere_count", other_places)
+                    .evidence("places_count", uses.len())
+                    .evidence("distributions", &sample_ids)
+                    .evidence("distributions_count", distribution_ids.len()),
                 );
             }
         }

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Offline scale: `scan --from` on synthetic inventories of growing size, for the check phase.
+
+    python bench/offline.py --edge-audit target/release/edge-audit [--sizes 1000,2000,4000]
+
+Three measurements, each a `scan --from FILE --stats --format json` of the release binary under
+/usr/bin/time -v (wall, peak RSS), with the check phase from `stats.phases_ms.check`:
+
+* **linear**: N distributions in one account, each with its own secret, copies of the checks
+  fixture's staging distribution (an ALB origin, a weak X-Origin-Verify secret, a web ACL);
+* **shared secret**: the same N distributions all sending one secret (EA108's worst case: every
+  finding used to list every other distribution); the report's size is measured too;
+* **suppressions**: 10,000 `[[suppress]]` entries (globs, none matching but one) over the
+  largest inventory.
+
+Prints one JSON object (and, with --markdown FILE, replaces the *Offline* section of that file).
+Not a test: the figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FIXTURE = ROOT / "checks/tests/fixtures/cloudfront-bad.json"
+BEGIN = "<!-- offline:begin -->"
+END = "<!-- offline:end -->"
+SERVICES = ["cloudfront", "wafv2-cloudfront", "shield"]
+
+
+def inventory(n: int, shared_secret: bool) -> dict[str, Any]:
+    doc = json.loads(FIXTURE.read_text())
+    account = doc["accounts"][0]
+    staging = next(d for d in account["distributions"] if d["id"] == "E2STAGING00001")
+    distributions = []
+    for i in range(n):
+        d = copy.deepcopy(staging)
+        d["id"] = f"E{i:013d}"
+        d["arn"] = d["arn"].replace("E2STAGING00001", d["id"])
+        d["domain_name"] = f"{d['id'].lower()}.cloudfront.net"
+        if not shared_secret:
+            for origin in d["origins"]:
+                for header in origin.get("custom_headers", []):
+                    header["value"]["fingerprint"] = f"sha256:{i:016x}"
+        distributions.append(d)
+    account["distributions"] = distributions
+    # Collected everywhere: nothing is "not evaluated", every check runs.
+    account["coverage"] = [{"region": "global", "service": s, "status": "collected"} for s in SERVICES]
+    for region in account.get("regions", []):
+        for s in ["wafv2-regional", "apigateway", "apigatewayv2", "ec2", "elbv2", "lambda"]:
+            account["coverage"].append({"region": region, "service": s, "status": "collected"})
+    return doc
+
+
+def run(binary: str, inv: Path, out: Path, config: Path | None) -> dict[str, Any]:
+    timing = out.with_suffix(".time")
+    cmd = ["/usr/bin/time", "-v", "-o", str(timing), binary, "scan", "--from", str(inv), "--stats",
+           "--format", "json", "--output", str(out), "--today", "2026-06-01"]
+    if config:
+        cmd += ["--config", str(config)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    text = timing.read_text()
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    secs = 0.0
+    for part in (wall.group(1) if wall else "0").split(":"):
+        secs = secs * 60 + float(part)
+    report = json.loads(out.read_text()) if out.exists() and out.stat().st_size else {}
+    stats = report.get("stats") or {}
+    return {"exit": proc.returncode, "wall_s": round(secs, 2),
+            "peak_rss_mb": round(int(rss.group(1)) / 1024, 1) if rss else None,
+            "check_ms": (stats.get("phases_ms") or {}).get("check"),
+            "findings": len(report.get("findings", [])), "suppressed": len(report.get("suppressed", [])),
+            "report_mb": round(out.stat().st_size / 1e6, 2) if out.exists() else None,
+            "input_mb": round(inv.stat().st_size / 1e6, 2)}
+
+
+def suppressions(n: int, match_arn: str) -> str:
+    lines = []
+    for i in range(n - 1):
+        lines.append(f'[[suppress]]\ncheck = "EA10{i % 8 + 1}"\nresource = "arn:aws:cloudfront::999999999999:distribution/X{i:06d}*"\n'
+                     'reason = "bench"\npermanent = true\n')
+    lines.append(f'[[suppress]]\ncheck = "EA108"\nresource = "{match_arn}"\nreason = "bench"\npermanent = true\n')
+    return "\n".join(lines)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--edge-audit", required=True)
+    p.add_argument("--sizes", default="1000,2000,4000")
+    p.add_argument("--suppressions", type=int, default=10_000)
+    p.add_argument("--markdown", help="replace the Offline section of this file")
+    p.add_argument("--build", default="release", help="how the binary was built, for the heading")
+    args = p.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[str, Any] = {"linear": {}, "shared_secret": {}, "suppressions": None}
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        for n in sizes:
+            for kind, shared in (("linear", False), ("shared_secret", True)):
+                inv = d / f"{kind}-{n}.json"
+                inv.write_text(json.dumps(inventory(n, shared)))
+                results[kind][n] = run(args.edge_audit, inv, d / f"{kind}-{n}.out.json", None)
+        n = max(sizes)
+        config = d / "edge-audit.toml"
+        config.write_text(suppressions(args.suppressions, "arn:aws:cloudfront::111111111111:distribution/E0*"))
+        inv = d / f"linear-{n}.json"
+        results["suppressions"] = {"entries": args.suppressions, "distributions": n,
+                                   **run(args.edge_audit, inv, d / "suppress.out.json", config)}
+    print(json.dumps(results, indent=2))
+    if args.markdown:
+        results["build"] = args.build
+        write_markdown(results, Path(args.markdown))
+    return 0
+
+
+def write_markdown(results: dict[str, Any], md: Path) -> None:
+    L = [BEGIN, f"## Offline (`scan --from`, {results.get('build', 'release')} build)", "",
+         "`bench/offline.py`: synthetic inventories of N distributions (copies of the checks "
+         "fixture's staging distribution), each with its own secret (*linear*) or all sharing one "
+         "(*shared secret*, EA108's worst case), and 10,000 suppressions over the largest one. "
+         "Check phase from `--stats` (`phases_ms.check`).", "",
+         "| case | distributions | input | wall | check phase | peak RSS | findings | report |",
+         "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for kind in ("linear", "shared_secret"):
+        for n, r in results[kind].items():
+            L.append(f"| {kind.replace('_', ' ')} | {int(n):,} | {r['input_mb']} MB | {r['wall_s']} s | "
+                     f"{r['check_ms']} ms | {r['peak_rss_mb']} MB | {r['findings']:,} | {r['report_mb']} MB |")
+    s = results["suppressions"]
+    if s:
+        L.append(f"| {s['entries']:,} suppressions | {s['distributions']:,} | {s['input_mb']} MB | "
+                 f"{s['wall_s']} s | {s['check_ms']} ms | {s['peak_rss_mb']} MB | {s['findings']:,} "
+                 f"(+{s['suppressed']:,} suppressed) | {s['report_mb']} MB |")
+    L += ["", END]
+    text = md.read_text() if md.exists() else ""
+    new = "\n".join(L)
+    if BEGIN in text and END in text:
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        text = head + new + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + new + "\n"
+    md.write_text(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

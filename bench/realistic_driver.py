@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""Benchmark on the realistic-AWS simulator (bench/realistic.py): `bench/run --realistic`.
+
+Per scale: a fresh moto_server seeded with the bench account (seed_large.py), the simulator in
+front of it (latency plus AWS's per-account quotas), then edge-audit and Prowler, each with full
+buckets. Reported per run: wall time, the simulator's floor (the least time any tool making the
+same calls can take: max over buckets of (granted − burst) / rate), wall / floor, calls throttled,
+retried (edge-audit's --stats) and given up (a request whose last answer was a throttle), and
+edge-audit's not-evaluated entries (those caused by throttling apart).
+
+Then the accounts-in-parallel case: a fresh moto_server with N small accounts (the default one
+plus N−1 served through moto's AssumeRole), edge-audit on one of them alone (several runs: its
+wall must stay within its floor + 5 s run after run) and on all N at once (`--account` × N).
+Writes <out>/realistic.json and the *Realistic AWS* section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from driver import HERE, REGIONS, Moto, log, machine_info, prowler_cmd, run_tool, tool_env
+from realistic import DEFAULT_ACCOUNT, Simulator
+
+BEGIN = "<!-- realistic:begin -->"
+END = "<!-- realistic:end -->"
+THROTTLING_WORDS = ("Throttl", "TooManyRequests", "RequestLimitExceeded", "Rate exceeded")
+
+
+def edge_cmd(binary: str, output: Path, accounts: list[str] | None = None) -> list[str]:
+    cmd = [binary, "scan", "--no-probe", "--stats", "--format", "json", "--regions", REGIONS,
+           "--output", str(output)]
+    for account in accounts or []:
+        cmd += ["--account", account]
+    return cmd
+
+
+def report_figures(path: Path) -> dict[str, Any]:
+    """edge-audit's own figures from its JSON report: retries, throttles, bound, not evaluated."""
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {"readable": False}
+    stats = doc.get("stats") or {}
+    failures = [f for a in doc.get("accounts", []) for f in a.get("collection_failures", [])]
+    throttled_failures = [f for f in failures
+                          if any(w in (f.get("error") or "") for w in THROTTLING_WORDS)]
+    return {
+        "readable": True,
+        "api_calls": stats.get("api_calls"),
+        "retries": stats.get("retries"),
+        "throttled": stats.get("throttled"),
+        "errors": stats.get("errors"),
+        "bound": stats.get("bound"),
+        "collection_failures": len(failures),
+        "collection_failures_throttling": len(throttled_failures),
+        "not_evaluated": len(doc.get("not_evaluated", [])),
+        "not_evaluated_throttling": sum(
+            1 for n in doc.get("not_evaluated", [])
+            if any(w in json.dumps(n) for w in THROTTLING_WORDS)),
+    }
+
+
+def seed(python: str, endpoint: str, out: Path, scale: int, workers: int, divide: int = 1,
+         account: str | None = None, reset: bool = True) -> dict[str, Any]:
+    cmd = [python, str(HERE / "seed_large.py"), "--endpoint", endpoint, "--scale", str(scale),
+           "--workers", str(workers), "--divide", str(divide)]
+    if account:
+        cmd += ["--account", account]
+    elif reset:
+        cmd.append("--reset")
+    with open(out, "wb") as f:
+        subprocess.run(cmd, stdout=f, check=True)
+    return json.loads(out.read_text())
+
+
+def run_on(sim: Simulator, name: str, cmd: list[str], moto: Moto, tag: Path,
+           home: Path) -> dict[str, Any]:
+    sim.reset()
+    res = run_tool(name, cmd, tool_env(sim.endpoint, home), moto, tag)
+    res["sim"] = sim.stats()
+    floor = res["sim"]["floor_s"]
+    res["floor_s"] = floor
+    res["wall_over_floor"] = round(res["wall_s"] / floor, 3) if floor else None
+    return res
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--scales", default="1")
+    p.add_argument("--edge-audit", required=True)
+    p.add_argument("--prowler")
+    p.add_argument("--moto-server", required=True)
+    p.add_argument("--python", default=sys.executable)
+    p.add_argument("--out", default=str(HERE / "out"))
+    p.add_argument("--workers", type=int, default=8)
+    p.add_argument("--latency", type=float, default=0.04)
+    p.add_argument("--accounts", type=int, default=10, help="accounts of the parallel case (0: skip)")
+    p.add_argument("--account-divide", type=int, default=20,
+                   help="each account of the parallel case is the bench account / N")
+    p.add_argument("--single-runs", type=int, default=3, help="runs of one small account alone")
+    p.add_argument("--merge", help="an earlier realistic.json: its entries this run does not "
+                   "measure again are kept (e.g. Prowler's, when only edge-audit is re-run)")
+    args = p.parse_args()
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    home = out / "home"
+    home.mkdir(exist_ok=True)
+    results: dict[str, Any] = {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine_info(), "latency_s": args.latency, "scales": {}, "accounts": None,
+    }
+    path = out / "realistic.json"
+
+    for scale in [int(s) for s in args.scales.split(",") if s]:
+        moto = Moto(args.moto_server, out, f"moto-realistic-x{scale}")
+        sim = Simulator(moto.port, args.latency)
+        try:
+            log(f"realistic x{scale}: seeding")
+            entry: dict[str, Any] = {"seed": seed(args.python, moto.endpoint,
+                                                  out / f"seed-realistic-{scale}.json", scale,
+                                                  args.workers)}
+            results["scales"][str(scale)] = entry
+            tag = out / f"realistic-edge-audit-x{scale}"
+            res = run_on(sim, "edge-audit", edge_cmd(args.edge_audit, tag.with_suffix(".json")),
+                         moto, tag, home)
+            res["report"] = report_figures(tag.with_suffix(".json"))
+            entry["edge-audit"] = res
+            log(f"realistic x{scale} edge-audit: wall {res['wall_s']:.1f}s floor {res['floor_s']}s "
+                f"throttled {res['sim']['throttled']} given up {res['sim']['given_up']} "
+                f"report {res['report']}")
+            path.write_text(json.dumps(results, indent=2))
+            if args.prowler:
+                # bench/run installs Prowler before it starts; a venv made by hand may still be
+                # installing when edge-audit is done.
+                for _ in range(120):
+                    if Path(args.prowler).exists():
+                        break
+                    time.sleep(10)
+                tag = out / f"realistic-prowler-x{scale}"
+                outdir = out / f"realistic-prowler-x{scale}-out"
+                res = run_on(sim, "prowler", prowler_cmd(args.prowler, outdir), moto, tag, home)
+                entry["prowler"] = res
+                log(f"realistic x{scale} prowler: wall {res['wall_s']:.1f}s floor {res['floor_s']}s "
+                    f"throttled {res['sim']['throttled']} given up {res['sim']['given_up']}")
+                path.write_text(json.dumps(results, indent=2))
+        finally:
+            sim.stop()
+            moto.stop()
+
+    if args.accounts > 0:
+        moto = Moto(args.moto_server, out, "moto-realistic-accounts")
+        sim = Simulator(moto.port, args.latency)
+        try:
+            accounts = [DEFAULT_ACCOUNT] + [f"{100000000000 + i:012d}" for i in range(1, args.accounts)]
+            log(f"realistic accounts: seeding {len(accounts)} accounts (bench account / "
+                f"{args.account_divide})")
+            seeds = []
+            for account in accounts:
+                seeds.append(seed(args.python, moto.endpoint, out / f"seed-realistic-{account}.json",
+                                  1, args.workers, args.account_divide,
+                                  None if account == DEFAULT_ACCOUNT else account))
+            entry = {"accounts": accounts, "divide": args.account_divide, "seed": seeds[0],
+                     "single": [], "all": None}
+            results["accounts"] = entry
+            for r in range(args.single_runs):
+                tag = out / f"realistic-one-account-r{r}"
+                res = run_on(sim, "edge-audit", edge_cmd(args.edge_audit, tag.with_suffix(".json")),
+                             moto, tag, home)
+                res["report"] = report_figures(tag.with_suffix(".json"))
+                entry["single"].append(res)
+                log(f"one account run {r}: wall {res['wall_s']:.1f}s floor {res['floor_s']}s "
+                    f"throttled {res['sim']['throttled']}")
+                path.write_text(json.dumps(results, indent=2))
+            tag = out / "realistic-all-accounts"
+            res = run_on(sim, "edge-audit",
+                         edge_cmd(args.edge_audit, tag.with_suffix(".json"), accounts), moto, tag, home)
+            res["report"] = report_figures(tag.with_suffix(".json"))
+            entry["all"] = res
+            log(f"{len(accounts)} accounts: wall {res['wall_s']:.1f}s floor {res['floor_s']}s "
+                f"throttled {res['sim']['throttled']} moto cpu {res['moto_cpu_s']}s")
+        finally:
+            sim.stop()
+            moto.stop()
+    if args.merge:
+        earlier = json.loads(Path(args.merge).read_text())
+        results["merged_from"] = earlier.get("date")
+        for scale, entry in earlier.get("scales", {}).items():
+            mine = results["scales"].setdefault(scale, {})
+            for key, value in entry.items():
+                mine.setdefault(key, value)
+        if results.get("accounts") is None:
+            results["accounts"] = earlier.get("accounts")
+    path.write_text(json.dumps(results, indent=2))
+    write_section(results, HERE / "RESULTS.md")
+    return 0
+
+
+def fmt(v: Any, unit: str = "") -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.2f}{unit}"
+    return f"{v:,}{unit}"
+
+
+def ok(cond: bool | None) -> str:
+    return "—" if cond is None else ("holds" if cond else "**missed**")
+
+
+def section(results: dict[str, Any]) -> str:
+    L: list[str] = [BEGIN, "## Realistic AWS (quota simulator)", ""]
+    merged = (f" (Prowler's figures and the entries not re-measured: run of {results['merged_from']})"
+              if results.get("merged_from") else "")
+    L.append(f"Generated by `bench/run --realistic` on {results['date']}{merged}. Raw figures: "
+             "`bench/out/realistic.json` (not committed).")
+    L.append("")
+    L.append(f"`bench/realistic.py` sits between the tool and moto: it adds {results['latency_s'] * 1000:.0f} ms "
+             "to every call and enforces AWS's per-account, per-region quota buckets (API Gateway "
+             "GetResources 2.5/s burst 5 plus the account's 10/s burst 40; WAFv2 5/s per action, "
+             "ListResourcesForWebACL and GetWebACLForResource 1/s; ELBv2 10/s burst 40 per action "
+             "and per account; EC2 20/s burst 100 per action; Lambda 15/s, GetPolicy its own "
+             "15/s; CloudFront, Shield, Tagging 5/s and Organizations 1/s estimated), answering a "
+             "call that finds a bucket empty with the service's real throttling error. The "
+             "*floor* is the least time any tool making the same calls can take: the largest "
+             "(granted − burst) / rate over the buckets. *Given up*: distinct requests whose last "
+             "answer was a throttle.")
+    L.append("")
+    L.append("| scale | tool | wall | floor (bound) | wall / floor | requests | throttled | "
+             "retries (own count) | given up | not evaluated (by throttling) |")
+    L.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    targets: list[tuple[str, str, str]] = []
+    for scale, entry in results["scales"].items():
+        for tool in ("edge-audit", "prowler"):
+            res = entry.get(tool)
+            if not res:
+                continue
+            sim = res["sim"]
+            bound = sim.get("bound") or {}
+            rep = res.get("report") or {}
+            L.append(
+                f"| {scale}× | {tool} | {res['wall_s']:.1f} s | {res['floor_s']:.1f} s "
+                f"({bound.get('bucket', '—')}) | {fmt(res['wall_over_floor'])}× | "
+                f"{fmt(sim['requests'])} | {fmt(sim['throttled'])} | "
+                f"{fmt(rep.get('retries')) if tool == 'edge-audit' else '—'} | {fmt(sim['given_up'])} | "
+                + (f"{fmt(rep.get('not_evaluated'))} ({fmt(rep.get('not_evaluated_throttling'))})"
+                   if tool == "edge-audit" else "—") + " |")
+        edge, prowler = entry.get("edge-audit"), entry.get("prowler")
+        if edge:
+            r = edge["wall_over_floor"]
+            targets.append((f"{scale}×: wall ≤ 1.1× floor", f"{fmt(r)}×", ok(r is not None and r <= 1.1)))
+            targets.append((f"{scale}×: 0 calls given up", fmt(edge["sim"]["given_up"]),
+                            ok(edge["sim"]["given_up"] == 0)))
+            n = (edge.get("report") or {}).get("not_evaluated_throttling")
+            targets.append((f"{scale}×: 0 not evaluated by throttling", fmt(n), ok(n == 0 if n is not None else None)))
+        if edge and prowler:
+            speedup = prowler["wall_s"] / edge["wall_s"] if edge["wall_s"] else None
+            targets.append((f"{scale}×: ≥ 6× faster than Prowler", f"{fmt(speedup)}×",
+                            ok(speedup is not None and speedup >= 6)))
+    L.append("")
+    acc = results.get("accounts")
+    if acc and acc.get("all"):
+        single = acc["single"]
+        everyone = acc["all"]
+        one_floor = single[0]["sim"]["floor_s_by_account"].get(DEFAULT_ACCOUNT, 0.0) if single else 0.0
+        walls = [r["wall_s"] for r in single]
+        L.append(f"**{len(acc['accounts'])} accounts in parallel** (each the bench account / "
+                 f"{acc['divide']}: {acc['seed']['made'].get('rest_apis', '?')} REST APIs, "
+                 f"{acc['seed']['made'].get('distributions', '?')} distributions; the default account "
+                 "plus the others through moto's AssumeRole):")
+        L.append("")
+        L.append("| run | wall | floor | throttled | moto CPU meanwhile | not evaluated (by throttling) |")
+        L.append("| --- | --- | --- | --- | --- | --- |")
+        for i, r in enumerate(single):
+            rep = r.get("report") or {}
+            L.append(f"| one account, run {i + 1} | {r['wall_s']:.1f} s | {r['floor_s']:.1f} s | "
+                     f"{fmt(r['sim']['throttled'])} | {fmt(r['moto_cpu_s'])} s | "
+                     f"{fmt(rep.get('not_evaluated'))} ({fmt(rep.get('not_evaluated_throttling'))}) |")
+        rep = everyone.get("report") or {}
+        L.append(f"| all {len(acc['accounts'])} accounts | {everyone['wall_s']:.1f} s | "
+                 f"{everyone['floor_s']:.1f} s (slowest account) | {fmt(everyone['sim']['throttled'])} | "
+                 f"{fmt(everyone['moto_cpu_s'])} s | {fmt(rep.get('not_evaluated'))} "
+                 f"({fmt(rep.get('not_evaluated_throttling'))}) |")
+        L.append("")
+        if walls:
+            ratio = everyone["wall_s"] / max(walls)
+            targets.append((f"{len(acc['accounts'])} accounts: wall ≤ 1.3× one account",
+                            f"{ratio:.2f}× (vs the slowest single run)", ok(ratio <= 1.3)))
+            worst = max(w - one_floor for w in walls)
+            targets.append(("small account: wall ≤ floor + 5 s, run after run",
+                            f"worst {worst:+.1f} s over the floor ({one_floor:.1f} s)", ok(worst <= 5)))
+    L.append("| target | measured | |")
+    L.append("| --- | --- | --- |")
+    for name, measured, verdict in targets:
+        L.append(f"| {name} | {measured} | {verdict} |")
+    L.append("")
+    L.append(END)
+    return "\n".join(L)
+
+
+def write_section(results: dict[str, Any], md: Path) -> None:
+    """Replaces (or appends) the realistic section of RESULTS.md, leaving the rest as it is."""
+    text = md.read_text() if md.exists() else ""
+    new = section(results)
+    if BEGIN in text and END in text:
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        text = head + new + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + new + "\n"
+    md.write_text(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
