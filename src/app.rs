@@ -373,6 +373,17 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
             inventory
         }
     };
+    // One SARIF run per account, and GitHub code scanning takes at most 20 runs a file.
+    let accounts = after.accounts.len();
+    if args.report.format == cli::Format::Sarif && accounts > crate::report::sarif::MAX_RUNS_PER_FILE {
+        return Err(Error::Usage(format!(
+            "the drift SARIF report would have {accounts} runs (one per account) and GitHub code scanning accepts \
+             at most {} runs per file: compare the accounts in groups of at most {} (one snapshot per group), or \
+             use --format json",
+            crate::report::sarif::MAX_RUNS_PER_FILE,
+            crate::report::sarif::MAX_RUNS_PER_FILE
+        )));
+    }
     let default_options = CheckOptions::default();
     let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
     let no_remaps = std::collections::BTreeMap::new();

@@ -499,3 +499,34 @@ fn bad_input_and_live_mode() {
     // Missing --baseline.
     assert_eq!(run(&["drift", "--current", path_str(&good)]).code, 2);
 }
+
+/// GitHub code scanning takes at most 20 runs a SARIF file and drift writes one run per account:
+/// 21 accounts in SARIF is refused with one line (exit 2, nothing written); JSON is fine.
+#[test]
+fn drift_sarif_of_more_than_twenty_accounts_is_refused() {
+    let dir = tempdir();
+    let accounts: Vec<serde_json::Value> = (0..21)
+        .map(|i| serde_json::json!({"account_id": format!("{:012}", 100_000_000_000u64 + i), "partition": "aws", "regions": []}))
+        .collect();
+    let inventory = serde_json::json!({"schema_version": 1, "accounts": accounts}).to_string();
+    let path = write(dir.path(), "org.json", &inventory);
+    let target = dir.path().join("drift.sarif");
+    let out = run(&[
+        "drift",
+        "--baseline",
+        path_str(&path),
+        "--current",
+        path_str(&path),
+        "--format",
+        "sarif",
+        "--output",
+        path_str(&target),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("21 runs") && out.stderr.contains("at most 20"), "{}", out.stderr);
+    assert!(!target.exists());
+    let json =
+        run(&["drift", "--baseline", path_str(&path), "--current", path_str(&path), "--format", "json"]);
+    assert_ne!(json.code, 2, "{}", json.stderr);
+}

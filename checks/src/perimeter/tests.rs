@@ -80,6 +80,13 @@ fn acl_verdict(
     }
 }
 
+/// (label, web ACL, headers the distribution sends, expected [`acl_verdict`]).
+type AclCase<'a> = (&'a str, WebAcl, Vec<(&'a str, &'a str)>, Option<Option<Verdict>>);
+/// (label, load balancer, headers sent, expected verdict or `None` when nothing is enforced).
+type ListenerCase<'a> = (&'a str, LoadBalancer, Vec<(&'a str, &'a str)>, Option<Verdict>);
+/// (label, account fields, backend ARN, services read, (exposure, entry points)).
+type ExposureCase<'a> = (&'a str, Value, &'a str, &'a [&'a str], (&'a str, Vec<String>));
+
 const H: &str = "x-origin-verify";
 const V: &str = "4f1c1f6b1b7a4f1e9c3a8d2e7b6a5c4d";
 
@@ -97,7 +104,7 @@ fn web_acl_header_algebra() {
         {"arn": regex_set_arn, "name": "s", "scope": "REGIONAL", "region": "eu-west-1",
          "patterns": [{"pattern": secret("^other$"), "literal": secret("other")}]}]}))
     .expect("an account");
-    let cases: Vec<(&str, WebAcl, Vec<(&str, &str)>, Option<Option<Verdict>>)> = vec![
+    let cases: Vec<AclCase<'_>> = vec![
         ("block + allow EXACTLY, right value", acl("block", vec![allow_header()]), vec![(H, V)], sat),
         ("block + allow EXACTLY, wrong value", acl("block", vec![allow_header()]), vec![(H, "nope")], mis),
         ("block + allow EXACTLY, no header", acl("block", vec![allow_header()]), vec![], mis),
@@ -399,7 +406,7 @@ fn listener_rule_header_algebra() {
         .expect("a load balancer")
     };
     let path = json!({"type": "path_pattern", "values": ["/admin/*"]});
-    let cases: Vec<(&str, LoadBalancer, Vec<(&str, &str)>, Option<Verdict>)> = vec![
+    let cases: Vec<ListenerCase<'_>> = vec![
         (
             "403 default, forward on header, sent",
             lb(vec![listener("403", vec![lb_rule(1, vec![header_condition(&[V])], "forward")])]),
@@ -540,7 +547,7 @@ fn exposure_and_entry_points() {
         serde_json::to_value(acl("block", vec![rule("allow", 0, Some("allow"), exactly(H, V))]))
             .expect("acl");
     header_acl["arn"] = json!(header_acl_arn);
-    let cases: Vec<(&str, Value, &str, &[&str], (&str, Vec<String>))> = vec![
+    let cases: Vec<ExposureCase<'_>> = vec![
         (
             "open REST stage",
             json!({"rest_apis": [rest_api(json!({}))]}),
