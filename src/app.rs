@@ -1,6 +1,5 @@
 //! What each command does, from parsed arguments to an exit code.
 
-use crate::baseline::Baseline;
 use crate::cli::{
     self, ChecksArgs, Cli, Command, DriftArgs, ExplainArgs, InitArgs, ListFormat, ParseOutcome, ScanArgs,
     ScanFormat, SnapshotArgs,
@@ -9,6 +8,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::output;
 use crate::probe;
+use crate::report::baseline::Baseline;
 use crate::report::Report;
 use crate::snapshot;
 use clap::CommandFactory;
@@ -199,7 +199,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     let default_options = CheckOptions::default();
     let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
     let probe_options = match probing || args.probe_ca_cert.is_some() {
-        true => Some(probe::ProbeOptions::from_args(&args, options)?),
+        true => Some(probe_options(&args, options)?),
         false => None,
     };
     // One runtime for what needs one: live collection and probes.
@@ -312,6 +312,24 @@ fn write_sarif_dir(dir: &Path, report: &Report) -> Result<Vec<String>, Error> {
         }
     }
     Ok(warnings)
+}
+
+/// The probe options of `scan`'s probe flags (reads `--probe-ca-cert`): the CLI's types stop
+/// here, the probe module takes its own.
+fn probe_options(args: &ScanArgs, check_options: &CheckOptions) -> Result<probe::ProbeOptions, Error> {
+    let extra_roots = match &args.probe_ca_cert {
+        Some(path) => probe::load_ca(path)?,
+        None => Vec::new(),
+    };
+    Ok(probe::ProbeOptions {
+        through_cloudfront: args.probe_through_cloudfront,
+        concurrency: usize::from(args.probe_concurrency),
+        timeout: std::time::Duration::from_secs(args.probe_timeout),
+        connect_to: args.connect_to.clone(),
+        extra_roots,
+        check_options: check_options.clone(),
+        ..probe::ProbeOptions::default()
+    })
 }
 
 /// Zero checks is never a pass: a selection that leaves nothing to run is a usage error.

@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
-pub mod baseline;
+
 pub mod cli;
 pub mod collect;
 pub mod config;

@@ -300,7 +300,7 @@ fn ignore_tags(inventory: &Inventory) -> BTreeMap<String, (Vec<String>, String)>
 
 /// The tag suppression covering `finding`: a tag on its resource, or on a resource that
 /// contains it (an API for its stages, a Lambda function for its versions and aliases).
-fn tag_suppression(
+pub fn tag_suppression(
     tags: &BTreeMap<String, (Vec<String>, String)>,
     finding: &Finding,
 ) -> Option<SuppressedBy> {
@@ -330,43 +330,7 @@ fn tag_suppression(
 }
 
 /// `arn:<partition>:lambda:<region>:<account>:function:<name>` (unqualified).
-fn is_lambda_function(arn: &str) -> bool {
+pub fn is_lambda_function(arn: &str) -> bool {
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
     parts.len() == 7 && parts[2] == "lambda" && parts[5] == "function" && !parts[6].contains(':')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use edge_audit_checks::checks::LambdaUrlPublic;
-
-    fn finding_on(arn: &str) -> Finding {
-        let resource = ResourceRef {
-            arn: arn.to_string(),
-            id: "x".into(),
-            resource_type: "lambda/function".into(),
-            name: None,
-            region: "us-east-1".into(),
-            account: "123456789012".into(),
-        };
-        Finding::new(&LambdaUrlPublic::META, resource, "public")
-    }
-
-    #[test]
-    fn a_function_tag_covers_its_qualified_arns_only() {
-        const APP: &str = "arn:aws:lambda:us-east-1:123456789012:function:app";
-        let tags = BTreeMap::from([(APP.to_string(), (vec!["EA501".to_string()], "EA501".to_string()))]);
-        for (arn, covered) in [
-            (APP.to_string(), true),
-            (format!("{APP}:prod"), true),
-            (format!("{APP}:7"), true),
-            (format!("{APP}2"), false),
-            ("arn:aws:lambda:us-east-1:123456789012:function:other".to_string(), false),
-        ] {
-            assert_eq!(tag_suppression(&tags, &finding_on(&arn)).is_some(), covered, "{arn}");
-        }
-        assert!(is_lambda_function(APP));
-        assert!(!is_lambda_function(&format!("{APP}:prod")));
-        assert!(!is_lambda_function("arn:aws:cloudfront::123456789012:distribution/E1"));
-    }
 }

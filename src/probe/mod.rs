@@ -65,28 +65,6 @@ impl Default for ProbeOptions {
     }
 }
 
-impl ProbeOptions {
-    /// The options of `scan`'s probe flags; reads `--probe-ca-cert`.
-    pub fn from_args(
-        args: &crate::cli::ScanArgs,
-        check_options: &CheckOptions,
-    ) -> Result<ProbeOptions, Error> {
-        let extra_roots = match &args.probe_ca_cert {
-            Some(path) => load_ca(path)?,
-            None => Vec::new(),
-        };
-        Ok(ProbeOptions {
-            through_cloudfront: args.probe_through_cloudfront,
-            concurrency: usize::from(args.probe_concurrency),
-            timeout: Duration::from_secs(args.probe_timeout),
-            connect_to: args.connect_to.clone(),
-            extra_roots,
-            check_options: check_options.clone(),
-            ..ProbeOptions::default()
-        })
-    }
-}
-
 /// Reads the certificates of a PEM file; a file with none is an error.
 pub fn load_ca(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e.to_string()))?;

@@ -48,7 +48,7 @@ pub fn render(report: &Report) -> String {
                 f.resource.account,
                 f.resource.region,
                 escape(&match f.baseline {
-                    Some(crate::baseline::BaselineStatus::New) => format!("**new** {}", f.message),
+                    Some(crate::report::baseline::BaselineStatus::New) => format!("**new** {}", f.message),
                     _ => f.message.clone(),
                 }),
                 escape(first_sentence(&f.remediation)),

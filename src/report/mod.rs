@@ -4,6 +4,7 @@
 //! it, so its field names are stable and it carries `schema_version`. Fields are only ever added.
 
 pub mod asff;
+pub mod baseline;
 pub mod compliance;
 pub mod graph;
 pub mod html;
@@ -13,9 +14,9 @@ pub mod ocsf;
 pub mod sarif;
 pub mod table;
 
-use crate::baseline::{Baseline, BaselineStatus};
 use crate::cli::ScanFormat;
 use crate::policy::{Suppressed, SuppressedBy};
+use crate::report::baseline::{Baseline, BaselineStatus};
 use edge_audit_checks::inventory::{CoverageStatus, Inventory};
 use edge_audit_checks::registry::Outcome;
 use edge_audit_checks::{CheckMeta, Finding, NotEvaluated, ProbeResult, ResourceRef, Severity};

@@ -495,8 +495,8 @@ fn result(report: &Report, finding: &ReportFinding) -> SarifResult {
         }],
         partial_fingerprints: Fingerprints { primary_location_line_hash: finding.fingerprint.clone() },
         baseline_state: finding.baseline.map(|b| match b {
-            crate::baseline::BaselineStatus::New => "new",
-            crate::baseline::BaselineStatus::Known => "unchanged",
+            crate::report::baseline::BaselineStatus::New => "new",
+            crate::report::baseline::BaselineStatus::Known => "unchanged",
         }),
         properties: serde_json::json!({
             "severity": finding.severity,

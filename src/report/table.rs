@@ -22,7 +22,7 @@ pub fn render(report: &Report, color: bool) -> String {
         let mut table = new_table(&["Check", "Resource", "Region", "Finding"]);
         for f in findings {
             let message = match f.baseline {
-                Some(crate::baseline::BaselineStatus::New) => format!("[new] {}", f.message),
+                Some(crate::report::baseline::BaselineStatus::New) => format!("[new] {}", f.message),
                 _ => f.message.clone(),
             };
             let mut check = Cell::new(&f.check_id);

@@ -404,7 +404,7 @@ fn fuzz_baselines() {
     for _ in 0..cases("EDGE_AUDIT_FUZZ_CASES", DEFAULT_CASES) {
         let case = mutant(&reports, &mut rng);
         let parsed = no_panic(&case, "baseline", || {
-            edge_audit::baseline::Baseline::parse(Path::new("baseline.json"), &case)
+            edge_audit::report::baseline::Baseline::parse(Path::new("baseline.json"), &case)
         });
         if let Err(error) = parsed {
             check_error_line(&error.to_string(), &case, "baseline");

@@ -380,3 +380,42 @@ fn github_accepts_sarif_with_policy_findings_and_baseline_states() {
         .unwrap_or_else(|e| panic!("cannot run validate-sarif: {e}"));
     assert!(status.success(), "validate-sarif rejected the SARIF file");
 }
+
+// The tag lookup of the policy layer, as a library function (it used to be a unit test in
+// src/policy.rs, which never ran: the library has no test target).
+mod tag_lookup {
+    use edge_audit::policy::{is_lambda_function, tag_suppression};
+    use edge_audit_checks::checks::LambdaUrlPublic;
+    use edge_audit_checks::{Finding, ResourceRef};
+    use std::collections::BTreeMap;
+
+    fn finding_on(arn: &str) -> Finding {
+        let resource = ResourceRef {
+            arn: arn.to_string(),
+            id: "x".into(),
+            resource_type: "lambda/function".into(),
+            name: None,
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+        };
+        Finding::new(&LambdaUrlPublic::META, resource, "public")
+    }
+
+    #[test]
+    fn a_function_tag_covers_its_qualified_arns_only() {
+        const APP: &str = "arn:aws:lambda:us-east-1:123456789012:function:app";
+        let tags = BTreeMap::from([(APP.to_string(), (vec!["EA501".to_string()], "EA501".to_string()))]);
+        for (arn, covered) in [
+            (APP.to_string(), true),
+            (format!("{APP}:prod"), true),
+            (format!("{APP}:7"), true),
+            (format!("{APP}2"), false),
+            ("arn:aws:lambda:us-east-1:123456789012:function:other".to_string(), false),
+        ] {
+            assert_eq!(tag_suppression(&tags, &finding_on(&arn)).is_some(), covered, "{arn}");
+        }
+        assert!(is_lambda_function(APP));
+        assert!(!is_lambda_function(&format!("{APP}:prod")));
+        assert!(!is_lambda_function("arn:aws:cloudfront::123456789012:distribution/E1"));
+    }
+}
