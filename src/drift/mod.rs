@@ -17,6 +17,7 @@ pub mod render;
 pub use compare::compare;
 
 use edge_audit_checks::index::Index;
+use edge_audit_checks::inventory::AccountInventory;
 use edge_audit_checks::perimeter::Perimeter;
 use edge_audit_checks::registry;
 use edge_audit_checks::{Check, CheckOptions, Finding, Inventory, ResourceRef, Severity};
@@ -159,7 +160,7 @@ pub struct Unattributed {
 /// The resources a change bears on: its own, and those whose perimeter verdict depends on it —
 /// the load balancers and instances a security group fronts, the resources a web ACL is
 /// associated with. Findings on any of them (or beneath them: an API's stages) belong to it.
-fn bearing(change: &Change, before: &Inventory, after: &Inventory) -> BTreeSet<String> {
+fn bearing(change: &Change, accounts: &[(&AccountInventory, Index<'_>)]) -> BTreeSet<String> {
     let mut arns = BTreeSet::from([change.resource.arn.clone()]);
     // An association change bears on the web ACLs on either side too (what they front changed).
     for side in [&change.before, &change.after] {
@@ -167,73 +168,66 @@ fn bearing(change: &Change, before: &Inventory, after: &Inventory) -> BTreeSet<S
             arns.insert(acl.to_string());
         }
     }
-    for inventory in [before, after] {
-        for account in inventory.accounts.iter().filter(|a| a.account_id == change.resource.account) {
-            match change.change_type {
-                ChangeType::SgIngressOpened
-                | ChangeType::SgIngressClosed
-                | ChangeType::SecurityGroupCreated
-                | ChangeType::SecurityGroupDeleted => {
-                    let id = change.resource.id.as_str();
-                    let fronts = |groups: &[String]| groups.iter().any(|g| g == id);
-                    arns.extend(
-                        account
-                            .load_balancers
-                            .iter()
-                            .filter(|lb| fronts(&lb.security_groups))
-                            .map(|lb| lb.arn.clone()),
-                    );
-                    arns.extend(
-                        account
-                            .instances
-                            .iter()
-                            .filter(|i| fronts(&i.security_groups))
-                            .map(|i| i.arn.clone()),
-                    );
-                }
-                ChangeType::WebAclRulesChanged
-                | ChangeType::WebAclDefaultActionChanged
-                | ChangeType::WebAclCreated
-                | ChangeType::WebAclDeleted => {
-                    if let Some(users) = Index::build(account).web_acl_users(&change.resource.arn) {
-                        arns.extend(users.iter().cloned());
-                    }
-                }
-                _ => {}
-            }
-            // The web ACLs of the resource itself or beneath it (an API's stages): whether they
-            // front an entry point depends on the resource's exposure.
-            let own = |arn: &str| covered(&BTreeSet::from([change.resource.arn.clone()]), arn);
-            let acls = account
-                .distributions
-                .iter()
-                .filter(|d| own(&d.arn))
-                .filter_map(|d| d.web_acl_id.clone())
-                .chain(
-                    account
-                        .rest_apis
-                        .iter()
-                        .filter(|api| own(&api.arn))
-                        .flat_map(|api| api.stages.iter().filter_map(|s| s.web_acl_arn.clone())),
-                )
-                .chain(
+    for (account, index) in accounts.iter().filter(|(a, _)| a.account_id == change.resource.account) {
+        match change.change_type {
+            ChangeType::SgIngressOpened
+            | ChangeType::SgIngressClosed
+            | ChangeType::SecurityGroupCreated
+            | ChangeType::SecurityGroupDeleted => {
+                let id = change.resource.id.as_str();
+                let fronts = |groups: &[String]| groups.iter().any(|g| g == id);
+                arns.extend(
                     account
                         .load_balancers
                         .iter()
-                        .filter(|lb| own(&lb.arn))
-                        .filter_map(|lb| lb.web_acl_arn.clone()),
+                        .filter(|lb| fronts(&lb.security_groups))
+                        .map(|lb| lb.arn.clone()),
                 );
-            arns.extend(acls);
-            // The distributions whose origins reach any of these: whether CloudFront's own
-            // requests get through depends on them (EA305, EA106 are about the distribution).
-            let index = Index::build(account);
-            let reached: Vec<String> = arns
-                .iter()
-                .flat_map(|arn| [arn.as_str(), arn.split("/stages/").next().unwrap_or(arn)])
-                .flat_map(|arn| index.origins_reaching(arn).iter().map(|u| u.distribution.arn.clone()))
-                .collect();
-            arns.extend(reached);
+                arns.extend(
+                    account.instances.iter().filter(|i| fronts(&i.security_groups)).map(|i| i.arn.clone()),
+                );
+            }
+            ChangeType::WebAclRulesChanged
+            | ChangeType::WebAclDefaultActionChanged
+            | ChangeType::WebAclCreated
+            | ChangeType::WebAclDeleted => {
+                if let Some(users) = index.web_acl_users(&change.resource.arn) {
+                    arns.extend(users.iter().cloned());
+                }
+            }
+            _ => {}
         }
+        // The web ACLs of the resource itself or beneath it (an API's stages): whether they
+        // front an entry point depends on the resource's exposure.
+        let own = |arn: &str| covered(&BTreeSet::from([change.resource.arn.clone()]), arn);
+        let acls = account
+            .distributions
+            .iter()
+            .filter(|d| own(&d.arn))
+            .filter_map(|d| d.web_acl_id.clone())
+            .chain(
+                account
+                    .rest_apis
+                    .iter()
+                    .filter(|api| own(&api.arn))
+                    .flat_map(|api| api.stages.iter().filter_map(|s| s.web_acl_arn.clone())),
+            )
+            .chain(
+                account
+                    .load_balancers
+                    .iter()
+                    .filter(|lb| own(&lb.arn))
+                    .filter_map(|lb| lb.web_acl_arn.clone()),
+            );
+        arns.extend(acls);
+        // The distributions whose origins reach any of these: whether CloudFront's own
+        // requests get through depends on them (EA305, EA106 are about the distribution).
+        let reached: Vec<String> = arns
+            .iter()
+            .flat_map(|arn| [arn.as_str(), arn.split("/stages/").next().unwrap_or(arn)])
+            .flat_map(|arn| index.origins_reaching(arn).iter().map(|u| u.distribution.arn.clone()))
+            .collect();
+        arns.extend(reached);
     }
     arns
 }
@@ -275,9 +269,12 @@ pub fn classify(
     let disappeared: Vec<&Finding> =
         before_findings.iter().filter(|f| !after_fps.contains(&f.fingerprint())).collect();
     let (ranks_before, ranks_after) = (exposure_ranks(before, options), exposure_ranks(after, options));
+    // The lookups of every account of both inventories, built once for all changes.
+    let accounts: Vec<(&AccountInventory, Index<'_>)> =
+        before.accounts.iter().chain(&after.accounts).map(|a| (a, Index::build(a))).collect();
     let mut attached = BTreeSet::new();
     for change in changes.iter_mut() {
-        let arns = bearing(change, before, after);
+        let arns = bearing(change, &accounts);
         for finding in appeared.iter().filter(|f| covered(&arns, &f.resource.arn)) {
             attached.insert(finding.fingerprint());
             change.appeared.push(FindingRef::of(finding));

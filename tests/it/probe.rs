@@ -533,18 +533,11 @@ fn bad_probe_arguments_are_one_line_errors() {
     }
 }
 
-#[test]
-fn a_reset_connection_is_retried_once_and_only_once() {
-    let ca = TestCa::new();
-    let server = TestServer::https(
-        ca.server_config(AWS_NAMES),
-        &[
-            ("flaky123.execute-api.us-east-1.amazonaws.com", Reply::ok().drop_first(1)),
-            ("dead456.execute-api.us-east-1.amazonaws.com", Reply::ok().drop_first(usize::MAX)),
-        ],
-    );
+/// `scan --from FIXTURE --probe` of the probe checks, JSON, with every HTTPS probe sent to
+/// `server` (trusting `ca`) and anything else to a closed local port.
+fn probe_scan_json(fixture_name: &str, ca: &TestCa, server: &TestServer) -> Run {
     let closed = closed_port();
-    let mut args: Vec<String> = ["scan", "--from", path_str(&fixture("probe-reset.json")), "--probe"]
+    let mut args: Vec<String> = ["scan", "--from", path_str(&fixture(fixture_name)), "--probe"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -557,7 +550,20 @@ fn a_reset_connection_is_retried_once_and_only_once() {
     ]);
     args.extend(connect_to(&[(":443", server.port), (":", closed)]));
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = run(&argv);
+    run(&argv)
+}
+
+#[test]
+fn a_reset_connection_is_retried_once_and_only_once() {
+    let ca = TestCa::new();
+    let server = TestServer::https(
+        ca.server_config(AWS_NAMES),
+        &[
+            ("flaky123.execute-api.us-east-1.amazonaws.com", Reply::ok().drop_first(1)),
+            ("dead456.execute-api.us-east-1.amazonaws.com", Reply::ok().drop_first(usize::MAX)),
+        ],
+    );
+    let out = probe_scan_json("probe-reset.json", &ca, &server);
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
     let report = json(&out);
     let flaky = probe(&report, "https://flaky123.execute-api.us-east-1.amazonaws.com/prod/flaky/");
@@ -593,21 +599,7 @@ fn apis_behind_custom_domains_are_probed_on_every_entry_point() {
             ("both00003.execute-api.us-east-1.amazonaws.com", Reply::ok()),
         ],
     );
-    let closed = closed_port();
-    let mut args: Vec<String> = ["scan", "--from", path_str(&fixture("probe-custom-domain.json")), "--probe"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    args.extend(["--probe-ca-cert".to_string(), path_str(&ca.pem_path()).to_string()]);
-    args.extend([
-        "--checks".to_string(),
-        PROBE_CHECKS.to_string(),
-        "--format".to_string(),
-        "json".to_string(),
-    ]);
-    args.extend(connect_to(&[(":443", server.port), (":", closed)]));
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = run(&argv);
+    let out = probe_scan_json("probe-custom-domain.json", &ca, &server);
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
     let report = json(&out);
     let urls: Vec<&str> = report["probes"]
