@@ -328,6 +328,7 @@ impl<'a> Api<'a> {
                 .map(|(path, m)| Operation {
                     name: format!("{} {path}", m.http_method),
                     authorization: &m.authorization_type,
+                    authorizer: authorizer(&api.authorizers, m.authorizer_id.as_deref()),
                     api_key_required: m.api_key_required,
                 })
                 .collect(),
@@ -338,6 +339,7 @@ impl<'a> Api<'a> {
                 .map(|r| Operation {
                     name: r.route_key.clone(),
                     authorization: &r.authorization_type,
+                    authorizer: authorizer(&api.authorizers, r.authorizer_id.as_deref()),
                     api_key_required: r.api_key_required,
                 })
                 .collect(),
@@ -352,7 +354,14 @@ pub struct Operation<'a> {
     pub name: String,
     /// `NONE`, `AWS_IAM`, `CUSTOM`, `COGNITO_USER_POOLS`, `JWT`.
     pub authorization: &'a str,
+    /// The authorizer the operation names, when the inventory holds it.
+    pub authorizer: Option<&'a Authorizer>,
     pub api_key_required: bool,
+}
+
+/// The authorizer with this id among an API's.
+fn authorizer<'a>(authorizers: &'a [Authorizer], id: Option<&str>) -> Option<&'a Authorizer> {
+    id.and_then(|id| authorizers.iter().find(|a| a.id == id))
 }
 
 impl Operation<'_> {

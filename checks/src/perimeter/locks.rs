@@ -134,6 +134,11 @@ fn verdicts(backend: &Backend<'_>, origin: &Origin, sent: &Sent<'_>) -> Vec<Guar
         status: GuardStatus::Absent,
         why: why.clone(),
     }));
+    out.extend(backend.side.checked_in_code.iter().map(|why| GuardReport {
+        guard: "lambda-authorizer",
+        status: GuardStatus::CouldNotVerify,
+        why: why.clone(),
+    }));
     out.extend(backend.side.unverifiable.iter().map(|why| GuardReport {
         guard: "unknown",
         status: GuardStatus::CouldNotVerify,
