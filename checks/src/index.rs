@@ -147,28 +147,36 @@ impl<'a> Index<'a> {
                 index.associate(acl, distribution.arn.clone());
             }
             for origin in &distribution.origins {
-                let targets: Vec<&'a str> = match index.resolve_origin(origin) {
-                    ResolvedOrigin::RestApi(api) => vec![api.arn.as_str()],
-                    ResolvedOrigin::HttpApi(api) => vec![api.arn.as_str()],
-                    ResolvedOrigin::LoadBalancer(lb) => vec![lb.arn.as_str()],
-                    ResolvedOrigin::LambdaUrl(f) => vec![f.arn.as_str()],
-                    ResolvedOrigin::Instance(i) => vec![i.arn.as_str()],
-                    // A custom domain reaches every API its base path mappings name (those
-                    // compatible with the origin path).
-                    ResolvedOrigin::ApiDomain { .. } => {
-                        index.api_targets(origin).iter().map(|t| t.api.arn()).collect()
-                    }
-                    _ => Vec::new(),
-                };
-                for target in targets {
-                    let uses = index.origin_uses.entry(target).or_default();
-                    if !uses.iter().any(|u| std::ptr::eq(u.origin, origin)) {
-                        uses.push(OriginUse { distribution, origin });
-                    }
-                }
+                index.register_origin_use(distribution, origin);
             }
         }
         index
+    }
+
+    /// Records that `origin` of `distribution` reaches the backends it resolves to in this
+    /// account (the distribution may be another account's); returns whether it resolved to any.
+    pub fn register_origin_use(&mut self, distribution: &'a Distribution, origin: &'a Origin) -> bool {
+        let targets: Vec<&'a str> = match self.resolve_origin(origin) {
+            ResolvedOrigin::RestApi(api) => vec![api.arn.as_str()],
+            ResolvedOrigin::HttpApi(api) => vec![api.arn.as_str()],
+            ResolvedOrigin::LoadBalancer(lb) => vec![lb.arn.as_str()],
+            ResolvedOrigin::LambdaUrl(f) => vec![f.arn.as_str()],
+            ResolvedOrigin::Instance(i) => vec![i.arn.as_str()],
+            // A custom domain reaches every API its base path mappings name (those compatible
+            // with the origin path).
+            ResolvedOrigin::ApiDomain { .. } => {
+                self.api_targets(origin).iter().map(|t| t.api.arn()).collect()
+            }
+            _ => Vec::new(),
+        };
+        let resolved = !targets.is_empty();
+        for target in targets {
+            let uses = self.origin_uses.entry(target).or_default();
+            if !uses.iter().any(|u| std::ptr::eq(u.origin, origin)) {
+                uses.push(OriginUse { distribution, origin });
+            }
+        }
+        resolved
     }
 
     fn associate(&mut self, acl: &'a str, resource: String) {

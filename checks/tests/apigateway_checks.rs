@@ -142,7 +142,7 @@ fn ea208_reports_wrong_stage_and_missing_api() {
     );
     let ghost =
         outcome.findings.iter().find(|f| f.detail == "ghost").map(|f| f.message.clone()).unwrap_or_default();
-    assert!(ghost.contains("not in the account"), "{ghost}");
+    assert!(ghost.contains("in no scanned account"), "{ghost}");
     // us-west-2 was not audited: no verdict on ghostus00g.
     assert!(outcome
         .not_evaluated

@@ -75,6 +75,8 @@ pub struct Lock<'a> {
     /// Why the resources behind the origin could not be identified, when the inventory is
     /// incomplete (the API's region was not read …).
     pub unresolved: Option<String>,
+    /// The scanned account that holds the backends, when it is not the distribution's.
+    pub backend_account: Option<String>,
 }
 
 impl<'a> Lock<'a> {
@@ -193,7 +195,7 @@ pub(super) fn lock_of<'a>(
             backend: Arc::clone(backend),
         })
         .collect();
-    Lock { distribution, origin, resolved, sent, targets, unresolved }
+    Lock { distribution, origin, resolved, sent, targets, unresolved, backend_account: None }
 }
 
 /// The backends of one API target: each reachable stage of a REST API, or the HTTP API.
