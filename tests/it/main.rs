@@ -17,6 +17,7 @@ mod fuzz;
 mod hostile;
 mod iam;
 mod moto;
+mod moto_mechanisms;
 mod moto_scan;
 mod probe;
 mod report_formats;

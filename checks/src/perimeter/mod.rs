@@ -26,7 +26,9 @@ pub mod exposure;
 pub mod guards;
 pub mod headers;
 pub mod locks;
+pub mod oac;
 pub mod sent;
+pub mod vpc;
 
 pub use exposure::{
     combined_exposure, AclEntry, Backend, BackendKind, EntryAcls, EntryKind, EntryPoint, Exposure,
@@ -36,9 +38,10 @@ pub use guards::{coverage_gaps, Guard, GuardSource, GuardVerdict, OriginSide};
 pub use headers::{AclHeaderGuard, HeaderAlternatives, HeaderCheck, Verdict};
 pub use locks::{is_api_origin, GuardReport, GuardStatus, Lock, LockTarget};
 pub use sent::{headers_evidence, HeaderEvidence, Sent};
+pub use vpc::VpcOriginReach;
 
 use crate::index::{Api, Index};
-use crate::inventory::{AccountInventory, WebAcl};
+use crate::inventory::{AccountInventory, Origin, WebAcl};
 use crate::options::CheckOptions;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -125,6 +128,11 @@ impl<'a> Perimeter<'a> {
         combined_exposure(self.api_backends(api))
     }
 
+    /// What `origin`'s VPC origin amounts to (see [`vpc`]): `None` when it uses none.
+    pub fn vpc_origin_reach(&self, origin: &Origin) -> Option<VpcOriginReach> {
+        vpc::vpc_origin_reach(&self.scope, origin)
+    }
+
     /// Whether some distribution reaching `arn` sends a secret header.
     pub fn sent_secret_header(&self, arn: &str) -> bool {
         self.scope
@@ -143,3 +151,6 @@ pub fn acl_is_only_a_lock(acl: &WebAcl, index: &Index<'_>) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod mechanism_tests;
