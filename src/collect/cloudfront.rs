@@ -152,9 +152,14 @@ async fn vpc_origins(
         })
         .collect();
     let client = &client;
-    let details: Vec<(usize, Result<cf::VpcOriginEndpointConfig, Coverage>)> = stream::iter(
-        origins.iter().enumerate().filter(|(_, o)| used.contains(o.id.as_str())).map(|(i, o)| (i, o.id.clone(), o.arn.clone())),
-    )
+    // Owned (index, id, ARN) triples: the future below must not borrow `origins`.
+    let wanted: Vec<(usize, String, String)> = origins
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| used.contains(o.id.as_str()))
+        .map(|(i, o)| (i, o.id.clone(), o.arn.clone()))
+        .collect();
+    let details: Vec<(usize, Result<cf::VpcOriginEndpointConfig, Coverage>)> = stream::iter(wanted)
     .map(|(i, id, arn)| async move {
         let answer = ctx.call(op(SDK, "GetVpcOrigin"), client.get_vpc_origin().id(&id).send()).await;
         let detail = match answer {

@@ -1,11 +1,15 @@
 //! The real binary against moto + the emulator extension on the origin locks AWS added since
-//! 2024 (issue 14): CloudFront VPC origins. moto 5.2.5 has no VPC origins; the emulator answers
+//! 2024 (issue 14): CloudFront VPC origins, and origin access control on Lambda function URLs. moto 5.2.5 has no VPC origins; the emulator answers
 //! ListVpcOrigins / GetVpcOrigin and puts each origin's `VpcOriginConfig` into moto's
 //! distribution answers (see tests/moto/README.md, "The emulator").
 //!
 //! `vpc-origin-good` reaches an internal ALB through a VPC origin (locked); `vpc-origin-bad`
 //! reaches an internet-facing ALB through one (locked to nothing) and has an origin through a VPC
 //! origin shared from an account outside the scan (not evaluated, naming the account).
+//! `oac-lambda-good` locks an AWS_IAM function URL with an OAC that always signs and a policy
+//! allowing CloudFront both invoke actions; `oac-lambda-bad` allows only
+//! `lambda:InvokeFunctionUrl` (EA114: CloudFront cannot invoke it). moto stores the OAC and the
+//! policy but drops the origin's `OriginAccessControlId`, which the emulator puts back.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::moto_scan::{
@@ -17,6 +21,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 const VPC_ORIGIN: [&str; 2] = ["vpc-origin-bad", "vpc-origin-good"];
+const OAC_LAMBDA: [&str; 2] = ["oac-lambda-bad", "oac-lambda-good"];
 /// The account `vpc-origin-bad` shares a VPC origin from (not scanned).
 const PARTNER: &str = "999999999999";
 
@@ -195,4 +200,46 @@ fn denied_vpc_origins_are_not_evaluated() {
         ea106_on(&report, &bad).iter().all(|f| !f["message"].as_str().unwrap_or("").contains("VPC origin")),
         "no confident VPC-origin finding without the VPC origins"
     );
+}
+
+/// `scan` live and `snapshot` + `scan --from`: the function URL whose policy lacks
+/// lambda:InvokeFunction is EA114 (medium, broken not open), the good one is locked; the OACs are
+/// read with one ListOriginAccessControls call.
+#[test]
+fn oac_function_urls_are_judged_with_their_policy() {
+    let Some((moto, manifest)) = seeded(&scenarios(&OAC_LAMBDA)) else { return };
+    let dir = tempdir();
+    let inventory = dir.path().join("inv.json");
+    let snap = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(&inventory)]);
+    assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
+    let saved = json(&read(&inventory));
+    let controls = saved["accounts"][0]["origin_access_controls"].as_array().expect("origin_access_controls");
+    assert!(controls.iter().any(|c| c["origin_type"] == "lambda" && c["signing_behavior"] == "always"), "{controls:#?}");
+
+    let out = live(
+        &moto,
+        &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none", "--stats"],
+    );
+    assert_eq!(out.code, 3, "incomplete (the Shield gap), nothing failed\n{}", out.stderr);
+    let report = json(&out.stdout);
+    assert_scenarios_judged(&manifest, &report);
+    let bad = distribution_arn(&manifest, "oac-lambda-bad");
+    let ea114: Vec<&Value> =
+        findings(&report).iter().filter(|f| f["check_id"] == "EA114").collect();
+    assert_eq!(ea114.len(), 1, "{ea114:#?}");
+    assert_eq!(ea114[0]["resource"]["arn"], bad.as_str());
+    assert_eq!(ea114[0]["severity"], "medium");
+    assert_eq!(ea114[0]["evidence"]["missing_actions"], json!(["lambda:InvokeFunction"]));
+    let list_calls: u64 = report["stats"]["operations"]
+        .as_array()
+        .expect("stats")
+        .iter()
+        .filter(|o| o["operation"] == "ListOriginAccessControls")
+        .filter_map(|o| o["calls"].as_u64())
+        .sum();
+    assert_eq!(list_calls, 1, "{:#}", report["stats"]);
+
+    let from = live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
+    let from = json(&from.stdout);
+    assert_eq!(finding_keys(&from), finding_keys(&report), "scan --from and the live scan differ");
 }

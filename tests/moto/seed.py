@@ -1130,6 +1130,52 @@ def build_vpc_origin(ctx: Ctx) -> None:
     lock_site_bucket(ctx, dist, bucket)
 
 
+def lambda_oac(ctx: Ctx, signing: str = "always") -> str:
+    """An origin access control of origin type `lambda` (moto stores it; the emulator puts its id
+    back into the origin, which moto drops)."""
+    oac = ctx.client("cloudfront", EDGE_REGION).create_origin_access_control(
+        OriginAccessControlConfig={
+            "Name": ctx.name(f"lambda-oac-{signing}"),
+            "SigningProtocol": "sigv4",
+            "SigningBehavior": signing,
+            "OriginAccessControlOriginType": "lambda",
+        }
+    )["OriginAccessControl"]
+    ctx.add("origin_access_controls", id=oac["Id"], name=ctx.name(f"lambda-oac-{signing}"))
+    return oac["Id"]
+
+
+def allow_cloudfront(ctx: Ctx, fn: dict[str, Any], dist_arn: str, actions: list[str]) -> None:
+    """The function's resource policy for CloudFront's OAC-signed requests, by AWS:SourceArn."""
+    lam = ctx.client("lambda", fn["region"])
+    for action in actions:
+        lam.add_permission(FunctionName=fn["name"], StatementId=f"cloudfront-{action.split(':')[1]}",
+                           Action=action, Principal="cloudfront.amazonaws.com", SourceArn=dist_arn)
+
+
+def build_oac_lambda(ctx: Ctx) -> None:
+    """A Lambda function URL (AuthType AWS_IAM) behind an origin access control that always
+    signs. Good: the function policy lets this distribution call both lambda:InvokeFunctionUrl
+    and lambda:InvokeFunction (required since October 2025). Bad: only InvokeFunctionUrl, the
+    single statement AWS documented before: CloudFront is refused (a broken site, EA114)."""
+    site, bucket = static_site_origin(ctx)
+    fn = lambda_function(ctx, "app", url_auth="AWS_IAM")
+    oac_id = lambda_oac(ctx)
+    origins = [site, custom_origin("app", url_host(fn["url"]))]
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
+                        behaviors=[behavior("app", path="/app/*")], web_acl_arn=edge_web_acl(ctx),
+                        shield=ctx.good)
+    ctx.emulate("cloudfront", "origins", {dist["id"]: {"app": {"set": {"OriginAccessControlId": oac_id}}}})
+    if ctx.good:
+        allow_cloudfront(ctx, fn, dist["arn"], ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"])
+        restore_s3_oac(ctx, dist, site)
+    else:
+        allow_cloudfront(ctx, fn, dist["arn"], ["lambda:InvokeFunctionUrl"])
+        ctx.mistake("EA114", "the function policy lets CloudFront call lambda:InvokeFunctionUrl but not "
+                             "lambda:InvokeFunction: CloudFront cannot invoke the function")
+    lock_site_bucket(ctx, dist, bucket)
+
+
 def build_sigv4_lambda_edge(ctx: Ctx) -> None:
     """Seed 004: Lambda@Edge signs origin requests with SigV4, the REST API
     requires AWS_IAM everywhere; WAF + Shield Advanced on the distribution.
@@ -1175,6 +1221,7 @@ ARCHITECTURES = (
     Architecture("alb-prefix-list-header", "eu-west-1", build_alb_prefix_list_header),
     Architecture("sigv4-lambda-edge", "us-east-1", build_sigv4_lambda_edge),
     Architecture("vpc-origin", "eu-west-1", build_vpc_origin),
+    Architecture("oac-lambda", "eu-west-1", build_oac_lambda),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")

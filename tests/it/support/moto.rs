@@ -132,13 +132,15 @@ impl MotoServer {
         let (sender, receiver) = mpsc::channel();
         std::thread::spawn(move || {
             let mut line = String::new();
-            if let Some(stdout) = stdout {
-                let mut reader = BufReader::new(stdout);
-                let _ = reader.read_line(&mut line);
-                // Keep draining so the emulator never blocks on a full pipe.
-                let _ = std::io::copy(&mut reader, &mut std::io::sink());
-            }
+            let Some(stdout) = stdout else {
+                let _ = sender.send(line);
+                return;
+            };
+            let mut reader = BufReader::new(stdout);
+            let _ = reader.read_line(&mut line);
             let _ = sender.send(line);
+            // Keep draining so the emulator never blocks on a full pipe.
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
         });
         let line = receiver.recv_timeout(STARTUP_TIMEOUT).unwrap_or_default();
         let Some(endpoint) = line.trim().strip_prefix("listening on ").map(str::to_string) else {
