@@ -151,6 +151,10 @@ const TABLE: &[(&str, Mapping)] = &[
         nist("SC-7", "without OAC the function URL cannot tell the distribution's requests from anyone's"),
         nist("AC-4", AC4_BYPASS),
     ])),
+    ("EA114", Mapping::Controls(&[
+        nist("SC-5", "CloudFront is refused by its own origin: the site or API is unavailable (a self-inflicted denial of service)"),
+        nist("CM-6", "the function's resource policy lacks a permission AWS requires for function URLs behind an origin access control"),
+    ])),
     ("EA201", Mapping::Controls(&[
         nist("SC-7", "an edge-optimized API behind a distribution adds a second, AWS-managed distribution the first cannot control"),
     ])),

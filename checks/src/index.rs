@@ -58,6 +58,8 @@ pub struct Index<'a> {
     /// (api id, stage) → usage plans that include that stage.
     pub usage_plans_by_stage: BTreeMap<(&'a str, &'a str), Vec<&'a UsagePlan>>,
     pub api_keys: BTreeMap<&'a str, &'a ApiKey>,
+    /// CloudFront VPC origins of the account, by id.
+    pub vpc_origins: BTreeMap<&'a str, &'a VpcOrigin>,
     /// Web ACL ARN → ARNs of the resources that use it (distributions, REST stages, ALBs).
     pub web_acl_associations: BTreeMap<&'a str, BTreeSet<String>>,
     /// Resource ARN (API, load balancer, function) → the distribution origins that reach it.
@@ -142,6 +144,9 @@ impl<'a> Index<'a> {
         for policy in &account.origin_request_policies {
             index.origin_request_policies.insert(&policy.id, policy);
         }
+        for vpc_origin in &account.vpc_origins {
+            index.vpc_origins.insert(&vpc_origin.id, vpc_origin);
+        }
         for distribution in &account.distributions {
             if let Some(acl) = &distribution.web_acl_id {
                 index.associate(acl, distribution.arn.clone());
@@ -185,6 +190,10 @@ impl<'a> Index<'a> {
 
     /// Looks an origin up in the inventory.
     pub fn resolve_origin(&self, origin: &'a Origin) -> ResolvedOrigin<'a> {
+        // A VPC origin names its endpoint by ARN, which is better than any domain.
+        if let Some(endpoint) = self.vpc_origin_endpoint(origin) {
+            return endpoint;
+        }
         match &origin.kind {
             OriginKind::ApiGateway { api_id, region } => {
                 if let Some(api) = self.rest_apis.get(api_id.as_str()) {
@@ -218,6 +227,25 @@ impl<'a> Index<'a> {
                     ResolvedOrigin::Custom
                 }
             }
+        }
+    }
+
+    /// The VPC origin an origin goes through, when the account owns it and it is in the
+    /// inventory.
+    pub fn vpc_origin_of(&self, origin: &Origin) -> Option<&'a VpcOrigin> {
+        self.vpc_origins.get(origin.vpc_origin_id.as_deref()?).copied()
+    }
+
+    /// The load balancer or instance behind an origin's VPC origin, when both are in the
+    /// inventory.
+    fn vpc_origin_endpoint(&self, origin: &Origin) -> Option<ResolvedOrigin<'a>> {
+        let vpc_origin = self.vpc_origin_of(origin)?;
+        match vpc_origin.endpoint_kind() {
+            VpcOriginEndpoint::Alb(arn) | VpcOriginEndpoint::Nlb(arn) => {
+                self.load_balancers.get(arn).map(|lb| ResolvedOrigin::LoadBalancer(lb))
+            }
+            VpcOriginEndpoint::Instance(id) => self.instances.get(id).map(|i| ResolvedOrigin::Instance(i)),
+            VpcOriginEndpoint::Other(_) => None,
         }
     }
 

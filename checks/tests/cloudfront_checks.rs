@@ -223,3 +223,150 @@ fn ea113_reports_lambda_url_origins_without_oac() {
     assert_eq!(outcome.findings[0].evidence["function_url_auth_type"], "NONE");
     assert!(run_check("EA113", "cloudfront-good").findings.is_empty());
 }
+
+/// `vpc-origin-bad`: a VPC origin to an internet-facing ALB and one to a public instance open to
+/// the internet lock nothing; a VPC origin shared from account 222222222222 is not evaluated.
+/// `vpc-origin-good`: an internal ALB and an instance without a public address are locked.
+#[test]
+fn ea106_judges_vpc_origins_by_their_endpoint() {
+    let outcome = run_check("EA106", "vpc-origin-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [row("E6VPCBAD000001", "high", "app"), row("E6VPCBAD000001", "high", "ec2")]
+    );
+    let message = |detail: &str| {
+        outcome.findings.iter().find(|f| f.detail == detail).map(|f| f.message.clone()).unwrap_or_default()
+    };
+    assert!(
+        message("app").contains("load balancer vo-public, which is internet-facing"),
+        "{}",
+        message("app")
+    );
+    assert!(
+        message("ec2").contains("203.0.113.50 admits the internet on port(s) [443]"),
+        "{}",
+        message("ec2")
+    );
+    assert_eq!(outcome.not_evaluated.len(), 1, "{:?}", outcome.not_evaluated);
+    assert!(outcome.not_evaluated[0].scope.ends_with("E6VPCBAD000001/shared"), "{:?}", outcome.not_evaluated);
+    assert!(outcome.not_evaluated[0].reason.contains("owned by account 222222222222"));
+
+    let good = run_check("EA106", "vpc-origin-good");
+    assert!(good.findings.is_empty(), "{:?}", good.findings);
+    assert!(good.not_evaluated.is_empty(), "{:?}", good.not_evaluated);
+}
+
+/// A VPC origin whose listing failed, or that is missing from the inventory, is not evaluated:
+/// never taken for a private one.
+#[test]
+fn ea106_does_not_trust_unread_vpc_origins() {
+    use edge_audit_checks::inventory::{Coverage, Service, GLOBAL_REGION};
+    let mut inventory = support::load("vpc-origin-good");
+    let account = &mut inventory.accounts[0];
+    account.vpc_origins.clear();
+    let outcome = support::run_inventory("EA106", &inventory);
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+    assert_eq!(outcome.not_evaluated.len(), 2, "{:?}", outcome.not_evaluated);
+    assert!(outcome.not_evaluated.iter().all(|n| n.reason.contains("is not in the account's inventory")));
+
+    let account = &mut inventory.accounts[0];
+    account.coverage.retain(|c| c.service != Service::Cloudfront);
+    account.coverage.push(Coverage::failed(
+        GLOBAL_REGION,
+        Service::Cloudfront,
+        "ListVpcOrigins",
+        "AccessDenied: not authorized to perform: cloudfront:ListVpcOrigins",
+    ));
+    let outcome = support::run_inventory("EA106", &inventory);
+    // Each origin names the failure (besides the service-wide entry of the framework).
+    let origins: Vec<_> =
+        outcome.not_evaluated.iter().filter(|n| n.scope.starts_with("E6VPCGOOD00001/")).collect();
+    assert_eq!(origins.len(), 2, "{:?}", outcome.not_evaluated);
+    assert!(origins.iter().all(|n| n.reason.contains("ListVpcOrigins: AccessDenied")), "{origins:?}");
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+}
+
+/// `oac-lambda-bad`: the OAC signs but `app`'s policy lacks lambda:InvokeFunction and `legacy`'s
+/// lacks lambda:InvokeFunctionUrl (broken sites); `unsigned`'s OAC never signs (not EA114's).
+/// `oac-lambda-good`: both actions, by SourceArn for `app` and by SourceAccount for `reports`.
+#[test]
+fn ea114_reports_function_url_origins_cloudfront_cannot_invoke() {
+    let outcome = run_check("EA114", "oac-lambda-bad");
+    assert_eq!(
+        sorted_summary(&outcome.findings),
+        [row("E7OACBAD000001", "medium", "app"), row("E7OACBAD000001", "medium", "legacy")]
+    );
+    let app = outcome.findings.iter().find(|f| f.detail == "app").unwrap();
+    assert_eq!(app.evidence["missing_actions"], serde_json::json!(["lambda:InvokeFunction"]));
+    assert!(app.message.contains("broken, not open"), "{}", app.message);
+    let legacy = outcome.findings.iter().find(|f| f.detail == "legacy").unwrap();
+    assert_eq!(legacy.evidence["missing_actions"], serde_json::json!(["lambda:InvokeFunctionUrl"]));
+    assert!(outcome.not_evaluated.is_empty(), "{:?}", outcome.not_evaluated);
+
+    let good = run_check("EA114", "oac-lambda-good");
+    assert!(good.findings.is_empty() && good.not_evaluated.is_empty(), "{:?}", good.findings);
+}
+
+/// The perimeter's verdicts behind EA114: SourceArn locks, SourceAccount locks but says it is
+/// weaker, a missing action is a mismatch (CloudFront refused), an OAC that never signs too, and
+/// an OAC whose details were not read cannot be verified.
+#[test]
+fn function_url_oac_verdicts_name_the_weaker_and_the_broken_cases() {
+    use edge_audit_checks::index::Index;
+    use edge_audit_checks::perimeter::{GuardStatus, Perimeter};
+    use edge_audit_checks::CheckOptions;
+    let verdicts = |fixture: &str, edit: &dyn Fn(&mut edge_audit_checks::Inventory)| {
+        let mut inventory = support::load(fixture);
+        edit(&mut inventory);
+        let account = &inventory.accounts[0];
+        let index = Index::build(account);
+        let options = CheckOptions::default();
+        let perimeter = Perimeter::build(account, &index, &options);
+        perimeter
+            .locks
+            .iter()
+            .map(|lock| {
+                let report = lock.targets[0]
+                    .verdicts
+                    .iter()
+                    .find(|v| v.guard == "function-url-aws-iam")
+                    .cloned()
+                    .unwrap();
+                (lock.origin.id.clone(), report.status, report.why)
+            })
+            .collect::<Vec<_>>()
+    };
+    let good = verdicts("oac-lambda-good", &|_| {});
+    let (_, status, why) = good.iter().find(|(id, ..)| id == "app").unwrap();
+    assert_eq!(*status, GuardStatus::Satisfied);
+    assert!(why.contains("AWS:SourceArn = this distribution"), "{why}");
+    let (_, status, why) = good.iter().find(|(id, ..)| id == "reports").unwrap();
+    assert_eq!(*status, GuardStatus::Satisfied);
+    assert!(why.contains("AWS:SourceAccount only") && why.contains("weaker"), "{why}");
+
+    let bad = verdicts("oac-lambda-bad", &|_| {});
+    let status_of = |id: &str| bad.iter().find(|(o, ..)| o == id).map(|(_, s, w)| (*s, w.clone())).unwrap();
+    assert_eq!(status_of("app").0, GuardStatus::Mismatch);
+    assert!(status_of("app").1.contains("cannot invoke"), "{}", status_of("app").1);
+    assert_eq!(status_of("unsigned").0, GuardStatus::Mismatch);
+    assert!(status_of("unsigned").1.contains("never signs"), "{}", status_of("unsigned").1);
+
+    let unread =
+        verdicts("oac-lambda-good", &|inventory| inventory.accounts[0].origin_access_controls.clear());
+    assert!(unread
+        .iter()
+        .all(|(_, s, w)| *s == GuardStatus::CouldNotVerify && w.contains("signing behavior is unknown")));
+    // no-override with a behavior forwarding every viewer header (AllViewer): CloudFront would
+    // forward the viewer's Authorization instead of signing.
+    let forwarded = verdicts("oac-lambda-good", &|inventory| {
+        let account = &mut inventory.accounts[0];
+        account.origin_access_controls[0].signing_behavior = "no-override".into();
+        account.distributions[0].default_behavior.origin_request_policy_id =
+            Some("216adef6-5c7f-47e4-b989-5492eafa07d3".into());
+    });
+    let (_, status, why) = forwarded.iter().find(|(id, ..)| id == "app").unwrap();
+    assert_eq!(*status, GuardStatus::Mismatch, "{why}");
+    assert!(why.contains("Authorization"), "{why}");
+    let (_, status, _) = forwarded.iter().find(|(id, ..)| id == "reports").unwrap();
+    assert_eq!(*status, GuardStatus::Mismatch, "AllViewerExceptHostHeader forwards Authorization too");
+}

@@ -5,11 +5,12 @@
 //! if that fails).
 
 use super::pacing::op;
-use super::{tagging, RegionContext};
+use super::{tagging, CallError, RegionContext};
 use aws_sdk_cloudfront::types as cf;
 use edge_audit_checks::inventory::{
     AccountInventory, CacheBehavior, CachePolicy, Coverage, CustomOriginConfig, Distribution,
-    FunctionAssociation, LegacyCacheSettings, Origin, OriginHeader, OriginRequestPolicy, Service,
+    FunctionAssociation, LegacyCacheSettings, Origin, OriginAccessControl, OriginHeader, OriginRequestPolicy,
+    OriginVpcConfig, Service, VpcOrigin,
 };
 use edge_audit_checks::managed_policies;
 use edge_audit_checks::origin::OriginKind;
@@ -42,6 +43,24 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         .collect();
 
     let mut complete = true;
+    match vpc_origins(&ctx, &client, &out.distributions).await {
+        Ok((origins, failures)) => {
+            out.vpc_origins = origins;
+            complete &= failures.is_empty();
+            out.coverage.extend(failures);
+        }
+        Err(coverage) => {
+            complete = false;
+            out.coverage.push(coverage);
+        }
+    }
+    match origin_access_controls(&ctx, &client, &out.distributions).await {
+        Ok(controls) => out.origin_access_controls = controls,
+        Err(coverage) => {
+            complete = false;
+            out.coverage.push(coverage);
+        }
+    }
     for coverage in distribution_tags(&ctx, &client, &mut out.distributions).await {
         complete = false;
         out.coverage.push(coverage);
@@ -88,6 +107,133 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
     }
     out
+}
+
+/// The VPC origins of the account (ListVpcOrigins, then GetVpcOrigin for each one a distribution
+/// uses, for its protocol and ports). Read only when some origin has a `VpcOriginConfig`: no
+/// check looks at an unused VPC origin. A failed listing is an `Err` coverage record (every VPC
+/// origin is then unresolved, never assumed private); a failed detail read keeps the summary and
+/// adds a coverage record naming the VPC origin.
+async fn vpc_origins(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_cloudfront::Client,
+    distributions: &[Distribution],
+) -> Result<(Vec<VpcOrigin>, Vec<Coverage>), Coverage> {
+    let used: BTreeSet<&str> = distributions
+        .iter()
+        .flat_map(|d| d.origins.iter())
+        .filter_map(|o| o.vpc_origin_id.as_deref())
+        .collect();
+    if used.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let pages = ctx
+        .token_pages(
+            op(SDK, "ListVpcOrigins"),
+            |marker| client.list_vpc_origins().set_marker(marker).send(),
+            |page: &aws_sdk_cloudfront::operation::list_vpc_origins::ListVpcOriginsOutput| {
+                page.vpc_origin_list().filter(|l| l.is_truncated()).and_then(|l| l.next_marker())
+            },
+        )
+        .await
+        .map_err(|error| ctx.failed(SERVICE, "ListVpcOrigins", &error.into()))?;
+    let mut origins: Vec<VpcOrigin> = pages
+        .iter()
+        .filter_map(|page| page.vpc_origin_list())
+        .flat_map(|list| list.items())
+        .map(|summary| VpcOrigin {
+            id: summary.id().to_string(),
+            arn: summary.arn().to_string(),
+            account_id: summary.account_id().unwrap_or(ctx.account_id).to_string(),
+            name: summary.name().to_string(),
+            endpoint_arn: summary.origin_endpoint_arn().to_string(),
+            status: summary.status().to_string(),
+            ..VpcOrigin::default()
+        })
+        .collect();
+    let client = &client;
+    // Owned (index, id, ARN) triples: the future below must not borrow `origins`.
+    let wanted: Vec<(usize, String, String)> = origins
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| used.contains(o.id.as_str()))
+        .map(|(i, o)| (i, o.id.clone(), o.arn.clone()))
+        .collect();
+    let details: Vec<(usize, Result<cf::VpcOriginEndpointConfig, Coverage>)> = stream::iter(wanted)
+        .map(|(i, id, arn)| async move {
+            let answer = ctx.call(op(SDK, "GetVpcOrigin"), client.get_vpc_origin().id(&id).send()).await;
+            let detail = match answer {
+                Ok(output) => {
+                    output.vpc_origin().and_then(|v| v.vpc_origin_endpoint_config()).cloned().ok_or_else(
+                        || {
+                            ctx.failed_on(
+                                SERVICE,
+                                "GetVpcOrigin",
+                                &arn,
+                                &CallError::new("the answer holds no VpcOriginEndpointConfig"),
+                            )
+                        },
+                    )
+                }
+                Err(error) => Err(ctx.failed_on(SERVICE, "GetVpcOrigin", &arn, &error.into())),
+            };
+            (i, detail)
+        })
+        .buffer_unordered(ctx.fan_out())
+        .collect()
+        .await;
+    let mut failures = Vec::new();
+    for (i, detail) in details {
+        match detail {
+            Ok(config) => {
+                let origin = &mut origins[i];
+                origin.protocol_policy = Some(config.origin_protocol_policy().as_str().to_string());
+                origin.http_port = u16::try_from(config.http_port()).ok();
+                origin.https_port = u16::try_from(config.https_port()).ok();
+                origin.ssl_protocols = config
+                    .origin_ssl_protocols()
+                    .map(|p| p.items().iter().map(|s| s.as_str().to_string()).collect())
+                    .unwrap_or_default();
+            }
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+    Ok((origins, failures))
+}
+
+/// The account's origin access controls (ListOriginAccessControls: the summaries carry the
+/// origin type, signing behavior and protocol, so no GetOriginAccessControl per control). Read
+/// only when some origin names one; a failed listing is an `Err` coverage record (every OAC is
+/// then "could not verify", never taken for one that signs).
+async fn origin_access_controls(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_cloudfront::Client,
+    distributions: &[Distribution],
+) -> Result<Vec<OriginAccessControl>, Coverage> {
+    let used =
+        distributions.iter().flat_map(|d| d.origins.iter()).any(|o| o.origin_access_control_id.is_some());
+    if !used {
+        return Ok(Vec::new());
+    }
+    let pages = ctx
+        .all_pages(
+            op(SDK, "ListOriginAccessControls"),
+            client.list_origin_access_controls().into_paginator().send(),
+        )
+        .await
+        .map_err(|error| ctx.failed(SERVICE, "ListOriginAccessControls", &error.into()))?;
+    Ok(pages
+        .iter()
+        .filter_map(|page| page.origin_access_control_list())
+        .flat_map(|list| list.items())
+        .map(|summary| OriginAccessControl {
+            id: summary.id().to_string(),
+            name: summary.name().to_string(),
+            origin_type: summary.origin_access_control_origin_type().as_str().to_string(),
+            signing_behavior: summary.signing_behavior().as_str().to_string(),
+            signing_protocol: summary.signing_protocol().as_str().to_string(),
+        })
+        .collect())
 }
 
 /// Fills in the distributions' tags (see [`tagging::tags_of`]); ListTagsForResource per
@@ -239,6 +385,14 @@ fn origin(origin: &cf::Origin) -> Origin {
         s3_origin_config: origin.s3_origin_config().is_some(),
         origin_access_control_id: non_empty(origin.origin_access_control_id()),
         vpc_origin_id: non_empty(origin.vpc_origin_config().map(|v| v.vpc_origin_id())),
+        vpc_origin: origin.vpc_origin_config().filter(|v| !v.vpc_origin_id().is_empty()).map(|v| {
+            OriginVpcConfig {
+                vpc_origin_id: v.vpc_origin_id().to_string(),
+                owner_account_id: non_empty(v.owner_account_id()),
+                read_timeout: v.origin_read_timeout(),
+                keepalive_timeout: v.origin_keepalive_timeout(),
+            }
+        }),
         // The header value is a secret: only its fingerprint is kept.
         custom_headers: origin
             .custom_headers()

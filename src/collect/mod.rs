@@ -351,6 +351,8 @@ fn merge(into: &mut AccountInventory, from: AccountInventory) {
         regions: _,
         coverage,
         distributions,
+        vpc_origins,
+        origin_access_controls,
         cache_policies,
         origin_request_policies,
         web_acls,
@@ -372,6 +374,8 @@ fn merge(into: &mut AccountInventory, from: AccountInventory) {
     } = from;
     into.coverage.extend(coverage);
     into.distributions.extend(distributions);
+    into.vpc_origins.extend(vpc_origins);
+    into.origin_access_controls.extend(origin_access_controls);
     into.cache_policies.extend(cache_policies);
     into.origin_request_policies.extend(origin_request_policies);
     into.web_acls.extend(web_acls);
@@ -430,6 +434,8 @@ fn summarize(
 /// Top-level resources of an account (nested ones such as stages or listeners not counted).
 pub fn resource_count(account: &AccountInventory) -> usize {
     account.distributions.len()
+        + account.vpc_origins.len()
+        + account.origin_access_controls.len()
         + account.cache_policies.iter().filter(|p| !p.managed).count()
         + account.origin_request_policies.iter().filter(|p| !p.managed).count()
         + account.web_acls.len()

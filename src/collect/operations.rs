@@ -46,6 +46,14 @@ pub const OPERATIONS: &[Operation] = &[
         "cloudfront:GetOriginRequestPolicy",
     ),
     op("cloudfront", "list_tags_for_resource", "ListTagsForResource", "cloudfront:ListTagsForResource"),
+    op("cloudfront", "list_vpc_origins", "ListVpcOrigins", "cloudfront:ListVpcOrigins"),
+    op("cloudfront", "get_vpc_origin", "GetVpcOrigin", "cloudfront:GetVpcOrigin"),
+    op(
+        "cloudfront",
+        "list_origin_access_controls",
+        "ListOriginAccessControls",
+        "cloudfront:ListOriginAccessControls",
+    ),
     // WAFv2
     op("wafv2", "list_web_acls", "ListWebACLs", "wafv2:ListWebACLs"),
     op("wafv2", "get_web_acl", "GetWebACL", "wafv2:GetWebACL"),

@@ -1288,6 +1288,202 @@ async fn unreadable_load_balancer_tags_name_each_load_balancer_of_the_batch() {
     assert_eq!(account.load_balancers.len(), 2);
 }
 
+// ---------------------------------------------------------------------------------------------
+// VPC origins: ListVpcOrigins (paged by Marker) and GetVpcOrigin, as the API reference shapes them.
+
+fn vpc_origin_xml(id: &str, name: &str) -> String {
+    format!(
+        "<Origin><Id>{name}</Id><DomainName>internal-{name}-1.{REGION}.elb.amazonaws.com</DomainName><OriginPath></OriginPath>\
+         <CustomHeaders><Quantity>0</Quantity></CustomHeaders>\
+         <VpcOriginConfig><VpcOriginId>{id}</VpcOriginId><OwnerAccountId>{ACCOUNT}</OwnerAccountId>\
+         <OriginReadTimeout>30</OriginReadTimeout><OriginKeepaliveTimeout>5</OriginKeepaliveTimeout></VpcOriginConfig></Origin>"
+    )
+}
+
+fn vpc_origin_endpoint_arn(name: &str) -> String {
+    format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/{name}/50dc6c495c0c9188")
+}
+
+fn vpc_origin_summary_xml(id: &str, name: &str) -> String {
+    format!(
+        "<VpcOriginSummary><Id>{id}</Id><Name>{name}</Name><Status>Deployed</Status>\
+         <CreatedTime>2026-01-05T10:00:00Z</CreatedTime><LastModifiedTime>2026-01-05T10:00:00Z</LastModifiedTime>\
+         <Arn>arn:aws:cloudfront::{ACCOUNT}:vpcorigin/{id}</Arn><AccountId>{ACCOUNT}</AccountId>\
+         <OriginEndpointArn>{}</OriginEndpointArn></VpcOriginSummary>",
+        vpc_origin_endpoint_arn(name)
+    )
+}
+
+fn vpc_origin_list_xml(items: &[String], marker: &str, next_marker: Option<&str>) -> String {
+    let next = next_marker.map(|m| format!("<NextMarker>{m}</NextMarker>")).unwrap_or_default();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <VpcOriginList xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">\
+         <Marker>{marker}</Marker>{next}<MaxItems>1</MaxItems><IsTruncated>{}</IsTruncated><Quantity>{}</Quantity>\
+         <Items>{}</Items></VpcOriginList>",
+        next_marker.is_some(),
+        items.len(),
+        items.concat()
+    )
+}
+
+fn get_vpc_origin_xml(id: &str, name: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <VpcOrigin xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Id>{id}</Id>\
+         <Arn>arn:aws:cloudfront::{ACCOUNT}:vpcorigin/{id}</Arn><AccountId>{ACCOUNT}</AccountId><Status>Deployed</Status>\
+         <CreatedTime>2026-01-05T10:00:00Z</CreatedTime><LastModifiedTime>2026-01-05T10:00:00Z</LastModifiedTime>\
+         <VpcOriginEndpointConfig><Name>{name}</Name><Arn>{}</Arn><HTTPPort>80</HTTPPort><HTTPSPort>443</HTTPSPort>\
+         <OriginProtocolPolicy>https-only</OriginProtocolPolicy>\
+         <OriginSslProtocols><Quantity>1</Quantity><Items><SslProtocol>TLSv1.2</SslProtocol></Items></OriginSslProtocols>\
+         </VpcOriginEndpointConfig></VpcOrigin>",
+        vpc_origin_endpoint_arn(name)
+    )
+}
+
+fn distribution_with_vpc_origins() -> Rule {
+    list_distributions_page(
+        None,
+        distribution_list_xml(
+            &[distribution_xml(
+                "EVPC1",
+                &[vpc_origin_xml("vo_app", "app"), vpc_origin_xml("vo_admin", "admin")],
+                behavior_xml("DefaultCacheBehavior", None, "app", CACHING_DISABLED),
+                &[behavior_xml("CacheBehavior", Some("/admin/*"), "admin", CACHING_DISABLED)],
+                "",
+            )],
+            None,
+        ),
+    )
+}
+
+fn cloudfront_access_denied(operation: &str) -> aws_smithy_runtime_api::client::orchestrator::HttpResponse {
+    http(
+        403,
+        &[("content-type", "text/xml")],
+        format!(
+            "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">\
+             <Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::{ACCOUNT}:assumed-role/EdgeAuditReadOnly/edge-audit \
+             is not authorized to perform: cloudfront:{operation}</Message></Error><RequestId>r</RequestId></ErrorResponse>"
+        ),
+    )
+}
+
+#[tokio::test]
+async fn vpc_origins_are_read_page_by_page_with_their_endpoints() {
+    let rules = vec![
+        distribution_with_vpc_origins(),
+        mock!(aws_sdk_cloudfront::Client::list_vpc_origins)
+            .match_requests(|r| r.marker().is_none())
+            .then_http_response(|| {
+                http(
+                    200,
+                    &[("content-type", "text/xml")],
+                    vpc_origin_list_xml(&[vpc_origin_summary_xml("vo_app", "app")], "", Some("page-2")),
+                )
+            }),
+        mock!(aws_sdk_cloudfront::Client::list_vpc_origins)
+            .match_requests(|r| r.marker() == Some("page-2"))
+            .then_http_response(|| {
+                http(
+                    200,
+                    &[("content-type", "text/xml")],
+                    vpc_origin_list_xml(
+                        &[
+                            vpc_origin_summary_xml("vo_admin", "admin"),
+                            vpc_origin_summary_xml("vo_spare", "spare"),
+                        ],
+                        "page-2",
+                        None,
+                    ),
+                )
+            }),
+        mock!(aws_sdk_cloudfront::Client::get_vpc_origin)
+            .match_requests(|r| r.id() == Some("vo_app"))
+            .then_http_response(|| {
+                http(
+                    200,
+                    &[("content-type", "text/xml"), ("etag", "E2QWRUHEXAMPLE")],
+                    get_vpc_origin_xml("vo_app", "app"),
+                )
+            }),
+        // The detail of one VPC origin is denied: its summary stays, the gap names it.
+        mock!(aws_sdk_cloudfront::Client::get_vpc_origin)
+            .match_requests(|r| r.id() == Some("vo_admin"))
+            .then_http_response(|| cloudfront_access_denied("GetVpcOrigin")),
+    ];
+    let (account, stats) = collect(rules).await;
+    assert_eq!(stats_of(&stats, "ListVpcOrigins").calls, 2, "both pages");
+    // Only the VPC origins a distribution uses are read in detail.
+    assert_eq!(stats_of(&stats, "GetVpcOrigin").calls, 2);
+    let ids: Vec<&str> = account.vpc_origins.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(ids, ["vo_admin", "vo_app", "vo_spare"]);
+    let app = account.vpc_origins.iter().find(|v| v.id == "vo_app").unwrap();
+    assert_eq!(app.endpoint_arn, vpc_origin_endpoint_arn("app"));
+    assert_eq!(app.status, "Deployed");
+    assert_eq!(app.account_id, ACCOUNT);
+    assert_eq!(app.protocol_policy.as_deref(), Some("https-only"));
+    assert_eq!((app.http_port, app.https_port), (Some(80), Some(443)));
+    assert_eq!(app.ssl_protocols, ["TLSv1.2"]);
+    let admin = account.vpc_origins.iter().find(|v| v.id == "vo_admin").unwrap();
+    assert_eq!(admin.endpoint_arn, vpc_origin_endpoint_arn("admin"));
+    assert_eq!(admin.protocol_policy, None);
+    let failed: Vec<_> = account.failures(Service::Cloudfront).collect();
+    assert_eq!(failed.len(), 1, "{:?}", account.coverage);
+    assert_eq!(failed[0].operation.as_deref(), Some("GetVpcOrigin"));
+    assert_eq!(
+        failed[0].resource.as_deref(),
+        Some(format!("arn:aws:cloudfront::{ACCOUNT}:vpcorigin/vo_admin").as_str())
+    );
+    assert!(
+        failed[0].error.as_deref().unwrap_or_default().starts_with("AccessDenied"),
+        "{:?}",
+        failed[0].error
+    );
+    // The origins carry their VpcOriginConfig (and no custom origin config).
+    let origin = account.distributions[0].origin("app").unwrap();
+    assert_eq!(origin.vpc_origin_id.as_deref(), Some("vo_app"));
+    let config = origin.vpc_origin.as_ref().unwrap();
+    assert_eq!(config.owner_account_id.as_deref(), Some(ACCOUNT));
+    assert_eq!((config.read_timeout, config.keepalive_timeout), (Some(30), Some(5)));
+    assert!(origin.custom.is_none());
+}
+
+#[tokio::test]
+async fn denied_vpc_origins_are_a_coverage_gap_and_the_origins_are_not_evaluated() {
+    let rules = vec![
+        distribution_with_vpc_origins(),
+        mock!(aws_sdk_cloudfront::Client::list_vpc_origins)
+            .then_http_response(|| cloudfront_access_denied("ListVpcOrigins")),
+    ];
+    let (account, stats) = collect(rules).await;
+    assert_eq!(stats_of(&stats, "GetVpcOrigin").calls, 0);
+    assert!(account.vpc_origins.is_empty());
+    let failed: Vec<_> = account.failures(Service::Cloudfront).collect();
+    assert_eq!(failed.len(), 1, "{:?}", account.coverage);
+    assert_eq!(failed[0].operation.as_deref(), Some("ListVpcOrigins"));
+    assert!(!account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    assert_eq!(account.distributions.len(), 1, "the distributions themselves were read");
+    // The perimeter does not take the unread VPC origins for private ones.
+    let inventory = edge_audit_checks::Inventory::new(vec![account]);
+    let ea106 = edge_audit_checks::registry::find("EA106").unwrap();
+    let outcome =
+        edge_audit_checks::registry::run(&inventory, &[ea106], &edge_audit_checks::CheckOptions::default());
+    // One entry per origin through a VPC origin (besides the framework's service-wide one).
+    let reasons: Vec<&str> = outcome
+        .not_evaluated
+        .iter()
+        .filter(|n| n.scope.starts_with("EVPC1/"))
+        .map(|n| n.reason.as_str())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{:?}", outcome.not_evaluated);
+    assert!(
+        reasons.iter().all(|r| r.contains("ListVpcOrigins") && r.contains("AccessDenied")),
+        "{reasons:?}"
+    );
+    assert!(outcome.findings.iter().all(|f| f.check_id != "EA106"), "{:?}", outcome.findings);
+}
+
 /// A customer-managed prefix list that a rule references is expanded, every page of it; the
 /// AWS-managed CloudFront list is not (recognised by name); a denied expansion fails EC2's
 /// coverage in the region (fail closed) instead of leaving the list unjudged.

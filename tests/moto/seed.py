@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import sys
+import urllib.error
 import urllib.request
 import zipfile
 from dataclasses import dataclass, field
@@ -97,6 +98,9 @@ class Ctx:
     region: str
     entry: dict[str, Any] = field(default_factory=dict)
     fn_role: str | None = None  # execution role shared by the scenario's functions
+    # What the emulator (tests/moto/emulator/) answers for this scenario where moto cannot:
+    # `{service: {kind: ...}}`, posted to its `/_emulator/scenario` after seeding.
+    emulated: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.entry = {
@@ -129,6 +133,16 @@ class Ctx:
         self.entry.setdefault(kind, []).append(item)
         return item
 
+    def emulate(self, service: str, kind: str, value: Any) -> None:
+        """Scenario data for the emulator: a list kind is appended to, a dict kind merged."""
+        kinds = self.emulated.setdefault(service, {})
+        if isinstance(value, list):
+            kinds.setdefault(kind, []).extend(value)
+        elif isinstance(value, dict):
+            _deep_merge(kinds.setdefault(kind, {}), value)
+        else:
+            kinds[kind] = value
+
     def mistake(self, check: str, why: str) -> None:
         """Record a deliberate misconfiguration edge-audit must report as `check`."""
         self.entry["mistakes"].append({"check": check, "why": why})
@@ -155,6 +169,14 @@ class Ctx:
 # --------------------------------------------------------------------------
 # WAFv2
 # --------------------------------------------------------------------------
+
+
+def _deep_merge(into: dict[str, Any], value: dict[str, Any]) -> None:
+    for key, item in value.items():
+        if isinstance(item, dict) and isinstance(into.get(key), dict):
+            _deep_merge(into[key], item)
+        else:
+            into[key] = item
 
 
 def _visibility(metric: str) -> dict[str, Any]:
@@ -743,15 +765,16 @@ def alb(
     targets: list[str],
     verify_header: tuple[str, str] | None,
     https: bool = True,
+    scheme: str = "internet-facing",
 ) -> dict[str, Any]:
-    """Internet-facing ALB -> target group on :8080.
+    """ALB (internet-facing unless `scheme` says internal) -> target group on :8080.
 
     verify_header=(name, value): default action is a fixed 403 and one rule
     forwards only when the header matches. None: the default action forwards.
     """
     elb = ctx.client("elbv2")
     lb = elb.create_load_balancer(Name=ctx.short_name(suffix), Subnets=subnets,
-                                  SecurityGroups=[sg], Scheme="internet-facing",
+                                  SecurityGroups=[sg], Scheme=scheme,
                                   Type="application")["LoadBalancers"][0]
     tg = elb.create_target_group(Name=ctx.short_name(f"{suffix}-tg"), Protocol="HTTP",
                                  Port=8080, VpcId=vpc_id, TargetType="instance",
@@ -782,7 +805,7 @@ def alb(
         )["Rules"][0]
         rules.append(rule["RuleArn"])
     return ctx.add("load_balancers", arn=lb["LoadBalancerArn"], name=lb["LoadBalancerName"],
-                   dns_name=lb["DNSName"], security_group=sg,
+                   dns_name=lb["DNSName"], scheme=scheme, security_group=sg,
                    listener_arn=listener["ListenerArn"], protocol=listener_args["Protocol"],
                    rule_arns=rules, target_group_arn=tg["TargetGroupArn"], targets=targets)
 
@@ -1020,6 +1043,139 @@ def build_alb_prefix_list_header(ctx: Ctx) -> None:
                  behaviors=behaviors, web_acl_arn=acl, shield=ctx.good)
 
 
+def vpc_origin(ctx: Ctx, suffix: str, endpoint_arn: str, owner: str = ACCOUNT_ID) -> str:
+    """A CloudFront VPC origin towards `endpoint_arn` (moto has none: the emulator answers
+    ListVpcOrigins/GetVpcOrigin from this). Returns its id."""
+    digest = hashlib.sha256(f"{ctx.scenario}/{suffix}".encode()).hexdigest()
+    vo_id = f"vo_{digest[:17]}"
+    arn = f"arn:aws:cloudfront::{owner}:vpcorigin/{vo_id}"
+    if owner == ACCOUNT_ID:
+        ctx.emulate("cloudfront", "vpc_origins", [{
+            "Id": vo_id, "Arn": arn, "AccountId": owner, "Status": "Deployed",
+            "CreatedTime": "2026-11-02T09:00:00Z", "LastModifiedTime": "2026-11-02T09:00:00Z",
+            "VpcOriginEndpointConfig": {
+                "Name": ctx.name(suffix), "Arn": endpoint_arn, "HTTPPort": 80, "HTTPSPort": 443,
+                "OriginProtocolPolicy": "https-only",
+                "OriginSslProtocols": {"Quantity": 1, "Items": {"SslProtocol": ["TLSv1.2"]}},
+            },
+        }])
+    ctx.add("vpc_origins", id=vo_id, arn=arn, owner=owner, endpoint_arn=endpoint_arn)
+    return vo_id
+
+
+def through_vpc_origin(ctx: Ctx, dist: dict[str, Any], origin_id: str, vo_id: str,
+                       owner: str = ACCOUNT_ID) -> None:
+    """Turns a seeded custom origin into a VPC origin, as AWS returns one: `VpcOriginConfig`
+    instead of `CustomOriginConfig` (moto can store neither; the emulator edits its answers)."""
+    ctx.emulate("cloudfront", "origins", {dist["id"]: {origin_id: {
+        "remove": ["CustomOriginConfig"],
+        "set": {"VpcOriginConfig": {"VpcOriginId": vo_id, "OwnerAccountId": owner,
+                                    "OriginReadTimeout": 30, "OriginKeepaliveTimeout": 5}},
+    }}})
+
+
+def restore_s3_oac(ctx: Ctx, dist: dict[str, Any], origin: dict[str, Any]) -> None:
+    """Puts back the `S3OriginConfig` and `OriginAccessControlId` moto drops from an S3 REST
+    origin (through the emulator), so the OAC that locks the bucket is visible."""
+    if "OriginAccessControlId" not in origin:
+        return
+    ctx.emulate("cloudfront", "origins", {dist["id"]: {origin["Id"]: {"set": {
+        "S3OriginConfig": {"OriginAccessIdentity": ""},
+        "OriginAccessControlId": origin["OriginAccessControlId"],
+    }}}})
+
+
+def build_vpc_origin(ctx: Ctx) -> None:
+    """CloudFront VPC origins (2024): an ALB in a VPC reached through a VPC origin. Good: the
+    ALB is internal, so only the VPC origin reaches it. Bad: the VPC origin points at an
+    internet-facing ALB that forwards everything (locked to nothing), and a second origin goes
+    through a VPC origin shared from an account outside the scan (not evaluated)."""
+    vpc_id, subnets = vpc(ctx)
+    pl = cloudfront_prefix_list(ctx)
+    site, bucket = static_site_origin(ctx)
+    if ctx.good:
+        alb_sg = security_group(ctx, vpc_id, "alb-sg", [tcp(443, prefix_list=pl)])
+        web_sg = security_group(ctx, vpc_id, "web-sg", [tcp(8080, group=alb_sg)])
+        lb = alb(ctx, "alb", vpc_id=vpc_id, subnets=subnets, sg=alb_sg,
+                 targets=instances(ctx, subnets[0], web_sg), verify_header=None, scheme="internal")
+        origins = [site, custom_origin("app", lb["dns_name"])]
+        vo_id = vpc_origin(ctx, "app", lb["arn"])
+        acl = edge_web_acl(ctx)
+        dist = distribution(ctx, origins=origins, default=site_behavior(),
+                            behaviors=[behavior("app", path="/app/*")], web_acl_arn=acl, shield=True)
+        through_vpc_origin(ctx, dist, "app", vo_id)
+        restore_s3_oac(ctx, dist, site)
+    else:
+        open_sg = security_group(ctx, vpc_id, "alb-open-sg", [tcp(443, cidr="0.0.0.0/0")])
+        web_sg = security_group(ctx, vpc_id, "web-sg", [tcp(8080, group=open_sg)])
+        lb = alb(ctx, "alb", vpc_id=vpc_id, subnets=subnets, sg=open_sg,
+                 targets=instances(ctx, subnets[0], web_sg), verify_header=None)
+        ctx.mistake("EA106", "the VPC origin points at an internet-facing ALB: it locks nothing")
+        ctx.mistake("EA401", "alb-open-sg allows 443 from 0.0.0.0/0")
+        ctx.mistake("EA404", "the ALB forwards by default, no header rule")
+        ctx.mistake("EA406", "the ALB origin has no regional web ACL")
+        partner = "999999999999"
+        origins = [site, custom_origin("app", lb["dns_name"]),
+                   custom_origin("partner", "internal-partner-app-1.eu-west-1.elb.amazonaws.com")]
+        vo_id = vpc_origin(ctx, "app", lb["arn"])
+        shared_id = vpc_origin(ctx, "partner", f"arn:aws:elasticloadbalancing:{ctx.region}:{partner}:"
+                                                "loadbalancer/app/partner-app/0123456789abcdef", owner=partner)
+        acl = edge_web_acl(ctx)
+        dist = distribution(ctx, origins=origins, default=site_behavior(),
+                            behaviors=[behavior("app", path="/app/*"),
+                                       behavior("partner", path="/partner/*")],
+                            web_acl_arn=acl, shield=False)
+        through_vpc_origin(ctx, dist, "app", vo_id)
+        through_vpc_origin(ctx, dist, "partner", shared_id, owner=partner)
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def lambda_oac(ctx: Ctx, signing: str = "always") -> str:
+    """An origin access control of origin type `lambda` (moto stores it; the emulator puts its id
+    back into the origin, which moto drops)."""
+    oac = ctx.client("cloudfront", EDGE_REGION).create_origin_access_control(
+        OriginAccessControlConfig={
+            "Name": ctx.name(f"lambda-oac-{signing}"),
+            "SigningProtocol": "sigv4",
+            "SigningBehavior": signing,
+            "OriginAccessControlOriginType": "lambda",
+        }
+    )["OriginAccessControl"]
+    ctx.add("origin_access_controls", id=oac["Id"], name=ctx.name(f"lambda-oac-{signing}"))
+    return oac["Id"]
+
+
+def allow_cloudfront(ctx: Ctx, fn: dict[str, Any], dist_arn: str, actions: list[str]) -> None:
+    """The function's resource policy for CloudFront's OAC-signed requests, by AWS:SourceArn."""
+    lam = ctx.client("lambda", fn["region"])
+    for action in actions:
+        lam.add_permission(FunctionName=fn["name"], StatementId=f"cloudfront-{action.split(':')[1]}",
+                           Action=action, Principal="cloudfront.amazonaws.com", SourceArn=dist_arn)
+
+
+def build_oac_lambda(ctx: Ctx) -> None:
+    """A Lambda function URL (AuthType AWS_IAM) behind an origin access control that always
+    signs. Good: the function policy lets this distribution call both lambda:InvokeFunctionUrl
+    and lambda:InvokeFunction (required since October 2025). Bad: only InvokeFunctionUrl, the
+    single statement AWS documented before: CloudFront is refused (a broken site, EA114)."""
+    site, bucket = static_site_origin(ctx)
+    fn = lambda_function(ctx, "app", url_auth="AWS_IAM")
+    oac_id = lambda_oac(ctx)
+    origins = [site, custom_origin("app", url_host(fn["url"]))]
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
+                        behaviors=[behavior("app", path="/app/*")], web_acl_arn=edge_web_acl(ctx),
+                        shield=ctx.good)
+    ctx.emulate("cloudfront", "origins", {dist["id"]: {"app": {"set": {"OriginAccessControlId": oac_id}}}})
+    if ctx.good:
+        allow_cloudfront(ctx, fn, dist["arn"], ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"])
+        restore_s3_oac(ctx, dist, site)
+    else:
+        allow_cloudfront(ctx, fn, dist["arn"], ["lambda:InvokeFunctionUrl"])
+        ctx.mistake("EA114", "the function policy lets CloudFront call lambda:InvokeFunctionUrl but not "
+                             "lambda:InvokeFunction: CloudFront cannot invoke the function")
+    lock_site_bucket(ctx, dist, bucket)
+
+
 def build_sigv4_lambda_edge(ctx: Ctx) -> None:
     """Seed 004: Lambda@Edge signs origin requests with SigV4, the REST API
     requires AWS_IAM everywhere; WAF + Shield Advanced on the distribution.
@@ -1064,6 +1220,8 @@ ARCHITECTURES = (
     Architecture("apigw-api-key", "us-east-1", build_apigw_api_key),
     Architecture("alb-prefix-list-header", "eu-west-1", build_alb_prefix_list_header),
     Architecture("sigv4-lambda-edge", "us-east-1", build_sigv4_lambda_edge),
+    Architecture("vpc-origin", "eu-west-1", build_vpc_origin),
+    Architecture("oac-lambda", "eu-west-1", build_oac_lambda),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")
@@ -1074,7 +1232,29 @@ def seed(aws: Aws, scenario: str) -> dict[str, Any]:
     arch, variant = SCENARIOS[scenario]
     ctx = Ctx(aws, scenario, arch.name, variant, arch.region)
     arch.build(ctx)
+    if ctx.emulated:
+        ctx.entry["emulated"] = ctx.emulated
     return ctx.entry
+
+
+def post_emulated(aws: Aws, scenarios: dict[str, Any]) -> None:
+    """Posts every scenario's emulator data to the emulator in front of moto. Fails when the
+    endpoint is moto itself: those scenarios would silently lose what makes them what they are."""
+    for name, entry in scenarios.items():
+        document = entry.get("emulated")
+        if not document:
+            continue
+        req = urllib.request.Request(
+            f"{aws.endpoint}/_emulator/scenario",
+            data=json.dumps(document).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            urllib.request.urlopen(req, timeout=30).read()
+        except urllib.error.URLError as exc:
+            raise SystemExit(f"seed.py: {name} needs the emulator (tests/moto/emulator) in front of "
+                             f"moto at {aws.endpoint}: {exc}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1108,6 +1288,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"seed.py: seeding {name} failed: {exc}\n"
                   "(already seeded on this server? pass --reset)", file=sys.stderr)
             return 2
+    post_emulated(aws, scenarios)
     manifest = {
         "endpoint": aws.endpoint,
         "account_id": ACCOUNT_ID,

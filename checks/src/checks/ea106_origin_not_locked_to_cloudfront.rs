@@ -1,7 +1,7 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
-use crate::perimeter::{self, Verdict};
+use crate::perimeter::{self, Verdict, VpcOriginReach};
 use crate::resource::AsResource;
 
 declare_check! {
@@ -21,6 +21,15 @@ declare_check! {
     /// that receives a secret header but whose backend is in no scanned account is reported as
     /// *not evaluated* for the distribution, naming the header (never its value): scan the
     /// account that owns the backend too. Without a secret, it is reported as today.
+    ///
+    /// A **VPC origin** (`VpcOriginConfig`, read with ListVpcOrigins and GetVpcOrigin) counts only
+    /// when its endpoint is private: an internal load balancer, or an EC2 instance without a
+    /// public address or whose security groups admit the internet on none of its listener ports.
+    /// A VPC origin whose endpoint is an internet-facing load balancer (or a public, open
+    /// instance) locks nothing — the endpoint is reachable around CloudFront and is judged like
+    /// any other (EA4xx). A VPC origin shared from another account (`OwnerAccountId`), one whose
+    /// listing failed (AccessDenied on `cloudfront:ListVpcOrigins`) or whose endpoint was not read
+    /// is reported *not evaluated*, naming the account or the failure.
     ///
     /// ## Why it matters
     ///
@@ -48,6 +57,7 @@ declare_check! {
     /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html>
     /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-lambda.html>
     /// - <https://aws.amazon.com/blogs/security/protect-apis-with-amazon-api-gateway-and-perimeter-protection-services/>
+    /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html>
     OriginNotLockedToCloudfront {
         id: "EA106",
         slug: "origin-not-locked-to-cloudfront",
@@ -61,7 +71,9 @@ impl Audit for OriginNotLockedToCloudfront {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for lock in &ctx.perimeter.locks {
             let (distribution, origin) = (lock.distribution, lock.origin);
-            if !distribution.enabled || (origin.custom.is_none() && !origin.kind.is_api()) {
+            if !distribution.enabled
+                || (origin.custom.is_none() && origin.vpc_origin_id.is_none() && !origin.kind.is_api())
+            {
                 continue;
             }
             if let (Some(why), false) = (&lock.unresolved, lock.sent.secret_headers.is_empty()) {
@@ -80,8 +92,19 @@ impl Audit for OriginNotLockedToCloudfront {
                     ),
                 );
             }
-            if lock.sent.any() {
+            // A VPC origin locks the origin only when its endpoint is private; the other
+            // mechanisms are recognised by the origin (EA305 and others judge them).
+            let vpc_reach = ctx.perimeter.vpc_origin_reach(origin);
+            if lock.sent.mechanisms().iter().any(|m| *m != "vpc-origin") {
                 continue;
+            }
+            match &vpc_reach {
+                Some(VpcOriginReach::Private(_)) => continue,
+                Some(VpcOriginReach::NotEvaluated(why)) => {
+                    out.not_evaluated(&Self::META, format!("{}/{}", distribution.id, origin.id), why.clone());
+                    continue;
+                }
+                Some(VpcOriginReach::Internet(_)) | None => {}
             }
             // A header whose name does not look secret still counts when the origin checks it.
             let recognised = lock.targets.iter().any(|t| {
@@ -94,25 +117,33 @@ impl Audit for OriginNotLockedToCloudfront {
                 continue;
             }
             let headers: Vec<&str> = origin.custom_headers.iter().map(|h| h.name.as_str()).collect();
+            let message = match &vpc_reach {
+                Some(reach) => format!(
+                    "Distribution {} reaches origin `{}` ({} {}) through a VPC origin, but {}; it sends no secret header or signature the endpoint could check",
+                    distribution.id,
+                    origin.id,
+                    origin.kind.label(),
+                    origin.domain_name,
+                    reach.why()
+                ),
+                None => format!(
+                    "Distribution {} reaches origin `{}` ({} {}) with no secret header, origin access control, VPC origin or origin-request signer: the origin cannot refuse requests that bypass CloudFront",
+                    distribution.id,
+                    origin.id,
+                    origin.kind.label(),
+                    origin.domain_name
+                ),
+            };
             out.push(
-                Finding::new(
-                    &Self::META,
-                    distribution.resource(ctx.account_id()),
-                    format!(
-                        "Distribution {} reaches origin `{}` ({} {}) with no secret header, origin access control, VPC origin or origin-request signer: the origin cannot refuse requests that bypass CloudFront",
-                        distribution.id,
-                        origin.id,
-                        origin.kind.label(),
-                        origin.domain_name
-                    ),
-                )
+                Finding::new(&Self::META, distribution.resource(ctx.account_id()), message)
                 .detail(&origin.id)
                 .evidence("origin_id", &origin.id)
                 .evidence("origin_domain", &origin.domain_name)
                 .evidence("origin_kind", origin.kind.label())
                 .evidence("custom_header_names", headers)
                 .evidence("origin_access_control_id", &origin.origin_access_control_id)
-                .evidence("vpc_origin_id", &origin.vpc_origin_id),
+                .evidence("vpc_origin_id", &origin.vpc_origin_id)
+                .evidence("vpc_origin", vpc_reach.as_ref().map(|r| r.why())),
             );
         }
     }

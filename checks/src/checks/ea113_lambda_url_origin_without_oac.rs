@@ -25,9 +25,11 @@ declare_check! {
     /// ## How to fix
     ///
     /// Create an origin access control of type `lambda` (signing behavior `always`), attach it
-    /// to the origin, switch the function URL to AuthType AWS_IAM, and allow
-    /// `lambda:InvokeFunctionUrl` for `cloudfront.amazonaws.com` with the distribution's ARN as
-    /// `AWS:SourceArn`.
+    /// to the origin, switch the function URL to AuthType AWS_IAM, and allow **both**
+    /// `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction` for `cloudfront.amazonaws.com` with
+    /// the distribution's ARN as `AWS:SourceArn` (one of them alone leaves CloudFront refused:
+    /// EA114). Once the OAC is there, edge-audit judges the lock with the OAC's signing behavior
+    /// (ListOriginAccessControls) and that policy.
     ///
     /// ## References
     ///

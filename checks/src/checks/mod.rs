@@ -30,6 +30,7 @@ checks! {
     ea111_entry_web_acl_no_rate_limit::EntryWebAclNoRateLimit,
     ea112_no_shield_advanced::NoShieldAdvanced,
     ea113_lambda_url_origin_without_oac::LambdaUrlOriginWithoutOac,
+    ea114_cloudfront_cannot_invoke_origin::CloudfrontCannotInvokeOrigin,
     ea201_apigw_edge_optimized_behind_cloudfront::ApigwEdgeOptimizedBehindCloudfront,
     ea202_api_reachable_around_cloudfront::ApiReachableAroundCloudfront,
     ea203_apigw_stage_no_web_acl::ApigwStageNoWebAcl,

@@ -67,6 +67,10 @@ pub struct Origin {
     pub s3_origin_config: bool,
     pub origin_access_control_id: Option<String>,
     pub vpc_origin_id: Option<String>,
+    /// The origin's `VpcOriginConfig` (present exactly when `vpc_origin_id` is): CloudFront
+    /// reaches a private endpoint in a VPC through it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_origin: Option<OriginVpcConfig>,
     /// Headers CloudFront adds to every request to this origin. The values are secrets.
     pub custom_headers: Vec<OriginHeader>,
 }
@@ -76,6 +80,83 @@ impl Origin {
     pub fn header(&self, name: &str) -> Option<&OriginHeader> {
         self.custom_headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))
     }
+}
+
+/// An origin's `VpcOriginConfig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OriginVpcConfig {
+    pub vpc_origin_id: String,
+    /// The account that owns the VPC origin (shared through AWS RAM when it is not this one);
+    /// `None` when CloudFront does not say (then it is this account's).
+    pub owner_account_id: Option<String>,
+    pub read_timeout: Option<i32>,
+    pub keepalive_timeout: Option<i32>,
+}
+
+/// A CloudFront origin access control (ListOriginAccessControls): how CloudFront signs its
+/// requests to the origins that use it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OriginAccessControl {
+    pub id: String,
+    pub name: String,
+    /// `s3`, `lambda`, `mediastore`, `mediapackagev2`.
+    pub origin_type: String,
+    /// `always`, `never` or `no-override` (sign unless the viewer sent `Authorization`).
+    pub signing_behavior: String,
+    /// `sigv4`.
+    pub signing_protocol: String,
+}
+
+/// A CloudFront VPC origin (ListVpcOrigins / GetVpcOrigin): the private endpoint — an ALB, an
+/// NLB or an EC2 instance — that distributions reach without it being public.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VpcOrigin {
+    pub id: String,
+    pub arn: String,
+    /// The account that owns it.
+    pub account_id: String,
+    pub name: String,
+    /// The endpoint: a load balancer ARN or an EC2 instance ARN.
+    pub endpoint_arn: String,
+    /// `Deployed`, `Deploying`, `Failed` …
+    pub status: String,
+    /// `http-only`, `match-viewer` or `https-only`, when GetVpcOrigin was read.
+    pub protocol_policy: Option<String>,
+    pub http_port: Option<u16>,
+    pub https_port: Option<u16>,
+    pub ssl_protocols: Vec<String>,
+}
+
+impl VpcOrigin {
+    /// What the endpoint is, from its ARN.
+    pub fn endpoint_kind(&self) -> VpcOriginEndpoint<'_> {
+        let arn = self.endpoint_arn.as_str();
+        if let Some(rest) = arn.split(":loadbalancer/").nth(1) {
+            if rest.starts_with("app/") {
+                return VpcOriginEndpoint::Alb(arn);
+            }
+            return VpcOriginEndpoint::Nlb(arn);
+        }
+        if let Some(id) = arn.split(":instance/").nth(1) {
+            return VpcOriginEndpoint::Instance(id);
+        }
+        VpcOriginEndpoint::Other(arn)
+    }
+}
+
+/// A VPC origin's endpoint, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VpcOriginEndpoint<'a> {
+    /// An Application Load Balancer (its ARN).
+    Alb(&'a str),
+    /// A Network Load Balancer (its ARN).
+    Nlb(&'a str),
+    /// An EC2 instance (its id).
+    Instance(&'a str),
+    Other(&'a str),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -80,6 +80,12 @@ pub struct AccountInventory {
     pub regions: Vec<String>,
     pub coverage: Vec<Coverage>,
     pub distributions: Vec<Distribution>,
+    /// CloudFront VPC origins owned by the account (ListVpcOrigins).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vpc_origins: Vec<VpcOrigin>,
+    /// CloudFront origin access controls (ListOriginAccessControls).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub origin_access_controls: Vec<OriginAccessControl>,
     pub cache_policies: Vec<CachePolicy>,
     pub origin_request_policies: Vec<OriginRequestPolicy>,
     pub web_acls: Vec<WebAcl>,
@@ -140,6 +146,8 @@ impl AccountInventory {
         self.coverage.sort();
         self.coverage.dedup();
         self.distributions.sort_by(|a, b| a.id.cmp(&b.id));
+        self.vpc_origins.sort_by(|a, b| a.id.cmp(&b.id));
+        self.origin_access_controls.sort_by(|a, b| a.id.cmp(&b.id));
         for d in &mut self.distributions {
             d.normalize();
         }

@@ -3,7 +3,7 @@
 //! AWS_IAM with a signer at the edge, a Lambda URL with AuthType AWS_IAM, no public entry point
 //! at all), and how each guard treats the requests of one distribution origin.
 
-use super::exposure::EntryPoint;
+use super::entry::EntryPoint;
 use super::headers::{
     acl_header_guard, judge_alternatives, listener_header_guard, AclHeaderGuard, HeaderAlternatives, Verdict,
 };

@@ -2,7 +2,7 @@
 //! guards treats the requests this distribution sends (satisfied, mismatch, could not verify,
 //! absent).
 
-use super::exposure::Backend;
+use super::exposure::{Backend, BackendKind};
 use super::guards::{coverage_gaps, Guard};
 use super::headers::Verdict;
 use super::sent::Sent;
@@ -116,13 +116,26 @@ pub fn is_api_origin(distribution: &Distribution, origin: &Origin) -> bool {
 
 /// Every guard's verdict on what `origin` sends, then the absent guards and what edge-audit
 /// cannot interpret.
-fn verdicts(backend: &Backend<'_>, origin: &Origin, sent: &Sent<'_>) -> Vec<GuardReport> {
+fn verdicts(
+    scope: &Scope<'_>,
+    distribution: &Distribution,
+    backend: &Backend<'_>,
+    origin: &Origin,
+    sent: &Sent<'_>,
+) -> Vec<GuardReport> {
     let mut out: Vec<GuardReport> = backend
         .side
         .guards
         .iter()
         .map(|guard| {
-            let judged = guard.judge(origin, sent);
+            // A function URL's AWS_IAM guard is judged with the OAC's details and the function's
+            // resource policy for this distribution (see `oac`).
+            let judged = match (guard, backend.kind) {
+                (Guard::LambdaIam, BackendKind::FunctionUrl(function)) => {
+                    super::oac::judge_function_url(scope, distribution, origin, function)
+                }
+                _ => guard.judge(origin, sent),
+            };
             let status = match judged.verdict {
                 Verdict::Satisfied => GuardStatus::Satisfied,
                 Verdict::Mismatch => GuardStatus::Mismatch,
@@ -191,7 +204,7 @@ pub(super) fn lock_of<'a>(
         .iter()
         .filter_map(|arn| backends.get(arn))
         .map(|backend| LockTarget {
-            verdicts: verdicts(backend, origin, &sent),
+            verdicts: verdicts(scope, distribution, backend, origin, &sent),
             backend: Arc::clone(backend),
         })
         .collect();

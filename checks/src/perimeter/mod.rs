@@ -22,11 +22,14 @@
 //! requests that lack something only the distribution (or whoever holds its secret) has: it is
 //! *locked*, and not an internet-facing entry point.
 
+pub mod entry;
 pub mod exposure;
 pub mod guards;
 pub mod headers;
 pub mod locks;
+pub mod oac;
 pub mod sent;
+pub mod vpc;
 
 pub use exposure::{
     combined_exposure, AclEntry, Backend, BackendKind, EntryAcls, EntryKind, EntryPoint, Exposure,
@@ -36,6 +39,7 @@ pub use guards::{coverage_gaps, Guard, GuardSource, GuardVerdict, OriginSide};
 pub use headers::{AclHeaderGuard, HeaderAlternatives, HeaderCheck, Verdict};
 pub use locks::{is_api_origin, GuardReport, GuardStatus, Lock, LockTarget};
 pub use sent::{headers_evidence, HeaderEvidence, Sent};
+pub use vpc::VpcOriginReach;
 
 use crate::index::{Api, Index};
 use crate::inventory::{AccountInventory, Distribution, Origin, WebAcl};
@@ -134,6 +138,11 @@ impl<'a> Perimeter<'a> {
         combined_exposure(self.api_backends(api))
     }
 
+    /// What `origin`'s VPC origin amounts to (see [`vpc`]): `None` when it uses none.
+    pub fn vpc_origin_reach(&self, origin: &Origin) -> Option<VpcOriginReach> {
+        vpc::vpc_origin_reach(&self.scope, origin)
+    }
+
     /// Whether some distribution reaching `arn` sends a secret header.
     pub fn sent_secret_header(&self, arn: &str) -> bool {
         self.scope
@@ -152,3 +161,6 @@ pub fn acl_is_only_a_lock(acl: &WebAcl, index: &Index<'_>) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod mechanism_tests;

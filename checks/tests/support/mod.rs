@@ -74,6 +74,12 @@ pub(crate) fn summary(findings: &[Finding]) -> Vec<(String, String, String)> {
 }
 
 /// Runs every check over a fixture with default options.
+/// Runs one check (by id) over an inventory already loaded (and edited) with default options.
+pub(crate) fn run_inventory(id: &str, inventory: &Inventory) -> Outcome {
+    let check = registry::find(id).unwrap_or_else(|| panic!("no check {id}"));
+    registry::run(inventory, &[check], &CheckOptions::default())
+}
+
 pub(crate) fn run_all(fixture: &str) -> Outcome {
     registry::run(&load(fixture), registry::all(), &CheckOptions::default())
 }

@@ -1,16 +1,24 @@
 //! A moto server for the tests: started on a free loopback port, reset and seeded with the
 //! scenarios of `tests/moto/seed.py`, stopped when dropped.
 //!
+//! In front of it runs the project's emulator extension (`tests/moto/emulator/`, on another free
+//! loopback port): it answers the operations moto 5.2.5 lacks from the scenario data the seeder
+//! posts to it, edits moto's answers where moto drops fields, and forwards everything else to
+//! moto byte for byte. [`MotoServer::endpoint`] is the emulator's address, so everything a test
+//! points at "moto" (the SDK configuration, `AWS_ENDPOINT_URL`, the seeder) goes through it. A
+//! moto that is installed but an emulator that does not start fails the test, CI or not.
+//!
 //! moto and the seeder's boto3 come from one Python virtualenv: `EDGE_AUDIT_MOTO` (the path of its
 //! `moto_server`), else `EDGE_AUDIT_VENV` (the venv directory, as `scripts/test` exports it), else
 //! `.venv` in the project root. Create it with
 //! `python3 -m venv .venv && .venv/bin/pip install -r tests/moto/requirements.txt`.
 
 use super::root;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// How long moto may take to start answering.
@@ -34,13 +42,17 @@ fn binaries() -> Option<(PathBuf, PathBuf)> {
     (moto.is_file() && python.exists()).then_some((moto, python))
 }
 
-/// A running moto server, killed on drop.
+/// A running moto server behind the emulator extension, both killed on drop.
 pub(crate) struct MotoServer {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` of the emulator (which forwards to moto what it does not answer).
     pub endpoint: String,
+    /// `http://127.0.0.1:PORT` of moto itself, for tests of the emulator.
+    pub moto_endpoint: String,
+    /// The emulator's address (control requests, resets).
     address: SocketAddr,
     python: PathBuf,
     child: Child,
+    emulator: Option<Child>,
 }
 
 impl MotoServer {
@@ -79,10 +91,19 @@ impl MotoServer {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", moto.display()));
         let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let mut server = Self { endpoint: format!("http://{address}"), address, python, child };
+        let endpoint = format!("http://{address}");
+        let mut server = Self {
+            endpoint: endpoint.clone(),
+            moto_endpoint: endpoint,
+            address,
+            python,
+            child,
+            emulator: None,
+        };
         let started = Instant::now();
         loop {
-            if server.post("/moto-api/reset").is_ok() {
+            if server.post("/moto-api/reset", "").is_ok() {
+                server.start_emulator();
                 return server;
             }
             if let Ok(Some(status)) = server.child.try_wait() {
@@ -95,6 +116,55 @@ impl MotoServer {
         }
     }
 
+    /// Starts the emulator in front of moto and points [`Self::endpoint`] at it. Panics when it
+    /// does not start: a test of the emulator's operations must not silently run against moto.
+    fn start_emulator(&mut self) {
+        let mut emulator = Command::new(&self.python)
+            .arg(root().join("tests/moto/emulator"))
+            .args(["--upstream", &self.moto_endpoint, "--port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start the emulator (tests/moto/emulator): {e}"));
+        // The emulator binds port 0 and prints `listening on http://127.0.0.1:PORT`.
+        let stdout = emulator.stdout.take();
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let Some(stdout) = stdout else {
+                let _ = sender.send(line);
+                return;
+            };
+            let mut reader = BufReader::new(stdout);
+            let _ = reader.read_line(&mut line);
+            let _ = sender.send(line);
+            // Keep draining so the emulator never blocks on a full pipe.
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+        });
+        let line = receiver.recv_timeout(STARTUP_TIMEOUT).unwrap_or_default();
+        let Some(endpoint) = line.trim().strip_prefix("listening on ").map(str::to_string) else {
+            let _ = emulator.kill();
+            let status = emulator.wait().map(|s| s.to_string()).unwrap_or_default();
+            panic!("the emulator did not start (said {line:?}, {status}); see tests/moto/README.md");
+        };
+        let address: SocketAddr = endpoint
+            .trim_start_matches("http://")
+            .parse()
+            .unwrap_or_else(|e| panic!("the emulator announced {endpoint:?}: {e}"));
+        self.emulator = Some(emulator);
+        self.address = address;
+        self.endpoint = endpoint;
+        self.post("/_emulator/health", "").unwrap_or_else(|e| panic!("the emulator does not answer: {e}"));
+    }
+
+    /// Adds scenario data to the emulator's store (`POST /_emulator/scenario`, merged into what
+    /// the seeder posted): e.g. `{"deny": ["cloudfront:ListVpcOrigins"]}` for an AccessDenied mode.
+    pub(crate) fn emulate(&self, document: &serde_json::Value) {
+        self.post("/_emulator/scenario", &document.to_string())
+            .unwrap_or_else(|e| panic!("the emulator refused the scenario data: {e}"));
+    }
+
     /// The venv's python (it has boto3, and PyYAML through moto): for tests that change the
     /// seeded account or read the action's YAML.
     pub(crate) fn python(&self) -> &std::path::Path {
@@ -103,7 +173,7 @@ impl MotoServer {
 
     /// Forgets every resource (`POST /moto-api/reset`).
     pub(crate) fn reset(&self) {
-        self.post("/moto-api/reset").unwrap_or_else(|e| panic!("moto reset failed: {e}"));
+        self.post("/moto-api/reset", "").unwrap_or_else(|e| panic!("moto reset failed: {e}"));
     }
 
     /// Seeds the scenarios (with a fixed id seed, so ids are stable) and returns the manifest.
@@ -124,14 +194,15 @@ impl MotoServer {
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("seed.py printed no manifest: {e}"))
     }
 
-    /// A bodiless POST; Ok when moto answers 200.
-    fn post(&self, path: &str) -> std::io::Result<()> {
+    /// A POST of `body` (JSON or empty); Ok when the server answers 200.
+    fn post(&self, path: &str, body: &str) -> std::io::Result<()> {
         let mut stream = TcpStream::connect_timeout(&self.address, Duration::from_secs(2))?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
         write!(
             stream,
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            self.address
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.address,
+            body.len()
         )?;
         let mut response = String::new();
         stream.read_to_string(&mut response)?;
@@ -145,6 +216,10 @@ impl MotoServer {
 
 impl Drop for MotoServer {
     fn drop(&mut self) {
+        if let Some(emulator) = self.emulator.as_mut() {
+            let _ = emulator.kill();
+            let _ = emulator.wait();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -1,0 +1,266 @@
+//! The real binary against moto + the emulator extension on the origin locks AWS added since
+//! 2024 (issue 14): CloudFront VPC origins, and origin access control on Lambda function URLs. moto 5.2.5 has no VPC origins; the emulator answers
+//! ListVpcOrigins / GetVpcOrigin and puts each origin's `VpcOriginConfig` into moto's
+//! distribution answers (see tests/moto/README.md, "The emulator").
+//!
+//! `vpc-origin-good` reaches an internal ALB through a VPC origin (locked); `vpc-origin-bad`
+//! reaches an internet-facing ALB through one (locked to nothing) and has an origin through a VPC
+//! origin shared from an account outside the scan (not evaluated, naming the account).
+//! `oac-lambda-good` locks an AWS_IAM function URL with an OAC that always signs and a policy
+//! allowing CloudFront both invoke actions; `oac-lambda-bad` allows only
+//! `lambda:InvokeFunctionUrl` (EA114: CloudFront cannot invoke it). moto stores the OAC and the
+//! policy but drops the origin's `OriginAccessControlId`, which the emulator puts back.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::moto_scan::{
+    at_least_medium, finding_keys, findings, live, not_evaluated_keys, owner, read, scenario_identifiers,
+    seeded, REGIONS,
+};
+use crate::support::{json, path_str, tempdir};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+const VPC_ORIGIN: [&str; 2] = ["vpc-origin-bad", "vpc-origin-good"];
+const OAC_LAMBDA: [&str; 2] = ["oac-lambda-bad", "oac-lambda-good"];
+/// The account `vpc-origin-bad` shares a VPC origin from (not scanned).
+const PARTNER: &str = "999999999999";
+
+fn scenarios(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+/// Every expected check of each `-bad` scenario fired on its resources, and no `-good` one has a
+/// finding of medium or above. EA112 is the one exception, as in `moto_scan`: a `-good` scenario
+/// subscribes to Shield Advanced, whose answer the SDK cannot parse, so it is *not evaluated*.
+fn assert_scenarios_judged(manifest: &Value, report: &Value) {
+    let ids = scenario_identifiers(manifest);
+    let mut by_scenario: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for finding in findings(report) {
+        by_scenario.entry(owner(&ids, finding)).or_default().push(finding);
+    }
+    let shield_not_evaluated = report["not_evaluated"].as_array().into_iter().flatten().any(|n| {
+        n["check_id"] == "EA112" && n["reason"].as_str().is_some_and(|r| r.contains("DescribeSubscription"))
+    });
+    let mut problems = Vec::new();
+    for (name, scenario) in manifest["scenarios"].as_object().expect("no scenarios") {
+        let mine = by_scenario.get(name.as_str()).cloned().unwrap_or_default();
+        if scenario["variant"] == "bad" {
+            let fired: BTreeSet<&str> = mine.iter().filter_map(|f| f["check_id"].as_str()).collect();
+            for check in scenario["expected_checks"]
+                .as_array()
+                .expect("expected_checks")
+                .iter()
+                .filter_map(Value::as_str)
+            {
+                if !(fired.contains(check) || (check == "EA112" && shield_not_evaluated)) {
+                    problems.push(format!("{name}: {check} did not fire; fired: {fired:?}"));
+                }
+            }
+        } else {
+            for finding in mine.into_iter().filter(|f| at_least_medium(f)) {
+                problems.push(format!(
+                    "{name}: unexpected {} {}: {}",
+                    finding["severity"], finding["check_id"], finding["message"]
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+fn ea106_on<'a>(report: &'a Value, distribution_arn: &str) -> Vec<&'a Value> {
+    findings(report)
+        .iter()
+        .filter(|f| f["check_id"] == "EA106" && f["resource"]["arn"] == distribution_arn)
+        .collect()
+}
+
+fn distribution_arn(manifest: &Value, scenario: &str) -> String {
+    manifest["scenarios"][scenario]["distributions"][0]["arn"].as_str().expect("distribution arn").to_string()
+}
+
+/// `scan` live: the VPC origin to an internet-facing ALB is found (EA106 says why, and the ALB is
+/// judged like any ALB: EA401/EA404/EA406), the internal one is locked, the shared one is not
+/// evaluated with the owner account named.
+#[test]
+fn vpc_origins_are_judged_by_their_endpoint() {
+    let Some((moto, manifest)) = seeded(&scenarios(&VPC_ORIGIN)) else { return };
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(out.code, 3, "incomplete (the Shield gap), nothing failed\n{}", out.stderr);
+    let report = json(&out.stdout);
+    assert_scenarios_judged(&manifest, &report);
+
+    let bad = distribution_arn(&manifest, "vpc-origin-bad");
+    let vpc = ea106_on(&report, &bad)
+        .into_iter()
+        .find(|f| f["message"].as_str().is_some_and(|m| m.contains("through a VPC origin")))
+        .unwrap_or_else(|| panic!("no EA106 on the bad VPC origin: {:#}", report["findings"]));
+    assert!(vpc["message"].as_str().unwrap().contains("internet-facing"), "{}", vpc["message"]);
+    let shared: Vec<&Value> = report["not_evaluated"]
+        .as_array()
+        .expect("not_evaluated")
+        .iter()
+        .filter(|n| n["check_id"] == "EA106" && n["reason"].as_str().is_some_and(|r| r.contains(PARTNER)))
+        .collect();
+    assert_eq!(shared.len(), 1, "the shared VPC origin names its account: {:#}", report["not_evaluated"]);
+    assert!(shared[0]["scope"].as_str().unwrap().ends_with("/partner"), "{}", shared[0]);
+    let good = distribution_arn(&manifest, "vpc-origin-good");
+    assert!(ea106_on(&report, &good).is_empty(), "the internal ALB is locked by its VPC origin");
+}
+
+/// `snapshot` + `scan --from` report what the live scan reports; the snapshot holds the VPC
+/// origins and each origin's `vpc_origin`; `--stats` counts one ListVpcOrigins page and one
+/// GetVpcOrigin per VPC origin of the account that a distribution uses.
+#[test]
+fn vpc_origins_survive_a_snapshot_and_are_read_once_each() {
+    let Some((moto, manifest)) = seeded(&scenarios(&VPC_ORIGIN)) else { return };
+    let dir = tempdir();
+    let inventory = dir.path().join("inv.json");
+    let snap = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(&inventory)]);
+    assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
+    let saved = json(&read(&inventory));
+    let account = &saved["accounts"][0];
+    let own: BTreeSet<&str> = manifest["scenarios"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|s| s["vpc_origins"].as_array().into_iter().flatten())
+        .filter(|v| v["owner"] == crate::support::moto::MOTO_ACCOUNT)
+        .filter_map(|v| v["id"].as_str())
+        .collect();
+    let saved_ids: BTreeSet<&str> = account["vpc_origins"]
+        .as_array()
+        .expect("vpc_origins")
+        .iter()
+        .filter_map(|v| v["id"].as_str())
+        .collect();
+    assert_eq!(saved_ids, own);
+    for vpc_origin in account["vpc_origins"].as_array().unwrap() {
+        assert!(vpc_origin["endpoint_arn"].as_str().unwrap().contains(":loadbalancer/app/"), "{vpc_origin}");
+        assert_eq!(vpc_origin["protocol_policy"], "https-only", "GetVpcOrigin was read: {vpc_origin}");
+    }
+    let partner = account["distributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["origins"].as_array().into_iter().flatten())
+        .find(|o| o["id"] == "partner")
+        .expect("partner origin");
+    assert_eq!(partner["vpc_origin"]["owner_account_id"], PARTNER);
+    assert!(
+        partner.get("custom").is_none_or(Value::is_null),
+        "a VPC origin has no CustomOriginConfig: {partner}"
+    );
+
+    let from =
+        live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
+    let live_scan = live(
+        &moto,
+        &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none", "--stats"],
+    );
+    let (from, live_report) = (json(&from.stdout), json(&live_scan.stdout));
+    assert_eq!(finding_keys(&from), finding_keys(&live_report), "scan --from and the live scan differ");
+    assert_eq!(not_evaluated_keys(&from), not_evaluated_keys(&live_report));
+    let calls = |name: &str| {
+        live_report["stats"]["operations"]
+            .as_array()
+            .expect("stats.operations")
+            .iter()
+            .filter(|o| o["operation"] == name)
+            .filter_map(|o| o["calls"].as_u64())
+            .sum::<u64>()
+    };
+    assert_eq!(calls("ListVpcOrigins"), 1, "{:#}", live_report["stats"]);
+    assert_eq!(calls("GetVpcOrigin"), own.len() as u64, "{:#}", live_report["stats"]);
+}
+
+/// AccessDenied on `cloudfront:ListVpcOrigins` (the emulator's deny mode): the VPC origins are
+/// not evaluated, with the operation and the error named, never taken for private ones; the
+/// collection failure is reported and the run is incomplete.
+#[test]
+fn denied_vpc_origins_are_not_evaluated() {
+    let Some((moto, manifest)) = seeded(&scenarios(&VPC_ORIGIN)) else { return };
+    moto.emulate(&json!({"deny": ["cloudfront:ListVpcOrigins"]}));
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(out.code, 3, "incomplete\n{}", out.stderr);
+    let report = json(&out.stdout);
+    let failures = report["accounts"][0]["collection_failures"].as_array().expect("collection_failures");
+    assert!(failures.iter().any(|f| f["operation"] == "ListVpcOrigins"), "{failures:#?}");
+    let denied: BTreeSet<&str> = report["not_evaluated"]
+        .as_array()
+        .expect("not_evaluated")
+        .iter()
+        .filter(|n| {
+            n["check_id"] == "EA106"
+                && n["reason"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("ListVpcOrigins") && r.contains("AccessDenied"))
+        })
+        .filter_map(|n| n["scope"].as_str())
+        // Per origin (the framework adds a service-wide entry per CloudFront check).
+        .filter(|scope| scope.contains('/'))
+        .collect();
+    // The two VPC origins of the account; the shared one is named by its owner as before.
+    let expected: BTreeSet<String> = ["vpc-origin-bad", "vpc-origin-good"]
+        .iter()
+        .map(|s| {
+            let id = manifest["scenarios"][*s]["distributions"][0]["id"].as_str().unwrap();
+            format!("{id}/app")
+        })
+        .collect();
+    assert_eq!(denied, expected.iter().map(String::as_str).collect(), "{:#}", report["not_evaluated"]);
+    let bad = distribution_arn(&manifest, "vpc-origin-bad");
+    assert!(
+        ea106_on(&report, &bad)
+            .iter()
+            .all(|f| !f["message"].as_str().unwrap_or("").contains("through a VPC origin")),
+        "no confident VPC-origin finding without the VPC origins"
+    );
+}
+
+/// `scan` live and `snapshot` + `scan --from`: the function URL whose policy lacks
+/// lambda:InvokeFunction is EA114 (medium, broken not open), the good one is locked; the OACs are
+/// read with one ListOriginAccessControls call.
+#[test]
+fn oac_function_urls_are_judged_with_their_policy() {
+    let Some((moto, manifest)) = seeded(&scenarios(&OAC_LAMBDA)) else { return };
+    let dir = tempdir();
+    let inventory = dir.path().join("inv.json");
+    let snap = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(&inventory)]);
+    assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
+    let saved = json(&read(&inventory));
+    let controls = saved["accounts"][0]["origin_access_controls"].as_array().expect("origin_access_controls");
+    assert!(
+        controls.iter().any(|c| c["origin_type"] == "lambda" && c["signing_behavior"] == "always"),
+        "{controls:#?}"
+    );
+
+    let out = live(
+        &moto,
+        &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none", "--stats"],
+    );
+    assert_eq!(out.code, 3, "incomplete (the Shield gap), nothing failed\n{}", out.stderr);
+    let report = json(&out.stdout);
+    assert_scenarios_judged(&manifest, &report);
+    let bad = distribution_arn(&manifest, "oac-lambda-bad");
+    let ea114: Vec<&Value> = findings(&report).iter().filter(|f| f["check_id"] == "EA114").collect();
+    assert_eq!(ea114.len(), 1, "{ea114:#?}");
+    assert_eq!(ea114[0]["resource"]["arn"], bad.as_str());
+    assert_eq!(ea114[0]["severity"], "medium");
+    assert_eq!(ea114[0]["evidence"]["missing_actions"], json!(["lambda:InvokeFunction"]));
+    let list_calls: u64 = report["stats"]["operations"]
+        .as_array()
+        .expect("stats")
+        .iter()
+        .filter(|o| o["operation"] == "ListOriginAccessControls")
+        .filter_map(|o| o["calls"].as_u64())
+        .sum();
+    assert_eq!(list_calls, 1, "{:#}", report["stats"]);
+
+    let from =
+        live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
+    let from = json(&from.stdout);
+    assert_eq!(finding_keys(&from), finding_keys(&report), "scan --from and the live scan differ");
+}
