@@ -12,6 +12,7 @@ use crate::report::baseline::Baseline;
 use crate::report::Report;
 use crate::snapshot;
 use clap::CommandFactory;
+use edge_audit_checks::model::{Indexes, Model};
 use edge_audit_checks::{registry, CheckOptions, Inventory};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -23,11 +24,13 @@ pub fn main() -> ExitCode {
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(ParseOutcome::Info(text)) => {
-            print!("{text}");
-            return ExitCode::SUCCESS;
+            return match output::write(None, &text) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(2),
+            };
         }
         Err(ParseOutcome::Error(line)) => {
-            eprintln!("error: {}", crate::error::printable_line(&line));
+            output::error(&line);
             return ExitCode::from(2);
         }
     };
@@ -35,7 +38,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {}", crate::error::printable_line(&err.to_string()));
+            output::error(&err.to_string());
             ExitCode::from(2)
         }
     }
@@ -184,7 +187,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
             if !asked {
                 return Err(Error::Usage(format!("{message}; drop it")));
             }
-            eprintln!("warning: {message}");
+            output::warning(&message);
         }
         if checks.iter().all(|c| c.meta().requires_probes()) {
             let ids: Vec<&str> = checks.iter().map(|c| c.meta().id).collect();
@@ -199,7 +202,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     let default_options = CheckOptions::default();
     let options = config.as_ref().map(|c| &c.checks.options).unwrap_or(&default_options);
     let probe_options = match probing || args.probe_ca_cert.is_some() {
-        true => Some(probe_options(&args, options)?),
+        true => Some(probe_options(&args)?),
         false => None,
     };
     // One runtime for what needs one: live collection and probes.
@@ -210,9 +213,10 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     let (inventory, collection) = match (&args.from, &runtime) {
         (Some(path), _) => (require_accounts(path, snapshot::load(path)?)?, None),
         (None, Some(runtime)) => {
-            let (inventory, summary) = crate::live::collect(runtime, &args.scope, globals.quiet)?;
+            let (inventory, summary) =
+                crate::live::collect(runtime, &collect_options(&args.scope, globals.quiet))?;
             if crate::live::show_summary(globals.quiet, globals.verbose) {
-                eprintln!("{}", crate::live::summary_line(&summary));
+                output::diagnostic(&crate::live::summary_line(&summary));
             }
             (inventory, Some(summary))
         }
@@ -220,18 +224,24 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
             return Err(Error::Fatal("internal error: no async runtime for live collection".into()))
         }
     };
+    // The perimeter model, computed once: the probe planner, the checks and the report's graph
+    // read the same one.
+    let check_started = Instant::now();
+    let indexes = Indexes::build(&inventory);
+    let model = Model::build(&inventory, &indexes, options);
+    let model_time = check_started.elapsed();
     let probe_started = Instant::now();
     let probes = match (&probe_options, probing, &runtime) {
         (Some(options), true, Some(runtime)) => {
-            Some(runtime.block_on(probe::probe_inventory(&inventory, options)))
+            Some(runtime.block_on(probe::probe_inventory(&model, options)))
         }
         _ => None,
     };
     let probe_time = probe_started.elapsed();
     let check_started = Instant::now();
-    let outcome = registry::run_with_probes(&inventory, &checks, options, probes.as_deref());
+    let outcome = registry::run_model(&model, &checks, probes.as_deref());
     let (outcome, suppressed) = crate::policy::apply(outcome, &inventory, config.as_ref(), &checks, today);
-    let check_time = check_started.elapsed();
+    let check_time = check_started.elapsed() + model_time;
     let mut report = Report::new(&inventory, outcome, args.report.fail_on.threshold())
         .with_suppressed(suppressed)
         .with_probes(probes);
@@ -239,7 +249,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         let stats =
             crate::live::RunStats::from_collection(collection.as_ref()).finish(probe_time, check_time);
         if !globals.quiet {
-            eprint!("{}", stats.render());
+            output::diagnostic_text(&stats.render());
         }
         report = report.with_stats(stats);
     }
@@ -259,7 +269,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         report = report.with_baseline(baseline);
     }
     if matches!(args.report.format, ScanFormat::Markdown | ScanFormat::Html) {
-        report = report.with_perimeter(crate::report::graph::Perimeter::build(&inventory, options));
+        report = report.with_perimeter(crate::report::graph::Perimeter::build(&model));
     }
     if let Some(framework) = args.report.compliance {
         report = report.with_compliance(framework.framework());
@@ -267,7 +277,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     report = report.with_security_hub_region(&args.report.security_hub_region);
     if let Some(dir) = &args.report.output_dir {
         for warning in write_sarif_dir(dir, &report)? {
-            eprintln!("warning: {warning}");
+            output::warning(&warning);
         }
         return Ok(report.exit_code());
     }
@@ -283,10 +293,10 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         && args.report.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let (text, warnings) = report.render_with_warnings(args.report.format, color);
+    let (text, warnings) = report.render_with_warnings(args.report.format.into(), color)?;
     output::write(args.report.output.as_deref(), &text)?;
     for warning in baseline_warning.into_iter().chain(warnings) {
-        eprintln!("warning: {}", crate::error::printable_line(&warning));
+        output::warning(&warning);
     }
     Ok(report.exit_code())
 }
@@ -296,7 +306,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
 /// an upload of the directory does not bring back their alerts. Returns the warnings (one per
 /// file cut to GitHub's limits).
 fn write_sarif_dir(dir: &Path, report: &Report) -> Result<Vec<String>, Error> {
-    let files = crate::report::sarif::render_per_account(report, crate::report::sarif::Limits::GITHUB);
+    let files = crate::report::sarif::render_per_account(report, crate::report::sarif::Limits::GITHUB)?;
     let mut warnings = Vec::new();
     for (name, rendered) in &files {
         output::write(Some(&dir.join(name)), &rendered.text)?;
@@ -316,7 +326,7 @@ fn write_sarif_dir(dir: &Path, report: &Report) -> Result<Vec<String>, Error> {
 
 /// The probe options of `scan`'s probe flags (reads `--probe-ca-cert`): the CLI's types stop
 /// here, the probe module takes its own.
-fn probe_options(args: &ScanArgs, check_options: &CheckOptions) -> Result<probe::ProbeOptions, Error> {
+fn probe_options(args: &ScanArgs) -> Result<probe::ProbeOptions, Error> {
     let extra_roots = match &args.probe_ca_cert {
         Some(path) => probe::load_ca(path)?,
         None => Vec::new(),
@@ -327,7 +337,6 @@ fn probe_options(args: &ScanArgs, check_options: &CheckOptions) -> Result<probe:
         timeout: std::time::Duration::from_secs(args.probe_timeout),
         connect_to: args.connect_to.clone(),
         extra_roots,
-        check_options: check_options.clone(),
         ..probe::ProbeOptions::default()
     })
 }
@@ -384,9 +393,10 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
     let after = match &args.current {
         Some(path) => require_accounts(path, snapshot::load(path)?)?,
         None => {
-            let (inventory, summary) = crate::live::collect(&runtime()?, &args.scope, globals.quiet)?;
+            let (inventory, summary) =
+                crate::live::collect(&runtime()?, &collect_options(&args.scope, globals.quiet))?;
             if crate::live::show_summary(globals.quiet, globals.verbose) {
-                eprintln!("{}", crate::live::summary_line(&summary));
+                output::diagnostic(&crate::live::summary_line(&summary));
             }
             inventory
         }
@@ -422,7 +432,7 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
         globals.today()?,
         args.report.fail_on.threshold(),
     );
-    output::write(args.report.output.as_deref(), &report.render(args.report.format))?;
+    output::write(args.report.output.as_deref(), &report.render(args.report.format.into())?)?;
     Ok(report.exit_code())
 }
 
@@ -432,15 +442,16 @@ fn take_snapshot(args: &SnapshotArgs, globals: &Globals) -> Result<u8, Error> {
         output::check_not_an_input(&args.output, &[("--config", config.as_path())])?;
     }
     output::check_writable(&args.output)?;
-    let (inventory, summary) = crate::live::collect(&runtime()?, &args.scope, globals.quiet)?;
-    output::write(Some(&args.output), &snapshot::to_json(&inventory))?;
+    let (inventory, summary) =
+        crate::live::collect(&runtime()?, &collect_options(&args.scope, globals.quiet))?;
+    output::write(Some(&args.output), &snapshot::to_json(&inventory)?)?;
     if !globals.quiet {
         let target = if output::is_stdout(&args.output) {
             "standard output".into()
         } else {
             args.output.display().to_string()
         };
-        eprintln!("{}; wrote {target}", crate::live::summary_line(&summary));
+        output::diagnostic(&format!("{}; wrote {target}", crate::live::summary_line(&summary)));
     }
     Ok(0)
 }
@@ -457,7 +468,7 @@ fn init(args: &InitArgs) -> Result<u8, Error> {
         )));
     }
     output::write(Some(&args.output), crate::config::STARTER)?;
-    eprintln!("wrote {}", args.output.display());
+    output::diagnostic(&format!("wrote {}", args.output.display()));
     Ok(0)
 }
 
@@ -558,4 +569,20 @@ fn explain(args: &ExplainArgs) -> Result<u8, Error> {
     }
     output::write(None, &text)?;
     Ok(0)
+}
+
+/// The collector options of the scope flags.
+fn collect_options(scope: &crate::cli::ScopeArgs, quiet: bool) -> crate::collect::CollectOptions {
+    crate::collect::CollectOptions {
+        profile: scope.profile.clone(),
+        role_arn: scope.role_arn.clone(),
+        external_id: scope.external_id.clone(),
+        accounts: scope.accounts.clone(),
+        role_name: scope.role_name.clone(),
+        org: scope.org,
+        regions: scope.regions.clone(),
+        concurrency: usize::from(scope.concurrency),
+        // Progress only for a person watching a terminal; CI logs stay clean.
+        progress: !quiet && std::io::stderr().is_terminal(),
+    }
 }

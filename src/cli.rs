@@ -241,13 +241,44 @@ pub enum ScanFormat {
     Html,
 }
 
-impl From<Format> for ScanFormat {
-    fn from(format: Format) -> ScanFormat {
+impl From<ScanFormat> for crate::report::Format {
+    fn from(format: ScanFormat) -> Self {
         match format {
-            Format::Table => ScanFormat::Table,
-            Format::Json => ScanFormat::Json,
-            Format::Sarif => ScanFormat::Sarif,
-            Format::Markdown => ScanFormat::Markdown,
+            ScanFormat::Table => Self::Table,
+            ScanFormat::Json => Self::Json,
+            ScanFormat::Sarif => Self::Sarif,
+            ScanFormat::Markdown => Self::Markdown,
+            ScanFormat::Ocsf => Self::Ocsf,
+            ScanFormat::Asff => Self::Asff,
+            ScanFormat::Html => Self::Html,
+        }
+    }
+}
+
+impl From<Format> for crate::report::Format {
+    fn from(format: Format) -> Self {
+        ScanFormat::from(format).into()
+    }
+}
+
+impl From<Format> for crate::drift::Format {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Table => Self::Table,
+            Format::Json => Self::Json,
+            Format::Sarif => Self::Sarif,
+            Format::Markdown => Self::Markdown,
+        }
+    }
+}
+
+impl From<Format> for ScanFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Table => Self::Table,
+            Format::Json => Self::Json,
+            Format::Sarif => Self::Sarif,
+            Format::Markdown => Self::Markdown,
         }
     }
 }
@@ -265,9 +296,9 @@ impl ComplianceFramework {
     pub fn framework(self) -> edge_audit_checks::compliance::Framework {
         use edge_audit_checks::compliance::Framework;
         match self {
-            ComplianceFramework::Fsbp => Framework::Fsbp,
-            ComplianceFramework::Cis => Framework::Cis,
-            ComplianceFramework::Nist80053 => Framework::Nist80053,
+            Self::Fsbp => Framework::Fsbp,
+            Self::Cis => Framework::Cis,
+            Self::Nist80053 => Framework::Nist80053,
         }
     }
 }
@@ -286,12 +317,12 @@ impl FailOn {
     /// The lowest severity that fails the run; `None` never fails.
     pub fn threshold(self) -> Option<Severity> {
         match self {
-            FailOn::Critical => Some(Severity::Critical),
-            FailOn::High => Some(Severity::High),
-            FailOn::Medium => Some(Severity::Medium),
-            FailOn::Low => Some(Severity::Low),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::None => None,
+            Self::Critical => Some(Severity::Critical),
+            Self::High => Some(Severity::High),
+            Self::Medium => Some(Severity::Medium),
+            Self::Low => Some(Severity::Low),
+            Self::Info => Some(Severity::Info),
+            Self::None => None,
         }
     }
 }

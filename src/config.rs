@@ -94,13 +94,13 @@ impl Suppression {
 impl Config {
     /// The configuration to use: `explicit` (`--config`), else `edge-audit.toml` in the working
     /// directory when there is one, else none.
-    pub fn discover(explicit: Option<&Path>) -> Result<Option<Config>, Error> {
+    pub fn discover(explicit: Option<&Path>) -> Result<Option<Self>, Error> {
         match explicit {
-            Some(path) => Config::load(path).map(Some),
+            Some(path) => Self::load(path).map(Some),
             None => {
                 let path = Path::new(DEFAULT_FILE);
                 if path.is_file() {
-                    Config::load(path).map(Some)
+                    Self::load(path).map(Some)
                 } else {
                     Ok(None)
                 }
@@ -109,13 +109,13 @@ impl Config {
     }
 
     /// Reads and validates a configuration file.
-    pub fn load(path: &Path) -> Result<Config, Error> {
+    pub fn load(path: &Path) -> Result<Self, Error> {
         let text = crate::input::read_text(path, crate::input::MAX_CONFIG_BYTES)?;
-        Config::parse(path, &text)
+        Self::parse(path, &text)
     }
 
     /// Validates configuration text; errors name `path`, the line and the key.
-    pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
+    pub fn parse(path: &Path, text: &str) -> Result<Self, Error> {
         let fail = |span: Range<usize>, message: String| Error::Config {
             path: path.to_path_buf(),
             line: line_of(text, span.start),
@@ -125,7 +125,7 @@ impl Config {
             let span = e.span().unwrap_or(0..0);
             fail(span, format!("invalid TOML: {}", e.message()))
         })?;
-        let mut config = Config { path: path.to_path_buf(), ..Config::default() };
+        let mut config = Self { path: path.to_path_buf(), ..Self::default() };
         Validator { config: &mut config, text }
             .document(document.get_ref())
             .map_err(|(span, m)| fail(span, m))?;

@@ -27,12 +27,12 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn input(path: &Path, message: impl Into<String>) -> Error {
-        Error::Input { path: path.to_path_buf(), message: one_line(&message.into()) }
+    pub fn input(path: &Path, message: impl Into<String>) -> Self {
+        Self::Input { path: path.to_path_buf(), message: one_line(&message.into()) }
     }
 
-    pub fn output(path: &Path, message: impl Into<String>) -> Error {
-        Error::Output { path: path.to_path_buf(), message: one_line(&message.into()) }
+    pub fn output(path: &Path, message: impl Into<String>) -> Self {
+        Self::Output { path: path.to_path_buf(), message: one_line(&message.into()) }
     }
 }
 

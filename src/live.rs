@@ -2,7 +2,6 @@
 //! the one-line run summary, and the `--stats` figures (API calls per operation, retries,
 //! throttles, bytes, wall time per phase, peak memory).
 
-use crate::cli::ScopeArgs;
 use crate::collect::{self, CollectError, CollectOptions, CollectSummary};
 use crate::error::Error;
 use edge_audit_checks::Inventory;
@@ -10,29 +9,12 @@ use serde::Serialize;
 use std::io::IsTerminal;
 use std::time::Duration;
 
-/// The collector options of the scope flags.
-pub fn options(scope: &ScopeArgs, quiet: bool) -> CollectOptions {
-    CollectOptions {
-        profile: scope.profile.clone(),
-        role_arn: scope.role_arn.clone(),
-        external_id: scope.external_id.clone(),
-        accounts: scope.accounts.clone(),
-        role_name: scope.role_name.clone(),
-        org: scope.org,
-        regions: scope.regions.clone(),
-        concurrency: usize::from(scope.concurrency),
-        // Progress only for a person watching a terminal; CI logs stay clean.
-        progress: !quiet && std::io::stderr().is_terminal(),
-    }
-}
-
-/// Collects the accounts of `scope` (on `runtime`).
+/// Collects the accounts `options` name (on `runtime`).
 pub fn collect(
     runtime: &tokio::runtime::Runtime,
-    scope: &ScopeArgs,
-    quiet: bool,
+    options: &CollectOptions,
 ) -> Result<(Inventory, CollectSummary), Error> {
-    runtime.block_on(collect::collect(&options(scope, quiet))).map_err(|e| match e {
+    runtime.block_on(collect::collect(options)).map_err(|e| match e {
         CollectError::InvalidOption(message) => Error::Usage(message),
         CollectError::Credentials(message) if is_connection_problem(&message) => Error::Fatal(format!(
             "cannot reach the AWS endpoint (a connection problem, not a credentials one): {message}; \
@@ -178,8 +160,8 @@ pub struct OperationRow {
 
 impl RunStats {
     /// Figures of a collection (none for `--from`).
-    pub fn from_collection(summary: Option<&CollectSummary>) -> RunStats {
-        let mut stats = RunStats::default();
+    pub fn from_collection(summary: Option<&CollectSummary>) -> Self {
+        let mut stats = Self::default();
         let Some(summary) = summary else { return stats };
         stats.resources = summary.resources;
         stats.phases_ms.collect = millis(summary.duration);
@@ -227,7 +209,7 @@ impl RunStats {
         stats
     }
 
-    pub fn finish(mut self, probe: Duration, check: Duration) -> RunStats {
+    pub fn finish(mut self, probe: Duration, check: Duration) -> Self {
         self.phases_ms.probe = millis(probe);
         self.phases_ms.check = millis(check);
         self.peak_rss_bytes = peak_rss_bytes();

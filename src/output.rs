@@ -29,6 +29,29 @@ pub fn write(path: Option<&Path>, content: &str) -> Result<(), Error> {
     }
 }
 
+/// Writes one diagnostic line (a warning, an error, a summary) to stderr, escaped and bounded by
+/// the caller. A closed stderr is not an error worth failing a scan for: the line is dropped.
+pub fn diagnostic(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
+}
+
+/// Writes text to stderr as is (the multi-line `--stats` table).
+pub fn diagnostic_text(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
+}
+
+/// `warning: …` on stderr.
+pub fn warning(message: &str) {
+    diagnostic(&format!("warning: {}", crate::error::printable_line(message)));
+}
+
+/// `error: …` on stderr.
+pub fn error(message: &str) {
+    diagnostic(&format!("error: {}", crate::error::printable_line(message)));
+}
+
 fn write_stdout(content: &str) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
     stdout

@@ -177,7 +177,7 @@ struct SuppressionMatcher<'a> {
 }
 
 impl<'a> SuppressionMatcher<'a> {
-    fn new(suppressions: &'a [crate::config::Suppression]) -> SuppressionMatcher<'a> {
+    fn new(suppressions: &'a [crate::config::Suppression]) -> Self {
         let mut builders: BTreeMap<&str, (GlobSetBuilder, Vec<usize>)> = BTreeMap::new();
         for (index, suppression) in suppressions.iter().enumerate() {
             let (builder, indexes) = builders

@@ -82,10 +82,8 @@ pub fn field_error(error: &serde_path_to_error::Error<serde_json::Error>) -> Str
 }
 
 /// Serialises an inventory (deterministically: normalised, pretty-printed).
-pub fn to_json(inventory: &Inventory) -> String {
+pub fn to_json(inventory: &Inventory) -> Result<String, crate::report::RenderError> {
     let mut inventory = inventory.clone();
     inventory.normalize();
-    let mut out = serde_json::to_string_pretty(&inventory).unwrap_or_else(|_| "{}".to_string());
-    out.push('\n');
-    out
+    crate::report::json_text("inventory", &inventory, true)
 }

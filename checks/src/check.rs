@@ -34,7 +34,7 @@ impl CheckKind {
     /// Whether [`crate::registry::run`] runs checks of this kind (drift and policy findings
     /// come from the binary).
     pub fn runs_over_an_inventory(self) -> bool {
-        matches!(self, CheckKind::Inventory | CheckKind::Probe)
+        matches!(self, Self::Inventory | Self::Probe)
     }
 }
 
@@ -159,8 +159,8 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(account: impl Into<String>) -> Output {
-        Output { account: account.into(), ..Output::default() }
+    pub fn new(account: impl Into<String>) -> Self {
+        Self { account: account.into(), ..Self::default() }
     }
 
     pub fn push(&mut self, finding: Finding) {

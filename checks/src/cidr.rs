@@ -14,7 +14,7 @@ pub struct Cidr {
 impl Cidr {
     /// Parses `10.0.0.0/8`, `2001:db8::/32`, or a bare address (a /32 or /128). Host bits are
     /// cleared, as WAF does.
-    pub fn parse(text: &str) -> Option<Cidr> {
+    pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
         let (address, prefix) = match text.split_once('/') {
             Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
@@ -24,11 +24,11 @@ impl Cidr {
             IpAddr::V4(ip) => {
                 let prefix = prefix.unwrap_or(32);
                 (prefix <= 32)
-                    .then(|| Cidr { v6: false, network: u128::from(u32::from(ip)), prefix }.masked())
+                    .then(|| Self { v6: false, network: u128::from(u32::from(ip)), prefix }.masked())
             }
             IpAddr::V6(ip) => {
                 let prefix = prefix.unwrap_or(128);
-                (prefix <= 128).then(|| Cidr { v6: true, network: u128::from(ip), prefix }.masked())
+                (prefix <= 128).then(|| Self { v6: true, network: u128::from(ip), prefix }.masked())
             }
         }
     }
@@ -52,23 +52,23 @@ impl Cidr {
         }
     }
 
-    fn masked(mut self) -> Cidr {
+    fn masked(mut self) -> Self {
         self.network &= self.mask();
         self
     }
 
     /// Whether `other` lies inside this network.
-    pub fn contains(&self, other: &Cidr) -> bool {
+    pub fn contains(&self, other: &Self) -> bool {
         self.v6 == other.v6 && self.prefix <= other.prefix && (other.network & self.mask()) == self.network
     }
 
     /// Whether the two networks share at least one address (then one contains the other).
-    pub fn overlaps(&self, other: &Cidr) -> bool {
+    pub fn overlaps(&self, other: &Self) -> bool {
         self.contains(other) || other.contains(self)
     }
 
     /// The common part of two networks: the more specific one, when they overlap.
-    pub fn intersection(&self, other: &Cidr) -> Option<Cidr> {
+    pub fn intersection(&self, other: &Self) -> Option<Self> {
         if self.contains(other) {
             Some(*other)
         } else if other.contains(self) {

@@ -26,23 +26,23 @@ pub enum Framework {
 }
 
 impl Framework {
-    pub const ALL: [Framework; 3] = [Framework::Fsbp, Framework::Cis, Framework::Nist80053];
+    pub const ALL: [Self; 3] = [Self::Fsbp, Self::Cis, Self::Nist80053];
 
     /// The name used on the command line and in reports: `fsbp`, `cis`, `nist-800-53`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Framework::Fsbp => "fsbp",
-            Framework::Cis => "cis",
-            Framework::Nist80053 => "nist-800-53",
+            Self::Fsbp => "fsbp",
+            Self::Cis => "cis",
+            Self::Nist80053 => "nist-800-53",
         }
     }
 
     /// The standard's full name, as Security Hub and OCSF consumers spell it.
     pub fn standard(self) -> &'static str {
         match self {
-            Framework::Fsbp => "AWS Foundational Security Best Practices v1.0.0",
-            Framework::Cis => "CIS AWS Foundations Benchmark v3.0.0",
-            Framework::Nist80053 => "NIST SP 800-53 Rev. 5",
+            Self::Fsbp => "AWS Foundational Security Best Practices v1.0.0",
+            Self::Cis => "CIS AWS Foundations Benchmark v3.0.0",
+            Self::Nist80053 => "NIST SP 800-53 Rev. 5",
         }
     }
 
@@ -50,9 +50,9 @@ impl Framework {
     /// SARIF tags): `FSBP CloudFront.6`, `CIS 5.2`, `NIST.800-53.r5 SC-7`.
     pub fn requirement(self, control: &str) -> String {
         match self {
-            Framework::Fsbp => format!("FSBP {control}"),
-            Framework::Cis => format!("CIS {control}"),
-            Framework::Nist80053 => format!("NIST.800-53.r5 {control}"),
+            Self::Fsbp => format!("FSBP {control}"),
+            Self::Cis => format!("CIS {control}"),
+            Self::Nist80053 => format!("NIST.800-53.r5 {control}"),
         }
     }
 }

@@ -19,16 +19,15 @@ pub enum Severity {
 
 impl Severity {
     /// Highest first, the order reports list them in.
-    pub const DESCENDING: [Severity; 5] =
-        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const DESCENDING: [Self; 5] = [Self::Critical, Self::High, Self::Medium, Self::Low, Self::Info];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
+            Self::Info => "info",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
         }
     }
 }
@@ -41,13 +40,13 @@ impl fmt::Display for Severity {
 
 impl FromStr for Severity {
     type Err = String;
-    fn from_str(s: &str) -> Result<Severity, String> {
+    fn from_str(s: &str) -> Result<Self, String> {
         match s.to_ascii_lowercase().as_str() {
-            "info" => Ok(Severity::Info),
-            "low" => Ok(Severity::Low),
-            "medium" => Ok(Severity::Medium),
-            "high" => Ok(Severity::High),
-            "critical" => Ok(Severity::Critical),
+            "info" => Ok(Self::Info),
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            "critical" => Ok(Self::Critical),
             other => {
                 Err(format!("unknown severity `{other}` (expected critical, high, medium, low or info)"))
             }
@@ -67,9 +66,9 @@ pub enum Confidence {
 impl Confidence {
     pub fn as_str(self) -> &'static str {
         match self {
-            Confidence::Low => "low",
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
         }
     }
 }
@@ -110,8 +109,8 @@ pub struct Finding {
 
 impl Finding {
     /// A finding with the check's default severity, high confidence and empty evidence.
-    pub fn new(meta: &CheckMeta, resource: ResourceRef, message: impl Into<String>) -> Finding {
-        Finding {
+    pub fn new(meta: &CheckMeta, resource: ResourceRef, message: impl Into<String>) -> Self {
+        Self {
             check_id: meta.id.to_string(),
             slug: meta.slug.to_string(),
             title: meta.title.to_string(),
@@ -125,24 +124,24 @@ impl Finding {
         }
     }
 
-    pub fn severity(mut self, severity: Severity) -> Finding {
+    pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
     }
 
-    pub fn confidence(mut self, confidence: Confidence) -> Finding {
+    pub fn confidence(mut self, confidence: Confidence) -> Self {
         self.confidence = confidence;
         self
     }
 
-    pub fn detail(mut self, detail: impl Into<String>) -> Finding {
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = detail.into();
         self
     }
 
     /// Adds one evidence field. Never pass a secret value here: pass its
     /// [`SecretValue`](crate::secret::SecretValue), which serialises to a fingerprint.
-    pub fn evidence(mut self, key: &str, value: impl Serialize) -> Finding {
+    pub fn evidence(mut self, key: &str, value: impl Serialize) -> Self {
         if let serde_json::Value::Object(map) = &mut self.evidence {
             map.insert(key.to_string(), serde_json::to_value(value).unwrap_or(serde_json::Value::Null));
         }

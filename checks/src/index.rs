@@ -67,7 +67,7 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub fn build(account: &'a AccountInventory) -> Index<'a> {
+    pub fn build(account: &'a AccountInventory) -> Self {
         let mut index = Index::default();
         for api in &account.rest_apis {
             index.rest_apis.insert(&api.id, api);

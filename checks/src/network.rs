@@ -70,7 +70,7 @@ impl AddressSet {
         }
     }
 
-    fn simplify(mut self) -> AddressSet {
+    fn simplify(mut self) -> Self {
         self.v4.simplify();
         self.v6.simplify();
         self

@@ -20,8 +20,8 @@ pub struct CheckOptions {
 }
 
 impl Default for CheckOptions {
-    fn default() -> CheckOptions {
-        CheckOptions {
+    fn default() -> Self {
+        Self {
             min_secret_length: 32,
             min_secret_entropy_bits: crate::secret::STRONG_SECRET_BITS,
             admin_ports: vec![22, 3389],

@@ -27,48 +27,48 @@ tagged_enum! {
 
 impl OriginKind {
     /// Classifies an origin domain name.
-    pub fn from_domain(domain: &str) -> OriginKind {
+    pub fn from_domain(domain: &str) -> Self {
         let domain = domain.trim_end_matches('.').to_ascii_lowercase();
         let labels: Vec<&str> = domain.split('.').collect();
         if let [api_id, "execute-api", region, "amazonaws", "com"] = labels.as_slice() {
-            return OriginKind::ApiGateway { api_id: api_id.to_string(), region: region.to_string() };
+            return Self::ApiGateway { api_id: api_id.to_string(), region: region.to_string() };
         }
         if let [url_id, "lambda-url", region, "on", "aws"] = labels.as_slice() {
-            return OriginKind::LambdaUrl { url_id: url_id.to_string(), region: region.to_string() };
+            return Self::LambdaUrl { url_id: url_id.to_string(), region: region.to_string() };
         }
         if domain.ends_with(".elb.amazonaws.com") {
             // name-123.eu-west-1.elb.amazonaws.com, or dualstack./internal- variants.
             let region = labels.len().checked_sub(4).and_then(|i| labels.get(i)).map(|r| r.to_string());
-            return OriginKind::Alb { dns_name: domain.clone(), region };
+            return Self::Alb { dns_name: domain.clone(), region };
         }
         if let Some(rest) = domain.strip_suffix(".amazonaws.com") {
             if let Some((bucket, endpoint)) = split_s3(rest) {
                 if let Some(region) =
                     endpoint.strip_prefix("s3-website-").or_else(|| endpoint.strip_prefix("s3-website."))
                 {
-                    return OriginKind::S3Website { bucket, region: region.to_string() };
+                    return Self::S3Website { bucket, region: region.to_string() };
                 }
                 if endpoint == "s3" || endpoint.starts_with("s3.") || endpoint.starts_with("s3-") {
-                    return OriginKind::S3Rest { bucket };
+                    return Self::S3Rest { bucket };
                 }
             }
         }
-        OriginKind::Custom
+        Self::Custom
     }
 
     /// API Gateway, ALB or Lambda URL: origins that run code per request.
     pub fn is_api(&self) -> bool {
-        matches!(self, OriginKind::ApiGateway { .. } | OriginKind::Alb { .. } | OriginKind::LambdaUrl { .. })
+        matches!(self, Self::ApiGateway { .. } | Self::Alb { .. } | Self::LambdaUrl { .. })
     }
 
     pub fn label(&self) -> &'static str {
         match self {
-            OriginKind::ApiGateway { .. } => "API Gateway",
-            OriginKind::Alb { .. } => "load balancer",
-            OriginKind::LambdaUrl { .. } => "Lambda function URL",
-            OriginKind::S3Rest { .. } => "S3 bucket",
-            OriginKind::S3Website { .. } => "S3 website endpoint",
-            OriginKind::Custom => "custom origin",
+            Self::ApiGateway { .. } => "API Gateway",
+            Self::Alb { .. } => "load balancer",
+            Self::LambdaUrl { .. } => "Lambda function URL",
+            Self::S3Rest { .. } => "S3 bucket",
+            Self::S3Website { .. } => "S3 website endpoint",
+            Self::Custom => "custom origin",
         }
     }
 }

@@ -41,8 +41,8 @@ pub enum ProbeVia {
 impl ProbeVia {
     pub fn as_str(self) -> &'static str {
         match self {
-            ProbeVia::Direct => "direct",
-            ProbeVia::Cloudfront => "cloudfront",
+            Self::Direct => "direct",
+            Self::Cloudfront => "cloudfront",
         }
     }
 }
@@ -65,10 +65,10 @@ pub enum ProbeClassification {
 impl ProbeClassification {
     pub fn as_str(self) -> &'static str {
         match self {
-            ProbeClassification::BlockedByGateway => "blocked_by_gateway",
-            ProbeClassification::BlockedByApplication => "blocked_by_application",
-            ProbeClassification::Reachable => "reachable",
-            ProbeClassification::Inconclusive => "inconclusive",
+            Self::BlockedByGateway => "blocked_by_gateway",
+            Self::BlockedByApplication => "blocked_by_application",
+            Self::Reachable => "reachable",
+            Self::Inconclusive => "inconclusive",
         }
     }
 }

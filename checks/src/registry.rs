@@ -3,10 +3,9 @@
 use crate::check::{Check, CheckMeta, Context, Output};
 use crate::checks;
 use crate::finding::{Finding, NotEvaluated};
-use crate::index::Index;
 use crate::inventory::{CoverageStatus, Inventory};
+use crate::model::{Indexes, Model};
 use crate::options::CheckOptions;
-use crate::perimeter::Perimeter;
 use crate::probe::ProbeResult;
 
 /// Every check, in id order.
@@ -72,6 +71,19 @@ pub fn run_with_probes(
     options: &CheckOptions,
     probes: Option<&[ProbeResult]>,
 ) -> Outcome {
+    let indexes = Indexes::build(inventory);
+    let model = Model::build(inventory, &indexes, options);
+    run_model(&model, checks, probes)
+}
+
+/// [`run_with_probes`] on a model the caller built once and shares (with the probe planner, the
+/// report's graph, drift).
+pub fn run_model(
+    model: &Model<'_>,
+    checks: &[&'static dyn Check],
+    probes: Option<&[ProbeResult]>,
+) -> Outcome {
+    let options = model.options;
     let checks: Vec<&'static dyn Check> = checks
         .iter()
         .copied()
@@ -80,10 +92,9 @@ pub fn run_with_probes(
         .collect();
     let mut outcome = Outcome { checks: checks.iter().map(|c| c.meta()).collect(), ..Outcome::default() };
     outcome.checks.sort_by_key(|m| m.id);
-    for account in &inventory.accounts {
-        let index = Index::build(account);
-        let perimeter = Perimeter::build(account, &index, options);
-        let ctx = Context { account, index: &index, perimeter: &perimeter, options, probes };
+    for judged in &model.accounts {
+        let account = judged.account;
+        let ctx = Context { account, index: judged.index, perimeter: &judged.perimeter, options, probes };
         for check in &checks {
             let meta = check.meta();
             let mut out = Output::new(&account.account_id);

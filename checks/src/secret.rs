@@ -63,9 +63,9 @@ pub enum Strength {
 impl fmt::Display for Strength {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Strength::Weak => "weak",
-            Strength::Moderate => "moderate",
-            Strength::Strong => "strong",
+            Self::Weak => "weak",
+            Self::Moderate => "moderate",
+            Self::Strong => "strong",
         })
     }
 }
@@ -95,7 +95,7 @@ pub struct SecretValue {
 
 impl SecretValue {
     /// Fingerprints and rates a plaintext value. The plaintext is not kept.
-    pub fn from_plaintext(value: &str) -> SecretValue {
+    pub fn from_plaintext(value: &str) -> Self {
         let length = value.chars().count();
         let entropy_bits = estimate_entropy_bits(value);
         let looks_like_phrase = looks_like_phrase(value);
@@ -106,20 +106,14 @@ impl SecretValue {
         } else {
             Strength::Strong
         };
-        SecretValue {
-            fingerprint: fingerprint(value.as_bytes()),
-            length,
-            entropy_bits,
-            strength,
-            looks_like_phrase,
-        }
+        Self { fingerprint: fingerprint(value.as_bytes()), length, entropy_bits, strength, looks_like_phrase }
     }
 
     /// Fingerprints raw bytes (WAF byte-match search strings are bytes).
-    pub fn from_bytes(value: &[u8]) -> SecretValue {
+    pub fn from_bytes(value: &[u8]) -> Self {
         match std::str::from_utf8(value) {
-            Ok(text) => SecretValue::from_plaintext(text),
-            Err(_) => SecretValue {
+            Ok(text) => Self::from_plaintext(text),
+            Err(_) => Self {
                 fingerprint: fingerprint(value),
                 length: value.len(),
                 entropy_bits: 0,
@@ -130,7 +124,7 @@ impl SecretValue {
     }
 
     /// Whether two secrets are the same value.
-    pub fn same_value(&self, other: &SecretValue) -> bool {
+    pub fn same_value(&self, other: &Self) -> bool {
         self.fingerprint == other.fingerprint
     }
 }

@@ -23,8 +23,8 @@ pub struct AccountClients {
 impl AccountClients {
     /// Clients for the account whose credentials `config` carries. Global services (CloudFront,
     /// CLOUDFRONT-scope WAF, Shield) are called in `us-east-1`; see [`Self::partition`].
-    pub fn new(config: SdkConfig) -> AccountClients {
-        AccountClients {
+    pub fn new(config: SdkConfig) -> Self {
+        Self {
             config,
             interceptors: Vec::new(),
             global_region: "us-east-1".to_string(),
@@ -34,19 +34,19 @@ impl AccountClients {
 
     /// How long a throttled call keeps being retried ([`THROTTLE_DEADLINE`] unless set; tests
     /// shorten it).
-    pub fn with_throttle_deadline(mut self, deadline: Duration) -> AccountClients {
+    pub fn with_throttle_deadline(mut self, deadline: Duration) -> Self {
         self.throttle_deadline = deadline;
         self
     }
 
     /// Adds an interceptor to every client (the statistics recorder; mocks in tests).
-    pub fn with_interceptor(mut self, interceptor: impl Intercept + 'static) -> AccountClients {
+    pub fn with_interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
         self.interceptors.push(SharedInterceptor::new(interceptor));
         self
     }
 
     /// Sets the partition, which decides where the global services are called.
-    pub fn partition(mut self, partition: &str) -> AccountClients {
+    pub fn partition(mut self, partition: &str) -> Self {
         self.global_region = global_region_of(partition).to_string();
         self
     }
@@ -149,7 +149,7 @@ fn standard_retry(configured: Option<&RetryConfig>) -> RetryConfig {
 
 /// The region where a partition's global services (CloudFront, WAF CLOUDFRONT scope, Shield
 /// Advanced, Organizations) answer.
-pub fn global_region_of(partition: &str) -> &'static str {
+pub(super) fn global_region_of(partition: &str) -> &'static str {
     match partition {
         "aws-cn" => "cn-northwest-1",
         "aws-us-gov" => "us-gov-west-1",

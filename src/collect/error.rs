@@ -22,8 +22,8 @@ impl std::fmt::Display for CallError {
 }
 
 impl CallError {
-    pub fn new(text: impl Into<String>) -> CallError {
-        CallError { text: text.into() }
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
     }
 }
 
@@ -31,13 +31,13 @@ impl<E> From<SdkError<E, HttpResponse>> for CallError
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
-    fn from(error: SdkError<E, HttpResponse>) -> CallError {
+    fn from(error: SdkError<E, HttpResponse>) -> Self {
         describe(&error)
     }
 }
 
 /// Describes an SDK error by its code and message.
-pub fn describe<E>(error: &SdkError<E, HttpResponse>) -> CallError
+pub(super) fn describe<E>(error: &SdkError<E, HttpResponse>) -> CallError
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {

@@ -80,8 +80,8 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 pub const SESSION_NAME: &str = "edge-audit";
 
 impl Default for CollectOptions {
-    fn default() -> CollectOptions {
-        CollectOptions {
+    fn default() -> Self {
+        Self {
             profile: None,
             role_arn: None,
             external_id: None,
@@ -458,10 +458,10 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(enabled: bool) -> Progress {
+    fn new(enabled: bool) -> Self {
         use std::io::IsTerminal;
         if !enabled || !std::io::stderr().is_terminal() {
-            return Progress::hidden();
+            return Self::hidden();
         }
         // Each account adds its tasks when it starts.
         let bar = ProgressBar::new(0);
@@ -471,11 +471,11 @@ impl Progress {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.enable_steady_tick(Duration::from_millis(120));
-        Progress { bar }
+        Self { bar }
     }
 
-    fn hidden() -> Progress {
-        Progress { bar: ProgressBar::hidden() }
+    fn hidden() -> Self {
+        Self { bar: ProgressBar::hidden() }
     }
 
     fn add_tasks(&self, count: usize) {

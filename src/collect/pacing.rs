@@ -200,8 +200,8 @@ struct BucketState {
 }
 
 impl Bucket {
-    fn new(account: &str, region: &str, name: String, quota: &Quota) -> Bucket {
-        Bucket {
+    fn new(account: &str, region: &str, name: String, quota: &Quota) -> Self {
+        Self {
             account: account.to_string(),
             region: region.to_string(),
             name,
@@ -321,8 +321,8 @@ pub struct Pacer {
 }
 
 impl Pacer {
-    pub fn new(per_account: usize) -> Pacer {
-        Pacer {
+    pub fn new(per_account: usize) -> Self {
+        Self {
             run_in_flight: Arc::new(Semaphore::new(RUN_IN_FLIGHT_CAP)),
             accounts: Arc::new(Mutex::new(Vec::new())),
             per_account: per_account.max(1),
@@ -485,7 +485,7 @@ struct InvocationStart {
 }
 
 impl Storable for InvocationStart {
-    type Storer = StoreReplace<InvocationStart>;
+    type Storer = StoreReplace<Self>;
 }
 
 /// Makes the SDK's (standard-mode) retry strategy retry throttled attempts until
@@ -502,8 +502,8 @@ pub struct PacingInterceptor {
 }
 
 impl PacingInterceptor {
-    pub fn new(throttle_deadline: Duration) -> PacingInterceptor {
-        PacingInterceptor { throttle_deadline }
+    pub fn new(throttle_deadline: Duration) -> Self {
+        Self { throttle_deadline }
     }
 }
 

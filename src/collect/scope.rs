@@ -21,13 +21,13 @@ use std::time::Duration;
 
 /// Attempts per request (the first and up to four retries) for errors other than throttling;
 /// throttled attempts are retried until the throttling deadline (see `pacing`).
-pub const MAX_ATTEMPTS: u32 = 5;
+pub(super) const MAX_ATTEMPTS: u32 = 5;
 /// How long one attempt may take, connection included.
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+pub(super) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long one operation may take, all retries included: the throttling deadline plus one last
 /// back-off and attempt, so that a call throttled to the end fails with AWS's own error.
-pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(150);
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const OPERATION_TIMEOUT: Duration = Duration::from_secs(150);
+pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One account to audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,14 +59,14 @@ pub async fn load_sdk_config(profile: Option<&str>) -> SdkConfig {
 
 /// Standard retry with exponential, jittered backoff. Not adaptive mode: its client-side rate
 /// limiter is shared by every account of the run (see `clients`); pacing replaces it.
-pub fn retry_config() -> RetryConfig {
+pub(super) fn retry_config() -> RetryConfig {
     RetryConfig::standard()
         .with_max_attempts(MAX_ATTEMPTS)
         .with_initial_backoff(Duration::from_millis(250))
         .with_max_backoff(Duration::from_secs(20))
 }
 
-pub fn timeout_config() -> TimeoutConfig {
+pub(super) fn timeout_config() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .operation_attempt_timeout(ATTEMPT_TIMEOUT)

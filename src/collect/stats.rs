@@ -87,7 +87,7 @@ pub struct OperationStats {
 }
 
 impl OperationStats {
-    fn add(&mut self, other: &OperationStats) {
+    fn add(&mut self, other: &Self) {
         self.calls += other.calls;
         self.pages += other.pages;
         self.attempts += other.attempts;
@@ -108,8 +108,8 @@ pub struct CallStats {
 }
 
 impl CallStats {
-    pub fn new() -> CallStats {
-        CallStats::default()
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// A copy of the counters so far.
@@ -144,7 +144,7 @@ impl CallStats {
 struct AttemptSeen;
 
 impl aws_smithy_types::config_bag::Storable for AttemptSeen {
-    type Storer = aws_smithy_types::config_bag::StoreReplace<AttemptSeen>;
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
 }
 
 /// The interceptor that feeds a [`CallStats`]. It only reads; it never changes a request.
@@ -154,8 +154,8 @@ pub struct StatsInterceptor {
 }
 
 impl StatsInterceptor {
-    pub fn new(stats: CallStats) -> StatsInterceptor {
-        StatsInterceptor { stats }
+    pub fn new(stats: CallStats) -> Self {
+        Self { stats }
     }
 }
 

@@ -16,9 +16,7 @@ pub mod render;
 
 pub use compare::compare;
 
-use edge_audit_checks::index::Index;
-use edge_audit_checks::inventory::AccountInventory;
-use edge_audit_checks::perimeter::Perimeter;
+use edge_audit_checks::model::{AccountModel, Indexes, Model};
 use edge_audit_checks::registry;
 use edge_audit_checks::{Check, CheckOptions, Finding, Inventory, ResourceRef, Severity};
 use serde::Serialize;
@@ -37,9 +35,9 @@ pub enum Classification {
 impl Classification {
     pub fn as_str(self) -> &'static str {
         match self {
-            Classification::Weakened => "weakened",
-            Classification::Strengthened => "strengthened",
-            Classification::Neutral => "neutral",
+            Self::Weakened => "weakened",
+            Self::Strengthened => "strengthened",
+            Self::Neutral => "neutral",
         }
     }
 }
@@ -108,8 +106,8 @@ pub struct FindingRef {
 }
 
 impl FindingRef {
-    pub fn of(finding: &Finding) -> FindingRef {
-        FindingRef {
+    pub fn of(finding: &Finding) -> Self {
+        Self {
             check_id: finding.check_id.clone(),
             title: finding.title.clone(),
             severity: finding.severity,
@@ -160,7 +158,7 @@ pub struct Unattributed {
 /// The resources a change bears on: its own, and those whose perimeter verdict depends on it —
 /// the load balancers and instances a security group fronts, the resources a web ACL is
 /// associated with. Findings on any of them (or beneath them: an API's stages) belong to it.
-fn bearing(change: &Change, accounts: &[(&AccountInventory, Index<'_>)]) -> BTreeSet<String> {
+fn bearing(change: &Change, accounts: &[&AccountModel<'_>]) -> BTreeSet<String> {
     let mut arns = BTreeSet::from([change.resource.arn.clone()]);
     // An association change bears on the web ACLs on either side too (what they front changed).
     for side in [&change.before, &change.after] {
@@ -168,7 +166,8 @@ fn bearing(change: &Change, accounts: &[(&AccountInventory, Index<'_>)]) -> BTre
             arns.insert(acl.to_string());
         }
     }
-    for (account, index) in accounts.iter().filter(|(a, _)| a.account_id == change.resource.account) {
+    for judged in accounts.iter().filter(|a| a.account.account_id == change.resource.account) {
+        let (account, index) = (judged.account, judged.index);
         match change.change_type {
             ChangeType::SgIngressOpened
             | ChangeType::SgIngressClosed
@@ -250,12 +249,10 @@ fn covered(arns: &BTreeSet<String>, arn: &str) -> bool {
 
 /// The exposure rank ([`edge_audit_checks::perimeter::Exposure::rank`]) of every backend of an inventory, by ARN: what the
 /// perimeter model says about each public entry point's backend.
-fn exposure_ranks(inventory: &Inventory, options: &CheckOptions) -> BTreeMap<String, u8> {
+fn exposure_ranks(model: &Model<'_>) -> BTreeMap<String, u8> {
     let mut ranks = BTreeMap::new();
-    for account in &inventory.accounts {
-        let index = Index::build(account);
-        let perimeter = Perimeter::build(account, &index, options);
-        for backend in &perimeter.backends {
+    for judged in &model.accounts {
+        for backend in &judged.perimeter.backends {
             ranks.insert(backend.arn.clone(), backend.exposure.rank());
         }
     }
@@ -269,9 +266,8 @@ fn exposure_ranks(inventory: &Inventory, options: &CheckOptions) -> BTreeMap<Str
 /// Returns the findings on no changed resource.
 pub fn classify(
     changes: &mut [Change],
-    (before, before_findings): (&Inventory, &[Finding]),
-    (after, after_findings): (&Inventory, &[Finding]),
-    options: &CheckOptions,
+    (before, before_findings): (&Model<'_>, &[Finding]),
+    (after, after_findings): (&Model<'_>, &[Finding]),
 ) -> Unattributed {
     let before_fps: BTreeSet<String> = before_findings.iter().map(Finding::fingerprint).collect();
     let after_fps: BTreeSet<String> = after_findings.iter().map(Finding::fingerprint).collect();
@@ -279,10 +275,8 @@ pub fn classify(
         after_findings.iter().filter(|f| !before_fps.contains(&f.fingerprint())).collect();
     let disappeared: Vec<&Finding> =
         before_findings.iter().filter(|f| !after_fps.contains(&f.fingerprint())).collect();
-    let (ranks_before, ranks_after) = (exposure_ranks(before, options), exposure_ranks(after, options));
-    // The lookups of every account of both inventories, built once for all changes.
-    let accounts: Vec<(&AccountInventory, Index<'_>)> =
-        before.accounts.iter().chain(&after.accounts).map(|a| (a, Index::build(a))).collect();
+    let (ranks_before, ranks_after) = (exposure_ranks(before), exposure_ranks(after));
+    let accounts: Vec<&AccountModel<'_>> = before.accounts.iter().chain(&after.accounts).collect();
     let mut attached = BTreeSet::new();
     for change in changes.iter_mut() {
         let arns = bearing(change, &accounts);
@@ -358,8 +352,12 @@ pub fn analyse(
     severity_remaps: &BTreeMap<String, Severity>,
 ) -> Analysis {
     let (mut changes, not_compared) = compare(before, after, options);
-    let findings = |inventory: &Inventory| {
-        let mut outcome = registry::run(inventory, checks, options);
+    // Each side judged once: its checks and the exposure ranks read the same model.
+    let (indexes_before, indexes_after) = (Indexes::build(before), Indexes::build(after));
+    let model_before = Model::build(before, &indexes_before, options);
+    let model_after = Model::build(after, &indexes_after, options);
+    let findings = |model: &Model<'_>| {
+        let mut outcome = registry::run_model(model, checks, None);
         for finding in &mut outcome.findings {
             if let Some(severity) = severity_remaps.get(&finding.check_id) {
                 finding.severity = *severity;
@@ -367,9 +365,9 @@ pub fn analyse(
         }
         outcome.findings
     };
-    let (found_before, found_after) = (findings(before), findings(after));
-    let unattributed = classify(&mut changes, (before, &found_before), (after, &found_after), options);
+    let (found_before, found_after) = (findings(&model_before), findings(&model_after));
+    let unattributed = classify(&mut changes, (&model_before, &found_before), (&model_after, &found_after));
     Analysis { changes, not_compared, unattributed }
 }
 
-pub use render::DriftReport;
+pub use render::{DriftReport, Format};

@@ -2,7 +2,6 @@
 //! SARIF renderings.
 
 use super::{Change, Classification, NotCompared, Unattributed};
-use crate::cli::Format;
 use crate::config::Config;
 use crate::report::markdown::{escape, title_case};
 use crate::report::{self, ReportFinding, SuppressedFinding, Tool, TOOL_NAME, TOOL_VERSION};
@@ -44,8 +43,18 @@ pub struct DriftReport {
     /// the changed resource (current inventory); they never fail the run.
     pub suppressed: Vec<SuppressedFinding>,
     pub summary: DriftSummary,
+    /// The changes as a scan report with the two drift rules, for `--format sarif`.
     #[serde(skip)]
-    pub(crate) sarif: String,
+    pub(crate) sarif: report::Report,
+}
+
+/// The formats a drift report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Sarif,
+    Markdown,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -94,7 +103,7 @@ impl DriftReport {
         config: Option<&Config>,
         today: time::Date,
         fail_on: Option<Severity>,
-    ) -> DriftReport {
+    ) -> Self {
         let raw = Outcome {
             findings: changes.iter().map(finding_of).collect(),
             not_evaluated: Vec::new(),
@@ -124,7 +133,7 @@ impl DriftReport {
             not_evaluated,
             checks: vec![&PerimeterWeakened::META, &PerimeterChanged::META],
         };
-        let sarif = report::Report::new(current_inventory, outcome, fail_on).render(Format::Sarif, false);
+        let sarif = report::Report::new(current_inventory, outcome, fail_on);
         let findings: Vec<ReportFinding> =
             findings.into_iter().map(|f| ReportFinding::new(f, fail_on)).collect();
         let suppressed: Vec<SuppressedFinding> =
@@ -140,7 +149,7 @@ impl DriftReport {
             failing: findings.iter().filter(|f| f.fails).count(),
             not_compared: not_compared.len(),
         };
-        DriftReport {
+        Self {
             schema_version: DRIFT_SCHEMA_VERSION,
             kind: "drift",
             tool: Tool { name: TOOL_NAME, version: TOOL_VERSION },
@@ -168,16 +177,12 @@ impl DriftReport {
         }
     }
 
-    pub fn render(&self, format: Format) -> String {
+    pub fn render(&self, format: Format) -> Result<String, report::RenderError> {
         match format {
-            Format::Json => {
-                let mut out = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string());
-                out.push('\n');
-                out
-            }
-            Format::Sarif => self.sarif.clone(),
-            Format::Table => self.table(),
-            Format::Markdown => self.markdown(),
+            Format::Json => report::json_text("drift report", self, true),
+            Format::Sarif => self.sarif.render(report::Format::Sarif, false),
+            Format::Table => Ok(self.table()),
+            Format::Markdown => Ok(self.markdown()),
         }
     }
 

@@ -50,13 +50,13 @@ pub enum ProbeError {
 impl fmt::Display for ProbeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProbeError::Dns(e) => write!(f, "DNS failure: {e}"),
-            ProbeError::Timeout(d) => write!(f, "timeout after {} s", d.as_secs_f64()),
-            ProbeError::Tls(e) => write!(f, "TLS error: {e}"),
-            ProbeError::Refused => f.write_str("connection refused"),
-            ProbeError::Reset => f.write_str("connection reset"),
-            ProbeError::Closed => f.write_str("connection closed without an answer"),
-            ProbeError::Other(e) => f.write_str(e),
+            Self::Dns(e) => write!(f, "DNS failure: {e}"),
+            Self::Timeout(d) => write!(f, "timeout after {} s", d.as_secs_f64()),
+            Self::Tls(e) => write!(f, "TLS error: {e}"),
+            Self::Refused => f.write_str("connection refused"),
+            Self::Reset => f.write_str("connection reset"),
+            Self::Closed => f.write_str("connection closed without an answer"),
+            Self::Other(e) => f.write_str(e),
         }
     }
 }
@@ -77,7 +77,7 @@ impl Client {
         extra_roots: &[CertificateDer<'static>],
         user_agent: String,
         timeout: Duration,
-    ) -> Result<Client, String> {
+    ) -> Result<Self, String> {
         let mut roots = rustls::RootCertStore::empty();
         let native = rustls_native_certs::load_native_certs();
         for error in &native.errors {
@@ -95,7 +95,7 @@ impl Client {
             .with_root_certificates(roots)
             .with_no_client_auth();
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(Client {
+        Ok(Self {
             tls: tokio_rustls::TlsConnector::from(Arc::new(config)),
             connect_to: connect_to.to_vec().into(),
             user_agent,

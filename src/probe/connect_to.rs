@@ -32,7 +32,7 @@ impl ConnectTo {
 
     /// The destination of a request to `host:port` under `rules`: the first rule that applies,
     /// else the host itself.
-    pub fn resolve(rules: &[ConnectTo], host: &str, port: u16) -> (String, u16) {
+    pub fn resolve(rules: &[Self], host: &str, port: u16) -> (String, u16) {
         rules.iter().find_map(|r| r.apply(host, port)).unwrap_or_else(|| (host.to_string(), port))
     }
 }
@@ -40,7 +40,7 @@ impl ConnectTo {
 impl FromStr for ConnectTo {
     type Err = String;
 
-    fn from_str(text: &str) -> Result<ConnectTo, String> {
+    fn from_str(text: &str) -> Result<Self, String> {
         let fields = split_fields(text)
             .filter(|f| f.len() == 4)
             .ok_or_else(|| format!("`{text}` is not HOST:PORT:ADDR:PORT2 (fields may be empty)"))?;
@@ -54,7 +54,7 @@ impl FromStr for ConnectTo {
             }
         };
         let name = |field: &str| (!field.is_empty()).then(|| field.to_ascii_lowercase());
-        Ok(ConnectTo {
+        Ok(Self {
             host: name(&fields[0]),
             port: port(&fields[1])?,
             addr: name(&fields[2]),

@@ -18,8 +18,9 @@ pub mod plan;
 pub use connect_to::ConnectTo;
 
 use crate::error::Error;
+use edge_audit_checks::model::Model;
 use edge_audit_checks::probe::RELEVANT_HEADERS;
-use edge_audit_checks::{CheckOptions, Inventory, ProbeClassification, ProbeResult};
+use edge_audit_checks::{ProbeClassification, ProbeResult};
 use futures::StreamExt;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -46,21 +47,17 @@ pub struct ProbeOptions {
     pub connect_to: Vec<ConnectTo>,
     /// CA certificates trusted in addition to the system's.
     pub extra_roots: Vec<CertificateDer<'static>>,
-    /// The check options the perimeter model is computed with (which endpoints to probe comes
-    /// from it), the same the checks use.
-    pub check_options: CheckOptions,
 }
 
 impl Default for ProbeOptions {
-    fn default() -> ProbeOptions {
-        ProbeOptions {
+    fn default() -> Self {
+        Self {
             through_cloudfront: false,
             concurrency: 8,
             timeout: Duration::from_secs(10),
             per_host_interval: Duration::from_millis(500),
             connect_to: Vec::new(),
             extra_roots: Vec::new(),
-            check_options: CheckOptions::default(),
         }
     }
 }
@@ -82,10 +79,10 @@ pub fn load_ca(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
     Ok(certs)
 }
 
-/// Probes every origin of `inventory` and returns the results, sorted. Never fails: a request
+/// Probes every origin of the inventory `model` judged and returns the results, sorted. Never fails: a request
 /// that gets no answer is an [`ProbeClassification::Inconclusive`] result with the reason.
-pub async fn probe_inventory(inventory: &Inventory, options: &ProbeOptions) -> Vec<ProbeResult> {
-    let targets = plan::plan(inventory, options.through_cloudfront, &options.check_options);
+pub async fn probe_inventory(model: &Model<'_>, options: &ProbeOptions) -> Vec<ProbeResult> {
+    let targets = plan::plan(model, options.through_cloudfront);
     // One request per distinct (method, URL), however many distributions share the origin.
     let mut requests: Vec<plan::ProbeRequest> = targets.iter().map(|t| t.request.clone()).collect();
     requests.sort();
@@ -238,8 +235,8 @@ struct Pacer {
 }
 
 impl Pacer {
-    fn new(interval: Duration) -> Pacer {
-        Pacer { interval, next: Mutex::new(HashMap::new()) }
+    fn new(interval: Duration) -> Self {
+        Self { interval, next: Mutex::new(HashMap::new()) }
     }
 
     /// Waits for this host's next slot and takes it.

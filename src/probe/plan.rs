@@ -21,11 +21,11 @@
 //! requests per origin in all — raised to one per entry point where an origin has more (at most
 //! [`MAX_ENTRY_POINTS_PER_ORIGIN`]), so that no entry point goes unprobed. The method is GET, or HEAD where the behavior does not allow GET.
 
-use edge_audit_checks::index::Index;
-use edge_audit_checks::inventory::{CacheBehavior, Distribution, Inventory, Origin};
+use edge_audit_checks::inventory::{CacheBehavior, Distribution, Origin};
+use edge_audit_checks::model::Model;
 use edge_audit_checks::origin::{literal_prefix, OriginKind};
-use edge_audit_checks::perimeter::{BackendKind, EntryKind, EntryPoint, Lock, Perimeter};
-use edge_audit_checks::{CheckOptions, ProbeVia};
+use edge_audit_checks::perimeter::{BackendKind, EntryKind, EntryPoint, Lock};
+use edge_audit_checks::ProbeVia;
 
 /// Paths probed per origin.
 pub const MAX_PATHS: usize = 3;
@@ -41,15 +41,15 @@ pub enum Scheme {
 impl Scheme {
     pub fn as_str(self) -> &'static str {
         match self {
-            Scheme::Http => "http",
-            Scheme::Https => "https",
+            Self::Http => "http",
+            Self::Https => "https",
         }
     }
 
     pub fn default_port(self) -> u16 {
         match self {
-            Scheme::Http => 80,
-            Scheme::Https => 443,
+            Self::Http => 80,
+            Self::Https => 443,
         }
     }
 }
@@ -112,17 +112,16 @@ struct Endpoint {
     kind: OriginKind,
 }
 
-/// Every probe to send for `inventory`, sorted and without duplicates. The endpoints come from
+/// Every probe to send for the inventory `model` judged, sorted and without duplicates. The endpoints come from
 /// the perimeter model: every public entry point of every backend behind each origin (each
 /// stage's `execute-api` URL, each custom domain that maps it, each listener); origins whose
 /// backend the inventory does not hold are probed at their own domain, per the origin protocol
 /// policy.
-pub fn plan(inventory: &Inventory, through_cloudfront: bool, options: &CheckOptions) -> Vec<ProbeTarget> {
+pub fn plan(model: &Model<'_>, through_cloudfront: bool) -> Vec<ProbeTarget> {
     let mut targets = Vec::new();
-    for account in &inventory.accounts {
-        let index = Index::build(account);
-        let perimeter = Perimeter::build(account, &index, options);
-        for lock in perimeter.locks.iter().filter(|l| l.distribution.enabled) {
+    for judged in &model.accounts {
+        let account = judged.account;
+        for lock in judged.perimeter.locks.iter().filter(|l| l.distribution.enabled) {
             let (distribution, origin) = (lock.distribution, lock.origin);
             let Some(endpoints) = endpoints(lock) else {
                 continue;

@@ -23,7 +23,7 @@ const SCHEMA_VERSION: &str = "2018-10-08";
 /// The finding type of every edge-audit finding (ASFF types taxonomy).
 const FINDING_TYPE: &str = "Software and Configuration Checks/AWS Security Best Practices";
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report) -> Result<String, super::RenderError> {
     let observed = report.observed_at();
     let mut findings: Vec<Value> = report.findings.iter().map(|f| finding(report, f, &observed)).collect();
     if let Some(framework) = report.compliance_framework() {
@@ -32,9 +32,7 @@ pub fn render(report: &Report) -> String {
             findings.extend(control_findings(report, &table, account, &observed));
         }
     }
-    let mut out = serde_json::to_string_pretty(&json!({ "Findings": findings })).unwrap_or_default();
-    out.push('\n');
-    out
+    super::json_text("ASFF report", &json!({ "Findings": findings }), true)
 }
 
 /// ASFF severity label.
@@ -122,7 +120,7 @@ fn finding(report: &Report, f: &ReportFinding, observed: &str) -> Value {
     field("Confidence", f.confidence.as_str().to_string());
     field("ResourceArn", f.resource.arn.clone());
     // The evidence is secret-free by construction (fingerprints and lengths, never values).
-    field("Evidence", serde_json::to_string(&f.evidence).unwrap_or_default());
+    field("Evidence", f.evidence.to_string());
     let label = severity_label(f.severity);
     let mut resource = json!({
         "Type": resource_type(&f.resource.resource_type),

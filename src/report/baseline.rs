@@ -28,13 +28,13 @@ pub struct Baseline {
 
 impl Baseline {
     /// Reads a JSON report written by `edge-audit scan --format json`.
-    pub fn load(path: &Path) -> Result<Baseline, Error> {
+    pub fn load(path: &Path) -> Result<Self, Error> {
         let bytes = crate::input::read_bytes(path, crate::input::max_json_bytes()?)?;
-        Baseline::parse(path, &bytes)
+        Self::parse(path, &bytes)
     }
 
     /// [`Baseline::load`] on bytes already read; `path` names them in errors.
-    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Baseline, Error> {
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Self, Error> {
         crate::input::reject_duplicate_keys(path, bytes)?;
         let value: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|e| Error::input(path, crate::error::describe_serde(&crate::input::json_message(&e))))?;
@@ -109,7 +109,7 @@ impl Baseline {
                 }
             }
         }
-        Ok(Baseline { path: path.to_path_buf(), fingerprints, accounts })
+        Ok(Self { path: path.to_path_buf(), fingerprints, accounts })
     }
 
     /// The scanned accounts the baseline does not cover (empty when it covers them all).

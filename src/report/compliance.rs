@@ -45,9 +45,9 @@ pub enum ControlVerdict {
 impl ControlVerdict {
     pub fn as_str(self) -> &'static str {
         match self {
-            ControlVerdict::Pass => "pass",
-            ControlVerdict::Fail => "fail",
-            ControlVerdict::NotEvaluated => "not evaluated",
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::NotEvaluated => "not evaluated",
         }
     }
 }
@@ -79,7 +79,7 @@ pub struct ControlFinding {
 
 impl ComplianceTable {
     /// The table of `framework` over `report`, or over one `account` of it.
-    pub fn build(report: &Report, framework: Framework, account: Option<&str>) -> ComplianceTable {
+    pub fn build(report: &Report, framework: Framework, account: Option<&str>) -> Self {
         let in_scope = |a: &str| account.is_none_or(|want| want == a);
         let mut summary = ComplianceSummary::default();
         let controls = framework_controls(framework)
@@ -146,7 +146,7 @@ impl ComplianceTable {
                 }
             })
             .collect();
-        ComplianceTable {
+        Self {
             framework,
             standard: framework.standard(),
             account: account.map(str::to_string),

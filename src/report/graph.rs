@@ -11,9 +11,8 @@
 //! [`MAX_DISTRIBUTIONS`] distributions (most exposed first), the rest are one "… more" node.
 
 use super::ReportFinding;
-use edge_audit_checks::index::Index;
+use edge_audit_checks::model::Model;
 use edge_audit_checks::perimeter::Exposure;
-use edge_audit_checks::{CheckOptions, Inventory};
 
 /// Edges (distribution → origin and origin → backend) drawn one by one; above this, each
 /// distribution is summarised in one node.
@@ -36,26 +35,26 @@ pub enum EdgeVerdict {
 impl EdgeVerdict {
     pub fn as_str(self) -> &'static str {
         match self {
-            EdgeVerdict::Locked => "locked",
-            EdgeVerdict::CouldNotVerify => "could not verify",
-            EdgeVerdict::Reachable => "reachable around CloudFront",
+            Self::Locked => "locked",
+            Self::CouldNotVerify => "could not verify",
+            Self::Reachable => "reachable around CloudFront",
         }
     }
 
     /// CSS / Mermaid class name.
     pub fn class(self) -> &'static str {
         match self {
-            EdgeVerdict::Locked => "locked",
-            EdgeVerdict::CouldNotVerify => "unverified",
-            EdgeVerdict::Reachable => "reachable",
+            Self::Locked => "locked",
+            Self::CouldNotVerify => "unverified",
+            Self::Reachable => "reachable",
         }
     }
 
     pub fn color(self) -> &'static str {
         match self {
-            EdgeVerdict::Locked => "#1a7f37",
-            EdgeVerdict::CouldNotVerify => "#9a6700",
-            EdgeVerdict::Reachable => "#cf222e",
+            Self::Locked => "#1a7f37",
+            Self::CouldNotVerify => "#9a6700",
+            Self::Reachable => "#cf222e",
         }
     }
 }
@@ -101,12 +100,11 @@ pub struct BackendNode {
 
 impl Perimeter {
     /// The adapter: the perimeter module's lock of every (distribution, origin), as data.
-    pub fn build(inventory: &Inventory, options: &CheckOptions) -> Perimeter {
+    pub fn build(model: &Model<'_>) -> Self {
         let mut distributions: Vec<DistributionNode> = Vec::new();
-        for account in &inventory.accounts {
-            let index = Index::build(account);
-            let perimeter = edge_audit_checks::perimeter::Perimeter::build(account, &index, options);
-            for lock in &perimeter.locks {
+        for judged in &model.accounts {
+            let account = judged.account;
+            for lock in &judged.perimeter.locks {
                 let backends: Vec<BackendNode> = lock
                     .targets
                     .iter()
@@ -151,7 +149,7 @@ impl Perimeter {
                 }
             }
         }
-        Perimeter { distributions }
+        Self { distributions }
     }
 
     /// Edges a detailed diagram draws.

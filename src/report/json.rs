@@ -1,10 +1,7 @@
 //! `--format json`: the [`Report`] as pretty-printed JSON (the stable, versioned contract).
 
-use super::Report;
+use super::{json_text, RenderError, Report};
 
-pub fn render(report: &Report) -> String {
-    // Serialising plain data structures cannot fail; fall back to an empty object for safety.
-    let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".to_string());
-    out.push('\n');
-    out
+pub fn render(report: &Report) -> Result<String, RenderError> {
+    json_text("JSON report", report, true)
 }

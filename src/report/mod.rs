@@ -14,7 +14,6 @@ pub mod ocsf;
 pub mod sarif;
 pub mod table;
 
-use crate::cli::ScanFormat;
 use crate::policy::{Suppressed, SuppressedBy};
 use crate::report::baseline::{Baseline, BaselineStatus};
 use edge_audit_checks::inventory::{CoverageStatus, Inventory};
@@ -28,6 +27,49 @@ pub const REPORT_SCHEMA_VERSION: u32 = 1;
 pub const TOOL_NAME: &str = "edge-audit";
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const TOOL_URI: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The formats a scan report is written in (the CLI maps its `--format` values onto these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Sarif,
+    Markdown,
+    /// OCSF 1.5 Compliance Finding events (JSON array).
+    Ocsf,
+    /// AWS Security Finding Format, as `securityhub batch-import-findings` takes it.
+    Asff,
+    /// One self-contained HTML file.
+    Html,
+}
+
+/// A report that could not be serialised. Plain data cannot fail to serialise today; should a
+/// future field make it fail, the run stops with this error instead of writing a hollow `{}`
+/// that a pipeline would read as "no findings".
+#[derive(Debug, thiserror::Error)]
+#[error("cannot serialise the {what}: {message}")]
+pub struct RenderError {
+    what: &'static str,
+    message: String,
+}
+
+impl From<RenderError> for crate::error::Error {
+    fn from(err: RenderError) -> Self {
+        Self::Fatal(err.to_string())
+    }
+}
+
+/// `value` as JSON text (pretty or compact) with a closing newline.
+pub fn json_text<T: serde::Serialize + ?Sized>(
+    what: &'static str,
+    value: &T,
+    pretty: bool,
+) -> Result<String, RenderError> {
+    let text = if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) };
+    let mut out = text.map_err(|e| RenderError { what, message: e.to_string() })?;
+    out.push('\n');
+    Ok(out)
+}
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -137,8 +179,8 @@ pub struct SuppressedFinding {
 }
 
 impl From<Suppressed> for SuppressedFinding {
-    fn from(s: Suppressed) -> SuppressedFinding {
-        SuppressedFinding { finding: ReportFinding::new(s.finding, None), suppression: s.by }
+    fn from(s: Suppressed) -> Self {
+        Self { finding: ReportFinding::new(s.finding, None), suppression: s.by }
     }
 }
 
@@ -177,7 +219,7 @@ impl Summary {
 
 impl Report {
     /// Builds the report of a check run over `inventory`.
-    pub fn new(inventory: &Inventory, outcome: Outcome, fail_on: Option<Severity>) -> Report {
+    pub fn new(inventory: &Inventory, outcome: Outcome, fail_on: Option<Severity>) -> Self {
         let accounts = inventory
             .accounts
             .iter()
@@ -219,7 +261,7 @@ impl Report {
                 summary.failing += 1;
             }
         }
-        Report {
+        Self {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: Tool { name: TOOL_NAME, version: TOOL_VERSION },
             collected_at: inventory.collected_at.clone(),
@@ -249,14 +291,14 @@ impl Report {
     }
 
     /// Lists findings that suppressions took out (see [`crate::policy::apply`]).
-    pub fn with_suppressed(mut self, suppressed: Vec<Suppressed>) -> Report {
+    pub fn with_suppressed(mut self, suppressed: Vec<Suppressed>) -> Self {
         self.suppressed = suppressed.into_iter().map(SuppressedFinding::from).collect();
         self.summary.suppressed = self.suppressed.len();
         self
     }
 
     /// Marks every finding `new` or `known`; only new findings fail the run.
-    pub fn with_baseline(mut self, baseline: &Baseline) -> Report {
+    pub fn with_baseline(mut self, baseline: &Baseline) -> Self {
         let (mut new, mut known, mut failing) = (0, 0, 0);
         for f in &mut self.findings {
             let status = baseline.status(&f.fingerprint);
@@ -280,19 +322,19 @@ impl Report {
 
     /// Adds the per-control table of `framework` (`--compliance`). Call it last: it reads the
     /// findings, suppressions and not-evaluated entries as they are.
-    pub fn with_compliance(mut self, framework: edge_audit_checks::compliance::Framework) -> Report {
+    pub fn with_compliance(mut self, framework: edge_audit_checks::compliance::Framework) -> Self {
         self.compliance = Some(compliance::ComplianceTable::build(&self, framework, None));
         self
     }
 
     /// Attaches the perimeter graph (Markdown and HTML draw it).
-    pub fn with_perimeter(mut self, perimeter: graph::Perimeter) -> Report {
+    pub fn with_perimeter(mut self, perimeter: graph::Perimeter) -> Self {
         self.perimeter = Some(perimeter);
         self
     }
 
     /// Sets the Security Hub region ASFF findings name in their `ProductArn`.
-    pub fn with_security_hub_region(mut self, region: &str) -> Report {
+    pub fn with_security_hub_region(mut self, region: &str) -> Self {
         self.security_hub_region = region.to_string();
         self
     }
@@ -314,13 +356,13 @@ impl Report {
     }
 
     /// Attaches `--stats` figures.
-    pub fn with_stats(mut self, stats: crate::live::RunStats) -> Report {
+    pub fn with_stats(mut self, stats: crate::live::RunStats) -> Self {
         self.stats = Some(stats);
         self
     }
 
     /// Attaches the probe results (`None`: no probe ran).
-    pub fn with_probes(mut self, probes: Option<Vec<ProbeResult>>) -> Report {
+    pub fn with_probes(mut self, probes: Option<Vec<ProbeResult>>) -> Self {
         self.probes = probes;
         self
     }
@@ -338,32 +380,36 @@ impl Report {
     }
 
     /// Renders the report in `format`.
-    pub fn render(&self, format: impl Into<ScanFormat>, color: bool) -> String {
-        self.render_with_warnings(format, color).0
+    pub fn render(&self, format: Format, color: bool) -> Result<String, RenderError> {
+        Ok(self.render_with_warnings(format, color)?.0)
     }
 
     /// Renders the report in `format`, with the warnings for stderr (one line each, without the
     /// `warning: ` prefix): a SARIF report cut to GitHub code scanning's limits says so.
-    pub fn render_with_warnings(&self, format: impl Into<ScanFormat>, color: bool) -> (String, Vec<String>) {
-        match format.into() {
-            ScanFormat::Table => (table::render(self, color), Vec::new()),
-            ScanFormat::Json => (json::render(self), Vec::new()),
-            ScanFormat::Sarif => {
-                let rendered = sarif::render_limited(self, sarif::Limits::GITHUB);
+    pub fn render_with_warnings(
+        &self,
+        format: Format,
+        color: bool,
+    ) -> Result<(String, Vec<String>), RenderError> {
+        Ok(match format {
+            Format::Table => (table::render(self, color), Vec::new()),
+            Format::Json => (json::render(self)?, Vec::new()),
+            Format::Sarif => {
+                let rendered = sarif::render_limited(self, sarif::Limits::GITHUB)?;
                 (rendered.text, rendered.warning.into_iter().collect())
             }
-            ScanFormat::Markdown => (markdown::render(self), Vec::new()),
-            ScanFormat::Ocsf => (ocsf::render(self), Vec::new()),
-            ScanFormat::Asff => (asff::render(self), Vec::new()),
-            ScanFormat::Html => (html::render(self), Vec::new()),
-        }
+            Format::Markdown => (markdown::render(self), Vec::new()),
+            Format::Ocsf => (ocsf::render(self)?, Vec::new()),
+            Format::Asff => (asff::render(self)?, Vec::new()),
+            Format::Html => (html::render(self), Vec::new()),
+        })
     }
 }
 
 impl ReportFinding {
-    pub(crate) fn new(finding: Finding, fail_on: Option<Severity>) -> ReportFinding {
+    pub(crate) fn new(finding: Finding, fail_on: Option<Severity>) -> Self {
         let fingerprint = finding.fingerprint();
-        ReportFinding {
+        Self {
             fails: fail_on.is_some_and(|t| finding.severity >= t),
             check_id: finding.check_id,
             slug: finding.slug,

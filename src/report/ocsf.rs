@@ -27,7 +27,7 @@ const CATEGORY_UID: u32 = 2;
 /// Activity 1: Create (the finding was observed in this run).
 const ACTIVITY_CREATE: u32 = 1;
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report) -> Result<String, super::RenderError> {
     let observed = report.observed_at();
     let time_ms = epoch_millis(&observed);
     let mut events: Vec<Value> =
@@ -38,9 +38,7 @@ pub fn render(report: &Report) -> String {
             events.extend(control_events(report, &table, account, &observed, time_ms));
         }
     }
-    let mut out = serde_json::to_string_pretty(&events).unwrap_or_default();
-    out.push('\n');
-    out
+    super::json_text("OCSF report", &events, true)
 }
 
 /// OCSF `severity_id` and caption.

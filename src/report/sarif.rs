@@ -260,7 +260,7 @@ impl Limits {
     /// 10,000,000 bytes instead. That needs no compressor, keeps every file within what
     /// Microsoft's SARIF validator reads (10,000 KB), and loses nothing visible: code scanning
     /// shows at most the 5,000 most severe results of a run, and 10 MB holds about 10,000 of ours.
-    pub const GITHUB: Limits = Limits { max_results_per_run: 25_000, max_bytes: 10_000_000 };
+    pub const GITHUB: Self = Self { max_results_per_run: 25_000, max_bytes: 10_000_000 };
 }
 
 /// A SARIF log, and what had to be left out of it to fit [`Limits`].
@@ -276,8 +276,8 @@ pub struct Rendered {
 }
 
 /// The SARIF log of `report`, within GitHub's limits.
-pub fn render(report: &Report) -> String {
-    render_limited(report, Limits::GITHUB).text
+pub fn render(report: &Report) -> Result<String, super::RenderError> {
+    Ok(render_limited(report, Limits::GITHUB)?.text)
 }
 
 /// The SARIF log of `report`, within `limits`.
@@ -287,7 +287,7 @@ pub fn render(report: &Report) -> String {
 /// results are kept (findings are ordered by severity, then check and resource, so the choice is
 /// stable), every run that lost results says so in a tool notification, and
 /// [`Rendered::warning`] says so for stderr.
-pub fn render_limited(report: &Report, limits: Limits) -> Rendered {
+pub fn render_limited(report: &Report, limits: Limits) -> Result<Rendered, super::RenderError> {
     render_runs(report, &run_accounts(report), limits)
 }
 
@@ -306,10 +306,13 @@ pub const MAX_RUNS_PER_FILE: usize = 20;
 
 /// `--output-dir`: one SARIF log per account, `(file name, log)`, each within `limits`. The file
 /// name is `edge-audit-<account>.sarif`; the run's `automationDetails.id` is its category.
-pub fn render_per_account(report: &Report, limits: Limits) -> Vec<(String, Rendered)> {
+pub fn render_per_account(
+    report: &Report,
+    limits: Limits,
+) -> Result<Vec<(String, Rendered)>, super::RenderError> {
     run_accounts(report)
         .into_iter()
-        .map(|account| (file_name(account), render_runs(report, &[account], limits)))
+        .map(|account| Ok((file_name(account), render_runs(report, &[account], limits)?)))
         .collect()
 }
 
@@ -326,7 +329,7 @@ pub fn is_per_account_file(name: &str) -> bool {
 }
 
 /// The SARIF log of the runs of `accounts`, within `limits` (see [`render_limited`]).
-fn render_runs(report: &Report, accounts: &[&str], limits: Limits) -> Rendered {
+fn render_runs(report: &Report, accounts: &[&str], limits: Limits) -> Result<Rendered, super::RenderError> {
     // Each run's findings, most severe first (a stable sort keeps the report's order within a
     // severity); what a run keeps is always a prefix of that order.
     let runs: Vec<Vec<&ReportFinding>> = accounts
@@ -342,7 +345,7 @@ fn render_runs(report: &Report, accounts: &[&str], limits: Limits) -> Rendered {
     let mut size_limited = false;
     let mut pretty = true;
     let text = loop {
-        let text = serialize(&log(report, accounts, &runs, &kept, limits, size_limited), pretty);
+        let text = serialize(&log(report, accounts, &runs, &kept, limits, size_limited), pretty)?;
         if text.len() <= limits.max_bytes || kept.iter().all(|k| *k == 0) {
             break text;
         }
@@ -383,7 +386,7 @@ fn render_runs(report: &Report, accounts: &[&str], limits: Limits) -> Rendered {
             per_run.join(", ")
         )
     });
-    Rendered { text, total_results, kept_results, warning }
+    Ok(Rendered { text, total_results, kept_results, warning })
 }
 
 fn limits_text(limits: Limits, size_limited: bool) -> String {
@@ -463,11 +466,8 @@ fn log<'a>(
     Log { schema: SCHEMA_URI, version: "2.1.0", runs }
 }
 
-fn serialize(log: &Log, pretty: bool) -> String {
-    let text = if pretty { serde_json::to_string_pretty(log) } else { serde_json::to_string(log) };
-    let mut out = text.unwrap_or_else(|_| "{}".to_string());
-    out.push('\n');
-    out
+fn serialize(log: &Log, pretty: bool) -> Result<String, super::RenderError> {
+    super::json_text("SARIF log", log, pretty)
 }
 
 /// Size of one result in the compact log, with its separator.

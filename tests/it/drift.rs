@@ -431,8 +431,8 @@ fn secrets_never_appear_in_drift_output() {
         }
     }
     let dir = tempdir();
-    let b = write(dir.path(), "before.json", &edge_audit::snapshot::to_json(&before));
-    let a = write(dir.path(), "after.json", &edge_audit::snapshot::to_json(&after));
+    let b = write(dir.path(), "before.json", &edge_audit::snapshot::to_json(&before).unwrap());
+    let a = write(dir.path(), "after.json", &edge_audit::snapshot::to_json(&after).unwrap());
     let mut saw_rotation = false;
     for format in ["table", "json", "markdown", "sarif"] {
         let out = run(&[

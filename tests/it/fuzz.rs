@@ -22,8 +22,8 @@
 
 use crate::support::secrets::{self, PLAINTEXT};
 use crate::support::{example, fixture, path_str, root, run};
-use edge_audit::cli::Format;
 use edge_audit::error::{printable_line, MAX_ERROR_CHARS};
+use edge_audit::report::Format;
 use edge_audit_checks::{registry, CheckOptions, Inventory};
 use serde_json::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -46,8 +46,8 @@ fn seed() -> u64 {
 struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
@@ -307,10 +307,20 @@ fn pipeline(inventory: &Inventory, other: &Inventory) {
     let options = CheckOptions::default();
     let outcome = registry::run(inventory, registry::all(), &options);
     let report = edge_audit::report::Report::new(inventory, outcome, None);
-    for format in [Format::Table, Format::Json, Format::Sarif, Format::Markdown] {
+    for format in [
+        Format::Table,
+        Format::Json,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Ocsf,
+        Format::Asff,
+        Format::Html,
+    ] {
         // A planted string that parsed can only be in a non-secret field (secret fields accept
         // nothing but well-formed fingerprints), so reports may show it: what matters is no panic.
-        let (text, _) = report.render_with_warnings(format, false);
+        let (text, _) = report
+            .render_with_warnings(format, false)
+            .unwrap_or_else(|e| panic!("a parsed inventory renders: {e}"));
         assert!(!text.is_empty());
     }
     let _ = edge_audit::drift::compare(inventory, other, &options);
@@ -397,7 +407,7 @@ fn fuzz_baselines() {
         .map(|inventory| {
             let outcome = registry::run(&inventory, registry::all(), &CheckOptions::default());
             let report = edge_audit::report::Report::new(&inventory, outcome, None);
-            serde_json::from_str(&report.render(Format::Json, false)).unwrap_or(Value::Null)
+            serde_json::from_str(&report.render(Format::Json, false).expect("renders")).unwrap_or(Value::Null)
         })
         .collect();
     let mut rng = Rng::new(seed() ^ 0xBA5E);

@@ -22,7 +22,7 @@ struct Perimeter {
 }
 
 impl Perimeter {
-    fn start() -> Perimeter {
+    fn start() -> Self {
         let ca = TestCa::new();
         let api = |id: &str| format!("{id}.execute-api.us-east-1.amazonaws.com");
         let routes: Vec<(String, Reply)> = vec![
@@ -85,7 +85,7 @@ impl Perimeter {
             "my-alb-123.us-east-1.elb.amazonaws.com",
             Reply::new(200).header("content-type", "text/html").body("<h1>shop</h1>"),
         )]);
-        Perimeter { ca, tls, http, closed: closed_port() }
+        Self { ca, tls, http, closed: closed_port() }
     }
 
     /// `scan --from probe-perimeter.json --probe …` plus `extra`.

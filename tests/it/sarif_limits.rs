@@ -67,7 +67,7 @@ fn a_run_keeps_at_most_25000_results_the_most_severe() {
     // The count limit alone (no size limit), as GitHub's.
     let limits = Limits { max_bytes: usize::MAX, ..Limits::GITHUB };
     assert_eq!(limits.max_results_per_run, 25_000);
-    let rendered = sarif::render_limited(&report, limits);
+    let rendered = sarif::render_limited(&report, limits).unwrap();
     assert_eq!((rendered.kept_results, rendered.total_results), (25_000, total));
     let log: Value = serde_json::from_str(&rendered.text).unwrap_or_else(|e| panic!("{e}"));
     let run = &log["runs"][0];
@@ -84,9 +84,10 @@ fn a_run_keeps_at_most_25000_results_the_most_severe() {
     assert!(warning.contains(&format!("kept the 25000 most severe of {total} results")), "{warning}");
 
     // The same cuts on a smaller scale, by count and by size, validate as GitHub ingests them.
-    let by_count = sarif::render_limited(&report, Limits { max_results_per_run: 400, ..Limits::GITHUB });
+    let by_count =
+        sarif::render_limited(&report, Limits { max_results_per_run: 400, ..Limits::GITHUB }).unwrap();
     assert_eq!(by_count.kept_results, 400);
-    let by_size = sarif::render_limited(&report, Limits { max_bytes: 400_000, ..Limits::GITHUB });
+    let by_size = sarif::render_limited(&report, Limits { max_bytes: 400_000, ..Limits::GITHUB }).unwrap();
     assert!(by_size.text.len() <= 400_000, "{} bytes", by_size.text.len());
     assert!((300..1_000).contains(&by_size.kept_results), "{} results", by_size.kept_results);
     let size_log: Value = serde_json::from_str(&by_size.text).unwrap_or_else(|e| panic!("{e}"));

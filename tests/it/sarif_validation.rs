@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// The SARIF validator: `$EDGE_AUDIT_VALIDATE_SARIF` when set, else the project's shared
 /// `../shared/tools/validate-sarif`, else the repository's copy `tools/sarif/validate-sarif`
 /// (GitHub-hosted runners have no `../shared`).
-pub fn validator() -> Option<PathBuf> {
+pub(crate) fn validator() -> Option<PathBuf> {
     let path = match std::env::var_os("EDGE_AUDIT_VALIDATE_SARIF") {
         Some(path) => PathBuf::from(path),
         None => [root().join("../shared/tools/validate-sarif"), root().join("tools/sarif/validate-sarif")]
@@ -19,7 +19,7 @@ pub fn validator() -> Option<PathBuf> {
 }
 
 /// Runs the validator on `files`; panics with its output when it rejects one.
-pub fn validate(validator: &std::path::Path, files: &[PathBuf]) {
+pub(crate) fn validate(validator: &std::path::Path, files: &[PathBuf]) {
     let output = std::process::Command::new(validator)
         .args(files)
         .output()

@@ -6,7 +6,7 @@ use crate::inventory::{Statement, WebAcl};
 use crate::resource::AsResource;
 
 /// The AWS managed rule groups every entry point's web ACL should enforce.
-pub const BASELINE_MANAGED_GROUPS: [&str; 3] = [
+pub(super) const BASELINE_MANAGED_GROUPS: [&str; 3] = [
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",
     "AWSManagedRulesAmazonIpReputationList",
@@ -54,7 +54,7 @@ declare_check! {
 }
 
 /// The baseline groups an ACL enforces (not overridden to Count).
-pub fn enforced_managed_groups(acl: &WebAcl) -> Vec<&str> {
+pub(super) fn enforced_managed_groups(acl: &WebAcl) -> Vec<&str> {
     acl.rules
         .iter()
         .filter(|r| r.enforces())

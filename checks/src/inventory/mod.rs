@@ -53,9 +53,9 @@ pub struct Inventory {
 }
 
 impl Inventory {
-    pub fn new(accounts: Vec<AccountInventory>) -> Inventory {
+    pub fn new(accounts: Vec<AccountInventory>) -> Self {
         let mut inventory =
-            Inventory { schema_version: SCHEMA_VERSION, generated_by: None, collected_at: None, accounts };
+            Self { schema_version: SCHEMA_VERSION, generated_by: None, collected_at: None, accounts };
         inventory.normalize();
         inventory
     }
@@ -105,12 +105,8 @@ pub struct AccountInventory {
 }
 
 impl AccountInventory {
-    pub fn new(account_id: impl Into<String>) -> AccountInventory {
-        AccountInventory {
-            account_id: account_id.into(),
-            partition: "aws".to_string(),
-            ..AccountInventory::default()
-        }
+    pub fn new(account_id: impl Into<String>) -> Self {
+        Self { account_id: account_id.into(), partition: "aws".to_string(), ..Self::default() }
     }
 
     /// Whether `service` was read completely in `region` (or [`GLOBAL_REGION`]): a collected
@@ -224,33 +220,33 @@ pub enum Service {
 }
 
 impl Service {
-    pub const ALL: [Service; 9] = [
-        Service::Cloudfront,
-        Service::WafCloudfront,
-        Service::WafRegional,
-        Service::Apigateway,
-        Service::Apigatewayv2,
-        Service::Ec2,
-        Service::Elbv2,
-        Service::Lambda,
-        Service::Shield,
+    pub const ALL: [Self; 9] = [
+        Self::Cloudfront,
+        Self::WafCloudfront,
+        Self::WafRegional,
+        Self::Apigateway,
+        Self::Apigatewayv2,
+        Self::Ec2,
+        Self::Elbv2,
+        Self::Lambda,
+        Self::Shield,
     ];
 
     pub fn is_global(self) -> bool {
-        matches!(self, Service::Cloudfront | Service::WafCloudfront | Service::Shield)
+        matches!(self, Self::Cloudfront | Self::WafCloudfront | Self::Shield)
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Service::Cloudfront => "cloudfront",
-            Service::WafCloudfront => "wafv2-cloudfront",
-            Service::WafRegional => "wafv2-regional",
-            Service::Apigateway => "apigateway",
-            Service::Apigatewayv2 => "apigatewayv2",
-            Service::Ec2 => "ec2",
-            Service::Elbv2 => "elbv2",
-            Service::Lambda => "lambda",
-            Service::Shield => "shield",
+            Self::Cloudfront => "cloudfront",
+            Self::WafCloudfront => "wafv2-cloudfront",
+            Self::WafRegional => "wafv2-regional",
+            Self::Apigateway => "apigateway",
+            Self::Apigatewayv2 => "apigatewayv2",
+            Self::Ec2 => "ec2",
+            Self::Elbv2 => "elbv2",
+            Self::Lambda => "lambda",
+            Self::Shield => "shield",
         }
     }
 }
@@ -288,8 +284,8 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    pub fn collected(region: impl Into<String>, service: Service) -> Coverage {
-        Coverage {
+    pub fn collected(region: impl Into<String>, service: Service) -> Self {
+        Self {
             region: region.into(),
             service,
             status: CoverageStatus::Collected,
@@ -304,8 +300,8 @@ impl Coverage {
         service: Service,
         operation: impl Into<String>,
         error: impl Into<String>,
-    ) -> Coverage {
-        Coverage {
+    ) -> Self {
+        Self {
             region: region.into(),
             service,
             status: CoverageStatus::Failed,

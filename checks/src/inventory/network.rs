@@ -167,7 +167,7 @@ tagged_enum! {
 
 impl LbAction {
     pub fn forwards(&self) -> bool {
-        matches!(self, LbAction::Forward { .. })
+        matches!(self, Self::Forward { .. })
     }
 }
 

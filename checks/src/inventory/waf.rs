@@ -27,7 +27,7 @@ pub enum WafAction {
 impl WafAction {
     /// Whether the action stops a request (Block, CAPTCHA and Challenge all refuse a plain client).
     pub fn blocks(self) -> bool {
-        matches!(self, WafAction::Block | WafAction::Captcha | WafAction::Challenge)
+        matches!(self, Self::Block | Self::Captcha | Self::Challenge)
     }
 }
 
@@ -161,18 +161,16 @@ tagged_enum! {
 impl Statement {
     /// Every statement in the tree, the root first, then each sub-statement depth-first
     /// (`And`/`Or` members, `Not`'s operand, rate-based and managed-group scope-downs).
-    pub fn walk(&self) -> Vec<&Statement> {
+    pub fn walk(&self) -> Vec<&Self> {
         let mut out = Vec::new();
         let mut stack = vec![self];
         while let Some(statement) = stack.pop() {
             out.push(statement);
             match statement {
-                Statement::And { statements } | Statement::Or { statements } => {
-                    stack.extend(statements.iter().rev())
-                }
-                Statement::Not { statement } => stack.push(statement),
-                Statement::RateBased { scope_down: Some(sub), .. }
-                | Statement::ManagedRuleGroup { scope_down: Some(sub), .. } => stack.push(sub),
+                Self::And { statements } | Self::Or { statements } => stack.extend(statements.iter().rev()),
+                Self::Not { statement } => stack.push(statement),
+                Self::RateBased { scope_down: Some(sub), .. }
+                | Self::ManagedRuleGroup { scope_down: Some(sub), .. } => stack.push(sub),
                 _ => {}
             }
         }

@@ -31,10 +31,10 @@ pub enum EntryKind {
 impl EntryKind {
     pub fn as_str(self) -> &'static str {
         match self {
-            EntryKind::ExecuteApi => "execute-api",
-            EntryKind::CustomDomain => "custom-domain",
-            EntryKind::Listener => "listener",
-            EntryKind::FunctionUrl => "function-url",
+            Self::ExecuteApi => "execute-api",
+            Self::CustomDomain => "custom-domain",
+            Self::Listener => "listener",
+            Self::FunctionUrl => "function-url",
         }
     }
 }
@@ -55,8 +55,8 @@ pub struct EntryPoint {
 }
 
 impl EntryPoint {
-    fn https(kind: EntryKind, host: &str, path_prefix: String) -> EntryPoint {
-        EntryPoint {
+    fn https(kind: EntryKind, host: &str, path_prefix: String) -> Self {
+        Self {
             kind,
             scheme: "https".to_string(),
             host: host.trim_end_matches('.').to_ascii_lowercase(),
@@ -178,35 +178,35 @@ pub enum Exposure {
 }
 
 impl Exposure {
-    pub fn of(side: &OriginSide<'_>) -> Exposure {
+    pub fn of(side: &OriginSide<'_>) -> Self {
         if side.is_locked() {
-            Exposure::Locked(side.guard_names())
+            Self::Locked(side.guard_names())
         } else if !side.is_complete() {
-            Exposure::Unknown(side.not_collected.clone())
+            Self::Unknown(side.not_collected.clone())
         } else {
-            Exposure::Internet(side.open_because.clone())
+            Self::Internet(side.open_because.clone())
         }
     }
 
     pub fn is_internet(&self) -> bool {
-        matches!(self, Exposure::Internet(_))
+        matches!(self, Self::Internet(_))
     }
 
     /// Worse is higher: locked 0, unknown 1, internet 2. Drift compares these.
     pub fn rank(&self) -> u8 {
         match self {
-            Exposure::Locked(_) => 0,
-            Exposure::Unknown(_) => 1,
-            Exposure::Internet(_) => 2,
+            Self::Locked(_) => 0,
+            Self::Unknown(_) => 1,
+            Self::Internet(_) => 2,
         }
     }
 
     /// `locked`, `unknown`, `internet`.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Exposure::Locked(_) => "locked",
-            Exposure::Unknown(_) => "unknown",
-            Exposure::Internet(_) => "internet",
+            Self::Locked(_) => "locked",
+            Self::Unknown(_) => "unknown",
+            Self::Internet(_) => "internet",
         }
     }
 }
@@ -246,7 +246,7 @@ impl<'a> Backend<'a> {
         region: &str,
         entry_points: Vec<EntryPoint>,
         side: OriginSide<'a>,
-    ) -> Backend<'a> {
+    ) -> Self {
         let exposure = Exposure::of(&side);
         Backend {
             kind,
@@ -265,7 +265,7 @@ impl<'a> Backend<'a> {
         self
     }
 
-    pub fn rest_stage(scope: &Scope<'a>, api: &'a RestApi, stage: &'a RestStage) -> Backend<'a> {
+    pub fn rest_stage(scope: &Scope<'a>, api: &'a RestApi, stage: &'a RestStage) -> Self {
         let entry_points = rest_stage_entry_points(scope.index, api, stage);
         let reach = if api.is_private() {
             DomainReach::default()
@@ -284,7 +284,7 @@ impl<'a> Backend<'a> {
         .with_gates(reach)
     }
 
-    pub fn http_api(scope: &Scope<'a>, api: &'a HttpApi) -> Backend<'a> {
+    pub fn http_api(scope: &Scope<'a>, api: &'a HttpApi) -> Self {
         let entry_points = http_entry_points(scope.index, api);
         let reach = routing::domain_reach(scope.index, &api.id, None);
         let side = http_side(scope, api, &entry_points, &reach);
@@ -299,7 +299,7 @@ impl<'a> Backend<'a> {
         .with_gates(reach)
     }
 
-    pub fn load_balancer(scope: &Scope<'a>, lb: &'a LoadBalancer) -> Backend<'a> {
+    pub fn load_balancer(scope: &Scope<'a>, lb: &'a LoadBalancer) -> Self {
         Backend::new(
             BackendKind::LoadBalancer(lb),
             lb.arn.clone(),
@@ -310,7 +310,7 @@ impl<'a> Backend<'a> {
         )
     }
 
-    pub fn function_url(scope: &Scope<'a>, function: &'a LambdaFunction) -> Backend<'a> {
+    pub fn function_url(scope: &Scope<'a>, function: &'a LambdaFunction) -> Self {
         Backend::new(
             BackendKind::FunctionUrl(function),
             function.arn.clone(),
@@ -411,7 +411,7 @@ pub struct EntryAcls<'a> {
 }
 
 impl<'a> EntryAcls<'a> {
-    pub(super) fn build(scope: &Scope<'a>, backends: &[Backend<'a>]) -> EntryAcls<'a> {
+    pub(super) fn build(scope: &Scope<'a>, backends: &[Backend<'a>]) -> Self {
         let mut entries = EntryAcls::default();
         let account = scope.account;
         let mut add = |acl_arn: &'a str, region: &str, service: Service, entry: AclEntry| match scope

@@ -72,11 +72,7 @@ pub struct Perimeter<'a> {
 }
 
 impl<'a> Perimeter<'a> {
-    pub fn build(
-        account: &'a AccountInventory,
-        index: &'a Index<'a>,
-        options: &'a CheckOptions,
-    ) -> Perimeter<'a> {
+    pub fn build(account: &'a AccountInventory, index: &'a Index<'a>, options: &'a CheckOptions) -> Self {
         let scope = Scope { account, index, options };
         let mut backends: Vec<Backend<'a>> = Vec::new();
         for api in &account.rest_apis {

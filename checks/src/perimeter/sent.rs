@@ -22,7 +22,7 @@ pub struct Sent<'a> {
 }
 
 impl<'a> Sent<'a> {
-    pub fn of(distribution: &'a Distribution, origin: &'a Origin, options: &CheckOptions) -> Sent<'a> {
+    pub fn of(distribution: &'a Distribution, origin: &'a Origin, options: &CheckOptions) -> Self {
         let secret_headers =
             origin.custom_headers.iter().filter(|h| options.is_secret_header(&h.name)).collect();
         let behaviors: Vec<&CacheBehavior> = distribution.behaviors_for(&origin.id).collect();
@@ -95,8 +95,8 @@ pub struct HeaderEvidence {
 }
 
 impl HeaderEvidence {
-    pub fn of(name: &str, value: &SecretValue) -> HeaderEvidence {
-        HeaderEvidence {
+    pub fn of(name: &str, value: &SecretValue) -> Self {
+        Self {
             name: name.to_string(),
             fingerprint: value.fingerprint.clone(),
             length: value.length,

@@ -14,16 +14,16 @@ use aws_smithy_types::body::SdkBody;
 use edge_audit::collect::{AccountClients, AccountScope, CallStats, StatsInterceptor};
 use std::time::Duration;
 
-pub const ACCOUNT: &str = "123456789012";
-pub const REGION: &str = "us-east-1";
+pub(crate) const ACCOUNT: &str = "123456789012";
+pub(crate) const REGION: &str = "us-east-1";
 
 /// Credentials that are obviously not real.
-pub fn test_credentials() -> SharedCredentialsProvider {
+pub(crate) fn test_credentials() -> SharedCredentialsProvider {
     SharedCredentialsProvider::new(Credentials::new("AKIDTESTTESTTEST", "test-secret", None, None, "tests"))
 }
 
 /// Retries as in production (adaptive), but with millisecond backoffs so tests stay fast.
-pub fn fast_retry(max_attempts: u32) -> RetryConfig {
+pub(crate) fn fast_retry(max_attempts: u32) -> RetryConfig {
     RetryConfig::adaptive()
         .with_max_attempts(max_attempts)
         .with_initial_backoff(Duration::from_millis(1))
@@ -31,7 +31,7 @@ pub fn fast_retry(max_attempts: u32) -> RetryConfig {
 }
 
 /// A configuration whose HTTP client only answers what the mock interceptor tells it.
-pub fn mock_config() -> SdkConfig {
+pub(crate) fn mock_config() -> SdkConfig {
     SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(REGION))
@@ -43,12 +43,12 @@ pub fn mock_config() -> SdkConfig {
 }
 
 /// The scope of a one-region test account.
-pub fn scope() -> AccountScope {
+pub(crate) fn scope() -> AccountScope {
     AccountScope { account_id: ACCOUNT.into(), partition: "aws".into(), regions: vec![REGION.into()] }
 }
 
 /// Clients answering with `rules` first, then the empty-account defaults; with a stats recorder.
-pub fn mocked_clients(rules: Vec<Rule>) -> (AccountClients, CallStats) {
+pub(crate) fn mocked_clients(rules: Vec<Rule>) -> (AccountClients, CallStats) {
     let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
     for rule in rules.iter().chain(empty_account().iter()) {
         interceptor = interceptor.with_rule(rule);
@@ -61,7 +61,7 @@ pub fn mocked_clients(rules: Vec<Rule>) -> (AccountClients, CallStats) {
 }
 
 /// An HTTP response as a service would send it.
-pub fn http(status: u16, headers: &[(&str, &str)], body: impl Into<String>) -> HttpResponse {
+pub(crate) fn http(status: u16, headers: &[(&str, &str)], body: impl Into<String>) -> HttpResponse {
     let status = StatusCode::try_from(status).unwrap_or_else(|e| panic!("bad status {status}: {e}"));
     let mut response = HttpResponse::new(status, SdkBody::from(body.into()));
     for (name, value) in headers {
@@ -71,12 +71,12 @@ pub fn http(status: u16, headers: &[(&str, &str)], body: impl Into<String>) -> H
 }
 
 /// An `ErrorMetadata` with a code and message, for operation errors without a modeled variant.
-pub fn error_meta(code: &str, message: &str) -> aws_smithy_types::error::ErrorMetadata {
+pub(crate) fn error_meta(code: &str, message: &str) -> aws_smithy_types::error::ErrorMetadata {
     aws_smithy_types::error::ErrorMetadata::builder().code(code).message(message).build()
 }
 
 /// What an account with nothing in it answers, for every operation the collectors use.
-pub fn empty_account() -> Vec<Rule> {
+pub(crate) fn empty_account() -> Vec<Rule> {
     use aws_sdk_apigateway as apigw;
     use aws_sdk_apigatewayv2 as v2;
     use aws_sdk_ec2 as ec2;

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The names the ordinary test certificate covers.
-pub const AWS_NAMES: &[&str] = &[
+pub(crate) const AWS_NAMES: &[&str] = &[
     "*.execute-api.us-east-1.amazonaws.com",
     "*.elb.amazonaws.com",
     "*.us-east-1.elb.amazonaws.com",
@@ -27,13 +27,13 @@ pub const AWS_NAMES: &[&str] = &[
 ];
 
 /// A certificate authority made for one test.
-pub struct TestCa {
+pub(crate) struct TestCa {
     dir: tempfile::TempDir,
     issuer: Issuer<'static, KeyPair>,
 }
 
 impl TestCa {
-    pub fn new() -> TestCa {
+    pub(crate) fn new() -> Self {
         let key = KeyPair::generate().unwrap_or_else(|e| panic!("CA key: {e}"));
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap_or_else(|e| panic!("{e}"));
         params.distinguished_name.push(DnType::CommonName, "edge-audit test CA");
@@ -42,21 +42,21 @@ impl TestCa {
         let cert = params.self_signed(&key).unwrap_or_else(|e| panic!("CA certificate: {e}"));
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(dir.path().join("ca.pem"), cert.pem()).unwrap_or_else(|e| panic!("{e}"));
-        TestCa { dir, issuer: Issuer::new(params, key) }
+        Self { dir, issuer: Issuer::new(params, key) }
     }
 
     /// The CA certificate (PEM), for `--probe-ca-cert`.
-    pub fn pem_path(&self) -> PathBuf {
+    pub(crate) fn pem_path(&self) -> PathBuf {
         self.dir.path().join("ca.pem")
     }
 
     /// A temporary directory that lives as long as the CA.
-    pub fn dir(&self) -> &std::path::Path {
+    pub(crate) fn dir(&self) -> &std::path::Path {
         self.dir.path()
     }
 
     /// A TLS server configuration with a certificate for `names`, issued by this CA.
-    pub fn server_config(&self, names: &[&str]) -> Arc<rustls::ServerConfig> {
+    pub(crate) fn server_config(&self, names: &[&str]) -> Arc<rustls::ServerConfig> {
         let key = KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         let mut params = CertificateParams::new(names).unwrap_or_else(|e| panic!("{e}"));
@@ -75,7 +75,7 @@ impl TestCa {
 
 /// How a server answers one host (or host and path prefix).
 #[derive(Debug, Clone)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
@@ -86,33 +86,33 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn new(status: u16) -> Reply {
-        Reply { status, headers: Vec::new(), body: String::new(), delay: Duration::ZERO, drop_first: 0 }
+    pub(crate) fn new(status: u16) -> Self {
+        Self { status, headers: Vec::new(), body: String::new(), delay: Duration::ZERO, drop_first: 0 }
     }
 
-    pub fn header(mut self, name: &str, value: &str) -> Reply {
+    pub(crate) fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_string(), value.to_string()));
         self
     }
 
-    pub fn body(mut self, body: &str) -> Reply {
+    pub(crate) fn body(mut self, body: &str) -> Self {
         self.body = body.to_string();
         self
     }
 
-    pub fn drop_first(mut self, connections: usize) -> Reply {
+    pub(crate) fn drop_first(mut self, connections: usize) -> Self {
         self.drop_first = connections;
         self
     }
 
-    pub fn delay(mut self, delay: Duration) -> Reply {
+    pub(crate) fn delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self
     }
 
     /// API Gateway refusing before the integration (resource policy, API key, WAF on a stage).
-    pub fn api_gateway_forbidden() -> Reply {
-        Reply::new(403)
+    pub(crate) fn api_gateway_forbidden() -> Self {
+        Self::new(403)
             .header("content-type", "application/json")
             .header("x-amzn-RequestId", "8f1c2d3e-0000-4000-8000-000000000001")
             .header("x-amzn-ErrorType", "ForbiddenException")
@@ -120,28 +120,28 @@ impl Reply {
     }
 
     /// The AWS WAF block page an ALB returns.
-    pub fn alb_waf_block() -> Reply {
-        Reply::new(403).header("server", "awselb/2.0").header("content-type", "text/html").body(
+    pub(crate) fn alb_waf_block() -> Self {
+        Self::new(403).header("server", "awselb/2.0").header("content-type", "text/html").body(
             "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n</body>\r\n</html>\r\n",
         )
     }
 
     /// An application refusing by itself.
-    pub fn app_forbidden() -> Reply {
-        Reply::new(403)
+    pub(crate) fn app_forbidden() -> Self {
+        Self::new(403)
             .header("content-type", "application/json")
             .header("x-powered-by", "Express")
             .body(r#"{"error":"missing origin header"}"#)
     }
 
-    pub fn ok() -> Reply {
-        Reply::new(200).header("content-type", "application/json").body(r#"{"items":[]}"#)
+    pub(crate) fn ok() -> Self {
+        Self::new(200).header("content-type", "application/json").body(r#"{"items":[]}"#)
     }
 }
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     /// When the connection was accepted (closest to when the client started the request).
     pub accepted: Instant,
     /// When the request head had arrived.
@@ -157,7 +157,7 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
@@ -172,7 +172,7 @@ struct State {
 }
 
 /// A running server; stops when dropped.
-pub struct TestServer {
+pub(crate) struct TestServer {
     pub port: u16,
     state: Arc<State>,
     _runtime: tokio::runtime::Runtime,
@@ -180,16 +180,16 @@ pub struct TestServer {
 
 impl TestServer {
     /// An HTTPS server with `tls`, answering `routes` (others: 404).
-    pub fn https(tls: Arc<rustls::ServerConfig>, routes: &[(&str, Reply)]) -> TestServer {
-        TestServer::start(Some(tls), routes)
+    pub(crate) fn https(tls: Arc<rustls::ServerConfig>, routes: &[(&str, Reply)]) -> Self {
+        Self::start(Some(tls), routes)
     }
 
     /// A plain HTTP server.
-    pub fn http(routes: &[(&str, Reply)]) -> TestServer {
-        TestServer::start(None, routes)
+    pub(crate) fn http(routes: &[(&str, Reply)]) -> Self {
+        Self::start(None, routes)
     }
 
-    fn start(tls: Option<Arc<rustls::ServerConfig>>, routes: &[(&str, Reply)]) -> TestServer {
+    fn start(tls: Option<Arc<rustls::ServerConfig>>, routes: &[(&str, Reply)]) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -238,22 +238,22 @@ impl TestServer {
                 });
             }
         });
-        TestServer { port, state, _runtime: runtime }
+        Self { port, state, _runtime: runtime }
     }
 
     /// Every request received so far, in arrival order.
-    pub fn requests(&self) -> Vec<Recorded> {
+    pub(crate) fn requests(&self) -> Vec<Recorded> {
         self.state.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// The most connections open at once.
-    pub fn max_in_flight(&self) -> usize {
+    pub(crate) fn max_in_flight(&self) -> usize {
         self.state.max_in_flight.load(Ordering::SeqCst)
     }
 }
 
 /// A port nothing listens on.
-pub fn closed_port() -> u16 {
+pub(crate) fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
     listener.local_addr().map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"))
 }

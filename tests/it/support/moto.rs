@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The account moto serves (seed.py's manifest says the same).
-pub const MOTO_ACCOUNT: &str = "123456789012";
+pub(crate) const MOTO_ACCOUNT: &str = "123456789012";
 
 /// The venv binaries: (moto_server, python).
 fn binaries() -> Option<(PathBuf, PathBuf)> {
@@ -35,7 +35,7 @@ fn binaries() -> Option<(PathBuf, PathBuf)> {
 }
 
 /// A running moto server, killed on drop.
-pub struct MotoServer {
+pub(crate) struct MotoServer {
     /// `http://127.0.0.1:PORT`.
     pub endpoint: String,
     address: SocketAddr,
@@ -45,24 +45,24 @@ pub struct MotoServer {
 
 impl MotoServer {
     /// Whether moto is installed where the tests look for it.
-    pub fn available() -> bool {
+    pub(crate) fn available() -> bool {
         binaries().is_some()
     }
 
     /// Starts a server, or skips (returns `None`, with a loud message) when moto is not installed,
     /// except under CI=true where a missing moto fails the test.
-    pub fn start_or_skip() -> Option<MotoServer> {
+    pub(crate) fn start_or_skip() -> Option<Self> {
         if !super::require(
             "moto (EDGE_AUDIT_MOTO, EDGE_AUDIT_VENV or .venv/bin/moto_server)",
             Self::available(),
         ) {
             return None;
         }
-        Some(MotoServer::start())
+        Some(Self::start())
     }
 
     /// Starts a server and waits until it answers. Panics when moto is missing or does not start.
-    pub fn start() -> MotoServer {
+    pub(crate) fn start() -> Self {
         let (moto, python) = binaries().unwrap_or_else(|| {
             panic!("moto is not installed: set EDGE_AUDIT_MOTO or create .venv (see tests/moto/README.md)")
         });
@@ -79,7 +79,7 @@ impl MotoServer {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", moto.display()));
         let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let mut server = MotoServer { endpoint: format!("http://{address}"), address, python, child };
+        let mut server = Self { endpoint: format!("http://{address}"), address, python, child };
         let started = Instant::now();
         loop {
             if server.post("/moto-api/reset").is_ok() {
@@ -97,17 +97,17 @@ impl MotoServer {
 
     /// The venv's python (it has boto3, and PyYAML through moto): for tests that change the
     /// seeded account or read the action's YAML.
-    pub fn python(&self) -> &std::path::Path {
+    pub(crate) fn python(&self) -> &std::path::Path {
         &self.python
     }
 
     /// Forgets every resource (`POST /moto-api/reset`).
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         self.post("/moto-api/reset").unwrap_or_else(|e| panic!("moto reset failed: {e}"));
     }
 
     /// Seeds the scenarios (with a fixed id seed, so ids are stable) and returns the manifest.
-    pub fn seed(&self, scenarios: &[&str]) -> serde_json::Value {
+    pub(crate) fn seed(&self, scenarios: &[&str]) -> serde_json::Value {
         let mut command = Command::new(&self.python);
         command.arg(root().join("tests/moto/seed.py")).args(["--endpoint", &self.endpoint, "--seed", "42"]);
         for scenario in scenarios {
@@ -151,7 +151,7 @@ impl Drop for MotoServer {
 }
 
 /// Every value of `secret_values` in a manifest, over all scenarios.
-pub fn secret_values(manifest: &serde_json::Value) -> Vec<String> {
+pub(crate) fn secret_values(manifest: &serde_json::Value) -> Vec<String> {
     let mut secrets = Vec::new();
     if let Some(scenarios) = manifest["scenarios"].as_object() {
         for scenario in scenarios.values() {

@@ -7,7 +7,7 @@ use edge_audit_checks::secret::{exact_literal_of_regex, SecretValue};
 
 /// Plaintext secrets planted in [`inventory`]: origin header values, an API key value, WAF
 /// byte-match and regex strings, an ALB header condition value.
-pub const PLAINTEXT: &[&str] = &[
+pub(crate) const PLAINTEXT: &[&str] = &[
     "hdr-Secret-9f3Kq2LmZx7Wv4Tn8Rb1Yc6Hd0Jp5Gs",
     "weak-origin-secret",
     "apikey-8Jd2Lq9Vx4Mz7Ct1Rw6Yb3Hn0Kf5Gp2Sa",
@@ -22,7 +22,7 @@ fn secret(value: &str) -> SecretValue {
 
 /// One account whose CloudFront, WAF, API Gateway and ALB configuration carries every kind of
 /// secret edge-audit handles.
-pub fn inventory() -> Inventory {
+pub(crate) fn inventory() -> Inventory {
     let account_id = "222222222222";
     let mut account = AccountInventory::new(account_id);
     account.regions = vec!["eu-west-1".into()];
