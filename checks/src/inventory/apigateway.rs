@@ -329,7 +329,7 @@ pub enum GlobWildcard {
 impl HeaderGlob {
     /// Splits a value glob into its wildcard shape and literal, fingerprinting the literal. The
     /// plaintext is not kept.
-    pub fn from_glob(header: &str, glob: &str) -> HeaderGlob {
+    pub fn from_glob(header: &str, glob: &str) -> Self {
         let leading = glob.starts_with('*');
         let rest = glob.strip_prefix('*').unwrap_or(glob);
         let trailing = rest.ends_with('*');
@@ -341,7 +341,7 @@ impl HeaderGlob {
             (true, false) => GlobWildcard::Suffix,
             (true, true) => GlobWildcard::Contains,
         };
-        HeaderGlob { header: header.to_string(), wildcard, literal: SecretValue::from_plaintext(literal) }
+        Self { header: header.to_string(), wildcard, literal: SecretValue::from_plaintext(literal) }
     }
 }
 

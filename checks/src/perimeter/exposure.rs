@@ -260,7 +260,7 @@ impl<'a> Backend<'a> {
         }
     }
 
-    fn with_gates(mut self, reach: DomainReach<'a>) -> Backend<'a> {
+    fn with_gates(mut self, reach: DomainReach<'a>) -> Self {
         self.routing_gates = reach.gates;
         self
     }

@@ -47,12 +47,12 @@ pub struct HeaderRequirement<'a> {
 }
 
 impl<'a> HeaderRequirement<'a> {
-    fn of(glob: &'a HeaderGlob) -> HeaderRequirement<'a> {
+    fn of(glob: &'a HeaderGlob) -> Self {
         let requirement = match glob.wildcard {
             GlobWildcard::None => GlobRequirement::Exact(&glob.literal),
             wildcard => GlobRequirement::Wildcard { literal: &glob.literal, wildcard },
         };
-        HeaderRequirement { name: glob.header.to_ascii_lowercase(), requirement }
+        Self { name: glob.header.to_ascii_lowercase(), requirement }
     }
 
     /// Whether only someone who holds a secret can meet this requirement.
