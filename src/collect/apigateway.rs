@@ -405,8 +405,11 @@ async fn domain_name(
         .map_err(|error| ctx.failed_on(SERVICE, "GetBasePathMappings", &resource, &error.into()))?;
     let routing_mode = domain.routing_mode().map(|m| m.as_str().to_string());
     // Routing rules are an API Gateway v2 listing; they matter only when the mode uses them.
+    // API Gateway v1 spells the modes BASE_PATH_MAPPING_ONLY / ROUTING_RULE_THEN_BASE_PATH_MAPPING
+    // (v2: API_MAPPING_ONLY / ROUTING_RULE_THEN_API_MAPPING); a mode this SDK does not know is
+    // read too.
     let routing_rules = match domain.routing_mode() {
-        None | Some(apigw::RoutingMode::ApiMappingOnly) => Vec::new(),
+        None | Some(apigw::RoutingMode::BasePathMappingOnly) => Vec::new(),
         Some(_) => {
             let request = rules_client
                 .list_routing_rules()

@@ -56,7 +56,8 @@ fn access_denied_xml() -> aws_smithy_runtime_api::client::orchestrator::HttpResp
 // ---------------------------------------------------------------------------------------------
 // API Gateway routing rules
 
-/// GetDomainNames (API Gateway v1, JSON): one regional domain in `mode`.
+/// GetDomainNames (API Gateway v1, JSON): one regional domain in `mode` (v1 spelling:
+/// `BASE_PATH_MAPPING_ONLY`, `ROUTING_RULE_ONLY`, `ROUTING_RULE_THEN_BASE_PATH_MAPPING`).
 fn domain_names(mode: &str) -> Rule {
     let body = format!(
         r#"{{"item":[{{"domainName":"{DOMAIN}","domainNameId":"abc123","domainNameArn":"arn:aws:apigateway:{REGION}::/domainnames/{DOMAIN}","regionalDomainName":"d-abc123.execute-api.{REGION}.amazonaws.com","endpointConfiguration":{{"types":["REGIONAL"]}},"domainNameStatus":"AVAILABLE","securityPolicy":"TLS_1_2","routingMode":"{mode}"}}]}}"#
@@ -121,7 +122,7 @@ async fn routing_rules_are_read_on_every_page_with_globs_as_fingerprints() {
 #[tokio::test]
 async fn api_mapping_only_domains_are_not_asked_for_routing_rules() {
     // No ListRoutingRules rule beyond the empty default: a call would be answered but counted.
-    let (clients, stats) = mocked_clients(vec![domain_names("API_MAPPING_ONLY")]);
+    let (clients, stats) = mocked_clients(vec![domain_names("BASE_PATH_MAPPING_ONLY")]);
     let account = collect_account(&clients, &aws_mock::scope(), 4).await;
     assert!(failures(&account).is_empty(), "{:?}", failures(&account));
     let calls: u64 = stats
@@ -137,7 +138,7 @@ async fn api_mapping_only_domains_are_not_asked_for_routing_rules() {
 #[tokio::test]
 async fn unreadable_routing_rules_are_a_gap_naming_the_domain() {
     let rules = vec![
-        domain_names("ROUTING_RULE_THEN_API_MAPPING"),
+        domain_names("ROUTING_RULE_THEN_BASE_PATH_MAPPING"),
         mock!(aws_sdk_apigatewayv2::Client::list_routing_rules).then_http_response(access_denied_json),
     ];
     let account = collect(rules).await;

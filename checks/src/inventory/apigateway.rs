@@ -188,8 +188,10 @@ pub struct ApiDomainName {
     /// `d111.cloudfront.net` for edge-optimized domains.
     pub distribution_domain_name: Option<String>,
     pub mappings: Vec<BasePathMapping>,
-    /// `API_MAPPING_ONLY` (API Gateway's default, also when absent), `ROUTING_RULE_ONLY` or
-    /// `ROUTING_RULE_THEN_API_MAPPING` (GetDomainNames of API Gateway v1 reports it).
+    /// As GetDomainNames of API Gateway v1 reports it: `BASE_PATH_MAPPING_ONLY` (the default,
+    /// also when absent), `ROUTING_RULE_ONLY` or `ROUTING_RULE_THEN_BASE_PATH_MAPPING` (API
+    /// Gateway v2 calls the same modes `API_MAPPING_ONLY` and `ROUTING_RULE_THEN_API_MAPPING`;
+    /// both spellings are understood).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_mode: Option<String>,
     /// The domain's routing rules (apigatewayv2 ListRoutingRules), read only when the routing
@@ -222,9 +224,14 @@ impl ApiDomainName {
     pub fn routing_mode(&self) -> RoutingMode {
         match self.routing_mode.as_deref() {
             Some(mode) if mode.eq_ignore_ascii_case("ROUTING_RULE_ONLY") => RoutingMode::RoutingRuleOnly,
-            Some(mode) if mode.eq_ignore_ascii_case("ROUTING_RULE_THEN_API_MAPPING") => {
+            Some(mode)
+                if mode.eq_ignore_ascii_case("ROUTING_RULE_THEN_API_MAPPING")
+                    || mode.eq_ignore_ascii_case("ROUTING_RULE_THEN_BASE_PATH_MAPPING") =>
+            {
                 RoutingMode::RoutingRuleThenApiMapping
             }
+            // The default, and a mode edge-audit does not know: mappings route, rules cannot
+            // lock anything.
             _ => RoutingMode::ApiMappingOnly,
         }
     }

@@ -785,6 +785,13 @@ fn routing_rule_gates() {
             None,
         ),
         (
+            "rules then mappings (v1 spelling)",
+            routed_domain("ROUTING_RULE_THEN_BASE_PATH_MAPPING", vec![exact()], vec![mapping.clone()]),
+            true,
+            "internet",
+            None,
+        ),
+        (
             "mapping-only mode ignores the rules",
             routed_domain("API_MAPPING_ONLY", vec![exact()], vec![mapping.clone()]),
             true,
