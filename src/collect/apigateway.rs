@@ -476,7 +476,8 @@ fn routing_rule(rule: &aws_sdk_apigatewayv2::types::RoutingRule) -> RoutingRule 
                     .unwrap_or_default(),
             })
             .collect(),
-        action: rule.actions().iter().find_map(|a| a.invoke_api()).map(|invoke| RoutingAction {
+        // The action's field, not its accessor: `invoke_api()` reads like an operation call.
+        action: rule.actions().iter().find_map(|a| a.invoke_api.as_ref()).map(|invoke| RoutingAction {
             api_id: invoke.api_id().unwrap_or_default().to_string(),
             stage: invoke.stage().unwrap_or_default().to_string(),
             strip_base_path: invoke.strip_base_path().unwrap_or(false),
