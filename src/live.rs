@@ -123,16 +123,10 @@ pub struct Bound {
 
 #[derive(Debug, Serialize)]
 pub struct BucketRow {
-    pub account: String,
-    pub region: String,
-    pub bucket: String,
-    /// Tokens per second and bucket size, from the collector's quota table.
-    pub rate: f64,
-    pub burst: f64,
-    /// Calls paced through the bucket (retries not counted).
-    pub calls: u64,
-    /// Attempts AWS answered with a throttling error.
-    pub throttled: u64,
+    /// Account, region, bucket, its rate and burst (from the collector's quota table), calls and
+    /// throttled attempts.
+    #[serde(flatten)]
+    pub bucket: collect::BucketStats,
     /// (calls − burst) / rate, in milliseconds: the least time any client making these calls
     /// needs at this quota.
     pub floor_ms: u64,
@@ -149,13 +143,8 @@ pub struct Phases {
 pub struct OperationRow {
     pub service: String,
     pub operation: String,
-    pub calls: u64,
-    pub pages: u64,
-    pub attempts: u64,
-    pub retries: u64,
-    pub throttled: u64,
-    pub errors: u64,
-    pub bytes_received: u64,
+    #[serde(flatten)]
+    pub counts: collect::OperationStats,
 }
 
 impl RunStats {
@@ -165,38 +154,27 @@ impl RunStats {
         let Some(summary) = summary else { return stats };
         stats.resources = summary.resources;
         stats.phases_ms.collect = millis(summary.duration);
+        let mut total = collect::OperationStats::default();
         for ((service, operation), op) in &summary.operations {
-            stats.api_calls += op.calls;
-            stats.pages += op.pages;
-            stats.attempts += op.attempts;
-            stats.retries += op.retries;
-            stats.throttled += op.throttled;
-            stats.errors += op.errors;
-            stats.bytes_received += op.bytes_received;
+            total.add(op);
             stats.operations.push(OperationRow {
                 service: service.clone(),
                 operation: operation.clone(),
-                calls: op.calls,
-                pages: op.pages,
-                attempts: op.attempts,
-                retries: op.retries,
-                throttled: op.throttled,
-                errors: op.errors,
-                bytes_received: op.bytes_received,
+                counts: *op,
             });
         }
-        for bucket in &summary.buckets {
-            stats.buckets.push(BucketRow {
-                account: bucket.account.clone(),
-                region: bucket.region.clone(),
-                bucket: bucket.bucket.clone(),
-                rate: bucket.rate,
-                burst: bucket.burst,
-                calls: bucket.calls,
-                throttled: bucket.throttled,
-                floor_ms: millis(bucket.floor),
-            });
-        }
+        stats.api_calls = total.calls;
+        stats.pages = total.pages;
+        stats.attempts = total.attempts;
+        stats.retries = total.retries;
+        stats.throttled = total.throttled;
+        stats.errors = total.errors;
+        stats.bytes_received = total.bytes_received;
+        stats.buckets = summary
+            .buckets
+            .iter()
+            .map(|bucket| BucketRow { bucket: bucket.clone(), floor_ms: millis(bucket.floor) })
+            .collect();
         stats.bound = collect::pacing::bound(&summary.buckets).map(|bucket| Bound {
             account: bucket.account.clone(),
             region: bucket.region.clone(),
@@ -234,10 +212,11 @@ impl RunStats {
                 "Errors",
                 "Bytes",
             ]);
-        for op in &self.operations {
+        for row in &self.operations {
+            let op = &row.counts;
             table.add_row(vec![
-                op.service.clone(),
-                op.operation.clone(),
+                row.service.clone(),
+                row.operation.clone(),
                 op.calls.to_string(),
                 op.pages.to_string(),
                 op.attempts.to_string(),
@@ -263,7 +242,8 @@ impl RunStats {
                 "Throttled",
                 "Floor s",
             ]);
-        for bucket in &self.buckets {
+        for row in &self.buckets {
+            let bucket = &row.bucket;
             buckets.add_row(vec![
                 bucket.account.clone(),
                 bucket.region.clone(),
@@ -272,7 +252,7 @@ impl RunStats {
                 format!("{}", bucket.burst),
                 bucket.calls.to_string(),
                 bucket.throttled.to_string(),
-                format!("{:.1}", bucket.floor_ms as f64 / 1000.0),
+                format!("{:.1}", row.floor_ms as f64 / 1000.0),
             ]);
         }
         let bound = match &self.bound {

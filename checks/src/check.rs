@@ -5,7 +5,7 @@
 //! comment *is* its documentation (`edge-audit explain`, SARIF rule help) and must have the
 //! sections listed in [`REQUIRED_DOC_SECTIONS`]; a test enforces it.
 
-use crate::finding::{Finding, NotEvaluated, Severity};
+use crate::finding::{Confidence, Finding, NotEvaluated, ResourceRef, Severity};
 use crate::index::Index;
 use crate::inventory::{AccountInventory, Service};
 use crate::options::CheckOptions;
@@ -178,6 +178,26 @@ impl Output {
     }
 }
 
+// Findings are made from a check's metadata; the constructor lives here so that the finding
+// model does not depend on the check framework.
+impl Finding {
+    /// A finding with the check's default severity, high confidence and empty evidence.
+    pub fn new(meta: &CheckMeta, resource: ResourceRef, message: impl Into<String>) -> Self {
+        Self {
+            check_id: meta.id.to_string(),
+            slug: meta.slug.to_string(),
+            title: meta.title.to_string(),
+            severity: meta.default_severity,
+            confidence: Confidence::High,
+            resource,
+            message: message.into(),
+            evidence: serde_json::Value::Object(serde_json::Map::new()),
+            remediation: meta.remediation(),
+            detail: String::new(),
+        }
+    }
+}
+
 /// Declares a check: a unit struct with a `META` constant built from the doc comment and the
 /// fields given, and its [`Check`] implementation; the check file then only implements
 /// [`Audit`] (the logic).
@@ -209,51 +229,11 @@ macro_rules! declare_check {
             $crate::check::CheckKind::Inventory
         }
     };
+    // What every check declares: the struct, its META and its `Check` implementation, whose
+    // `run` the two public forms below supply.
     (
-        $(#[doc = $doc:literal])+
-        $name:ident {
-            id: $id:literal,
-            slug: $slug:literal,
-            title: $title:literal,
-            severity: $severity:ident,
-            produced_by: $kind:ident $(,)?
-        }
-    ) => {
-        $(#[doc = $doc])+
-        #[derive(Debug, Clone, Copy, Default)]
-        pub struct $name;
-
-        impl $name {
-            pub const META: $crate::check::CheckMeta = $crate::check::CheckMeta {
-                id: $id,
-                slug: $slug,
-                title: $title,
-                default_severity: $crate::finding::Severity::$severity,
-                services: &[],
-                doc: concat!($($doc, "\n"),+),
-                kind: $crate::check::CheckKind::$kind,
-            };
-        }
-
-        impl $crate::check::Check for $name {
-            fn meta(&self) -> &'static $crate::check::CheckMeta {
-                &Self::META
-            }
-
-            /// The binary produces these findings; the registry never runs this.
-            fn run(&self, _ctx: &$crate::check::Context<'_>, _out: &mut $crate::check::Output) {}
-        }
-    };
-    (
-        $(#[doc = $doc:literal])+
-        $name:ident {
-            id: $id:literal,
-            slug: $slug:literal,
-            title: $title:literal,
-            severity: $severity:ident,
-            services: [$($service:ident),* $(,)?]
-            $(, requires_probes: $requires_probes:literal)? $(,)?
-        }
+        @define [$($doc:literal)+] $name:ident, $id:literal, $slug:literal, $title:literal,
+        $severity:ident, [$($service:ident),*], $kind:expr, { $($run:tt)* }
     ) => {
         $(#[doc = $doc])+
         #[derive(Debug, Clone, Copy, Default)]
@@ -267,7 +247,7 @@ macro_rules! declare_check {
                 default_severity: $crate::finding::Severity::$severity,
                 services: &[$($crate::inventory::Service::$service),*],
                 doc: concat!($($doc, "\n"),+),
-                kind: $crate::declare_check!(@kind $($requires_probes)?),
+                kind: $kind,
             };
         }
 
@@ -276,8 +256,43 @@ macro_rules! declare_check {
                 &Self::META
             }
 
-            fn run(&self, ctx: &$crate::check::Context<'_>, out: &mut $crate::check::Output) {
-                $crate::check::Audit::run(self, ctx, out)
+            $($run)*
+        }
+    };
+    (
+        $(#[doc = $doc:literal])+
+        $name:ident {
+            id: $id:literal,
+            slug: $slug:literal,
+            title: $title:literal,
+            severity: $severity:ident,
+            produced_by: $kind:ident $(,)?
+        }
+    ) => {
+        $crate::declare_check! {
+            @define [$($doc)+] $name, $id, $slug, $title, $severity, [], $crate::check::CheckKind::$kind, {
+                /// The binary produces these findings; the registry never runs this.
+                fn run(&self, _ctx: &$crate::check::Context<'_>, _out: &mut $crate::check::Output) {}
+            }
+        }
+    };
+    (
+        $(#[doc = $doc:literal])+
+        $name:ident {
+            id: $id:literal,
+            slug: $slug:literal,
+            title: $title:literal,
+            severity: $severity:ident,
+            services: [$($service:ident),* $(,)?]
+            $(, requires_probes: $requires_probes:literal)? $(,)?
+        }
+    ) => {
+        $crate::declare_check! {
+            @define [$($doc)+] $name, $id, $slug, $title, $severity, [$($service),*],
+            $crate::declare_check!(@kind $($requires_probes)?), {
+                fn run(&self, ctx: &$crate::check::Context<'_>, out: &mut $crate::check::Output) {
+                    $crate::check::Audit::run(self, ctx, out)
+                }
             }
         }
     };

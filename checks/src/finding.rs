@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::check::CheckMeta;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -108,22 +106,6 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding with the check's default severity, high confidence and empty evidence.
-    pub fn new(meta: &CheckMeta, resource: ResourceRef, message: impl Into<String>) -> Self {
-        Self {
-            check_id: meta.id.to_string(),
-            slug: meta.slug.to_string(),
-            title: meta.title.to_string(),
-            severity: meta.default_severity,
-            confidence: Confidence::High,
-            resource,
-            message: message.into(),
-            evidence: serde_json::Value::Object(serde_json::Map::new()),
-            remediation: meta.remediation(),
-            detail: String::new(),
-        }
-    }
-
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self

@@ -153,28 +153,36 @@ impl<'a> Index<'a> {
                 index.associate(acl, distribution.arn.clone());
             }
             for origin in &distribution.origins {
-                let targets: Vec<&'a str> = match index.resolve_origin(origin) {
-                    ResolvedOrigin::RestApi(api) => vec![api.arn.as_str()],
-                    ResolvedOrigin::HttpApi(api) => vec![api.arn.as_str()],
-                    ResolvedOrigin::LoadBalancer(lb) => vec![lb.arn.as_str()],
-                    ResolvedOrigin::LambdaUrl(f) => vec![f.arn.as_str()],
-                    ResolvedOrigin::Instance(i) => vec![i.arn.as_str()],
-                    // A custom domain reaches every API its base path mappings name (those
-                    // compatible with the origin path).
-                    ResolvedOrigin::ApiDomain { .. } => {
-                        index.api_targets(origin).iter().map(|t| t.api.arn()).collect()
-                    }
-                    _ => Vec::new(),
-                };
-                for target in targets {
-                    let uses = index.origin_uses.entry(target).or_default();
-                    if !uses.iter().any(|u| std::ptr::eq(u.origin, origin)) {
-                        uses.push(OriginUse { distribution, origin });
-                    }
-                }
+                index.register_origin_use(distribution, origin);
             }
         }
         index
+    }
+
+    /// Records that `origin` of `distribution` reaches the backends it resolves to in this
+    /// account (the distribution may be another account's); returns whether it resolved to any.
+    pub fn register_origin_use(&mut self, distribution: &'a Distribution, origin: &'a Origin) -> bool {
+        let targets: Vec<&'a str> = match self.resolve_origin(origin) {
+            ResolvedOrigin::RestApi(api) => vec![api.arn.as_str()],
+            ResolvedOrigin::HttpApi(api) => vec![api.arn.as_str()],
+            ResolvedOrigin::LoadBalancer(lb) => vec![lb.arn.as_str()],
+            ResolvedOrigin::LambdaUrl(f) => vec![f.arn.as_str()],
+            ResolvedOrigin::Instance(i) => vec![i.arn.as_str()],
+            // A custom domain reaches every API its base path mappings name (those compatible
+            // with the origin path).
+            ResolvedOrigin::ApiDomain { .. } => {
+                self.api_targets(origin).iter().map(|t| t.api.arn()).collect()
+            }
+            _ => Vec::new(),
+        };
+        let resolved = !targets.is_empty();
+        for target in targets {
+            let uses = self.origin_uses.entry(target).or_default();
+            if !uses.iter().any(|u| std::ptr::eq(u.origin, origin)) {
+                uses.push(OriginUse { distribution, origin });
+            }
+        }
+        resolved
     }
 
     fn associate(&mut self, acl: &'a str, resource: String) {
@@ -334,6 +342,7 @@ impl<'a> Api<'a> {
                 .map(|(path, m)| Operation {
                     name: format!("{} {path}", m.http_method),
                     authorization: &m.authorization_type,
+                    authorizer: authorizer(&api.authorizers, m.authorizer_id.as_deref()),
                     api_key_required: m.api_key_required,
                 })
                 .collect(),
@@ -344,6 +353,7 @@ impl<'a> Api<'a> {
                 .map(|r| Operation {
                     name: r.route_key.clone(),
                     authorization: &r.authorization_type,
+                    authorizer: authorizer(&api.authorizers, r.authorizer_id.as_deref()),
                     api_key_required: r.api_key_required,
                 })
                 .collect(),
@@ -358,7 +368,14 @@ pub struct Operation<'a> {
     pub name: String,
     /// `NONE`, `AWS_IAM`, `CUSTOM`, `COGNITO_USER_POOLS`, `JWT`.
     pub authorization: &'a str,
+    /// The authorizer the operation names, when the inventory holds it.
+    pub authorizer: Option<&'a Authorizer>,
     pub api_key_required: bool,
+}
+
+/// The authorizer with this id among an API's.
+fn authorizer<'a>(authorizers: &'a [Authorizer], id: Option<&str>) -> Option<&'a Authorizer> {
+    id.and_then(|id| authorizers.iter().find(|a| a.id == id))
 }
 
 impl Operation<'_> {

@@ -10,20 +10,67 @@
 //! let model = Model::build(&inventory, &indexes, &options);
 //! ```
 
-use crate::index::Index;
+use crate::index::{Index, ResolvedOrigin};
 use crate::inventory::{AccountInventory, Inventory};
 use crate::options::CheckOptions;
-use crate::perimeter::Perimeter;
+use crate::perimeter::{Perimeter, Scope};
 
 /// The index of every account of an inventory, in inventory order.
+///
+/// With several accounts, an origin whose backend is not in its distribution's account is
+/// looked up in the others: when one holds it, that account's index records the foreign
+/// distribution as reaching the backend, so the backend is judged there as if the distribution
+/// were local (its sent headers, its signer), and [`Model::build`] gives the distribution's lock
+/// that account's backends.
 pub struct Indexes<'a> {
     accounts: Vec<Index<'a>>,
+    /// (distribution account, distribution ARN, origin id) → the account index that holds the
+    /// origin's backend.
+    foreign: Vec<((usize, &'a str, &'a str), usize)>,
 }
 
 impl<'a> Indexes<'a> {
     pub fn build(inventory: &'a Inventory) -> Self {
-        Self { accounts: inventory.accounts.iter().map(Index::build).collect() }
+        let mut accounts: Vec<Index<'a>> = inventory.accounts.iter().map(Index::build).collect();
+        let mut foreign = Vec::new();
+        for (home, account) in inventory.accounts.iter().enumerate() {
+            for distribution in &account.distributions {
+                for origin in &distribution.origins {
+                    if resolves_here(&accounts[home].resolve_origin(origin)) {
+                        continue;
+                    }
+                    let other = (0..accounts.len())
+                        .filter(|&i| i != home)
+                        .find(|&i| accounts[i].register_origin_use(distribution, origin));
+                    if let Some(other) = other {
+                        foreign.push(((home, distribution.arn.as_str(), origin.id.as_str()), other));
+                    }
+                }
+            }
+        }
+        Self { accounts, foreign }
     }
+
+    /// The account (index in the inventory) that holds the backend of an origin of a
+    /// distribution of account `home`, when it is not `home`.
+    fn foreign_account(&self, home: usize, distribution_arn: &str, origin_id: &str) -> Option<usize> {
+        self.foreign
+            .iter()
+            .find(|((h, d, o), _)| *h == home && *d == distribution_arn && *o == origin_id)
+            .map(|(_, other)| *other)
+    }
+}
+
+/// Whether an origin's backend was found in the distribution's own account (or the origin is
+/// of a kind that has no backend to look for: S3).
+fn resolves_here(resolved: &ResolvedOrigin<'_>) -> bool {
+    !matches!(
+        resolved,
+        ResolvedOrigin::UnknownApi { .. }
+            | ResolvedOrigin::UnknownLoadBalancer
+            | ResolvedOrigin::UnknownLambdaUrl
+            | ResolvedOrigin::Custom
+    )
 }
 
 /// One account as the scan judged it.
@@ -41,7 +88,7 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     pub fn build(inventory: &'a Inventory, indexes: &'a Indexes<'a>, options: &'a CheckOptions) -> Self {
-        let accounts = inventory
+        let mut accounts: Vec<AccountModel<'a>> = inventory
             .accounts
             .iter()
             .zip(&indexes.accounts)
@@ -51,6 +98,25 @@ impl<'a> Model<'a> {
                 perimeter: Perimeter::build(account, index, options),
             })
             .collect();
+        // Origins whose backend another scanned account holds: their lock is judged over that
+        // account's backends (computed first, applied after: the perimeters are read meanwhile).
+        let mut replaced = Vec::new();
+        for (home, judged) in accounts.iter().enumerate() {
+            for (position, lock) in judged.perimeter.locks.iter().enumerate() {
+                let Some(other) = indexes.foreign_account(home, &lock.distribution.arn, &lock.origin.id)
+                else {
+                    continue;
+                };
+                let backend_account = &accounts[other];
+                let scope = Scope { account: backend_account.account, index: backend_account.index, options };
+                let lock =
+                    backend_account.perimeter.lock_in_this_account(&scope, lock.distribution, lock.origin);
+                replaced.push((home, position, lock));
+            }
+        }
+        for (home, position, lock) in replaced {
+            accounts[home].perimeter.locks[position] = lock;
+        }
         Self { accounts, options }
     }
 

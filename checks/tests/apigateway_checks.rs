@@ -20,7 +20,7 @@
 
 mod support;
 
-use support::{row, run_check, sorted_summary};
+use support::{load, row, run_all, run_check, sorted_summary};
 
 #[test]
 fn ea201_reports_edge_optimized_origins() {
@@ -142,7 +142,7 @@ fn ea208_reports_wrong_stage_and_missing_api() {
     );
     let ghost =
         outcome.findings.iter().find(|f| f.detail == "ghost").map(|f| f.message.clone()).unwrap_or_default();
-    assert!(ghost.contains("not in the account"), "{ghost}");
+    assert!(ghost.contains("in no scanned account"), "{ghost}");
     // us-west-2 was not audited: no verdict on ghostus00g.
     assert!(outcome
         .not_evaluated
@@ -191,4 +191,42 @@ fn custom_domain_with_default_endpoint_disabled_is_one_answer_reachable() {
     );
     let ea203 = run_check("EA203", "apigw-custom-domain-open");
     assert!(ea203.findings[0].evidence["entry_points"].to_string().contains("api.shop.example"));
+}
+
+/// A REQUEST Lambda authorizer keyed on the header the distribution sends: API Gateway refuses
+/// requests without the header, the function's code decides the rest. Could not verify (low,
+/// low confidence), the stage's exposure unknown: EA203 does not call it internet-facing. The same
+/// API with the authorizer keyed on `Authorization` instead is reachable (medium: authorization
+/// everywhere).
+#[test]
+fn a_lambda_authorizer_on_the_origin_header_is_could_not_verify() {
+    let outcome = run_all("apigw-lambda-authorizer-origin-header");
+    let serious: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity.as_str() != "low" && f.severity.as_str() != "info")
+        .collect();
+    assert!(serious.is_empty(), "{serious:?}");
+    let ea202: Vec<_> = outcome.findings.iter().filter(|f| f.check_id == "EA202").collect();
+    assert_eq!(ea202.len(), 1, "{:?}", outcome.findings);
+    assert_eq!((ea202[0].severity.as_str(), ea202[0].confidence.as_str()), ("low", "low"));
+    assert!(ea202[0].message.contains("Lambda authorizer origin-verify (REQUEST)"), "{}", ea202[0].message);
+    assert!(ea202[0].message.contains("x-origin-verify"), "{}", ea202[0].message);
+    assert!(outcome.findings.iter().all(|f| f.check_id != "EA203"), "{:?}", outcome.findings);
+    let stage = "arn:aws:apigateway:eu-west-1::/restapis/rwh0000g01/stages/prod";
+    assert!(
+        outcome.not_evaluated.iter().any(|n| n.check_id == "EA203" && n.scope == stage),
+        "{:?}",
+        outcome.not_evaluated
+    );
+
+    let mut other = load("apigw-lambda-authorizer-origin-header");
+    other.accounts[0].rest_apis[0].authorizers[0].identity_sources =
+        vec!["method.request.header.Authorization".into()];
+    let outcome =
+        edge_audit_checks::registry::run(&other, edge_audit_checks::registry::all(), &Default::default());
+    let ea202: Vec<_> = outcome.findings.iter().filter(|f| f.check_id == "EA202").collect();
+    assert_eq!(ea202.len(), 1, "{:?}", outcome.findings);
+    assert_eq!((ea202[0].severity.as_str(), ea202[0].confidence.as_str()), ("medium", "high"));
+    assert!(outcome.findings.iter().any(|f| f.check_id == "EA203"), "{:?}", outcome.findings);
 }

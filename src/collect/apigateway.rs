@@ -277,6 +277,10 @@ async fn authorizers(
             id: a.id().unwrap_or_default().to_string(),
             name: a.name().unwrap_or_default().to_string(),
             authorizer_type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+            identity_sources: a
+                .identity_source()
+                .map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+                .unwrap_or_default(),
         })
         .collect())
 }

@@ -109,6 +109,7 @@ async fn http_api(
                 id: a.authorizer_id().unwrap_or_default().to_string(),
                 name: a.name().unwrap_or_default().to_string(),
                 authorizer_type: a.authorizer_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+                identity_sources: a.identity_source().to_vec(),
             })
             .collect(),
         Err(error) => {

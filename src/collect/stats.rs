@@ -87,7 +87,8 @@ pub struct OperationStats {
 }
 
 impl OperationStats {
-    fn add(&mut self, other: &Self) {
+    /// Adds `other`'s counters to these.
+    pub fn add(&mut self, other: &Self) {
         self.calls += other.calls;
         self.pages += other.pages;
         self.attempts += other.attempts;

@@ -3,7 +3,8 @@
 
 use super::{Change, Classification, NotCompared, Unattributed};
 use crate::config::Config;
-use crate::report::markdown::{escape, title_case};
+use crate::report::markdown::title_case;
+use crate::report::text::escape_markdown_cell as escape;
 use crate::report::{self, ReportFinding, SuppressedFinding, Tool, TOOL_NAME, TOOL_VERSION};
 use comfy_table::{presets, ContentArrangement, Table};
 use edge_audit_checks::checks::{PerimeterChanged, PerimeterWeakened};

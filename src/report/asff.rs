@@ -10,6 +10,7 @@
 //! limits (Title 256, Description 1024, Remediation text 512, product field values 2048).
 
 use super::compliance::{ComplianceTable, ControlVerdict};
+use super::text::truncate;
 use super::{Report, ReportFinding, TOOL_NAME};
 use edge_audit_checks::Severity;
 use serde_json::{json, Map, Value};
@@ -81,16 +82,6 @@ pub fn region_of<'a>(region: &'a str, partition: &str) -> &'a str {
 /// The stable ASFF id of a finding.
 pub fn finding_id(finding: &ReportFinding) -> String {
     format!("edge-audit/{}/{}/{}", finding.resource.account, finding.check_id, finding.fingerprint)
-}
-
-/// At most `max` characters of `text` (never splitting a character), with `…` when cut.
-pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 fn product_arn(report: &Report, account: &str) -> String {

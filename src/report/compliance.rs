@@ -157,7 +157,7 @@ impl ComplianceTable {
 
     /// The table as Markdown (the Markdown report and the HTML report's source of truth).
     pub fn markdown(&self) -> String {
-        use super::markdown::escape;
+        use super::text::escape_markdown_cell as escape;
         let mut out = format!(
             "\n### Compliance: {} ({} pass, {} fail, {} not evaluated)\n\n",
             self.standard, self.summary.pass, self.summary.fail, self.summary.not_evaluated

@@ -454,5 +454,5 @@ pub fn svg(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
 }
 
 fn clip(text: &str, max: usize) -> String {
-    super::asff::truncate(text, max)
+    super::text::truncate(text, max)
 }

@@ -2,6 +2,7 @@
 //! (`$GITHUB_STEP_SUMMARY`) or a pull-request comment.
 
 use super::table::{headline, suppression_reason, verdict};
+use super::text::escape_markdown_cell as escape;
 use super::{Report, ReportFinding};
 use edge_audit_checks::Severity;
 
@@ -122,13 +123,4 @@ pub(crate) fn title_case(severity: Severity) -> String {
 fn first_sentence(text: &str) -> &str {
     let end = text.find(". ").map(|i| i + 1).unwrap_or(text.len());
     &text[..end]
-}
-
-/// Makes text safe inside a Markdown table cell.
-pub(crate) fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod ocsf;
 pub mod sarif;
 pub mod table;
+pub mod text;
 
 use crate::policy::{Suppressed, SuppressedBy};
 use crate::report::baseline::{Baseline, BaselineStatus};

@@ -15,6 +15,13 @@ declare_check! {
     /// distribution's requests from anyone else's. S3 REST origins (S3OriginConfig) are out of
     /// scope.
     ///
+    /// With several accounts in one scan (`--account`, `--org`, or a saved inventory of
+    /// several), an origin whose API, load balancer or function URL is in another scanned
+    /// account is resolved there and judged as a local one, in both accounts' checks. An origin
+    /// that receives a secret header but whose backend is in no scanned account is reported as
+    /// *not evaluated* for the distribution, naming the header (never its value): scan the
+    /// account that owns the backend too. Without a secret, it is reported as today.
+    ///
     /// ## Why it matters
     ///
     /// CloudFront's WAF, rate limits, geo restrictions and Shield protection only apply to
@@ -56,6 +63,22 @@ impl Audit for OriginNotLockedToCloudfront {
             let (distribution, origin) = (lock.distribution, lock.origin);
             if !distribution.enabled || (origin.custom.is_none() && !origin.kind.is_api()) {
                 continue;
+            }
+            if let (Some(why), false) = (&lock.unresolved, lock.sent.secret_headers.is_empty()) {
+                // The distribution sends a secret to a backend no scanned account holds: whether
+                // that backend checks it cannot be judged from here.
+                let headers: Vec<&str> = lock.sent.secret_headers.iter().map(|h| h.name.as_str()).collect();
+                out.not_evaluated(
+                    &Self::META,
+                    &distribution.arn,
+                    format!(
+                        "origin `{}` ({} {}) sends header {} to a backend that is in no scanned account ({why}): scan the account that owns it too (--account, --org)",
+                        origin.id,
+                        origin.kind.label(),
+                        origin.domain_name,
+                        headers.join(", ")
+                    ),
+                );
             }
             if lock.sent.any() {
                 continue;

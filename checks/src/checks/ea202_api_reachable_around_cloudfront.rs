@@ -19,6 +19,14 @@ declare_check! {
     /// need credentials. Medium with low confidence when the API has a resource policy edge-audit
     /// cannot interpret, or checks the header with a regex it cannot compare: could not verify.
     ///
+    /// Low with low confidence — *could not verify*, never "locked" and never a confident
+    /// "reachable" — when every method or route is behind a Lambda authorizer (REST `TOKEN` or
+    /// `REQUEST`, HTTP API `REQUEST`) whose identity source is a header the distribution sends:
+    /// API Gateway refuses requests without the header before the function runs, but whether the
+    /// function compares the header's value is in its code, which edge-audit does not read. The
+    /// stage's exposure is then *unknown*, so EA203 and the entry-point checks report it as not
+    /// evaluated rather than as internet-facing.
+    ///
     /// ## Why it matters
     ///
     /// `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}` is public and predictable.
@@ -67,6 +75,8 @@ impl Audit for ApiReachableAroundCloudfront {
             let mut entry_points = Vec::new();
             let mut authorization_everywhere = true;
             let mut incomplete = Vec::new();
+            let mut checked_in_code = Vec::new();
+            let mut code_checked_stages = Vec::new();
             for backend in ctx.perimeter.api_backends(api) {
                 let side = &backend.side;
                 if side.is_locked() {
@@ -74,6 +84,11 @@ impl Audit for ApiReachableAroundCloudfront {
                 }
                 if !side.is_complete() {
                     incomplete.extend(side.not_collected.clone());
+                    continue;
+                }
+                if !side.checked_in_code.is_empty() {
+                    checked_in_code.extend(side.checked_in_code.clone());
+                    code_checked_stages.push(backend.stage_label());
                     continue;
                 }
                 open_stages.push(backend.stage_label());
@@ -87,7 +102,36 @@ impl Audit for ApiReachableAroundCloudfront {
                 incomplete.dedup();
                 out.not_evaluated(&Self::META, api.arn(), incomplete.join("; "));
             }
+            checked_in_code.sort();
+            checked_in_code.dedup();
+            let distributions: Vec<String> =
+                uses.iter().map(|u| format!("{}/{}", u.distribution.id, u.origin.id)).collect();
             if open_stages.is_empty() {
+                if !checked_in_code.is_empty() {
+                    // The lock may be right; edge-audit cannot read the code that decides it.
+                    out.push(
+                        Finding::new(
+                            &Self::META,
+                            api.resource(ctx.account_id()),
+                            format!(
+                                "Could not verify that {} {} ({}) refuses requests that did not come through CloudFront on stage(s) {}: {}",
+                                match api {
+                                    Api::Rest(_) => "REST API",
+                                    Api::Http(_) => "HTTP API",
+                                },
+                                api.id(),
+                                api.name(),
+                                code_checked_stages.join(", "),
+                                checked_in_code.join("; ")
+                            ),
+                        )
+                        .severity(Severity::Low)
+                        .confidence(Confidence::Low)
+                        .evidence("origin_of", &distributions)
+                        .evidence("stages", &code_checked_stages)
+                        .evidence("could_not_verify", &checked_in_code),
+                    );
+                }
                 continue;
             }
             reasons.sort();
@@ -103,8 +147,6 @@ impl Audit for ApiReachableAroundCloudfront {
             } else {
                 (Severity::High, Confidence::High)
             };
-            let distributions: Vec<String> =
-                uses.iter().map(|u| format!("{}/{}", u.distribution.id, u.origin.id)).collect();
             let described: Vec<String> = entry_points.iter().map(|e| e.describe()).collect();
             let doors = if entry_points.iter().all(|e| e.kind == EntryKind::ExecuteApi) {
                 "its execute-api endpoint accepts".to_string()

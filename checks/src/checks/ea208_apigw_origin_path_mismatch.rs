@@ -46,69 +46,69 @@ declare_check! {
 
 impl Audit for ApigwOriginPathMismatch {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for distribution in &ctx.account.distributions {
-            for origin in &distribution.origins {
-                let first = origin.origin_path.trim_start_matches('/').split('/').next().unwrap_or("");
-                let (api, problem) = match ctx.index.resolve_origin(origin) {
-                    ResolvedOrigin::UnknownApi { api_id, region } => {
-                        let gaps =
-                            coverage_gaps(ctx.account, region, &[Service::Apigateway, Service::Apigatewayv2]);
-                        if !gaps.is_empty() {
-                            out.not_evaluated(
-                                &Self::META,
-                                distribution.arn.clone(),
-                                format!("origin `{}` names API {api_id}: {}", origin.id, gaps.join("; ")),
-                            );
-                            continue;
-                        }
-                        (None, format!("names API {api_id} in {region}, which is not in the account"))
+        // The perimeter's resolution: an API in another scanned account is found there.
+        for lock in &ctx.perimeter.locks {
+            let (distribution, origin) = (lock.distribution, lock.origin);
+            let first = origin.origin_path.trim_start_matches('/').split('/').next().unwrap_or("");
+            let (api, problem) = match lock.resolved {
+                ResolvedOrigin::UnknownApi { api_id, region } => {
+                    let gaps =
+                        coverage_gaps(ctx.account, region, &[Service::Apigateway, Service::Apigatewayv2]);
+                    if !gaps.is_empty() {
+                        out.not_evaluated(
+                            &Self::META,
+                            distribution.arn.clone(),
+                            format!("origin `{}` names API {api_id}: {}", origin.id, gaps.join("; ")),
+                        );
+                        continue;
                     }
-                    ResolvedOrigin::RestApi(api) => {
-                        if first.is_empty() || api.stage(first).is_some() {
-                            continue;
-                        }
-                        (
-                            Some(Api::Rest(api)),
-                            format!(
-                                "has origin path {} but REST API {} has no stage {first}",
-                                origin.origin_path, api.id
-                            ),
-                        )
+                    (None, format!("names API {api_id} in {region}, which is in no scanned account"))
+                }
+                ResolvedOrigin::RestApi(api) => {
+                    if first.is_empty() || api.stage(first).is_some() {
+                        continue;
                     }
-                    ResolvedOrigin::HttpApi(api) if api.has_only_default_stage() => {
-                        if first != "$default" {
-                            continue;
-                        }
-                        (Some(Api::Http(api)), format!("has origin path {} but HTTP API {} serves $default without a stage in the path", origin.origin_path, api.id))
-                    }
-                    ResolvedOrigin::HttpApi(api) => {
-                        if first.is_empty() || api.stages.iter().any(|s| s.name == first) {
-                            continue;
-                        }
-                        (
-                            Some(Api::Http(api)),
-                            format!(
-                                "has origin path {} but HTTP API {} has no stage {first}",
-                                origin.origin_path, api.id
-                            ),
-                        )
-                    }
-                    _ => continue,
-                };
-                let stages = api.map(|a| a.stage_names()).unwrap_or_default();
-                out.push(
-                    Finding::new(
-                        &Self::META,
-                        distribution.resource(ctx.account_id()),
-                        format!("Distribution {} origin `{}` {problem}", distribution.id, origin.id),
+                    (
+                        Some(Api::Rest(api)),
+                        format!(
+                            "has origin path {} but REST API {} has no stage {first}",
+                            origin.origin_path, api.id
+                        ),
                     )
-                    .detail(&origin.id)
-                    .evidence("origin_id", &origin.id)
-                    .evidence("origin_domain", &origin.domain_name)
-                    .evidence("origin_path", &origin.origin_path)
-                    .evidence("api_stages", stages),
-                );
-            }
+                }
+                ResolvedOrigin::HttpApi(api) if api.has_only_default_stage() => {
+                    if first != "$default" {
+                        continue;
+                    }
+                    (Some(Api::Http(api)), format!("has origin path {} but HTTP API {} serves $default without a stage in the path", origin.origin_path, api.id))
+                }
+                ResolvedOrigin::HttpApi(api) => {
+                    if first.is_empty() || api.stages.iter().any(|s| s.name == first) {
+                        continue;
+                    }
+                    (
+                        Some(Api::Http(api)),
+                        format!(
+                            "has origin path {} but HTTP API {} has no stage {first}",
+                            origin.origin_path, api.id
+                        ),
+                    )
+                }
+                _ => continue,
+            };
+            let stages = api.map(|a| a.stage_names()).unwrap_or_default();
+            out.push(
+                Finding::new(
+                    &Self::META,
+                    distribution.resource(ctx.account_id()),
+                    format!("Distribution {} origin `{}` {problem}", distribution.id, origin.id),
+                )
+                .detail(&origin.id)
+                .evidence("origin_id", &origin.id)
+                .evidence("origin_domain", &origin.domain_name)
+                .evidence("origin_path", &origin.origin_path)
+                .evidence("api_stages", stages),
+            );
         }
     }
 }

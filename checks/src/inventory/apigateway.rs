@@ -95,6 +95,33 @@ pub struct Authorizer {
     pub name: String,
     /// `TOKEN`, `REQUEST`, `COGNITO_USER_POOLS` (REST); `REQUEST`, `JWT` (HTTP).
     pub authorizer_type: String,
+    /// Where API Gateway takes the caller's identity from, as the API reports it:
+    /// `method.request.header.X-Origin-Verify` (REST, one entry per comma-separated source) or
+    /// `$request.header.X-Origin-Verify` (HTTP APIs). A request without one of these is refused
+    /// before a Lambda authorizer runs (when its cache is on).
+    pub identity_sources: Vec<String>,
+}
+
+impl Authorizer {
+    /// Whether the authorizer is a Lambda function (REST `TOKEN`/`REQUEST`, HTTP `REQUEST`):
+    /// what it accepts is decided by its code, which edge-audit cannot read.
+    pub fn is_lambda(&self) -> bool {
+        ["TOKEN", "REQUEST"].iter().any(|t| self.authorizer_type.eq_ignore_ascii_case(t))
+    }
+
+    /// The request headers among the identity sources, lower-case.
+    pub fn identity_headers(&self) -> Vec<String> {
+        self.identity_sources
+            .iter()
+            .filter_map(|source| {
+                let source = source.trim();
+                source
+                    .strip_prefix("method.request.header.")
+                    .or_else(|| source.strip_prefix("$request.header."))
+                    .map(str::to_ascii_lowercase)
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -183,6 +183,8 @@ impl Exposure {
             Self::Locked(side.guard_names())
         } else if !side.is_complete() {
             Self::Unknown(side.not_collected.clone())
+        } else if !side.checked_in_code.is_empty() {
+            Self::Unknown(side.checked_in_code.clone())
         } else {
             Self::Internet(side.open_because.clone())
         }

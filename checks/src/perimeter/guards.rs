@@ -222,6 +222,11 @@ pub struct OriginSide<'a> {
     /// Things that might restrict access that edge-audit cannot interpret (a resource policy, a
     /// regex header check, a custom rule group).
     pub unverifiable: Vec<String>,
+    /// Locks whose check lives in code edge-audit cannot read: every operation behind a Lambda
+    /// authorizer that takes its identity from a header the distribution sends. API Gateway
+    /// refuses requests without the header; whether the function compares its value is the
+    /// function's business. The backend's exposure is then unknown, never internet or locked.
+    pub checked_in_code: Vec<String>,
     /// Why the origin side could not be assessed completely (a service not read).
     pub not_collected: Vec<String>,
     /// Facts for evidence: why each potential guard does not apply.
@@ -374,7 +379,12 @@ pub fn rest_side<'a>(
         );
     }
     let operations = Api::Rest(api).operations();
-    add_operation_guards(&mut side, &operations, signed_at_edge(scope, &api.arn));
+    add_operation_guards(
+        &mut side,
+        &operations,
+        signed_at_edge(scope, &api.arn),
+        &sent_header_names(scope, &api.arn),
+    );
     let key_source_header = api.api_key_source.as_deref().is_none_or(|s| s.eq_ignore_ascii_case("HEADER"));
     if !operations.is_empty() && operations.iter().all(|o| o.api_key_required) {
         let plans: Vec<&UsagePlan> = match stage {
@@ -408,6 +418,20 @@ pub fn rest_side<'a>(
     side
 }
 
+/// The names (lower-case) of the custom headers that the distribution origins reaching `arn`
+/// send.
+fn sent_header_names(scope: &Scope<'_>, arn: &str) -> Vec<String> {
+    let mut names: Vec<String> = scope
+        .index
+        .origins_reaching(arn)
+        .iter()
+        .flat_map(|u| u.origin.custom_headers.iter().map(|h| h.name.to_ascii_lowercase()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Whether some distribution origin that reaches `arn` signs its requests at the edge.
 pub fn signed_at_edge(scope: &Scope<'_>, arn: &str) -> bool {
     scope
@@ -419,9 +443,39 @@ pub fn signed_at_edge(scope: &Scope<'_>, arn: &str) -> bool {
 
 /// Guards that come from method/route authorization. AWS_IAM everywhere is a lock only with a
 /// signer at the edge; without one it is "authorization everywhere" like any authorizer.
-fn add_operation_guards(side: &mut OriginSide<'_>, operations: &[Operation<'_>], signed: bool) {
+fn add_operation_guards(
+    side: &mut OriginSide<'_>,
+    operations: &[Operation<'_>],
+    signed: bool,
+    sent: &[String],
+) {
     if operations.is_empty() {
         return;
+    }
+    // A Lambda authorizer keyed on the distribution's own header on every operation.
+    let keyed_on_sent = |o: &Operation<'_>| {
+        o.authorization.eq_ignore_ascii_case("CUSTOM")
+            && o.authorizer
+                .is_some_and(|a| a.is_lambda() && a.identity_headers().iter().any(|h| sent.contains(h)))
+    };
+    if operations.iter().all(keyed_on_sent) {
+        let mut described: Vec<String> = operations
+            .iter()
+            .filter_map(|o| o.authorizer)
+            .map(|a| {
+                let headers: Vec<String> =
+                    a.identity_headers().into_iter().filter(|h| sent.contains(h)).collect();
+                format!(
+                    "Lambda authorizer {} ({}) takes its identity from header {}, which the distribution sends: API Gateway refuses requests without it, and whether the function compares its value lives in its code",
+                    a.name,
+                    a.authorizer_type,
+                    headers.join(", ")
+                )
+            })
+            .collect();
+        described.sort();
+        described.dedup();
+        side.checked_in_code.extend(described);
     }
     if operations.iter().all(Operation::is_iam) {
         if signed {
@@ -454,7 +508,12 @@ pub fn http_side<'a>(
     add_entry_guard(&mut side, entry_points, reach, || {
         "default execute-api endpoint disabled and no public custom domain maps the API".to_string()
     });
-    add_operation_guards(&mut side, &Api::Http(api).operations(), signed_at_edge(scope, &api.arn));
+    add_operation_guards(
+        &mut side,
+        &Api::Http(api).operations(),
+        signed_at_edge(scope, &api.arn),
+        &sent_header_names(scope, &api.arn),
+    );
     side
 }
 

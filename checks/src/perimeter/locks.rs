@@ -75,6 +75,8 @@ pub struct Lock<'a> {
     /// Why the resources behind the origin could not be identified, when the inventory is
     /// incomplete (the API's region was not read …).
     pub unresolved: Option<String>,
+    /// The scanned account that holds the backends, when it is not the distribution's.
+    pub backend_account: Option<String>,
 }
 
 impl<'a> Lock<'a> {
@@ -134,6 +136,11 @@ fn verdicts(backend: &Backend<'_>, origin: &Origin, sent: &Sent<'_>) -> Vec<Guar
         status: GuardStatus::Absent,
         why: why.clone(),
     }));
+    out.extend(backend.side.checked_in_code.iter().map(|why| GuardReport {
+        guard: "lambda-authorizer",
+        status: GuardStatus::CouldNotVerify,
+        why: why.clone(),
+    }));
     out.extend(backend.side.unverifiable.iter().map(|why| GuardReport {
         guard: "unknown",
         status: GuardStatus::CouldNotVerify,
@@ -188,7 +195,7 @@ pub(super) fn lock_of<'a>(
             backend: Arc::clone(backend),
         })
         .collect();
-    Lock { distribution, origin, resolved, sent, targets, unresolved }
+    Lock { distribution, origin, resolved, sent, targets, unresolved, backend_account: None }
 }
 
 /// The backends of one API target: each reachable stage of a REST API, or the HTTP API.

@@ -42,7 +42,7 @@ pub use routing::{DomainReach, RoutingGate};
 pub use sent::{headers_evidence, HeaderEvidence, Sent};
 
 use crate::index::{Api, Index};
-use crate::inventory::{AccountInventory, WebAcl};
+use crate::inventory::{AccountInventory, Distribution, Origin, WebAcl};
 use crate::options::CheckOptions;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -99,6 +99,19 @@ impl<'a> Perimeter<'a> {
             .collect();
         let network_origins = exposure::network_origins(&scope);
         Perimeter { backends, by_arn, locks, entry_acls, network_origins, scope }
+    }
+
+    /// The lock of a distribution origin (of any account) over this account's backends:
+    /// for an origin whose backend lives here while its distribution is another account's.
+    pub fn lock_in_this_account(
+        &self,
+        scope: &Scope<'a>,
+        distribution: &'a Distribution,
+        origin: &'a Origin,
+    ) -> Lock<'a> {
+        let mut lock = locks::lock_of(scope, &self.by_arn, distribution, origin);
+        lock.backend_account = Some(scope.account.account_id.clone());
+        lock
     }
 
     /// A backend by ARN (a REST stage's ARN is the API's ARN + `/stages/{name}`).

@@ -1,0 +1,63 @@
+//! Origins whose backend is in another account: resolved across the scanned accounts and
+//! judged as local ones; not evaluated (naming the header, never its value) when no scanned
+//! account holds the backend.
+//!
+//! `cross-account-api-origin`: account 111111111111 has the distribution, which sends the secret
+//! `x-origin-verify` to REST API `rwh0000g01`; account 222222222222 has the API, whose stage
+//! web ACL blocks requests without that secret.
+
+mod support;
+
+use edge_audit_checks::model::{Indexes, Model};
+use edge_audit_checks::registry;
+use edge_audit_checks::CheckOptions;
+use support::{load, of};
+
+const API: &str = "arn:aws:apigateway:eu-west-1::/restapis/rwh0000g01";
+
+#[test]
+fn an_origin_in_another_scanned_account_is_judged_there() {
+    let inventory = load("cross-account-api-origin");
+    let options = CheckOptions::default();
+    let indexes = Indexes::build(&inventory);
+    let model = Model::build(&inventory, &indexes, &options);
+    let home = model.account("111111111111").expect("distribution account");
+    let lock = home.perimeter.locks.iter().find(|l| l.origin.id == "api").expect("the API origin");
+    assert_eq!(lock.backend_account.as_deref(), Some("222222222222"));
+    assert!(lock.unresolved.is_none(), "{:?}", lock.unresolved);
+    assert!(lock.origin_locked(), "the stage's header ACL locks it: {:?}", lock.targets);
+    // The backend's account sees the foreign distribution reaching its API.
+    let backend = model.account("222222222222").expect("API account");
+    assert_eq!(backend.index.origins_reaching(API).len(), 1);
+
+    let outcome = registry::run_model(&model, registry::all(), None);
+    let serious: Vec<_> =
+        outcome.findings.iter().filter(|f| f.severity >= edge_audit_checks::Severity::Medium).collect();
+    assert!(serious.is_empty(), "{serious:?}");
+    assert!(outcome.not_evaluated.iter().all(|n| n.check_id != "EA106"), "{:?}", outcome.not_evaluated);
+}
+
+#[test]
+fn an_open_api_in_another_scanned_account_is_reported_there() {
+    let mut inventory = load("cross-account-api-origin");
+    inventory.accounts[1].rest_apis[0].stages[0].web_acl_arn = None;
+    let outcome = registry::run(&inventory, registry::all(), &CheckOptions::default());
+    let ea202 = of(&outcome, "EA202");
+    assert_eq!(ea202.len(), 1, "{:?}", outcome.findings);
+    assert_eq!(ea202[0].resource.account, "222222222222");
+    assert_eq!(ea202[0].severity.as_str(), "high");
+    assert!(ea202[0].message.contains("E"), "{}", ea202[0].message);
+    assert_eq!(ea202[0].evidence["origin_of"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn a_secret_sent_to_an_account_outside_the_scan_is_not_evaluated() {
+    let mut inventory = load("cross-account-api-origin");
+    inventory.accounts.truncate(1);
+    let outcome = registry::run(&inventory, registry::all(), &CheckOptions::default());
+    let entries: Vec<_> = outcome.not_evaluated.iter().filter(|n| n.check_id == "EA106").collect();
+    assert_eq!(entries.len(), 1, "{:?}", outcome.not_evaluated);
+    assert!(entries[0].reason.contains("x-origin-verify"), "{}", entries[0].reason);
+    assert!(entries[0].reason.contains("scan the account that owns it too"), "{}", entries[0].reason);
+    assert!(of(&outcome, "EA106").is_empty(), "a secret is sent: not the no-secret finding");
+}
