@@ -342,3 +342,127 @@ async fn unreadable_tenants_leave_cloudfront_not_collected() {
     let outcome = registry::run(&Inventory::new(vec![account]), &registry::all(), &CheckOptions::default());
     assert!(outcome.not_evaluated.iter().any(|n| n.check_id == "EA101"), "{:?}", outcome.not_evaluated);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Through the real binary, on the inventories of the per-check fixtures
+
+fn checks_fixture(path: &str) -> std::path::PathBuf {
+    crate::support::root().join("checks/tests/fixtures").join(path)
+}
+
+fn scan_json(input: &std::path::Path) -> serde_json::Value {
+    let out = crate::support::run(&[
+        "scan",
+        "--from",
+        crate::support::path_str(input),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    assert!(out.code == 0 || out.code == 3, "exit {}: {}", out.code, out.stderr);
+    crate::support::json(&out.stdout)
+}
+
+fn findings_at_least_medium(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| matches!(f["severity"].as_str(), Some("medium" | "high" | "critical")))
+        .map(|f| format!("{} {}", f["check_id"], f["message"]))
+        .collect()
+}
+
+#[test]
+fn a_disabled_tenant_is_named_in_every_report_format() {
+    let input = checks_fixture("checks/EA101/fires/tenant-bad.json");
+    for format in ["table", "json", "sarif", "markdown", "ocsf", "asff", "html"] {
+        let out = crate::support::run(&[
+            "scan",
+            "--from",
+            crate::support::path_str(&input),
+            "--format",
+            format,
+            "--fail-on",
+            "none",
+        ]);
+        assert!(out.code == 0 || out.code == 3, "{format}: exit {}: {}", out.code, out.stderr);
+        assert!(
+            out.stdout.contains("dt_shop_b") || out.stdout.contains("shop-b.example.com"),
+            "{format}: the tenant is not in the report"
+        );
+    }
+    let report = scan_json(&input);
+    let tenant: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["check_id"] == "EA101" && f["resource"]["id"] == "dt_shop_b")
+        .collect();
+    assert_eq!(tenant.len(), 1, "{report}");
+    assert_eq!(tenant[0]["resource"]["resource_type"], "cloudfront/distribution-tenant");
+    assert!(tenant[0]["message"].as_str().unwrap_or("").contains("www.shop-b.example.com"));
+    // The good variant: the tenant overrides the ACL with a web ACL of its own.
+    let good = scan_json(&checks_fixture("checks/EA101/quiet/tenant-good.json"));
+    assert!(
+        !good["findings"].as_array().into_iter().flatten().any(|f| f["check_id"] == "EA101"),
+        "{good}"
+    );
+}
+
+#[test]
+fn drift_calls_a_tenant_that_disables_its_web_acl_weakened() {
+    let (good, bad) =
+        (checks_fixture("checks/EA101/quiet/tenant-good.json"), checks_fixture("checks/EA101/fires/tenant-bad.json"));
+    let out = crate::support::run(&[
+        "drift",
+        "--baseline",
+        crate::support::path_str(&good),
+        "--current",
+        crate::support::path_str(&bad),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = crate::support::json(&out.stdout);
+    let change = report["changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["resource"]["id"] == "dt_shop_b")
+        .unwrap_or_else(|| panic!("no change on the tenant: {report}"));
+    assert_eq!(change["change_type"], "web_acl_removed", "{change}");
+    assert_eq!(change["classification"], "weakened", "{change}");
+}
+
+#[test]
+fn routing_rule_gates_through_the_binary() {
+    let good = scan_json(&checks_fixture("checks/EA305/quiet/routing-rules-good.json"));
+    assert!(findings_at_least_medium(&good).is_empty(), "{:?}", findings_at_least_medium(&good));
+    let bad = scan_json(&checks_fixture("checks/EA305/fires/routing-rules-bad.json"));
+    let ea305: Vec<&serde_json::Value> =
+        bad["findings"].as_array().into_iter().flatten().filter(|f| f["check_id"] == "EA305").collect();
+    assert!(
+        ea305.iter().any(|f| f["severity"] == "high"
+            && f["message"].as_str().unwrap_or("").contains("routing rule(s) rr01 of custom domain")),
+        "{ea305:?}"
+    );
+    let text = bad.to_string();
+    assert!(text.contains("sha256:0123456789abcdef"), "the rule's fingerprint is the evidence");
+}
+
+#[test]
+fn an_edge_signer_is_could_not_verify_through_the_binary() {
+    let report = scan_json(&checks_fixture("checks/EA305/fires/edge-signer.json"));
+    assert!(findings_at_least_medium(&report).is_empty(), "{:?}", findings_at_least_medium(&report));
+    let signer: Vec<&serde_json::Value> =
+        report["findings"].as_array().into_iter().flatten().filter(|f| f["check_id"] == "EA305").collect();
+    assert!(!signer.is_empty(), "{report}");
+    for finding in signer {
+        assert_eq!((finding["severity"].as_str(), finding["confidence"].as_str()), (Some("low"), Some("low")));
+        assert!(finding["message"].as_str().unwrap_or("").contains("function:sigv4-signer"), "{finding}");
+    }
+}
