@@ -452,6 +452,14 @@ fn routing_rule_gates_through_the_binary() {
     );
     let text = bad.to_string();
     assert!(text.contains("sha256:0123456789abcdef"), "the rule's fingerprint is the evidence");
+    // The same gate with the default endpoint on: reachable around the rules.
+    let around = scan_json(&checks_fixture("checks/EA202/fires/routing-rules-execute-api-open.json"));
+    let ea202: Vec<&serde_json::Value> =
+        around["findings"].as_array().into_iter().flatten().filter(|f| f["check_id"] == "EA202").collect();
+    assert!(
+        ea202.iter().any(|f| f["evidence"].to_string().contains("reach(es) the API around them")),
+        "{ea202:?}"
+    );
 }
 
 #[test]
