@@ -302,7 +302,7 @@ async fn tenants_of_multi_tenant_distributions_are_read_on_every_page() {
 
     // Judged: the disabled tenant is EA101 naming its domains; the others are not.
     let inventory = Inventory::new(vec![account]);
-    let outcome = registry::run(&inventory, &registry::all(), &CheckOptions::default());
+    let outcome = registry::run(&inventory, registry::all(), &CheckOptions::default());
     let ea101: Vec<_> = outcome.findings.iter().filter(|f| f.check_id == "EA101").collect();
     assert_eq!(ea101.len(), 1, "{ea101:?}");
     assert_eq!(ea101[0].resource.resource_type, "cloudfront/distribution-tenant");
@@ -339,7 +339,7 @@ async fn unreadable_tenants_leave_cloudfront_not_collected() {
         "{failed:?}"
     );
     // Fail closed: the checks that read distributions are not evaluated, not passed.
-    let outcome = registry::run(&Inventory::new(vec![account]), &registry::all(), &CheckOptions::default());
+    let outcome = registry::run(&Inventory::new(vec![account]), registry::all(), &CheckOptions::default());
     assert!(outcome.not_evaluated.iter().any(|n| n.check_id == "EA101"), "{:?}", outcome.not_evaluated);
 }
 
@@ -405,16 +405,15 @@ fn a_disabled_tenant_is_named_in_every_report_format() {
     assert!(tenant[0]["message"].as_str().unwrap_or("").contains("www.shop-b.example.com"));
     // The good variant: the tenant overrides the ACL with a web ACL of its own.
     let good = scan_json(&checks_fixture("checks/EA101/quiet/tenant-good.json"));
-    assert!(
-        !good["findings"].as_array().into_iter().flatten().any(|f| f["check_id"] == "EA101"),
-        "{good}"
-    );
+    assert!(!good["findings"].as_array().into_iter().flatten().any(|f| f["check_id"] == "EA101"), "{good}");
 }
 
 #[test]
 fn drift_calls_a_tenant_that_disables_its_web_acl_weakened() {
-    let (good, bad) =
-        (checks_fixture("checks/EA101/quiet/tenant-good.json"), checks_fixture("checks/EA101/fires/tenant-bad.json"));
+    let (good, bad) = (
+        checks_fixture("checks/EA101/quiet/tenant-good.json"),
+        checks_fixture("checks/EA101/fires/tenant-bad.json"),
+    );
     let out = crate::support::run(&[
         "drift",
         "--baseline",
@@ -470,7 +469,10 @@ fn an_edge_signer_is_could_not_verify_through_the_binary() {
         report["findings"].as_array().into_iter().flatten().filter(|f| f["check_id"] == "EA305").collect();
     assert!(!signer.is_empty(), "{report}");
     for finding in signer {
-        assert_eq!((finding["severity"].as_str(), finding["confidence"].as_str()), (Some("low"), Some("low")));
+        assert_eq!(
+            (finding["severity"].as_str(), finding["confidence"].as_str()),
+            (Some("low"), Some("low"))
+        );
         assert!(finding["message"].as_str().unwrap_or("").contains("function:sigv4-signer"), "{finding}");
     }
 }
