@@ -148,8 +148,18 @@ pub fn port_sources(index: &Index<'_>, group_ids: &[String], port: u16) -> PortS
             for pl in &rule.prefix_list_ids {
                 if is_cloudfront_prefix_list(index, pl) {
                     sources.cloudfront_prefix_lists.push(pl.clone());
-                } else {
-                    sources.prefix_lists.push(pl.clone());
+                    continue;
+                }
+                sources.prefix_lists.push(pl.clone());
+                // A customer-managed list admits the ranges it holds: judged like the rule's own.
+                let entries = index.prefix_lists.get(pl.as_str()).and_then(|list| list.entries.as_ref());
+                for cidr in entries.into_iter().flatten() {
+                    own.add(cidr);
+                    union.add(cidr);
+                    sources.cidrs.push(cidr.clone());
+                    if is_broad_public(cidr) {
+                        sources.broad.push(cidr.clone());
+                    }
                 }
             }
             sources.security_groups.extend(rule.source_security_groups.iter().cloned());

@@ -104,3 +104,31 @@ fn ea501_grades_public_function_urls_by_use() {
     assert_eq!(report, Some("medium"), "no public invoke policy: lower confidence");
     assert!(run_check("EA501", "network-good").findings.is_empty());
 }
+
+/// A customer-managed prefix list is as open as the ranges it holds: the ALB's group admits a
+/// list whose two halves cover IPv4 (EA401), or a list of office ranges (quiet); the CloudFront
+/// origin-facing list stays recognised by name.
+#[test]
+fn customer_prefix_lists_are_judged_by_their_entries() {
+    use edge_audit_checks::inventory::PrefixList;
+    use edge_audit_checks::registry;
+    let with_list = |entries: &[&str]| {
+        let mut inventory = support::load("network-good");
+        let account = &mut inventory.accounts[0];
+        account.prefix_lists.push(PrefixList {
+            id: "pl-0customer00001".into(),
+            name: "partner-ranges".into(),
+            region: "eu-west-1".into(),
+            owner_id: Some(account.account_id.clone()),
+            entries: Some(entries.iter().map(|e| e.to_string()).collect()),
+        });
+        let alb_group = account.security_groups.iter_mut().find(|sg| sg.id == "sg-0b1b2c3d4e5f00001");
+        alb_group.expect("the ALB's group").ingress[0].prefix_list_ids.push("pl-0customer00001".into());
+        let check = registry::find("EA401").expect("EA401");
+        registry::run(&inventory, &[check], &Default::default())
+    };
+    let open = with_list(&["0.0.0.0/1", "128.0.0.0/1"]);
+    assert_eq!(sorted_summary(&open.findings), [row("sg-0b1b2c3d4e5f00001", "high", "alb")]);
+    let office = with_list(&["198.51.100.0/24", "2001:db8:1::/48"]);
+    assert!(office.findings.is_empty(), "{:?}", office.findings);
+}

@@ -49,10 +49,53 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
                     name: pl.prefix_list_name().unwrap_or_default().to_string(),
                     region: ctx.region.clone(),
                     owner_id: pl.owner_id().map(str::to_string),
+                    entries: None,
                 })
                 .collect()
         }
         Err(error) => failures.push(ctx.failed(SERVICE, "DescribeManagedPrefixLists", &error.into())),
+    }
+    // The entries of the customer-managed lists that some ingress rule references: a list is
+    // as open as the ranges it holds (AWS-managed lists are recognised by name instead).
+    let referenced: std::collections::BTreeSet<&str> = out
+        .security_groups
+        .iter()
+        .flat_map(|sg| &sg.ingress)
+        .flat_map(|rule| &rule.prefix_list_ids)
+        .map(String::as_str)
+        .collect();
+    let wanted: Vec<String> = out
+        .prefix_lists
+        .iter()
+        .filter(|pl| !pl.is_aws_managed() && referenced.contains(pl.id.as_str()))
+        .map(|pl| pl.id.clone())
+        .collect();
+    let ctx_ref = &ctx;
+    let client_ref = &client;
+    let lookups = wanted.iter().map(|id| {
+        let pages = client_ref
+            .get_managed_prefix_list_entries()
+            .prefix_list_id(id)
+            .max_results(100)
+            .into_paginator()
+            .send();
+        async move { (id, ctx_ref.all_pages(op(SDK, "GetManagedPrefixListEntries"), pages).await) }
+    });
+    for (id, result) in futures::future::join_all(lookups).await {
+        match result {
+            Ok(pages) => {
+                let cidrs: Vec<String> = pages
+                    .iter()
+                    .flat_map(|p| p.entries())
+                    .filter_map(|e| e.cidr())
+                    .map(str::to_string)
+                    .collect();
+                if let Some(pl) = out.prefix_lists.iter_mut().find(|pl| pl.id == *id) {
+                    pl.entries = Some(cidrs);
+                }
+            }
+            Err(error) => failures.push(ctx.failed(SERVICE, "GetManagedPrefixListEntries", &error.into())),
+        }
     }
     match instances {
         Ok(pages) => {

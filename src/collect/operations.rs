@@ -86,6 +86,12 @@ pub const OPERATIONS: &[Operation] = &[
         "DescribeManagedPrefixLists",
         "ec2:DescribeManagedPrefixLists",
     ),
+    op(
+        "ec2",
+        "get_managed_prefix_list_entries",
+        "GetManagedPrefixListEntries",
+        "ec2:GetManagedPrefixListEntries",
+    ),
     op("ec2", "describe_instances", "DescribeInstances", "ec2:DescribeInstances"),
     op("ec2", "describe_network_interfaces", "DescribeNetworkInterfaces", "ec2:DescribeNetworkInterfaces"),
     // ELBv2

@@ -1287,3 +1287,106 @@ async fn unreadable_load_balancer_tags_name_each_load_balancer_of_the_batch() {
     assert!(!account.is_collected(REGION, Service::Elbv2));
     assert_eq!(account.load_balancers.len(), 2);
 }
+
+/// A customer-managed prefix list that a rule references is expanded, every page of it; the
+/// AWS-managed CloudFront list is not (recognised by name); a denied expansion fails EC2's
+/// coverage in the region (fail closed) instead of leaving the list unjudged.
+#[tokio::test]
+async fn referenced_customer_prefix_lists_are_expanded() {
+    use aws_sdk_ec2::operation::describe_managed_prefix_lists::DescribeManagedPrefixListsOutput;
+    use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
+    use aws_sdk_ec2::operation::get_managed_prefix_list_entries::{
+        GetManagedPrefixListEntriesError, GetManagedPrefixListEntriesOutput,
+    };
+    use aws_sdk_ec2::types::{IpPermission, ManagedPrefixList, PrefixListEntry, PrefixListId, SecurityGroup};
+    let rules = |deny: bool| {
+        let group = SecurityGroup::builder()
+            .group_id("sg-1")
+            .group_name("alb")
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(443)
+                    .to_port(443)
+                    .prefix_list_ids(PrefixListId::builder().prefix_list_id("pl-0partner").build())
+                    .prefix_list_ids(PrefixListId::builder().prefix_list_id("pl-4fa04526").build())
+                    .build(),
+            )
+            .build();
+        let lists = DescribeManagedPrefixListsOutput::builder()
+            .prefix_lists(
+                ManagedPrefixList::builder()
+                    .prefix_list_id("pl-0partner")
+                    .prefix_list_name("partner-ranges")
+                    .owner_id(ACCOUNT)
+                    .build(),
+            )
+            .prefix_lists(
+                ManagedPrefixList::builder()
+                    .prefix_list_id("pl-4fa04526")
+                    .prefix_list_name("com.amazonaws.global.cloudfront.origin-facing")
+                    .owner_id("AWS")
+                    .build(),
+            )
+            .prefix_lists(
+                ManagedPrefixList::builder()
+                    .prefix_list_id("pl-0unused")
+                    .prefix_list_name("unused")
+                    .owner_id(ACCOUNT)
+                    .build(),
+            )
+            .build();
+        let mut out = vec![
+            mock!(aws_sdk_ec2::Client::describe_security_groups).then_output(move || {
+                DescribeSecurityGroupsOutput::builder().security_groups(group.clone()).build()
+            }),
+            mock!(aws_sdk_ec2::Client::describe_managed_prefix_lists).then_output(move || lists.clone()),
+        ];
+        if deny {
+            out.push(mock!(aws_sdk_ec2::Client::get_managed_prefix_list_entries).then_error(|| {
+                GetManagedPrefixListEntriesError::generic(error_meta(
+                    "UnauthorizedOperation",
+                    "You are not authorized to perform this operation.",
+                ))
+            }));
+        } else {
+            out.push(
+                mock!(aws_sdk_ec2::Client::get_managed_prefix_list_entries)
+                    .match_requests(|r| r.prefix_list_id() == Some("pl-0partner") && r.next_token().is_none())
+                    .then_output(|| {
+                        GetManagedPrefixListEntriesOutput::builder()
+                            .entries(PrefixListEntry::builder().cidr("0.0.0.0/1").build())
+                            .next_token("p2")
+                            .build()
+                    }),
+            );
+            out.push(
+                mock!(aws_sdk_ec2::Client::get_managed_prefix_list_entries)
+                    .match_requests(|r| {
+                        r.prefix_list_id() == Some("pl-0partner") && r.next_token() == Some("p2")
+                    })
+                    .then_output(|| {
+                        GetManagedPrefixListEntriesOutput::builder()
+                            .entries(PrefixListEntry::builder().cidr("128.0.0.0/1").build())
+                            .build()
+                    }),
+            );
+        }
+        out
+    };
+    let (account, stats) = collect(rules(false)).await;
+    assert_eq!(failures(&account), Vec::<String>::new());
+    let entries = |id: &str| account.prefix_lists.iter().find(|p| p.id == id).map(|p| p.entries.clone());
+    assert_eq!(entries("pl-0partner"), Some(Some(vec!["0.0.0.0/1".to_string(), "128.0.0.0/1".to_string()])));
+    assert_eq!(entries("pl-4fa04526"), Some(None), "AWS-managed lists are not expanded");
+    assert_eq!(entries("pl-0unused"), Some(None), "only referenced lists are expanded");
+    assert_eq!(stats_of(&stats, "GetManagedPrefixListEntries").calls, 2);
+
+    let (account, _) = collect(rules(true)).await;
+    assert!(!account.is_collected(REGION, Service::Ec2));
+    assert!(
+        failures(&account).iter().any(|f| f.contains("GetManagedPrefixListEntries")),
+        "{:?}",
+        failures(&account)
+    );
+}

@@ -55,6 +55,17 @@ pub struct PrefixList {
     pub name: String,
     pub region: String,
     pub owner_id: Option<String>,
+    /// The CIDRs of a customer-managed list that a security group rule references
+    /// (GetManagedPrefixListEntries); `None` for AWS-managed lists and lists no rule uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<String>>,
+}
+
+impl PrefixList {
+    /// Whether AWS manages the list (the CloudFront origin-facing lists, S3, DynamoDB …).
+    pub fn is_aws_managed(&self) -> bool {
+        self.owner_id.as_deref() == Some("AWS") || self.name.starts_with("com.amazonaws.")
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
