@@ -346,11 +346,43 @@ async fn unreadable_tenants_leave_cloudfront_not_collected() {
 // ---------------------------------------------------------------------------------------------
 // Through the real binary, on the inventories of the per-check fixtures
 
-fn checks_fixture(path: &str) -> std::path::PathBuf {
-    crate::support::root().join("checks/tests/fixtures").join(path)
+/// A per-check fixture as a complete inventory file: the fixtures leave out coverage (the checks'
+/// loader reads them as "every service read"), the binary needs it spelt out.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl std::ops::Deref for Fixture {
+    type Target = std::path::Path;
+
+    fn deref(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+fn checks_fixture(path: &str) -> Fixture {
+    let source = crate::support::root().join("checks/tests/fixtures").join(path);
+    let text = std::fs::read_to_string(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
+    let mut inventory: Inventory = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    for account in &mut inventory.accounts {
+        if account.coverage.is_empty() {
+            for service in Service::ALL {
+                for region in account.regions_of(service) {
+                    account.coverage.push(edge_audit_checks::inventory::Coverage::collected(region, service));
+                }
+            }
+        }
+    }
+    inventory.normalize();
+    let dir = crate::support::tempdir();
+    let file =
+        crate::support::write(dir.path(), "inventory.json", &serde_json::to_string(&inventory).unwrap());
+    Fixture { _dir: dir, path: file }
 }
 
 fn scan_json(input: &std::path::Path) -> serde_json::Value {
+    // Exit 1 is "findings at or above --fail-on": none here.
     let out = crate::support::run(&[
         "scan",
         "--from",
@@ -401,7 +433,7 @@ fn a_disabled_tenant_is_named_in_every_report_format() {
         .filter(|f| f["check_id"] == "EA101" && f["resource"]["id"] == "dt_shop_b")
         .collect();
     assert_eq!(tenant.len(), 1, "{report}");
-    assert_eq!(tenant[0]["resource"]["resource_type"], "cloudfront/distribution-tenant");
+    assert_eq!(tenant[0]["resource"]["type"], "cloudfront/distribution-tenant");
     assert!(tenant[0]["message"].as_str().unwrap_or("").contains("www.shop-b.example.com"));
     // The good variant: the tenant overrides the ACL with a web ACL of its own.
     let good = scan_json(&checks_fixture("checks/EA101/quiet/tenant-good.json"));
