@@ -147,6 +147,12 @@ impl<'a> Index<'a> {
         for vpc_origin in &account.vpc_origins {
             index.vpc_origins.insert(&vpc_origin.id, vpc_origin);
         }
+        for tenant in &account.distribution_tenants {
+            if let Some(acl) = tenant.web_acl.as_ref().and_then(|w| w.arn.as_ref()).filter(|a| !a.is_empty())
+            {
+                index.associate(acl, tenant.arn.clone());
+            }
+        }
         for distribution in &account.distributions {
             if let Some(acl) = &distribution.web_acl_id {
                 index.associate(acl, distribution.arn.clone());
@@ -452,13 +458,16 @@ impl<'a> Index<'a> {
                 };
                 vec![ApiTarget { api: Api::Http(api), stage }]
             }
+            // The domain's routes: its routing rules and/or base path mappings, by routing mode.
             ResolvedOrigin::ApiDomain { domain } => domain
-                .mappings
-                .iter()
-                .filter(|m| {
-                    m.base_path.is_empty() || first_segment.is_empty() || m.base_path == first_segment
+                .routes()
+                .into_iter()
+                .filter(|r| {
+                    r.base_path.is_empty() || first_segment.is_empty() || r.base_path == first_segment
                 })
-                .filter_map(|m| self.api(&m.api_id).map(|api| ApiTarget { api, stage: m.stage.clone() }))
+                .filter_map(|r| {
+                    self.api(r.api_id).map(|api| ApiTarget { api, stage: r.stage.map(str::to_string) })
+                })
                 .collect(),
             _ => Vec::new(),
         }

@@ -26,6 +26,13 @@ impl AsResource for Distribution {
     }
 }
 
+impl AsResource for DistributionTenant {
+    fn resource(&self, account: &str) -> ResourceRef {
+        let name = self.domains.first().map(String::as_str).unwrap_or(&self.name);
+        named(&self.arn, &self.id, "cloudfront/distribution-tenant", name, GLOBAL_REGION, account)
+    }
+}
+
 impl AsResource for WebAcl {
     fn resource(&self, account: &str) -> ResourceRef {
         named(&self.arn, &self.id, "wafv2/webacl", &self.name, &self.region, account)

@@ -4,7 +4,7 @@
 //! associations) present.
 //!
 //! - Every check run on a good fixture yields no finding of medium or above. Today they yield
-//!   no finding at all: each good fixture has Shield Advanced protection (no EA112), logged
+//!   no finding but the tolerated ones (the Lambda@Edge signer's lock cannot be verified): each good fixture has Shield Advanced protection (no EA112), logged
 //!   web ACLs (no EA307), and locked, throttled APIs (no EA204/EA207). If a low or info finding
 //!   ever becomes acceptable on one, list it in `TOLERATED_ON_GOOD` with the reason.
 //! - Every bad fixture produces at least the check ids that name its mistakes (more may fire:
@@ -15,9 +15,13 @@ mod support;
 use std::collections::BTreeSet;
 use support::run_all;
 
-/// (check id, fixture, why) of the low/info findings accepted on good fixtures. Empty: none is
-/// needed.
-const TOLERATED_ON_GOOD: &[(&str, &str, &str)] = &[];
+/// (check id, fixture, why) of the low/info findings accepted on good fixtures.
+const TOLERATED_ON_GOOD: &[(&str, &str, &str)] = &[(
+    "EA305",
+    "seed-sigv4-lambda-edge-good",
+    "AWS_IAM locked by an origin-request Lambda@Edge signer: the signing lives in code, so the lock \
+     is could-not-verify (low, low confidence), never a pass",
+)];
 
 const ARCHITECTURES: [&str; 5] = [
     "apigw-ip-allowlist",

@@ -1,15 +1,16 @@
 //! API Gateway REST APIs (v1), per region: APIs with their resource policy, stages (web ACL,
 //! stage-wide throttling), resources and methods (embedded in GetResources), authorizers; usage
 //! plans with their keys, API keys (values only as fingerprints) and custom domain names with
-//! their base path mappings.
+//! their base path mappings, routing mode and (apigatewayv2 ListRoutingRules) routing rules.
 
 use super::acl_use::{AclReport, AclUser};
 use super::pacing::op;
 use super::{CallError, RegionContext};
 use aws_sdk_apigateway::types as apigw;
 use edge_audit_checks::inventory::{
-    AccountInventory, ApiDomainName, ApiKey, Authorizer, BasePathMapping, Coverage, RestApi, RestMethod,
-    RestResource, RestStage, Service, Tags, Throttle, UsagePlan, UsagePlanStage,
+    AccountInventory, ApiDomainName, ApiKey, Authorizer, BasePathMapping, Coverage, HeaderGlob, RestApi,
+    RestMethod, RestResource, RestStage, RoutingAction, RoutingCondition, RoutingRule, Service, Tags,
+    Throttle, UsagePlan, UsagePlanStage,
 };
 use edge_audit_checks::secret::SecretValue;
 use futures::stream::{self, StreamExt};
@@ -134,8 +135,10 @@ async fn domain_names(
         .await
         .map_err(|error| ctx.failed(SERVICE, "GetDomainNames", &error.into()))?;
     let domains: Vec<apigw::DomainName> = pages.iter().flat_map(|p| p.items()).cloned().collect();
+    let rules_client = ctx.clients.apigatewayv2(&ctx.region);
+    let rules_client = &rules_client;
     Ok(stream::iter(domains)
-        .map(|domain| domain_name(ctx, client, domain))
+        .map(|domain| domain_name(ctx, client, rules_client, domain))
         .buffer_unordered(ctx.fan_out())
         .collect()
         .await)
@@ -394,18 +397,39 @@ fn api_key(ctx: &RegionContext<'_>, key: &apigw::ApiKey) -> ApiKey {
 async fn domain_name(
     ctx: &RegionContext<'_>,
     client: &aws_sdk_apigateway::Client,
+    rules_client: &aws_sdk_apigatewayv2::Client,
     domain: apigw::DomainName,
 ) -> Result<ApiDomainName, Coverage> {
     let name = domain.domain_name().unwrap_or_default().to_string();
+    let resource = format!("arn:{}:apigateway:{}::/domainnames/{name}", ctx.partition, ctx.region);
     let request = client.get_base_path_mappings().domain_name(&name).limit(PAGE_SIZE);
     let pages = ctx
         .all_pages(op(SDK, "GetBasePathMappings"), request.into_paginator().send())
         .await
-        .map_err(|error| {
-            let resource = format!("arn:{}:apigateway:{}::/domainnames/{name}", ctx.partition, ctx.region);
-            ctx.failed_on(SERVICE, "GetBasePathMappings", &resource, &error.into())
-        })?;
+        .map_err(|error| ctx.failed_on(SERVICE, "GetBasePathMappings", &resource, &error.into()))?;
+    let routing_mode = domain.routing_mode().map(|m| m.as_str().to_string());
+    // Routing rules are an API Gateway v2 listing; they matter only when the mode uses them.
+    // API Gateway v1 spells the modes BASE_PATH_MAPPING_ONLY / ROUTING_RULE_THEN_BASE_PATH_MAPPING
+    // (v2: API_MAPPING_ONLY / ROUTING_RULE_THEN_API_MAPPING); a mode this SDK does not know is
+    // read too.
+    let routing_rules = match domain.routing_mode() {
+        None | Some(apigw::RoutingMode::BasePathMappingOnly) => Vec::new(),
+        Some(_) => {
+            let request = rules_client
+                .list_routing_rules()
+                .domain_name(&name)
+                .set_domain_name_id(domain.domain_name_id().map(str::to_string))
+                .max_results(ROUTING_RULES_PAGE_SIZE);
+            let pages = ctx
+                .all_pages(op("apigatewayv2", "ListRoutingRules"), request.into_paginator().send())
+                .await
+                .map_err(|error| ctx.failed_on(SERVICE, "ListRoutingRules", &resource, &error.into()))?;
+            pages.iter().flat_map(|p| p.routing_rules()).map(routing_rule).collect()
+        }
+    };
     Ok(ApiDomainName {
+        routing_mode,
+        routing_rules,
         region: ctx.region.clone(),
         endpoint_type: domain
             .endpoint_configuration()
@@ -425,6 +449,44 @@ async fn domain_name(
             .collect(),
         name,
     })
+}
+
+/// The largest page ListRoutingRules serves.
+const ROUTING_RULES_PAGE_SIZE: i32 = 100;
+
+/// A routing rule; the header value globs are fingerprinted here and never kept.
+fn routing_rule(rule: &aws_sdk_apigatewayv2::types::RoutingRule) -> RoutingRule {
+    RoutingRule {
+        id: rule.routing_rule_id().unwrap_or_default().to_string(),
+        priority: rule.priority().unwrap_or(i32::MAX),
+        conditions: rule
+            .conditions()
+            .iter()
+            .map(|c| RoutingCondition {
+                match_base_paths: c.match_base_paths().map(|m| m.any_of().to_vec()).unwrap_or_default(),
+                match_headers: c
+                    .match_headers()
+                    .map(|m| {
+                        m.any_of()
+                            .iter()
+                            .map(|h| {
+                                HeaderGlob::from_glob(
+                                    h.header().unwrap_or_default(),
+                                    h.value_glob().unwrap_or_default(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        // The action's field, not its accessor: `invoke_api()` reads like an operation call.
+        action: rule.actions().iter().find_map(|a| a.invoke_api.as_ref()).map(|invoke| RoutingAction {
+            api_id: invoke.api_id().unwrap_or_default().to_string(),
+            stage: invoke.stage().unwrap_or_default().to_string(),
+            strip_base_path: invoke.strip_base_path().unwrap_or(false),
+        }),
+    }
 }
 
 fn tags(tags: Option<&HashMap<String, String>>) -> Tags {

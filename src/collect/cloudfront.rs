@@ -2,15 +2,16 @@
 //! origins, behaviors and web ACL (so no GetDistributionConfig per distribution), and the custom
 //! cache / origin-request policies they use (managed ones come from the built-in table), and the
 //! distributions' tags (one `tag:GetResources` listing; ListTagsForResource per distribution only
-//! if that fails).
+//! if that fails), and the tenants of multi-tenant distributions (ListDistributionTenants, whose
+//! summaries carry the domains, the connection group and the web ACL customization).
 
 use super::pacing::op;
 use super::{tagging, CallError, RegionContext};
 use aws_sdk_cloudfront::types as cf;
 use edge_audit_checks::inventory::{
     AccountInventory, CacheBehavior, CachePolicy, Coverage, CustomOriginConfig, Distribution,
-    FunctionAssociation, LegacyCacheSettings, Origin, OriginAccessControl, OriginHeader, OriginRequestPolicy,
-    OriginVpcConfig, Service, VpcOrigin,
+    DistributionTenant, FunctionAssociation, LegacyCacheSettings, Origin, OriginAccessControl, OriginHeader,
+    OriginRequestPolicy, OriginVpcConfig, Service, TenantWebAcl, VpcOrigin,
 };
 use edge_audit_checks::managed_policies;
 use edge_audit_checks::origin::OriginKind;
@@ -59,6 +60,29 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         Err(coverage) => {
             complete = false;
             out.coverage.push(coverage);
+        }
+    }
+    // Tenants exist only under multi-tenant distributions: one listing of the account's
+    // tenants, skipped when there is none.
+    if out.distributions.iter().any(Distribution::is_multi_tenant) {
+        let pages = ctx
+            .all_pages(
+                op(SDK, "ListDistributionTenants"),
+                client.list_distribution_tenants().into_paginator().send(),
+            )
+            .await;
+        match pages {
+            Ok(pages) => {
+                out.distribution_tenants = pages
+                    .iter()
+                    .flat_map(|page| page.distribution_tenant_list())
+                    .map(distribution_tenant)
+                    .collect();
+            }
+            Err(error) => {
+                complete = false;
+                out.coverage.push(ctx.failed(SERVICE, "ListDistributionTenants", &error.into()));
+            }
         }
     }
     for coverage in distribution_tags(&ctx, &client, &mut out.distributions).await {
@@ -363,6 +387,24 @@ fn distribution(summary: &cf::DistributionSummary) -> Distribution {
             .map(|b| b.items().iter().map(cache_behavior).collect())
             .unwrap_or_default(),
         tags: Default::default(),
+        connection_mode: summary.connection_mode().map(|m| m.as_str().to_string()),
+    }
+}
+
+fn distribution_tenant(summary: &cf::DistributionTenantSummary) -> DistributionTenant {
+    DistributionTenant {
+        id: summary.id().to_string(),
+        arn: summary.arn().to_string(),
+        name: summary.name().to_string(),
+        distribution_id: summary.distribution_id().to_string(),
+        domains: summary.domains().iter().map(|d| d.domain().to_ascii_lowercase()).collect(),
+        connection_group_id: non_empty(summary.connection_group_id()),
+        // CloudFront's default for a tenant is enabled.
+        enabled: summary.enabled().unwrap_or(true),
+        web_acl: summary
+            .customizations()
+            .and_then(|c| c.web_acl())
+            .map(|acl| TenantWebAcl { action: acl.action().as_str().to_string(), arn: non_empty(acl.arn()) }),
     }
 }
 

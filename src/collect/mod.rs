@@ -370,6 +370,7 @@ fn merge(into: &mut AccountInventory, from: AccountInventory) {
         load_balancers,
         target_groups,
         lambda_functions,
+        distribution_tenants,
         shield,
     } = from;
     into.coverage.extend(coverage);
@@ -393,6 +394,7 @@ fn merge(into: &mut AccountInventory, from: AccountInventory) {
     into.load_balancers.extend(load_balancers);
     into.target_groups.extend(target_groups);
     into.lambda_functions.extend(lambda_functions);
+    into.distribution_tenants.extend(distribution_tenants);
     if shield.is_some() {
         into.shield = shield;
     }

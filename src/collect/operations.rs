@@ -54,6 +54,12 @@ pub const OPERATIONS: &[Operation] = &[
         "ListOriginAccessControls",
         "cloudfront:ListOriginAccessControls",
     ),
+    op(
+        "cloudfront",
+        "list_distribution_tenants",
+        "ListDistributionTenants",
+        "cloudfront:ListDistributionTenants",
+    ),
     // WAFv2
     op("wafv2", "list_web_acls", "ListWebACLs", "wafv2:ListWebACLs"),
     op("wafv2", "get_web_acl", "GetWebACL", "wafv2:GetWebACL"),
@@ -78,6 +84,8 @@ pub const OPERATIONS: &[Operation] = &[
     op("apigatewayv2", "get_stages", "GetStages", APIGATEWAY_GET),
     op("apigatewayv2", "get_routes", "GetRoutes", APIGATEWAY_GET),
     op("apigatewayv2", "get_authorizers", "GetAuthorizers", APIGATEWAY_GET),
+    // Routing rules of the REST APIs' custom domain names (a v2 listing).
+    op("apigatewayv2", "list_routing_rules", "ListRoutingRules", APIGATEWAY_GET),
     // EC2
     op("ec2", "describe_security_groups", "DescribeSecurityGroups", "ec2:DescribeSecurityGroups"),
     op(

@@ -105,6 +105,9 @@ pub const QUOTAS: &[Quota] = &[
     // The rest of the shared 10/s, burst 40: 7.5/s, burst 35.
     // Source: as above.
     quota("apigateway", "*", "apigateway:management", 7.5, 35.0),
+    // ListRoutingRules (custom domain routing rules) is a v2 management call like the others.
+    // Source: as above (v2 management calls share the account-level limit).
+    quota("apigatewayv2", "ListRoutingRules", "apigateway:management", 7.5, 35.0),
     // Source: as above (v2 management calls share the account-level limit).
     quota("apigatewayv2", "*", "apigateway:management", 7.5, 35.0),
     // WAFv2: ListResourcesForWebACL and GetWebACLForResource 1 per second; every other Get/List
@@ -133,6 +136,10 @@ pub const QUOTAS: &[Quota] = &[
     quota("lambda", "*", "lambda:control-plane", 15.0, 15.0),
     // CloudFront, Shield and the Resource Groups Tagging API document no read quota: estimated at
     // 5 per second for all reads of the service.
+    // Source: estimate (no AWS documentation), as in bench/realistic.py.
+    // ListDistributionTenants (multi-tenant distributions) shares that estimate.
+    // Source: estimate (no AWS documentation), as in bench/realistic.py.
+    quota("cloudfront", "ListDistributionTenants", "cloudfront", 5.0, 5.0),
     // Source: estimate (no AWS documentation), as in bench/realistic.py.
     quota("cloudfront", "*", "cloudfront", 5.0, 5.0),
     // Source: estimate (no AWS documentation).

@@ -159,6 +159,37 @@ impl Cx<'_> {
                 (None, None) => {}
             }
         }
+        for (x, y) in pair(&b.distribution_tenants, &a.distribution_tenants, |t| t.arn.as_str()) {
+            match (x, y) {
+                (Some(x), Some(y)) => {
+                    // The ACL in front of the tenant's traffic: its override, the parent's, or
+                    // none when it disables it.
+                    let acl_of =
+                        |tenant: &DistributionTenant, inventory: &AccountInventory| -> Option<String> {
+                            let parent =
+                                inventory.distributions.iter().find(|d| d.id == tenant.distribution_id)?;
+                            match tenant.effective_acl(parent) {
+                                TenantAcl::Inherited(acl) => acl.map(str::to_string),
+                                TenantAcl::Override(acl) => Some(acl.to_string()),
+                                TenantAcl::Disabled => None,
+                            }
+                        };
+                    let (acl_x, acl_y) = (acl_of(x, b), acl_of(y, a));
+                    self.web_acl(y.resource(account), "", acl_x.as_deref(), acl_y.as_deref());
+                }
+                (Some(t), None) | (None, Some(t)) => self.created_or_deleted(
+                    b,
+                    a,
+                    GLOBAL_REGION,
+                    Service::Cloudfront,
+                    t.resource(account),
+                    y.is_some(),
+                    (T::DistributionCreated, T::DistributionDeleted),
+                    "distribution tenant",
+                ),
+                (None, None) => {}
+            }
+        }
         for (x, y) in pair(&b.rest_apis, &a.rest_apis, |api| api.arn.as_str()) {
             match (x, y) {
                 (Some(x), Some(y)) => {

@@ -196,6 +196,17 @@ fn bearing(change: &Change, accounts: &[&AccountModel<'_>]) -> BTreeSet<String> 
             }
             _ => {}
         }
+        // A distribution's changes bear on its tenants, which serve its origins and inherit its
+        // web ACL.
+        if change.resource.resource_type == "cloudfront/distribution" {
+            arns.extend(
+                account
+                    .distribution_tenants
+                    .iter()
+                    .filter(|t| t.distribution_id == change.resource.id)
+                    .map(|t| t.arn.clone()),
+            );
+        }
         // The web ACLs of the resource itself or beneath it (an API's stages): whether they
         // front an entry point depends on the resource's exposure.
         let own = |arn: &str| covered(&BTreeSet::from([change.resource.arn.clone()]), arn);

@@ -258,6 +258,43 @@ fn every_change_kind_is_classified_as_the_scans_differ() {
     }
 }
 
+/// The drift base made multi-tenant: its distribution serves one tenant that inherits the web ACL.
+fn multi_tenant_base() -> Value {
+    let mut inventory = base();
+    let distribution = &mut account(&mut inventory)["distributions"][0];
+    distribution["connection_mode"] = json!("tenant-only");
+    let parent = distribution["id"].clone();
+    account(&mut inventory)["distribution_tenants"] = json!([{
+        "id": "dt_orders_eu", "arn": format!("arn:aws:cloudfront::{ACCT}:distribution-tenant/dt_orders_eu"),
+        "name": "orders-eu", "distribution_id": parent, "domains": ["orders.eu.example.com"],
+        "connection_group_id": "cg_1", "enabled": true}]);
+    inventory
+}
+
+/// A tenant switching its web ACL to `disable` sends its traffic to the origins unfiltered: scan
+/// reports EA101 on the tenant, and drift calls the change weakened (and undoing it
+/// strengthened); an `override` with another ACL is a replacement both agree on.
+#[test]
+fn a_tenant_switching_to_disable_is_weakened_as_the_scans_differ() {
+    let before = multi_tenant_base();
+    let mut after = before.clone();
+    account(&mut after)["distribution_tenants"][0]["web_acl"] = json!({"action": "disable"});
+    let (before, after) = (inventory(&before), inventory(&after));
+    let found = registry::run(&after, registry::all(), &CheckOptions::default()).findings;
+    assert!(
+        found.iter().any(|f| f.check_id == "EA101" && f.resource.id == "dt_orders_eu"),
+        "scan reports the disabled tenant"
+    );
+    assert_eq!(
+        agree("tenant disables its web ACL", &before, &after, ChangeType::WebAclRemoved),
+        [Classification::Weakened]
+    );
+    assert_eq!(
+        agree("tenant disables its web ACL (undone)", &after, &before, ChangeType::WebAclAssociated),
+        [Classification::Strengthened]
+    );
+}
+
 fn change_type_reversed(change_type: ChangeType) -> ChangeType {
     use ChangeType as T;
     match change_type {

@@ -11,6 +11,7 @@ mod completions;
 mod config;
 mod drift;
 mod drift_agreement;
+mod edge_mechanisms;
 mod emulator;
 mod exit_codes;
 mod fuzz;

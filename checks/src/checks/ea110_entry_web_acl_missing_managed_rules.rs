@@ -22,7 +22,10 @@ declare_check! {
     /// overridden to Count does not count. The finding lists what is missing.
     ///
     /// A regional web ACL whose job is to check the origin header of a locked origin is not in
-    /// front of an entry point and is not reported.
+    /// front of an entry point and is not reported. The web ACL a tenant of a multi-tenant
+    /// distribution sets with `Customizations.WebAcl` `override` is the entry ACL of that
+    /// tenant's domains and is judged like a distribution's (a tenant that `disable`s it is
+    /// EA101's).
     ///
     /// ## Why it matters
     ///

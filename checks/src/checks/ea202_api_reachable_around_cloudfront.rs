@@ -27,6 +27,14 @@ declare_check! {
     /// stage's exposure is then *unknown*, so EA203 and the entry-point checks report it as not
     /// evaluated rather than as internet-facing.
     ///
+    /// A custom domain's routing rules (`ROUTING_RULE_ONLY` or `ROUTING_RULE_THEN_BASE_PATH_MAPPING`)
+    /// that send requests to the API only when a header carries the distribution's secret lock
+    /// it only when they are the only way in: with the default `execute-api` endpoint enabled,
+    /// another domain mapping the API, or a fallback base path mapping of the same domain, the
+    /// API is reachable around the rules and reported here (the evidence names the rules). A
+    /// rule matching `*` or a short glob requires a header's presence, not a secret, and locks
+    /// nothing.
+    ///
     /// ## Why it matters
     ///
     /// `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}` is public and predictable.

@@ -18,6 +18,21 @@ declare_check! {
     /// literal, edge-audit cannot compare: the finding says "could not verify" (medium, low
     /// confidence).
     ///
+    /// The routing rules of an API Gateway custom domain are such a check when they are the
+    /// only way into the API (`execute-api` disabled, no API mapping reaching it, routing mode
+    /// `ROUTING_RULE_ONLY` or no fallback mapping for it): a rule's `MatchHeaders` condition
+    /// with an exact value glob is compared by fingerprint with the header the distribution
+    /// sends to that domain; a glob with a wildcard (`prefix*`, `*suffix`, `*contains*`) cannot
+    /// be compared with fingerprints and is "could not verify". edge-audit evaluates the glob in
+    /// the checks, not in the collector, because the collector keeps no plaintext once a value
+    /// is fingerprinted.
+    ///
+    /// An API with AWS_IAM on every method (or a function URL with AuthType AWS_IAM and no
+    /// origin access control) behind an origin whose every behavior has an `origin-request`
+    /// Lambda@Edge function is "locked by a signer whose check lives in code": whether the
+    /// function signs the requests cannot be read from the configuration. The finding says
+    /// could not verify (low, low confidence) and names the function.
+    ///
     /// ## Why it matters
     ///
     /// Every request through CloudFront is refused at the origin (403), usually right after a
@@ -40,6 +55,7 @@ declare_check! {
     /// - <https://aws.amazon.com/blogs/security/how-to-enhance-amazon-cloudfront-origin-security-with-aws-waf-and-aws-secrets-manager/>
     /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html>
     /// - <https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html>
+    /// - <https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-routing-rules.html>
     OriginHeaderMismatch {
         id: "EA305",
         slug: "origin-header-mismatch",
@@ -75,11 +91,24 @@ impl Audit for OriginHeaderMismatch {
                                 })
                             })
                             .collect(),
+                        Guard::RoutingRules { gates } => gates.iter().map(|g| g.evidence()).collect(),
+                        Guard::Iam | Guard::LambdaIam => match lock.sent.signer {
+                            Some(function) => vec![serde_json::json!({ "origin_request_function": function })],
+                            None => continue,
+                        },
                         _ => continue,
                     };
                     let verdict = guard.judge(origin, &lock.sent);
+                    let signed_in_code = matches!(guard, Guard::Iam | Guard::LambdaIam);
                     let (severity, confidence, outcome) = match verdict.verdict {
                         Verdict::Satisfied => continue,
+                        // Only the signer case matters here: a plain IAM mismatch is EA106's.
+                        Verdict::Mismatch if signed_in_code => continue,
+                        Verdict::CouldNotVerify if signed_in_code => (
+                            Severity::Low,
+                            Confidence::Low,
+                            "could not verify that CloudFront's requests are signed",
+                        ),
                         Verdict::Mismatch => {
                             (Severity::High, Confidence::High, "CloudFront's requests are refused")
                         }

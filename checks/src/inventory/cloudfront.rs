@@ -25,6 +25,10 @@ pub struct Distribution {
     /// The ordered (non-default) cache behaviors, in CloudFront's precedence order.
     pub behaviors: Vec<CacheBehavior>,
     pub tags: Tags,
+    /// `direct` (CloudFront's default, also when absent) or `tenant-only`: a multi-tenant
+    /// distribution serves viewers only through its tenants' domains.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_mode: Option<String>,
 }
 
 impl Distribution {
@@ -40,6 +44,11 @@ impl Distribution {
     /// The behaviors that route to `origin_id`.
     pub fn behaviors_for<'a>(&'a self, origin_id: &'a str) -> impl Iterator<Item = &'a CacheBehavior> {
         self.all_behaviors().filter(move |b| b.target_origin_id == origin_id)
+    }
+
+    /// A multi-tenant distribution (`ConnectionMode` `tenant-only`).
+    pub fn is_multi_tenant(&self) -> bool {
+        self.connection_mode.as_deref().is_some_and(|m| m.eq_ignore_ascii_case("tenant-only"))
     }
 
     pub(crate) fn normalize(&mut self) {
@@ -260,6 +269,63 @@ impl OriginRequestPolicy {
             "allExcept" => !listed,
             "whitelist" => listed,
             _ => false,
+        }
+    }
+}
+
+/// A tenant of a multi-tenant distribution (ListDistributionTenants): it serves its own
+/// domains with the parent distribution's origins and behaviors, and can replace or switch off
+/// the distribution's web ACL.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DistributionTenant {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    /// The parent (multi-tenant) distribution.
+    pub distribution_id: String,
+    pub domains: Vec<String>,
+    pub connection_group_id: Option<String>,
+    pub enabled: bool,
+    /// `Customizations.WebAcl`; `None` when the tenant inherits the distribution's web ACL.
+    pub web_acl: Option<TenantWebAcl>,
+}
+
+/// A tenant's web ACL customization.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TenantWebAcl {
+    /// `override` (the tenant uses `arn` instead of the distribution's ACL) or `disable` (no
+    /// web ACL at all for the tenant's traffic).
+    pub action: String,
+    pub arn: Option<String>,
+}
+
+/// The web ACL that filters one tenant's traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantAcl<'a> {
+    /// The distribution's own web ACL applies (it may be none).
+    Inherited(Option<&'a str>),
+    /// The tenant replaces it with this one.
+    Override(&'a str),
+    /// The tenant switches web ACL filtering off.
+    Disabled,
+}
+
+impl DistributionTenant {
+    /// The web ACL in front of this tenant's traffic, given its parent distribution. An
+    /// `override` without an ARN and an action edge-audit does not know are taken as
+    /// `disable`: nothing shows an ACL applies.
+    pub fn effective_acl<'a>(&'a self, parent: &'a Distribution) -> TenantAcl<'a> {
+        match &self.web_acl {
+            None => TenantAcl::Inherited(parent.web_acl_id.as_deref().filter(|a| !a.is_empty())),
+            Some(custom) if custom.action.eq_ignore_ascii_case("override") => {
+                match custom.arn.as_deref().filter(|a| !a.is_empty()) {
+                    Some(arn) => TenantAcl::Override(arn),
+                    None => TenantAcl::Disabled,
+                }
+            }
+            Some(_) => TenantAcl::Disabled,
         }
     }
 }

@@ -103,6 +103,9 @@ pub struct AccountInventory {
     pub load_balancers: Vec<LoadBalancer>,
     pub target_groups: Vec<TargetGroup>,
     pub lambda_functions: Vec<LambdaFunction>,
+    /// The tenants of multi-tenant (`ConnectionMode` `tenant-only`) distributions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub distribution_tenants: Vec<DistributionTenant>,
     /// `None` when Shield was not read (see coverage), which is not the same as "no subscription".
     pub shield: Option<ShieldState>,
 }
@@ -176,6 +179,7 @@ impl AccountInventory {
         self.domain_names.sort_by(|a, b| (&a.region, &a.name).cmp(&(&b.region, &b.name)));
         for domain in &mut self.domain_names {
             domain.mappings.sort();
+            domain.routing_rules.sort_by(|a, b| (a.priority, &a.id).cmp(&(b.priority, &b.id)));
         }
         self.security_groups.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
         self.prefix_lists.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
@@ -193,6 +197,10 @@ impl AccountInventory {
             tg.targets.sort();
         }
         self.lambda_functions.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.distribution_tenants.sort_by(|a, b| a.id.cmp(&b.id));
+        for tenant in &mut self.distribution_tenants {
+            tenant.domains.sort();
+        }
         if let Some(shield) = &mut self.shield {
             shield.protections.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
         }

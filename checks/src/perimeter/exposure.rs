@@ -8,32 +8,21 @@
 
 pub use super::entry::{EntryKind, EntryPoint};
 use super::guards::{alb_side, http_side, lambda_side, rest_side, OriginSide};
+use super::routing::{self, DomainReach, RoutingGate};
 use super::Scope;
 use crate::index::{host_of, Api, Index};
 use crate::inventory::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The public custom domains (not PRIVATE) whose mappings reach `api_id`, stage `stage` (or any
-/// stage of an HTTP API when `stage` is `None`), as entry points.
+/// The public custom domains (not PRIVATE) whose routes reach `api_id`, stage `stage` (or any
+/// stage of an HTTP API when `stage` is `None`), as entry points: base path mappings and routing
+/// rules, gated or not (see [`routing::domain_reach`]; a gate is a guard, not the absence of a
+/// way in).
 fn custom_domain_entries(index: &Index<'_>, api_id: &str, stage: Option<&str>) -> Vec<EntryPoint> {
-    let mut out = Vec::new();
-    for domain in index.domain_names.values() {
-        if domain.endpoint_type.eq_ignore_ascii_case("PRIVATE") {
-            continue;
-        }
-        for mapping in domain.mappings.iter().filter(|m| m.api_id == api_id) {
-            let base = mapping.base_path.trim_matches('/');
-            let base = if base.is_empty() || base == "(none)" { String::new() } else { format!("/{base}") };
-            let prefix = match (&mapping.stage, stage) {
-                (Some(mapped), Some(wanted)) if mapped != wanted => continue,
-                (Some(_), _) | (None, None) => base,
-                // A mapping without a stage: the caller names the stage after the base path.
-                (None, Some(wanted)) => format!("{base}/{wanted}"),
-            };
-            out.push(EntryPoint::https(EntryKind::CustomDomain, &domain.name, prefix));
-        }
-    }
+    let reach = routing::domain_reach(index, api_id, stage);
+    let mut out = reach.open;
+    out.extend(reach.gates.into_iter().flat_map(|g| g.entry_points));
     out
 }
 
@@ -175,6 +164,9 @@ pub struct Backend<'a> {
     pub label: String,
     pub region: String,
     pub entry_points: Vec<EntryPoint>,
+    /// The routing-rule header gates of custom-domain entry points (which are in
+    /// `entry_points` too).
+    pub routing_gates: Vec<RoutingGate<'a>>,
     pub side: OriginSide<'a>,
     pub exposure: Exposure,
 }
@@ -189,12 +181,31 @@ impl<'a> Backend<'a> {
         side: OriginSide<'a>,
     ) -> Self {
         let exposure = Exposure::of(&side);
-        Backend { kind, arn, label, region: region.to_string(), entry_points, side, exposure }
+        Backend {
+            kind,
+            arn,
+            label,
+            region: region.to_string(),
+            entry_points,
+            routing_gates: Vec::new(),
+            side,
+            exposure,
+        }
+    }
+
+    fn with_gates(mut self, reach: DomainReach<'a>) -> Self {
+        self.routing_gates = reach.gates;
+        self
     }
 
     pub fn rest_stage(scope: &Scope<'a>, api: &'a RestApi, stage: &'a RestStage) -> Self {
         let entry_points = rest_stage_entry_points(scope.index, api, stage);
-        let side = rest_side(scope, api, Some(stage), &entry_points);
+        let reach = if api.is_private() {
+            DomainReach::default()
+        } else {
+            routing::domain_reach(scope.index, &api.id, Some(&stage.name))
+        };
+        let side = rest_side(scope, api, Some(stage), &entry_points, &reach);
         Backend::new(
             BackendKind::RestStage { api, stage },
             format!("{}/stages/{}", api.arn, stage.name),
@@ -203,11 +214,13 @@ impl<'a> Backend<'a> {
             entry_points,
             side,
         )
+        .with_gates(reach)
     }
 
     pub fn http_api(scope: &Scope<'a>, api: &'a HttpApi) -> Self {
         let entry_points = http_entry_points(scope.index, api);
-        let side = http_side(scope, api, &entry_points);
+        let reach = routing::domain_reach(scope.index, &api.id, None);
+        let side = http_side(scope, api, &entry_points, &reach);
         Backend::new(
             BackendKind::HttpApi(api),
             api.arn.clone(),
@@ -216,6 +229,7 @@ impl<'a> Backend<'a> {
             entry_points,
             side,
         )
+        .with_gates(reach)
     }
 
     pub fn load_balancer(scope: &Scope<'a>, lb: &'a LoadBalancer) -> Self {
@@ -310,7 +324,7 @@ pub fn combined_exposure<'b>(backends: impl IntoIterator<Item = &'b Backend<'b>>
 /// A resource the internet reaches directly, behind a web ACL.
 #[derive(Debug, Clone, Serialize)]
 pub struct AclEntry {
-    /// `distribution`, `rest-stage`, `load-balancer`.
+    /// `distribution`, `distribution-tenant`, `rest-stage`, `load-balancer`.
     pub kind: &'static str,
     pub arn: String,
     /// `E123`, `a1b2c3/prod`, `web-alb`.
@@ -360,6 +374,22 @@ impl<'a> EntryAcls<'a> {
                     kind: "distribution",
                     arn: distribution.arn.clone(),
                     name: distribution.id.clone(),
+                };
+                add(acl, GLOBAL_REGION, Service::WafCloudfront, entry);
+            }
+        }
+        // A tenant's `override` ACL is the entry ACL of the tenant's domains.
+        for tenant in account.distribution_tenants.iter().filter(|t| t.enabled) {
+            let Some(parent) =
+                account.distributions.iter().find(|d| d.id == tenant.distribution_id && d.enabled)
+            else {
+                continue;
+            };
+            if let TenantAcl::Override(acl) = tenant.effective_acl(parent) {
+                let entry = AclEntry {
+                    kind: "distribution-tenant",
+                    arn: tenant.arn.clone(),
+                    name: format!("{} ({})", tenant.name, tenant.id),
                 };
                 add(acl, GLOBAL_REGION, Service::WafCloudfront, entry);
             }

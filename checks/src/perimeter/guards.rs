@@ -7,6 +7,7 @@ use super::entry::EntryPoint;
 use super::headers::{
     acl_header_guard, judge_alternatives, listener_header_guard, AclHeaderGuard, HeaderAlternatives, Verdict,
 };
+use super::routing::{DomainReach, RoutingGate};
 use super::sent::Sent;
 use super::Scope;
 use crate::index::{Api, Index, Operation};
@@ -44,6 +45,9 @@ pub enum Guard<'a> {
     LambdaIam,
     /// Not reachable from the internet at all.
     NotPublic(String),
+    /// Reachable only through custom domains whose routing rules require a secret header (the
+    /// default endpoint disabled, no mapping around the rules).
+    RoutingRules { gates: Vec<RoutingGate<'a>> },
 }
 
 impl Guard<'_> {
@@ -54,6 +58,7 @@ impl Guard<'_> {
             Guard::Iam => "aws-iam-authorization",
             Guard::LambdaIam => "function-url-aws-iam",
             Guard::NotPublic(_) => "not-public",
+            Guard::RoutingRules { .. } => "routing-rule-header-gate",
         }
     }
 
@@ -64,6 +69,10 @@ impl Guard<'_> {
             Guard::Iam => "AWS_IAM authorization on every method".to_string(),
             Guard::LambdaIam => "function URL AuthType AWS_IAM".to_string(),
             Guard::NotPublic(why) => why.clone(),
+            Guard::RoutingRules { gates } => format!(
+                "{} require a secret header",
+                gates.iter().map(RoutingGate::describe).collect::<Vec<_>>().join("; ")
+            ),
         }
     }
 }
@@ -146,21 +155,57 @@ impl<'a> Guard<'a> {
                     }
                 }
             },
+            // The signature is made in the function's code, which edge-audit cannot read: the
+            // lock is plausible, never verified.
             Guard::Iam => match sent.signer {
-                Some(_) => (
-                    Verdict::Satisfied,
-                    "an origin-request Lambda@Edge function signs the requests".to_string(),
+                Some(function) => (
+                    Verdict::CouldNotVerify,
+                    format!(
+                        "locked by a signer whose check lives in code: the origin-request Lambda@Edge function {function} may sign the requests with SigV4, which edge-audit cannot verify"
+                    ),
                 ),
                 None => (
                     Verdict::Mismatch,
                     "no origin-request Lambda@Edge function signs the requests".to_string(),
                 ),
             },
-            Guard::LambdaIam => match sent.origin_access_control {
-                Some(_) => (Verdict::Satisfied, "the origin access control signs the requests".to_string()),
-                None => (Verdict::Mismatch, "no origin access control signs the requests".to_string()),
+            Guard::LambdaIam => match (sent.origin_access_control, sent.signer) {
+                (Some(_), _) => (Verdict::Satisfied, "the origin access control signs the requests".to_string()),
+                (None, Some(function)) => (
+                    Verdict::CouldNotVerify,
+                    format!(
+                        "locked by a signer whose check lives in code: no origin access control, but the origin-request Lambda@Edge function {function} may sign the requests with SigV4, which edge-audit cannot verify"
+                    ),
+                ),
+                (None, None) => (Verdict::Mismatch, "no origin access control signs the requests".to_string()),
             },
             Guard::NotPublic(why) => (Verdict::Satisfied, why.clone()),
+            Guard::RoutingRules { gates } => match gates.iter().find(|g| g.is_used_by(origin)) {
+                Some(gate) => {
+                    let verdict = gate.judge(origin);
+                    let why = match verdict {
+                        Verdict::Satisfied => {
+                            format!("{} accept the header the distribution sends", gate.describe())
+                        }
+                        Verdict::CouldNotVerify => format!(
+                            "{} match the header with a wildcard glob (or the distribution's value against one): edge-audit compares fingerprints only and cannot evaluate a glob against them",
+                            gate.describe()
+                        ),
+                        Verdict::Mismatch => format!(
+                            "{} do not match the headers the distribution sends: its requests are not routed to the API",
+                            gate.describe()
+                        ),
+                    };
+                    (verdict, why)
+                }
+                None => (
+                    Verdict::Mismatch,
+                    format!(
+                        "the API is reachable only through {}, and the distribution's origin is not that domain",
+                        gates.iter().map(|g| g.domain.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                ),
+            },
         };
         GuardVerdict { verdict, why }
     }
@@ -270,12 +315,45 @@ fn add_no_entry_point_guard(
     }
 }
 
-/// The origin side of a REST API stage, reachable at `entry_points`.
+/// The guard of the entry points themselves: none public at all (not public), or only
+/// custom-domain entry points behind routing-rule header gates; with public entry points
+/// beside the gates, the gates are ways around nothing and say so.
+fn add_entry_guard<'a>(
+    side: &mut OriginSide<'a>,
+    entry_points: &[EntryPoint],
+    reach: &DomainReach<'a>,
+    why_not_public: impl FnOnce() -> String,
+) {
+    side.open_because.extend(reach.open_because.iter().cloned());
+    // The entry points no gate covers (an entry both gated and mapped is open).
+    let open: Vec<&EntryPoint> = entry_points
+        .iter()
+        .filter(|e| reach.open.contains(e) || !reach.gates.iter().any(|g| g.entry_points.contains(e)))
+        .collect();
+    if reach.gates.is_empty() {
+        add_no_entry_point_guard(side, entry_points, why_not_public);
+    } else if open.is_empty() {
+        side.guards.push(Guard::RoutingRules { gates: reach.gates.clone() });
+    } else {
+        let around: Vec<String> = open.iter().take(3).map(|e| e.describe()).collect();
+        for gate in &reach.gates {
+            side.open_because.push(format!(
+                "{} require a secret header, but {} reach(es) the API around them",
+                gate.describe(),
+                around.join(", ")
+            ));
+        }
+    }
+}
+
+/// The origin side of a REST API stage, reachable at `entry_points` and through the gates of
+/// `reach`.
 pub fn rest_side<'a>(
     scope: &Scope<'a>,
     api: &'a RestApi,
     stage: Option<&'a RestStage>,
     entry_points: &[EntryPoint],
+    reach: &DomainReach<'a>,
 ) -> OriginSide<'a> {
     let account = scope.account;
     let index = scope.index;
@@ -283,7 +361,7 @@ pub fn rest_side<'a>(
         not_collected: coverage_gaps(account, &api.region, &[Service::Apigateway]),
         ..OriginSide::default()
     };
-    add_no_entry_point_guard(&mut side, entry_points, || {
+    add_entry_guard(&mut side, entry_points, reach, || {
         if api.is_private() {
             "PRIVATE endpoint, reachable only from VPC endpoints".to_string()
         } else {
@@ -417,12 +495,17 @@ fn add_operation_guards(
 }
 
 /// The origin side of an HTTP (or WebSocket) API.
-pub fn http_side<'a>(scope: &Scope<'a>, api: &'a HttpApi, entry_points: &[EntryPoint]) -> OriginSide<'a> {
+pub fn http_side<'a>(
+    scope: &Scope<'a>,
+    api: &'a HttpApi,
+    entry_points: &[EntryPoint],
+    reach: &DomainReach<'a>,
+) -> OriginSide<'a> {
     let mut side = OriginSide {
         not_collected: coverage_gaps(scope.account, &api.region, &[Service::Apigatewayv2]),
         ..OriginSide::default()
     };
-    add_no_entry_point_guard(&mut side, entry_points, || {
+    add_entry_guard(&mut side, entry_points, reach, || {
         "default execute-api endpoint disabled and no public custom domain maps the API".to_string()
     });
     add_operation_guards(

@@ -14,7 +14,9 @@
 //!   from the header, AWS_IAM on every method, a Lambda URL with AuthType AWS_IAM, no public
 //!   entry point at all;
 //! - [`locks`]: per distribution × origin, every guard's verdict ([`GuardStatus`]);
-//! - [`exposure`]: **entry points and reachability**, the one notion of "reachable directly".
+//! - [`exposure`]: **entry points and reachability**, the one notion of "reachable directly";
+//! - [`routing`]: routing rules of API Gateway custom domains as header gates on the
+//!   custom-domain entry point.
 //!
 //! Guards at one backend all apply (a request must pass the web ACL *and* the method's
 //! authorization), so a guard the distribution does not satisfy breaks the distribution even if
@@ -28,6 +30,7 @@ pub mod guards;
 pub mod headers;
 pub mod locks;
 pub mod oac;
+pub mod routing;
 pub mod sent;
 pub mod vpc;
 
@@ -38,6 +41,7 @@ pub use exposure::{
 pub use guards::{coverage_gaps, Guard, GuardSource, GuardVerdict, OriginSide};
 pub use headers::{AclHeaderGuard, HeaderAlternatives, HeaderCheck, Verdict};
 pub use locks::{is_api_origin, GuardReport, GuardStatus, Lock, LockTarget};
+pub use routing::{DomainReach, RoutingGate};
 pub use sent::{headers_evidence, HeaderEvidence, Sent};
 pub use vpc::VpcOriginReach;
 

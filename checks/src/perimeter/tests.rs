@@ -697,3 +697,343 @@ fn exposure_and_entry_points() {
         assert_eq!(backend(extra, arn, services), (exposure.to_string(), entry_points), "{label}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Routing rules of custom domains
+// ---------------------------------------------------------------------------------------------
+
+fn glob(header: &str, value_glob: &str) -> Value {
+    serde_json::to_value(HeaderGlob::from_glob(header, value_glob)).expect("a glob serialises")
+}
+
+fn routing_rule(id: &str, priority: i64, conditions: Vec<Value>, stage: &str) -> Value {
+    json!({"id": id, "priority": priority, "conditions": conditions,
+           "action": {"api_id": "a1", "stage": stage, "strip_base_path": false}})
+}
+
+fn headers_condition(globs: Vec<Value>) -> Value {
+    json!({"match_headers": globs})
+}
+
+fn routed_domain(mode: &str, rules: Vec<Value>, mappings: Vec<Value>) -> Value {
+    json!({"name": "api.example.com", "region": "eu-west-1", "endpoint_type": "REGIONAL",
+           "regional_domain_name": "d-abc.execute-api.eu-west-1.amazonaws.com",
+           "routing_mode": mode, "routing_rules": rules, "mappings": mappings})
+}
+
+/// (label, domain, execute-api disabled, expected exposure, verdict on a distribution origin
+/// to the domain sending `(H, V)`, or `None` when the backend has no routing guard).
+type RoutingCase<'a> = (&'a str, Value, bool, &'a str, Option<Verdict>);
+
+#[test]
+fn routing_rule_gates() {
+    use Verdict::{CouldNotVerify, Mismatch, Satisfied};
+    let exact = || routing_rule("r1", 10, vec![headers_condition(vec![glob(H, V)])], "prod");
+    let mapping = json!({"base_path": "", "api_id": "a1", "stage": "prod"});
+    let cases: Vec<RoutingCase<'_>> = vec![
+        (
+            "exact secret, rules only",
+            routed_domain("ROUTING_RULE_ONLY", vec![exact()], vec![]),
+            true,
+            "locked:routing-rule-header-gate",
+            Some(Satisfied),
+        ),
+        (
+            "exact secret, header name case-insensitive",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![routing_rule(
+                    "r1",
+                    10,
+                    vec![headers_condition(vec![glob("X-Origin-Verify", V)])],
+                    "prod",
+                )],
+                vec![],
+            ),
+            true,
+            "locked:routing-rule-header-gate",
+            Some(Satisfied),
+        ),
+        (
+            "other value",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![routing_rule(
+                    "r1",
+                    10,
+                    vec![headers_condition(vec![glob(H, "another-long-value-0123456789")])],
+                    "prod",
+                )],
+                vec![],
+            ),
+            true,
+            "locked:routing-rule-header-gate",
+            Some(Mismatch),
+        ),
+        (
+            "rules only but execute-api open",
+            routed_domain("ROUTING_RULE_ONLY", vec![exact()], vec![]),
+            false,
+            "internet",
+            None,
+        ),
+        (
+            "rules then mappings: the mapping is the way around",
+            routed_domain("ROUTING_RULE_THEN_API_MAPPING", vec![exact()], vec![mapping.clone()]),
+            true,
+            "internet",
+            None,
+        ),
+        (
+            "rules then mappings (v1 spelling)",
+            routed_domain("ROUTING_RULE_THEN_BASE_PATH_MAPPING", vec![exact()], vec![mapping.clone()]),
+            true,
+            "internet",
+            None,
+        ),
+        (
+            "mapping-only mode ignores the rules",
+            routed_domain("API_MAPPING_ONLY", vec![exact()], vec![mapping.clone()]),
+            true,
+            "internet",
+            None,
+        ),
+        (
+            "rules only, mappings not evaluated",
+            routed_domain("ROUTING_RULE_ONLY", vec![exact()], vec![mapping.clone()]),
+            true,
+            "locked:routing-rule-header-gate",
+            Some(Satisfied),
+        ),
+        (
+            "glob * is presence",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![routing_rule("r1", 10, vec![headers_condition(vec![glob(H, "*")])], "prod")],
+                vec![],
+            ),
+            true,
+            "internet",
+            None,
+        ),
+        (
+            "short prefix is no secret",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![routing_rule("r1", 10, vec![headers_condition(vec![glob(H, "4f1c*")])], "prod")],
+                vec![],
+            ),
+            true,
+            "internet",
+            None,
+        ),
+        (
+            "long prefix: could not verify",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![routing_rule(
+                    "r1",
+                    10,
+                    vec![headers_condition(vec![glob(H, "4f1c1f6b1b7a4f1e9c3a*")])],
+                    "prod",
+                )],
+                vec![],
+            ),
+            true,
+            "locked:routing-rule-header-gate",
+            Some(CouldNotVerify),
+        ),
+        (
+            "rule without condition is open",
+            routed_domain("ROUTING_RULE_ONLY", vec![routing_rule("r1", 10, vec![], "prod")], vec![]),
+            true,
+            "internet",
+            None,
+        ),
+        (
+            "base path only is open",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![routing_rule("r1", 10, vec![json!({"match_base_paths": ["v1"]})], "prod")],
+                vec![],
+            ),
+            true,
+            "internet",
+            None,
+        ),
+        (
+            "a catch-all to another API first shadows the gate",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![
+                    json!({"id": "all", "priority": 1, "conditions": [], "action": {"api_id": "other", "stage": "prod", "strip_base_path": false}}),
+                    exact(),
+                ],
+                vec![],
+            ),
+            true,
+            "locked:not-public",
+            None,
+        ),
+        (
+            "secret ANDed with presence still gates",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![routing_rule(
+                    "r1",
+                    10,
+                    vec![
+                        headers_condition(vec![glob(H, V)]),
+                        headers_condition(vec![glob("x-version", "*")]),
+                    ],
+                    "prod",
+                )],
+                vec![],
+            ),
+            true,
+            "locked:routing-rule-header-gate",
+            Some(Mismatch),
+        ),
+        (
+            "anyOf with a presence pair is open",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![routing_rule(
+                    "r1",
+                    10,
+                    vec![headers_condition(vec![glob(H, V), glob("x-version", "beta*")])],
+                    "prod",
+                )],
+                vec![],
+            ),
+            true,
+            "internet",
+            None,
+        ),
+        (
+            "a second, open rule to the API",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![exact(), routing_rule("r2", 20, vec![json!({"match_base_paths": ["v2"]})], "prod")],
+                vec![],
+            ),
+            true,
+            "internet",
+            None,
+        ),
+        (
+            "rule to another stage",
+            routed_domain(
+                "ROUTING_RULE_ONLY",
+                vec![routing_rule("r1", 10, vec![headers_condition(vec![glob(H, V)])], "dev")],
+                vec![],
+            ),
+            true,
+            "locked:not-public",
+            None,
+        ),
+    ];
+    assert!(cases.len() >= 15);
+    for (label, domain, disabled, exposure, verdict) in cases {
+        let extra = json!({"rest_apis": [rest_api(json!({"disable_execute_api_endpoint": disabled}))], "domain_names": [domain]});
+        assert_eq!(backend(extra.clone(), STAGE, ALL_REGIONAL).0, exposure, "{label}");
+        let mut account = json!({"account_id": "1", "partition": "aws", "regions": ["eu-west-1"], "coverage": coverage(ALL_REGIONAL)});
+        if let (Some(a), Some(extra)) = (account.as_object_mut(), extra.as_object()) {
+            a.extend(extra.clone());
+        }
+        let account: AccountInventory = serde_json::from_value(account).expect("an account");
+        let index = Index::build(&account);
+        let options = CheckOptions::default();
+        let perimeter = Perimeter::build(&account, &index, &options);
+        let backend = perimeter.backend(STAGE).expect("the stage");
+        let through_domain = origin(&[(H, V)]);
+        let got = backend.side.guards.iter().find(|g| g.name() == "routing-rule-header-gate").map(|g| {
+            g.judge(&through_domain, &super::Sent::of(&Distribution::default(), &through_domain, &options))
+                .verdict
+        });
+        assert_eq!(got, verdict, "{label}");
+    }
+}
+
+#[test]
+fn routing_rule_routes_in_priority_order() {
+    let domain: ApiDomainName = serde_json::from_value(routed_domain(
+        "ROUTING_RULE_THEN_API_MAPPING",
+        vec![
+            routing_rule("late", 50, vec![headers_condition(vec![glob(H, V)])], "late"),
+            routing_rule("early", 5, vec![headers_condition(vec![glob(H, V)])], "early"),
+        ],
+        vec![json!({"base_path": "", "api_id": "a1", "stage": "mapped"})],
+    ))
+    .expect("a domain");
+    let stages: Vec<Option<&str>> = domain.routes().iter().map(|r| r.stage).collect();
+    assert_eq!(stages, vec![Some("early"), Some("late"), Some("mapped")]);
+}
+
+#[test]
+fn header_glob_keeps_no_plaintext() {
+    let g = HeaderGlob::from_glob("X-Origin-Verify", &format!("{V}*"));
+    assert_eq!(g.wildcard, GlobWildcard::Prefix);
+    assert_eq!(g.literal.length, V.len());
+    assert!(g.literal.same_value(&SecretValue::from_plaintext(V)));
+    let text = serde_json::to_string(&g).expect("serialises");
+    assert!(!text.contains(V), "the glob's literal is never serialised in clear");
+    assert_eq!(HeaderGlob::from_glob("h", "*mid*").wildcard, GlobWildcard::Contains);
+    assert_eq!(HeaderGlob::from_glob("h", "*end").wildcard, GlobWildcard::Suffix);
+    assert_eq!(HeaderGlob::from_glob("h", "*").wildcard, GlobWildcard::Contains);
+    assert_eq!(HeaderGlob::from_glob("h", "exact").wildcard, GlobWildcard::None);
+}
+
+#[test]
+fn edge_signer_is_never_a_pass() {
+    let iam_everywhere = json!({"resources": [{"id": "r", "path": "/items", "methods": [
+        {"http_method": "GET", "authorization_type": "AWS_IAM", "api_key_required": false}]}]});
+    let signer = "arn:aws:lambda:us-east-1:1:function:sign:3";
+    let api_domain = "a1.execute-api.eu-west-1.amazonaws.com";
+    let distribution = |with_signer: bool| {
+        let associations = if with_signer {
+            json!([{"function_arn": signer, "event_type": "origin-request"}])
+        } else {
+            json!([])
+        };
+        json!({"id": "E1", "arn": "arn:aws:cloudfront::1:distribution/E1", "enabled": true,
+               "origins": [{"id": "api", "domain_name": api_domain, "origin_path": "/prod",
+                            "kind": {"type": "api_gateway", "api_id": "a1", "region": "eu-west-1"}}],
+               "default_behavior": {"target_origin_id": "api", "lambda_function_associations": associations}})
+    };
+    for (with_signer, exposure, verdict) in
+        [(true, "locked:aws-iam-authorization", Some(Verdict::CouldNotVerify)), (false, "internet", None)]
+    {
+        let mut account = json!({"account_id": "1", "partition": "aws", "regions": ["eu-west-1"],
+                                 "coverage": coverage(ALL_REGIONAL),
+                                 "rest_apis": [rest_api(iam_everywhere.clone())],
+                                 "distributions": [distribution(with_signer)]});
+        account["coverage"] = json!(coverage(ALL_REGIONAL));
+        let account: AccountInventory = serde_json::from_value(account).expect("an account");
+        let index = Index::build(&account);
+        let options = CheckOptions::default();
+        let perimeter = Perimeter::build(&account, &index, &options);
+        let backend = perimeter.backend(STAGE).expect("the stage");
+        let got = match &backend.exposure {
+            Exposure::Locked(guards) => format!("locked:{}", guards.join("+")),
+            other => other.as_str().to_string(),
+        };
+        assert_eq!(got, exposure, "signer {with_signer}");
+        let lock = perimeter.locks.first().expect("a lock");
+        let judged: Option<Verdict> = lock.targets.first().and_then(|t| {
+            t.judged_guards()
+                .find(|(g, _)| g.name() == "aws-iam-authorization")
+                .map(|(g, _)| g.judge(lock.origin, &lock.sent).verdict)
+        });
+        assert_eq!(judged, verdict, "signer {with_signer}");
+        if with_signer {
+            let why = lock.targets[0]
+                .verdicts
+                .iter()
+                .find(|v| v.guard == "aws-iam-authorization")
+                .map(|v| v.why.clone())
+                .unwrap_or_default();
+            assert!(why.contains(signer), "the reason names the function: {why}");
+        }
+    }
+}

@@ -90,6 +90,10 @@ pub(crate) fn empty_account() -> Vec<Rule> {
         mock!(aws_sdk_cloudfront::Client::list_tags_for_resource).then_output(|| {
             aws_sdk_cloudfront::operation::list_tags_for_resource::ListTagsForResourceOutput::builder().build()
         }),
+        mock!(aws_sdk_cloudfront::Client::list_distribution_tenants).then_output(|| {
+            aws_sdk_cloudfront::operation::list_distribution_tenants::ListDistributionTenantsOutput::builder()
+                .build()
+        }),
         // WAF
         mock!(waf::Client::list_web_acls)
             .then_output(|| waf::operation::list_web_acls::ListWebAcLsOutput::builder().build()),
@@ -132,6 +136,8 @@ pub(crate) fn empty_account() -> Vec<Rule> {
         mock!(v2::Client::get_routes).then_output(|| v2::operation::get_routes::GetRoutesOutput::builder().build()),
         mock!(v2::Client::get_authorizers)
             .then_output(|| v2::operation::get_authorizers::GetAuthorizersOutput::builder().build()),
+        mock!(v2::Client::list_routing_rules)
+            .then_output(|| v2::operation::list_routing_rules::ListRoutingRulesOutput::builder().build()),
         // EC2
         mock!(ec2::Client::describe_security_groups).then_output(|| {
             ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput::builder().build()
