@@ -237,8 +237,16 @@ fn ea106_judges_vpc_origins_by_their_endpoint() {
     let message = |detail: &str| {
         outcome.findings.iter().find(|f| f.detail == detail).map(|f| f.message.clone()).unwrap_or_default()
     };
-    assert!(message("app").contains("load balancer vo-public, which is internet-facing"), "{}", message("app"));
-    assert!(message("ec2").contains("203.0.113.50 admits the internet on port(s) [443]"), "{}", message("ec2"));
+    assert!(
+        message("app").contains("load balancer vo-public, which is internet-facing"),
+        "{}",
+        message("app")
+    );
+    assert!(
+        message("ec2").contains("203.0.113.50 admits the internet on port(s) [443]"),
+        "{}",
+        message("ec2")
+    );
     assert_eq!(outcome.not_evaluated.len(), 1, "{:?}", outcome.not_evaluated);
     assert!(outcome.not_evaluated[0].scope.ends_with("E6VPCBAD000001/shared"), "{:?}", outcome.not_evaluated);
     assert!(outcome.not_evaluated[0].reason.contains("owned by account 222222222222"));
@@ -271,7 +279,8 @@ fn ea106_does_not_trust_unread_vpc_origins() {
     ));
     let outcome = support::run_inventory("EA106", &inventory);
     // Each origin names the failure (besides the service-wide entry of the framework).
-    let origins: Vec<_> = outcome.not_evaluated.iter().filter(|n| n.scope.starts_with("E6VPCGOOD00001/")).collect();
+    let origins: Vec<_> =
+        outcome.not_evaluated.iter().filter(|n| n.scope.starts_with("E6VPCGOOD00001/")).collect();
     assert_eq!(origins.len(), 2, "{:?}", outcome.not_evaluated);
     assert!(origins.iter().all(|n| n.reason.contains("ListVpcOrigins: AccessDenied")), "{origins:?}");
     assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
@@ -342,8 +351,11 @@ fn function_url_oac_verdicts_name_the_weaker_and_the_broken_cases() {
     assert_eq!(status_of("unsigned").0, GuardStatus::Mismatch);
     assert!(status_of("unsigned").1.contains("never signs"), "{}", status_of("unsigned").1);
 
-    let unread = verdicts("oac-lambda-good", &|inventory| inventory.accounts[0].origin_access_controls.clear());
-    assert!(unread.iter().all(|(_, s, w)| *s == GuardStatus::CouldNotVerify && w.contains("signing behavior is unknown")));
+    let unread =
+        verdicts("oac-lambda-good", &|inventory| inventory.accounts[0].origin_access_controls.clear());
+    assert!(unread
+        .iter()
+        .all(|(_, s, w)| *s == GuardStatus::CouldNotVerify && w.contains("signing behavior is unknown")));
     // no-override with a behavior forwarding every viewer header (AllViewer): CloudFront would
     // forward the viewer's Authorization instead of signing.
     let forwarded = verdicts("oac-lambda-good", &|inventory| {

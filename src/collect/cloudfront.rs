@@ -9,8 +9,8 @@ use super::{tagging, CallError, RegionContext};
 use aws_sdk_cloudfront::types as cf;
 use edge_audit_checks::inventory::{
     AccountInventory, CacheBehavior, CachePolicy, Coverage, CustomOriginConfig, Distribution,
-    FunctionAssociation, LegacyCacheSettings, Origin, OriginAccessControl, OriginHeader, OriginRequestPolicy, OriginVpcConfig,
-    Service, VpcOrigin,
+    FunctionAssociation, LegacyCacheSettings, Origin, OriginAccessControl, OriginHeader, OriginRequestPolicy,
+    OriginVpcConfig, Service, VpcOrigin,
 };
 use edge_audit_checks::managed_policies;
 use edge_audit_checks::origin::OriginKind;
@@ -160,21 +160,28 @@ async fn vpc_origins(
         .map(|(i, o)| (i, o.id.clone(), o.arn.clone()))
         .collect();
     let details: Vec<(usize, Result<cf::VpcOriginEndpointConfig, Coverage>)> = stream::iter(wanted)
-    .map(|(i, id, arn)| async move {
-        let answer = ctx.call(op(SDK, "GetVpcOrigin"), client.get_vpc_origin().id(&id).send()).await;
-        let detail = match answer {
-            Ok(output) => output
-                .vpc_origin()
-                .and_then(|v| v.vpc_origin_endpoint_config())
-                .cloned()
-                .ok_or_else(|| ctx.failed_on(SERVICE, "GetVpcOrigin", &arn, &CallError::new("the answer holds no VpcOriginEndpointConfig"))),
-            Err(error) => Err(ctx.failed_on(SERVICE, "GetVpcOrigin", &arn, &error.into())),
-        };
-        (i, detail)
-    })
-    .buffer_unordered(ctx.fan_out())
-    .collect()
-    .await;
+        .map(|(i, id, arn)| async move {
+            let answer = ctx.call(op(SDK, "GetVpcOrigin"), client.get_vpc_origin().id(&id).send()).await;
+            let detail = match answer {
+                Ok(output) => {
+                    output.vpc_origin().and_then(|v| v.vpc_origin_endpoint_config()).cloned().ok_or_else(
+                        || {
+                            ctx.failed_on(
+                                SERVICE,
+                                "GetVpcOrigin",
+                                &arn,
+                                &CallError::new("the answer holds no VpcOriginEndpointConfig"),
+                            )
+                        },
+                    )
+                }
+                Err(error) => Err(ctx.failed_on(SERVICE, "GetVpcOrigin", &arn, &error.into())),
+            };
+            (i, detail)
+        })
+        .buffer_unordered(ctx.fan_out())
+        .collect()
+        .await;
     let mut failures = Vec::new();
     for (i, detail) in details {
         match detail {
@@ -203,7 +210,8 @@ async fn origin_access_controls(
     client: &aws_sdk_cloudfront::Client,
     distributions: &[Distribution],
 ) -> Result<Vec<OriginAccessControl>, Coverage> {
-    let used = distributions.iter().flat_map(|d| d.origins.iter()).any(|o| o.origin_access_control_id.is_some());
+    let used =
+        distributions.iter().flat_map(|d| d.origins.iter()).any(|o| o.origin_access_control_id.is_some());
     if !used {
         return Ok(Vec::new());
     }
@@ -373,6 +381,7 @@ fn origin(origin: &cf::Origin) -> Origin {
                 .origin_ssl_protocols()
                 .map(|p| p.items().iter().map(|s| s.as_str().to_string()).collect())
                 .unwrap_or_default(),
+            client_certificate_arn: non_empty(c.origin_mtls_config().map(|m| m.client_certificate_arn())),
         }),
         s3_origin_config: origin.s3_origin_config().is_some(),
         origin_access_control_id: non_empty(origin.origin_access_control_id()),

@@ -1389,15 +1389,24 @@ async fn vpc_origins_are_read_page_by_page_with_their_endpoints() {
                     200,
                     &[("content-type", "text/xml")],
                     vpc_origin_list_xml(
-                        &[vpc_origin_summary_xml("vo_admin", "admin"), vpc_origin_summary_xml("vo_spare", "spare")],
+                        &[
+                            vpc_origin_summary_xml("vo_admin", "admin"),
+                            vpc_origin_summary_xml("vo_spare", "spare"),
+                        ],
                         "page-2",
                         None,
                     ),
                 )
             }),
-        mock!(aws_sdk_cloudfront::Client::get_vpc_origin).match_requests(|r| r.id() == Some("vo_app")).then_http_response(
-            || http(200, &[("content-type", "text/xml"), ("etag", "E2QWRUHEXAMPLE")], get_vpc_origin_xml("vo_app", "app")),
-        ),
+        mock!(aws_sdk_cloudfront::Client::get_vpc_origin)
+            .match_requests(|r| r.id() == Some("vo_app"))
+            .then_http_response(|| {
+                http(
+                    200,
+                    &[("content-type", "text/xml"), ("etag", "E2QWRUHEXAMPLE")],
+                    get_vpc_origin_xml("vo_app", "app"),
+                )
+            }),
         // The detail of one VPC origin is denied: its summary stays, the gap names it.
         mock!(aws_sdk_cloudfront::Client::get_vpc_origin)
             .match_requests(|r| r.id() == Some("vo_admin"))
@@ -1422,8 +1431,15 @@ async fn vpc_origins_are_read_page_by_page_with_their_endpoints() {
     let failed: Vec<_> = account.failures(Service::Cloudfront).collect();
     assert_eq!(failed.len(), 1, "{:?}", account.coverage);
     assert_eq!(failed[0].operation.as_deref(), Some("GetVpcOrigin"));
-    assert_eq!(failed[0].resource.as_deref(), Some(format!("arn:aws:cloudfront::{ACCOUNT}:vpcorigin/vo_admin").as_str()));
-    assert!(failed[0].error.as_deref().unwrap_or_default().starts_with("AccessDenied"), "{:?}", failed[0].error);
+    assert_eq!(
+        failed[0].resource.as_deref(),
+        Some(format!("arn:aws:cloudfront::{ACCOUNT}:vpcorigin/vo_admin").as_str())
+    );
+    assert!(
+        failed[0].error.as_deref().unwrap_or_default().starts_with("AccessDenied"),
+        "{:?}",
+        failed[0].error
+    );
     // The origins carry their VpcOriginConfig (and no custom origin config).
     let origin = account.distributions[0].origin("app").unwrap();
     assert_eq!(origin.vpc_origin_id.as_deref(), Some("vo_app"));
@@ -1454,9 +1470,16 @@ async fn denied_vpc_origins_are_a_coverage_gap_and_the_origins_are_not_evaluated
     let outcome =
         edge_audit_checks::registry::run(&inventory, &[ea106], &edge_audit_checks::CheckOptions::default());
     // One entry per origin through a VPC origin (besides the framework's service-wide one).
-    let reasons: Vec<&str> =
-        outcome.not_evaluated.iter().filter(|n| n.scope.starts_with("EVPC1/")).map(|n| n.reason.as_str()).collect();
+    let reasons: Vec<&str> = outcome
+        .not_evaluated
+        .iter()
+        .filter(|n| n.scope.starts_with("EVPC1/"))
+        .map(|n| n.reason.as_str())
+        .collect();
     assert_eq!(reasons.len(), 2, "{:?}", outcome.not_evaluated);
-    assert!(reasons.iter().all(|r| r.contains("ListVpcOrigins") && r.contains("AccessDenied")), "{reasons:?}");
+    assert!(
+        reasons.iter().all(|r| r.contains("ListVpcOrigins") && r.contains("AccessDenied")),
+        "{reasons:?}"
+    );
     assert!(outcome.findings.iter().all(|f| f.check_id != "EA106"), "{:?}", outcome.findings);
 }

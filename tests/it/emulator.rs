@@ -60,12 +60,8 @@ async fn the_emulator_answers_list_and_get_vpc_origins_with_pages_and_access_den
     let second = second.vpc_origin_list().unwrap();
     assert!(!second.is_truncated());
     assert!(second.next_marker().is_none());
-    let ids: Vec<String> = list
-        .items()
-        .iter()
-        .chain(second.items())
-        .map(|summary| summary.id().to_string())
-        .collect();
+    let ids: Vec<String> =
+        list.items().iter().chain(second.items()).map(|summary| summary.id().to_string()).collect();
     assert_eq!(ids, ["vo_0001", "vo_0002", "vo_0003"]);
     let summary = &list.items()[1];
     assert_eq!(summary.name(), "internal-b");

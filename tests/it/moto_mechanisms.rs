@@ -38,17 +38,20 @@ fn assert_scenarios_judged(manifest: &Value, report: &Value) {
     for finding in findings(report) {
         by_scenario.entry(owner(&ids, finding)).or_default().push(finding);
     }
-    let shield_not_evaluated = report["not_evaluated"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|n| n["check_id"] == "EA112" && n["reason"].as_str().is_some_and(|r| r.contains("DescribeSubscription")));
+    let shield_not_evaluated = report["not_evaluated"].as_array().into_iter().flatten().any(|n| {
+        n["check_id"] == "EA112" && n["reason"].as_str().is_some_and(|r| r.contains("DescribeSubscription"))
+    });
     let mut problems = Vec::new();
     for (name, scenario) in manifest["scenarios"].as_object().expect("no scenarios") {
         let mine = by_scenario.get(name.as_str()).cloned().unwrap_or_default();
         if scenario["variant"] == "bad" {
             let fired: BTreeSet<&str> = mine.iter().filter_map(|f| f["check_id"].as_str()).collect();
-            for check in scenario["expected_checks"].as_array().expect("expected_checks").iter().filter_map(Value::as_str) {
+            for check in scenario["expected_checks"]
+                .as_array()
+                .expect("expected_checks")
+                .iter()
+                .filter_map(Value::as_str)
+            {
                 if !fired.contains(check) && !(check == "EA112" && shield_not_evaluated) {
                     problems.push(format!("{name}: {check} did not fire; fired: {fired:?}"));
                 }
@@ -82,7 +85,8 @@ fn distribution_arn(manifest: &Value, scenario: &str) -> String {
 #[test]
 fn vpc_origins_are_judged_by_their_endpoint() {
     let Some((moto, manifest)) = seeded(&scenarios(&VPC_ORIGIN)) else { return };
-    let out = live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
     assert_eq!(out.code, 3, "incomplete (the Shield gap), nothing failed\n{}", out.stderr);
     let report = json(&out.stdout);
     assert_scenarios_judged(&manifest, &report);
@@ -125,8 +129,12 @@ fn vpc_origins_survive_a_snapshot_and_are_read_once_each() {
         .filter(|v| v["owner"] == crate::support::moto::MOTO_ACCOUNT)
         .filter_map(|v| v["id"].as_str())
         .collect();
-    let saved_ids: BTreeSet<&str> =
-        account["vpc_origins"].as_array().expect("vpc_origins").iter().filter_map(|v| v["id"].as_str()).collect();
+    let saved_ids: BTreeSet<&str> = account["vpc_origins"]
+        .as_array()
+        .expect("vpc_origins")
+        .iter()
+        .filter_map(|v| v["id"].as_str())
+        .collect();
     assert_eq!(saved_ids, own);
     for vpc_origin in account["vpc_origins"].as_array().unwrap() {
         assert!(vpc_origin["endpoint_arn"].as_str().unwrap().contains(":loadbalancer/app/"), "{vpc_origin}");
@@ -140,9 +148,13 @@ fn vpc_origins_survive_a_snapshot_and_are_read_once_each() {
         .find(|o| o["id"] == "partner")
         .expect("partner origin");
     assert_eq!(partner["vpc_origin"]["owner_account_id"], PARTNER);
-    assert!(partner.get("custom").is_none_or(Value::is_null), "a VPC origin has no CustomOriginConfig: {partner}");
+    assert!(
+        partner.get("custom").is_none_or(Value::is_null),
+        "a VPC origin has no CustomOriginConfig: {partner}"
+    );
 
-    let from = live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
+    let from =
+        live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
     let live_scan = live(
         &moto,
         &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none", "--stats"],
@@ -170,7 +182,8 @@ fn vpc_origins_survive_a_snapshot_and_are_read_once_each() {
 fn denied_vpc_origins_are_not_evaluated() {
     let Some((moto, manifest)) = seeded(&scenarios(&VPC_ORIGIN)) else { return };
     moto.emulate(&json!({"deny": ["cloudfront:ListVpcOrigins"]}));
-    let out = live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
     assert_eq!(out.code, 3, "incomplete\n{}", out.stderr);
     let report = json(&out.stdout);
     let failures = report["accounts"][0]["collection_failures"].as_array().expect("collection_failures");
@@ -181,7 +194,9 @@ fn denied_vpc_origins_are_not_evaluated() {
         .iter()
         .filter(|n| {
             n["check_id"] == "EA106"
-                && n["reason"].as_str().is_some_and(|r| r.contains("ListVpcOrigins") && r.contains("AccessDenied"))
+                && n["reason"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("ListVpcOrigins") && r.contains("AccessDenied"))
         })
         .filter_map(|n| n["scope"].as_str())
         // Per origin (the framework adds a service-wide entry per CloudFront check).
@@ -198,7 +213,9 @@ fn denied_vpc_origins_are_not_evaluated() {
     assert_eq!(denied, expected.iter().map(String::as_str).collect(), "{:#}", report["not_evaluated"]);
     let bad = distribution_arn(&manifest, "vpc-origin-bad");
     assert!(
-        ea106_on(&report, &bad).iter().all(|f| !f["message"].as_str().unwrap_or("").contains("through a VPC origin")),
+        ea106_on(&report, &bad)
+            .iter()
+            .all(|f| !f["message"].as_str().unwrap_or("").contains("through a VPC origin")),
         "no confident VPC-origin finding without the VPC origins"
     );
 }
@@ -215,7 +232,10 @@ fn oac_function_urls_are_judged_with_their_policy() {
     assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
     let saved = json(&read(&inventory));
     let controls = saved["accounts"][0]["origin_access_controls"].as_array().expect("origin_access_controls");
-    assert!(controls.iter().any(|c| c["origin_type"] == "lambda" && c["signing_behavior"] == "always"), "{controls:#?}");
+    assert!(
+        controls.iter().any(|c| c["origin_type"] == "lambda" && c["signing_behavior"] == "always"),
+        "{controls:#?}"
+    );
 
     let out = live(
         &moto,
@@ -225,8 +245,7 @@ fn oac_function_urls_are_judged_with_their_policy() {
     let report = json(&out.stdout);
     assert_scenarios_judged(&manifest, &report);
     let bad = distribution_arn(&manifest, "oac-lambda-bad");
-    let ea114: Vec<&Value> =
-        findings(&report).iter().filter(|f| f["check_id"] == "EA114").collect();
+    let ea114: Vec<&Value> = findings(&report).iter().filter(|f| f["check_id"] == "EA114").collect();
     assert_eq!(ea114.len(), 1, "{ea114:#?}");
     assert_eq!(ea114[0]["resource"]["arn"], bad.as_str());
     assert_eq!(ea114[0]["severity"], "medium");
@@ -240,7 +259,51 @@ fn oac_function_urls_are_judged_with_their_policy() {
         .sum();
     assert_eq!(list_calls, 1, "{:#}", report["stats"]);
 
-    let from = live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
+    let from =
+        live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
     let from = json(&from.stdout);
     assert_eq!(finding_keys(&from), finding_keys(&report), "scan --from and the live scan differ");
+}
+
+/// Origin mutual TLS through the real binary: the listener in mode `verify` with a trust store
+/// locks the ALB (no EA404/EA405, the guard named in the inventory's perimeter), `passthrough`
+/// locks nothing (EA404, EA405); the snapshot holds the origin's client certificate and the
+/// listener's mode, and `scan --from` agrees with the live scan.
+#[test]
+fn origin_mutual_tls_locks_only_where_the_listener_verifies() {
+    let Some((moto, manifest)) = seeded(&scenarios(&["origin-mtls-bad", "origin-mtls-good"])) else { return };
+    let dir = tempdir();
+    let inventory = dir.path().join("inv.json");
+    let snap = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(&inventory)]);
+    assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
+    let saved = json(&read(&inventory));
+    let account = &saved["accounts"][0];
+    let modes: BTreeSet<String> = account["load_balancers"]
+        .as_array()
+        .expect("load_balancers")
+        .iter()
+        .flat_map(|lb| lb["listeners"].as_array().into_iter().flatten())
+        .filter_map(|l| l["mutual_authentication"]["mode"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(modes, BTreeSet::from(["passthrough".to_string(), "verify".to_string()]));
+    let certificates = account["distributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["origins"].as_array().into_iter().flatten())
+        .filter(|o| o["custom"]["client_certificate_arn"].as_str().is_some_and(|a| a.starts_with("arn:aws:acm:")))
+        .count();
+    assert_eq!(certificates, 2, "both app origins present a client certificate");
+
+    let out = live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(out.code, 3, "incomplete (the Shield gap), nothing failed\n{}", out.stderr);
+    let report = json(&out.stdout);
+    assert_scenarios_judged(&manifest, &report);
+    let bad_lb = manifest["scenarios"]["origin-mtls-bad"]["load_balancers"][0]["arn"].as_str().unwrap();
+    let ea404 = findings(&report).iter().find(|f| f["check_id"] == "EA404").expect("EA404 on the passthrough ALB");
+    assert_eq!(ea404["resource"]["arn"], bad_lb);
+    assert!(ea404["message"].as_str().unwrap().contains("mode passthrough"), "{}", ea404["message"]);
+
+    let from = live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
+    assert_eq!(finding_keys(&json(&from.stdout)), finding_keys(&report), "scan --from and the live scan differ");
 }

@@ -48,7 +48,7 @@ impl Audit for AlbOriginNoHeaderRule {
             let Some(lb) = origin.lb else { continue };
             let Some(backend) = ctx.perimeter.backend(&lb.arn) else { continue };
             let side = &backend.side;
-            if side.guards.iter().any(|g| matches!(g, Guard::Header { .. } | Guard::NotPublic(_))) {
+            if side.guards.iter().any(|g| matches!(g, Guard::Header { .. } | Guard::NotPublic(_) | Guard::MutualTls(_))) {
                 continue;
             }
             if !side.is_complete() {

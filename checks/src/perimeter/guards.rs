@@ -42,6 +42,9 @@ pub enum Guard<'a> {
     Iam,
     /// A Lambda function URL with AuthType AWS_IAM: only an OAC-signed request gets through.
     LambdaIam,
+    /// Every listener verifies client certificates against a trust store (mutual TLS mode
+    /// `verify`): only a client holding a certificate the trust store accepts gets through.
+    MutualTls(String),
     /// Not reachable from the internet at all.
     NotPublic(String),
 }
@@ -53,6 +56,7 @@ impl Guard<'_> {
             Guard::ApiKey { .. } => "required-api-key",
             Guard::Iam => "aws-iam-authorization",
             Guard::LambdaIam => "function-url-aws-iam",
+            Guard::MutualTls(_) => "origin-mutual-tls",
             Guard::NotPublic(_) => "not-public",
         }
     }
@@ -63,6 +67,7 @@ impl Guard<'_> {
             Guard::ApiKey { .. } => "every method requires an API key from x-api-key".to_string(),
             Guard::Iam => "AWS_IAM authorization on every method".to_string(),
             Guard::LambdaIam => "function URL AuthType AWS_IAM".to_string(),
+            Guard::MutualTls(what) => format!("mutual TLS ({what})"),
             Guard::NotPublic(why) => why.clone(),
         }
     }
@@ -159,6 +164,18 @@ impl<'a> Guard<'a> {
             Guard::LambdaIam => match sent.origin_access_control {
                 Some(_) => (Verdict::Satisfied, "the origin access control signs the requests".to_string()),
                 None => (Verdict::Mismatch, "no origin access control signs the requests".to_string()),
+            },
+            Guard::MutualTls(what) => match sent.client_certificate {
+                Some(arn) => (
+                    Verdict::CouldNotVerify,
+                    format!(
+                        "{what}; the distribution presents client certificate {arn}, whose issuer edge-audit cannot compare with the trust store"
+                    ),
+                ),
+                None => (
+                    Verdict::Mismatch,
+                    format!("{what}, but the distribution presents no client certificate (no OriginMtlsConfig)"),
+                ),
             },
             Guard::NotPublic(why) => (Verdict::Satisfied, why.clone()),
         };
@@ -398,7 +415,38 @@ pub fn alb_side<'a>(scope: &Scope<'a>, lb: &'a LoadBalancer) -> OriginSide<'a> {
         }
         Err(why) => side.open_because.push(why),
     }
+    add_mutual_tls_guard(&mut side, lb);
     side
+}
+
+/// Origin mutual TLS locks a load balancer only where it is enforced: every listener in mode
+/// `verify` with a trust store. `passthrough` forwards the certificate unverified (the targets
+/// would have to check it, which edge-audit cannot see) and `off` asks for none.
+fn add_mutual_tls_guard(side: &mut OriginSide<'_>, lb: &LoadBalancer) {
+    if lb.listeners.is_empty() || lb.listeners.iter().all(|l| l.mutual_authentication.is_none()) {
+        return;
+    }
+    let unverified: Vec<String> = lb
+        .listeners
+        .iter()
+        .filter_map(|l| {
+            let mode = l.mutual_authentication.as_ref().map(|m| m.mode.as_str()).unwrap_or("off");
+            let trust_store = l.mutual_authentication.as_ref().and_then(|m| m.trust_store_arn.as_deref());
+            match (mode, trust_store) {
+                ("verify", Some(_)) => None,
+                ("verify", None) => Some(format!("listener :{} verifies without a trust store", l.port)),
+                (other, _) => Some(format!("listener :{} mutual TLS mode {other}", l.port)),
+            }
+        })
+        .collect();
+    if unverified.is_empty() {
+        side.guards.push(Guard::MutualTls(format!(
+            "every listener of {} verifies client certificates against a trust store",
+            lb.name
+        )));
+    } else {
+        side.open_because.push(format!("mutual TLS is not enforced: {}", unverified.join(", ")));
+    }
 }
 
 /// The origin side of a Lambda function URL.

@@ -18,7 +18,9 @@ const INSTANCE: &str = "arn:aws:ec2:eu-west-1:111111111111:instance/i-0abc";
 fn account(scheme: &str, public_ip: Option<&str>, sg_cidr: &str, endpoint: &str) -> AccountInventory {
     let coverage: Vec<Value> = ["global", "eu-west-1"]
         .iter()
-        .flat_map(|r| ["cloudfront", "ec2", "elbv2"].map(|s| json!({"region": r, "service": s, "status": "collected"})))
+        .flat_map(|r| {
+            ["cloudfront", "ec2", "elbv2"].map(|s| json!({"region": r, "service": s, "status": "collected"}))
+        })
         .collect();
     serde_json::from_value(json!({
         "account_id": ACCOUNT, "regions": ["eu-west-1"],
@@ -57,16 +59,105 @@ fn vpc_origin_reach_table() {
     // (what, scheme, instance public ip, SG source, endpoint, vpc origin id, owner, expected, reason part)
     let cases: &[(&str, &str, Option<&str>, &str, &str, &str, Option<&str>, char, &str)] = &[
         ("internal ALB", "internal", None, "10.0.0.0/8", LB, "vo_1", None, 'P', "internal load balancer web"),
-        ("internet-facing ALB", "internet-facing", None, "10.0.0.0/8", LB, "vo_1", None, 'I', "internet-facing"),
-        ("internal NLB", "internal", None, "10.0.0.0/8", NLB, "vo_1", Some(ACCOUNT), 'P', "internal load balancer tcp"),
-        ("instance without public address", "internal", None, "0.0.0.0/0", INSTANCE, "vo_1", None, 'P', "no public address"),
-        ("public instance, closed SG", "internal", Some("203.0.113.9"), "10.0.0.0/8", INSTANCE, "vo_1", None, 'P', "admits the internet on none"),
-        ("public instance, open SG", "internal", Some("203.0.113.9"), "0.0.0.0/0", INSTANCE, "vo_1", None, 'I', "[443]"),
-        ("shared from another account", "internal", None, "10.0.0.0/8", LB, "vo_1", Some("222222222222"), 'N', "owned by account 222222222222"),
-        ("VPC origin not listed", "internal", None, "10.0.0.0/8", LB, "vo_9", None, 'N', "vo_9 is not in the account's inventory"),
-        ("endpoint not in the inventory", "internal", None, "10.0.0.0/8",
-         "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/gone/3", "vo_1", None, 'N', "loadbalancer/app/gone/3 is not in the inventory"),
-        ("unknown endpoint kind", "internal", None, "10.0.0.0/8", "arn:aws:ecs:eu-west-1:1:service/x", "vo_1", None, 'N', "does not know the endpoint"),
+        (
+            "internet-facing ALB",
+            "internet-facing",
+            None,
+            "10.0.0.0/8",
+            LB,
+            "vo_1",
+            None,
+            'I',
+            "internet-facing",
+        ),
+        (
+            "internal NLB",
+            "internal",
+            None,
+            "10.0.0.0/8",
+            NLB,
+            "vo_1",
+            Some(ACCOUNT),
+            'P',
+            "internal load balancer tcp",
+        ),
+        (
+            "instance without public address",
+            "internal",
+            None,
+            "0.0.0.0/0",
+            INSTANCE,
+            "vo_1",
+            None,
+            'P',
+            "no public address",
+        ),
+        (
+            "public instance, closed SG",
+            "internal",
+            Some("203.0.113.9"),
+            "10.0.0.0/8",
+            INSTANCE,
+            "vo_1",
+            None,
+            'P',
+            "admits the internet on none",
+        ),
+        (
+            "public instance, open SG",
+            "internal",
+            Some("203.0.113.9"),
+            "0.0.0.0/0",
+            INSTANCE,
+            "vo_1",
+            None,
+            'I',
+            "[443]",
+        ),
+        (
+            "shared from another account",
+            "internal",
+            None,
+            "10.0.0.0/8",
+            LB,
+            "vo_1",
+            Some("222222222222"),
+            'N',
+            "owned by account 222222222222",
+        ),
+        (
+            "VPC origin not listed",
+            "internal",
+            None,
+            "10.0.0.0/8",
+            LB,
+            "vo_9",
+            None,
+            'N',
+            "vo_9 is not in the account's inventory",
+        ),
+        (
+            "endpoint not in the inventory",
+            "internal",
+            None,
+            "10.0.0.0/8",
+            "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/gone/3",
+            "vo_1",
+            None,
+            'N',
+            "loadbalancer/app/gone/3 is not in the inventory",
+        ),
+        (
+            "unknown endpoint kind",
+            "internal",
+            None,
+            "10.0.0.0/8",
+            "arn:aws:ecs:eu-west-1:1:service/x",
+            "vo_1",
+            None,
+            'N',
+            "does not know the endpoint",
+        ),
     ];
     let options = CheckOptions::default();
     for (what, scheme, ip, cidr, endpoint, id, owner, expected, reason) in cases {
@@ -81,7 +172,8 @@ fn vpc_origin_reach_table() {
     let account = account("internal", None, "10.0.0.0/8", LB);
     let index = Index::build(&account);
     let scope = Scope { account: &account, index: &index, options: &options };
-    let plain: Origin = serde_json::from_value(json!({"id": "o", "domain_name": "x.example.com"})).expect("origin");
+    let plain: Origin =
+        serde_json::from_value(json!({"id": "o", "domain_name": "x.example.com"})).expect("origin");
     assert_eq!(vpc_origin_reach(&scope, &plain), None);
 }
 
@@ -107,23 +199,97 @@ fn cloudfront_grant_table() {
     let both = json!(["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"]);
     // (what, statements, expected (InvokeFunctionUrl, InvokeFunction))
     let cases: Vec<(&str, Vec<Value>, (Option<GrantScope>, Option<GrantScope>))> = vec![
-        ("both by SourceArn", vec![statement("Allow", cf(), both.clone(), source_arn(DISTRIBUTION))], (Some(Distribution), Some(Distribution))),
-        ("SourceArn glob", vec![statement("Allow", cf(), both.clone(), source_arn("arn:aws:cloudfront::111111111111:distribution/*"))], (Some(Distribution), Some(Distribution))),
-        ("another distribution", vec![statement("Allow", cf(), both.clone(), source_arn("arn:aws:cloudfront::111111111111:distribution/EOTHER"))], (None, None)),
-        ("SourceAccount only", vec![statement("Allow", cf(), both.clone(), Some(json!({"StringEquals": {"AWS:SourceAccount": ACCOUNT}})))], (Some(Account), Some(Account))),
-        ("another account", vec![statement("Allow", cf(), both.clone(), Some(json!({"StringEquals": {"AWS:SourceAccount": "999999999999"}})))], (None, None)),
-        ("no condition", vec![statement("Allow", cf(), json!("lambda:*"), None)], (Some(AnyDistribution), Some(AnyDistribution))),
-        ("the pre-2025 single statement", vec![statement("Allow", cf(), json!("lambda:InvokeFunctionUrl"), source_arn(DISTRIBUTION))], (Some(Distribution), None)),
-        ("best of two statements", vec![
-            statement("Allow", cf(), json!("lambda:InvokeFunctionUrl"), Some(json!({"StringEquals": {"AWS:SourceAccount": ACCOUNT}}))),
-            statement("Allow", cf(), both.clone(), source_arn(DISTRIBUTION)),
-        ], (Some(Distribution), Some(Distribution))),
-        ("an unknown condition key", vec![statement("Allow", cf(), both.clone(), Some(json!({"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}})))], (Some(Unknown), Some(Unknown))),
-        ("another principal", vec![statement("Allow", json!({"AWS": "*"}), both.clone(), None)], (None, None)),
-        ("an unconditional Deny", vec![
-            statement("Allow", cf(), both.clone(), source_arn(DISTRIBUTION)),
-            statement("Deny", cf(), json!("lambda:InvokeFunction"), None),
-        ], (Some(Distribution), None)),
+        (
+            "both by SourceArn",
+            vec![statement("Allow", cf(), both.clone(), source_arn(DISTRIBUTION))],
+            (Some(Distribution), Some(Distribution)),
+        ),
+        (
+            "SourceArn glob",
+            vec![statement(
+                "Allow",
+                cf(),
+                both.clone(),
+                source_arn("arn:aws:cloudfront::111111111111:distribution/*"),
+            )],
+            (Some(Distribution), Some(Distribution)),
+        ),
+        (
+            "another distribution",
+            vec![statement(
+                "Allow",
+                cf(),
+                both.clone(),
+                source_arn("arn:aws:cloudfront::111111111111:distribution/EOTHER"),
+            )],
+            (None, None),
+        ),
+        (
+            "SourceAccount only",
+            vec![statement(
+                "Allow",
+                cf(),
+                both.clone(),
+                Some(json!({"StringEquals": {"AWS:SourceAccount": ACCOUNT}})),
+            )],
+            (Some(Account), Some(Account)),
+        ),
+        (
+            "another account",
+            vec![statement(
+                "Allow",
+                cf(),
+                both.clone(),
+                Some(json!({"StringEquals": {"AWS:SourceAccount": "999999999999"}})),
+            )],
+            (None, None),
+        ),
+        (
+            "no condition",
+            vec![statement("Allow", cf(), json!("lambda:*"), None)],
+            (Some(AnyDistribution), Some(AnyDistribution)),
+        ),
+        (
+            "the pre-2025 single statement",
+            vec![statement("Allow", cf(), json!("lambda:InvokeFunctionUrl"), source_arn(DISTRIBUTION))],
+            (Some(Distribution), None),
+        ),
+        (
+            "best of two statements",
+            vec![
+                statement(
+                    "Allow",
+                    cf(),
+                    json!("lambda:InvokeFunctionUrl"),
+                    Some(json!({"StringEquals": {"AWS:SourceAccount": ACCOUNT}})),
+                ),
+                statement("Allow", cf(), both.clone(), source_arn(DISTRIBUTION)),
+            ],
+            (Some(Distribution), Some(Distribution)),
+        ),
+        (
+            "an unknown condition key",
+            vec![statement(
+                "Allow",
+                cf(),
+                both.clone(),
+                Some(json!({"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}})),
+            )],
+            (Some(Unknown), Some(Unknown)),
+        ),
+        (
+            "another principal",
+            vec![statement("Allow", json!({"AWS": "*"}), both.clone(), None)],
+            (None, None),
+        ),
+        (
+            "an unconditional Deny",
+            vec![
+                statement("Allow", cf(), both.clone(), source_arn(DISTRIBUTION)),
+                statement("Deny", cf(), json!("lambda:InvokeFunction"), None),
+            ],
+            (Some(Distribution), None),
+        ),
     ];
     for (what, statements, (url, function)) in cases {
         let policy = json!({"Version": "2012-10-17", "Statement": statements});

@@ -99,9 +99,10 @@ fn names_cloudfront(principal: Option<&Value>) -> bool {
 }
 
 fn allows_action(statement: &Value, action: &str) -> bool {
-    as_list(statement.get("Action")).iter().filter_map(|a| a.as_str()).any(|a| {
-        a == "*" || a.eq_ignore_ascii_case("lambda:*") || a.eq_ignore_ascii_case(action)
-    })
+    as_list(statement.get("Action"))
+        .iter()
+        .filter_map(|a| a.as_str())
+        .any(|a| a == "*" || a.eq_ignore_ascii_case("lambda:*") || a.eq_ignore_ascii_case(action))
 }
 
 /// The values of condition key `key` (case-insensitive) under the operators in `operators`.
@@ -151,7 +152,11 @@ fn statement_scope(statement: &Value, distribution_arn: &str, account_id: &str) 
     let operators = ["ArnLike", "ArnEquals", "StringEquals", "StringLike"];
     let known = ["aws:sourcearn", "aws:sourceaccount"];
     let other_keys = conditions.as_object().into_iter().flatten().any(|(_, entries)| {
-        entries.as_object().into_iter().flatten().any(|(k, _)| !known.contains(&k.to_ascii_lowercase().as_str()))
+        entries
+            .as_object()
+            .into_iter()
+            .flatten()
+            .any(|(k, _)| !known.contains(&k.to_ascii_lowercase().as_str()))
     });
     let unknown_operator = conditions
         .as_object()
@@ -198,7 +203,8 @@ pub fn cloudfront_grant(policy: Option<&Value>, distribution_arn: &str, account_
 /// Whether a viewer's `Authorization` header reaches the origin on `behavior`: `None` when
 /// edge-audit cannot tell (a custom policy that was not read).
 fn forwards_authorization(scope: &Scope<'_>, behavior: &CacheBehavior) -> Option<bool> {
-    let named = |headers: &[String]| headers.iter().any(|h| h == "*" || h.eq_ignore_ascii_case("authorization"));
+    let named =
+        |headers: &[String]| headers.iter().any(|h| h == "*" || h.eq_ignore_ascii_case("authorization"));
     if let Some(legacy) = &behavior.legacy {
         return Some(named(&legacy.forwarded_headers));
     }
@@ -219,7 +225,11 @@ fn forwards_authorization(scope: &Scope<'_>, behavior: &CacheBehavior) -> Option
 
 /// Whether the OAC of `origin` signs every request of `distribution` to it: `Ok(why)`, or the
 /// verdict it amounts to for the function URL's AWS_IAM guard and why.
-pub fn oac_signs(scope: &Scope<'_>, distribution: &Distribution, origin: &Origin) -> Result<String, (Verdict, String)> {
+pub fn oac_signs(
+    scope: &Scope<'_>,
+    distribution: &Distribution,
+    origin: &Origin,
+) -> Result<String, (Verdict, String)> {
     let Some(id) = origin.origin_access_control_id.as_deref().filter(|id| !id.is_empty()) else {
         return Err((Verdict::Mismatch, "no origin access control signs the requests".to_string()));
     };
@@ -235,7 +245,9 @@ pub fn oac_signs(scope: &Scope<'_>, distribution: &Distribution, origin: &Origin
                     "origin access control {id} could not be read (ListOriginAccessControls: {})",
                     c.error.as_deref().unwrap_or("failed")
                 ),
-                None => format!("origin access control {id} is not in the inventory: its signing behavior is unknown"),
+                None => format!(
+                    "origin access control {id} is not in the inventory: its signing behavior is unknown"
+                ),
             },
         ));
     };
@@ -273,7 +285,10 @@ pub fn oac_signs(scope: &Scope<'_>, distribution: &Distribution, origin: &Origin
                 ))
             }
         }
-        other => Err((Verdict::Mismatch, format!("origin access control {} never signs (signing behavior {other})", oac.name))),
+        other => Err((
+            Verdict::Mismatch,
+            format!("origin access control {} never signs (signing behavior {other})", oac.name),
+        )),
     }
 }
 

@@ -29,7 +29,9 @@ pub enum VpcOriginReach {
 impl VpcOriginReach {
     pub fn why(&self) -> &str {
         match self {
-            VpcOriginReach::Private(why) | VpcOriginReach::Internet(why) | VpcOriginReach::NotEvaluated(why) => why,
+            VpcOriginReach::Private(why)
+            | VpcOriginReach::Internet(why)
+            | VpcOriginReach::NotEvaluated(why) => why,
         }
     }
 }
@@ -69,7 +71,11 @@ fn endpoint_reach(scope: &Scope<'_>, vpc_origin: &VpcOrigin) -> VpcOriginReach {
         VpcOriginReach::NotEvaluated(if gaps.is_empty() {
             format!("VPC origin {id}: {what} {} is not in the inventory", vpc_origin.endpoint_arn)
         } else {
-            format!("VPC origin {id}: {what} {} could not be looked up: {}", vpc_origin.endpoint_arn, gaps.join("; "))
+            format!(
+                "VPC origin {id}: {what} {} could not be looked up: {}",
+                vpc_origin.endpoint_arn,
+                gaps.join("; ")
+            )
         })
     };
     match vpc_origin.endpoint_kind() {
