@@ -188,6 +188,10 @@ pub struct ApiDomainName {
     /// `d111.cloudfront.net` for edge-optimized domains.
     pub distribution_domain_name: Option<String>,
     pub mappings: Vec<BasePathMapping>,
+    /// `mutualTlsAuthentication.truststoreUri`: the domain requires a client certificate that
+    /// chains to this trust store (mutual TLS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mutual_tls_truststore_uri: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -312,6 +312,7 @@ pub fn rest_side<'a>(
             &format!("stage {}", stage.name),
         );
     }
+    add_custom_domain_mtls_guard(&mut side, index, entry_points);
     let operations = Api::Rest(api).operations();
     add_operation_guards(&mut side, &operations, signed_at_edge(scope, &api.arn));
     let key_source_header = api.api_key_source.as_deref().is_none_or(|s| s.eq_ignore_ascii_case("HEADER"));
@@ -388,8 +389,44 @@ pub fn http_side<'a>(scope: &Scope<'a>, api: &'a HttpApi, entry_points: &[EntryP
     add_no_entry_point_guard(&mut side, entry_points, || {
         "default execute-api endpoint disabled and no public custom domain maps the API".to_string()
     });
+    add_custom_domain_mtls_guard(&mut side, scope.index, entry_points);
     add_operation_guards(&mut side, &Api::Http(api).operations(), signed_at_edge(scope, &api.arn));
     side
+}
+
+/// Mutual TLS on API Gateway custom domains locks an API only when every public entry point is
+/// such a domain: with the default `execute-api` endpoint still enabled (or a custom domain
+/// without mutual TLS) the API is reachable around it.
+fn add_custom_domain_mtls_guard(side: &mut OriginSide<'_>, index: &Index<'_>, entry_points: &[EntryPoint]) {
+    let domain_of = |e: &EntryPoint| index.domain_names.get(&e.host.to_ascii_lowercase()).copied();
+    let mtls: Vec<&str> = entry_points
+        .iter()
+        .filter(|e| e.kind == super::exposure::EntryKind::CustomDomain)
+        .filter_map(|e| domain_of(e).filter(|d| d.mutual_tls_truststore_uri.is_some()).map(|d| d.name.as_str()))
+        .collect();
+    if mtls.is_empty() {
+        return;
+    }
+    let around: Vec<String> = entry_points
+        .iter()
+        .filter(|e| {
+            e.kind != super::exposure::EntryKind::CustomDomain
+                || domain_of(e).is_none_or(|d| d.mutual_tls_truststore_uri.is_none())
+        })
+        .map(EntryPoint::describe)
+        .collect();
+    if around.is_empty() {
+        side.guards.push(Guard::MutualTls(format!(
+            "custom domain {} requires mutual TLS and the default execute-api endpoint is disabled",
+            mtls.join(", ")
+        )));
+    } else {
+        side.open_because.push(format!(
+            "custom domain {} requires mutual TLS, but the API is reachable around it: {}",
+            mtls.join(", "),
+            around.join(", ")
+        ));
+    }
 }
 
 /// The origin side of a load balancer.
