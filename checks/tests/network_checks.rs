@@ -123,6 +123,7 @@ fn ea404_accepts_verified_mutual_tls_and_not_passthrough() {
     let perimeter = edge_audit_checks::perimeter::Perimeter::build(account, &index, &options);
     let lock = &perimeter.locks[0];
     assert_eq!(lock.sent.mechanisms(), ["origin-mtls"]);
-    let report = lock.targets[0].verdicts.iter().find(|v| v.guard == "origin-mutual-tls").expect("mTLS guard");
+    let report =
+        lock.targets[0].verdicts.iter().find(|v| v.guard == "origin-mutual-tls").expect("mTLS guard");
     assert!(report.why.contains("presents client certificate"), "{}", report.why);
 }

@@ -8,9 +8,8 @@ use super::pacing::op;
 use super::{CallError, RegionContext};
 use aws_sdk_elasticloadbalancingv2::types as elb;
 use edge_audit_checks::inventory::{
-    AccountInventory, Coverage, LbAction, Listener, ListenerRule, LoadBalancer, MutualAuthentication, RuleCondition,
-    Service, Tags,
-    Target, TargetGroup,
+    AccountInventory, Coverage, LbAction, Listener, ListenerRule, LoadBalancer, MutualAuthentication,
+    RuleCondition, Service, Tags, Target, TargetGroup,
 };
 use edge_audit_checks::secret::SecretValue;
 use futures::stream::{self, StreamExt};

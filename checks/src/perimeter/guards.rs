@@ -402,7 +402,9 @@ fn add_custom_domain_mtls_guard(side: &mut OriginSide<'_>, index: &Index<'_>, en
     let mtls: Vec<&str> = entry_points
         .iter()
         .filter(|e| e.kind == super::exposure::EntryKind::CustomDomain)
-        .filter_map(|e| domain_of(e).filter(|d| d.mutual_tls_truststore_uri.is_some()).map(|d| d.name.as_str()))
+        .filter_map(|e| {
+            domain_of(e).filter(|d| d.mutual_tls_truststore_uri.is_some()).map(|d| d.name.as_str())
+        })
         .collect();
     if mtls.is_empty() {
         return;

@@ -322,9 +322,27 @@ fn api_custom_domain_mutual_tls_table() {
     };
     // (what, execute-api disabled, domains, expected exposure, reason part)
     let cases = [
-        ("mTLS domain, default endpoint disabled", true, vec![domain("api.example.com", true)], "locked", "requires mutual TLS"),
-        ("mTLS domain, default endpoint enabled", false, vec![domain("api.example.com", true)], "internet", "reachable around it"),
-        ("a second domain without mTLS", true, vec![domain("api.example.com", true), domain("open.example.com", false)], "internet", "open.example.com"),
+        (
+            "mTLS domain, default endpoint disabled",
+            true,
+            vec![domain("api.example.com", true)],
+            "locked",
+            "requires mutual TLS",
+        ),
+        (
+            "mTLS domain, default endpoint enabled",
+            false,
+            vec![domain("api.example.com", true)],
+            "internet",
+            "reachable around it",
+        ),
+        (
+            "a second domain without mTLS",
+            true,
+            vec![domain("api.example.com", true), domain("open.example.com", false)],
+            "internet",
+            "open.example.com",
+        ),
         ("no mTLS at all", true, vec![domain("api.example.com", false)], "internet", ""),
     ];
     for (what, disabled, domains, expected, reason) in cases {
@@ -350,7 +368,10 @@ fn api_custom_domain_mutual_tls_table() {
             .collect();
         assert!(reasons.iter().any(|r| r.contains(reason)), "{what}: {reasons:?}");
         if expected == "locked" {
-            assert!(matches!(&backend.exposure, Exposure::Locked(g) if g.iter().any(|n| *n == "origin-mutual-tls")), "{what}");
+            assert!(
+                matches!(&backend.exposure, Exposure::Locked(g) if g.iter().any(|n| *n == "origin-mutual-tls")),
+                "{what}"
+            );
         }
     }
 }
