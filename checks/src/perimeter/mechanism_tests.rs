@@ -54,10 +54,16 @@ fn reach_kind(reach: &VpcOriginReach) -> char {
     }
 }
 
+/// (what, scheme, instance public ip, SG source, endpoint, vpc origin id, owner, expected, reason part)
+type ReachCase<'a> =
+    (&'a str, &'a str, Option<&'a str>, &'a str, &'a str, &'a str, Option<&'a str>, char, &'a str);
+
+/// (what, statements, expected (InvokeFunctionUrl, InvokeFunction))
+type GrantCase<'a> = (&'a str, Vec<Value>, (Option<GrantScope>, Option<GrantScope>));
+
 #[test]
 fn vpc_origin_reach_table() {
-    // (what, scheme, instance public ip, SG source, endpoint, vpc origin id, owner, expected, reason part)
-    let cases: &[(&str, &str, Option<&str>, &str, &str, &str, Option<&str>, char, &str)] = &[
+    let cases: &[ReachCase<'_>] = &[
         ("internal ALB", "internal", None, "10.0.0.0/8", LB, "vo_1", None, 'P', "internal load balancer web"),
         (
             "internet-facing ALB",
@@ -197,8 +203,7 @@ fn source_arn(arn: &str) -> Option<Value> {
 fn cloudfront_grant_table() {
     use GrantScope::*;
     let both = json!(["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"]);
-    // (what, statements, expected (InvokeFunctionUrl, InvokeFunction))
-    let cases: Vec<(&str, Vec<Value>, (Option<GrantScope>, Option<GrantScope>))> = vec![
+    let cases: Vec<GrantCase<'_>> = vec![
         (
             "both by SourceArn",
             vec![statement("Allow", cf(), both.clone(), source_arn(DISTRIBUTION))],
@@ -369,7 +374,7 @@ fn api_custom_domain_mutual_tls_table() {
         assert!(reasons.iter().any(|r| r.contains(reason)), "{what}: {reasons:?}");
         if expected == "locked" {
             assert!(
-                matches!(&backend.exposure, Exposure::Locked(g) if g.iter().any(|n| *n == "origin-mutual-tls")),
+                matches!(&backend.exposure, Exposure::Locked(g) if g.contains(&"origin-mutual-tls")),
                 "{what}"
             );
         }
