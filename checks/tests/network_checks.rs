@@ -132,3 +132,26 @@ fn customer_prefix_lists_are_judged_by_their_entries() {
     let office = with_list(&["198.51.100.0/24", "2001:db8:1::/48"]);
     assert!(office.findings.is_empty(), "{:?}", office.findings);
 }
+
+/// Origin mutual TLS locks an ALB only where every listener verifies client certificates against
+/// a trust store: `mtls-good` (mode verify) is quiet, `mtls-bad` (passthrough) is EA404 naming the
+/// mode.
+#[test]
+fn ea404_accepts_verified_mutual_tls_and_not_passthrough() {
+    let bad = support::run_check("EA404", "mtls-bad");
+    assert_eq!(bad.findings.len(), 1, "{:?}", bad.findings);
+    assert!(bad.findings[0].message.contains("mutual TLS mode passthrough"), "{}", bad.findings[0].message);
+    let good = support::run_check("EA404", "mtls-good");
+    assert!(good.findings.is_empty() && good.not_evaluated.is_empty(), "{:?}", good.findings);
+    // The guard is the listener's verification; the distribution presents a certificate.
+    let inventory = support::load("mtls-good");
+    let account = &inventory.accounts[0];
+    let index = edge_audit_checks::index::Index::build(account);
+    let options = edge_audit_checks::CheckOptions::default();
+    let perimeter = edge_audit_checks::perimeter::Perimeter::build(account, &index, &options);
+    let lock = &perimeter.locks[0];
+    assert_eq!(lock.sent.mechanisms(), ["origin-mtls"]);
+    let report =
+        lock.targets[0].verdicts.iter().find(|v| v.guard == "origin-mutual-tls").expect("mTLS guard");
+    assert!(report.why.contains("presents client certificate"), "{}", report.why);
+}

@@ -438,6 +438,11 @@ async fn domain_name(
             .unwrap_or_default(),
         regional_domain_name: domain.regional_domain_name().map(str::to_string),
         distribution_domain_name: domain.distribution_domain_name().map(str::to_string),
+        mutual_tls_truststore_uri: domain
+            .mutual_tls_authentication()
+            .and_then(|m| m.truststore_uri())
+            .filter(|uri| !uri.is_empty())
+            .map(str::to_string),
         mappings: pages
             .iter()
             .flat_map(|p| p.items())

@@ -423,6 +423,7 @@ fn origin(origin: &cf::Origin) -> Origin {
                 .origin_ssl_protocols()
                 .map(|p| p.items().iter().map(|s| s.as_str().to_string()).collect())
                 .unwrap_or_default(),
+            client_certificate_arn: non_empty(c.origin_mtls_config().map(|m| m.client_certificate_arn())),
         }),
         s3_origin_config: origin.s3_origin_config().is_some(),
         origin_access_control_id: non_empty(origin.origin_access_control_id()),

@@ -8,8 +8,8 @@ use super::pacing::op;
 use super::{CallError, RegionContext};
 use aws_sdk_elasticloadbalancingv2::types as elb;
 use edge_audit_checks::inventory::{
-    AccountInventory, Coverage, LbAction, Listener, ListenerRule, LoadBalancer, RuleCondition, Service, Tags,
-    Target, TargetGroup,
+    AccountInventory, Coverage, LbAction, Listener, ListenerRule, LoadBalancer, MutualAuthentication,
+    RuleCondition, Service, Tags, Target, TargetGroup,
 };
 use edge_audit_checks::secret::SecretValue;
 use futures::stream::{self, StreamExt};
@@ -230,6 +230,11 @@ async fn listener_with_rules(
         protocol: listener.protocol().map(|p| p.as_str().to_string()).unwrap_or_default(),
         default_actions: actions(listener.default_actions()),
         rules,
+        mutual_authentication: listener.mutual_authentication().map(|m| MutualAuthentication {
+            mode: m.mode().unwrap_or("off").to_ascii_lowercase(),
+            trust_store_arn: m.trust_store_arn().filter(|a| !a.is_empty()).map(str::to_string),
+            ignore_client_certificate_expiry: m.ignore_client_certificate_expiry().unwrap_or(false),
+        }),
         arn,
     };
     (listener, failure)

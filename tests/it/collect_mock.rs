@@ -1484,6 +1484,97 @@ async fn denied_vpc_origins_are_a_coverage_gap_and_the_origins_are_not_evaluated
     assert!(outcome.findings.iter().all(|f| f.check_id != "EA106"), "{:?}", outcome.findings);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Origin mutual TLS: the origin's OriginMtlsConfig (CloudFront XML) and the listener's
+// MutualAuthentication (ELBv2 query-protocol XML), as the API references shape them.
+
+const ELB_NS: &str = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
+
+fn mtls_lb_arn() -> String {
+    format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/mtls/50dc6c495c0c9188")
+}
+
+fn mtls_listener_xml(port: u16, mode: &str) -> String {
+    format!(
+        "<member><ListenerArn>arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/mtls/50dc6c495c0c9188/{port:016x}</ListenerArn>\
+         <LoadBalancerArn>{}</LoadBalancerArn><Port>{port}</Port><Protocol>HTTPS</Protocol>\
+         <DefaultActions><member><Type>fixed-response</Type><FixedResponseConfig><StatusCode>403</StatusCode></FixedResponseConfig></member></DefaultActions>\
+         <MutualAuthentication><Mode>{mode}</Mode>\
+         <TrustStoreArn>arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:truststore/ts/8888888888888888</TrustStoreArn>\
+         <IgnoreClientCertificateExpiry>false</IgnoreClientCertificateExpiry><TrustStoreAssociationStatus>active</TrustStoreAssociationStatus>\
+         </MutualAuthentication></member>",
+        mtls_lb_arn()
+    )
+}
+
+#[tokio::test]
+async fn origin_mutual_tls_is_read_from_the_origin_and_the_listeners() {
+    let certificate =
+        format!("arn:aws:acm:us-east-1:{ACCOUNT}:certificate/0a1b2c3d-0000-4000-8000-000000000001");
+    let origin = origin_xml("alb", &format!("mtls-1.{REGION}.elb.amazonaws.com"), "", &[]).replace(
+        "</CustomOriginConfig>",
+        &format!("<OriginMtlsConfig><ClientCertificateArn>{certificate}</ClientCertificateArn></OriginMtlsConfig></CustomOriginConfig>"),
+    );
+    let distribution = distribution_xml(
+        "EMTLS1",
+        &[origin],
+        behavior_xml("DefaultCacheBehavior", None, "alb", CACHING_DISABLED),
+        &[],
+        "",
+    );
+    let load_balancers = format!(
+        "<DescribeLoadBalancersResponse xmlns=\"{ELB_NS}\"><DescribeLoadBalancersResult><LoadBalancers><member>\
+         <LoadBalancerArn>{}</LoadBalancerArn><DNSName>mtls-1.{REGION}.elb.amazonaws.com</DNSName>\
+         <LoadBalancerName>mtls</LoadBalancerName><Scheme>internet-facing</Scheme><Type>application</Type>\
+         <SecurityGroups><member>sg-0mtls</member></SecurityGroups></member></LoadBalancers></DescribeLoadBalancersResult>\
+         <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeLoadBalancersResponse>",
+        mtls_lb_arn()
+    );
+    let listeners = format!(
+        "<DescribeListenersResponse xmlns=\"{ELB_NS}\"><DescribeListenersResult><Listeners>{}{}</Listeners>\
+         </DescribeListenersResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeListenersResponse>",
+        mtls_listener_xml(443, "verify"),
+        mtls_listener_xml(8443, "passthrough")
+    );
+    let rules = vec![
+        list_distributions_page(None, distribution_list_xml(&[distribution], None)),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers)
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], load_balancers.clone())),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_listeners)
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], listeners.clone())),
+    ];
+    let (account, _) = collect(rules).await;
+    let origin = account.distributions[0].origin("alb").unwrap();
+    assert_eq!(origin.custom.as_ref().unwrap().client_certificate_arn.as_deref(), Some(certificate.as_str()));
+    let lb = account.load_balancers.iter().find(|lb| lb.name == "mtls").expect("the load balancer");
+    let modes: Vec<(u16, &str, bool)> = lb
+        .listeners
+        .iter()
+        .map(|l| {
+            let m = l.mutual_authentication.as_ref().unwrap();
+            (
+                l.port,
+                m.mode.as_str(),
+                m.trust_store_arn.as_deref().is_some_and(|a| a.contains(":truststore/ts/")),
+            )
+        })
+        .collect();
+    assert_eq!(modes, [(443, "verify", true), (8443, "passthrough", true)]);
+    // One listener in passthrough: mutual TLS locks nothing, and the perimeter says why.
+    let inventory = edge_audit_checks::Inventory::new(vec![account]);
+    let account = &inventory.accounts[0];
+    let index = edge_audit_checks::index::Index::build(account);
+    let options = edge_audit_checks::CheckOptions::default();
+    let perimeter = edge_audit_checks::perimeter::Perimeter::build(account, &index, &options);
+    let backend = perimeter.backend(&mtls_lb_arn()).expect("the load balancer backend");
+    assert!(backend.side.guards.iter().all(|g| g.name() != "origin-mutual-tls"));
+    assert!(
+        backend.side.open_because.iter().any(|w| w.contains("listener :8443 mutual TLS mode passthrough")),
+        "{:?}",
+        backend.side.open_because
+    );
+}
+
 /// A customer-managed prefix list that a rule references is expanded, every page of it; the
 /// AWS-managed CloudFront list is not (recognised by name); a denied expansion fails EC2's
 /// coverage in the region (fail closed) instead of leaving the list unjudged.

@@ -13,8 +13,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::moto_scan::{
-    at_least_medium, finding_keys, findings, live, not_evaluated_keys, owner, read, scenario_identifiers,
-    seeded, REGIONS,
+    at_least_medium, changes, finding_keys, findings, live, not_evaluated_keys, owner, read,
+    scenario_identifiers, seeded, REGIONS,
 };
 use crate::support::{json, path_str, tempdir};
 use serde_json::{json, Value};
@@ -52,7 +52,8 @@ fn assert_scenarios_judged(manifest: &Value, report: &Value) {
                 .iter()
                 .filter_map(Value::as_str)
             {
-                if !(fired.contains(check) || (check == "EA112" && shield_not_evaluated)) {
+                let explained = check == "EA112" && shield_not_evaluated;
+                if !(fired.contains(check) || explained) {
                     problems.push(format!("{name}: {check} did not fire; fired: {fired:?}"));
                 }
             }
@@ -263,4 +264,97 @@ fn oac_function_urls_are_judged_with_their_policy() {
         live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
     let from = json(&from.stdout);
     assert_eq!(finding_keys(&from), finding_keys(&report), "scan --from and the live scan differ");
+}
+
+/// Origin mutual TLS through the real binary: the listener in mode `verify` with a trust store
+/// locks the ALB (no EA404/EA405, the guard named in the inventory's perimeter), `passthrough`
+/// locks nothing (EA404, EA405); the snapshot holds the origin's client certificate and the
+/// listener's mode, and `scan --from` agrees with the live scan.
+#[test]
+fn origin_mutual_tls_locks_only_where_the_listener_verifies() {
+    let Some((moto, manifest)) = seeded(&scenarios(&["origin-mtls-bad", "origin-mtls-good"])) else { return };
+    let dir = tempdir();
+    let inventory = dir.path().join("inv.json");
+    let snap = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(&inventory)]);
+    assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
+    let saved = json(&read(&inventory));
+    let account = &saved["accounts"][0];
+    let modes: BTreeSet<String> = account["load_balancers"]
+        .as_array()
+        .expect("load_balancers")
+        .iter()
+        .flat_map(|lb| lb["listeners"].as_array().into_iter().flatten())
+        .filter_map(|l| l["mutual_authentication"]["mode"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(modes, BTreeSet::from(["passthrough".to_string(), "verify".to_string()]));
+    let certificates = account["distributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["origins"].as_array().into_iter().flatten())
+        .filter(|o| {
+            o["custom"]["client_certificate_arn"].as_str().is_some_and(|a| a.starts_with("arn:aws:acm:"))
+        })
+        .count();
+    assert_eq!(certificates, 2, "both app origins present a client certificate");
+
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(out.code, 3, "incomplete (the Shield gap), nothing failed\n{}", out.stderr);
+    let report = json(&out.stdout);
+    assert_scenarios_judged(&manifest, &report);
+    let bad_lb = manifest["scenarios"]["origin-mtls-bad"]["load_balancers"][0]["arn"].as_str().unwrap();
+    let ea404 =
+        findings(&report).iter().find(|f| f["check_id"] == "EA404").expect("EA404 on the passthrough ALB");
+    assert_eq!(ea404["resource"]["arn"], bad_lb);
+    assert!(ea404["message"].as_str().unwrap().contains("mode passthrough"), "{}", ea404["message"]);
+
+    let from =
+        live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
+    assert_eq!(
+        finding_keys(&json(&from.stdout)),
+        finding_keys(&report),
+        "scan --from and the live scan differ"
+    );
+}
+
+/// `drift` over VPC origins: a snapshot of `vpc-origin-good` compared with the live account is
+/// unchanged (the VPC origins and the origins' `vpc_origin` round-trip); after the internal ALB's
+/// security group opens 443 to the internet, saved and live drift report the same typed change.
+#[test]
+fn drift_over_vpc_origins_round_trips_and_reports_changes() {
+    let Some((moto, manifest)) = seeded(&scenarios(&["vpc-origin-good"])) else { return };
+    let dir = tempdir();
+    let before = dir.path().join("a.json");
+    let after = dir.path().join("b.json");
+    let snapshot = |path: &std::path::Path| {
+        let out = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(path)]);
+        assert_eq!(out.code, 0, "snapshot\n{}", out.stderr);
+    };
+    snapshot(&before);
+    let same =
+        live(&moto, &["drift", "--baseline", path_str(&before), "--regions", REGIONS, "--format", "json"]);
+    assert_eq!(same.code, 0, "live drift of an unchanged account\n{}{}", same.stdout, same.stderr);
+    assert!(changes(&json(&same.stdout)).is_empty(), "changes without a change: {}", same.stdout);
+
+    let group =
+        manifest["scenarios"]["vpc-origin-good"]["load_balancers"][0]["security_group"].as_str().unwrap();
+    let open = format!(
+        "import boto3\nboto3.client('ec2', region_name='eu-west-1', endpoint_url='{}', aws_access_key_id='testing', \
+         aws_secret_access_key='testing').authorize_security_group_ingress(GroupId='{group}', IpPermissions=[{{'IpProtocol': \
+         'tcp', 'FromPort': 443, 'ToPort': 443, 'IpRanges': [{{'CidrIp': '0.0.0.0/0'}}]}}])",
+        moto.endpoint
+    );
+    let opened = std::process::Command::new(moto.python()).args(["-c", &open]).output().expect("python");
+    assert!(opened.status.success(), "boto3: {}", String::from_utf8_lossy(&opened.stderr));
+    snapshot(&after);
+    let saved = live(
+        &moto,
+        &["drift", "--baseline", path_str(&before), "--current", path_str(&after), "--format", "json"],
+    );
+    let current =
+        live(&moto, &["drift", "--baseline", path_str(&before), "--regions", REGIONS, "--format", "json"]);
+    let (saved, current) = (changes(&json(&saved.stdout)), changes(&json(&current.stdout)));
+    assert_eq!(saved, current, "saved and live drift differ");
+    assert!(saved.iter().any(|(kind, _, id, _)| kind == "sg_ingress_opened" && id == group), "{saved:?}");
 }

@@ -1176,6 +1176,47 @@ def build_oac_lambda(ctx: Ctx) -> None:
     lock_site_bucket(ctx, dist, bucket)
 
 
+def build_origin_mtls(ctx: Ctx) -> None:
+    """Origin mutual TLS (2025): CloudFront presents a client certificate (`OriginMtlsConfig`) to
+    an internet-facing ALB (SG from the CloudFront prefix list, HTTPS listener forwarding by
+    default). Good: the listener verifies client certificates against a trust store (mode
+    `verify`), which locks it. Bad: mode `passthrough` forwards the certificate unverified, so the
+    ALB is locked to nothing (moto has neither: the emulator answers DescribeTrustStores and adds
+    MutualAuthentication to DescribeListeners, and the origin's OriginMtlsConfig)."""
+    vpc_id, subnets = vpc(ctx)
+    pl = cloudfront_prefix_list(ctx)
+    site, bucket = static_site_origin(ctx)
+    alb_sg = security_group(ctx, vpc_id, "alb-sg", [tcp(443, prefix_list=pl)])
+    web_sg = security_group(ctx, vpc_id, "web-sg", [tcp(8080, group=alb_sg)])
+    lb = alb(ctx, "alb", vpc_id=vpc_id, subnets=subnets, sg=alb_sg,
+             targets=instances(ctx, subnets[0], web_sg), verify_header=None)
+    trust_store = (f"arn:aws:elasticloadbalancing:{ctx.region}:{ACCOUNT_ID}:truststore/"
+                   f"{ctx.short_name('ts')}/{hashlib.sha256(ctx.scenario.encode()).hexdigest()[:16]}")
+    ctx.emulate("elasticloadbalancing", "trust_stores", [{
+        "Name": ctx.short_name("ts"), "TrustStoreArn": trust_store, "Status": "ACTIVE",
+        "NumberOfCaCertificates": 1, "TotalRevokedEntries": 0}])
+    mode = "verify" if ctx.good else "passthrough"
+    ctx.emulate("elasticloadbalancing", "mutual_authentication", {lb["listener_arn"]: {
+        "Mode": mode, "TrustStoreArn": trust_store, "IgnoreClientCertificateExpiry": False,
+        "TrustStoreAssociationStatus": "active"}})
+    client_cert = certificate(ctx, f"cloudfront-client.{ctx.scenario}.example.com")
+    web_acl(ctx, "alb-acl", scope="REGIONAL", default="Allow", rules=baseline_rules(),
+            logging=True, associate=[lb["arn"]])
+    origins = [site, custom_origin("app", lb["dns_name"])]
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
+                        behaviors=[behavior("app", path="/app/*")], web_acl_arn=edge_web_acl(ctx),
+                        shield=ctx.good)
+    ctx.emulate("cloudfront", "origins", {dist["id"]: {"app": {"set": {
+        "CustomOriginConfig/OriginMtlsConfig": {"ClientCertificateArn": client_cert}}}}})
+    if ctx.good:
+        restore_s3_oac(ctx, dist, site)
+    else:
+        ctx.mistake("EA404", "mutual TLS mode passthrough: the ALB forwards the client certificate "
+                             "unverified and checks no header")
+        ctx.mistake("EA405", "the ALB relies on the CloudFront prefix list; passthrough verifies nothing")
+    lock_site_bucket(ctx, dist, bucket)
+
+
 def build_sigv4_lambda_edge(ctx: Ctx) -> None:
     """Seed 004: Lambda@Edge signs origin requests with SigV4, the REST API
     requires AWS_IAM everywhere; WAF + Shield Advanced on the distribution.
@@ -1222,6 +1263,7 @@ ARCHITECTURES = (
     Architecture("sigv4-lambda-edge", "us-east-1", build_sigv4_lambda_edge),
     Architecture("vpc-origin", "eu-west-1", build_vpc_origin),
     Architecture("oac-lambda", "eu-west-1", build_oac_lambda),
+    Architecture("origin-mtls", "eu-west-1", build_origin_mtls),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")

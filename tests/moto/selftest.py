@@ -176,8 +176,11 @@ def check_security(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> 
         r.check(f"{name}: no SG open to the internet", lambda: not any(
             rng["CidrIp"] == "0.0.0.0/0" for g in groups["SecurityGroups"]
             for p in g["IpPermissions"] for rng in p["IpRanges"]))
-        if sc["load_balancers"][0].get("scheme") == "internal":
-            # Reached only through a VPC origin: the ALB itself needs no header rule.
+        lb = sc["load_balancers"][0]
+        mtls = sc.get("emulated", {}).get("elasticloadbalancing", {}).get("mutual_authentication", {})
+        if lb.get("scheme") == "internal" or mtls.get(lb["listener_arn"], {}).get("Mode") == "verify":
+            # Reached only through a VPC origin, or locked by verified mutual TLS: the ALB itself
+            # needs no header rule.
             return
         rules = aws.client("elbv2", sc["region"]).describe_rules(
             ListenerArn=sc["load_balancers"][0]["listener_arn"])["Rules"]

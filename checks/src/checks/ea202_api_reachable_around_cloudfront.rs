@@ -12,7 +12,11 @@ declare_check! {
     /// domain that maps it (the custom domain CloudFront itself uses is one: anybody can call it
     /// too) — and nothing that refuses requests lacking the distribution's secret: no stage web ACL enforcing the origin
     /// header, no required API key fed by the distribution's `x-api-key` (apiKeySource HEADER,
-    /// stage in a usage plan), no AWS_IAM on every method with a Lambda@Edge signer at the edge.
+    /// stage in a usage plan), no AWS_IAM on every method with a Lambda@Edge signer at the edge,
+    /// no mutual TLS on every public entry point. A custom domain with `mutualTlsAuthentication`
+    /// (a trust store) locks the API only when the default `execute-api` endpoint is disabled and
+    /// no other public domain maps it; otherwise the API is reachable around it, and the finding
+    /// says so.
     ///
     /// High when some method is open; medium when every method requires some authorizer
     /// (Cognito, JWT, a Lambda authorizer, or AWS_IAM without a signer), since callers still

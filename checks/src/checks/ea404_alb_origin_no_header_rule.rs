@@ -12,6 +12,15 @@ declare_check! {
     /// forwards, or a forwarding rule has no http-header condition — and no web ACL on the
     /// load balancer requires the header either.
     ///
+    /// **Origin mutual TLS** counts instead of the header where the load balancer enforces it:
+    /// every listener's `MutualAuthentication` in mode `verify` with a trust store (read with
+    /// DescribeListeners), the distribution presenting a client certificate
+    /// (`CustomOriginConfig.OriginMtlsConfig.ClientCertificateArn`). Mode `passthrough` forwards
+    /// the certificate unverified (what the targets do with it is invisible) and `off` asks for
+    /// none: neither is a lock, and the finding names the mode. A load balancer reached through a
+    /// VPC origin is judged the same way when it is internet-facing (an internal one is not
+    /// reachable from the internet at all).
+    ///
     /// ## Why it matters
     ///
     /// Security groups can at best allow CloudFront's address ranges, which every CloudFront
@@ -27,12 +36,15 @@ declare_check! {
     ///
     /// Make each listener's default action a fixed 403 response and add a rule that forwards
     /// only when the `X-Origin-Verify` header equals the secret the distribution sends (or
-    /// associate a regional web ACL that blocks requests without it).
+    /// associate a regional web ACL that blocks requests without it), or set the listeners'
+    /// mutual TLS to `verify` against a trust store holding the CA of the client certificate
+    /// the distribution presents.
     ///
     /// ## References
     ///
     /// - <https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html>
     /// - <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-header-conditions>
+    /// - <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/mutual-authentication.html>
     AlbOriginNoHeaderRule {
         id: "EA404",
         slug: "alb-origin-no-header-rule",
@@ -48,7 +60,7 @@ impl Audit for AlbOriginNoHeaderRule {
             let Some(lb) = origin.lb else { continue };
             let Some(backend) = ctx.perimeter.backend(&lb.arn) else { continue };
             let side = &backend.side;
-            if side.guards.iter().any(|g| matches!(g, Guard::Header { .. } | Guard::NotPublic(_))) {
+            if side.guards.iter().any(|g| matches!(g, Guard::Header { .. } | Guard::NotPublic(_) | Guard::MutualTls(_))) {
                 continue;
             }
             if !side.is_complete() {

@@ -62,7 +62,8 @@ impl Audit for OriginPrefixListOnly {
                         out.not_evaluated(&Self::META, lb.arn.clone(), side.not_collected.join("; "));
                         continue;
                     }
-                    let checked = side.guards.iter().any(|g| matches!(g, Guard::Header { .. }));
+                    // A header check or verified mutual TLS: something only this distribution has.
+                    let checked = side.guards.iter().any(|g| matches!(g, Guard::Header { .. } | Guard::MutualTls(_)));
                     (lb.resource(ctx.account_id()), lb.arn.as_str(), checked)
                 }
                 (_, Some(instance)) => (

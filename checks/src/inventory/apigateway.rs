@@ -225,6 +225,10 @@ pub struct ApiDomainName {
     /// mode uses them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub routing_rules: Vec<RoutingRule>,
+    /// `mutualTlsAuthentication.truststoreUri`: the domain requires a client certificate that
+    /// chains to this trust store (mutual TLS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mutual_tls_truststore_uri: Option<String>,
 }
 
 /// How a custom domain name picks the API for a request.

@@ -177,6 +177,10 @@ pub struct CustomOriginConfig {
     pub protocol_policy: String,
     /// `SSLv3`, `TLSv1`, `TLSv1.1`, `TLSv1.2`.
     pub ssl_protocols: Vec<String>,
+    /// `OriginMtlsConfig.ClientCertificateArn`: the certificate CloudFront presents to the
+    /// origin (origin mutual TLS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_certificate_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

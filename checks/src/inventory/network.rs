@@ -123,6 +123,19 @@ pub struct Listener {
     pub default_actions: Vec<LbAction>,
     /// Non-default rules in priority order.
     pub rules: Vec<ListenerRule>,
+    /// The listener's mutual TLS settings (`MutualAuthentication`), when ELBv2 reports them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mutual_authentication: Option<MutualAuthentication>,
+}
+
+/// A listener's `MutualAuthentication`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MutualAuthentication {
+    /// `off`, `passthrough` (the certificate is forwarded, not verified) or `verify`.
+    pub mode: String,
+    pub trust_store_arn: Option<String>,
+    pub ignore_client_certificate_expiry: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -43,6 +43,9 @@ pub enum Guard<'a> {
     Iam,
     /// A Lambda function URL with AuthType AWS_IAM: only an OAC-signed request gets through.
     LambdaIam,
+    /// Every listener verifies client certificates against a trust store (mutual TLS mode
+    /// `verify`): only a client holding a certificate the trust store accepts gets through.
+    MutualTls(String),
     /// Not reachable from the internet at all.
     NotPublic(String),
     /// Reachable only through custom domains whose routing rules require a secret header (the
@@ -57,6 +60,7 @@ impl Guard<'_> {
             Guard::ApiKey { .. } => "required-api-key",
             Guard::Iam => "aws-iam-authorization",
             Guard::LambdaIam => "function-url-aws-iam",
+            Guard::MutualTls(_) => "origin-mutual-tls",
             Guard::NotPublic(_) => "not-public",
             Guard::RoutingRules { .. } => "routing-rule-header-gate",
         }
@@ -68,6 +72,7 @@ impl Guard<'_> {
             Guard::ApiKey { .. } => "every method requires an API key from x-api-key".to_string(),
             Guard::Iam => "AWS_IAM authorization on every method".to_string(),
             Guard::LambdaIam => "function URL AuthType AWS_IAM".to_string(),
+            Guard::MutualTls(what) => format!("mutual TLS ({what})"),
             Guard::NotPublic(why) => why.clone(),
             Guard::RoutingRules { gates } => format!(
                 "{} require a secret header",
@@ -178,6 +183,18 @@ impl<'a> Guard<'a> {
                     ),
                 ),
                 (None, None) => (Verdict::Mismatch, "no origin access control signs the requests".to_string()),
+            },
+            Guard::MutualTls(what) => match sent.client_certificate {
+                Some(arn) => (
+                    Verdict::CouldNotVerify,
+                    format!(
+                        "{what}; the distribution presents client certificate {arn}, whose issuer edge-audit cannot compare with the trust store"
+                    ),
+                ),
+                None => (
+                    Verdict::Mismatch,
+                    format!("{what}, but the distribution presents no client certificate (no OriginMtlsConfig)"),
+                ),
             },
             Guard::NotPublic(why) => (Verdict::Satisfied, why.clone()),
             Guard::RoutingRules { gates } => match gates.iter().find(|g| g.is_used_by(origin)) {
@@ -378,6 +395,7 @@ pub fn rest_side<'a>(
             &format!("stage {}", stage.name),
         );
     }
+    add_custom_domain_mtls_guard(&mut side, index, entry_points);
     let operations = Api::Rest(api).operations();
     add_operation_guards(
         &mut side,
@@ -508,6 +526,7 @@ pub fn http_side<'a>(
     add_entry_guard(&mut side, entry_points, reach, || {
         "default execute-api endpoint disabled and no public custom domain maps the API".to_string()
     });
+    add_custom_domain_mtls_guard(&mut side, scope.index, entry_points);
     add_operation_guards(
         &mut side,
         &Api::Http(api).operations(),
@@ -515,6 +534,43 @@ pub fn http_side<'a>(
         &sent_header_names(scope, &api.arn),
     );
     side
+}
+
+/// Mutual TLS on API Gateway custom domains locks an API only when every public entry point is
+/// such a domain: with the default `execute-api` endpoint still enabled (or a custom domain
+/// without mutual TLS) the API is reachable around it.
+fn add_custom_domain_mtls_guard(side: &mut OriginSide<'_>, index: &Index<'_>, entry_points: &[EntryPoint]) {
+    let domain_of = |e: &EntryPoint| index.domain_names.get(&e.host.to_ascii_lowercase()).copied();
+    let mtls: Vec<&str> = entry_points
+        .iter()
+        .filter(|e| e.kind == super::exposure::EntryKind::CustomDomain)
+        .filter_map(|e| {
+            domain_of(e).filter(|d| d.mutual_tls_truststore_uri.is_some()).map(|d| d.name.as_str())
+        })
+        .collect();
+    if mtls.is_empty() {
+        return;
+    }
+    let around: Vec<String> = entry_points
+        .iter()
+        .filter(|e| {
+            e.kind != super::exposure::EntryKind::CustomDomain
+                || domain_of(e).is_none_or(|d| d.mutual_tls_truststore_uri.is_none())
+        })
+        .map(EntryPoint::describe)
+        .collect();
+    if around.is_empty() {
+        side.guards.push(Guard::MutualTls(format!(
+            "custom domain {} requires mutual TLS and the default execute-api endpoint is disabled",
+            mtls.join(", ")
+        )));
+    } else {
+        side.open_because.push(format!(
+            "custom domain {} requires mutual TLS, but the API is reachable around it: {}",
+            mtls.join(", "),
+            around.join(", ")
+        ));
+    }
 }
 
 /// The origin side of a load balancer.
@@ -540,7 +596,38 @@ pub fn alb_side<'a>(scope: &Scope<'a>, lb: &'a LoadBalancer) -> OriginSide<'a> {
         }
         Err(why) => side.open_because.push(why),
     }
+    add_mutual_tls_guard(&mut side, lb);
     side
+}
+
+/// Origin mutual TLS locks a load balancer only where it is enforced: every listener in mode
+/// `verify` with a trust store. `passthrough` forwards the certificate unverified (the targets
+/// would have to check it, which edge-audit cannot see) and `off` asks for none.
+fn add_mutual_tls_guard(side: &mut OriginSide<'_>, lb: &LoadBalancer) {
+    if lb.listeners.is_empty() || lb.listeners.iter().all(|l| l.mutual_authentication.is_none()) {
+        return;
+    }
+    let unverified: Vec<String> = lb
+        .listeners
+        .iter()
+        .filter_map(|l| {
+            let mode = l.mutual_authentication.as_ref().map(|m| m.mode.as_str()).unwrap_or("off");
+            let trust_store = l.mutual_authentication.as_ref().and_then(|m| m.trust_store_arn.as_deref());
+            match (mode, trust_store) {
+                ("verify", Some(_)) => None,
+                ("verify", None) => Some(format!("listener :{} verifies without a trust store", l.port)),
+                (other, _) => Some(format!("listener :{} mutual TLS mode {other}", l.port)),
+            }
+        })
+        .collect();
+    if unverified.is_empty() {
+        side.guards.push(Guard::MutualTls(format!(
+            "every listener of {} verifies client certificates against a trust store",
+            lb.name
+        )));
+    } else {
+        side.open_because.push(format!("mutual TLS is not enforced: {}", unverified.join(", ")));
+    }
 }
 
 /// The origin side of a Lambda function URL.

@@ -55,16 +55,15 @@ fn reach_kind(reach: &VpcOriginReach) -> char {
 }
 
 /// (what, scheme, instance public ip, SG source, endpoint, vpc origin id, owner, expected, reason part)
-type VpcReachCase<'s> =
-    (&'s str, &'s str, Option<&'s str>, &'s str, &'s str, &'s str, Option<&'s str>, char, &'s str);
+type ReachCase<'a> =
+    (&'a str, &'a str, Option<&'a str>, &'a str, &'a str, &'a str, Option<&'a str>, char, &'a str);
 
 /// (what, statements, expected (InvokeFunctionUrl, InvokeFunction))
-type GrantCase<'s> = (&'s str, Vec<Value>, (Option<GrantScope>, Option<GrantScope>));
+type GrantCase<'a> = (&'a str, Vec<Value>, (Option<GrantScope>, Option<GrantScope>));
 
 #[test]
 fn vpc_origin_reach_table() {
-    // (what, scheme, instance public ip, SG source, endpoint, vpc origin id, owner, expected, reason part)
-    let cases: &[VpcReachCase<'_>] = &[
+    let cases: &[ReachCase<'_>] = &[
         ("internal ALB", "internal", None, "10.0.0.0/8", LB, "vo_1", None, 'P', "internal load balancer web"),
         (
             "internet-facing ALB",
@@ -204,7 +203,6 @@ fn source_arn(arn: &str) -> Option<Value> {
 fn cloudfront_grant_table() {
     use GrantScope::*;
     let both = json!(["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"]);
-    // (what, statements, expected (InvokeFunctionUrl, InvokeFunction))
     let cases: Vec<GrantCase<'_>> = vec![
         (
             "both by SourceArn",
@@ -305,4 +303,80 @@ fn cloudfront_grant_table() {
     }
     let none = cloudfront_grant(None, DISTRIBUTION, ACCOUNT);
     assert_eq!(none.missing(), ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"]);
+}
+
+/// Mutual TLS on an API Gateway custom domain locks the API only with the default endpoint
+/// disabled (and no other public domain without it).
+#[test]
+fn api_custom_domain_mutual_tls_table() {
+    use super::{Exposure, Perimeter};
+    const STAGE: &str = "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod";
+    let api = |disabled: bool| {
+        json!({"id": "a1", "arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "api", "region": "eu-west-1",
+               "endpoint_types": ["REGIONAL"], "stages": [{"name": "prod"}], "disable_execute_api_endpoint": disabled,
+               "resources": [{"id": "r", "path": "/items", "methods": [
+                   {"http_method": "GET", "authorization_type": "NONE", "api_key_required": false}]}]})
+    };
+    let domain = |name: &str, mtls: bool| {
+        let mut d = json!({"name": name, "region": "eu-west-1", "endpoint_type": "REGIONAL",
+                           "mappings": [{"base_path": "", "api_id": "a1", "stage": "prod"}]});
+        if mtls {
+            d["mutual_tls_truststore_uri"] = json!("s3://trust/ca.pem");
+        }
+        d
+    };
+    // (what, execute-api disabled, domains, expected exposure, reason part)
+    let cases = [
+        (
+            "mTLS domain, default endpoint disabled",
+            true,
+            vec![domain("api.example.com", true)],
+            "locked",
+            "requires mutual TLS",
+        ),
+        (
+            "mTLS domain, default endpoint enabled",
+            false,
+            vec![domain("api.example.com", true)],
+            "internet",
+            "reachable around it",
+        ),
+        (
+            "a second domain without mTLS",
+            true,
+            vec![domain("api.example.com", true), domain("open.example.com", false)],
+            "internet",
+            "open.example.com",
+        ),
+        ("no mTLS at all", true, vec![domain("api.example.com", false)], "internet", ""),
+    ];
+    for (what, disabled, domains, expected, reason) in cases {
+        let coverage: Vec<Value> = ["apigateway", "apigatewayv2", "wafv2-regional"]
+            .iter()
+            .map(|s| json!({"region": "eu-west-1", "service": s, "status": "collected"}))
+            .collect();
+        let account: AccountInventory = serde_json::from_value(json!({
+            "account_id": ACCOUNT, "regions": ["eu-west-1"], "coverage": coverage,
+            "rest_apis": [api(disabled)], "domain_names": domains}))
+        .expect("an account");
+        let index = Index::build(&account);
+        let options = CheckOptions::default();
+        let perimeter = Perimeter::build(&account, &index, &options);
+        let backend = perimeter.backend(STAGE).expect("the stage");
+        assert_eq!(backend.exposure.as_str(), expected, "{what}: {:?}", backend.exposure);
+        let reasons: Vec<String> = backend
+            .side
+            .guards
+            .iter()
+            .map(|g| g.describe())
+            .chain(backend.side.open_because.iter().cloned())
+            .collect();
+        assert!(reasons.iter().any(|r| r.contains(reason)), "{what}: {reasons:?}");
+        if expected == "locked" {
+            assert!(
+                matches!(&backend.exposure, Exposure::Locked(g) if g.contains(&"origin-mutual-tls")),
+                "{what}"
+            );
+        }
+    }
 }

@@ -14,6 +14,8 @@ pub struct Sent<'a> {
     pub secret_headers: Vec<&'a OriginHeader>,
     pub origin_access_control: Option<&'a str>,
     pub vpc_origin: Option<&'a str>,
+    /// The client certificate CloudFront presents to the origin (origin mutual TLS).
+    pub client_certificate: Option<&'a str>,
     /// The `origin-request` Lambda@Edge function on every behavior that routes to the origin.
     pub signer: Option<&'a str>,
     /// An S3 website origin sent a `Referer` header (checked by an `aws:Referer` bucket policy
@@ -53,6 +55,11 @@ impl<'a> Sent<'a> {
             secret_headers,
             origin_access_control: origin.origin_access_control_id.as_deref().filter(|s| !s.is_empty()),
             vpc_origin: origin.vpc_origin_id.as_deref().filter(|s| !s.is_empty()),
+            client_certificate: origin
+                .custom
+                .as_ref()
+                .and_then(|c| c.client_certificate_arn.as_deref())
+                .filter(|s| !s.is_empty()),
             signer,
             referer,
         }
@@ -77,6 +84,9 @@ impl<'a> Sent<'a> {
         }
         if self.signer.is_some() {
             out.push("origin-request-signer");
+        }
+        if self.client_certificate.is_some() {
+            out.push("origin-mtls");
         }
         if self.referer.is_some() {
             out.push("referer-header");

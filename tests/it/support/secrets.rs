@@ -46,6 +46,7 @@ pub(crate) fn inventory() -> Inventory {
                 https_port: 443,
                 protocol_policy: "https-only".into(),
                 ssl_protocols: vec!["TLSv1.2".into()],
+                client_certificate_arn: None,
             }),
             custom_headers: vec![
                 OriginHeader { name: "x-origin-verify".into(), value: secret(PLAINTEXT[0]) },
@@ -135,6 +136,7 @@ pub(crate) fn inventory() -> Inventory {
             port: 443,
             protocol: "HTTPS".into(),
             default_actions: vec![LbAction::FixedResponse { status_code: "403".into() }],
+            mutual_authentication: None,
             rules: vec![ListenerRule {
                 arn: "rule-1".into(),
                 priority: 1,
