@@ -680,7 +680,7 @@ async fn secrets_are_kept_only_as_fingerprints() {
     assert_eq!(acl.default_action, edge_audit_checks::inventory::WafAction::Block);
     assert_eq!(acl.associated_resources, None, "CLOUDFRONT associations come from the distributions");
     let Statement::And { statements } = &acl.rules[0].statement else { panic!("{:?}", acl.rules[0]) };
-    let Statement::ByteMatch { search, positional_constraint, field, transformations } = &statements[0]
+    let Statement::ByteMatch { search, positional_constraint, field, transformations, .. } = &statements[0]
     else {
         panic!("{statements:?}")
     };
@@ -715,7 +715,7 @@ async fn secrets_are_kept_only_as_fingerprints() {
     );
     let listener = &lb.listeners[0];
     assert_eq!(listener.rules.len(), 1, "the default rule is the listener's default actions");
-    let RuleCondition::HttpHeader { name, values } = &listener.rules[0].conditions[0] else {
+    let RuleCondition::HttpHeader { name, values, .. } = &listener.rules[0].conditions[0] else {
         panic!("{:?}", listener.rules[0])
     };
     assert_eq!(name, "X-Origin-Verify");

@@ -1,7 +1,7 @@
 //! EC2 security groups, managed prefix lists, instances, network interfaces, and ELBv2 load
 //! balancers with listeners, rules and target groups.
 
-use super::Tags;
+use super::{Tags, ValueTest};
 use crate::secret::SecretValue;
 use crate::strict::tagged_enum;
 use serde::{Deserialize, Serialize};
@@ -131,6 +131,11 @@ tagged_enum! {
         HttpHeader {
             name: String,
             values: Vec<SecretValue>,
+            /// What each value (same order) accepts among the sent header values: ALB compares
+            /// case-insensitively, with `*` and `?` wildcards. Empty in inventories written
+            /// before these were evaluated (each value is then compared as a literal).
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            tests: Vec<ValueTest>,
         },
         PathPattern {
             values: Vec<String>,

@@ -75,11 +75,13 @@ pub fn inventory() -> Inventory {
                 priority: 0,
                 action: Some(WafAction::Allow),
                 override_count: false,
+                labels: vec![],
                 statement: Statement::ByteMatch {
                     field: FieldToMatch::SingleHeader { name: "x-origin-verify".into() },
                     positional_constraint: "EXACTLY".into(),
                     search: secret(PLAINTEXT[3]),
                     transformations: vec![],
+                    test: None,
                 },
             },
             WafRule {
@@ -87,10 +89,13 @@ pub fn inventory() -> Inventory {
                 priority: 1,
                 action: Some(WafAction::Allow),
                 override_count: false,
+                labels: vec![],
                 statement: Statement::RegexMatch {
                     field: FieldToMatch::SingleHeader { name: "x-origin-verify".into() },
                     pattern: secret(&format!("^{}$", PLAINTEXT[4])),
                     literal: exact_literal_of_regex(&format!("^{}$", PLAINTEXT[4])).map(|l| secret(&l)),
+                    transformations: vec![],
+                    test: None,
                 },
             },
         ],
@@ -141,6 +146,7 @@ pub fn inventory() -> Inventory {
                 conditions: vec![RuleCondition::HttpHeader {
                     name: "X-Origin-Verify".into(),
                     values: vec![secret(PLAINTEXT[5])],
+                    tests: vec![],
                 }],
                 actions: vec![LbAction::Forward { target_group_arns: vec!["tg".into()] }],
             }],
