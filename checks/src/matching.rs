@@ -129,7 +129,11 @@ impl<'p> Compiled<'p> {
                         regex::Error::CompiledTooBig(_) => "the regex exceeds the size limit".to_string(),
                         _ => "the regex does not compile".to_string(),
                     })?;
-                Ok(Compiled { test: Test::Regex(regex), transformations, required_chars: required_chars(&hir) })
+                Ok(Compiled {
+                    test: Test::Regex(regex),
+                    transformations,
+                    required_chars: required_chars(&hir),
+                })
             }
             Matcher::AlbValue { pattern } => {
                 let parts: Vec<WildcardPart> = pattern
@@ -264,7 +268,8 @@ fn url_decode(value: &[u8], unicode: bool) -> Vec<u8> {
         let byte = value[i];
         if byte == b'%' {
             if unicode && value.get(i + 1).is_some_and(|b| b.eq_ignore_ascii_case(&b'u')) {
-                let digits: Option<Vec<u8>> = (2..6).map(|k| value.get(i + k).copied().and_then(hex_value)).collect();
+                let digits: Option<Vec<u8>> =
+                    (2..6).map(|k| value.get(i + k).copied().and_then(hex_value)).collect();
                 if let Some(digits) = digits {
                     let code = digits.iter().fold(0u32, |acc, d| acc * 16 + u32::from(*d));
                     // Full-width ASCII (U+FF01–U+FF5E) maps to ASCII, as IIS does.
@@ -354,7 +359,9 @@ fn html_entity_decode(value: &[u8]) -> Vec<u8> {
                     b"gt" => Some(vec![b'>']),
                     b"amp" => Some(vec![b'&']),
                     [b'#', b'x' | b'X', digits @ ..] if !digits.is_empty() => {
-                        u32::from_str_radix(std::str::from_utf8(digits).unwrap_or("z"), 16).ok().map(code_point)
+                        u32::from_str_radix(std::str::from_utf8(digits).unwrap_or("z"), 16)
+                            .ok()
+                            .map(code_point)
                     }
                     [b'#', digits @ ..] if !digits.is_empty() => {
                         std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u32>().ok()).map(code_point)
@@ -385,8 +392,11 @@ fn code_point(code: u32) -> Vec<u8> {
 /// Removes `//` runs, `/./` and `/../` (with the segment before it). NORMALIZE_PATH_WIN first
 /// turns backslashes into slashes.
 fn normalize_path(value: &[u8], windows: bool) -> Vec<u8> {
-    let value: Vec<u8> =
-        if windows { value.iter().map(|b| if *b == b'\\' { b'/' } else { *b }).collect() } else { value.to_vec() };
+    let value: Vec<u8> = if windows {
+        value.iter().map(|b| if *b == b'\\' { b'/' } else { *b }).collect()
+    } else {
+        value.to_vec()
+    };
     let absolute = value.first() == Some(&b'/');
     let trailing = value.len() > 1 && value.last() == Some(&b'/');
     let mut segments: Vec<&[u8]> = Vec::new();
@@ -613,7 +623,11 @@ mod tests {
     fn byte(search: &str, constraint: &str, transformations: &[&str], value: &str) -> bool {
         let transformations: Vec<String> = transformations.iter().map(|t| t.to_string()).collect();
         let test = evaluate(
-            &[Matcher::ByteMatch { search: search.as_bytes(), positional_constraint: constraint, transformations: &transformations }],
+            &[Matcher::ByteMatch {
+                search: search.as_bytes(),
+                positional_constraint: constraint,
+                transformations: &transformations,
+            }],
             &[value],
         );
         accepted(&test, value)
@@ -648,7 +662,11 @@ mod tests {
             ("abc", "EXACTLY", vec!["MD5"], "abc", false),
         ];
         for (search, constraint, transformations, value, expected) in cases {
-            assert_eq!(byte(search, constraint, &transformations, value), expected, "{search} {constraint} {transformations:?} {value:?}");
+            assert_eq!(
+                byte(search, constraint, &transformations, value),
+                expected,
+                "{search} {constraint} {transformations:?} {value:?}"
+            );
         }
     }
 
@@ -656,7 +674,11 @@ mod tests {
     fn unknown_transformations_are_not_evaluated() {
         let transformations = vec!["MD5".to_string()];
         let test = evaluate(
-            &[Matcher::ByteMatch { search: b"abc", positional_constraint: "EXACTLY", transformations: &transformations }],
+            &[Matcher::ByteMatch {
+                search: b"abc",
+                positional_constraint: "EXACTLY",
+                transformations: &transformations,
+            }],
             &["abc"],
         );
         assert_eq!(test.required_chars, None);

@@ -73,10 +73,14 @@ pub(super) fn apply(accounts: &mut [AccountInventory], plaintexts: Plaintexts) {
         let sets: BTreeMap<String, Vec<String>> = account
             .regex_pattern_sets
             .iter()
-            .map(|set| (set.arn.clone(), set.patterns.iter().map(|p| p.pattern.fingerprint.clone()).collect()))
+            .map(|set| {
+                (set.arn.clone(), set.patterns.iter().map(|p| p.pattern.fingerprint.clone()).collect())
+            })
             .collect();
         for acl in &mut account.web_acls {
-            for rule in acl.rules.iter_mut().chain(&mut acl.pre_process_rules).chain(&mut acl.post_process_rules) {
+            for rule in
+                acl.rules.iter_mut().chain(&mut acl.pre_process_rules).chain(&mut acl.post_process_rules)
+            {
                 pass.rule(rule, &sets);
             }
         }
@@ -135,7 +139,9 @@ impl Pass<'_> {
             }
             Statement::Not { statement } => self.statement(statement, sets, depth + 1),
             Statement::RateBased { scope_down: Some(sub), .. }
-            | Statement::ManagedRuleGroup { scope_down: Some(sub), .. } => self.statement(sub, sets, depth + 1),
+            | Statement::ManagedRuleGroup { scope_down: Some(sub), .. } => {
+                self.statement(sub, sets, depth + 1)
+            }
             Statement::ByteMatch {
                 field: SingleHeader { .. },
                 positional_constraint,
@@ -143,7 +149,8 @@ impl Pass<'_> {
                 transformations,
                 test,
             } => {
-                let literal = positional_constraint == "EXACTLY" && transformations.iter().all(|t| t == "NONE");
+                let literal =
+                    positional_constraint == "EXACTLY" && transformations.iter().all(|t| t == "NONE");
                 if literal {
                     return;
                 }
@@ -164,7 +171,12 @@ impl Pass<'_> {
                     None => Self::not_kept(),
                 });
             }
-            Statement::RegexPatternSetReference { arn, field: SingleHeader { .. }, transformations, test } => {
+            Statement::RegexPatternSetReference {
+                arn,
+                field: SingleHeader { .. },
+                transformations,
+                test,
+            } => {
                 // A set that was not read stays without facts: the checks say so.
                 let Some(fingerprints) = sets.get(arn.as_str()) else { return };
                 let patterns: Option<Vec<String>> = fingerprints

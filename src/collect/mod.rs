@@ -32,10 +32,10 @@ mod tagging;
 mod wafv2;
 
 use acl_use::AclUse;
-use matching::Plaintexts;
 pub use apigateway::parse_policy as parse_rest_api_policy;
 pub use clients::AccountClients;
 pub use error::CallError;
+use matching::Plaintexts;
 use pacing::{AccountPacer, ApiOp, Pacer};
 pub use pacing::{BucketStats, QUOTAS};
 pub use scope::{load_sdk_config, AccountScope};
@@ -209,7 +209,8 @@ pub async fn collect_account_paced(
     let pacer = Pacer::new(concurrency);
     let account_pacer = pacer.account(&scope.account_id);
     let plaintexts = Plaintexts::default();
-    let account = collect_account_with(clients, scope, &account_pacer, &Progress::hidden(), &plaintexts).await;
+    let account =
+        collect_account_with(clients, scope, &account_pacer, &Progress::hidden(), &plaintexts).await;
     let mut accounts = [account];
     matching::apply(&mut accounts, plaintexts);
     let [account] = accounts;

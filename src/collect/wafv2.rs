@@ -10,8 +10,8 @@ use super::{tagging, CallError, RegionContext};
 use aws_config::retry::RetryConfig;
 use aws_sdk_wafv2::types as waf;
 use edge_audit_checks::inventory::{
-    AccountInventory, Coverage, FieldToMatch, IpSet, RegexPattern, RegexPatternSet, RuleActionOverride, RuleGroup,
-    Service, Statement, WafAction, WafRule, WafScope, WebAcl, GLOBAL_REGION,
+    AccountInventory, Coverage, FieldToMatch, IpSet, RegexPattern, RegexPatternSet, RuleActionOverride,
+    RuleGroup, Service, Statement, WafAction, WafRule, WafScope, WebAcl, GLOBAL_REGION,
 };
 use edge_audit_checks::secret::{exact_literal_of_regex, SecretValue};
 use futures::stream::{self, StreamExt};
@@ -225,8 +225,16 @@ async fn web_acl(
             _ => WafAction::Allow,
         },
         rules: acl.rules().iter().map(|r| rule(r, ctx.plaintexts)).collect(),
-        pre_process_rules: acl.pre_process_firewall_manager_rule_groups().iter().map(firewall_manager_rule).collect(),
-        post_process_rules: acl.post_process_firewall_manager_rule_groups().iter().map(firewall_manager_rule).collect(),
+        pre_process_rules: acl
+            .pre_process_firewall_manager_rule_groups()
+            .iter()
+            .map(firewall_manager_rule)
+            .collect(),
+        post_process_rules: acl
+            .post_process_firewall_manager_rule_groups()
+            .iter()
+            .map(firewall_manager_rule)
+            .collect(),
         logging_enabled,
         // Filled in once every service has been read: see `uncollected_associations`.
         associated_resources: None,
@@ -366,13 +374,18 @@ fn rule_group_reference(reference: &waf::RuleGroupReferenceStatement) -> Stateme
             .rule_action_overrides()
             .iter()
             .filter_map(|o| {
-                o.action_to_use().map(|a| RuleActionOverride { name: o.name().to_string(), action: rule_action(a) })
+                o.action_to_use()
+                    .map(|a| RuleActionOverride { name: o.name().to_string(), action: rule_action(a) })
             })
             .collect(),
     }
 }
 
-fn managed_rule_group(group: &waf::ManagedRuleGroupStatement, plaintexts: &Plaintexts, depth: usize) -> Statement {
+fn managed_rule_group(
+    group: &waf::ManagedRuleGroupStatement,
+    plaintexts: &Plaintexts,
+    depth: usize,
+) -> Statement {
     let mut counted: Vec<String> = group.excluded_rules().iter().map(|r| r.name().to_string()).collect();
     counted.extend(
         group

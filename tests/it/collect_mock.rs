@@ -1377,13 +1377,17 @@ async fn custom_rule_groups_are_read_once_and_their_tests_evaluated_against_the_
     assert_eq!(stats_of(&stats, "GetRuleGroup").calls, 1);
 
     let acl = &account.web_acls[0];
-    let Statement::RuleGroupReference { arn, excluded_rules, rule_action_overrides } = &acl.rules[0].statement
+    let Statement::RuleGroupReference { arn, excluded_rules, rule_action_overrides } =
+        &acl.rules[0].statement
     else {
         panic!("{:?}", acl.rules[0])
     };
     assert_eq!(arn, &rule_group_arn("gate", "rg-1"));
     assert_eq!(excluded_rules, &["legacy".to_string()]);
-    assert_eq!((rule_action_overrides[0].name.as_str(), rule_action_overrides[0].action), ("regex", WafAction::Count));
+    assert_eq!(
+        (rule_action_overrides[0].name.as_str(), rule_action_overrides[0].action),
+        ("regex", WafAction::Count)
+    );
 
     let group = &account.rule_groups[0];
     assert_eq!((group.name.as_str(), group.rules.len()), ("gate", 3));

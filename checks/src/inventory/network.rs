@@ -114,6 +114,22 @@ pub struct Listener {
     pub rules: Vec<ListenerRule>,
 }
 
+impl Listener {
+    /// The default actions and rules without the facts the matching pass derived (which
+    /// change with the values distributions send, not with the listener).
+    pub fn configuration(&self) -> (Vec<LbAction>, Vec<ListenerRule>) {
+        let mut rules = self.rules.clone();
+        for rule in &mut rules {
+            for condition in &mut rule.conditions {
+                if let RuleCondition::HttpHeader { tests, .. } = condition {
+                    tests.clear();
+                }
+            }
+        }
+        (self.default_actions.clone(), rules)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ListenerRule {

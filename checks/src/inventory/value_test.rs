@@ -66,7 +66,9 @@ impl ValueTest {
 }
 
 /// Reads fingerprints, refusing anything else without quoting it.
-fn fingerprints_of_format<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+fn fingerprints_of_format<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
     let list = Vec::<String>::deserialize(deserializer)?;
     if list.iter().all(|f| is_fingerprint(f)) {
         Ok(list)

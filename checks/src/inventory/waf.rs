@@ -83,6 +83,13 @@ pub struct WafRule {
 }
 
 impl WafRule {
+    /// Whether two rules are configured alike (see [`Statement::same_configuration`]).
+    pub fn same_configuration(&self, other: &WafRule) -> bool {
+        (&self.name, self.priority, self.action, self.override_count, &self.labels)
+            == (&other.name, other.priority, other.action, other.override_count, &other.labels)
+            && self.statement.same_configuration(&other.statement)
+    }
+
     /// Whether the rule can stop a request when it matches.
     pub fn enforces(&self) -> bool {
         match self.action {
@@ -193,6 +200,31 @@ tagged_enum! {
 }
 
 impl Statement {
+    /// Whether two statements are the same configuration: everything but the facts the
+    /// matching pass derived (which change with the values distributions send, not with the
+    /// statement).
+    pub fn same_configuration(&self, other: &Statement) -> bool {
+        let (mut left, mut right) = (self.clone(), other.clone());
+        left.clear_facts();
+        right.clear_facts();
+        left == right
+    }
+
+    fn clear_facts(&mut self) {
+        match self {
+            Statement::And { statements } | Statement::Or { statements } => {
+                statements.iter_mut().for_each(Statement::clear_facts)
+            }
+            Statement::Not { statement } => statement.clear_facts(),
+            Statement::RateBased { scope_down: Some(sub), .. }
+            | Statement::ManagedRuleGroup { scope_down: Some(sub), .. } => sub.clear_facts(),
+            Statement::ByteMatch { test, .. }
+            | Statement::RegexMatch { test, .. }
+            | Statement::RegexPatternSetReference { test, .. } => *test = None,
+            _ => {}
+        }
+    }
+
     /// Every statement in the tree, the root first, then each sub-statement depth-first
     /// (`And`/`Or` members, `Not`'s operand, rate-based and managed-group scope-downs).
     pub fn walk(&self) -> Vec<&Statement> {

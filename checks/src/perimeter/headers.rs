@@ -6,8 +6,8 @@
 
 use crate::index::Index;
 use crate::inventory::*;
-use crate::secret::SecretValue;
 use crate::inventory::{TestStrength, ValueTest, SECRET_MIN_REQUIRED_CHARS};
+use crate::secret::SecretValue;
 
 /// One value an origin-side header check accepts.
 #[derive(Debug, Clone)]
@@ -74,6 +74,13 @@ impl<'a> HeaderCheck<'a> {
         verdict
     }
 
+    /// Why the check (or one of its values) could not be evaluated, for the reason of a verdict.
+    pub fn unverifiable_reasons(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.unverifiable.iter().cloned().collect();
+        out.extend(self.values.iter().filter_map(|v| v.test).filter_map(|t| t.not_evaluated.clone()));
+        out
+    }
+
     /// Why a request without the secret can pass this check, when it can: a value that only
     /// tests presence or a short fragment.
     fn weakness(&self) -> Option<String> {
@@ -126,12 +133,23 @@ fn statement_header_check<'a>(statement: &'a Statement, index: &Index<'a>) -> Op
             let exact = untransformed && positional_constraint == "EXACTLY";
             Some(HeaderCheck {
                 name: name.to_ascii_lowercase(),
-                values: vec![ExpectedValue { value: Some(search), exact, test: test.as_ref().filter(|_| !exact) }],
+                values: vec![ExpectedValue {
+                    value: Some(search),
+                    exact,
+                    test: test.as_ref().filter(|_| !exact),
+                }],
                 unverifiable: None,
             })
         }
-        Statement::RegexMatch { field: FieldToMatch::SingleHeader { name }, literal, transformations, test, .. } => {
-            let plain_literal = literal.is_some() && transformations.iter().all(|t| t.eq_ignore_ascii_case("NONE"));
+        Statement::RegexMatch {
+            field: FieldToMatch::SingleHeader { name },
+            literal,
+            transformations,
+            test,
+            ..
+        } => {
+            let plain_literal =
+                literal.is_some() && transformations.iter().all(|t| t.eq_ignore_ascii_case("NONE"));
             Some(HeaderCheck {
                 name: name.to_ascii_lowercase(),
                 values: vec![ExpectedValue {
@@ -142,7 +160,12 @@ fn statement_header_check<'a>(statement: &'a Statement, index: &Index<'a>) -> Op
                 unverifiable: (test.is_none() && !plain_literal).then(|| not_evaluated.to_string()),
             })
         }
-        Statement::RegexPatternSetReference { arn, field: FieldToMatch::SingleHeader { name }, transformations, test } => {
+        Statement::RegexPatternSetReference {
+            arn,
+            field: FieldToMatch::SingleHeader { name },
+            transformations,
+            test,
+        } => {
             let name = name.to_ascii_lowercase();
             let untransformed = transformations.iter().all(|t| t.eq_ignore_ascii_case("NONE"));
             Some(match (test, index.regex_pattern_sets.get(arn.as_str())) {
