@@ -228,12 +228,12 @@ async fn web_acl(
         pre_process_rules: acl
             .pre_process_firewall_manager_rule_groups()
             .iter()
-            .map(firewall_manager_rule)
+            .map(|g| firewall_manager_rule(g, ctx.plaintexts))
             .collect(),
         post_process_rules: acl
             .post_process_firewall_manager_rule_groups()
             .iter()
-            .map(firewall_manager_rule)
+            .map(|g| firewall_manager_rule(g, ctx.plaintexts))
             .collect(),
         logging_enabled,
         // Filled in once every service has been read: see `uncollected_associations`.
@@ -342,15 +342,14 @@ async fn associated_resources(ctx: &RegionContext<'_>, client: &aws_sdk_wafv2::C
 }
 
 /// A Firewall Manager rule group of a web ACL, as a rule referencing the group.
-fn firewall_manager_rule(group: &waf::FirewallManagerRuleGroup) -> WafRule {
+fn firewall_manager_rule(group: &waf::FirewallManagerRuleGroup, plaintexts: &Plaintexts) -> WafRule {
     let statement = group
         .firewall_manager_statement()
         .map(|s| {
             if let Some(reference) = s.rule_group_reference_statement() {
                 rule_group_reference(reference)
             } else if let Some(managed) = s.managed_rule_group_statement() {
-                // Firewall Manager statements hold no regex or match string of their own.
-                managed_rule_group(managed, &Plaintexts::default(), 0)
+                managed_rule_group(managed, plaintexts, 0)
             } else {
                 Statement::Other { kind: "Unknown".into() }
             }
