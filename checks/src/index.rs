@@ -46,6 +46,7 @@ pub struct Index<'a> {
     pub web_acls: BTreeMap<&'a str, &'a WebAcl>,
     pub ip_sets: BTreeMap<&'a str, &'a IpSet>,
     pub regex_pattern_sets: BTreeMap<&'a str, &'a RegexPatternSet>,
+    pub rule_groups: BTreeMap<&'a str, &'a RuleGroup>,
     pub load_balancers_by_dns: BTreeMap<String, &'a LoadBalancer>,
     pub load_balancers: BTreeMap<&'a str, &'a LoadBalancer>,
     pub lambda_by_url_id: BTreeMap<String, &'a LambdaFunction>,
@@ -93,6 +94,9 @@ impl<'a> Index<'a> {
         }
         for set in &account.regex_pattern_sets {
             index.regex_pattern_sets.insert(&set.arn, set);
+        }
+        for group in &account.rule_groups {
+            index.rule_groups.insert(&group.arn, group);
         }
         for lb in &account.load_balancers {
             index.load_balancers.insert(&lb.arn, lb);

@@ -13,6 +13,7 @@ pub mod finding;
 pub mod index;
 pub mod inventory;
 pub mod managed_policies;
+pub mod matching;
 pub mod model;
 pub mod network;
 pub mod options;

@@ -183,12 +183,14 @@ mod tests {
                 positional_constraint: "EXACTLY".into(),
                 search: SecretValue::from_plaintext("value"),
                 transformations: vec!["LOWERCASE".into()],
+                test: None,
             }),
         });
         round_trip(Statement::RateBased { limit: 100, aggregate_key_type: "IP".into(), scope_down: None });
         round_trip(RuleCondition::HttpHeader {
             name: "x".into(),
             values: vec![SecretValue::from_plaintext("v")],
+            tests: vec![],
         });
         round_trip(LbAction::Redirect { host: None, port: Some("443".into()), protocol: None });
         round_trip(OriginKind::Custom);

@@ -5,6 +5,7 @@
 //! if that fails), and the tenants of multi-tenant distributions (ListDistributionTenants, whose
 //! summaries carry the domains, the connection group and the web ACL customization).
 
+use super::matching::Plaintexts;
 use super::pacing::op;
 use super::{tagging, CallError, RegionContext};
 use aws_sdk_cloudfront::types as cf;
@@ -40,7 +41,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         .iter()
         .filter_map(|page| page.distribution_list())
         .flat_map(|list| list.items())
-        .map(distribution)
+        .map(|summary| distribution(summary, ctx.plaintexts))
         .collect();
 
     let mut complete = true;
@@ -367,7 +368,7 @@ fn origin_request_policy(id: &str, policy: Option<&cf::OriginRequestPolicy>) -> 
     }
 }
 
-fn distribution(summary: &cf::DistributionSummary) -> Distribution {
+fn distribution(summary: &cf::DistributionSummary, plaintexts: &Plaintexts) -> Distribution {
     Distribution {
         id: summary.id().to_string(),
         arn: summary.arn().to_string(),
@@ -380,7 +381,10 @@ fn distribution(summary: &cf::DistributionSummary) -> Distribution {
             .viewer_certificate()
             .and_then(|v| v.minimum_protocol_version())
             .map(|v| v.as_str().to_string()),
-        origins: summary.origins().map(|o| o.items().iter().map(origin).collect()).unwrap_or_default(),
+        origins: summary
+            .origins()
+            .map(|o| o.items().iter().map(|o| origin(o, plaintexts)).collect())
+            .unwrap_or_default(),
         default_behavior: summary.default_cache_behavior().map(default_behavior).unwrap_or_default(),
         behaviors: summary
             .cache_behaviors()
@@ -408,7 +412,7 @@ fn distribution_tenant(summary: &cf::DistributionTenantSummary) -> DistributionT
     }
 }
 
-fn origin(origin: &cf::Origin) -> Origin {
+fn origin(origin: &cf::Origin, plaintexts: &Plaintexts) -> Origin {
     let domain_name = origin.domain_name().to_string();
     Origin {
         id: origin.id().to_string(),
@@ -443,9 +447,12 @@ fn origin(origin: &cf::Origin) -> Origin {
                 headers
                     .items()
                     .iter()
-                    .map(|h| OriginHeader {
-                        name: h.header_name().to_string(),
-                        value: SecretValue::from_plaintext(h.header_value()),
+                    .map(|h| {
+                        plaintexts.sent(h.header_value());
+                        OriginHeader {
+                            name: h.header_name().to_string(),
+                            value: SecretValue::from_plaintext(h.header_value()),
+                        }
                     })
                     .collect()
             })

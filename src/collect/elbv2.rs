@@ -4,6 +4,7 @@
 //! groups with their registered targets.
 
 use super::acl_use::AclUser;
+use super::matching::Plaintexts;
 use super::pacing::op;
 use super::{CallError, RegionContext};
 use aws_sdk_elasticloadbalancingv2::types as elb;
@@ -11,7 +12,6 @@ use edge_audit_checks::inventory::{
     AccountInventory, Coverage, LbAction, Listener, ListenerRule, LoadBalancer, MutualAuthentication,
     RuleCondition, Service, Tags, Target, TargetGroup,
 };
-use edge_audit_checks::secret::SecretValue;
 use futures::stream::{self, StreamExt};
 
 /// The SDK's name of the service, for pacing.
@@ -217,7 +217,7 @@ async fn listener_with_rules(
                 .flat_map(|p| p.rules())
                 // The default rule repeats the listener's default actions.
                 .filter(|rule| !rule.is_default().unwrap_or(false) && rule.priority() != Some("default"))
-                .map(listener_rule)
+                .map(|rule| listener_rule(rule, ctx.plaintexts))
                 .collect(),
             None,
         ),
@@ -240,17 +240,17 @@ async fn listener_with_rules(
     (listener, failure)
 }
 
-fn listener_rule(rule: &elb::Rule) -> ListenerRule {
+fn listener_rule(rule: &elb::Rule, plaintexts: &Plaintexts) -> ListenerRule {
     ListenerRule {
         arn: rule.rule_arn().unwrap_or_default().to_string(),
         // Rules are evaluated lowest priority first; an unreadable priority sorts last.
         priority: rule.priority().and_then(|p| p.parse().ok()).unwrap_or(i64::MAX),
-        conditions: rule.conditions().iter().map(condition).collect(),
+        conditions: rule.conditions().iter().map(|c| condition(c, plaintexts)).collect(),
         actions: actions(rule.actions()),
     }
 }
 
-fn condition(condition: &elb::RuleCondition) -> RuleCondition {
+fn condition(condition: &elb::RuleCondition, plaintexts: &Plaintexts) -> RuleCondition {
     let field = condition.field().unwrap_or_default();
     // The typed `*_config` blocks are current; `values` is the legacy form (host and path only).
     let values_or_legacy = |values: Option<&[String]>| -> Vec<String> {
@@ -264,8 +264,10 @@ fn condition(condition: &elb::RuleCondition) -> RuleCondition {
             Some(config) if !config.values().is_empty() || config.regex_values().is_empty() => {
                 RuleCondition::HttpHeader {
                     name: config.http_header_name().unwrap_or_default().to_string(),
-                    // The origin-verify secret lives here.
-                    values: config.values().iter().map(|v| SecretValue::from_plaintext(v)).collect(),
+                    // The origin-verify secret lives here; the matching pass evaluates each
+                    // value as ALB does (case-insensitive, wildcards) and fills in `tests`.
+                    values: config.values().iter().map(|v| plaintexts.keep_text(v)).collect(),
+                    tests: Vec::new(),
                 }
             }
             // Regex header conditions cannot be compared with a header value by fingerprint.

@@ -22,6 +22,7 @@ mod ec2;
 mod elbv2;
 mod error;
 mod lambda;
+mod matching;
 pub mod operations;
 pub mod pacing;
 mod scope;
@@ -34,6 +35,7 @@ use acl_use::AclUse;
 pub use apigateway::parse_policy as parse_rest_api_policy;
 pub use clients::AccountClients;
 pub use error::CallError;
+use matching::Plaintexts;
 use pacing::{AccountPacer, ApiOp, Pacer};
 pub use pacing::{BucketStats, QUOTAS};
 pub use scope::{load_sdk_config, AccountScope};
@@ -164,15 +166,21 @@ pub async fn collect_with_config(
     // its own buckets and in-flight limit (the run-wide cap only protects file descriptors).
     let pacer = &pacer;
     let progress_ref = &progress;
-    let accounts: Vec<AccountInventory> = stream::iter(scopes.iter())
+    let plaintexts = Plaintexts::default();
+    let plaintexts_ref = &plaintexts;
+    let mut accounts: Vec<AccountInventory> = stream::iter(scopes.iter())
         .map(|(clients, account)| async move {
             let account_pacer = pacer.account(&account.account_id);
-            collect_account_with(clients, account, &account_pacer, progress_ref).await
+            collect_account_with(clients, account, &account_pacer, progress_ref, plaintexts_ref).await
         })
         .buffer_unordered(scopes.len().max(1))
         .collect()
         .await;
     progress.finish();
+    // Every account is read: the tests of each are evaluated against the values every
+    // distribution of the scan sends (an origin may be in another account), then the
+    // plaintexts are dropped.
+    matching::apply(&mut accounts, plaintexts);
 
     let mut inventory = Inventory::new(accounts);
     inventory.generated_by = Some(format!("edge-audit {}", env!("CARGO_PKG_VERSION")));
@@ -200,7 +208,12 @@ pub async fn collect_account_paced(
 ) -> (AccountInventory, Vec<BucketStats>) {
     let pacer = Pacer::new(concurrency);
     let account_pacer = pacer.account(&scope.account_id);
-    let account = collect_account_with(clients, scope, &account_pacer, &Progress::hidden()).await;
+    let plaintexts = Plaintexts::default();
+    let account =
+        collect_account_with(clients, scope, &account_pacer, &Progress::hidden(), &plaintexts).await;
+    let mut accounts = [account];
+    matching::apply(&mut accounts, plaintexts);
+    let [account] = accounts;
     (account, pacer.report())
 }
 
@@ -215,6 +228,8 @@ struct RegionContext<'a> {
     pacer: &'a AccountPacer,
     /// The web ACLs the account's stages and load balancers name, per region.
     acl_use: &'a AclUse,
+    /// Where the collectors leave the plaintexts the matching pass needs.
+    plaintexts: &'a Plaintexts,
 }
 
 impl RegionContext<'_> {
@@ -294,6 +309,7 @@ async fn collect_account_with(
     scope: &AccountScope,
     pacer: &AccountPacer,
     progress: &Progress,
+    plaintexts: &Plaintexts,
 ) -> AccountInventory {
     let acl_use = AclUse::default();
     let context = |region: &str| RegionContext {
@@ -303,6 +319,7 @@ async fn collect_account_with(
         region: region.to_string(),
         pacer,
         acl_use: &acl_use,
+        plaintexts,
     };
     let mut tasks: Vec<(String, &'static str, Task<'_>)> = vec![
         (GLOBAL_REGION.into(), "cloudfront", Box::pin(cloudfront::collect(context(GLOBAL_REGION)))),
@@ -358,6 +375,7 @@ fn merge(into: &mut AccountInventory, from: AccountInventory) {
         web_acls,
         ip_sets,
         regex_pattern_sets,
+        rule_groups,
         rest_apis,
         http_apis,
         usage_plans,
@@ -382,6 +400,7 @@ fn merge(into: &mut AccountInventory, from: AccountInventory) {
     into.web_acls.extend(web_acls);
     into.ip_sets.extend(ip_sets);
     into.regex_pattern_sets.extend(regex_pattern_sets);
+    into.rule_groups.extend(rule_groups);
     into.rest_apis.extend(rest_apis);
     into.http_apis.extend(http_apis);
     into.usage_plans.extend(usage_plans);
@@ -443,6 +462,7 @@ pub fn resource_count(account: &AccountInventory) -> usize {
         + account.web_acls.len()
         + account.ip_sets.len()
         + account.regex_pattern_sets.len()
+        + account.rule_groups.len()
         + account.rest_apis.len()
         + account.http_apis.len()
         + account.usage_plans.len()

@@ -65,6 +65,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("wafv2", "get_web_acl", "GetWebACL", "wafv2:GetWebACL"),
     op("wafv2", "get_ip_set", "GetIPSet", "wafv2:GetIPSet"),
     op("wafv2", "get_regex_pattern_set", "GetRegexPatternSet", "wafv2:GetRegexPatternSet"),
+    op("wafv2", "get_rule_group", "GetRuleGroup", "wafv2:GetRuleGroup"),
     op("wafv2", "get_logging_configuration", "GetLoggingConfiguration", "wafv2:GetLoggingConfiguration"),
     op("wafv2", "get_web_acl_for_resource", "GetWebACLForResource", "wafv2:GetWebACLForResource"),
     op("wafv2", "list_tags_for_resource", "ListTagsForResource", "wafv2:ListTagsForResource"),

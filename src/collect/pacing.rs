@@ -117,6 +117,9 @@ pub const QUOTAS: &[Quota] = &[
     quota("wafv2", "ListResourcesForWebACL", "wafv2:ListResourcesForWebACL", 1.0, 1.0),
     // Source: as above.
     quota("wafv2", "GetWebACLForResource", "wafv2:GetWebACLForResource", 1.0, 1.0),
+    // GetRuleGroup, once per custom rule group a web ACL references: a Get action, 5 per second.
+    // Source: as above.
+    quota("wafv2", "GetRuleGroup", "wafv2:GetRuleGroup", 5.0, 5.0),
     // Source: as above.
     quota("wafv2", "*", "wafv2:{operation}", 5.0, 5.0),
     // ELBv2: every Describe* action 10 per second, burst 40, per action, and all of them together

@@ -4,13 +4,14 @@
 //!
 //! Match strings and regexes become [`SecretValue`]s as soon as they are read.
 
+use super::matching::Plaintexts;
 use super::pacing::op;
 use super::{tagging, CallError, RegionContext};
 use aws_config::retry::RetryConfig;
 use aws_sdk_wafv2::types as waf;
 use edge_audit_checks::inventory::{
-    AccountInventory, Coverage, FieldToMatch, IpSet, RegexPattern, RegexPatternSet, Service, Statement,
-    WafAction, WafRule, WafScope, WebAcl, GLOBAL_REGION,
+    AccountInventory, Coverage, FieldToMatch, IpSet, RegexPattern, RegexPatternSet, RuleActionOverride,
+    RuleGroup, Service, Statement, WafAction, WafRule, WafScope, WebAcl, GLOBAL_REGION,
 };
 use edge_audit_checks::secret::{exact_literal_of_regex, SecretValue};
 use futures::stream::{self, StreamExt};
@@ -77,12 +78,39 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         failures.extend(coverage);
     }
 
-    // The IP sets and regex pattern sets the rules reference, each once; for regional ACLs, at
-    // the same time, the associations of those no stage or load balancer names.
+    // The custom rule groups the ACLs reference (Firewall Manager's included), each once.
+    let mut group_arns = BTreeSet::new();
+    for acl in &out.web_acls {
+        for rule in acl.rules.iter().chain(&acl.pre_process_rules).chain(&acl.post_process_rules) {
+            if let Statement::RuleGroupReference { arn, .. } = &rule.statement {
+                group_arns.insert(arn.clone());
+            }
+        }
+    }
+    let groups = stream::iter(group_arns)
+        .map(|arn| rule_group(&ctx, &client, &info, arn))
+        .buffer_unordered(ctx.fan_out())
+        .collect::<Vec<Result<RuleGroup, Coverage>>>()
+        .await;
+    for result in groups {
+        match result {
+            Ok(group) => out.rule_groups.push(group),
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+
+    // The IP sets and regex pattern sets the rules (of the ACLs and of the rule groups)
+    // reference, each once; for regional ACLs, at the same time, the associations of those no
+    // stage or load balancer names.
     let mut ip_set_arns = BTreeSet::new();
     let mut regex_set_arns = BTreeSet::new();
     for acl in &out.web_acls {
-        for rule in &acl.rules {
+        for rule in acl.rules.iter().chain(&acl.pre_process_rules).chain(&acl.post_process_rules) {
+            referenced_sets(&rule.statement, &mut ip_set_arns, &mut regex_set_arns);
+        }
+    }
+    for group in &out.rule_groups {
+        for rule in &group.rules {
             referenced_sets(&rule.statement, &mut ip_set_arns, &mut regex_set_arns);
         }
     }
@@ -196,7 +224,17 @@ async fn web_acl(
             Some(action) if action.block().is_some() => WafAction::Block,
             _ => WafAction::Allow,
         },
-        rules: acl.rules().iter().map(rule).collect(),
+        rules: acl.rules().iter().map(|r| rule(r, ctx.plaintexts)).collect(),
+        pre_process_rules: acl
+            .pre_process_firewall_manager_rule_groups()
+            .iter()
+            .map(|g| firewall_manager_rule(g, ctx.plaintexts))
+            .collect(),
+        post_process_rules: acl
+            .post_process_firewall_manager_rule_groups()
+            .iter()
+            .map(|g| firewall_manager_rule(g, ctx.plaintexts))
+            .collect(),
         logging_enabled,
         // Filled in once every service has been read: see `uncollected_associations`.
         associated_resources: None,
@@ -303,9 +341,74 @@ async fn associated_resources(ctx: &RegionContext<'_>, client: &aws_sdk_wafv2::C
     Lookup::Found(resources)
 }
 
-fn rule(rule: &waf::Rule) -> WafRule {
-    let statement =
-        rule.statement().map(|s| statement(s, 0)).unwrap_or(Statement::Other { kind: "Missing".into() });
+/// A Firewall Manager rule group of a web ACL, as a rule referencing the group.
+fn firewall_manager_rule(group: &waf::FirewallManagerRuleGroup, plaintexts: &Plaintexts) -> WafRule {
+    let statement = group
+        .firewall_manager_statement()
+        .map(|s| {
+            if let Some(reference) = s.rule_group_reference_statement() {
+                rule_group_reference(reference)
+            } else if let Some(managed) = s.managed_rule_group_statement() {
+                managed_rule_group(managed, plaintexts, 0)
+            } else {
+                Statement::Other { kind: "Unknown".into() }
+            }
+        })
+        .unwrap_or(Statement::Other { kind: "Missing".into() });
+    WafRule {
+        name: group.name().to_string(),
+        priority: i64::from(group.priority()),
+        action: None,
+        override_count: group.override_action().is_some_and(|o| o.count().is_some()),
+        labels: Vec::new(),
+        statement,
+    }
+}
+
+fn rule_group_reference(reference: &waf::RuleGroupReferenceStatement) -> Statement {
+    Statement::RuleGroupReference {
+        arn: reference.arn().to_string(),
+        excluded_rules: reference.excluded_rules().iter().map(|r| r.name().to_string()).collect(),
+        rule_action_overrides: reference
+            .rule_action_overrides()
+            .iter()
+            .filter_map(|o| {
+                o.action_to_use()
+                    .map(|a| RuleActionOverride { name: o.name().to_string(), action: rule_action(a) })
+            })
+            .collect(),
+    }
+}
+
+fn managed_rule_group(
+    group: &waf::ManagedRuleGroupStatement,
+    plaintexts: &Plaintexts,
+    depth: usize,
+) -> Statement {
+    let mut counted: Vec<String> = group.excluded_rules().iter().map(|r| r.name().to_string()).collect();
+    counted.extend(
+        group
+            .rule_action_overrides()
+            .iter()
+            .filter(|o| o.action_to_use().is_some_and(|a| !rule_action(a).blocks()))
+            .map(|o| o.name().to_string()),
+    );
+    counted.sort();
+    counted.dedup();
+    Statement::ManagedRuleGroup {
+        vendor: group.vendor_name().to_string(),
+        name: group.name().to_string(),
+        version: group.version().map(str::to_string),
+        rules_overridden_to_count: counted,
+        scope_down: group.scope_down_statement().map(|s| Box::new(statement(s, depth + 1, plaintexts))),
+    }
+}
+
+fn rule(rule: &waf::Rule, plaintexts: &Plaintexts) -> WafRule {
+    let statement = rule
+        .statement()
+        .map(|s| statement(s, 0, plaintexts))
+        .unwrap_or(Statement::Other { kind: "Missing".into() });
     let is_group =
         matches!(statement, Statement::ManagedRuleGroup { .. } | Statement::RuleGroupReference { .. });
     let action = match rule.action() {
@@ -319,6 +422,7 @@ fn rule(rule: &waf::Rule) -> WafRule {
         priority: i64::from(rule.priority()),
         action,
         override_count: rule.override_action().is_some_and(|o| o.count().is_some()),
+        labels: rule.rule_labels().iter().map(|l| l.name().to_string()).collect(),
         statement,
     }
 }
@@ -338,11 +442,11 @@ fn rule_action(action: &waf::RuleAction) -> WafAction {
     }
 }
 
-fn statement(s: &waf::Statement, depth: usize) -> Statement {
+fn statement(s: &waf::Statement, depth: usize, plaintexts: &Plaintexts) -> Statement {
     if depth > MAX_STATEMENT_DEPTH {
         return Statement::Other { kind: "NestedTooDeep".into() };
     }
-    let nested = |s: &waf::Statement| statement(s, depth + 1);
+    let nested = |s: &waf::Statement| statement(s, depth + 1, plaintexts);
     if let Some(and) = s.and_statement() {
         return Statement::And { statements: and.statements().iter().map(nested).collect() };
     }
@@ -357,21 +461,27 @@ fn statement(s: &waf::Statement, depth: usize) -> Statement {
         return Statement::ByteMatch {
             field: field_to_match(byte_match.field_to_match()),
             positional_constraint: byte_match.positional_constraint().as_str().to_string(),
-            search: SecretValue::from_bytes(byte_match.search_string().as_ref()),
+            // The matching pass evaluates positional and transformed matches (see `matching`).
+            search: plaintexts.keep_bytes(byte_match.search_string().as_ref()),
             transformations: transformations(byte_match.text_transformations()),
+            test: None,
         };
     }
     if let Some(regex) = s.regex_match_statement() {
         return Statement::RegexMatch {
             field: field_to_match(regex.field_to_match()),
-            pattern: SecretValue::from_plaintext(regex.regex_string()),
+            pattern: plaintexts.keep_text(regex.regex_string()),
             literal: exact_literal_of_regex(regex.regex_string()).map(|l| SecretValue::from_plaintext(&l)),
+            transformations: transformations(regex.text_transformations()),
+            test: None,
         };
     }
     if let Some(reference) = s.regex_pattern_set_reference_statement() {
         return Statement::RegexPatternSetReference {
             arn: reference.arn().to_string(),
             field: field_to_match(reference.field_to_match()),
+            transformations: transformations(reference.text_transformations()),
+            test: None,
         };
     }
     if let Some(reference) = s.ip_set_reference_statement() {
@@ -391,26 +501,10 @@ fn statement(s: &waf::Statement, depth: usize) -> Statement {
         };
     }
     if let Some(group) = s.managed_rule_group_statement() {
-        let mut counted: Vec<String> = group.excluded_rules().iter().map(|r| r.name().to_string()).collect();
-        counted.extend(
-            group
-                .rule_action_overrides()
-                .iter()
-                .filter(|o| o.action_to_use().is_some_and(|a| !rule_action(a).blocks()))
-                .map(|o| o.name().to_string()),
-        );
-        counted.sort();
-        counted.dedup();
-        return Statement::ManagedRuleGroup {
-            vendor: group.vendor_name().to_string(),
-            name: group.name().to_string(),
-            version: group.version().map(str::to_string),
-            rules_overridden_to_count: counted,
-            scope_down: group.scope_down_statement().map(|s| Box::new(nested(s))),
-        };
+        return managed_rule_group(group, plaintexts, depth);
     }
     if let Some(reference) = s.rule_group_reference_statement() {
-        return Statement::RuleGroupReference { arn: reference.arn().to_string() };
+        return rule_group_reference(reference);
     }
     if let Some(geo) = s.geo_match_statement() {
         return Statement::GeoMatch {
@@ -572,9 +666,39 @@ async fn regex_pattern_set(
             .iter()
             .filter_map(|r| r.regex_string())
             .map(|pattern| RegexPattern {
-                pattern: SecretValue::from_plaintext(pattern),
+                pattern: ctx.plaintexts.keep_text(pattern),
                 literal: exact_literal_of_regex(pattern).map(|l| SecretValue::from_plaintext(&l)),
             })
             .collect(),
+    })
+}
+
+/// GetRuleGroup for one custom rule group a web ACL references (by name, id and scope, from
+/// the ARN), its rules converted like an ACL's.
+async fn rule_group(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_wafv2::Client,
+    info: &ScopeInfo,
+    arn: String,
+) -> Result<RuleGroup, Coverage> {
+    const OPERATION: &str = "GetRuleGroup";
+    let Some((name, id)) = name_and_id(&arn) else {
+        return Err(ctx.failed_on(info.service, OPERATION, &arn, &CallError::new("not a rule group ARN")));
+    };
+    let request = client.get_rule_group().name(name).id(id).scope(info.scope.clone());
+    let output = ctx
+        .call(op(SDK, OPERATION), request.send())
+        .await
+        .map_err(|error| ctx.failed_on(info.service, OPERATION, &arn, &error.into()))?;
+    let group = output.rule_group().ok_or_else(|| {
+        ctx.failed_on(info.service, OPERATION, &arn, &CallError::new("GetRuleGroup returned no rule group"))
+    })?;
+    Ok(RuleGroup {
+        id: if group.id().is_empty() { id.to_string() } else { group.id().to_string() },
+        arn: if group.arn().is_empty() { arn.clone() } else { group.arn().to_string() },
+        name: if group.name().is_empty() { name.to_string() } else { group.name().to_string() },
+        scope: info.inventory_scope,
+        region: ctx.region.clone(),
+        rules: group.rules().iter().map(|r| rule(r, ctx.plaintexts)).collect(),
     })
 }

@@ -660,7 +660,7 @@ impl Cx<'_> {
         let mut notes = Vec::new();
         for (p, q) in pair(&x.rules, &y.rules, |r| r.name.as_str()) {
             let note = match (p, q) {
-                (Some(p), Some(q)) if p == q => continue,
+                (Some(p), Some(q)) if p.same_configuration(q) => continue,
                 (Some(p), Some(q)) => {
                     if p.enforces() && !q.enforces() {
                         "no longer blocks"
@@ -670,7 +670,7 @@ impl Cx<'_> {
                         "now allows"
                     } else if opens(p, x) && !opens(q, y) {
                         "no longer allows"
-                    } else if p.statement != q.statement {
+                    } else if !p.statement.same_configuration(&q.statement) {
                         "has a changed statement"
                     } else {
                         "changed priority"
@@ -715,7 +715,7 @@ impl Cx<'_> {
         let resource = y.resource(account);
         self.web_acl(resource.clone(), "", x.web_acl_arn.as_deref(), y.web_acl_arn.as_deref());
         for (lx, ly) in pair(&x.listeners, &y.listeners, |l| (l.port, l.protocol.clone())) {
-            if lx.map(|l| (&l.default_actions, &l.rules)) == ly.map(|l| (&l.default_actions, &l.rules)) {
+            if lx.map(Listener::configuration) == ly.map(Listener::configuration) {
                 continue;
             }
             let l = ly.or(lx);

@@ -680,7 +680,7 @@ async fn secrets_are_kept_only_as_fingerprints() {
     assert_eq!(acl.default_action, edge_audit_checks::inventory::WafAction::Block);
     assert_eq!(acl.associated_resources, None, "CLOUDFRONT associations come from the distributions");
     let Statement::And { statements } = &acl.rules[0].statement else { panic!("{:?}", acl.rules[0]) };
-    let Statement::ByteMatch { search, positional_constraint, field, transformations } = &statements[0]
+    let Statement::ByteMatch { search, positional_constraint, field, transformations, .. } = &statements[0]
     else {
         panic!("{statements:?}")
     };
@@ -715,7 +715,7 @@ async fn secrets_are_kept_only_as_fingerprints() {
     );
     let listener = &lb.listeners[0];
     assert_eq!(listener.rules.len(), 1, "the default rule is the listener's default actions");
-    let RuleCondition::HttpHeader { name, values } = &listener.rules[0].conditions[0] else {
+    let RuleCondition::HttpHeader { name, values, .. } = &listener.rules[0].conditions[0] else {
         panic!("{:?}", listener.rules[0])
     };
     assert_eq!(name, "X-Origin-Verify");
@@ -1676,4 +1676,153 @@ async fn referenced_customer_prefix_lists_are_expanded() {
         "{:?}",
         failures(&account)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custom rule groups and the matching pass.
+
+fn rule_group_arn(name: &str, id: &str) -> String {
+    format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:regional/rulegroup/{name}/{id}")
+}
+
+/// A distribution sending the origin secret, and a REGIONAL web ACL whose gate is the custom
+/// rule group `gate` (a Count rule that labels requests whose lowercased x-origin-verify
+/// contains the lowercased secret, and an unanchored regex rule), overridden per rule.
+fn rule_group_gate_rules(get_rule_group: Rule) -> Vec<Rule> {
+    use aws_sdk_wafv2::operation::list_web_acls::ListWebAcLsOutput;
+    use aws_sdk_wafv2::types::{Scope, WebAclSummary};
+    let acl_arn = regional_acl_arn("gate", "g-1");
+    let group_arn = rule_group_arn("gate", "rg-1");
+    let web_acl = serde_json::json!({"WebACL": {"Name": "gate", "Id": "g-1", "ARN": acl_arn,
+        "DefaultAction": {"Allow": {}}, "VisibilityConfig": waf_visibility(),
+        "Rules": [
+            {"Name": "origin-gate", "Priority": 0, "OverrideAction": {"None": {}}, "VisibilityConfig": waf_visibility(),
+             "Statement": {"RuleGroupReferenceStatement": {"ARN": group_arn,
+                "ExcludedRules": [{"Name": "legacy"}],
+                "RuleActionOverrides": [{"Name": "regex", "ActionToUse": {"Count": {}}}]}}},
+            {"Name": "block-unlabelled", "Priority": 1, "Action": {"Block": {}}, "VisibilityConfig": waf_visibility(),
+             "Statement": {"NotStatement": {"Statement": {"LabelMatchStatement": {"Scope": "LABEL", "Key": "origin:verified"}}}}}
+        ]}, "LockToken": "t"})
+    .to_string();
+    let summary = WebAclSummary::builder().name("gate").id("g-1").arn(acl_arn.clone()).build();
+    vec![
+        list_distributions_page(
+            None,
+            distribution_list_xml(
+                &[distribution_xml(
+                    "E1",
+                    &[origin_xml(
+                        "alb",
+                        "web-1.us-east-1.elb.amazonaws.com",
+                        "",
+                        &[("x-origin-verify", ORIGIN_SECRET)],
+                    )],
+                    behavior_xml("DefaultCacheBehavior", None, "alb", CACHING_DISABLED),
+                    &[],
+                    "",
+                )],
+                None,
+            ),
+        ),
+        mock!(aws_sdk_wafv2::Client::list_web_acls)
+            .match_requests(|r| r.scope() == Some(&Scope::Regional))
+            .then_output(move || ListWebAcLsOutput::builder().web_acls(summary.clone()).build()),
+        mock!(aws_sdk_wafv2::Client::get_web_acl)
+            .match_requests(|r| r.id() == Some("g-1"))
+            .then_http_response(move || http(200, &[], web_acl.clone())),
+        get_rule_group,
+    ]
+}
+
+fn rule_group_json() -> String {
+    let header = serde_json::json!({"SingleHeader": {"Name": "x-origin-verify"}});
+    serde_json::json!({"RuleGroup": {"Name": "gate", "Id": "rg-1", "ARN": rule_group_arn("gate", "rg-1"),
+        "Capacity": 50, "VisibilityConfig": waf_visibility(),
+        "Rules": [
+            {"Name": "label-verified", "Priority": 0, "Action": {"Count": {}}, "VisibilityConfig": waf_visibility(),
+             "RuleLabels": [{"Name": "origin:verified"}],
+             "Statement": {"ByteMatchStatement": {
+                 "SearchString": aws_smithy_types::base64::encode(ORIGIN_SECRET.to_lowercase()),
+                 "FieldToMatch": header, "PositionalConstraint": "CONTAINS",
+                 "TextTransformations": [{"Priority": 1, "Type": "LOWERCASE"}, {"Priority": 0, "Type": "URL_DECODE"}]}}},
+            {"Name": "regex", "Priority": 1, "Action": {"Allow": {}}, "VisibilityConfig": waf_visibility(),
+             "Statement": {"RegexMatchStatement": {"RegexString": ".+", "FieldToMatch": header,
+                 "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}},
+            {"Name": "legacy", "Priority": 2, "Action": {"Allow": {}}, "VisibilityConfig": waf_visibility(),
+             "Statement": {"SizeConstraintStatement": {"FieldToMatch": header, "ComparisonOperator": "GT", "Size": 0,
+                 "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}}
+        ]}, "LockToken": "t"})
+    .to_string()
+}
+
+#[tokio::test]
+async fn custom_rule_groups_are_read_once_and_their_tests_evaluated_against_the_sent_values() {
+    use edge_audit_checks::inventory::{TestStrength, WafAction};
+    use edge_audit_checks::secret::SecretValue;
+    let get_rule_group = mock!(aws_sdk_wafv2::Client::get_rule_group)
+        .match_requests(|r| r.name() == Some("gate") && r.id() == Some("rg-1"))
+        .then_http_response(|| http(200, &[], rule_group_json()));
+    let (account, stats) = collect(rule_group_gate_rules(get_rule_group)).await;
+    assert!(failures(&account).is_empty(), "{:?}", failures(&account));
+    assert_eq!(stats_of(&stats, "GetRuleGroup").calls, 1);
+
+    let acl = &account.web_acls[0];
+    let Statement::RuleGroupReference { arn, excluded_rules, rule_action_overrides } =
+        &acl.rules[0].statement
+    else {
+        panic!("{:?}", acl.rules[0])
+    };
+    assert_eq!(arn, &rule_group_arn("gate", "rg-1"));
+    assert_eq!(excluded_rules, &["legacy".to_string()]);
+    assert_eq!(
+        (rule_action_overrides[0].name.as_str(), rule_action_overrides[0].action),
+        ("regex", WafAction::Count)
+    );
+
+    let group = &account.rule_groups[0];
+    assert_eq!((group.name.as_str(), group.rules.len()), ("gate", 3));
+    assert_eq!(group.rules[0].labels, ["origin:verified".to_string()]);
+    let sent = SecretValue::from_plaintext(ORIGIN_SECRET).fingerprint;
+    let Statement::ByteMatch { transformations, test: Some(test), .. } = &group.rules[0].statement else {
+        panic!("{:?}", group.rules[0])
+    };
+    // Priority order: URL_DECODE (0) before LOWERCASE (1).
+    assert_eq!(transformations, &["URL_DECODE".to_string(), "LOWERCASE".to_string()]);
+    assert!(test.accepts(&sent), "CONTAINS of the lowercased secret accepts the mixed-case value");
+    assert_eq!(test.strength(), TestStrength::Secret);
+    let Statement::RegexMatch { test: Some(test), .. } = &group.rules[1].statement else {
+        panic!("{:?}", group.rules[1])
+    };
+    assert!(test.accepts(&sent));
+    assert_eq!(test.strength(), TestStrength::Presence, ".+ only tests presence");
+    // No plaintext in the inventory, only fingerprints.
+    let json = serde_json::to_string(&account).unwrap();
+    assert!(!json.contains(ORIGIN_SECRET) && !json.contains(&ORIGIN_SECRET.to_lowercase()));
+
+    // The gate: the label comes from the group's Count rule, the presence regex is overridden
+    // to Count and the size test excluded, so the ACL requires the secret.
+    let index = edge_audit_checks::index::Index::build(&account);
+    let guard = edge_audit_checks::perimeter::headers::acl_header_guard(acl, &index);
+    assert!(matches!(guard, edge_audit_checks::perimeter::AclHeaderGuard::Enforced(_)), "{guard:?}");
+}
+
+#[tokio::test]
+async fn a_rule_group_that_cannot_be_read_is_a_coverage_gap_naming_it() {
+    let get_rule_group = mock!(aws_sdk_wafv2::Client::get_rule_group).then_error(|| {
+        aws_sdk_wafv2::operation::get_rule_group::GetRuleGroupError::generic(error_meta(
+            "AccessDeniedException",
+            "User: arn:aws:sts::123456789012:assumed-role/EdgeAuditReadOnly/edge-audit is not authorized to perform: wafv2:GetRuleGroup",
+        ))
+    });
+    let (account, _) = collect(rule_group_gate_rules(get_rule_group)).await;
+    let failed: Vec<_> = account.failures(Service::WafRegional).collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].operation.as_deref(), Some("GetRuleGroup"));
+    assert_eq!(failed[0].resource.as_deref(), Some(rule_group_arn("gate", "rg-1").as_str()));
+    assert!(!account.is_collected(REGION, Service::WafRegional));
+    assert!(account.rule_groups.is_empty());
+    // Not read: the ACL's gate is unverifiable, never a pass.
+    let index = edge_audit_checks::index::Index::build(&account);
+    let guard = edge_audit_checks::perimeter::headers::acl_header_guard(&account.web_acls[0], &index);
+    assert!(matches!(guard, edge_audit_checks::perimeter::AclHeaderGuard::Unverifiable(_)), "{guard:?}");
 }

@@ -766,11 +766,16 @@ def alb(
     verify_header: tuple[str, str] | None,
     https: bool = True,
     scheme: str = "internet-facing",
+    header_values: list[str] | None = None,
+    http_listener: str | None = None,
 ) -> dict[str, Any]:
     """ALB (internet-facing unless `scheme` says internal) -> target group on :8080.
 
     verify_header=(name, value): default action is a fixed 403 and one rule
-    forwards only when the header matches. None: the default action forwards.
+    forwards only when the header matches (`header_values`: the condition's
+    values instead, ORed, ALB wildcards allowed). None: the default action
+    forwards. `http_listener` adds an HTTP :80 listener beside the HTTPS one
+    whose default action "redirect"s to HTTPS or "forward"s.
     """
     elb = ctx.client("elbv2")
     lb = elb.create_load_balancer(Name=ctx.short_name(suffix), Subnets=subnets,
@@ -801,13 +806,25 @@ def alb(
         rule = elb.create_rule(
             ListenerArn=listener["ListenerArn"], Priority=1, Actions=forward,
             Conditions=[{"Field": "http-header",
-                         "HttpHeaderConfig": {"HttpHeaderName": name, "Values": [value]}}],
+                         "HttpHeaderConfig": {"HttpHeaderName": name,
+                                              "Values": header_values or [value]}}],
         )["Rules"][0]
         rules.append(rule["RuleArn"])
+    extra = {}
+    if http_listener:
+        redirect = [{"Type": "redirect",
+                     "RedirectConfig": {"Protocol": "HTTPS", "Port": "443",
+                                        "StatusCode": "HTTP_301"}}]
+        http = elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP",
+                                   Port=80,
+                                   DefaultActions=redirect if http_listener == "redirect"
+                                   else forward)["Listeners"][0]
+        extra["http_listener_arn"] = http["ListenerArn"]
     return ctx.add("load_balancers", arn=lb["LoadBalancerArn"], name=lb["LoadBalancerName"],
                    dns_name=lb["DNSName"], scheme=scheme, security_group=sg,
                    listener_arn=listener["ListenerArn"], protocol=listener_args["Protocol"],
-                   rule_arns=rules, target_group_arn=tg["TargetGroupArn"], targets=targets)
+                   rule_arns=rules, target_group_arn=tg["TargetGroupArn"], targets=targets,
+                   **extra)
 
 
 # --------------------------------------------------------------------------
@@ -1248,6 +1265,216 @@ def build_sigv4_lambda_edge(ctx: Ctx) -> None:
     dist["lambda_edge"] = {"origin-request": signer["version_arn"]}
 
 
+# --------------------------------------------------------------------------
+# Gates as AWS evaluates them (issue #13): regexes, transformations, rule
+# groups and ALB wildcards, each on an ALB origin in front of EC2, locked to
+# CloudFront's prefix list, behind a distribution that sends X-Origin-Verify.
+# --------------------------------------------------------------------------
+
+HEADER = "X-Origin-Verify"
+
+
+def _header_match(header: str, statement_kind: str, **fields: Any) -> dict[str, Any]:
+    """A WAF statement on a single header (`statement_kind`: ByteMatchStatement,
+    RegexMatchStatement, RegexPatternSetReferenceStatement)."""
+    body = {"FieldToMatch": {"SingleHeader": {"Name": header.lower()}},
+            "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}
+    body.update(fields)
+    return {statement_kind: body}
+
+
+def _rule(name: str, priority: int, statement: dict[str, Any], action: str,
+          labels: list[str] = ()) -> dict[str, Any]:
+    rule = {"Name": name, "Priority": priority, "Statement": statement,
+            "Action": {action: {}}, "VisibilityConfig": _visibility(name)}
+    if labels:
+        rule["RuleLabels"] = [{"Name": label} for label in labels]
+    return rule
+
+
+def regex_pattern_set(ctx: Ctx, suffix: str, patterns: list[str]) -> str:
+    summary = ctx.client("wafv2").create_regex_pattern_set(
+        Name=ctx.name(suffix), Scope="REGIONAL",
+        RegularExpressionList=[{"RegexString": p} for p in patterns],
+        Description=f"{ctx.scenario} {suffix}",
+    )["Summary"]
+    ctx.add("regex_pattern_sets", name=summary["Name"], id=summary["Id"], arn=summary["ARN"])
+    return summary["ARN"]
+
+
+def rule_group(ctx: Ctx, suffix: str, rules: list[dict[str, Any]]) -> str:
+    name = ctx.name(suffix)
+    summary = ctx.client("wafv2").create_rule_group(
+        Name=name, Scope="REGIONAL", Capacity=100, Rules=rules,
+        VisibilityConfig=_visibility(name), Description=f"{ctx.scenario} {suffix}",
+    )["Summary"]
+    ctx.add("rule_groups", name=summary["Name"], id=summary["Id"], arn=summary["ARN"])
+    return summary["ARN"]
+
+
+def gated_alb_site(
+    ctx: Ctx,
+    *,
+    gate_acl: tuple[str, list[dict[str, Any]]] | None = None,
+    header_values: list[str] | None = None,
+    http_listener: str | None = None,
+    sent: str | None = None,
+) -> dict[str, Any]:
+    """The ALB origin of one gate scenario.
+
+    gate_acl=(default action, rules): the regional web ACL on the ALB is the
+    gate and the listener forwards by default. Otherwise the listener's rule is
+    the gate (`header_values`), default 403, and the ALB gets the baseline ACL.
+    The distribution sends X-Origin-Verify = `sent` (a strong secret by default).
+    """
+    vpc_id, subnets = vpc(ctx)
+    pl = cloudfront_prefix_list(ctx)
+    ctx.entry["cloudfront_prefix_list_id"] = pl
+    alb_sg = security_group(ctx, vpc_id, "alb-sg", [tcp(80, prefix_list=pl),
+                                                    tcp(443, prefix_list=pl)])
+    web_sg = security_group(ctx, vpc_id, "web-sg", [tcp(8080, group=alb_sg)])
+    value = sent or ctx.secret(HEADER)
+    lb = alb(ctx, "alb", vpc_id=vpc_id, subnets=subnets, sg=alb_sg,
+             targets=instances(ctx, subnets[0], web_sg),
+             verify_header=None if gate_acl else (HEADER, value),
+             header_values=header_values, http_listener=http_listener)
+    if gate_acl:
+        default, rules = gate_acl
+        web_acl(ctx, "gate-acl", scope="REGIONAL", default=default, rules=rules,
+                logging=True, associate=[lb["arn"]])
+    else:
+        web_acl(ctx, "alb-acl", scope="REGIONAL", default="Allow", rules=baseline_rules(),
+                logging=True, associate=[lb["arn"]])
+    origins = [custom_origin("alb", lb["dns_name"], headers={HEADER: value})]
+    distribution(ctx, origins=origins, default=behavior("alb"), web_acl_arn=edge_web_acl(ctx),
+                 shield=ctx.good)
+    return lb
+
+
+def _no_secret(ctx: Ctx, why: str) -> None:
+    """The gate tests presence or a fragment only: any distribution of any
+    account that sends the header's name gets through the prefix list."""
+    ctx.mistake("EA404", f"the load balancer forwards without a secret: {why}")
+    ctx.mistake("EA405", f"only the CloudFront prefix list restricts it: {why}")
+
+
+def build_regex_pattern_set(ctx: Ctx) -> None:
+    """A regional web ACL (default Block) allows requests whose X-Origin-Verify
+    matches a regex pattern set; -bad: someone added `.*` to the set."""
+    value = ctx.secret(HEADER)
+    patterns = [f"^{value}$"]
+    if not ctx.good:
+        patterns.append(".*")
+        _no_secret(ctx, "the pattern set also holds .*, which any value matches")
+    arn = regex_pattern_set(ctx, "verify-set", patterns)
+    statement = _header_match(HEADER, "RegexPatternSetReferenceStatement", ARN=arn)
+    gated_alb_site(ctx, gate_acl=("Block", [_rule("allow-verified", 0, statement, "Allow")]),
+                   sent=value)
+
+
+def build_regex_unanchored_fragment(ctx: Ctx) -> None:
+    """A RegexMatchStatement without anchors: it matches substrings. -good: the
+    whole secret (a value containing it passes, the secret is still needed);
+    -bad: only the secret's first six characters."""
+    value = ctx.secret(HEADER)
+    if ctx.good:
+        pattern = value
+    else:
+        pattern = "^" + value[:6]
+        _no_secret(ctx, "the regex only checks the first six characters")
+    statement = _header_match(HEADER, "RegexMatchStatement", RegexString=pattern)
+    gated_alb_site(ctx, gate_acl=("Block", [_rule("allow-verified", 0, statement, "Allow")]),
+                   sent=value)
+
+
+def build_byte_match_transformed(ctx: Ctx) -> None:
+    """A ByteMatch after LOWERCASE. -good: the search string is the lowercase
+    secret, so the mixed-case secret CloudFront sends matches; -bad: the
+    search string keeps its capitals and can never match the lowercased value."""
+    value = ctx.secret(HEADER)
+    search = value.lower() if ctx.good else value
+    if not ctx.good:
+        ctx.mistake("EA305", "LOWERCASE applies before EXACTLY but the search string has "
+                             "capitals: CloudFront's requests are refused")
+    statement = _header_match(HEADER, "ByteMatchStatement", SearchString=search.encode(),
+                              PositionalConstraint="EXACTLY",
+                              TextTransformations=[{"Priority": 0, "Type": "LOWERCASE"}])
+    gated_alb_site(ctx, gate_acl=("Block", [_rule("allow-verified", 0, statement, "Allow")]),
+                   sent=value)
+
+
+def build_rule_group_gate(ctx: Ctx) -> None:
+    """Firewall Manager style: the gate is a custom rule group (Block unless
+    X-Origin-Verify matches) referenced by a default-Allow web ACL. -bad: the
+    reference overrides the group to Count, so it blocks nothing."""
+    value = ctx.secret(HEADER)
+    match = _header_match(HEADER, "ByteMatchStatement", SearchString=value.encode(),
+                          PositionalConstraint="EXACTLY")
+    group = rule_group(ctx, "gate-group", [
+        _rule("block-unverified", 0, {"NotStatement": {"Statement": match}}, "Block")])
+    reference = {"Name": "origin-gate", "Priority": 0,
+                 "Statement": {"RuleGroupReferenceStatement": {"ARN": group}},
+                 "OverrideAction": {"None" if ctx.good else "Count": {}},
+                 "VisibilityConfig": _visibility("origingate")}
+    if not ctx.good:
+        _no_secret(ctx, "the rule group reference is overridden to Count")
+    gated_alb_site(ctx, gate_acl=("Allow", [reference]), sent=value)
+
+
+def build_rule_group_wrong_header(ctx: Ctx) -> None:
+    """A custom rule group labels verified requests (Count + RuleLabels) and
+    the web ACL blocks what lacks the label. -bad: the group checks
+    x-origin-verified while CloudFront sends X-Origin-Verify."""
+    value = ctx.secret(HEADER)
+    header = HEADER if ctx.good else "x-origin-verified"
+    match = _header_match(header, "ByteMatchStatement", SearchString=value.encode(),
+                          PositionalConstraint="EXACTLY")
+    group = rule_group(ctx, "label-group", [
+        _rule("label-verified", 0, match, "Count", labels=["origin:verified"])])
+    rules = [
+        {"Name": "origin-labels", "Priority": 0,
+         "Statement": {"RuleGroupReferenceStatement": {"ARN": group}},
+         "OverrideAction": {"None": {}}, "VisibilityConfig": _visibility("originlabels")},
+        _rule("block-unlabelled", 1, {"NotStatement": {"Statement": {
+            "LabelMatchStatement": {"Scope": "LABEL", "Key": "origin:verified"}}}}, "Block"),
+    ]
+    if not ctx.good:
+        ctx.mistake("EA305", "the rule group checks x-origin-verified, the distribution "
+                             "sends X-Origin-Verify")
+    gated_alb_site(ctx, gate_acl=("Allow", rules), sent=value)
+
+
+def build_alb_wildcard_presence(ctx: Ctx) -> None:
+    """The listener rule's http-header condition. -good: the secret; -bad: the
+    value `*`, which only tests that the header is there."""
+    if ctx.good:
+        gated_alb_site(ctx)
+    else:
+        _no_secret(ctx, "the http-header condition value is *")
+        gated_alb_site(ctx, header_values=["*"])
+
+
+def build_alb_wildcard_secret(ctx: Ctx) -> None:
+    """ALB compares header values case-insensitively with `?`/`*` wildcards.
+    -good: the secret in capitals, and an old value with one `?`; -bad: the
+    secret's first eight characters and a `*`."""
+    value = ctx.secret(HEADER)
+    if ctx.good:
+        values = [value.upper(), ctx.secret("previous")[:-1] + "?"]
+    else:
+        values = [value[:8] + "*"]
+        _no_secret(ctx, "the http-header condition keeps eight characters and a *")
+    gated_alb_site(ctx, header_values=values, sent=value)
+
+
+def build_http_listener_forwards(ctx: Ctx) -> None:
+    """Every listener is a way in. -good: HTTPS with the header rule and an HTTP
+    listener that only redirects to HTTPS; -bad: the HTTP listener forwards."""
+    if not ctx.good:
+        _no_secret(ctx, "the HTTP :80 listener forwards by default")
+    gated_alb_site(ctx, http_listener="redirect" if ctx.good else "forward")
+
+
 @dataclass(frozen=True)
 class Architecture:
     name: str
@@ -1264,6 +1491,14 @@ ARCHITECTURES = (
     Architecture("vpc-origin", "eu-west-1", build_vpc_origin),
     Architecture("oac-lambda", "eu-west-1", build_oac_lambda),
     Architecture("origin-mtls", "eu-west-1", build_origin_mtls),
+    Architecture("regex-pattern-set", "eu-west-1", build_regex_pattern_set),
+    Architecture("regex-unanchored-fragment", "eu-west-1", build_regex_unanchored_fragment),
+    Architecture("byte-match-transformed", "eu-west-1", build_byte_match_transformed),
+    Architecture("rule-group-gate", "eu-west-1", build_rule_group_gate),
+    Architecture("rule-group-wrong-header", "eu-west-1", build_rule_group_wrong_header),
+    Architecture("alb-wildcard-presence", "eu-west-1", build_alb_wildcard_presence),
+    Architecture("alb-wildcard-secret", "eu-west-1", build_alb_wildcard_secret),
+    Architecture("http-listener-forwards", "eu-west-1", build_http_listener_forwards),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")

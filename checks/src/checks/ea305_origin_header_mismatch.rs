@@ -14,9 +14,17 @@ declare_check! {
     /// stage's usage plans against the `x-api-key` the distribution sends. Both sides are named
     /// in the finding; values never are.
     ///
-    /// When the origin checks the header with a regular expression that is not a plain
-    /// literal, edge-audit cannot compare: the finding says "could not verify" (medium, low
-    /// confidence).
+    /// Regexes (statements and pattern sets), byte matches with positional constraints and text
+    /// transformations, and ALB's case-insensitive wildcard values are evaluated as AWS
+    /// evaluates them, against the value the distribution sends (at collection; only the
+    /// result is stored), and custom rule groups are expanded with their overrides: a
+    /// `LOWERCASE` transformation before an `EXACTLY` match of a search string with capitals is
+    /// a mismatch, like a rule group that checks another header. What cannot be evaluated — a
+    /// regex with look-around or back-references, a transformation such as `MD5`, a rule group
+    /// that could not be read — is reported as "could not verify" (medium, low confidence).
+    ///
+    /// A check that only tests presence or a short fragment (`.*`, an ALB value of `*`) is not
+    /// a mismatch but no lock at all: EA404, EA405 or EA202 report it.
     ///
     /// The routing rules of an API Gateway custom domain are such a check when they are the
     /// only way into the API (`execute-api` disabled, no API mapping reaching it, routing mode

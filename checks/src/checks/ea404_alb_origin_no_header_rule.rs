@@ -9,8 +9,13 @@ declare_check! {
     ///
     /// An internet-facing load balancer that is a distribution's origin and forwards requests
     /// without requiring the distribution's secret header: a listener's default action
-    /// forwards, or a forwarding rule has no http-header condition — and no web ACL on the
-    /// load balancer requires the header either.
+    /// forwards (on any listener: an HTTP listener that forwards is a way in, one that only
+    /// redirects or answers a fixed response is not), or a forwarding rule has no http-header
+    /// condition, or its condition only tests presence or a fragment — a value of `*`, or
+    /// fewer than 16 fixed characters around `*`/`?` wildcards (ALB compares values
+    /// case-insensitively) — and no web ACL on the load balancer requires the header either
+    /// (web ACLs are evaluated with their rule groups, regexes and transformations; a regex
+    /// such as `.*` is a presence test too).
     ///
     /// **Origin mutual TLS** counts instead of the header where the load balancer enforces it:
     /// every listener's `MutualAuthentication` in mode `verify` with a trust store (read with

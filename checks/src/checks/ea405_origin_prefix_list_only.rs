@@ -12,7 +12,9 @@ declare_check! {
     /// CloudFront origin-facing managed prefix list (`com.amazonaws.global.cloudfront.origin-facing`
     /// or `…ipv6-origin-facing`) on its listener ports, with no secret header checked: for a
     /// load balancer, no listener rule or web ACL requiring it; for an instance (whose own
-    /// checks edge-audit cannot see), no secret header sent by the distribution at all.
+    /// checks edge-audit cannot see), no secret header sent by the distribution at all. A
+    /// listener rule or web ACL that tests the header only for presence or a short fragment
+    /// (an ALB value of `*`, a regex `.*`, a `CONTAINS` of a few characters) checks no secret.
     ///
     /// ## Why it matters
     ///

@@ -17,6 +17,7 @@ mod cloudfront;
 mod lambda;
 mod network;
 mod shield;
+mod value_test;
 mod waf;
 
 pub use apigateway::*;
@@ -24,6 +25,7 @@ pub use cloudfront::*;
 pub use lambda::*;
 pub use network::*;
 pub use shield::*;
+pub use value_test::*;
 pub use waf::*;
 
 use serde::{Deserialize, Serialize};
@@ -91,6 +93,8 @@ pub struct AccountInventory {
     pub web_acls: Vec<WebAcl>,
     pub ip_sets: Vec<IpSet>,
     pub regex_pattern_sets: Vec<RegexPatternSet>,
+    /// Customer-managed rule groups the web ACLs reference.
+    pub rule_groups: Vec<RuleGroup>,
     pub rest_apis: Vec<RestApi>,
     pub http_apis: Vec<HttpApi>,
     pub usage_plans: Vec<UsagePlan>,
@@ -162,6 +166,7 @@ impl AccountInventory {
             s.addresses.sort();
         }
         self.regex_pattern_sets.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.rule_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.rest_apis.sort_by(|a, b| (&a.region, &a.id).cmp(&(&b.region, &b.id)));
         for api in &mut self.rest_apis {
             api.normalize();

@@ -1,7 +1,7 @@
 //! EC2 security groups, managed prefix lists, instances, network interfaces, and ELBv2 load
 //! balancers with listeners, rules and target groups.
 
-use super::Tags;
+use super::{Tags, ValueTest};
 use crate::secret::SecretValue;
 use crate::strict::tagged_enum;
 use serde::{Deserialize, Serialize};
@@ -138,6 +138,22 @@ pub struct MutualAuthentication {
     pub ignore_client_certificate_expiry: bool,
 }
 
+impl Listener {
+    /// The default actions and rules without the facts the matching pass derived (which
+    /// change with the values distributions send, not with the listener).
+    pub fn configuration(&self) -> (Vec<LbAction>, Vec<ListenerRule>) {
+        let mut rules = self.rules.clone();
+        for rule in &mut rules {
+            for condition in &mut rule.conditions {
+                if let RuleCondition::HttpHeader { tests, .. } = condition {
+                    tests.clear();
+                }
+            }
+        }
+        (self.default_actions.clone(), rules)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ListenerRule {
@@ -155,6 +171,11 @@ tagged_enum! {
         HttpHeader {
             name: String,
             values: Vec<SecretValue>,
+            /// What each value (same order) accepts among the sent header values: ALB compares
+            /// case-insensitively, with `*` and `?` wildcards. Empty in inventories written
+            /// before these were evaluated (each value is then compared as a literal).
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            tests: Vec<ValueTest>,
         },
         PathPattern {
             values: Vec<String>,

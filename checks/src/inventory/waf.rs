@@ -1,6 +1,6 @@
 //! AWS WAF (v2) web ACLs, their rules and statements, IP sets and regex pattern sets.
 
-use super::Tags;
+use super::{Tags, ValueTest};
 use crate::secret::SecretValue;
 use crate::strict::tagged_enum;
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,12 @@ pub enum WafAction {
 }
 
 impl WafAction {
+    /// Whether the action ends the web ACL's evaluation (Allow, Block, CAPTCHA, Challenge; Count
+    /// only adds the rule's labels and goes on).
+    pub fn terminates(self) -> bool {
+        self != Self::Count
+    }
+
     /// Whether the action stops a request (Block, CAPTCHA and Challenge all refuse a plain client).
     pub fn blocks(self) -> bool {
         matches!(self, Self::Block | Self::Captcha | Self::Challenge)
@@ -42,6 +48,10 @@ pub struct WebAcl {
     pub region: String,
     pub default_action: WafAction,
     pub rules: Vec<WafRule>,
+    /// Firewall Manager's rule groups evaluated before the ACL's own rules, in priority order.
+    pub pre_process_rules: Vec<WafRule>,
+    /// Firewall Manager's rule groups evaluated after the ACL's own rules.
+    pub post_process_rules: Vec<WafRule>,
     /// A logging configuration exists. `None` when it could not be read.
     pub logging_enabled: Option<bool>,
     /// Regional resources of the types edge-audit does not collect (AppSync, Cognito, App
@@ -66,10 +76,20 @@ pub struct WafRule {
     /// For managed and custom rule group references: OverrideAction is Count.
     #[serde(default)]
     pub override_count: bool,
+    /// The labels the rule adds to a request it matches (RuleLabels), whatever its action.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
     pub statement: Statement,
 }
 
 impl WafRule {
+    /// Whether two rules are configured alike (see [`Statement::same_configuration`]).
+    pub fn same_configuration(&self, other: &Self) -> bool {
+        (&self.name, self.priority, self.action, self.override_count, &self.labels)
+            == (&other.name, other.priority, other.action, other.override_count, &other.labels)
+            && self.statement.same_configuration(&other.statement)
+    }
+
     /// Whether the rule can stop a request when it matches.
     pub fn enforces(&self) -> bool {
         match self.action {
@@ -99,12 +119,22 @@ tagged_enum! {
             /// `EXACTLY`, `STARTS_WITH`, `ENDS_WITH`, `CONTAINS`, `CONTAINS_WORD`.
             positional_constraint: String,
             search: SecretValue,
+            /// Text transformation types in priority order.
             #[serde(default)]
             transformations: Vec<String>,
+            /// What the match accepts among the sent header values, when it is not a plain
+            /// EXACTLY comparison (see [`ValueTest`]).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            test: Option<ValueTest>,
         },
         RegexPatternSetReference {
             arn: String,
             field: FieldToMatch,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            transformations: Vec<String>,
+            /// What any pattern of the set accepts among the sent header values.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            test: Option<ValueTest>,
         },
         RegexMatch {
             field: FieldToMatch,
@@ -113,6 +143,11 @@ tagged_enum! {
             /// (`^value$`), so it can be compared with header values.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             literal: Option<SecretValue>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            transformations: Vec<String>,
+            /// What the regex accepts among the sent header values.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            test: Option<ValueTest>,
         },
         IpSetReference {
             arn: String,
@@ -138,6 +173,12 @@ tagged_enum! {
         },
         RuleGroupReference {
             arn: String,
+            /// Rules of the group whose action is Count (ExcludedRules, the older form).
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            excluded_rules: Vec<String>,
+            /// RuleActionOverrides: rule name → the action used instead of the rule's own.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            rule_action_overrides: Vec<RuleActionOverride>,
         },
         GeoMatch {
             country_codes: Vec<String>,
@@ -159,6 +200,31 @@ tagged_enum! {
 }
 
 impl Statement {
+    /// Whether two statements are the same configuration: everything but the facts the
+    /// matching pass derived (which change with the values distributions send, not with the
+    /// statement).
+    pub fn same_configuration(&self, other: &Self) -> bool {
+        let (mut left, mut right) = (self.clone(), other.clone());
+        left.clear_facts();
+        right.clear_facts();
+        left == right
+    }
+
+    fn clear_facts(&mut self) {
+        match self {
+            Self::And { statements } | Self::Or { statements } => {
+                statements.iter_mut().for_each(Self::clear_facts)
+            }
+            Self::Not { statement } => statement.clear_facts(),
+            Self::RateBased { scope_down: Some(sub), .. }
+            | Self::ManagedRuleGroup { scope_down: Some(sub), .. } => sub.clear_facts(),
+            Self::ByteMatch { test, .. }
+            | Self::RegexMatch { test, .. }
+            | Self::RegexPatternSetReference { test, .. } => *test = None,
+            _ => {}
+        }
+    }
+
     /// Every statement in the tree, the root first, then each sub-statement depth-first
     /// (`And`/`Or` members, `Not`'s operand, rate-based and managed-group scope-downs).
     pub fn walk(&self) -> Vec<&Self> {
@@ -192,6 +258,26 @@ tagged_enum! {
         Cookies,
         Other { kind: String },
     }
+}
+
+/// A rule of a referenced rule group evaluated with another action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleActionOverride {
+    pub name: String,
+    pub action: WafAction,
+}
+
+/// A customer-managed rule group (GetRuleGroup), read once per ARN a web ACL references.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RuleGroup {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub scope: WafScope,
+    pub region: String,
+    pub rules: Vec<WafRule>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -103,10 +103,19 @@ impl<'a> Guard<'a> {
                         format!("{} accepts the header the distribution sends", source.describe())
                     }
                     Verdict::CouldNotVerify => {
+                        let mut reasons: Vec<String> =
+                            alternatives.iter().flatten().flat_map(|c| c.unverifiable_reasons()).collect();
+                        reasons.sort();
+                        reasons.dedup();
                         format!(
-                            "{} checks header(s) {} with a value edge-audit cannot compare",
+                            "{} checks header(s) {} with a value edge-audit cannot compare{}",
                             source.describe(),
-                            expected.join(", ")
+                            expected.join(", "),
+                            if reasons.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({})", reasons.join("; "))
+                            }
                         )
                     }
                     Verdict::Mismatch => {

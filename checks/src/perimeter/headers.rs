@@ -6,6 +6,7 @@
 
 use crate::index::Index;
 use crate::inventory::*;
+use crate::inventory::{TestStrength, ValueTest, SECRET_MIN_REQUIRED_CHARS};
 use crate::secret::SecretValue;
 
 /// One value an origin-side header check accepts.
@@ -16,6 +17,15 @@ pub struct ExpectedValue<'a> {
     /// The check accepts exactly this value, so a different fingerprint is a real mismatch
     /// (EXACTLY without transformations, a literal regex, an ALB header value).
     pub exact: bool,
+    /// What the check was found to accept among the values the scan's distributions send, for
+    /// tests that are not a plain comparison (see [`ValueTest`]). It decides over `value`.
+    pub test: Option<&'a ValueTest>,
+}
+
+impl<'a> ExpectedValue<'a> {
+    fn literal(value: &'a SecretValue) -> Self {
+        ExpectedValue { value: Some(value), exact: true, test: None }
+    }
 }
 
 /// An origin-side requirement that a request carry header `name` with one of `values`.
@@ -43,6 +53,15 @@ impl<'a> HeaderCheck<'a> {
         };
         let mut verdict = Verdict::Mismatch;
         for expected in &self.values {
+            if let Some(test) = expected.test {
+                if test.accepts(&sent.value.fingerprint) {
+                    return Verdict::Satisfied;
+                }
+                if test.not_evaluated.is_some() || test.required_chars.is_none() {
+                    verdict = Verdict::CouldNotVerify;
+                }
+                continue;
+            }
             match expected.value {
                 Some(value) if value.same_value(&sent.value) => return Verdict::Satisfied,
                 Some(_) if expected.exact => {}
@@ -55,17 +74,45 @@ impl<'a> HeaderCheck<'a> {
         verdict
     }
 
+    /// Why the check (or one of its values) could not be evaluated, for the reason of a verdict.
+    pub fn unverifiable_reasons(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.unverifiable.iter().cloned().collect();
+        out.extend(self.values.iter().filter_map(|v| v.test).filter_map(|t| t.not_evaluated.clone()));
+        out
+    }
+
+    /// Why a request without the secret can pass this check, when it can: a value that only
+    /// tests presence or a short fragment.
+    fn weakness(&self) -> Option<String> {
+        self.values.iter().filter_map(|v| v.test).find_map(|test| match test.strength() {
+            TestStrength::Presence => {
+                Some(format!("header {} is only tested for presence (any value passes)", self.name))
+            }
+            TestStrength::Fragment => Some(format!(
+                "header {} is tested for a fragment of {} fixed characters only (a secret needs {SECRET_MIN_REQUIRED_CHARS})",
+                self.name,
+                test.required_chars.unwrap_or(0)
+            )),
+            TestStrength::Secret | TestStrength::Unknown => None,
+        })
+    }
+
     /// The fingerprints this check accepts, for evidence.
     pub fn evidence(&self) -> serde_json::Value {
         serde_json::json!({
             "header": self.name,
-            "accepted_values": self.values.iter().map(|v| match v.value {
-                Some(value) => serde_json::json!({
+            "accepted_values": self.values.iter().map(|v| match (v.test, v.value) {
+                (Some(test), _) => serde_json::json!({
+                    "accepts_sent": test.accepts,
+                    "required_chars": test.required_chars,
+                    "exact": false,
+                }),
+                (None, Some(value)) => serde_json::json!({
                     "fingerprint": value.fingerprint,
                     "length": value.length,
                     "exact": v.exact,
                 }),
-                None => serde_json::json!({"fingerprint": null, "exact": false}),
+                (None, None) => serde_json::json!({"fingerprint": null, "exact": false}),
             }).collect::<Vec<_>>(),
         })
     }
@@ -73,45 +120,78 @@ impl<'a> HeaderCheck<'a> {
 
 /// A header check from a WAF statement on a single header, if it is one.
 fn statement_header_check<'a>(statement: &'a Statement, index: &Index<'a>) -> Option<HeaderCheck<'a>> {
+    let not_evaluated = "the inventory holds no evaluation of this test (written before edge-audit evaluated regexes and transformations)";
     match statement {
         Statement::ByteMatch {
             field: FieldToMatch::SingleHeader { name },
             positional_constraint,
             search,
             transformations,
+            test,
         } => {
             let untransformed = transformations.iter().all(|t| t.eq_ignore_ascii_case("NONE"));
+            let exact = untransformed && positional_constraint == "EXACTLY";
             Some(HeaderCheck {
                 name: name.to_ascii_lowercase(),
                 values: vec![ExpectedValue {
                     value: Some(search),
-                    exact: untransformed && positional_constraint == "EXACTLY",
+                    exact,
+                    test: test.as_ref().filter(|_| !exact),
                 }],
                 unverifiable: None,
             })
         }
-        Statement::RegexMatch { field: FieldToMatch::SingleHeader { name }, literal, .. } => {
+        Statement::RegexMatch {
+            field: FieldToMatch::SingleHeader { name },
+            literal,
+            transformations,
+            test,
+            ..
+        } => {
+            let plain_literal =
+                literal.is_some() && transformations.iter().all(|t| t.eq_ignore_ascii_case("NONE"));
             Some(HeaderCheck {
                 name: name.to_ascii_lowercase(),
-                values: vec![ExpectedValue { value: literal.as_ref(), exact: literal.is_some() }],
-                unverifiable: literal.is_none().then(|| "the regex is not a plain literal".to_string()),
+                values: vec![ExpectedValue {
+                    value: literal.as_ref().filter(|_| plain_literal),
+                    exact: plain_literal,
+                    test: test.as_ref(),
+                }],
+                unverifiable: (test.is_none() && !plain_literal).then(|| not_evaluated.to_string()),
             })
         }
-        Statement::RegexPatternSetReference { arn, field: FieldToMatch::SingleHeader { name } } => {
+        Statement::RegexPatternSetReference {
+            arn,
+            field: FieldToMatch::SingleHeader { name },
+            transformations,
+            test,
+        } => {
             let name = name.to_ascii_lowercase();
-            Some(match index.regex_pattern_sets.get(arn.as_str()) {
-                Some(set) => HeaderCheck {
+            let untransformed = transformations.iter().all(|t| t.eq_ignore_ascii_case("NONE"));
+            Some(match (test, index.regex_pattern_sets.get(arn.as_str())) {
+                (Some(test), _) => HeaderCheck {
+                    name,
+                    values: vec![ExpectedValue { value: None, exact: false, test: Some(test) }],
+                    unverifiable: None,
+                },
+                (None, Some(set)) => HeaderCheck {
                     name,
                     values: set
                         .patterns
                         .iter()
-                        .map(|p| ExpectedValue { value: p.literal.as_ref(), exact: p.literal.is_some() })
+                        .map(|p| ExpectedValue {
+                            value: p.literal.as_ref().filter(|_| untransformed),
+                            exact: p.literal.is_some() && untransformed,
+                            test: None,
+                        })
                         .collect(),
-                    unverifiable: set.patterns.iter().any(|p| p.literal.is_none()).then(|| {
-                        format!("regex pattern set {} holds patterns that are not literals", set.name)
-                    }),
+                    unverifiable: set
+                        .patterns
+                        .iter()
+                        .any(|p| p.literal.is_none() || !untransformed)
+                        .then(|| format!("regex pattern set {}: {not_evaluated}", set.name)),
                 },
-                None => HeaderCheck {
+                (None, None) => HeaderCheck {
                     name,
                     values: Vec::new(),
                     unverifiable: Some(format!("regex pattern set {arn} was not collected")),
@@ -126,10 +206,50 @@ fn statement_header_check<'a>(statement: &'a Statement, index: &Index<'a>) -> Op
 /// alternative.
 pub type HeaderAlternatives<'a> = Vec<Vec<HeaderCheck<'a>>>;
 
+/// What the rules evaluated before a statement have told: the statements of the rules that
+/// add each label (fully qualified), for `LabelMatchStatement`.
+#[derive(Debug, Default)]
+struct Labels<'a> {
+    added: Vec<(String, &'a Statement)>,
+    /// Why a statement was found not to prove a secret (a presence or fragment test), for the
+    /// reason of a verdict.
+    weak: Vec<String>,
+}
+
+impl<'a> Labels<'a> {
+    /// The statements whose match adds a label that `key` (of `scope` LABEL or NAMESPACE) matches.
+    fn matching(&self, scope: &str, key: &str) -> Vec<&'a Statement> {
+        self.added
+            .iter()
+            .filter(|(label, _)| {
+                if scope.eq_ignore_ascii_case("NAMESPACE") {
+                    let namespace = if key.ends_with(':') { key.to_string() } else { format!("{key}:") };
+                    label.starts_with(&namespace) || label.contains(&format!(":{namespace}"))
+                } else {
+                    label == key || label.ends_with(&format!(":{key}"))
+                }
+            })
+            .map(|(_, statement)| *statement)
+            .collect()
+    }
+}
+
 /// The header alternatives a statement requires to match, or `None` when it can match a request
-/// without any particular header (an IP set, a path, a rate rule …).
-fn required_headers<'a>(statement: &'a Statement, index: &Index<'a>) -> Option<HeaderAlternatives<'a>> {
+/// without any particular secret header (an IP set, a path, a rate rule, a presence test …).
+fn required_headers<'a>(
+    statement: &'a Statement,
+    index: &Index<'a>,
+    labels: &mut Labels<'a>,
+    depth: usize,
+) -> Option<HeaderAlternatives<'a>> {
+    if depth > MAX_LABEL_DEPTH {
+        return None;
+    }
     if let Some(check) = statement_header_check(statement, index) {
+        if let Some(weak) = check.weakness() {
+            labels.weak.push(weak);
+            return None;
+        }
         return Some(vec![vec![check]]);
     }
     match statement {
@@ -137,7 +257,7 @@ fn required_headers<'a>(statement: &'a Statement, index: &Index<'a>) -> Option<H
             // Sub-statements without a header requirement only narrow the match further.
             let mut combined: Option<HeaderAlternatives<'a>> = None;
             for sub in statements {
-                if let Some(alternatives) = required_headers(sub, index) {
+                if let Some(alternatives) = required_headers(sub, index, labels, depth + 1) {
                     combined = Some(match combined {
                         None => alternatives,
                         Some(previous) => cross(previous, alternatives),
@@ -149,13 +269,29 @@ fn required_headers<'a>(statement: &'a Statement, index: &Index<'a>) -> Option<H
         Statement::Or { statements } => {
             let mut all = Vec::new();
             for sub in statements {
-                all.extend(required_headers(sub, index)?);
+                all.extend(required_headers(sub, index, labels, depth + 1)?);
+            }
+            Some(all)
+        }
+        Statement::LabelMatch { scope, key } => {
+            // The request carries the label only if a rule evaluated earlier matched it.
+            let sources = labels.matching(scope, key);
+            if sources.is_empty() {
+                // A label of a managed rule group, or of no rule: edge-audit cannot tell.
+                return None;
+            }
+            let mut all = Vec::new();
+            for source in sources {
+                all.extend(required_headers(source, index, labels, depth + 1)?);
             }
             Some(all)
         }
         _ => None,
     }
 }
+
+/// Label matches resolve to the statements of earlier rules; this bounds chains of them.
+const MAX_LABEL_DEPTH: usize = 32;
 
 fn cross<'a>(left: HeaderAlternatives<'a>, right: HeaderAlternatives<'a>) -> HeaderAlternatives<'a> {
     let mut out = Vec::new();
@@ -180,74 +316,179 @@ pub enum AclHeaderGuard<'a> {
     Unverifiable(String),
 }
 
-/// Analyses a web ACL: default Block with only header-requiring Allow rules, or default Allow
-/// with a blocking `NOT(header matches)` rule that no earlier Allow rule bypasses.
-pub fn acl_header_guard<'a>(acl: &'a WebAcl, index: &Index<'a>) -> AclHeaderGuard<'a> {
-    let mut rules: Vec<&WafRule> = acl.rules.iter().collect();
-    rules.sort_by_key(|r| r.priority);
-    let allows = |r: &WafRule| r.action == Some(WafAction::Allow);
-    // A custom rule group may hold Allow rules we cannot see; AWS managed groups never allow.
-    let opaque_group = |r: &WafRule| {
-        r.action.is_none() && !r.override_count && matches!(r.statement, Statement::RuleGroupReference { .. })
-    };
-    match acl.default_action {
-        WafAction::Block | WafAction::Captcha | WafAction::Challenge => {
-            let mut alternatives = Vec::new();
-            for rule in &rules {
-                if opaque_group(rule) {
-                    return AclHeaderGuard::Unverifiable(format!(
-                        "rule {} references a custom rule group that may allow requests",
-                        rule.name
-                    ));
-                }
-                if !allows(rule) {
-                    continue;
-                }
-                match required_headers(&rule.statement, index) {
-                    Some(alts) => alternatives.extend(alts),
-                    None => {
-                        return AclHeaderGuard::NotEnforced(format!(
-                            "rule {} allows requests without a secret header",
+/// What a rule does in the ACL's evaluation, once rule groups are expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    /// Ends the evaluation and lets the request through.
+    Allow,
+    /// Ends the evaluation and refuses the request.
+    Block,
+    /// Adds the rule's labels and goes on.
+    Count,
+    /// An AWS managed rule group: may block (unless overridden to Count), never allows, adds
+    /// labels edge-audit does not know.
+    Opaque,
+}
+
+/// One rule of the ACL's evaluation order.
+#[derive(Debug, Clone)]
+struct EvaluatedRule<'a> {
+    name: String,
+    effect: Effect,
+    statement: &'a Statement,
+    /// Fully qualified labels the rule adds when it matches.
+    labels: Vec<String>,
+}
+
+fn effect_of(action: WafAction) -> Effect {
+    match action {
+        WafAction::Allow => Effect::Allow,
+        WafAction::Count => Effect::Count,
+        WafAction::Block | WafAction::Captcha | WafAction::Challenge => Effect::Block,
+    }
+}
+
+/// The account id of a WAF ARN (`arn:aws:wafv2:region:account:…`).
+fn arn_account(arn: &str) -> &str {
+    arn.split(':').nth(4).unwrap_or("")
+}
+
+fn qualified(prefix: &str, label: &str) -> String {
+    if label.starts_with("awswaf:") {
+        label.to_string()
+    } else {
+        format!("{prefix}:{label}")
+    }
+}
+
+/// The ACL's rules in the order AWS WAF evaluates them — Firewall Manager's pre-process rule
+/// groups, the ACL's rules, Firewall Manager's post-process rule groups, each by priority —
+/// with custom rule groups expanded in place (their rules by priority, with the reference's
+/// RuleActionOverrides, ExcludedRules and override to Count applied). `Err` when a referenced
+/// custom rule group that may allow requests was not read.
+fn evaluation_order<'a>(acl: &'a WebAcl, index: &Index<'a>) -> Result<Vec<EvaluatedRule<'a>>, String> {
+    let acl_prefix = format!("awswaf:{}:webacl:{}", arn_account(&acl.arn), acl.name);
+    let mut out = Vec::new();
+    for list in [&acl.pre_process_rules, &acl.rules, &acl.post_process_rules] {
+        let mut rules: Vec<&WafRule> = list.iter().collect();
+        rules.sort_by_key(|r| r.priority);
+        for rule in rules {
+            match &rule.statement {
+                Statement::RuleGroupReference { arn, excluded_rules, rule_action_overrides } => {
+                    let Some(group) = index.rule_groups.get(arn.as_str()) else {
+                        if rule.override_count {
+                            // Every rule of the group counts: it adds labels edge-audit cannot
+                            // see, and never ends the evaluation.
+                            continue;
+                        }
+                        return Err(format!(
+                            "rule {} references custom rule group {arn}, which was not read, and may allow requests",
                             rule.name
-                        ))
+                        ));
+                    };
+                    let group_prefix = format!("awswaf:{}:rulegroup:{}", arn_account(&group.arn), group.name);
+                    let mut inner: Vec<&WafRule> = group.rules.iter().collect();
+                    inner.sort_by_key(|r| r.priority);
+                    for member in inner {
+                        let action = if rule.override_count || excluded_rules.contains(&member.name) {
+                            WafAction::Count
+                        } else {
+                            rule_action_overrides
+                                .iter()
+                                .find(|o| o.name == member.name)
+                                .map(|o| o.action)
+                                .or(member.action)
+                                .unwrap_or(WafAction::Count)
+                        };
+                        out.push(EvaluatedRule {
+                            name: format!("{}/{}", rule.name, member.name),
+                            effect: effect_of(action),
+                            statement: &member.statement,
+                            labels: member.labels.iter().map(|l| qualified(&group_prefix, l)).collect(),
+                        });
                     }
                 }
+                Statement::ManagedRuleGroup { .. } => out.push(EvaluatedRule {
+                    name: rule.name.clone(),
+                    effect: if rule.override_count { Effect::Count } else { Effect::Opaque },
+                    statement: &rule.statement,
+                    labels: Vec::new(),
+                }),
+                _ => out.push(EvaluatedRule {
+                    name: rule.name.clone(),
+                    effect: effect_of(rule.action.unwrap_or(WafAction::Count)),
+                    statement: &rule.statement,
+                    labels: rule.labels.iter().map(|l| qualified(&acl_prefix, l)).collect(),
+                }),
             }
-            AclHeaderGuard::Enforced(alternatives)
         }
-        WafAction::Allow | WafAction::Count => {
-            let mut required: Option<HeaderAlternatives<'a>> = None;
-            for rule in &rules {
-                if opaque_group(rule) && required.is_none() {
-                    return AclHeaderGuard::Unverifiable(format!(
-                        "rule {} references a custom rule group that may allow requests",
-                        rule.name
-                    ));
+    }
+    Ok(out)
+}
+
+/// Analyses a web ACL in AWS WAF's evaluation order: a request is let through by the first
+/// terminating Allow rule it matches, or by a default Allow when no terminating rule matched.
+/// The ACL requires a secret header when every way through does: each Allow rule requires one,
+/// and under a default Allow a blocking `NOT(header matches)` rule (directly or through a
+/// label a Count rule adds) comes before any Allow rule that does not.
+pub fn acl_header_guard<'a>(acl: &'a WebAcl, index: &Index<'a>) -> AclHeaderGuard<'a> {
+    let rules = match evaluation_order(acl, index) {
+        Ok(rules) => rules,
+        Err(why) => return AclHeaderGuard::Unverifiable(why),
+    };
+    let mut labels = Labels::default();
+    let with_weak = |why: String, labels: &Labels<'_>| {
+        if labels.weak.is_empty() {
+            why
+        } else {
+            format!("{why} ({})", labels.weak.join("; "))
+        }
+    };
+    let default_blocks = acl.default_action.blocks();
+    // Alternatives of the requests let through so far; `blocked_without`: the header
+    // alternatives every request must satisfy to get past the blocking rules seen so far.
+    let mut allowed: HeaderAlternatives<'a> = Vec::new();
+    let mut blocked_without: Option<HeaderAlternatives<'a>> = None;
+    for rule in &rules {
+        match rule.effect {
+            Effect::Allow => match required_headers(rule.statement, index, &mut labels, 0) {
+                Some(alternatives) => allowed.extend(alternatives),
+                None if blocked_without.is_some() => {}
+                None => {
+                    return AclHeaderGuard::NotEnforced(with_weak(
+                        format!("rule {} allows requests without a secret header", rule.name),
+                        &labels,
+                    ))
                 }
-                if allows(rule) && required.is_none() && required_headers(&rule.statement, index).is_none() {
-                    // An Allow rule before any header block lets requests through regardless.
-                    return AclHeaderGuard::NotEnforced(format!(
-                        "rule {} allows requests before any header check",
-                        rule.name
-                    ));
-                }
-                let blocks = rule.action.is_some_and(WafAction::blocks);
-                if let (true, Statement::Not { statement }) = (blocks, &rule.statement) {
-                    if let Some(alts) = required_headers(statement, index) {
-                        required = Some(match required {
-                            None => alts,
-                            Some(previous) => cross(previous, alts),
+            },
+            Effect::Block => {
+                if let Statement::Not { statement } = rule.statement {
+                    if let Some(alternatives) = required_headers(statement, index, &mut labels, 0) {
+                        blocked_without = Some(match blocked_without {
+                            None => alternatives,
+                            Some(previous) => cross(previous, alternatives),
                         });
                     }
                 }
             }
-            match required {
-                Some(alternatives) => AclHeaderGuard::Enforced(alternatives),
-                None => AclHeaderGuard::NotEnforced(
-                    "default action Allow and no rule blocks requests without a secret header".to_string(),
-                ),
-            }
+            Effect::Count | Effect::Opaque => {}
         }
+        for label in &rule.labels {
+            labels.added.push((label.clone(), rule.statement));
+        }
+    }
+    match (blocked_without, default_blocks) {
+        // Whatever gets past the blocks carries the header, Allow rules after it included.
+        (Some(required), _) => {
+            let mut alternatives = allowed;
+            alternatives.extend(required);
+            AclHeaderGuard::Enforced(alternatives)
+        }
+        (None, true) => AclHeaderGuard::Enforced(allowed),
+        (None, false) => AclHeaderGuard::NotEnforced(with_weak(
+            "default action Allow and no rule blocks requests without a secret header".to_string(),
+            &labels,
+        )),
     }
 }
 
@@ -279,21 +520,32 @@ pub fn listener_header_guard(lb: &LoadBalancer) -> Result<HeaderAlternatives<'_>
             if !rule.actions.iter().any(LbAction::forwards) {
                 continue;
             }
+            // Conditions are ANDed; the values of one condition are ORed.
             let checks: Vec<HeaderCheck<'_>> = rule
                 .conditions
                 .iter()
                 .filter_map(|c| match c {
-                    RuleCondition::HttpHeader { name, values } => Some(HeaderCheck {
+                    RuleCondition::HttpHeader { name, values, tests } => Some(HeaderCheck {
                         name: name.to_ascii_lowercase(),
                         values: values
                             .iter()
-                            .map(|v| ExpectedValue { value: Some(v), exact: true })
+                            .enumerate()
+                            .map(|(i, v)| ExpectedValue {
+                                test: tests.get(i).filter(|_| tests.len() == values.len()),
+                                ..ExpectedValue::literal(v)
+                            })
                             .collect(),
                         unverifiable: None,
                     }),
                     _ => None,
                 })
                 .collect();
+            if let Some(weak) = checks.iter().find_map(HeaderCheck::weakness) {
+                return Err(format!(
+                    "listener rule {} (priority {}) on port {} forwards without a secret: {weak}",
+                    rule.arn, rule.priority, listener.port
+                ));
+            }
             if checks.is_empty() {
                 return Err(format!(
                     "listener rule {} (priority {}) on port {} forwards without an http-header condition",

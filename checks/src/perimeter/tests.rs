@@ -376,6 +376,323 @@ fn web_acl_header_algebra() {
     }
 }
 
+/// `statement` with the facts the collector's matching pass stores: it accepts the sent
+/// values `accepts`, and any accepted value holds `required` fixed characters.
+fn tested(
+    mut statement: Value,
+    accepts: &[&str],
+    required: Option<usize>,
+    not_evaluated: Option<&str>,
+) -> Value {
+    let fingerprints: Vec<String> =
+        accepts.iter().map(|v| SecretValue::from_plaintext(v).fingerprint).collect();
+    statement["test"] =
+        json!({"accepts": fingerprints, "required_chars": required, "not_evaluated": not_evaluated});
+    statement
+}
+
+fn regex(header: &str) -> Value {
+    json!({"type": "regex_match", "field": {"type": "single_header", "name": header}, "pattern": secret("(pattern)")})
+}
+
+fn group_ref(name: &str, extra: Value) -> Value {
+    let mut statement = json!({"type": "rule_group_reference", "arn": format!("arn:aws:wafv2:eu-west-1:1:regional/rulegroup/{name}/1")});
+    if let (Some(s), Some(extra)) = (statement.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            s.insert(k.clone(), v.clone());
+        }
+    }
+    statement
+}
+
+fn group_rule(name: &str, priority: i64, statement: Value) -> Value {
+    json!({"name": name, "priority": priority, "action": null, "statement": statement})
+}
+
+#[test]
+fn evaluated_tests_rule_groups_labels_and_firewall_manager() {
+    use Verdict::{CouldNotVerify, Mismatch, Satisfied};
+    let sat = Some(Some(Satisfied));
+    let mis = Some(Some(Mismatch));
+    let cnv = Some(Some(CouldNotVerify));
+    let unverifiable = Some(None);
+    let open = None;
+    let group = |name: &str, rules: Vec<Value>| {
+        json!({"arn": format!("arn:aws:wafv2:eu-west-1:1:regional/rulegroup/{name}/1"), "name": name,
+               "scope": "REGIONAL", "region": "eu-west-1", "rules": rules})
+    };
+    let account: AccountInventory = serde_json::from_value(json!({"account_id": "1", "rule_groups": [
+        group("gate", vec![rule("allow-header", 0, Some("allow"), exactly(H, V))]),
+        group("wrong-header", vec![rule("allow-header", 0, Some("allow"), exactly("x-other", V))]),
+        group("gate-block", vec![rule("block-without", 0, Some("block"), not(exactly(H, V)))]),
+        group("labeller", vec![json!({"name": "mark", "priority": 0, "action": "count", "labels": ["origin:verified"],
+                                      "statement": exactly(H, V)})]),
+        group("presence", vec![rule("allow-any", 0, Some("allow"),
+                                    tested(regex(H), &[V], Some(0), None))]),
+    ]}))
+    .expect("an account");
+    let secret_regex = || tested(regex(H), &[V], Some(32), None);
+    let cases: Vec<AclCase<'_>> = vec![
+        (
+            "regex accepting the sent value",
+            acl("block", vec![rule("a", 0, Some("allow"), secret_regex())]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "regex rejecting the sent value",
+            acl("block", vec![rule("a", 0, Some("allow"), secret_regex())]),
+            vec![(H, "x")],
+            mis,
+        ),
+        (
+            "regex not evaluated",
+            acl("block", vec![rule("a", 0, Some("allow"), tested(regex(H), &[], None, Some("look-around")))]),
+            vec![(H, V)],
+            cnv,
+        ),
+        (
+            "regex .* is presence only",
+            acl("block", vec![rule("a", 0, Some("allow"), tested(regex(H), &[V, "x"], Some(0), None))]),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "short CONTAINS is a fragment",
+            acl(
+                "block",
+                vec![rule(
+                    "a",
+                    0,
+                    Some("allow"),
+                    tested(byte_match(H, "4f1c", "CONTAINS", &[]), &[V], Some(4), None),
+                )],
+            ),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "default Allow, block NOT presence is no lock",
+            acl("allow", vec![rule("b", 0, Some("block"), not(tested(regex(H), &[V], Some(1), None)))]),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "transformed byte match accepting the sent value",
+            acl(
+                "block",
+                vec![rule(
+                    "a",
+                    0,
+                    Some("allow"),
+                    tested(byte_match(H, V, "EXACTLY", &["LOWERCASE"]), &[V], Some(32), None),
+                )],
+            ),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "transformed byte match rejecting it",
+            acl(
+                "block",
+                vec![rule(
+                    "a",
+                    0,
+                    Some("allow"),
+                    tested(byte_match(H, V, "EXACTLY", &["BASE64_DECODE"]), &[], Some(32), None),
+                )],
+            ),
+            vec![(H, V)],
+            mis,
+        ),
+        (
+            "rule group gate, right header",
+            acl("block", vec![group_rule("g", 0, group_ref("gate", json!({})))]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "rule group gate, wrong value",
+            acl("block", vec![group_rule("g", 0, group_ref("gate", json!({})))]),
+            vec![(H, "x")],
+            mis,
+        ),
+        (
+            "rule group checks another header",
+            acl("block", vec![group_rule("g", 0, group_ref("wrong-header", json!({})))]),
+            vec![(H, V)],
+            mis,
+        ),
+        (
+            "rule group gate excluded: allows nothing",
+            acl(
+                "block",
+                vec![group_rule("g", 0, group_ref("gate", json!({"excluded_rules": ["allow-header"]})))],
+            ),
+            vec![(H, V)],
+            mis,
+        ),
+        (
+            "rule group block overridden to count",
+            acl(
+                "allow",
+                vec![group_rule(
+                    "g",
+                    0,
+                    group_ref(
+                        "gate-block",
+                        json!({"rule_action_overrides": [{"name": "block-without", "action": "count"}]}),
+                    ),
+                )],
+            ),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "rule group block gate",
+            acl("allow", vec![group_rule("g", 0, group_ref("gate-block", json!({})))]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "rule group with a presence test",
+            acl("block", vec![group_rule("g", 0, group_ref("presence", json!({})))]),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "rule group not read",
+            acl("block", vec![group_rule("g", 0, group_ref("missing", json!({})))]),
+            vec![(H, V)],
+            unverifiable,
+        ),
+        (
+            "Count rule labels, block NOT label",
+            acl(
+                "allow",
+                vec![
+                    json!({"name": "mark", "priority": 0, "action": "count", "labels": ["origin:verified"], "statement": exactly(H, V)}),
+                    rule(
+                        "b",
+                        1,
+                        Some("block"),
+                        not(json!({"type": "label_match", "scope": "LABEL", "key": "origin:verified"})),
+                    ),
+                ],
+            ),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "Count rule labels, block NOT label, wrong value",
+            acl(
+                "allow",
+                vec![
+                    json!({"name": "mark", "priority": 0, "action": "count", "labels": ["origin:verified"], "statement": exactly(H, V)}),
+                    rule(
+                        "b",
+                        1,
+                        Some("block"),
+                        not(json!({"type": "label_match", "scope": "LABEL", "key": "verified"})),
+                    ),
+                ],
+            ),
+            vec![(H, "x")],
+            mis,
+        ),
+        (
+            "label of a rule group, allow on namespace",
+            acl(
+                "block",
+                vec![
+                    group_rule("g", 0, group_ref("labeller", json!({}))),
+                    rule(
+                        "a",
+                        1,
+                        Some("allow"),
+                        json!({"type": "label_match", "scope": "NAMESPACE", "key": "awswaf:1:rulegroup:labeller:origin:"}),
+                    ),
+                ],
+            ),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "label match before the labelling rule",
+            acl(
+                "allow",
+                vec![
+                    rule(
+                        "b",
+                        0,
+                        Some("block"),
+                        not(json!({"type": "label_match", "scope": "LABEL", "key": "origin:verified"})),
+                    ),
+                    json!({"name": "mark", "priority": 1, "action": "count", "labels": ["origin:verified"], "statement": exactly(H, V)}),
+                ],
+            ),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "label of a managed group",
+            acl(
+                "block",
+                vec![
+                    rule("m", 0, None, managed("AWSManagedRulesBotControlRuleSet")),
+                    rule(
+                        "a",
+                        1,
+                        Some("allow"),
+                        json!({"type": "label_match", "scope": "LABEL", "key": "awswaf:managed:aws:bot-control:bot:verified"}),
+                    ),
+                ],
+            ),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "Firewall Manager pre-process gate",
+            {
+                let mut acl = acl("allow", vec![rule("geo", 0, Some("allow"), geo())]);
+                acl.pre_process_rules =
+                    serde_json::from_value(json!([group_rule("fms", 0, group_ref("gate-block", json!({})))]))
+                        .expect("rules");
+                acl
+            },
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "Firewall Manager post-process gate comes after an allow",
+            {
+                let mut acl = acl("allow", vec![rule("geo", 0, Some("allow"), geo())]);
+                acl.post_process_rules =
+                    serde_json::from_value(json!([group_rule("fms", 0, group_ref("gate-block", json!({})))]))
+                        .expect("rules");
+                acl
+            },
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "allow on header before block NOT other header",
+            acl(
+                "allow",
+                vec![
+                    rule("a", 0, Some("allow"), exactly("a", "1")),
+                    rule("b", 1, Some("block"), not(exactly(H, V))),
+                ],
+            ),
+            vec![("a", "1")],
+            sat,
+        ),
+    ];
+    for (label, acl, headers, expected) in cases {
+        assert_eq!(acl_verdict(&acl, &account, &headers), expected, "{label}");
+    }
+}
+
 fn listener(default: &str, rules: Vec<Value>) -> Value {
     let default = match default {
         "forward" => json!([{"type": "forward", "target_group_arns": ["tg"]}]),
@@ -390,6 +707,21 @@ fn lb_rule(priority: i64, conditions: Vec<Value>, action: &str) -> Value {
         _ => json!([{"type": "redirect"}]),
     };
     json!({"arn": format!("r{priority}"), "priority": priority, "conditions": conditions, "actions": actions})
+}
+
+/// A header condition with the matching pass's facts: value `i` accepts the sent values
+/// `accepts[i]` and needs `required[i]` fixed characters.
+fn tested_condition(values: &[&str], accepts: &[&[&str]], required: &[usize]) -> Value {
+    let tests: Vec<Value> = accepts
+        .iter()
+        .zip(required)
+        .map(|(accepted, required)| {
+            let fingerprints: Vec<String> =
+                accepted.iter().map(|v| SecretValue::from_plaintext(v).fingerprint).collect();
+            json!({"accepts": fingerprints, "required_chars": required})
+        })
+        .collect();
+    json!({"type": "http_header", "name": H, "values": values.iter().map(|v| secret(v)).collect::<Vec<_>>(), "tests": tests})
 }
 
 fn header_condition(values: &[&str]) -> Value {
@@ -465,6 +797,67 @@ fn listener_rule_header_algebra() {
             Some(Satisfied),
         ),
         ("no listener", lb(vec![]), vec![(H, V)], None),
+        (
+            "a value of * only tests presence",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(1, vec![tested_condition(&["*"], &[&[V]], &[0])], "forward")],
+            )]),
+            vec![(H, V)],
+            None,
+        ),
+        (
+            "a wildcard value keeping a fragment",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(1, vec![tested_condition(&["4f1c*"], &[&[V]], &[4])], "forward")],
+            )]),
+            vec![(H, V)],
+            None,
+        ),
+        (
+            "the secret in another case (ALB compares case-insensitively)",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(1, vec![tested_condition(&["UPPER"], &[&[V]], &[32])], "forward")],
+            )]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
+        (
+            "a tested value the distribution does not send",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(1, vec![tested_condition(&["other"], &[&[]], &[32])], "forward")],
+            )]),
+            vec![(H, V)],
+            Some(Mismatch),
+        ),
+        (
+            "two conditions ANDed, one fails",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(
+                    1,
+                    vec![
+                        header_condition(&[V]),
+                        json!({"type": "http_header", "name": "x-b", "values": [secret("b")]}),
+                    ],
+                    "forward",
+                )],
+            )]),
+            vec![(H, V)],
+            Some(Mismatch),
+        ),
+        (
+            "an HTTP listener that only redirects is no way in",
+            lb(vec![
+                listener("403", vec![lb_rule(1, vec![header_condition(&[V])], "forward")]),
+                json!({"arn": "l80", "port": 80, "protocol": "HTTP", "default_actions": [{"type": "redirect", "port": "443", "protocol": "HTTPS"}], "rules": []}),
+            ]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
         (
             "a second listener forwards by default",
             lb(vec![

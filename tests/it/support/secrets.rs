@@ -76,11 +76,13 @@ pub(crate) fn inventory() -> Inventory {
                 priority: 0,
                 action: Some(WafAction::Allow),
                 override_count: false,
+                labels: vec![],
                 statement: Statement::ByteMatch {
                     field: FieldToMatch::SingleHeader { name: "x-origin-verify".into() },
                     positional_constraint: "EXACTLY".into(),
                     search: secret(PLAINTEXT[3]),
                     transformations: vec![],
+                    test: None,
                 },
             },
             WafRule {
@@ -88,10 +90,13 @@ pub(crate) fn inventory() -> Inventory {
                 priority: 1,
                 action: Some(WafAction::Allow),
                 override_count: false,
+                labels: vec![],
                 statement: Statement::RegexMatch {
                     field: FieldToMatch::SingleHeader { name: "x-origin-verify".into() },
                     pattern: secret(&format!("^{}$", PLAINTEXT[4])),
                     literal: exact_literal_of_regex(&format!("^{}$", PLAINTEXT[4])).map(|l| secret(&l)),
+                    transformations: vec![],
+                    test: None,
                 },
             },
         ],
@@ -143,6 +148,7 @@ pub(crate) fn inventory() -> Inventory {
                 conditions: vec![RuleCondition::HttpHeader {
                     name: "X-Origin-Verify".into(),
                     values: vec![secret(PLAINTEXT[5])],
+                    tests: vec![],
                 }],
                 actions: vec![LbAction::Forward { target_group_arns: vec!["tg".into()] }],
             }],
