@@ -293,7 +293,7 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         && args.report.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let (text, warnings) = report.render_with_warnings(args.report.format.into(), color)?;
+    let (text, warnings) = report.render_with_warnings(args.report.format, color)?;
     output::write(args.report.output.as_deref(), &text)?;
     for warning in baseline_warning.into_iter().chain(warnings) {
         output::warning(&warning);
@@ -432,7 +432,7 @@ fn drift(args: DriftArgs, globals: &Globals) -> Result<u8, Error> {
         globals.today()?,
         args.report.fail_on.threshold(),
     );
-    output::write(args.report.output.as_deref(), &report.render(args.report.format.into())?)?;
+    output::write(args.report.output.as_deref(), &report.render(args.report.format)?)?;
     Ok(report.exit_code())
 }
 

@@ -192,13 +192,9 @@ pub struct ReportArgs {
     pub fail_on: FailOn,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Sarif,
-    Markdown,
-}
+// The formats are the reporters' own types; the CLI only parses them.
+pub use crate::drift::Format;
+pub use crate::report::Format as ScanFormat;
 
 /// How `scan` reports: the formats of [`ReportArgs`] plus the Security Hub formats, HTML, the
 /// per-account SARIF directory and the compliance table.
@@ -224,63 +220,6 @@ pub struct ScanReportArgs {
     /// ProductArn names it).
     #[arg(long, value_name = "REGION", default_value = "us-east-1")]
     pub security_hub_region: String,
-}
-
-/// `scan --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScanFormat {
-    Table,
-    Json,
-    Sarif,
-    Markdown,
-    /// OCSF 1.5 Compliance Finding events (JSON array).
-    Ocsf,
-    /// AWS Security Finding Format, as `securityhub batch-import-findings` takes it.
-    Asff,
-    /// One self-contained HTML file: the perimeter graph, the findings, the not-evaluated list.
-    Html,
-}
-
-impl From<ScanFormat> for crate::report::Format {
-    fn from(format: ScanFormat) -> Self {
-        match format {
-            ScanFormat::Table => Self::Table,
-            ScanFormat::Json => Self::Json,
-            ScanFormat::Sarif => Self::Sarif,
-            ScanFormat::Markdown => Self::Markdown,
-            ScanFormat::Ocsf => Self::Ocsf,
-            ScanFormat::Asff => Self::Asff,
-            ScanFormat::Html => Self::Html,
-        }
-    }
-}
-
-impl From<Format> for crate::report::Format {
-    fn from(format: Format) -> Self {
-        ScanFormat::from(format).into()
-    }
-}
-
-impl From<Format> for crate::drift::Format {
-    fn from(format: Format) -> Self {
-        match format {
-            Format::Table => Self::Table,
-            Format::Json => Self::Json,
-            Format::Sarif => Self::Sarif,
-            Format::Markdown => Self::Markdown,
-        }
-    }
-}
-
-impl From<Format> for ScanFormat {
-    fn from(format: Format) -> Self {
-        match format {
-            Format::Table => Self::Table,
-            Format::Json => Self::Json,
-            Format::Sarif => Self::Sarif,
-            Format::Markdown => Self::Markdown,
-        }
-    }
 }
 
 /// `scan --compliance`.

@@ -49,8 +49,8 @@ pub struct DriftReport {
     pub(crate) sarif: report::Report,
 }
 
-/// The formats a drift report is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The formats a drift report is written in (`drift --format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
     Json,

@@ -29,8 +29,8 @@ pub const TOOL_NAME: &str = "edge-audit";
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const TOOL_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
-/// The formats a scan report is written in (the CLI maps its `--format` values onto these).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The formats a scan report is written in (`scan --format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
     Json,
@@ -40,7 +40,7 @@ pub enum Format {
     Ocsf,
     /// AWS Security Finding Format, as `securityhub batch-import-findings` takes it.
     Asff,
-    /// One self-contained HTML file.
+    /// One self-contained HTML file: the perimeter graph, the findings, the not-evaluated list.
     Html,
 }
 
