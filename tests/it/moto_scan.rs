@@ -435,7 +435,7 @@ fn snapshot_then_scan_from_equals_the_live_scan_and_stats_count_every_call() {
         live_scan.stderr
     );
     assert!(live_scan.stderr.contains("bounded by "), "no bound on stderr:\n{}", live_scan.stderr);
-    assert_stats(&manifest, &live_report["stats"]);
+    assert_stats(&manifest, &json(&saved), &live_report["stats"]);
 }
 
 /// Counts of the manifest's resources of `key`, over all scenarios.
@@ -449,7 +449,7 @@ fn count(manifest: &Value, key: &str, filter: impl Fn(&Value) -> bool) -> u64 {
         .count() as u64
 }
 
-fn assert_stats(manifest: &Value, stats: &Value) {
+fn assert_stats(manifest: &Value, snapshot: &Value, stats: &Value) {
     let operations = stats["operations"].as_array().unwrap_or_else(|| panic!("no stats.operations: {stats}"));
     let api_calls = stats["api_calls"].as_u64().unwrap_or_else(|| panic!("no stats.api_calls: {stats}"));
     assert!(api_calls > 0, "no API calls counted: {stats}");
@@ -493,6 +493,16 @@ fn assert_stats(manifest: &Value, stats: &Value) {
     let functions = count(manifest, "lambda_functions", all);
     let functions_with_url = count(manifest, "lambda_functions", |f| !f["url"].is_null());
     let usage_plans = count(manifest, "usage_plans", all);
+    // What the snapshot holds, for calls made per resource the manifest does not list.
+    let in_snapshot = |per_account: &dyn Fn(&Value) -> u64| -> u64 {
+        snapshot["accounts"].as_array().map(|accounts| accounts.iter().map(per_account).sum()).unwrap_or(0)
+    };
+    let length = |v: &Value| v.as_array().map_or(0, |a| a.len() as u64);
+    let listeners = in_snapshot(&|a| {
+        a["load_balancers"].as_array().map_or(0, |lbs| lbs.iter().map(|lb| length(&lb["listeners"])).sum())
+    });
+    let regex_pattern_sets = in_snapshot(&|a| length(&a["regex_pattern_sets"]));
+    let rule_groups = in_snapshot(&|a| length(&a["rule_groups"]));
     let ip_sets = count(manifest, "ip_sets", all);
     // One page per region: moto's lists are short.
     let per_region = REGION_COUNT;
@@ -535,7 +545,9 @@ fn assert_stats(manifest: &Value, stats: &Value) {
         (("Elastic Load Balancing v2", "DescribeLoadBalancers"), per_region),
         (("Elastic Load Balancing v2", "DescribeTargetGroups"), per_region),
         (("Elastic Load Balancing v2", "DescribeListeners"), load_balancers),
-        (("Elastic Load Balancing v2", "DescribeRules"), load_balancers), // one listener each
+        (("Elastic Load Balancing v2", "DescribeRules"), listeners),
+        (("WAFV2", "GetRegexPatternSet"), regex_pattern_sets),
+        (("WAFV2", "GetRuleGroup"), rule_groups),
         (("Elastic Load Balancing v2", "DescribeTargetHealth"), load_balancers), // one group each
         (("Elastic Load Balancing v2", "DescribeTags"), per_region),
         (("Lambda", "ListFunctions"), per_region),
