@@ -230,3 +230,44 @@ fn a_lambda_authorizer_on_the_origin_header_is_could_not_verify() {
     assert_eq!((ea202[0].severity.as_str(), ea202[0].confidence.as_str()), ("medium", "high"));
     assert!(outcome.findings.iter().any(|f| f.check_id == "EA203"), "{:?}", outcome.findings);
 }
+
+/// No public entry point locks an API only when the custom domains were read: with API
+/// Gateway's reads failed in the region, an API whose execute-api endpoint is disabled is not
+/// evaluated (a custom domain nobody could list may map it), never locked.
+#[test]
+fn no_entry_point_is_a_lock_only_when_the_custom_domains_were_read() {
+    use edge_audit_checks::inventory::{CoverageStatus, Service};
+    let mut inventory = load("apigw-good");
+    for account in &mut inventory.accounts {
+        for coverage in account.coverage.iter_mut().filter(|c| c.service == Service::Apigateway) {
+            coverage.status = CoverageStatus::Failed;
+        }
+        for api in &mut account.rest_apis {
+            api.disable_execute_api_endpoint = true;
+        }
+        account.domain_names.clear();
+    }
+    let indexes = edge_audit_checks::model::Indexes::build(&inventory);
+    let options = Default::default();
+    let model = edge_audit_checks::model::Model::build(&inventory, &indexes, &options);
+    let mut judged = 0;
+    for account in &model.accounts {
+        for backend in account.perimeter.backends.iter().filter(|b| b.entry_points.is_empty()) {
+            if backend
+                .api()
+                .is_some_and(|api| matches!(api, edge_audit_checks::index::Api::Rest(r) if r.is_private()))
+            {
+                continue;
+            }
+            judged += 1;
+            let not_public = backend
+                .side
+                .guards
+                .iter()
+                .any(|g| matches!(g, edge_audit_checks::perimeter::Guard::NotPublic(_)));
+            assert!(!not_public, "{} is judged not public: {:?}", backend.arn, backend.exposure);
+            assert!(!backend.side.is_complete(), "{}: the unread custom domains are a gap", backend.arn);
+        }
+    }
+    assert!(judged > 0, "the fixture has an API with no entry point once execute-api is disabled");
+}

@@ -331,13 +331,31 @@ fn policy_is_plainly_open(policy: Option<&serde_json::Value>) -> bool {
 
 /// The guard of a backend that has no public entry point at all: it is reachable only through
 /// a distribution (or from inside the VPC), whatever else it checks.
+/// No public entry point is a lock only when it is known: `why` says why the backend is not
+/// public, or (`Err`) what was not read that could hold an entry point — then the side is
+/// incomplete, never locked.
 fn add_no_entry_point_guard(
     side: &mut OriginSide<'_>,
     entry_points: &[EntryPoint],
-    why: impl FnOnce() -> String,
+    why: impl FnOnce() -> Result<String, String>,
 ) {
     if entry_points.is_empty() {
-        side.guards.push(Guard::NotPublic(why()));
+        match why() {
+            Ok(why) => side.guards.push(Guard::NotPublic(why)),
+            Err(gap) => side.not_collected.push(gap),
+        }
+    }
+}
+
+/// Why an API with no entry point is not public, when the custom domains (which the API
+/// Gateway collector reads for both API kinds) were read completely in its region.
+fn unmapped_api(account: &AccountInventory, region: &str, why: &str) -> Result<String, String> {
+    if account.is_collected(region, Service::Apigateway) {
+        Ok(why.to_string())
+    } else {
+        Err(format!(
+            "the custom domains of {region} were not read completely: whether a public one maps the API is unknown"
+        ))
     }
 }
 
@@ -348,7 +366,7 @@ fn add_entry_guard<'a>(
     side: &mut OriginSide<'a>,
     entry_points: &[EntryPoint],
     reach: &DomainReach<'a>,
-    why_not_public: impl FnOnce() -> String,
+    why_not_public: impl FnOnce() -> Result<String, String>,
 ) {
     side.open_because.extend(reach.open_because.iter().cloned());
     // The entry points no gate covers (an entry both gated and mapped is open).
@@ -389,9 +407,13 @@ pub fn rest_side<'a>(
     };
     add_entry_guard(&mut side, entry_points, reach, || {
         if api.is_private() {
-            "PRIVATE endpoint, reachable only from VPC endpoints".to_string()
+            Ok("PRIVATE endpoint, reachable only from VPC endpoints".to_string())
         } else {
-            "default execute-api endpoint disabled and no public custom domain maps the stage".to_string()
+            unmapped_api(
+                account,
+                &api.region,
+                "default execute-api endpoint disabled and no public custom domain maps the stage",
+            )
         }
     });
     if let Some(stage) = stage {
@@ -533,7 +555,11 @@ pub fn http_side<'a>(
         ..OriginSide::default()
     };
     add_entry_guard(&mut side, entry_points, reach, || {
-        "default execute-api endpoint disabled and no public custom domain maps the API".to_string()
+        unmapped_api(
+            scope.account,
+            &api.region,
+            "default execute-api endpoint disabled and no public custom domain maps the API",
+        )
     });
     add_custom_domain_mtls_guard(&mut side, scope.index, entry_points);
     add_operation_guards(
