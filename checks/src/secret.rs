@@ -155,30 +155,47 @@ fn fingerprint_of_format<'de, D: serde::Deserializer<'de>>(deserializer: D) -> R
     }
 }
 
-/// Whether a regular expression accepts exactly one literal string, and if so that string.
-/// WAF regex pattern sets often hold `^value$`; reducing such a pattern to its literal lets the
-/// checks compare it with a header value by fingerprint. Anything with a real regex operator
-/// returns `None` (the comparison is then "could not verify").
+/// Whether a regular expression accepts exactly one string, and if so that string.
+/// WAF regex pattern sets often hold `^value$` (or `^(?:value)$`, `^val\-ue$` …); reducing
+/// such a pattern to its literal lets the checks compare it with a header value by fingerprint.
+/// `regex-syntax` parses the pattern and extracts its literals; only a pattern anchored at both
+/// ends (`^`/`$` or `\A`/`\z`, not multi-line) whose language is one exact string qualifies.
+/// Anything else (classes, repetition, alternation, case-insensitive flags, a pattern the
+/// parser refuses) returns `None`: the matching pass then evaluates the pattern itself.
 pub fn exact_literal_of_regex(pattern: &str) -> Option<String> {
-    let inner = pattern.strip_prefix('^')?.strip_suffix('$')?;
-    let mut literal = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                let escaped = chars.next()?;
-                if escaped.is_ascii_alphanumeric() {
-                    // \d, \w, \s … are classes, not literals.
-                    return None;
-                }
-                literal.push(escaped);
-            }
-            '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '^' | '$' => return None,
-            other => literal.push(other),
-        }
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::Look;
+    let hir = regex_syntax::ParserBuilder::new()
+        .nest_limit(MAX_LITERAL_REGEX_NESTING)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let properties = hir.properties();
+    // `^` and `$` (or `\A`, `\z`) must hold at the very start and end of every match.
+    let anchored = properties.look_set_prefix().contains(Look::Start)
+        && properties.look_set_suffix().contains(Look::End);
+    // A look-around anywhere else (`\b`, a `^` in the middle) can only narrow what matches, but
+    // the single literal would then not be what the pattern accepts.
+    let looks = properties.look_set();
+    let only_anchors = looks.remove(Look::Start).remove(Look::End).is_empty();
+    if !anchored || !only_anchors {
+        return None;
     }
-    Some(literal)
+    let mut extractor = Extractor::new();
+    // WAF patterns are at most 200 characters: room for a literal of any of them.
+    extractor.kind(ExtractKind::Prefix).limit_literal_len(MAX_LITERAL_LEN);
+    let literals = extractor.extract(&hir);
+    match literals.literals() {
+        Some([only]) if only.is_exact() => String::from_utf8(only.as_bytes().to_vec()).ok(),
+        _ => None,
+    }
 }
+
+/// Longest literal looked for (the extractor cuts longer ones and marks them inexact).
+const MAX_LITERAL_LEN: usize = 512;
+
+/// Nesting accepted when looking for a pattern's literal (WAF allows 200-character patterns).
+const MAX_LITERAL_REGEX_NESTING: u32 = 64;
 
 fn fingerprint(bytes: &[u8]) -> String {
     let mut hasher = Sha256::new();
@@ -192,12 +209,14 @@ fn fingerprint(bytes: &[u8]) -> String {
     out
 }
 
-/// Length × Shannon entropy of the character distribution, capped by log2 of the size of the
-/// alphabet the characters come from. A deliberately conservative estimate: repeated or
-/// single-class strings score low.
-/// How many leading characters zxcvbn analyses (its matching grows quadratically); the rest is
-/// costed at the value's alphabet, which only adds bits to an already long value.
-const ZXCVBN_MAX_CHARS: usize = 128;
+/// How many characters zxcvbn analyses at a time. zxcvbn picks the decomposition with the
+/// fewest guesses in `u64` arithmetic that saturates: from about 19 characters on, every
+/// decomposition of a random string scores `u64::MAX`, and which one it returns then depends on
+/// the iteration order of its hash maps — per process, so the same value got 82 bits in one run
+/// and 103 in the next. Windows of 16 characters keep every count below 10^17, so the chosen
+/// decomposition is the true minimum; the windows' bits add up (a pattern longer than a window,
+/// rare in a secret, is costed as its pieces).
+const ZXCVBN_WINDOW_CHARS: usize = 16;
 
 /// log2 of the alphabet a value's characters are drawn from, by the narrowest common encoding
 /// that holds every one of them: digits (10), hex of one case (16), one-case letters (26),
@@ -232,33 +251,71 @@ fn is_uuid(value: &str) -> bool {
         && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// Estimated entropy in bits: zxcvbn decomposes the value into its most guessable parts
-/// (dictionary words and their l33t and reversed forms, keyboard walks, repeats, sequences,
-/// dates); each part it recognises costs the guesses zxcvbn estimates for it, and each part it
-/// does not (random characters) costs its length times the bits per character of the value's
-/// alphabet ([`alphabet_bits`]). So `openssl rand -hex 16` is 128 bits, 32 random base62
-/// characters 190, a UUIDv4 122, and `my-super-secret` a few dozen.
+/// Estimated entropy in bits: zxcvbn decomposes the value (window by window, see
+/// [`ZXCVBN_WINDOW_CHARS`]) into its most guessable parts (dictionary words and their l33t and
+/// reversed forms, keyboard walks, repeats, sequences, dates); each part it recognises costs the
+/// guesses zxcvbn estimates for it, and each part it does not (random characters) costs its
+/// length times the bits per character of the value's alphabet ([`alphabet_bits`]); no window
+/// costs more than its length at that rate. So `openssl rand -hex 16` is 128 bits, 32 random
+/// base62 characters 190, a UUIDv4 122, and `my-super-secret` a few dozen. The same value gets
+/// the same figure in every process (a test runs it in several).
 fn estimate_entropy_bits(value: &str) -> u32 {
     let chars: Vec<char> = value.chars().collect();
     if chars.is_empty() {
         return 0;
     }
     let per_char = alphabet_bits(&chars);
-    let analysed: String = chars.iter().take(ZXCVBN_MAX_CHARS).collect();
-    let rest = chars.len().saturating_sub(ZXCVBN_MAX_CHARS) as f64 * per_char;
-    let mut bits = rest;
-    for part in zxcvbn::zxcvbn(&analysed, &[]).sequence() {
-        let length = part.token.chars().count() as f64;
-        let random = length * per_char;
-        bits += match part.pattern {
-            zxcvbn::matching::patterns::MatchPattern::BruteForce => random,
-            _ => (part.guesses.unwrap_or(1).max(1) as f64).log2().min(random),
-        };
+    let placements = placement_bits(chars.len());
+    let mut bits = 0.0;
+    for window in chars.chunks(ZXCVBN_WINDOW_CHARS) {
+        let text: String = window.iter().collect();
+        let random = window.len() as f64 * per_char;
+        let mut window_bits = 0.0;
+        for part in zxcvbn::zxcvbn(&text, &[]).sequence() {
+            let part_chars = part.token.chars().count();
+            let part_random = part_chars as f64 * per_char;
+            window_bits += match pattern_guesses(part) {
+                Some(guesses) => {
+                    // Knowing the pattern is not enough: the attacker must also guess where it
+                    // sits in the value, unless it is the whole value.
+                    let at = if part_chars < chars.len() { placements } else { 0.0 };
+                    (guesses.log2() + at).min(part_random)
+                }
+                _ => part_random,
+            };
+        }
+        bits += window_bits.min(random);
     }
     if is_uuid(value) {
         bits = bits.min(122.0);
     }
     bits.floor() as u32
+}
+
+/// log2 of the places a part can take in a value of `length` characters (a start and an end).
+fn placement_bits(length: usize) -> f64 {
+    let n = length as f64;
+    (n * (n + 1.0) / 2.0).max(1.0).log2()
+}
+
+/// The guesses zxcvbn estimates for a recognised part, or `None` for random characters. For a
+/// dictionary word the count is rebuilt from its parts (rank × case variations × l33t
+/// variations): zxcvbn 3.1 reports no case variation for some l33t tokens (`A1A5` read as
+/// `alas`) and then floors the count to 50, far below the word's rank.
+fn pattern_guesses(part: &zxcvbn::Match) -> Option<f64> {
+    use zxcvbn::matching::patterns::MatchPattern;
+    let reported = part.guesses.unwrap_or(1).max(1) as f64;
+    match &part.pattern {
+        MatchPattern::BruteForce => None,
+        MatchPattern::Dictionary(word) => {
+            let rebuilt = word.base_guesses.max(1) as f64
+                * word.uppercase_variations.max(1) as f64
+                * word.l33t_variations.max(1) as f64
+                * if word.reversed { 2.0 } else { 1.0 };
+            Some(reported.max(rebuilt))
+        }
+        _ => Some(reported),
+    }
 }
 
 fn looks_like_phrase(value: &str) -> bool {
@@ -356,11 +413,128 @@ mod tests {
         assert_eq!(SecretValue::from_plaintext("06bc942f-25ca-4bcf-a6f7-aa9b65e54124").entropy_bits, 122);
     }
 
+    /// A tiny deterministic generator (splitmix64): the same "random" values in every run.
+    struct SplitMix(u64);
+
+    impl SplitMix {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+
+        fn text(&mut self, alphabet: &[u8], len: usize) -> String {
+            (0..len).map(|_| char::from(alphabet[(self.next() % alphabet.len() as u64) as usize])).collect()
+        }
+    }
+
+    /// What secret generators really produce is strong, every time: 400 values of each kind
+    /// (random hex of 32, base62 of 32, base64 and base64url of 24 bytes, UUIDv4), none rated
+    /// below strong. Spurious short "patterns" in random text must not cost a value its rating.
+    #[test]
+    fn generated_secrets_are_strong() {
+        const HEX: &[u8] = b"0123456789abcdef";
+        const HEX_UPPER: &[u8] = b"0123456789ABCDEF";
+        const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const BASE64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut rng = SplitMix(0x00ed_6e_a0d1);
+        let mut weak = Vec::new();
+        for _ in 0..400 {
+            let uuid = {
+                let h = rng.text(HEX, 32);
+                let variant = char::from(b"89ab"[(rng.next() % 4) as usize]);
+                format!("{}-{}-4{}-{variant}{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+            };
+            for value in [
+                rng.text(HEX, 32),
+                rng.text(HEX_UPPER, 32),
+                rng.text(BASE62, 32),
+                rng.text(BASE64, 32),
+                rng.text(BASE64URL, 32),
+                uuid,
+            ] {
+                let rated = SecretValue::from_plaintext(&value);
+                if rated.strength != Strength::Strong {
+                    weak.push(format!("{value}: {} bits", rated.entropy_bits));
+                }
+            }
+        }
+        assert!(weak.is_empty(), "{} generated secrets rated below strong: {weak:#?}", weak.len());
+    }
+
+    /// Values whose figure used to change from process to process (zxcvbn's saturated counts).
+    const ENTROPY_PROBES: &[&str] = &[
+        "7f6ca4effe6a551250ec6e1e2bbb0857",
+        "ede3257f80b035e9b252499cccf2da5f6b824755061b3ac2540193d650e23d23",
+        "jo15Kt0TCrWVcAM2MRf8flhCN2Kz2Vws",
+        "xdlmzbwO1KcHG2GCJJPevEhXMgtZ9cWJAM6rzIhd",
+        "QxhEXZEIpmJ7lOCtsb/ognwfNbpaZn5A",
+        "q8Zt3vN0xLw5Rb7YkPc2Hs9Jd4Mf6Ga1Ue0Vn3Xy",
+        "Zm9vYmFyLWJhei1xdXV4LWNvcmdlLWdyYXVsdC1nYXJwbHk",
+        "CloudFrontOriginVerifySecret2024",
+        "P@ssw0rdP@ssw0rdP@ssw0rdP@ssw0rd",
+        "correct-horse-battery-staple-1987-summer",
+    ];
+
+    const ENTROPY_CHILD: &str = "EDGE_AUDIT_ENTROPY_CHILD";
+
+    fn entropy_figures() -> String {
+        ENTROPY_PROBES.iter().map(|v| format!("{}\n", estimate_entropy_bits(v))).collect()
+    }
+
+    /// Run by [`entropy_is_the_same_in_every_process`] in child processes: prints the figures.
+    #[test]
+    fn entropy_child() {
+        if std::env::var_os(ENTROPY_CHILD).is_some() {
+            print!("<<{}>>", entropy_figures());
+        }
+    }
+
+    /// The same value gets the same entropy in every process: zxcvbn's tables are hash maps
+    /// seeded per process, and a figure that depends on their order would change a finding (and
+    /// a snapshot) from one run to the next. Six child processes of this test binary, each with
+    /// its own hash seeds, must print exactly this process's figures.
+    #[test]
+    fn entropy_is_the_same_in_every_process() {
+        let here = entropy_figures();
+        let exe = std::env::current_exe().unwrap_or_default();
+        for run in 0..6 {
+            let out = std::process::Command::new(&exe)
+                .args(["--exact", "secret::tests::entropy_child", "--nocapture", "--test-threads=1"])
+                .env(ENTROPY_CHILD, "1")
+                .output();
+            let out = match out {
+                Ok(out) => out,
+                Err(e) => panic!("could not run {}: {e}", exe.display()),
+            };
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let figures = stdout.split("<<").nth(1).and_then(|rest| rest.split(">>").next());
+            assert_eq!(figures, Some(here.as_str()), "child {run} printed {stdout}");
+        }
+    }
+
     #[test]
     fn regex_literals() {
         assert_eq!(exact_literal_of_regex("^abc\\-def$").as_deref(), Some("abc-def"));
         assert_eq!(exact_literal_of_regex("^abc.*$"), None);
         assert_eq!(exact_literal_of_regex("abc"), None);
         assert_eq!(exact_literal_of_regex("^a\\d$"), None);
+        assert_eq!(exact_literal_of_regex("^(?:abc)$").as_deref(), Some("abc"));
+        assert_eq!(exact_literal_of_regex("\\Aabc\\z").as_deref(), Some("abc"));
+        assert_eq!(exact_literal_of_regex("^a\\.b$").as_deref(), Some("a.b"));
+        // Case-insensitive, alternation, multi-line anchors, word boundaries: not one string.
+        assert_eq!(exact_literal_of_regex("(?i)^abc$"), None);
+        assert_eq!(exact_literal_of_regex("^(?:abc|abd)$"), None);
+        assert_eq!(exact_literal_of_regex("(?m)^abc$"), None);
+        assert_eq!(exact_literal_of_regex("^abc\\b$"), None);
+        assert_eq!(exact_literal_of_regex("^abc"), None);
+        assert_eq!(exact_literal_of_regex("abc$"), None);
+        assert_eq!(exact_literal_of_regex("^ab(c$"), None);
+        // A literal longer than the extractor's default limit (100 bytes) is still one string.
+        let long = "k".repeat(180);
+        assert_eq!(exact_literal_of_regex(&format!("^{long}$")), Some(long));
     }
 }

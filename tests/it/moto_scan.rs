@@ -349,20 +349,6 @@ fn live_scan_finds_every_planted_mistake_and_nothing_on_good_perimeters() {
 
 // --- 2. snapshot, scan --from, and --stats -------------------------------------------------------
 
-/// A finding's message without EA107's "about N bits of entropy" clause. Known defect, not
-/// hidden: zxcvbn splits a value by hash-map order fixed per process, so two processes can
-/// estimate one value differently (the strength class is what EA107 decides on, and the
-/// severity, resource and fingerprint are still compared).
-fn message_without_entropy(message: &str) -> String {
-    match (message.find(", about "), message.find(" bits of entropy (minimum ")) {
-        (Some(start), Some(bits)) if start < bits => {
-            let end = message[bits..].find(')').map(|i| bits + i + 1).unwrap_or(message.len());
-            format!("{}{}", &message[..start], &message[end..])
-        }
-        _ => message.to_string(),
-    }
-}
-
 /// What identifies a finding across runs.
 pub(crate) fn finding_keys(report: &Value) -> Vec<(String, String, String, String, String)> {
     let mut keys: Vec<_> = findings(report)
@@ -373,7 +359,7 @@ pub(crate) fn finding_keys(report: &Value) -> Vec<(String, String, String, Strin
                 s(&f["check_id"]),
                 s(&f["resource"]["arn"]),
                 s(&f["severity"]),
-                message_without_entropy(&s(&f["message"])),
+                s(&f["message"]),
                 s(&f["fingerprint"]),
             )
         })

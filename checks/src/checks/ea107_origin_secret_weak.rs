@@ -16,12 +16,16 @@ declare_check! {
     /// whether it contains template markers, and a fingerprint. The estimate is guessability,
     /// not character counting: [zxcvbn](https://github.com/shssoichiro/zxcvbn-rs) splits the
     /// value into what an attacker would guess first — dictionary words (also reversed and in
-    /// l33t), keyboard walks, repeats, sequences, dates — and what it cannot explain is costed
-    /// at the bits per character of the value's alphabet (10 for digits, 16 for hex, 36, 62 for
-    /// base62, 64 for base64/base64url, 95 for anything else); a UUID counts its 122 random bits
-    /// at most. So `openssl rand -hex 16` is 128 bits, a UUIDv4 122, 32 random base62
-    /// characters about 190: all strong. The threshold, 112 bits, is the smallest security
-    /// strength NIST SP 800-131A accepts.
+    /// l33t), keyboard walks, repeats, sequences, dates — 16 characters at a time; each part it
+    /// recognises costs zxcvbn's guesses for it plus the bits needed to say where it sits in the
+    /// value, and what it cannot explain is costed at the bits per character of the value's
+    /// alphabet (10 for digits, 16 for hex, 36, 62 for base62, 64 for base64/base64url, 95 for
+    /// anything else); no part costs more than its characters at that rate, and a UUID counts
+    /// its 122 random bits at most. So `openssl rand -hex 16` is about 120–128 bits (the
+    /// three-character "dates" and "words" every random string contains cost almost nothing), a
+    /// UUIDv4 122, 32 random base62 characters about 180–192: all strong; a value built from
+    /// words, walks, repeats or dates is not. The figure is the same in every run. The
+    /// threshold, 112 bits, is the smallest security strength NIST SP 800-131A accepts.
     ///
     /// ## Why it matters
     ///
