@@ -293,8 +293,11 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         && args.report.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let (text, warnings) = report.render_with_warnings(args.report.format, color)?;
-    output::write(args.report.output.as_deref(), &text)?;
+    let mut warnings = Vec::new();
+    output::write_with(args.report.output.as_deref(), |out| {
+        warnings = report.write(args.report.format, color, out)?;
+        Ok(())
+    })?;
     for warning in baseline_warning.into_iter().chain(warnings) {
         output::warning(&warning);
     }

@@ -22,10 +22,29 @@ pub fn is_stdout(path: &Path) -> bool {
 
 /// Writes `content` to `path`, or to stdout when `path` is `None` or `-`.
 pub fn write(path: Option<&Path>, content: &str) -> Result<(), Error> {
+    write_with(path, |out| out.write_all(content.as_bytes()))
+}
+
+/// Streams what `render` writes to `path` (atomically, as [`write`]) or to stdout, through a
+/// buffer: a large report goes to its file as it is serialised instead of being built whole in
+/// memory first. A renderer that cannot serialise returns an [`std::io::Error`] of kind `Other`
+/// carrying its own error (`std::io::Error::other`); the run then stops with that error's
+/// message and, for a file, nothing is written or replaced.
+pub fn write_with(
+    path: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
     match path {
-        None => write_stdout(content),
-        Some(path) if is_stdout(path) => write_stdout(content),
-        Some(path) => write_file(path, content),
+        Some(path) if !is_stdout(path) => write_file(path, render),
+        _ => write_stdout(render),
+    }
+}
+
+/// The error to stop with: the renderer's own, or a failure to write `path`.
+fn write_error(path: &Path, error: std::io::Error) -> Error {
+    match error.get_ref() {
+        Some(inner) if error.kind() == std::io::ErrorKind::Other => Error::Fatal(inner.to_string()),
+        _ => Error::output(path, error.to_string()),
     }
 }
 
@@ -52,13 +71,13 @@ pub fn error(message: &str) {
     diagnostic(&format!("error: {}", crate::error::printable_line(message)));
 }
 
-fn write_stdout(content: &str) -> Result<(), Error> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(content.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| Error::output(Path::new("<stdout>"), e.to_string()))
+fn write_stdout(render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+    let mut stdout = std::io::BufWriter::with_capacity(WRITE_BUFFER, std::io::stdout().lock());
+    render(&mut stdout).and_then(|()| stdout.flush()).map_err(|e| write_error(Path::new("<stdout>"), e))
 }
+
+/// Bytes buffered between the serialiser and the file or stdout.
+const WRITE_BUFFER: usize = 256 * 1024;
 
 /// Checks early that `path` can be written (a regular file or a new name in a directory that
 /// accepts a new file), so a long live scan does not fail only at the end. Leaves nothing behind.
@@ -127,7 +146,7 @@ fn existing_mode(path: &Path) -> Result<Option<std::fs::Permissions>, Error> {
     }
 }
 
-fn write_file(path: &Path, content: &str) -> Result<(), Error> {
+fn write_file(path: &Path, render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
     let mode = existing_mode(path)?;
     install_signal_cleanup();
     let dir = parent_dir(path);
@@ -138,12 +157,15 @@ fn write_file(path: &Path, content: &str) -> Result<(), Error> {
         if let Some(permissions) = mode {
             temp.as_file().set_permissions(permissions)?;
         }
-        temp.write_all(content.as_bytes())?;
+        let mut buffered = std::io::BufWriter::with_capacity(WRITE_BUFFER, temp.as_file_mut());
+        render(&mut buffered)?;
+        buffered.flush()?;
+        drop(buffered);
         temp.as_file().sync_all()
     })();
     if let Err(e) = written {
         set_pending(None);
-        return Err(Error::output(path, e.to_string()));
+        return Err(write_error(path, e));
     }
     // Renamed under the lock: a signal either removes the temporary file before the rename or
     // finds nothing left to remove.

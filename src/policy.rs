@@ -74,31 +74,41 @@ pub fn apply(
     let suppressions = config.map(|c| c.suppress.as_slice()).unwrap_or_default();
     let matcher = SuppressionMatcher::new(suppressions);
     let mut used = vec![false; suppressions.len()];
-    let mut kept = Vec::new();
-    let mut suppressed = Vec::new();
-    for mut finding in std::mem::take(&mut outcome.findings) {
-        remap(&mut finding);
-        let mut by = None;
-        for i in matcher.matching(&finding) {
-            let Some(s) = suppressions.get(i) else { continue };
-            used[i] = true;
-            if by.is_none() && !s.is_expired(today) {
-                by = Some(SuppressedBy {
-                    source: "config",
-                    reason: s.reason.clone(),
-                    origin: format!("{}#suppress[{}]", file_name(config), s.index),
-                    expires: s.expires.map(|d| d.to_string()),
-                });
+    // Suppressed findings are moved out of the list in place: the kept ones never need a second
+    // vector of every finding (a large organisation has hundreds of thousands).
+    let mut kept = std::mem::take(&mut outcome.findings);
+    let mut reasons = Vec::new();
+    let removed: Vec<Finding> = kept
+        .extract_if(.., |finding| {
+            remap(finding);
+            let mut by = None;
+            for i in matcher.matching(finding) {
+                let Some(s) = suppressions.get(i) else { continue };
+                used[i] = true;
+                if by.is_none() && !s.is_expired(today) {
+                    by = Some(SuppressedBy {
+                        source: "config",
+                        reason: s.reason.clone(),
+                        origin: format!("{}#suppress[{}]", file_name(config), s.index),
+                        expires: s.expires.map(|d| d.to_string()),
+                    });
+                }
             }
-        }
-        if by.is_none() {
-            by = tag_suppression(&tags, &finding);
-        }
-        match by {
-            Some(by) => suppressed.push(Suppressed { finding, by }),
-            None => kept.push(finding),
-        }
-    }
+            if by.is_none() {
+                by = tag_suppression(&tags, finding);
+            }
+            match by {
+                Some(by) => {
+                    reasons.push(by);
+                    true
+                }
+                None => false,
+            }
+        })
+        .collect();
+    // One reason per removed finding, in the same order.
+    let mut suppressed: Vec<Suppressed> =
+        removed.into_iter().zip(reasons).map(|(finding, by)| Suppressed { finding, by }).collect();
 
     // The policy's own findings, when a configuration is in use and they were selected.
     let is_selected = |meta: &CheckMeta| selected.iter().any(|c| c.meta().id == meta.id);

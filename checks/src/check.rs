@@ -100,6 +100,20 @@ impl CheckMeta {
         self.doc_section("How to fix").unwrap_or_default()
     }
 
+    /// [`Self::remediation`], made once per check and shared by all its findings (a scan of a
+    /// large organisation holds hundreds of thousands of them until they are reported).
+    pub fn shared_remediation(&self) -> std::sync::Arc<str> {
+        static MADE: std::sync::Mutex<Vec<(&'static str, std::sync::Arc<str>)>> =
+            std::sync::Mutex::new(Vec::new());
+        let mut made = MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, text)) = made.iter().find(|(id, _)| *id == self.id) {
+            return text.clone();
+        }
+        let text: std::sync::Arc<str> = self.remediation().into();
+        made.push((self.id, text.clone()));
+        text
+    }
+
     /// The first paragraph of "What it finds": a one-paragraph description.
     pub fn summary(&self) -> String {
         self.doc_section("What it finds")
@@ -163,7 +177,8 @@ impl Output {
         Self { account: account.into(), ..Self::default() }
     }
 
-    pub fn push(&mut self, finding: Finding) {
+    pub fn push(&mut self, mut finding: Finding) {
+        finding.evidence.compact();
         self.findings.push(finding);
     }
 
@@ -191,8 +206,8 @@ impl Finding {
             confidence: Confidence::High,
             resource,
             message: message.into(),
-            evidence: serde_json::Value::Object(serde_json::Map::new()),
-            remediation: meta.remediation(),
+            evidence: crate::finding::Evidence::default(),
+            remediation: meta.shared_remediation(),
             detail: String::new(),
         }
     }

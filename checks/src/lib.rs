@@ -27,7 +27,7 @@ pub mod strict;
 pub mod util;
 
 pub use check::{Check, CheckMeta, Context, Output};
-pub use finding::{Confidence, Finding, NotEvaluated, ResourceRef, Severity};
+pub use finding::{Confidence, Evidence, Finding, NotEvaluated, ResourceRef, Severity};
 pub use inventory::Inventory;
 pub use options::CheckOptions;
 pub use probe::{ProbeClassification, ProbeResult, ProbeVia};

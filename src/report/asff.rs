@@ -25,15 +25,27 @@ const SCHEMA_VERSION: &str = "2018-10-08";
 const FINDING_TYPE: &str = "Software and Configuration Checks/AWS Security Best Practices";
 
 pub fn render(report: &Report) -> Result<String, super::RenderError> {
-    let observed = report.observed_at();
-    let mut findings: Vec<Value> = report.findings.iter().map(|f| finding(report, f, &observed)).collect();
-    if let Some(framework) = report.compliance_framework() {
-        for account in super::sarif::run_accounts(report) {
-            let table = ComplianceTable::build(report, framework, Some(account));
-            findings.extend(control_findings(report, &table, account, &observed));
-        }
+    super::rendered_text("ASFF report", |out| write(report, out))
+}
+
+/// Streams `{"Findings": [...]}` to `out`, one finding at a time (the same text as [`render`]).
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Import<T> {
+        #[serde(rename = "Findings")]
+        findings: T,
     }
-    super::json_text("ASFF report", &json!({ "Findings": findings }), true)
+    let observed = report.observed_at();
+    let observed = observed.as_str();
+    let findings = report.findings.iter().map(|f| finding(report, f, observed));
+    let controls = report.compliance_framework().into_iter().flat_map(move |framework| {
+        super::sarif::run_accounts(report).into_iter().flat_map(move |account| {
+            let table = ComplianceTable::build(report, framework, Some(account));
+            control_findings(report, &table, account, observed)
+        })
+    });
+    let import = Import { findings: super::JsonSeq::new(findings.chain(controls)) };
+    super::write_json("ASFF report", &import, out)
 }
 
 /// ASFF severity label.

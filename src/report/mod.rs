@@ -60,6 +60,61 @@ impl From<RenderError> for crate::error::Error {
     }
 }
 
+/// Streams `value` as pretty JSON with a closing newline to `out` (see
+/// [`output::write_with`](crate::output::write_with)): a failure to serialise is returned as an
+/// `Other` I/O error carrying the [`RenderError`].
+pub fn write_json<T: serde::Serialize + ?Sized>(
+    what: &'static str,
+    value: &T,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| {
+        if e.is_io() {
+            std::io::Error::from(e)
+        } else {
+            std::io::Error::other(RenderError { what, message: e.to_string() })
+        }
+    })?;
+    out.write_all(b"\n")
+}
+
+/// The text a streaming renderer writes, for the callers that want it whole (tests, drift's
+/// embedded reports). The renderer's own error comes back as it is.
+pub fn rendered_text(
+    what: &'static str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<String, RenderError> {
+    let mut buffer = Vec::new();
+    write(&mut buffer).map_err(|e| match e.into_inner().map(|inner| inner.downcast::<RenderError>()) {
+        Some(Ok(render)) => *render,
+        Some(Err(other)) => RenderError { what, message: other.to_string() },
+        None => RenderError { what, message: "the renderer failed".to_string() },
+    })?;
+    String::from_utf8(buffer).map_err(|e| RenderError { what, message: e.to_string() })
+}
+
+/// Serialises the items of an iterator as a JSON array, one at a time, so that a report of many
+/// findings never holds all their JSON values at once.
+pub struct JsonSeq<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> JsonSeq<I> {
+    pub fn new(items: I) -> Self {
+        Self(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I> serde::Serialize for JsonSeq<I>
+where
+    I: Iterator,
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Serialised once: a second pass (there is none) would see an empty array.
+        let items = self.0.borrow_mut().take();
+        serializer.collect_seq(items.into_iter().flatten())
+    }
+}
+
 /// `value` as JSON text (pretty or compact) with a closing newline.
 pub fn json_text<T: serde::Serialize + ?Sized>(
     what: &'static str,
@@ -158,8 +213,9 @@ pub struct ReportFinding {
     pub confidence: edge_audit_checks::Confidence,
     pub resource: ResourceRef,
     pub message: String,
-    pub evidence: serde_json::Value,
-    pub remediation: String,
+    pub evidence: edge_audit_checks::Evidence,
+    #[serde(serialize_with = "edge_audit_checks::finding::shared_text::serialize")]
+    pub remediation: std::sync::Arc<str>,
     /// Stable identity (check id + resource ARN + distinguishing detail), for baselines,
     /// suppressions and SARIF.
     pub fingerprint: String,
@@ -383,6 +439,31 @@ impl Report {
     /// Renders the report in `format`.
     pub fn render(&self, format: Format, color: bool) -> Result<String, RenderError> {
         Ok(self.render_with_warnings(format, color)?.0)
+    }
+
+    /// Streams the report in `format` to `out` (see
+    /// [`output::write_with`](crate::output::write_with)) and returns the warnings for stderr, as
+    /// [`Self::render_with_warnings`]. JSON, OCSF and ASFF are serialised straight to `out`, one
+    /// finding at a time; the other formats are bounded (SARIF to GitHub's limits) or meant for
+    /// people, and are written whole.
+    pub fn write(
+        &self,
+        format: Format,
+        color: bool,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<Vec<String>> {
+        match format {
+            Format::Json => json::write(self, out)?,
+            Format::Ocsf => ocsf::write(self, out)?,
+            Format::Asff => asff::write(self, out)?,
+            _ => {
+                let (text, warnings) =
+                    self.render_with_warnings(format, color).map_err(std::io::Error::other)?;
+                out.write_all(text.as_bytes())?;
+                return Ok(warnings);
+            }
+        }
+        Ok(Vec::new())
     }
 
     /// Renders the report in `format`, with the warnings for stderr (one line each, without the

@@ -28,17 +28,22 @@ const CATEGORY_UID: u32 = 2;
 const ACTIVITY_CREATE: u32 = 1;
 
 pub fn render(report: &Report) -> Result<String, super::RenderError> {
+    super::rendered_text("OCSF report", |out| write(report, out))
+}
+
+/// Streams the events to `out`, one at a time (the same text as [`render`]).
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let observed = report.observed_at();
-    let time_ms = epoch_millis(&observed);
-    let mut events: Vec<Value> =
-        report.findings.iter().map(|f| finding_event(report, f, &observed, time_ms)).collect();
-    if let Some(framework) = report.compliance_framework() {
-        for account in super::sarif::run_accounts(report) {
+    let observed = observed.as_str();
+    let time_ms = epoch_millis(observed);
+    let findings = report.findings.iter().map(|f| finding_event(report, f, observed, time_ms));
+    let controls = report.compliance_framework().into_iter().flat_map(move |framework| {
+        super::sarif::run_accounts(report).into_iter().flat_map(move |account| {
             let table = ComplianceTable::build(report, framework, Some(account));
-            events.extend(control_events(report, &table, account, &observed, time_ms));
-        }
-    }
-    super::json_text("OCSF report", &events, true)
+            control_events(report, &table, account, observed, time_ms)
+        })
+    });
+    super::write_json("OCSF report", &super::JsonSeq::new(findings.chain(controls)), out)
 }
 
 /// OCSF `severity_id` and caption.
@@ -162,7 +167,7 @@ fn finding_event(report: &Report, f: &ReportFinding, observed: &str, time_ms: i6
         "cloud_partition": partition,
         "data": { "id": f.resource.id, "edge_audit_type": f.resource.resource_type, "evidence": f.evidence },
     }]);
-    event["remediation"] = json!({ "desc": f.remediation });
+    event["remediation"] = json!({ "desc": &*f.remediation });
     event["unmapped"] = json!({ "fingerprint": f.fingerprint, "check_slug": f.slug });
     event
 }
