@@ -672,7 +672,18 @@ pub fn lambda_side<'a>(scope: &Scope<'a>, function: &'a LambdaFunction) -> Origi
         ..OriginSide::default()
     };
     match &function.url {
-        Some(url) if url.auth_type.eq_ignore_ascii_case("AWS_IAM") => side.guards.push(Guard::LambdaIam),
+        Some(url) if url.auth_type.eq_ignore_ascii_case("AWS_IAM") => {
+            // AWS_IAM refuses unsigned requests only; a policy granting everyone the URL lets
+            // any AWS account's signed request in, whatever the origin access control signs.
+            match super::oac::public_url_grant(function.policy.as_ref()) {
+                Some(grant) => side.open_because.push(format!(
+                    "function URL AuthType AWS_IAM, but the resource policy{} lets principal {} call lambda:InvokeFunctionUrl without a narrowing condition: any AWS account can sign a request",
+                    if grant.sid.is_empty() { String::new() } else { format!(" (statement {})", grant.sid) },
+                    grant.principal
+                )),
+                None => side.guards.push(Guard::LambdaIam),
+            }
+        }
         Some(url) => side.open_because.push(format!("function URL AuthType {}", url.auth_type)),
         None => side.guards.push(Guard::NotPublic("the function has no URL".to_string())),
     }
