@@ -215,3 +215,58 @@ fn ea404_accepts_verified_mutual_tls_and_not_passthrough() {
         lock.targets[0].verdicts.iter().find(|v| v.guard == "origin-mutual-tls").expect("mTLS guard");
     assert!(report.why.contains("presents client certificate"), "{}", report.why);
 }
+
+/// The trust store behind a `verify` listener (DescribeTrustStores): `ACTIVE` with a CA
+/// certificate locks (the guard names it); `CREATING` is no lock (EA404 says why); a trust store
+/// with no CA certificate, one the region's listing does not hold (shared from another account)
+/// and one whose listing failed (AccessDenied) cannot be verified: EA404 is not evaluated with
+/// the reason, never a pass.
+#[test]
+fn ea404_judges_mutual_tls_by_its_trust_store() {
+    use edge_audit_checks::inventory::{Coverage, Service};
+    let with = |edit: &dyn Fn(&mut edge_audit_checks::Inventory)| {
+        let mut inventory = support::load("mtls-good");
+        edit(&mut inventory);
+        support::run_inventory("EA404", &inventory)
+    };
+    fn trust_store(
+        inventory: &mut edge_audit_checks::Inventory,
+    ) -> &mut Option<edge_audit_checks::inventory::TrustStore> {
+        let listener = &mut inventory.accounts[0].load_balancers[0].listeners[0];
+        &mut listener.mutual_authentication.as_mut().unwrap().trust_store
+    }
+    let active = with(&|_| {});
+    assert!(active.findings.is_empty() && active.not_evaluated.is_empty(), "{:?}", active);
+
+    let creating = with(&|inventory| trust_store(inventory).as_mut().unwrap().status = "CREATING".into());
+    assert_eq!(creating.findings.len(), 1, "{:?}", creating);
+    assert!(
+        creating.findings[0].message.contains("status is CREATING, not ACTIVE"),
+        "{}",
+        creating.findings[0].message
+    );
+
+    let not_evaluated = |outcome: &edge_audit_checks::registry::Outcome, needle: &str| {
+        assert!(outcome.findings.is_empty(), "no confident finding: {:?}", outcome.findings);
+        assert!(
+            outcome.not_evaluated.iter().any(|n| n.reason.contains(needle)),
+            "{needle}: {:?}",
+            outcome.not_evaluated
+        );
+    };
+    let empty = with(&|inventory| trust_store(inventory).as_mut().unwrap().ca_certificates = Some(0));
+    not_evaluated(&empty, "reports no CA certificate");
+    let shared = with(&|inventory| *trust_store(inventory) = None);
+    not_evaluated(&shared, "listing does not hold (shared from another account?)");
+    let denied = with(&|inventory| {
+        *trust_store(inventory) = None;
+        let account = &mut inventory.accounts[0];
+        account.coverage.push(Coverage::failed(
+            "eu-west-1".to_string(),
+            Service::Elbv2,
+            "DescribeTrustStores",
+            "AccessDenied: not authorized".to_string(),
+        ));
+    });
+    not_evaluated(&denied, "could not be read (DescribeTrustStores: AccessDenied");
+}

@@ -358,3 +358,55 @@ fn drift_over_vpc_origins_round_trips_and_reports_changes() {
     assert_eq!(saved, current, "saved and live drift differ");
     assert!(saved.iter().any(|(kind, _, id, _)| kind == "sg_ingress_opened" && id == group), "{saved:?}");
 }
+
+/// The trust store of a `verify` listener through the real binary: the snapshot holds it as
+/// DescribeTrustStores (the emulator) reports it (ACTIVE, one CA certificate); with `elasticloadbalancing:DescribeTrustStores` denied, the verifying ALB of
+/// `origin-mtls-good` is not evaluated by EA404 (naming the call and the error), never passed
+/// or reported with confidence.
+#[test]
+fn trust_stores_back_the_mutual_tls_lock_or_leave_it_unverified() {
+    let Some((moto, manifest)) = seeded(&scenarios(&["origin-mtls-good"])) else { return };
+    let dir = tempdir();
+    let inventory = dir.path().join("inv.json");
+    let snap = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(&inventory)]);
+    assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
+    let saved = json(&read(&inventory));
+    let stores: Vec<&Value> = saved["accounts"][0]["load_balancers"]
+        .as_array()
+        .expect("load_balancers")
+        .iter()
+        .flat_map(|lb| lb["listeners"].as_array().into_iter().flatten())
+        .filter_map(|l| {
+            l["mutual_authentication"]["trust_store"]
+                .as_object()
+                .map(|_| &l["mutual_authentication"]["trust_store"])
+        })
+        .collect();
+    assert_eq!(stores.len(), 1, "{:#}", saved["accounts"][0]["load_balancers"]);
+    assert_eq!(stores[0]["status"], "ACTIVE");
+    assert_eq!(stores[0]["ca_certificates"], 1);
+
+    moto.emulate(&json!({"deny": ["elasticloadbalancing:DescribeTrustStores"]}));
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(out.code, 3, "incomplete\n{}", out.stderr);
+    let report = json(&out.stdout);
+    let lb = manifest["scenarios"]["origin-mtls-good"]["load_balancers"][0]["arn"].as_str().unwrap();
+    assert!(
+        findings(&report).iter().all(|f| !(f["check_id"] == "EA404" && f["resource"]["arn"] == lb)),
+        "no confident EA404 without the trust store: {:#}",
+        report["findings"]
+    );
+    let reasons: Vec<&str> = report["not_evaluated"]
+        .as_array()
+        .expect("not_evaluated")
+        .iter()
+        .filter(|n| n["check_id"] == "EA404" && n["scope"] == lb)
+        .filter_map(|n| n["reason"].as_str())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("DescribeTrustStores") && r.contains("AccessDenied")),
+        "{:#}",
+        report["not_evaluated"]
+    );
+}

@@ -164,6 +164,9 @@ pub(crate) fn empty_account() -> Vec<Rule> {
         mock!(elb::Client::describe_target_health).then_output(|| {
             elb::operation::describe_target_health::DescribeTargetHealthOutput::builder().build()
         }),
+        mock!(elb::Client::describe_trust_stores).then_output(|| {
+            elb::operation::describe_trust_stores::DescribeTrustStoresOutput::builder().build()
+        }),
         mock!(elb::Client::describe_tags)
             .then_output(|| elb::operation::describe_tags::DescribeTagsOutput::builder().build()),
         // Lambda
