@@ -87,6 +87,9 @@ pub(crate) fn empty_account() -> Vec<Rule> {
     vec![
         mock!(aws_sdk_cloudfront::Client::list_distributions)
             .then_output(|| aws_sdk_cloudfront::operation::list_distributions::ListDistributionsOutput::builder().build()),
+        mock!(aws_sdk_cloudfront::Client::list_vpc_origins).then_output(|| {
+            aws_sdk_cloudfront::operation::list_vpc_origins::ListVpcOriginsOutput::builder().build()
+        }),
         mock!(aws_sdk_cloudfront::Client::list_tags_for_resource).then_output(|| {
             aws_sdk_cloudfront::operation::list_tags_for_resource::ListTagsForResourceOutput::builder().build()
         }),
