@@ -117,6 +117,23 @@ impl<'a> Model<'a> {
         for (home, position, lock) in replaced {
             accounts[home].perimeter.locks[position] = lock;
         }
+        // A VPC origin shared from another scanned account (`OwnerAccountId`) is judged in the
+        // owner's account, where the VPC origin and its endpoint are.
+        let mut shared = Vec::new();
+        for (home, judged) in accounts.iter().enumerate() {
+            for (position, lock) in judged.perimeter.locks.iter().enumerate() {
+                let owner = lock.origin.vpc_origin.as_ref().and_then(|v| v.owner_account_id.as_deref());
+                let Some(owner) = owner.filter(|o| *o != judged.account.account_id) else { continue };
+                let Some(owner_model) = accounts.iter().find(|a| a.account.account_id == owner) else {
+                    continue;
+                };
+                let scope = Scope { account: owner_model.account, index: owner_model.index, options };
+                shared.push((home, position, crate::perimeter::vpc::vpc_origin_reach(&scope, lock.origin)));
+            }
+        }
+        for (home, position, reach) in shared {
+            accounts[home].perimeter.locks[position].vpc_reach = reach;
+        }
         Self { accounts, options }
     }
 

@@ -61,3 +61,84 @@ fn a_secret_sent_to_an_account_outside_the_scan_is_not_evaluated() {
     assert!(entries[0].reason.contains("scan the account that owns it too"), "{}", entries[0].reason);
     assert!(of(&outcome, "EA106").is_empty(), "a secret is sent: not the no-secret finding");
 }
+
+/// `vpc-origin-bad`'s origin `shared` goes through VPC origin `vo_sharedpartner1`, owned by
+/// account 222222222222 (AWS RAM). Alone, that origin is not evaluated naming the account. With
+/// the owner scanned too (its VPC origin listing and load balancer), it is judged there: an
+/// internal load balancer is locked by the VPC origin (no EA106 on `shared`, no not-evaluated);
+/// an internet-facing one locks nothing (EA106 on `shared`, saying why). The owner's listing
+/// without that VPC origin stays not evaluated, naming it.
+#[test]
+fn a_vpc_origin_shared_from_another_scanned_account_is_judged_there() {
+    use edge_audit_checks::inventory::{AccountInventory, LoadBalancer, VpcOrigin};
+    const PARTNER_LB: &str =
+        "arn:aws:elasticloadbalancing:eu-west-1:222222222222:loadbalancer/app/partner/9999999999999999";
+    let with_owner = |scheme: &str, listed: bool| {
+        let mut inventory = load("vpc-origin-bad");
+        let mut owner = AccountInventory::new("222222222222");
+        owner.regions = vec!["eu-west-1".to_string()];
+        owner.coverage = inventory.accounts[0].coverage.clone();
+        if listed {
+            owner.vpc_origins.push(VpcOrigin {
+                id: "vo_sharedpartner1".into(),
+                arn: "arn:aws:cloudfront::222222222222:vpcorigin/vo_sharedpartner1".into(),
+                account_id: "222222222222".into(),
+                name: "partner".into(),
+                endpoint_arn: PARTNER_LB.into(),
+                status: "Deployed".into(),
+                ..VpcOrigin::default()
+            });
+        }
+        owner.load_balancers.push(LoadBalancer {
+            arn: PARTNER_LB.into(),
+            name: "partner".into(),
+            region: "eu-west-1".into(),
+            scheme: scheme.into(),
+            dns_name: "internal-partner-99.eu-west-1.elb.amazonaws.com".into(),
+            ..LoadBalancer::default()
+        });
+        inventory.accounts.push(owner);
+        inventory.normalize();
+        registry::run(&inventory, &[registry::find("EA106").unwrap()], &CheckOptions::default())
+    };
+    let shared_findings = |outcome: &registry::Outcome| {
+        of(outcome, "EA106").into_iter().filter(|f| f.detail == "shared").cloned().collect::<Vec<_>>()
+    };
+    let shared_not_evaluated = |outcome: &registry::Outcome| {
+        outcome
+            .not_evaluated
+            .iter()
+            .filter(|n| n.check_id == "EA106" && n.scope.ends_with("/shared"))
+            .map(|n| n.reason.clone())
+            .collect::<Vec<_>>()
+    };
+
+    let alone =
+        registry::run(&load("vpc-origin-bad"), &[registry::find("EA106").unwrap()], &CheckOptions::default());
+    let reasons = shared_not_evaluated(&alone);
+    assert_eq!(reasons.len(), 1, "{:?}", alone.not_evaluated);
+    assert!(
+        reasons[0].contains("owned by account 222222222222") && reasons[0].contains("--account"),
+        "{}",
+        reasons[0]
+    );
+
+    let internal = with_owner("internal", true);
+    assert!(shared_findings(&internal).is_empty(), "{:?}", internal.findings);
+    assert!(shared_not_evaluated(&internal).is_empty(), "{:?}", internal.not_evaluated);
+
+    let public = with_owner("internet-facing", true);
+    let found = shared_findings(&public);
+    assert_eq!(found.len(), 1, "{:?}", public.findings);
+    assert!(
+        found[0].message.contains("through a VPC origin") && found[0].message.contains("internet-facing"),
+        "{}",
+        found[0].message
+    );
+
+    let unlisted = with_owner("internal", false);
+    assert!(shared_findings(&unlisted).is_empty(), "{:?}", unlisted.findings);
+    let reasons = shared_not_evaluated(&unlisted);
+    assert_eq!(reasons.len(), 1, "{:?}", unlisted.not_evaluated);
+    assert!(reasons[0].contains("vo_sharedpartner1"), "{}", reasons[0]);
+}

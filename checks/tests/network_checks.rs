@@ -1,4 +1,4 @@
-//! EA401–EA406 and EA501 on fixture inventories.
+//! EA401–EA406 and EA501 on fixture inventories (and EA501 on `oac-lambda-public`).
 //!
 //! `network-bad`: distribution E5NET000000001 in front of
 //! - `alb-open`: security group open to the internet on 80/443 (listener 443), a header rule
@@ -105,6 +105,66 @@ fn ea501_grades_public_function_urls_by_use() {
     assert!(run_check("EA501", "network-good").findings.is_empty());
 }
 
+/// `oac-lambda-public`: the OAC always signs and `app`'s policy lets CloudFront in by SourceArn,
+/// but a second statement lets principal `*` call lambda:InvokeFunctionUrl (conditioned only on
+/// `lambda:FunctionUrlAuthType`, which narrows nothing): EA501 high, and the perimeter has no
+/// AWS_IAM guard for it (EA106). `reports` grants `AWS: *` only within an organization
+/// (`aws:PrincipalOrgID`): quiet, as is `oac-lambda-good` (CloudFront by SourceArn only).
+#[test]
+fn ea501_reports_aws_iam_function_urls_granted_to_everyone() {
+    let outcome = run_check("EA501", "oac-lambda-public");
+    assert_eq!(sorted_summary(&outcome.findings), [row("app", "high", "")]);
+    let app = &outcome.findings[0];
+    assert_eq!(app.evidence["auth_type"], "AWS_IAM");
+    assert_eq!(app.evidence["public_statement"], "anyone-with-credentials");
+    assert_eq!(app.evidence["origin_of"], serde_json::json!(["E7OACPUBLIC001/app"]));
+    assert!(app.message.contains("any AWS account can sign a request"), "{}", app.message);
+    assert!(run_check("EA501", "oac-lambda-good").findings.is_empty());
+
+    // The perimeter model agrees: `app`'s function URL is reachable from the internet (no
+    // AWS_IAM guard), naming the statement; `reports` keeps its guard.
+    let exposure_of = |fixture: &str, origin_id: &str| {
+        use edge_audit_checks::index::Index;
+        use edge_audit_checks::perimeter::{Exposure, Perimeter};
+        let inventory = support::load(fixture);
+        let account = &inventory.accounts[0];
+        let index = Index::build(account);
+        let options = edge_audit_checks::CheckOptions::default();
+        let perimeter = Perimeter::build(account, &index, &options);
+        let lock = perimeter.locks.iter().find(|l| l.origin.id == origin_id).expect("a lock");
+        match Exposure::of(&lock.targets[0].side) {
+            Exposure::Internet(why) => Some(why.join("; ")),
+            _ => None,
+        }
+    };
+    let why = exposure_of("oac-lambda-public", "app").expect("app is reachable from the internet");
+    assert!(why.contains("anyone-with-credentials") && why.contains("principal *"), "{why}");
+    assert_eq!(exposure_of("oac-lambda-public", "reports"), None);
+    assert_eq!(exposure_of("oac-lambda-good", "app"), None);
+
+    // The same grant spelled `{"AWS": "*"}` with `lambda:*` and no condition fires; an
+    // unconditional Deny of everyone, or a SourceArn condition, keeps it quiet.
+    let with_statement = |statement: serde_json::Value| {
+        let mut inventory = support::load("oac-lambda-good");
+        let function = &mut inventory.accounts[0].lambda_functions[0];
+        let policy = function.policy.as_mut().unwrap();
+        policy["Statement"].as_array_mut().unwrap().push(statement);
+        support::run_inventory("EA501", &inventory).findings.len()
+    };
+    let aws_star = serde_json::json!({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "lambda:*", "Resource": "*"});
+    assert_eq!(with_statement(aws_star.clone()), 1);
+    let mut narrowed = aws_star.clone();
+    narrowed["Condition"] = serde_json::json!({"ArnLike": {"AWS:SourceArn": "arn:aws:cloudfront::111111111111:distribution/E7OACGOOD00001"}});
+    assert_eq!(with_statement(narrowed), 0);
+    let mut inventory = support::load("oac-lambda-good");
+    let statements = inventory.accounts[0].lambda_functions[0].policy.as_mut().unwrap()["Statement"]
+        .as_array_mut()
+        .unwrap();
+    statements.push(aws_star);
+    statements.push(serde_json::json!({"Effect": "Deny", "Principal": "*", "Action": "lambda:InvokeFunctionUrl", "Resource": "*"}));
+    assert!(support::run_inventory("EA501", &inventory).findings.is_empty());
+}
+
 /// A customer-managed prefix list is as open as the ranges it holds: the ALB's group admits a
 /// list whose two halves cover IPv4 (EA401), or a list of office ranges (quiet); the CloudFront
 /// origin-facing list stays recognised by name.
@@ -154,4 +214,59 @@ fn ea404_accepts_verified_mutual_tls_and_not_passthrough() {
     let report =
         lock.targets[0].verdicts.iter().find(|v| v.guard == "origin-mutual-tls").expect("mTLS guard");
     assert!(report.why.contains("presents client certificate"), "{}", report.why);
+}
+
+/// The trust store behind a `verify` listener (DescribeTrustStores): `ACTIVE` with a CA
+/// certificate locks (the guard names it); `CREATING` is no lock (EA404 says why); a trust store
+/// with no CA certificate, one the region's listing does not hold (shared from another account)
+/// and one whose listing failed (AccessDenied) cannot be verified: EA404 is not evaluated with
+/// the reason, never a pass.
+#[test]
+fn ea404_judges_mutual_tls_by_its_trust_store() {
+    use edge_audit_checks::inventory::{Coverage, Service};
+    let with = |edit: &dyn Fn(&mut edge_audit_checks::Inventory)| {
+        let mut inventory = support::load("mtls-good");
+        edit(&mut inventory);
+        support::run_inventory("EA404", &inventory)
+    };
+    fn trust_store(
+        inventory: &mut edge_audit_checks::Inventory,
+    ) -> &mut Option<edge_audit_checks::inventory::TrustStore> {
+        let listener = &mut inventory.accounts[0].load_balancers[0].listeners[0];
+        &mut listener.mutual_authentication.as_mut().unwrap().trust_store
+    }
+    let active = with(&|_| {});
+    assert!(active.findings.is_empty() && active.not_evaluated.is_empty(), "{:?}", active);
+
+    let creating = with(&|inventory| trust_store(inventory).as_mut().unwrap().status = "CREATING".into());
+    assert_eq!(creating.findings.len(), 1, "{:?}", creating);
+    assert!(
+        creating.findings[0].message.contains("status is CREATING, not ACTIVE"),
+        "{}",
+        creating.findings[0].message
+    );
+
+    let not_evaluated = |outcome: &edge_audit_checks::registry::Outcome, needle: &str| {
+        assert!(outcome.findings.is_empty(), "no confident finding: {:?}", outcome.findings);
+        assert!(
+            outcome.not_evaluated.iter().any(|n| n.reason.contains(needle)),
+            "{needle}: {:?}",
+            outcome.not_evaluated
+        );
+    };
+    let empty = with(&|inventory| trust_store(inventory).as_mut().unwrap().ca_certificates = Some(0));
+    not_evaluated(&empty, "reports no CA certificate");
+    let shared = with(&|inventory| *trust_store(inventory) = None);
+    not_evaluated(&shared, "listing does not hold (shared from another account?)");
+    let denied = with(&|inventory| {
+        *trust_store(inventory) = None;
+        let account = &mut inventory.accounts[0];
+        account.coverage.push(Coverage::failed(
+            "eu-west-1".to_string(),
+            Service::Elbv2,
+            "DescribeTrustStores",
+            "AccessDenied: not authorized".to_string(),
+        ));
+    });
+    not_evaluated(&denied, "could not be read (DescribeTrustStores: AccessDenied");
 }

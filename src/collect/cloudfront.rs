@@ -4,6 +4,13 @@
 //! distributions' tags (one `tag:GetResources` listing; ListTagsForResource per distribution only
 //! if that fails), and the tenants of multi-tenant distributions (ListDistributionTenants, whose
 //! summaries carry the domains, the connection group and the web ACL customization).
+//!
+//! No GetDistributionTenant per tenant: the SDK's `DistributionTenantSummary` holds every field
+//! the verdicts read — `Customizations` (its `WebAcl` `Action` and `Arn`), `Domains`,
+//! `ConnectionGroupId`, `Enabled`, `Status` — and `DistributionTenant` adds only `Tags` and
+//! `Parameters` (values substituted into the distribution's origin template, which edge-audit
+//! does not resolve), so a per-tenant call would read nothing a verdict needs. A failed listing
+//! is a coverage failure: every tenant check is then not evaluated, never passed.
 
 use super::matching::Plaintexts;
 use super::pacing::op;
@@ -135,8 +142,11 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
 }
 
 /// The VPC origins of the account (ListVpcOrigins, then GetVpcOrigin for each one a distribution
-/// uses, for its protocol and ports). Read only when some origin has a `VpcOriginConfig`: no
-/// check looks at an unused VPC origin. A failed listing is an `Err` coverage record (every VPC
+/// of the account uses, for its protocol and ports). Listed even when no distribution of the
+/// account uses one: a VPC origin shared through AWS RAM is used by another account's
+/// distribution (`OwnerAccountId` = this account), which is judged over this account's listing
+/// when both are scanned (one call per account; the listing's endpoint ARN is what the verdict
+/// reads, so no GetVpcOrigin for those). A failed listing is an `Err` coverage record (every VPC
 /// origin is then unresolved, never assumed private); a failed detail read keeps the summary and
 /// adds a coverage record naming the VPC origin.
 async fn vpc_origins(
@@ -149,9 +159,6 @@ async fn vpc_origins(
         .flat_map(|d| d.origins.iter())
         .filter_map(|o| o.vpc_origin_id.as_deref())
         .collect();
-    if used.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
-    }
     let pages = ctx
         .token_pages(
             op(SDK, "ListVpcOrigins"),

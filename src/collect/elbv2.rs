@@ -10,7 +10,7 @@ use super::{CallError, RegionContext};
 use aws_sdk_elasticloadbalancingv2::types as elb;
 use edge_audit_checks::inventory::{
     AccountInventory, Coverage, LbAction, Listener, ListenerRule, LoadBalancer, MutualAuthentication,
-    RuleCondition, Service, Tags, Target, TargetGroup,
+    RuleCondition, Service, Tags, Target, TargetGroup, TrustStore,
 };
 use futures::stream::{self, StreamExt};
 
@@ -53,6 +53,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
             lb_acls.extend(out.load_balancers.iter().filter_map(|lb| lb.web_acl_arn.as_deref()));
             lb_acls.send();
             failures.extend(load_balancer_tags(&ctx, &client, &mut out.load_balancers).await);
+            failures.extend(trust_stores(&ctx, &client, &mut out.load_balancers).await);
         }
         Err(error) => {
             lb_acls.send();
@@ -203,6 +204,59 @@ async fn load_balancer_tags(
     failures
 }
 
+/// The trust stores of the listeners that verify client certificates (mode `verify`): one
+/// DescribeTrustStores listing of the region, skipped when no listener verifies. Each listener
+/// gets its trust store's status and CA count; a trust store the listing does not hold (shared
+/// from another account) stays `None`, and a failed listing is a coverage failure (every
+/// `verify` listener of the region is then unverified, never assumed enforced).
+async fn trust_stores(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    load_balancers: &mut [LoadBalancer],
+) -> Option<Coverage> {
+    let verifies = |m: &MutualAuthentication| m.mode == "verify" && m.trust_store_arn.is_some();
+    let wanted = load_balancers
+        .iter()
+        .flat_map(|lb| &lb.listeners)
+        .filter_map(|l| l.mutual_authentication.as_ref())
+        .any(verifies);
+    if !wanted {
+        return None;
+    }
+    let pages = client.describe_trust_stores().page_size(PAGE_SIZE).into_paginator().send();
+    let stores: std::collections::BTreeMap<String, TrustStore> = match ctx
+        .all_pages(op(SDK, "DescribeTrustStores"), pages)
+        .await
+    {
+        Ok(pages) => pages
+            .iter()
+            .flat_map(|p| p.trust_stores())
+            .filter_map(|t| {
+                let arn = t.trust_store_arn()?.to_string();
+                Some((
+                    arn,
+                    TrustStore {
+                        name: t.name().unwrap_or_default().to_string(),
+                        status: t.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                        ca_certificates: t.number_of_ca_certificates().and_then(|n| u64::try_from(n).ok()),
+                        revoked_entries: t.total_revoked_entries().and_then(|n| u64::try_from(n).ok()),
+                    },
+                ))
+            })
+            .collect(),
+        Err(error) => return Some(ctx.failed(SERVICE, "DescribeTrustStores", &CallError::from(error))),
+    };
+    for mutual in load_balancers
+        .iter_mut()
+        .flat_map(|lb| lb.listeners.iter_mut())
+        .filter_map(|l| l.mutual_authentication.as_mut())
+        .filter(|m| verifies(m))
+    {
+        mutual.trust_store = mutual.trust_store_arn.as_ref().and_then(|arn| stores.get(arn)).cloned();
+    }
+    None
+}
+
 async fn listener_with_rules(
     ctx: &RegionContext<'_>,
     client: &aws_sdk_elasticloadbalancingv2::Client,
@@ -234,6 +288,7 @@ async fn listener_with_rules(
             mode: m.mode().unwrap_or("off").to_ascii_lowercase(),
             trust_store_arn: m.trust_store_arn().filter(|a| !a.is_empty()).map(str::to_string),
             ignore_client_certificate_expiry: m.ignore_client_certificate_expiry().unwrap_or(false),
+            trust_store: None,
         }),
         arn,
     };

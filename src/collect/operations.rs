@@ -130,6 +130,12 @@ pub const OPERATIONS: &[Operation] = &[
         "elasticloadbalancing:DescribeTargetHealth",
     ),
     op("elasticloadbalancingv2", "describe_tags", "DescribeTags", "elasticloadbalancing:DescribeTags"),
+    op(
+        "elasticloadbalancingv2",
+        "describe_trust_stores",
+        "DescribeTrustStores",
+        "elasticloadbalancing:DescribeTrustStores",
+    ),
     // Lambda
     op("lambda", "list_functions", "ListFunctions", "lambda:ListFunctions"),
     op("lambda", "get_function_url_config", "GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig"),

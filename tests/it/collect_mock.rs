@@ -1575,6 +1575,123 @@ async fn origin_mutual_tls_is_read_from_the_origin_and_the_listeners() {
     );
 }
 
+/// The ELBv2 rules of one internet-facing ALB `mtls` whose two listeners both verify client
+/// certificates against trust store `ts`.
+fn verifying_load_balancer_rules() -> Vec<Rule> {
+    let load_balancers = format!(
+        "<DescribeLoadBalancersResponse xmlns=\"{ELB_NS}\"><DescribeLoadBalancersResult><LoadBalancers><member>\
+         <LoadBalancerArn>{}</LoadBalancerArn><DNSName>mtls-1.{REGION}.elb.amazonaws.com</DNSName>\
+         <LoadBalancerName>mtls</LoadBalancerName><Scheme>internet-facing</Scheme><Type>application</Type>\
+         <SecurityGroups><member>sg-0mtls</member></SecurityGroups></member></LoadBalancers></DescribeLoadBalancersResult>\
+         <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeLoadBalancersResponse>",
+        mtls_lb_arn()
+    );
+    let listeners = format!(
+        "<DescribeListenersResponse xmlns=\"{ELB_NS}\"><DescribeListenersResult><Listeners>{}{}</Listeners>\
+         </DescribeListenersResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeListenersResponse>",
+        mtls_listener_xml(443, "verify"),
+        mtls_listener_xml(8443, "verify")
+    );
+    vec![
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers)
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], load_balancers.clone())),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_listeners)
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], listeners.clone())),
+    ]
+}
+
+/// One DescribeTrustStores page (query-protocol XML, as the API reference shapes it).
+fn trust_store_page(members: &[(&str, &str, &str, u32)], next: Option<&str>) -> String {
+    let members: String = members
+        .iter()
+        .map(|(name, id, status, cas)| {
+            format!(
+                "<member><Name>{name}</Name><TrustStoreArn>arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:truststore/{name}/{id}</TrustStoreArn>\
+                 <Status>{status}</Status><NumberOfCaCertificates>{cas}</NumberOfCaCertificates><TotalRevokedEntries>0</TotalRevokedEntries></member>"
+            )
+        })
+        .collect();
+    let next = next.map(|m| format!("<NextMarker>{m}</NextMarker>")).unwrap_or_default();
+    format!(
+        "<DescribeTrustStoresResponse xmlns=\"{ELB_NS}\"><DescribeTrustStoresResult><TrustStores>{members}</TrustStores>{next}\
+         </DescribeTrustStoresResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeTrustStoresResponse>"
+    )
+}
+
+fn mtls_backend_side(account: AccountInventory) -> (Vec<&'static str>, Vec<String>, Vec<String>) {
+    let inventory = edge_audit_checks::Inventory::new(vec![account]);
+    let account = &inventory.accounts[0];
+    let index = edge_audit_checks::index::Index::build(account);
+    let options = edge_audit_checks::CheckOptions::default();
+    let perimeter = edge_audit_checks::perimeter::Perimeter::build(account, &index, &options);
+    let side = &perimeter.backend(&mtls_lb_arn()).expect("the load balancer backend").side;
+    (side.guard_names(), side.guards.iter().map(|g| g.describe()).collect(), side.not_collected.clone())
+}
+
+/// DescribeTrustStores is read once per region (every page) only when a listener verifies;
+/// each `verify` listener gets its trust store's status and CA count, and the trust store locks
+/// the ALB (the guard names it). AccessDenied is a coverage gap: the mutual TLS guard is then
+/// unverified (the side incomplete, naming the call and the error), never a lock.
+#[tokio::test]
+async fn trust_stores_of_verifying_listeners_are_read_and_judged() {
+    let first = trust_store_page(&[("other", "1111111111111111", "CREATING", 1)], Some("page-2"));
+    let second = trust_store_page(&[("ts", "8888888888888888", "ACTIVE", 2)], None);
+    let mut rules = verifying_load_balancer_rules();
+    rules.push(
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_trust_stores)
+            .match_requests(|r| r.marker().is_none())
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], first.clone())),
+    );
+    rules.push(
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_trust_stores)
+            .match_requests(|r| r.marker() == Some("page-2"))
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], second.clone())),
+    );
+    let (account, stats) = collect(rules).await;
+    assert!(failures(&account).is_empty(), "{:?}", failures(&account));
+    assert_eq!(stats_of(&stats, "DescribeTrustStores").pages, 2);
+    let lb = account.load_balancers.iter().find(|lb| lb.name == "mtls").unwrap();
+    for listener in &lb.listeners {
+        let store = listener.mutual_authentication.as_ref().unwrap().trust_store.as_ref().expect("read");
+        assert_eq!(
+            (store.name.as_str(), store.status.as_str(), store.ca_certificates),
+            ("ts", "ACTIVE", Some(2))
+        );
+    }
+    let (guards, described, not_collected) = mtls_backend_side(account);
+    // (The listeners answer 403 by default, which the header guard reports too.)
+    assert!(guards.contains(&"origin-mutual-tls"), "{guards:?} {not_collected:?}");
+    assert!(
+        described.iter().any(|d| d.contains("trust store ts (ACTIVE, 2 CA certificates)")),
+        "{described:?}"
+    );
+
+    let mut rules = verifying_load_balancer_rules();
+    rules.push(mock!(aws_sdk_elasticloadbalancingv2::Client::describe_trust_stores).then_http_response(|| {
+        http(
+            403,
+            &[("content-type", "text/xml")],
+            format!(
+                "<ErrorResponse xmlns=\"{ELB_NS}\"><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                 <Message>User is not authorized to perform: elasticloadbalancing:DescribeTrustStores</Message></Error>\
+                 <RequestId>r</RequestId></ErrorResponse>"
+            ),
+        )
+    }));
+    let (account, _) = collect(rules).await;
+    let failed = failures(&account);
+    assert!(
+        failed.iter().any(|f| f.contains("DescribeTrustStores") && f.contains("AccessDenied")),
+        "{failed:?}"
+    );
+    let (guards, _, not_collected) = mtls_backend_side(account);
+    assert!(!guards.contains(&"origin-mutual-tls"), "an unread trust store is no lock: {guards:?}");
+    assert!(
+        not_collected.iter().any(|w| w.contains("could not be read (DescribeTrustStores: AccessDenied")),
+        "{not_collected:?}"
+    );
+}
+
 /// A customer-managed prefix list that a rule references is expanded, every page of it; the
 /// AWS-managed CloudFront list is not (recognised by name); a denied expansion fails EC2's
 /// coverage in the region (fail closed) instead of leaving the list unjudged.

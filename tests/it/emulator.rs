@@ -93,3 +93,128 @@ async fn the_emulator_answers_list_and_get_vpc_origins_with_pages_and_access_den
     let after = client.list_vpc_origins().send().await.unwrap();
     assert_eq!(after.vpc_origin_list().unwrap().quantity(), 0);
 }
+
+/// A distribution tenant as the API reference's `DistributionTenant`.
+fn tenant(id: &str, action: Option<&str>) -> serde_json::Value {
+    let mut tenant = json!({
+        "Id": id,
+        "DistributionId": "E1SAAS",
+        "Name": format!("{id}-name"),
+        "Arn": format!("arn:aws:cloudfront::123456789012:distribution-tenant/{id}"),
+        "Domains": {"member": [{"Domain": format!("{id}.example.com"), "Status": "active"}]},
+        "ConnectionGroupId": "cg_1",
+        "CreatedTime": "2026-01-05T10:00:00Z",
+        "LastModifiedTime": "2026-01-05T10:00:00Z",
+        "Enabled": true,
+        "Status": "Deployed"
+    });
+    if let Some(action) = action {
+        tenant["Customizations"] = json!({"WebAcl": {"Action": action}});
+    }
+    tenant
+}
+
+/// ListDistributionTenants (POST, marker in the XML body) in pages and GetDistributionTenant, as
+/// the SDK parses them; AccessDenied on the listing only.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_emulator_answers_distribution_tenants_with_pages_and_access_denied() {
+    let Some(moto) = MotoServer::start_or_skip() else { return };
+    moto.emulate(&json!({
+        "cloudfront": {"distribution_tenants": [tenant("dt_a", None), tenant("dt_b", Some("disable")), tenant("dt_c", None)]},
+        "page_size": {"cloudfront:ListDistributionTenants": 2}
+    }));
+    let client = aws_sdk_cloudfront::Client::new(&config(&moto.endpoint));
+    let first = client.list_distribution_tenants().send().await.unwrap();
+    let marker = first.next_marker().expect("a second page").to_string();
+    let second = client.list_distribution_tenants().marker(&marker).send().await.unwrap();
+    assert!(second.next_marker().is_none());
+    let summaries: Vec<_> =
+        first.distribution_tenant_list().iter().chain(second.distribution_tenant_list()).cloned().collect();
+    let ids: Vec<&str> = summaries.iter().map(|t| t.id()).collect();
+    assert_eq!(ids, ["dt_a", "dt_b", "dt_c"]);
+    let b = &summaries[1];
+    assert_eq!(b.customizations().and_then(|c| c.web_acl()).map(|w| w.action().as_str()), Some("disable"));
+    assert_eq!(b.domains()[0].domain(), "dt_b.example.com");
+    assert_eq!(b.connection_group_id(), Some("cg_1"));
+    assert!(!b.e_tag().is_empty());
+
+    let got = client.get_distribution_tenant().identifier("dt_b").send().await.unwrap();
+    assert!(got.e_tag().is_some());
+    let detail = got.distribution_tenant().expect("the tenant");
+    assert_eq!(detail.distribution_id(), Some("E1SAAS"));
+    assert_eq!(
+        detail.customizations().and_then(|c| c.web_acl()).map(|w| w.action().as_str()),
+        Some("disable")
+    );
+    let missing = client.get_distribution_tenant().identifier("dt_zz").send().await.unwrap_err();
+    assert_eq!(missing.code(), Some("EntityNotFound"));
+
+    moto.emulate(&json!({"deny": ["cloudfront:ListDistributionTenants"]}));
+    let denied = client.list_distribution_tenants().send().await.unwrap_err();
+    assert_eq!(denied.code(), Some("AccessDenied"));
+}
+
+/// apigatewayv2 ListRoutingRules in priority order and pages, and the routingMode the emulator
+/// adds to moto's GetDomainNames answer, as the SDKs parse them.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_emulator_answers_routing_rules_and_routing_modes() {
+    let Some(moto) = MotoServer::start_or_skip() else { return };
+    let sdk = config(&moto.endpoint);
+    let apigw = aws_sdk_apigateway::Client::new(&sdk);
+    let domain = "api.emulator.example.com";
+    apigw
+        .create_domain_name()
+        .domain_name(domain)
+        .regional_certificate_arn(
+            "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000001",
+        )
+        .endpoint_configuration(
+            aws_sdk_apigateway::types::EndpointConfiguration::builder()
+                .types(aws_sdk_apigateway::types::EndpointType::Regional)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let rule = |id: &str, priority: i32| {
+        json!({"routingRuleId": id, "priority": priority,
+               "routingRuleArn": format!("arn:aws:apigateway:us-east-1:123456789012:/domainnames/{domain}/routingrules/{id}"),
+               "conditions": [{"matchHeaders": {"anyOf": [{"header": "x-tenant", "valueGlob": format!("{id}*")}]}}],
+               "actions": [{"invokeApi": {"apiId": "a1b2c3d4e5", "stage": "prod", "stripBasePath": false}}]})
+    };
+    moto.emulate(&json!({
+        "apigateway": {"routing_modes": {domain: "ROUTING_RULE_ONLY"},
+                       "routing_rules": {domain: [rule("r3", 30), rule("r1", 10), rule("r2", 20)]}},
+        "page_size": {"apigateway:ListRoutingRules": 2}
+    }));
+    let domains = apigw.get_domain_names().send().await.unwrap();
+    let listed = domains.items().iter().find(|d| d.domain_name() == Some(domain)).expect("the domain");
+    assert_eq!(listed.routing_mode(), Some(&aws_sdk_apigateway::types::RoutingMode::RoutingRuleOnly));
+    // No mapping on the domain: moto fails, the emulator answers AWS's empty list.
+    let mappings = apigw.get_base_path_mappings().domain_name(domain).send().await.unwrap();
+    assert!(mappings.items().is_empty());
+
+    let v2 = aws_sdk_apigatewayv2::Client::new(&sdk);
+    let first = v2.list_routing_rules().domain_name(domain).send().await.unwrap();
+    let token = first.next_token().expect("a second page").to_string();
+    let second = v2.list_routing_rules().domain_name(domain).next_token(token).send().await.unwrap();
+    assert!(second.next_token().is_none());
+    let ids: Vec<&str> = first
+        .routing_rules()
+        .iter()
+        .chain(second.routing_rules())
+        .filter_map(|r| r.routing_rule_id())
+        .collect();
+    assert_eq!(ids, ["r1", "r2", "r3"]);
+    let header = &first.routing_rules()[0].conditions()[0].match_headers().unwrap().any_of()[0];
+    assert_eq!((header.header(), header.value_glob()), (Some("x-tenant"), Some("r1*")));
+    let unknown = v2.list_routing_rules().domain_name("nope.example.com").send().await.unwrap_err();
+    assert_eq!(aws_sdk_apigatewayv2::error::ProvideErrorMetadata::code(&unknown), Some("NotFoundException"));
+
+    moto.emulate(&json!({"deny": ["apigateway:ListRoutingRules"]}));
+    let denied = v2.list_routing_rules().domain_name(domain).send().await.unwrap_err();
+    assert_eq!(
+        aws_sdk_apigatewayv2::error::ProvideErrorMetadata::code(&denied),
+        Some("AccessDeniedException")
+    );
+}

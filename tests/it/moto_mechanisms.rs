@@ -10,6 +10,16 @@
 //! allowing CloudFront both invoke actions; `oac-lambda-bad` allows only
 //! `lambda:InvokeFunctionUrl` (EA114: CloudFront cannot invoke it). moto stores the OAC and the
 //! policy but drops the origin's `OriginAccessControlId`, which the emulator puts back.
+//!
+//! `routing-rule-gate-good` locks a REST API (execute-api disabled) by its custom domain's only
+//! routing rule, which requires the header CloudFront sends; `-bad` requires another value
+//! (EA305). `multi-tenant-good` has a tenant inheriting the web ACL and one overriding it with
+//! its own; in `-bad` that tenant disables it (EA101 on the tenant). `edge-signer-good` signs for
+//! an AWS_IAM API with an origin-request Lambda@Edge function (could not verify, low);
+//! `-bad` leaves one method at NONE (EA204, EA202). The emulator answers ListRoutingRules and
+//! ListDistributionTenants, and puts back the domains' routingMode, the ConnectionMode and the
+//! edge-code associations moto drops. `origin-mtls-good`'s trust store comes from the
+//! emulator's DescribeTrustStores.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::moto_scan::{
@@ -357,4 +367,311 @@ fn drift_over_vpc_origins_round_trips_and_reports_changes() {
     let (saved, current) = (changes(&json(&saved.stdout)), changes(&json(&current.stdout)));
     assert_eq!(saved, current, "saved and live drift differ");
     assert!(saved.iter().any(|(kind, _, id, _)| kind == "sg_ingress_opened" && id == group), "{saved:?}");
+}
+
+/// The trust store of a `verify` listener through the real binary: the snapshot holds it as
+/// DescribeTrustStores (the emulator) reports it (ACTIVE, one CA certificate); with `elasticloadbalancing:DescribeTrustStores` denied, the verifying ALB of
+/// `origin-mtls-good` is not evaluated by EA404 (naming the call and the error), never passed
+/// or reported with confidence.
+#[test]
+fn trust_stores_back_the_mutual_tls_lock_or_leave_it_unverified() {
+    let Some((moto, manifest)) = seeded(&scenarios(&["origin-mtls-good"])) else { return };
+    let dir = tempdir();
+    let inventory = dir.path().join("inv.json");
+    let snap = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(&inventory)]);
+    assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
+    let saved = json(&read(&inventory));
+    let stores: Vec<&Value> = saved["accounts"][0]["load_balancers"]
+        .as_array()
+        .expect("load_balancers")
+        .iter()
+        .flat_map(|lb| lb["listeners"].as_array().into_iter().flatten())
+        .filter_map(|l| {
+            l["mutual_authentication"]["trust_store"]
+                .as_object()
+                .map(|_| &l["mutual_authentication"]["trust_store"])
+        })
+        .collect();
+    assert_eq!(stores.len(), 1, "{:#}", saved["accounts"][0]["load_balancers"]);
+    assert_eq!(stores[0]["status"], "ACTIVE");
+    assert_eq!(stores[0]["ca_certificates"], 1);
+
+    moto.emulate(&json!({"deny": ["elasticloadbalancing:DescribeTrustStores"]}));
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(out.code, 3, "incomplete\n{}", out.stderr);
+    let report = json(&out.stdout);
+    let lb = manifest["scenarios"]["origin-mtls-good"]["load_balancers"][0]["arn"].as_str().unwrap();
+    assert!(
+        findings(&report).iter().all(|f| !(f["check_id"] == "EA404" && f["resource"]["arn"] == lb)),
+        "no confident EA404 without the trust store: {:#}",
+        report["findings"]
+    );
+    let reasons: Vec<&str> = report["not_evaluated"]
+        .as_array()
+        .expect("not_evaluated")
+        .iter()
+        .filter(|n| n["check_id"] == "EA404" && n["scope"] == lb)
+        .filter_map(|n| n["reason"].as_str())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("DescribeTrustStores") && r.contains("AccessDenied")),
+        "{:#}",
+        report["not_evaluated"]
+    );
+}
+
+const EDGE_2025: [&str; 6] = [
+    "edge-signer-bad",
+    "edge-signer-good",
+    "multi-tenant-bad",
+    "multi-tenant-good",
+    "routing-rule-gate-bad",
+    "routing-rule-gate-good",
+];
+
+fn tenant_of<'a>(manifest: &'a Value, scenario: &str, suffix: &str) -> &'a Value {
+    manifest["scenarios"][scenario]["distribution_tenants"]
+        .as_array()
+        .expect("distribution_tenants")
+        .iter()
+        .find(|t| t["domains"][0].as_str().is_some_and(|d| d.starts_with(suffix)))
+        .unwrap_or_else(|| panic!("no tenant {suffix} in {scenario}"))
+}
+
+/// `scan` live on the routing-rule, tenant and edge-signer scenarios (the emulator answers
+/// ListRoutingRules, the domains' routingMode, ListDistributionTenants, ConnectionMode and the
+/// edge-code associations moto drops): every `-bad` one is found, no `-good` one has a finding
+/// at medium or above. The rule requiring a value CloudFront does not send is EA305 naming the
+/// rule; the tenant that disables the web ACL is EA101 on the tenant naming its domains; the
+/// Lambda@Edge signer is could-not-verify (EA305 low/low) naming the function.
+#[test]
+fn routing_rules_tenants_and_edge_signers_are_judged_live() {
+    let Some((moto, manifest)) = seeded(&scenarios(&EDGE_2025)) else { return };
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(out.code, 3, "incomplete (the Shield gap), nothing failed\n{}", out.stderr);
+    let report = json(&out.stdout);
+    assert_scenarios_judged(&manifest, &report);
+    let failures = report["accounts"][0]["collection_failures"].as_array().expect("collection_failures");
+    assert!(
+        failures.iter().all(|f| f["operation"] == "DescribeSubscription"),
+        "only the Shield gap: {failures:#?}"
+    );
+
+    let routing_bad = distribution_arn(&manifest, "routing-rule-gate-bad");
+    let ea305 = findings(&report)
+        .iter()
+        .find(|f| f["check_id"] == "EA305" && f["resource"]["arn"] == routing_bad.as_str())
+        .unwrap_or_else(|| panic!("no EA305 on the routing rule: {:#}", report["findings"]));
+    assert_eq!(ea305["severity"], "high");
+    let message = ea305["message"].as_str().unwrap();
+    assert!(
+        message.contains("routing rule(s) rr01 of custom domain api.routing-rule-gate-bad.example.com"),
+        "{message}"
+    );
+
+    let shop_b = tenant_of(&manifest, "multi-tenant-bad", "shop-b");
+    let ea101: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["check_id"] == "EA101" && f["resource"]["id"] == shop_b["id"])
+        .collect();
+    assert_eq!(ea101.len(), 1, "{:#}", report["findings"]);
+    assert_eq!(ea101[0]["resource"]["type"], "cloudfront/distribution-tenant");
+    assert!(
+        ea101[0]["message"].as_str().unwrap().contains("www.shop-b.multi-tenant-bad.example.com"),
+        "{}",
+        ea101[0]["message"]
+    );
+    let inherit = tenant_of(&manifest, "multi-tenant-bad", "shop-a");
+    assert!(
+        findings(&report).iter().all(|f| f["resource"]["id"] != inherit["id"]),
+        "the tenant inheriting the distribution's ACL is protected"
+    );
+
+    let signer_good = distribution_arn(&manifest, "edge-signer-good");
+    let signer: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["check_id"] == "EA305" && f["resource"]["arn"] == signer_good.as_str())
+        .collect();
+    assert_eq!(signer.len(), 1, "{:#}", report["findings"]);
+    assert_eq!(
+        (signer[0]["severity"].as_str(), signer[0]["confidence"].as_str()),
+        (Some("low"), Some("low"))
+    );
+    assert!(
+        signer[0]["message"].as_str().unwrap().contains("function:edge-signer-good-signer"),
+        "{}",
+        signer[0]
+    );
+}
+
+/// `snapshot` + `scan --from` report what the live scan reports; the snapshot holds the tenants
+/// (web ACL customization, domains, connection group), the multi-tenant distribution's
+/// ConnectionMode, the custom domains' routing mode and rules (globs as fingerprints: no secret
+/// value in the file) and the edge-code associations; `--stats` counts one
+/// ListDistributionTenants page, one ListRoutingRules per routing-rule domain and no
+/// GetDistributionTenant (the listing carries what the verdict needs).
+#[test]
+fn routing_rules_tenants_and_edge_code_survive_a_snapshot_and_are_read_once() {
+    let Some((moto, manifest)) = seeded(&scenarios(&EDGE_2025)) else { return };
+    let dir = tempdir();
+    let inventory = dir.path().join("inv.json");
+    let snap = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(&inventory)]);
+    assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
+    let text = read(&inventory);
+    for secret in crate::support::moto::secret_values(&manifest) {
+        assert!(!text.contains(&secret), "a secret value is in the snapshot");
+    }
+    let saved = json(&text);
+    let account = &saved["accounts"][0];
+
+    let tenants = account["distribution_tenants"].as_array().expect("distribution_tenants");
+    assert_eq!(tenants.len(), 4, "{tenants:#?}");
+    let shop_b = tenant_of(&manifest, "multi-tenant-bad", "shop-b");
+    let saved_b = tenants.iter().find(|t| t["id"] == shop_b["id"]).expect("shop-b");
+    assert_eq!(saved_b["web_acl"]["action"], "disable");
+    assert_eq!(saved_b["domains"].as_array().map(Vec::len), Some(2));
+    assert!(saved_b["connection_group_id"].as_str().is_some_and(|c| c.starts_with("cg_")), "{saved_b}");
+    let good_b = tenant_of(&manifest, "multi-tenant-good", "shop-b");
+    let saved_good_b = tenants.iter().find(|t| t["id"] == good_b["id"]).expect("good shop-b");
+    assert_eq!(saved_good_b["web_acl"]["action"], "override");
+    assert!(saved_good_b["web_acl"]["arn"].as_str().is_some_and(|a| a.contains("tenant-b-acl")));
+    let distributions = account["distributions"].as_array().unwrap();
+    let by_arn = |arn: &str| distributions.iter().find(|d| d["arn"] == arn).expect("distribution").clone();
+    assert_eq!(by_arn(&distribution_arn(&manifest, "multi-tenant-good"))["connection_mode"], "tenant-only");
+
+    let domains = account["domain_names"].as_array().expect("domain_names");
+    for variant in ["good", "bad"] {
+        let name = format!("api.routing-rule-gate-{variant}.example.com");
+        let domain = domains.iter().find(|d| d["name"] == name.as_str()).expect("the custom domain");
+        assert_eq!(domain["routing_mode"], "ROUTING_RULE_ONLY");
+        let rules = domain["routing_rules"].as_array().expect("routing_rules");
+        assert_eq!(rules.len(), 1);
+        let header = &rules[0]["conditions"][0]["match_headers"][0];
+        assert_eq!(header["header"], "X-Origin-Verify");
+        assert!(
+            header["literal"]["fingerprint"].as_str().is_some_and(|f| f.starts_with("sha256:")),
+            "{header}"
+        );
+    }
+
+    let signer = by_arn(&distribution_arn(&manifest, "edge-signer-good"));
+    let default = &signer["default_behavior"];
+    assert_eq!(default["lambda_function_associations"][0]["event_type"], "origin-request");
+    assert!(default["lambda_function_associations"][0]["function_arn"]
+        .as_str()
+        .is_some_and(|a| a.contains(":function:edge-signer-good-signer:")));
+    assert_eq!(default["function_associations"][0]["event_type"], "viewer-request");
+
+    let from =
+        live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
+    let live_scan = live(
+        &moto,
+        &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none", "--stats"],
+    );
+    let (from, live_report) = (json(&from.stdout), json(&live_scan.stdout));
+    assert_eq!(finding_keys(&from), finding_keys(&live_report), "scan --from and the live scan differ");
+    assert_eq!(not_evaluated_keys(&from), not_evaluated_keys(&live_report));
+    let calls = |name: &str| {
+        live_report["stats"]["operations"]
+            .as_array()
+            .expect("stats.operations")
+            .iter()
+            .filter(|o| o["operation"] == name)
+            .filter_map(|o| o["calls"].as_u64())
+            .sum::<u64>()
+    };
+    assert_eq!(calls("ListDistributionTenants"), 1, "{:#}", live_report["stats"]);
+    assert_eq!(calls("GetDistributionTenant"), 0, "{:#}", live_report["stats"]);
+    assert_eq!(calls("ListRoutingRules"), 2, "{:#}", live_report["stats"]);
+}
+
+/// AccessDenied on the new listings (the emulator's deny mode): with ListRoutingRules denied the
+/// routing-rule domains are a gap naming the call, and the API behind them is not evaluated,
+/// never taken as locked or open; with ListDistributionTenants denied EA101 is not evaluated
+/// and no tenant finding is made up.
+#[test]
+fn denied_routing_rules_and_tenants_are_not_evaluated() {
+    let Some((moto, manifest)) = seeded(&scenarios(&["multi-tenant-bad", "routing-rule-gate-good"])) else {
+        return;
+    };
+    moto.emulate(&json!({"deny": ["apigateway:ListRoutingRules", "cloudfront:ListDistributionTenants"]}));
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(out.code, 3, "incomplete\n{}", out.stderr);
+    let report = json(&out.stdout);
+    let failures = report["accounts"][0]["collection_failures"].as_array().expect("collection_failures");
+    for operation in ["ListRoutingRules", "ListDistributionTenants"] {
+        assert!(
+            failures.iter().any(|f| f["operation"] == operation
+                && f["error"].as_str().is_some_and(|e| e.contains("AccessDenied"))),
+            "{operation}: {failures:#?}"
+        );
+    }
+    let not_evaluated = report["not_evaluated"].as_array().expect("not_evaluated");
+    assert!(
+        not_evaluated.iter().any(|n| n["check_id"] == "EA101"
+            && n["reason"].as_str().is_some_and(|r| r.contains("ListDistributionTenants"))),
+        "{not_evaluated:#?}"
+    );
+    let shop_b = tenant_of(&manifest, "multi-tenant-bad", "shop-b");
+    assert!(findings(&report).iter().all(|f| f["resource"]["id"] != shop_b["id"]), "no tenant finding");
+    let api = manifest["scenarios"]["routing-rule-gate-good"]["rest_apis"][0]["id"].as_str().unwrap();
+    assert!(
+        findings(&report).iter().all(|f| !(f["resource"]["id"] == api && at_least_medium(f))),
+        "no confident finding on the API without its routing rules: {:#}",
+        report["findings"]
+    );
+    assert!(
+        not_evaluated.iter().any(|n| n["reason"].as_str().is_some_and(|r| r.contains("ListRoutingRules"))),
+        "{not_evaluated:#?}"
+    );
+}
+
+/// `drift` over tenants: a snapshot of `multi-tenant-good` against the live account is
+/// unchanged; once the second tenant's web ACL customization becomes `disable` (the emulator's
+/// scenario data replaced), saved and live drift report the same `web_acl_removed` change on
+/// the tenant, classified weakened.
+#[test]
+fn drift_over_tenants_round_trips_and_reports_a_disabled_web_acl() {
+    let Some((moto, manifest)) = seeded(&scenarios(&["multi-tenant-good"])) else { return };
+    let dir = tempdir();
+    let before = dir.path().join("a.json");
+    let after = dir.path().join("b.json");
+    let snapshot = |path: &std::path::Path| {
+        let out = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(path)]);
+        assert_eq!(out.code, 0, "snapshot\n{}", out.stderr);
+    };
+    snapshot(&before);
+    let same =
+        live(&moto, &["drift", "--baseline", path_str(&before), "--regions", REGIONS, "--format", "json"]);
+    assert_eq!(same.code, 0, "live drift of an unchanged account\n{}{}", same.stdout, same.stderr);
+    assert!(changes(&json(&same.stdout)).is_empty(), "changes without a change: {}", same.stdout);
+
+    // The emulator appends list items: replace its data with the scenario's, tenant b disabled.
+    let shop_b = tenant_of(&manifest, "multi-tenant-good", "shop-b")["id"].as_str().unwrap().to_string();
+    let mut emulated = manifest["scenarios"]["multi-tenant-good"]["emulated"].clone();
+    for tenant in emulated["cloudfront"]["distribution_tenants"].as_array_mut().expect("tenants") {
+        if tenant["Id"] == shop_b.as_str() {
+            tenant["Customizations"] = json!({"WebAcl": {"Action": "disable"}});
+        }
+    }
+    moto.emulate_reset();
+    moto.emulate(&emulated);
+    snapshot(&after);
+    let saved = live(
+        &moto,
+        &["drift", "--baseline", path_str(&before), "--current", path_str(&after), "--format", "json"],
+    );
+    let current =
+        live(&moto, &["drift", "--baseline", path_str(&before), "--regions", REGIONS, "--format", "json"]);
+    let (saved, current) = (changes(&json(&saved.stdout)), changes(&json(&current.stdout)));
+    assert_eq!(saved, current, "saved and live drift differ");
+    assert!(
+        saved
+            .iter()
+            .any(|(kind, class, id, _)| kind == "web_acl_removed" && class == "weakened" && *id == shop_b),
+        "{saved:?}"
+    );
 }

@@ -499,6 +499,8 @@ fn assert_stats(manifest: &Value, snapshot: &Value, stats: &Value) {
         // per-distribution GetDistribution(Config).
         (("CloudFront", "ListDistributions"), 1),
         (("CloudFront", "ListOriginAccessControls"), 1),
+        // Listed once per account, used or not (a VPC origin may be shared with another account).
+        (("CloudFront", "ListVpcOrigins"), 1),
         // Tags drive `edge-audit:ignore` suppressions: one tag:GetResources listing for the
         // distributions and the CLOUDFRONT web ACLs, and per region for the functions and the
         // REGIONAL web ACLs; never one call per resource.

@@ -1234,6 +1234,155 @@ def build_origin_mtls(ctx: Ctx) -> None:
     lock_site_bucket(ctx, dist, bucket)
 
 
+# --------------------------------------------------------------------------
+# Issue #14, through the emulator: API Gateway routing rules, multi-tenant
+# distributions and edge code (Lambda@Edge / CloudFront Functions) as a signer.
+# moto stores none of these; the emulator answers or overlays them.
+# --------------------------------------------------------------------------
+
+
+def rest_custom_domain(ctx: Ctx, api: dict[str, Any], *, mode: str,
+                       rules: list[dict[str, Any]]) -> str:
+    """A REGIONAL custom domain for `api` (moto stores it) with routing mode `mode` and routing
+    `rules` (the emulator adds `routingMode` and answers ListRoutingRules). Returns its name."""
+    name = f"api.{ctx.scenario}.example.com"
+    apigw = ctx.client("apigateway")
+    apigw.create_domain_name(domainName=name, regionalCertificateArn=certificate(ctx, name),
+                             endpointConfiguration={"types": ["REGIONAL"]}, securityPolicy="TLS_1_2")
+    ctx.emulate("apigateway", "routing_modes", {name: mode})
+    arn = f"arn:aws:apigateway:{ctx.region}:{ACCOUNT_ID}:/domainnames/{name}"
+    listed = []
+    for rule in rules:
+        rule = {**rule, "routingRuleArn": f"{arn}/routingrules/{rule['routingRuleId']}"}
+        listed.append(rule)
+    ctx.emulate("apigateway", "routing_rules", {name: listed})
+    ctx.add("domain_names", id=name, name=name, routing_mode=mode,
+            routing_rules=[r["routingRuleId"] for r in listed])
+    return name
+
+
+def header_routing_rule(rule_id: str, priority: int, header: str, glob: str, api: dict[str, Any]) -> dict[str, Any]:
+    """A routing rule sending requests whose `header` matches `glob` to `api`'s stage."""
+    return {
+        "routingRuleId": rule_id, "priority": priority,
+        "conditions": [{"matchHeaders": {"anyOf": [{"header": header, "valueGlob": glob}]}}],
+        "actions": [{"invokeApi": {"apiId": api["id"], "stage": api["stage"], "stripBasePath": False}}],
+    }
+
+
+def disable_execute_api(ctx: Ctx, api: dict[str, Any]) -> None:
+    """Turns the REST API's default execute-api endpoint off (moto stores the flag)."""
+    ctx.client("apigateway").update_rest_api(restApiId=api["id"], patchOperations=[
+        {"op": "replace", "path": "/disableExecuteApiEndpoint", "value": "true"}])
+    api["execute_api_disabled"] = True
+
+
+def build_routing_rule_gate(ctx: Ctx) -> None:
+    """API Gateway routing rules (2025) as the lock of a REST API: its custom domain routes by
+    rule only (ROUTING_RULE_ONLY), the single rule requires the X-Origin-Verify header
+    CloudFront sends, and the default execute-api endpoint is disabled, so no request reaches
+    the API without the secret. Good: the rule's glob is the secret the distribution sends.
+    Bad: the rule requires another value, so CloudFront's requests never match (EA305)."""
+    fn = lambda_function(ctx, "app")
+    api = rest_api(ctx, "orders", [Route("/orders"), Route("/orders/{id}", "GET")], backend=fn)
+    disable_execute_api(ctx, api)
+    sent = ctx.secret("routing-sent")
+    required = sent if ctx.good else ctx.secret("routing-required")
+    if not ctx.good:
+        ctx.mistake("EA305", "the routing rule requires an X-Origin-Verify value the distribution "
+                             "does not send: CloudFront's requests match no rule")
+    domain = rest_custom_domain(ctx, api, mode="ROUTING_RULE_ONLY",
+                                rules=[header_routing_rule("rr01", 10, HEADER, required, api)])
+    site, bucket = static_site_origin(ctx)
+    origins = [site, custom_origin("api", domain, headers={HEADER: sent})]
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
+                        behaviors=[behavior("api", path="/orders*")], web_acl_arn=edge_web_acl(ctx),
+                        shield=ctx.good)
+    restore_s3_oac(ctx, dist, site)
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def distribution_tenant(ctx: Ctx, dist: dict[str, Any], suffix: str, domains: list[str],
+                        web_acl: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A tenant of the multi-tenant distribution `dist` (the emulator answers
+    ListDistributionTenants / GetDistributionTenant from this); `web_acl` is the tenant's
+    `Customizations.WebAcl` (`{"Action": "override", "Arn": ...}` or `{"Action": "disable"}`)."""
+    digest = hashlib.sha256(f"{ctx.scenario}/{suffix}".encode()).hexdigest()
+    tenant_id = f"dt_{digest[:27]}"
+    tenant: dict[str, Any] = {
+        "Id": tenant_id, "DistributionId": dist["id"], "Name": ctx.name(suffix),
+        "Arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution-tenant/{tenant_id}",
+        "Domains": {"member": [{"Domain": d, "Status": "active"} for d in domains]},
+        "ConnectionGroupId": f"cg_{digest[27:40]}",
+        "CreatedTime": "2026-11-02T09:00:00Z", "LastModifiedTime": "2026-11-02T09:00:00Z",
+        "Enabled": True, "Status": "Deployed",
+    }
+    if web_acl:
+        tenant["Customizations"] = {"WebAcl": web_acl}
+    ctx.emulate("cloudfront", "distribution_tenants", [tenant])
+    return ctx.add("distribution_tenants", id=tenant_id, arn=tenant["Arn"], distribution_id=dist["id"],
+                   domains=domains, web_acl=web_acl)
+
+
+def build_multi_tenant(ctx: Ctx) -> None:
+    """A multi-tenant distribution (ConnectionMode tenant-only, 2025) serving a SaaS site to
+    two tenants. Good: one tenant inherits the distribution's web ACL, the other overrides it
+    with a web ACL of its own (rate limit, managed groups). Bad: the second tenant's web ACL
+    customization is `disable`: its traffic reaches the origins unfiltered (EA101 on the
+    tenant, naming its domains)."""
+    site, bucket = static_site_origin(ctx)
+    acl = edge_web_acl(ctx)
+    dist = distribution(ctx, origins=[site], default=site_behavior(), web_acl_arn=acl, shield=ctx.good)
+    ctx.emulate("cloudfront", "distributions", {dist["id"]: {"set": {"ConnectionMode": "tenant-only"}}})
+    dist["connection_mode"] = "tenant-only"
+    distribution_tenant(ctx, dist, "shop-a", [f"shop-a.{ctx.scenario}.example.com"])
+    domains = [f"shop-b.{ctx.scenario}.example.com", f"www.shop-b.{ctx.scenario}.example.com"]
+    if ctx.good:
+        own = web_acl(ctx, "tenant-b-acl", scope="CLOUDFRONT", default="Allow", rules=baseline_rules(),
+                      logging=True)
+        distribution_tenant(ctx, dist, "shop-b", domains, {"Action": "override", "Arn": own})
+        restore_s3_oac(ctx, dist, site)
+    else:
+        distribution_tenant(ctx, dist, "shop-b", domains, {"Action": "disable"})
+        ctx.mistake("EA101", "tenant shop-b disables the web ACL: its domains reach the origins unfiltered")
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def edge_code(ctx: Ctx, dist: dict[str, Any], pattern: str, signer_arn: str, function_arn: str) -> None:
+    """Puts the edge code moto drops back into the behavior `pattern` ("*": the default one): an
+    origin-request Lambda@Edge function (the SigV4 signer) and a viewer-request CloudFront
+    Function."""
+    ctx.emulate("cloudfront", "behaviors", {dist["id"]: {pattern: {"set": {
+        "LambdaFunctionAssociations": {"Quantity": 1, "Items": {"LambdaFunctionAssociation": [
+            {"LambdaFunctionARN": signer_arn, "EventType": "origin-request", "IncludeBody": False}]}},
+        "FunctionAssociations": {"Quantity": 1, "Items": {"FunctionAssociation": [
+            {"FunctionARN": function_arn, "EventType": "viewer-request"}]}},
+    }}}})
+
+
+def build_edge_signer(ctx: Ctx) -> None:
+    """Edge code as the signer of an AWS_IAM REST API: an origin-request Lambda@Edge function
+    signs CloudFront's requests with SigV4 (its check lives in code: edge-audit says it could
+    not verify it, low) and a viewer-request CloudFront Function rewrites the path; moto drops
+    both associations, the emulator puts them back. Good: every method requires AWS_IAM, so
+    only signed requests get in. Bad: one method has authorization NONE, callable around
+    CloudFront whatever the signer does (EA204, EA202)."""
+    signer = lambda_function(ctx, "signer", region=EDGE_REGION, edge=True)
+    function_arn = f"arn:aws:cloudfront::{ACCOUNT_ID}:function/{ctx.name('rewrite')}"
+    routes = [Route("/orders", "GET", auth="AWS_IAM"), Route("/orders/{id}", "GET", auth="AWS_IAM"),
+              Route("/orders", "POST", auth="AWS_IAM")]
+    if not ctx.good:
+        routes[1].auth = "NONE"
+        ctx.mistake("EA204", "GET /orders/{id} has authorization NONE")
+        ctx.mistake("EA202", "GET /orders/{id} is callable directly without a signature")
+    api = rest_api(ctx, "orders", routes)
+    dist = distribution(ctx, origins=[api_origin(api, "api")], default=behavior("api"),
+                        web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+    edge_code(ctx, dist, "*", signer["version_arn"], function_arn)
+    dist["lambda_edge"] = {"origin-request": signer["version_arn"]}
+    dist["cloudfront_functions"] = {"viewer-request": function_arn}
+
+
 def build_sigv4_lambda_edge(ctx: Ctx) -> None:
     """Seed 004: Lambda@Edge signs origin requests with SigV4, the REST API
     requires AWS_IAM everywhere; WAF + Shield Advanced on the distribution.
@@ -1499,6 +1648,10 @@ ARCHITECTURES = (
     Architecture("alb-wildcard-presence", "eu-west-1", build_alb_wildcard_presence),
     Architecture("alb-wildcard-secret", "eu-west-1", build_alb_wildcard_secret),
     Architecture("http-listener-forwards", "eu-west-1", build_http_listener_forwards),
+    # Issue #14 through the emulator (keep at the end).
+    Architecture("routing-rule-gate", "eu-west-1", build_routing_rule_gate),
+    Architecture("multi-tenant", "eu-west-1", build_multi_tenant),
+    Architecture("edge-signer", "us-east-1", build_edge_signer),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")

@@ -27,9 +27,12 @@ declare_check! {
     /// public address or whose security groups admit the internet on none of its listener ports.
     /// A VPC origin whose endpoint is an internet-facing load balancer (or a public, open
     /// instance) locks nothing — the endpoint is reachable around CloudFront and is judged like
-    /// any other (EA4xx). A VPC origin shared from another account (`OwnerAccountId`), one whose
-    /// listing failed (AccessDenied on `cloudfront:ListVpcOrigins`) or whose endpoint was not read
-    /// is reported *not evaluated*, naming the account or the failure.
+    /// any other (EA4xx). A VPC origin shared from another account through AWS RAM
+    /// (`OwnerAccountId`) is judged in the owner's account when that account is scanned too
+    /// (`--account` both, or `--org`): its VPC origin listing and endpoint are read there. One
+    /// shared from an account outside the scan, one whose listing failed (AccessDenied on
+    /// `cloudfront:ListVpcOrigins`) or whose endpoint was not read is reported *not evaluated*,
+    /// naming the account or the failure.
     ///
     /// ## Why it matters
     ///
@@ -94,7 +97,7 @@ impl Audit for OriginNotLockedToCloudfront {
             }
             // A VPC origin locks the origin only when its endpoint is private; the other
             // mechanisms are recognised by the origin (EA305 and others judge them).
-            let vpc_reach = ctx.perimeter.vpc_origin_reach(origin);
+            let vpc_reach = lock.vpc_reach.clone();
             if lock.sent.mechanisms().iter().any(|m| *m != "vpc-origin") {
                 continue;
             }

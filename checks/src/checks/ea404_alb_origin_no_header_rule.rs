@@ -19,10 +19,15 @@ declare_check! {
     ///
     /// **Origin mutual TLS** counts instead of the header where the load balancer enforces it:
     /// every listener's `MutualAuthentication` in mode `verify` with a trust store (read with
-    /// DescribeListeners), the distribution presenting a client certificate
+    /// DescribeListeners) that DescribeTrustStores shows `ACTIVE` with at least one CA
+    /// certificate, the distribution presenting a client certificate
     /// (`CustomOriginConfig.OriginMtlsConfig.ClientCertificateArn`). Mode `passthrough` forwards
-    /// the certificate unverified (what the targets do with it is invisible) and `off` asks for
-    /// none: neither is a lock, and the finding names the mode. A load balancer reached through a
+    /// the certificate unverified (what the targets do with it is invisible), `off` asks for
+    /// none and a trust store that is not `ACTIVE` proves nothing: none is a lock, and the
+    /// finding names the mode or the status. A trust store that could not be read (AccessDenied
+    /// on `elasticloadbalancing:DescribeTrustStores`, or absent from the region's listing: one
+    /// shared from another account) or that reports no CA certificate makes the load balancer
+    /// *not evaluated*, with the reason — never a pass. A load balancer reached through a
     /// VPC origin is judged the same way when it is internet-facing (an internal one is not
     /// reachable from the internet at all).
     ///

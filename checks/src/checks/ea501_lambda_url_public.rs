@@ -1,6 +1,8 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::{Confidence, Finding, Severity};
+use crate::inventory::{FunctionUrl, LambdaFunction};
+use crate::perimeter::oac::{public_url_grant, PublicUrlGrant};
 use crate::resource::AsResource;
 
 declare_check! {
@@ -11,6 +13,17 @@ declare_check! {
     /// Confidence is lower when the function has no resource policy statement granting
     /// `lambda:InvokeFunctionUrl` to `*`, which AWS also requires for public access.
     ///
+    /// Also a function URL with AuthType `AWS_IAM` whose resource policy allows principal `*`
+    /// (or `{"AWS": "*"}`) `lambda:InvokeFunctionUrl` (or `lambda:*`, `lambda:Invoke*`, `*`)
+    /// with no condition narrowing the callers. AWS_IAM only refuses *unsigned* requests: with
+    /// such a grant, a request signed by any principal of any AWS account is let in, so the
+    /// URL is public even when CloudFront signs its own requests with an origin access control.
+    /// Any condition key other than `lambda:FunctionUrlAuthType` (`AWS:SourceArn`,
+    /// `aws:PrincipalOrgID`, `AWS:SourceAccount` …) counts as narrowing and keeps this check
+    /// quiet, and so does an unconditional Deny of everyone; the statement that lets
+    /// `cloudfront.amazonaws.com` in with `AWS:SourceArn` (the OAC lock, EA113/EA114) is not a
+    /// public grant.
+    ///
     /// ## Why it matters
     ///
     /// Anyone with the URL invokes the function: no WAF, no rate limit, no authentication in
@@ -20,13 +33,16 @@ declare_check! {
     /// ## Example
     ///
     /// `aws lambda get-function-url-config` returns `"AuthType": "NONE"` for the function
-    /// behind `/lambda-url/*`.
+    /// behind `/lambda-url/*`; or `"AuthType": "AWS_IAM"` and `aws lambda get-policy` shows
+    /// `{"Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunctionUrl"}`.
     ///
     /// ## How to fix
     ///
     /// Switch the URL to AuthType AWS_IAM and put CloudFront in front with an origin access
     /// control of type `lambda`; or replace the function URL with API Gateway and a regional
-    /// web ACL.
+    /// web ACL. For an AWS_IAM URL, remove the statement granting `*` and grant
+    /// `cloudfront.amazonaws.com` `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction`
+    /// conditioned on `AWS:SourceArn` = the distribution's ARN.
     ///
     /// ## References
     ///
@@ -65,6 +81,12 @@ impl Audit for LambdaUrlPublic {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for function in &ctx.account.lambda_functions {
             let Some(url) = &function.url else { continue };
+            if url.auth_type.eq_ignore_ascii_case("AWS_IAM") {
+                if let Some(grant) = public_url_grant(function.policy.as_ref()) {
+                    iam_url_granted_to_everyone(ctx, out, function, url, &grant);
+                }
+                continue;
+            }
             if !url.auth_type.eq_ignore_ascii_case("NONE") {
                 continue;
             }
@@ -101,4 +123,51 @@ impl Audit for LambdaUrlPublic {
             );
         }
     }
+}
+
+/// An AWS_IAM function URL whose resource policy lets everyone in: public to any AWS account.
+fn iam_url_granted_to_everyone(
+    ctx: &Context<'_>,
+    out: &mut Output,
+    function: &LambdaFunction,
+    url: &FunctionUrl,
+    grant: &PublicUrlGrant,
+) {
+    let origin_of: Vec<String> = ctx
+        .index
+        .origins_reaching(&function.arn)
+        .iter()
+        .map(|u| format!("{}/{}", u.distribution.id, u.origin.id))
+        .collect();
+    let statement = if grant.sid.is_empty() { String::new() } else { format!(" (statement {})", grant.sid) };
+    let (severity, message) = if origin_of.is_empty() {
+        (
+            Severity::Medium,
+            format!(
+                "Function {} has an AWS_IAM function URL, but its resource policy{statement} lets principal {} call lambda:InvokeFunctionUrl: any AWS account can sign a request",
+                function.name, grant.principal
+            ),
+        )
+    } else {
+        (
+            Severity::High,
+            format!(
+                "Function {} is the origin of {} behind AWS_IAM, but its resource policy{statement} lets principal {} call lambda:InvokeFunctionUrl with no narrowing condition: any AWS account can sign a request and skip CloudFront, whatever the origin access control signs",
+                function.name,
+                origin_of.join(", "),
+                grant.principal
+            ),
+        )
+    };
+    out.push(
+        Finding::new(&LambdaUrlPublic::META, function.resource(ctx.account_id()), message)
+            .severity(severity)
+            .confidence(Confidence::High)
+            .evidence("url", &url.url)
+            .evidence("auth_type", &url.auth_type)
+            .evidence("public_invoke_policy", true)
+            .evidence("public_statement", &grant.sid)
+            .evidence("principal", grant.principal)
+            .evidence("origin_of", &origin_of),
+    );
 }

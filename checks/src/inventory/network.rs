@@ -136,6 +136,25 @@ pub struct MutualAuthentication {
     pub mode: String,
     pub trust_store_arn: Option<String>,
     pub ignore_client_certificate_expiry: bool,
+    /// The trust store of `trust_store_arn` as DescribeTrustStores reports it; `None` when it
+    /// was not read (no `verify` mode, the call failed, or the region's listing does not hold
+    /// it: a trust store shared from another account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_store: Option<TrustStore>,
+}
+
+/// An ELBv2 trust store (DescribeTrustStores): the CA bundle a `verify` listener checks client
+/// certificates against.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrustStore {
+    pub name: String,
+    /// `ACTIVE` or `CREATING`.
+    pub status: String,
+    /// `NumberOfCaCertificates`; `None` when the answer did not say.
+    pub ca_certificates: Option<u64>,
+    /// `TotalRevokedEntries`.
+    pub revoked_entries: Option<u64>,
 }
 
 impl Listener {

@@ -631,37 +631,71 @@ pub fn alb_side<'a>(scope: &Scope<'a>, lb: &'a LoadBalancer) -> OriginSide<'a> {
         }
         Err(why) => side.open_because.push(why),
     }
-    add_mutual_tls_guard(&mut side, lb);
+    add_mutual_tls_guard(&mut side, scope.account, lb);
     side
 }
 
 /// Origin mutual TLS locks a load balancer only where it is enforced: every listener in mode
-/// `verify` with a trust store. `passthrough` forwards the certificate unverified (the targets
-/// would have to check it, which edge-audit cannot see) and `off` asks for none.
-fn add_mutual_tls_guard(side: &mut OriginSide<'_>, lb: &LoadBalancer) {
+/// `verify` against a trust store that DescribeTrustStores shows `ACTIVE` with at least one CA
+/// certificate. `passthrough` forwards the certificate unverified (the targets would have to
+/// check it, which edge-audit cannot see), `off` asks for none, and a trust store that is not
+/// active is no proven lock. A trust store that could not be read (DescribeTrustStores failed, or
+/// the region's listing does not hold it: shared from another account) or that holds no CA
+/// certificate cannot be verified: the side is then incomplete, never locked by it.
+fn add_mutual_tls_guard(side: &mut OriginSide<'_>, account: &AccountInventory, lb: &LoadBalancer) {
     if lb.listeners.is_empty() || lb.listeners.iter().all(|l| l.mutual_authentication.is_none()) {
         return;
     }
-    let unverified: Vec<String> = lb
-        .listeners
-        .iter()
-        .filter_map(|l| {
-            let mode = l.mutual_authentication.as_ref().map(|m| m.mode.as_str()).unwrap_or("off");
-            let trust_store = l.mutual_authentication.as_ref().and_then(|m| m.trust_store_arn.as_deref());
-            match (mode, trust_store) {
-                ("verify", Some(_)) => None,
-                ("verify", None) => Some(format!("listener :{} verifies without a trust store", l.port)),
-                (other, _) => Some(format!("listener :{} mutual TLS mode {other}", l.port)),
-            }
-        })
-        .collect();
-    if unverified.is_empty() {
-        side.guards.push(Guard::MutualTls(format!(
-            "every listener of {} verifies client certificates against a trust store",
-            lb.name
-        )));
-    } else {
+    let listing_failure = account
+        .failures(Service::Elbv2)
+        .find(|c| c.region == lb.region && c.operation.as_deref() == Some("DescribeTrustStores"))
+        .map(|c| c.error.clone().unwrap_or_else(|| "failed".to_string()));
+    let mut unverified = Vec::new();
+    let mut unknown = Vec::new();
+    let mut stores = Vec::new();
+    for l in &lb.listeners {
+        let mutual = l.mutual_authentication.as_ref();
+        let mode = mutual.map(|m| m.mode.as_str()).unwrap_or("off");
+        let arn = mutual.and_then(|m| m.trust_store_arn.as_deref());
+        match (mode, arn, mutual.and_then(|m| m.trust_store.as_ref())) {
+            ("verify", None, _) => unverified.push(format!("listener :{} verifies without a trust store", l.port)),
+            ("verify", Some(arn), None) => unknown.push(match &listing_failure {
+                Some(error) => format!(
+                    "listener :{} verifies against trust store {arn}, which could not be read (DescribeTrustStores: {error})",
+                    l.port
+                ),
+                None => format!(
+                    "listener :{} verifies against trust store {arn}, which the region's DescribeTrustStores listing does not hold (shared from another account?): its status and CA certificates are unknown",
+                    l.port
+                ),
+            }),
+            ("verify", Some(_), Some(store)) if !store.status.eq_ignore_ascii_case("ACTIVE") => unverified.push(
+                format!("listener :{} verifies against trust store {}, whose status is {}, not ACTIVE", l.port, store.name, store.status),
+            ),
+            ("verify", Some(_), Some(store)) => match store.ca_certificates {
+                Some(count) if count > 0 => {
+                    stores.push(format!("{} (ACTIVE, {count} CA certificate{})", store.name, if count == 1 { "" } else { "s" }))
+                }
+                _ => unknown.push(format!(
+                    "listener :{} verifies against trust store {}, which reports no CA certificate",
+                    l.port, store.name
+                )),
+            },
+            (other, ..) => unverified.push(format!("listener :{} mutual TLS mode {other}", l.port)),
+        }
+    }
+    if !unverified.is_empty() {
         side.open_because.push(format!("mutual TLS is not enforced: {}", unverified.join(", ")));
+    } else if !unknown.is_empty() {
+        side.not_collected.push(format!("mutual TLS could not be verified: {}", unknown.join(", ")));
+    } else {
+        stores.sort();
+        stores.dedup();
+        side.guards.push(Guard::MutualTls(format!(
+            "every listener of {} verifies client certificates against trust store {}",
+            lb.name,
+            stores.join(", ")
+        )));
     }
 }
 
@@ -672,7 +706,18 @@ pub fn lambda_side<'a>(scope: &Scope<'a>, function: &'a LambdaFunction) -> Origi
         ..OriginSide::default()
     };
     match &function.url {
-        Some(url) if url.auth_type.eq_ignore_ascii_case("AWS_IAM") => side.guards.push(Guard::LambdaIam),
+        Some(url) if url.auth_type.eq_ignore_ascii_case("AWS_IAM") => {
+            // AWS_IAM refuses unsigned requests only; a policy granting everyone the URL lets
+            // any AWS account's signed request in, whatever the origin access control signs.
+            match super::oac::public_url_grant(function.policy.as_ref()) {
+                Some(grant) => side.open_because.push(format!(
+                    "function URL AuthType AWS_IAM, but the resource policy{} lets principal {} call lambda:InvokeFunctionUrl without a narrowing condition: any AWS account can sign a request",
+                    if grant.sid.is_empty() { String::new() } else { format!(" (statement {})", grant.sid) },
+                    grant.principal
+                )),
+                None => side.guards.push(Guard::LambdaIam),
+            }
+        }
         Some(url) => side.open_because.push(format!("function URL AuthType {}", url.auth_type)),
         None => side.guards.push(Guard::NotPublic("the function has no URL".to_string())),
     }

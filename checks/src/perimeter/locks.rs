@@ -77,6 +77,11 @@ pub struct Lock<'a> {
     pub unresolved: Option<String>,
     /// The scanned account that holds the backends, when it is not the distribution's.
     pub backend_account: Option<String>,
+    /// What the origin's VPC origin amounts to (`None`: it uses none), judged in the account
+    /// that owns the VPC origin: a VPC origin shared from another scanned account is resolved
+    /// there ([`crate::model::Model::build`]), one from an account outside the scan is not
+    /// evaluated, naming the account.
+    pub vpc_reach: Option<super::vpc::VpcOriginReach>,
 }
 
 impl<'a> Lock<'a> {
@@ -208,7 +213,8 @@ pub(super) fn lock_of<'a>(
             backend: Arc::clone(backend),
         })
         .collect();
-    Lock { distribution, origin, resolved, sent, targets, unresolved, backend_account: None }
+    let vpc_reach = super::vpc::vpc_origin_reach(scope, origin);
+    Lock { distribution, origin, resolved, sent, targets, unresolved, backend_account: None, vpc_reach }
 }
 
 /// The backends of one API target: each reachable stage of a REST API, or the HTTP API.

@@ -334,3 +334,79 @@ pub fn judge_function_url(
         },
     }
 }
+
+/// A resource-policy statement that lets every AWS principal call a function URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrlGrant {
+    /// The statement's `Sid` (empty when it has none).
+    pub sid: String,
+    /// The principal as written (`*` or `{"AWS": "*"}`).
+    pub principal: &'static str,
+}
+
+/// Whether `principal` is everyone: `"*"`, or `{"AWS": "*"}` (also in a list).
+fn everyone(principal: Option<&Value>) -> Option<&'static str> {
+    match principal {
+        Some(Value::String(p)) if p == "*" => Some("*"),
+        Some(Value::Object(map)) => {
+            as_list(map.get("AWS")).iter().any(|a| a.as_str() == Some("*")).then_some("{\"AWS\": \"*\"}")
+        }
+        _ => None,
+    }
+}
+
+/// Whether an action pattern of a statement (`lambda:InvokeFunctionUrl`, `lambda:*`,
+/// `lambda:Invoke*`, `*` …) covers `action` (IAM matches actions case-insensitively).
+fn action_covers(statement: &Value, action: &str) -> bool {
+    let action = action.to_ascii_lowercase();
+    as_list(statement.get("Action"))
+        .iter()
+        .filter_map(|a| a.as_str())
+        .any(|pattern| arn_matches(&pattern.to_ascii_lowercase(), &action))
+}
+
+/// The condition keys of a statement that narrow who can call: every key but
+/// `lambda:FunctionUrlAuthType`, which only says which AuthType the grant is for (AWS adds it
+/// to the public statement of an AuthType NONE URL) and lets the same callers in.
+fn narrowing_keys(statement: &Value) -> Vec<String> {
+    statement
+        .get("Condition")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, entries)| {
+            entries.as_object().into_iter().flatten().map(|(k, _)| k.to_ascii_lowercase())
+        })
+        .filter(|k| k != "lambda:functionurlauthtype")
+        .collect()
+}
+
+/// The first Allow statement of `policy` that lets everyone (`*` or `AWS: *`) call
+/// `lambda:InvokeFunctionUrl` without a condition narrowing the callers (`aws:SourceArn`,
+/// `aws:PrincipalOrgID`, `aws:SourceAccount` …: any condition key but
+/// `lambda:FunctionUrlAuthType`). On an `AWS_IAM` function URL, such a grant lets any signed
+/// request of any AWS account in: the URL is public despite CloudFront's origin access control.
+/// A statement with a narrowing condition is not reported (its reach is not judged here).
+pub fn public_url_grant(policy: Option<&Value>) -> Option<PublicUrlGrant> {
+    let statements = as_list(policy.and_then(|p| p.get("Statement")));
+    // An unconditional Deny of everyone refuses every caller (CloudFront included).
+    let denied_to_all = statements.iter().any(|s| {
+        s.get("Effect").and_then(Value::as_str) == Some("Deny")
+            && everyone(s.get("Principal")).is_some()
+            && action_covers(s, INVOKE_ACTIONS[0])
+            && s.get("Condition").is_none()
+    });
+    if denied_to_all {
+        return None;
+    }
+    statements.iter().find_map(|s| {
+        if s.get("Effect").and_then(Value::as_str) != Some("Allow") || s.get("NotAction").is_some() {
+            return None;
+        }
+        let principal = everyone(s.get("Principal"))?;
+        (action_covers(s, INVOKE_ACTIONS[0]) && narrowing_keys(s).is_empty()).then(|| PublicUrlGrant {
+            sid: s.get("Sid").and_then(Value::as_str).unwrap_or_default().to_string(),
+            principal,
+        })
+    })
+}

@@ -42,7 +42,7 @@ pub fn vpc_origin_reach(scope: &Scope<'_>, origin: &Origin) -> Option<VpcOriginR
     if let Some(owner) = owner.filter(|o| *o != account.account_id) {
         // Shared through AWS RAM: its endpoint lives in the owner's account.
         return Some(VpcOriginReach::NotEvaluated(format!(
-            "VPC origin {id} is owned by account {owner}, which is not read with this account"
+            "VPC origin {id} is owned by account {owner}, which is not read with this account: scan it too (--account) to judge its endpoint"
         )));
     }
     let Some(vpc_origin) = scope.index.vpc_origin_of(origin) else {

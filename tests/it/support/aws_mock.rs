@@ -87,6 +87,9 @@ pub(crate) fn empty_account() -> Vec<Rule> {
     vec![
         mock!(aws_sdk_cloudfront::Client::list_distributions)
             .then_output(|| aws_sdk_cloudfront::operation::list_distributions::ListDistributionsOutput::builder().build()),
+        mock!(aws_sdk_cloudfront::Client::list_vpc_origins).then_output(|| {
+            aws_sdk_cloudfront::operation::list_vpc_origins::ListVpcOriginsOutput::builder().build()
+        }),
         mock!(aws_sdk_cloudfront::Client::list_tags_for_resource).then_output(|| {
             aws_sdk_cloudfront::operation::list_tags_for_resource::ListTagsForResourceOutput::builder().build()
         }),
@@ -163,6 +166,9 @@ pub(crate) fn empty_account() -> Vec<Rule> {
         }),
         mock!(elb::Client::describe_target_health).then_output(|| {
             elb::operation::describe_target_health::DescribeTargetHealthOutput::builder().build()
+        }),
+        mock!(elb::Client::describe_trust_stores).then_output(|| {
+            elb::operation::describe_trust_stores::DescribeTrustStoresOutput::builder().build()
         }),
         mock!(elb::Client::describe_tags)
             .then_output(|| elb::operation::describe_tags::DescribeTagsOutput::builder().build()),

@@ -165,6 +165,11 @@ impl MotoServer {
             .unwrap_or_else(|e| panic!("the emulator refused the scenario data: {e}"));
     }
 
+    /// Forgets the emulator's scenario data (`POST /_emulator/reset`), moto's resources kept.
+    pub(crate) fn emulate_reset(&self) {
+        self.post("/_emulator/reset", "").unwrap_or_else(|e| panic!("the emulator refused the reset: {e}"));
+    }
+
     /// The venv's python (it has boto3, and PyYAML through moto): for tests that change the
     /// seeded account or read the action's YAML.
     pub(crate) fn python(&self) -> &std::path::Path {

@@ -9,6 +9,17 @@ Store (`"cloudfront"`):
   origin in GetDistribution, GetDistributionConfig and ListDistributions (e.g. set
   `VpcOriginConfig`, `CustomOriginConfig/OriginMtlsConfig`, `OriginAccessControlId`; remove
   `CustomOriginConfig`).
+* `distributions`: `{distribution_id: patch}`, a `core.patch_element` patch applied to the
+  distribution's config (GetDistribution's `DistributionConfig`, GetDistributionConfig, and the
+  ListDistributions summary), e.g. `{"set": {"ConnectionMode": "tenant-only"}}`.
+* `behaviors`: `{distribution_id: {path_pattern: patch}}` (`"*"` is the default behavior),
+  applied to that cache behavior in the same three answers: the edge-code associations moto
+  drops (`LambdaFunctionAssociations`, `FunctionAssociations`).
+* `distribution_tenants`: a list of the API reference's `DistributionTenant` (JSON spelling of
+  the XML: `{"Id", "DistributionId", "Name", "Arn", "Domains": {"member": [{"Domain", "Status"}]},
+  "ConnectionGroupId", "Customizations": {"WebAcl": {"Action", "Arn"}}, "CreatedTime",
+  "LastModifiedTime", "Enabled", "Status"}`), answered by ListDistributionTenants (summaries,
+  paginated by `Marker`/`MaxItems` of the request body) and GetDistributionTenant (by id or ARN).
 """
 
 from __future__ import annotations
@@ -84,6 +95,36 @@ def get_vpc_origin(request: core.Request, store: core.Store) -> core.Response:
     return core.rest_xml_error("EntityNotFound", f"The VPC origin {wanted} does not exist.", 404)
 
 
+def _patch_distribution(root: Any, namespace: str, store: core.Store, distribution_id: str) -> None:
+    """Applies the store's origin, distribution and behavior patches of `distribution_id` to
+    `root` (a DistributionConfig or a DistributionSummary)."""
+    origins = store.mapping("cloudfront", "origins").get(distribution_id)
+    if origins:
+        _patch_origins(root, namespace, origins)
+    patch = store.mapping("cloudfront", "distributions").get(distribution_id)
+    if patch:
+        core.patch_element(root, namespace, patch)
+    for pattern, behavior_patch in store.mapping("cloudfront", "behaviors").get(distribution_id, {}).items():
+        if pattern == "*":
+            targets = root.findall(core.qualified(namespace, "DefaultCacheBehavior"))
+        else:
+            targets = [
+                b for b in root.findall(core.qualified(namespace, "CacheBehaviors/Items/CacheBehavior"))
+                if b.findtext(core.qualified(namespace, "PathPattern")) == pattern
+            ]
+        if not targets:
+            raise ValueError(f"distribution {distribution_id} has no behavior {pattern}")
+        for target in targets:
+            core.patch_element(target, namespace, behavior_patch)
+
+
+def _has_patches(store: core.Store, distribution_id: str | None = None) -> bool:
+    kinds = [store.mapping("cloudfront", k) for k in ("origins", "distributions", "behaviors")]
+    if distribution_id is None:
+        return any(kinds)
+    return any(distribution_id in kind for kind in kinds)
+
+
 def _patch_origins(root: Any, namespace: str, patches: dict[str, Any]) -> None:
     """Applies the patches of one distribution to the `Origins/Items/Origin` under `root` (a
     DistributionConfig or a DistributionSummary)."""
@@ -95,36 +136,88 @@ def _patch_origins(root: Any, namespace: str, patches: dict[str, Any]) -> None:
 
 @cloudfront.overlay("GetDistribution", "GET", f"{API}/distribution/{{Id}}")
 def get_distribution(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
-    patches = store.mapping("cloudfront", "origins").get(request.params["Id"])
-    if not patches:
+    distribution_id = request.params["Id"]
+    if not _has_patches(store, distribution_id):
         return response
 
     def edit(root: Any, namespace: str) -> None:
         config = root.find(core.qualified(namespace, "DistributionConfig"))
         if config is not None:
-            _patch_origins(config, namespace, patches)
+            _patch_distribution(config, namespace, store, distribution_id)
 
     return core.edit_xml(response, edit)
 
 
 @cloudfront.overlay("GetDistributionConfig", "GET", f"{API}/distribution/{{Id}}/config")
 def get_distribution_config(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
-    patches = store.mapping("cloudfront", "origins").get(request.params["Id"])
-    if not patches:
+    distribution_id = request.params["Id"]
+    if not _has_patches(store, distribution_id):
         return response
-    return core.edit_xml(response, lambda root, namespace: _patch_origins(root, namespace, patches))
+    return core.edit_xml(response, lambda root, namespace: _patch_distribution(root, namespace, store, distribution_id))
 
 
 @cloudfront.overlay("ListDistributions", "GET", f"{API}/distribution")
 def list_distributions(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
-    patches = store.mapping("cloudfront", "origins")
-    if not patches:
+    if not _has_patches(store):
         return response
 
     def edit(root: Any, namespace: str) -> None:
         for summary in root.findall(core.qualified(namespace, "Items/DistributionSummary")):
             distribution_id = summary.findtext(core.qualified(namespace, "Id"))
-            if distribution_id in patches:
-                _patch_origins(summary, namespace, patches[distribution_id])
+            if distribution_id and _has_patches(store, distribution_id):
+                _patch_distribution(summary, namespace, store, distribution_id)
 
     return core.edit_xml(response, edit)
+
+
+def _request_xml(request: core.Request, field: str) -> str | None:
+    """A field of a REST-XML request body (`<ListDistributionTenantsRequest><Marker>`)."""
+    import xml.etree.ElementTree as ET
+
+    if not request.body:
+        return None
+    root = ET.fromstring(request.body)
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] == field:
+            return element.text
+    return None
+
+
+TENANT_SUMMARY_FIELDS = ("Id", "DistributionId", "Name", "Arn", "Domains", "ConnectionGroupId", "Customizations",
+                         "CreatedTime", "LastModifiedTime", "ETag", "Enabled", "Status")
+TENANT_FIELDS = ("Id", "DistributionId", "Name", "Arn", "Domains", "Tags", "Customizations", "Parameters",
+                 "ConnectionGroupId", "CreatedTime", "LastModifiedTime", "Enabled", "Status")
+
+
+def _etag(tenant: dict[str, Any]) -> str:
+    return tenant.get("ETag") or "E" + tenant["Id"].upper().replace("_", "")[:13]
+
+
+@cloudfront.handler("ListDistributionTenants", "POST", f"{API}/distribution-tenants")
+def list_distribution_tenants(request: core.Request, store: core.Store) -> core.Response:
+    tenants = store.items("cloudfront", "distribution_tenants")
+    try:
+        requested = int(_request_xml(request, "MaxItems") or 0) or None
+    except ValueError:
+        requested = None
+    size = store.page_size("cloudfront:ListDistributionTenants", requested, DEFAULT_MAX_ITEMS)
+    page, following = core.paginate(tenants, _request_xml(request, "Marker"), size)
+    summaries = []
+    for tenant in page:
+        summary = {**tenant, "ETag": _etag(tenant)}
+        summaries.append({k: summary[k] for k in TENANT_SUMMARY_FIELDS if k in summary})
+    document: dict[str, Any] = {}
+    if following:
+        document["NextMarker"] = following
+    document["DistributionTenantList"] = {"DistributionTenantSummary": summaries}
+    return _xml(200, "ListDistributionTenantsResult", document)
+
+
+@cloudfront.handler("GetDistributionTenant", "GET", f"{API}/distribution-tenant/{{Identifier}}")
+def get_distribution_tenant(request: core.Request, store: core.Store) -> core.Response:
+    wanted = request.params["Identifier"]
+    for tenant in store.items("cloudfront", "distribution_tenants"):
+        if wanted in (tenant["Id"], tenant["Arn"]):
+            document = {k: tenant[k] for k in TENANT_FIELDS if k in tenant}
+            return _xml(200, "DistributionTenant", document, etag=_etag(tenant))
+    return core.rest_xml_error("EntityNotFound", f"The distribution tenant {wanted} does not exist.", 404)

@@ -7,7 +7,8 @@ Then, in this order:
 1. an operation named in the store's `deny` list answers the service's AccessDenied error;
 2. an operation with a *handler* (one moto 5.2.5 lacks) is answered from the scenario store;
 3. everything else is forwarded to moto byte for byte; an operation with an *overlay* gets moto's
-   answer edited (fields moto drops put back from the store) before it is returned.
+   answer edited (fields moto drops put back from the store) before it is returned, and one with
+   a *fallback* gets moto's failed answer replaced (a moto bug on data it stores).
 
 Service modules (`cloudfront.py`, `elbv2.py`, ...) register with the decorators of a `Service`
 and never touch this file; `load_services()` imports every module of the package.
@@ -180,6 +181,7 @@ class Service:
         self.routes: list[Route] = []
         self.handlers: dict[str, Handler] = {}
         self.overlays: dict[str, list[Overlay]] = {}
+        self.fallbacks: dict[str, Overlay] = {}
         REGISTRY[signing_name] = self
 
     def route(self, operation: str, method: str, path: str) -> None:
@@ -205,6 +207,18 @@ class Service:
             if method and path:
                 self.route(operation, method, path)
             self.overlays.setdefault(operation, []).append(function)
+            return function
+
+        return register
+
+    def fallback(self, operation: str, method: str | None = None, path: str | None = None) -> Callable[[Overlay], Overlay]:
+        """Replaces moto's *failed* answer to `operation` (a moto bug on data it stores, e.g. a
+        500 where AWS answers an empty list) before the client gets it."""
+
+        def register(function: Overlay) -> Overlay:
+            if method and path:
+                self.route(operation, method, path)
+            self.fallbacks[operation] = function
             return function
 
         return register
@@ -324,6 +338,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
         if 200 <= response.status < 300:
             for overlay in service.overlays.get(operation, []):
                 response = overlay(request, store, response)
+        elif operation in service.fallbacks:
+            response = service.fallbacks[operation](request, store, response)
         return response
 
     def _control(self, request: Request) -> Response:
