@@ -23,7 +23,7 @@ use std::time::Duration;
 pub(crate) const REGIONS: &str = "us-east-1,eu-west-1";
 const REGION_COUNT: u64 = 2;
 
-const ARCHITECTURES: [&str; 13] = [
+const ARCHITECTURES: [&str; 18] = [
     "apigw-ip-allowlist",
     "apigw-regional-waf-header",
     "apigw-api-key",
@@ -38,6 +38,11 @@ const ARCHITECTURES: [&str; 13] = [
     "alb-wildcard-presence",
     "alb-wildcard-secret",
     "http-listener-forwards",
+    "split-cidr-open",
+    "dual-stack-sg",
+    "lambda-authorizer-header",
+    "second-stage",
+    "custom-domain-default-endpoint",
 ];
 
 /// One run of the binary may take this long (a live scan of the twenty-six scenarios takes ~10 s).
@@ -112,8 +117,8 @@ pub(crate) fn assert_no_secret(manifest: &Value, what: &str, text: &str) {
 // --- Which scenario a finding belongs to ---------------------------------------------------------
 
 /// Manifest keys whose string values identify a resource (ids, ARNs, names).
-const IDENTIFYING_KEYS: [&str; 7] =
-    ["id", "arn", "ids", "name", "stage_arn", "security_group", "version_arn"];
+const IDENTIFYING_KEYS: [&str; 8] =
+    ["id", "arn", "ids", "name", "stage_arn", "stage_arns", "security_group", "version_arn"];
 
 fn identifiers(value: &Value, key: Option<&str>, out: &mut BTreeSet<String>) {
     match value {

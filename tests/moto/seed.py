@@ -48,6 +48,7 @@ MANAGED_RULE_GROUPS = (
     "AWSManagedRulesAmazonIpReputationList",
 )
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+CLOUDFRONT_PREFIX_LIST_V6 = "com.amazonaws.global.ipv6.cloudfront.origin-facing"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 READ_METHODS = ["GET", "HEAD"]
 
@@ -580,7 +581,7 @@ def url_host(url: str) -> str:
 class Route:
     path: str  # e.g. "/api/{proxy+}"
     method: str = "ANY"
-    auth: str = "NONE"  # NONE | AWS_IAM
+    auth: str = "NONE"  # NONE | AWS_IAM | CUSTOM (the API's Lambda authorizer)
     key_required: bool = False
 
 
@@ -594,19 +595,35 @@ def rest_api(
     stage: str = "prod",
     throttle: bool = True,
     backend: dict[str, Any] | None = None,
+    authorizer: tuple[str, dict[str, Any]] | None = None,
+    more_stages: tuple[str, ...] = (),
+    disable_default_endpoint: bool = False,
 ) -> dict[str, Any]:
-    """REST API with `routes`, deployed to `stage`.
+    """REST API with `routes`, deployed to `stage` (and `more_stages`, same deployment).
 
     backend: a lambda_function() item for AWS_PROXY integrations, else MOCK.
     throttle: stage-wide method settings (`/*/*/throttling/...`).
+    authorizer: (identity source, lambda_function() item): a REQUEST Lambda authorizer (result
+    cache on, 300 s) that the CUSTOM routes use.
+    disable_default_endpoint: `disableExecuteApiEndpoint` (only custom domains reach the API).
     """
     apigw = ctx.client("apigateway")
     api = apigw.create_rest_api(
         name=ctx.name(suffix),
         endpointConfiguration={"types": [endpoint]},
         apiKeySource=key_source,
+        disableExecuteApiEndpoint=disable_default_endpoint,
     )
     api_id = api["id"]
+    authorizer_id = None
+    if authorizer:
+        source, function = authorizer
+        authorizer_id = apigw.create_authorizer(
+            restApiId=api_id, name=ctx.name("authorizer"), type="REQUEST",
+            authorizerUri=f"arn:aws:apigateway:{ctx.region}:lambda:path/2015-03-31/functions/"
+                          f"{function['arn']}/invocations",
+            identitySource=source, authorizerResultTtlInSeconds=300,
+        )["id"]
     resource_ids = {"/": api["rootResourceId"]}
 
     def resource(path: str) -> str:
@@ -626,16 +643,21 @@ def rest_api(
                        "requestTemplates": {"application/json": '{"statusCode": 200}'}}
     for r in routes:
         rid = resource(r.path)
+        custom = {"authorizerId": authorizer_id} if r.auth == "CUSTOM" and authorizer_id else {}
         apigw.put_method(restApiId=api_id, resourceId=rid, httpMethod=r.method,
-                         authorizationType=r.auth, apiKeyRequired=r.key_required)
+                         authorizationType=r.auth, apiKeyRequired=r.key_required, **custom)
         apigw.put_integration(restApiId=api_id, resourceId=rid, httpMethod=r.method,
                               **integration)
-    apigw.create_deployment(restApiId=api_id, stageName=stage)
-    if throttle:
-        apigw.update_stage(restApiId=api_id, stageName=stage, patchOperations=[
-            {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "100"},
-            {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "200"},
-        ])
+    deployment = apigw.create_deployment(restApiId=api_id, stageName=stage)["id"]
+    for name in more_stages:
+        apigw.create_stage(restApiId=api_id, stageName=name, deploymentId=deployment)
+    for name in (stage, *more_stages):
+        if throttle:
+            apigw.update_stage(restApiId=api_id, stageName=name, patchOperations=[
+                {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "100"},
+                {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "200"},
+            ])
+    stage_arn = f"arn:aws:apigateway:{ctx.region}::/restapis/{api_id}/stages/{{}}"
     return ctx.add(
         "rest_apis",
         id=api_id,
@@ -644,7 +666,11 @@ def rest_api(
         endpoint_type=endpoint,
         api_key_source=key_source,
         stage=stage,
-        stage_arn=f"arn:aws:apigateway:{ctx.region}::/restapis/{api_id}/stages/{stage}",
+        stage_arn=stage_arn.format(stage),
+        more_stages=list(more_stages),
+        stage_arns=[stage_arn.format(name) for name in more_stages],
+        authorizer_id=authorizer_id,
+        disable_execute_api_endpoint=disable_default_endpoint,
         domain=f"{api_id}.execute-api.{ctx.region}.amazonaws.com",
         routes=[r.__dict__ for r in routes],
     )
@@ -714,11 +740,25 @@ def cloudfront_prefix_list(ctx: Ctx) -> str:
     return lists[0]["PrefixListId"]
 
 
+def cloudfront_prefix_list_v6(ctx: Ctx) -> str:
+    """CloudFront's IPv6 origin-facing list, which AWS has in every region and moto 5.2.5 does not
+    (the emulator adds it to DescribeManagedPrefixLists, owner AWS, as AWS answers)."""
+    pl_id = "pl-" + hashlib.sha256(f"{CLOUDFRONT_PREFIX_LIST_V6}/{ctx.region}".encode()).hexdigest()[:17]
+    ctx.emulate("ec2", "managed_prefix_lists", {ctx.region: {pl_id: {
+        "prefixListId": pl_id, "addressFamily": "IPv6", "state": "create-complete",
+        "prefixListArn": f"arn:aws:ec2:{ctx.region}:aws:prefix-list/{pl_id}",
+        "prefixListName": CLOUDFRONT_PREFIX_LIST_V6, "maxEntries": 55, "version": 1,
+        "ownerId": "AWS"}}})
+    return pl_id
+
+
 def tcp(port: int, *, cidr: str | None = None, prefix_list: str | None = None,
         group: str | None = None) -> dict[str, Any]:
-    """One TCP ingress permission from a CIDR, a prefix list or another SG."""
+    """One TCP ingress permission from a CIDR (IPv4 or IPv6), a prefix list or another SG."""
     perm: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
-    if cidr:
+    if cidr and ":" in cidr:
+        perm["Ipv6Ranges"] = [{"CidrIpv6": cidr}]
+    elif cidr:
         perm["IpRanges"] = [{"CidrIp": cidr}]
     if prefix_list:
         perm["PrefixListIds"] = [{"PrefixListId": prefix_list}]
@@ -768,6 +808,7 @@ def alb(
     scheme: str = "internet-facing",
     header_values: list[str] | None = None,
     http_listener: str | None = None,
+    ip_address_type: str = "ipv4",
 ) -> dict[str, Any]:
     """ALB (internet-facing unless `scheme` says internal) -> target group on :8080.
 
@@ -779,8 +820,8 @@ def alb(
     """
     elb = ctx.client("elbv2")
     lb = elb.create_load_balancer(Name=ctx.short_name(suffix), Subnets=subnets,
-                                  SecurityGroups=[sg], Scheme=scheme,
-                                  Type="application")["LoadBalancers"][0]
+                                  SecurityGroups=[sg], Scheme=scheme, Type="application",
+                                  IpAddressType=ip_address_type)["LoadBalancers"][0]
     tg = elb.create_target_group(Name=ctx.short_name(f"{suffix}-tg"), Protocol="HTTP",
                                  Port=8080, VpcId=vpc_id, TargetType="instance",
                                  HealthCheckPath="/health")["TargetGroups"][0]
@@ -1319,6 +1360,9 @@ def gated_alb_site(
     header_values: list[str] | None = None,
     http_listener: str | None = None,
     sent: str | None = None,
+    alb_ingress: list[dict[str, Any]] | None = None,
+    web_ingress: list[dict[str, Any]] = (),
+    ip_address_type: str = "ipv4",
 ) -> dict[str, Any]:
     """The ALB origin of one gate scenario.
 
@@ -1326,18 +1370,23 @@ def gated_alb_site(
     gate and the listener forwards by default. Otherwise the listener's rule is
     the gate (`header_values`), default 403, and the ALB gets the baseline ACL.
     The distribution sends X-Origin-Verify = `sent` (a strong secret by default).
+    The ALB's security group admits 80/443 from CloudFront's prefix list unless
+    `alb_ingress` says otherwise; the instances' admits 8080 from the ALB's, and
+    `web_ingress` besides.
     """
     vpc_id, subnets = vpc(ctx)
     pl = cloudfront_prefix_list(ctx)
     ctx.entry["cloudfront_prefix_list_id"] = pl
-    alb_sg = security_group(ctx, vpc_id, "alb-sg", [tcp(80, prefix_list=pl),
-                                                    tcp(443, prefix_list=pl)])
-    web_sg = security_group(ctx, vpc_id, "web-sg", [tcp(8080, group=alb_sg)])
+    if alb_ingress is None:
+        alb_ingress = [tcp(80, prefix_list=pl), tcp(443, prefix_list=pl)]
+    alb_sg = security_group(ctx, vpc_id, "alb-sg", alb_ingress)
+    web_sg = security_group(ctx, vpc_id, "web-sg", [tcp(8080, group=alb_sg), *web_ingress])
     value = sent or ctx.secret(HEADER)
     lb = alb(ctx, "alb", vpc_id=vpc_id, subnets=subnets, sg=alb_sg,
              targets=instances(ctx, subnets[0], web_sg),
              verify_header=None if gate_acl else (HEADER, value),
-             header_values=header_values, http_listener=http_listener)
+             header_values=header_values, http_listener=http_listener,
+             ip_address_type=ip_address_type)
     if gate_acl:
         default, rules = gate_acl
         web_acl(ctx, "gate-acl", scope="REGIONAL", default=default, rules=rules,
@@ -1475,6 +1524,134 @@ def build_http_listener_forwards(ctx: Ctx) -> None:
     gated_alb_site(ctx, http_listener="redirect" if ctx.good else "forward")
 
 
+# --------------------------------------------------------------------------
+# More gates as AWS evaluates them (issue #13): address sets, authorizers,
+# stages, custom domains.
+# --------------------------------------------------------------------------
+
+
+def build_split_cidr_open(ctx: Ctx) -> None:
+    """"Open to the internet" is the union of the ranges, not a literal 0.0.0.0/0. -good: the ALB
+    admits CloudFront's prefix list only; -bad: 0.0.0.0/1 + 128.0.0.0/1 on 443 (a way around a
+    linter that flags 0.0.0.0/0) and SSH the same way on the instances."""
+    if ctx.good:
+        gated_alb_site(ctx)
+        return
+    halves = [tcp(443, cidr="0.0.0.0/1"), tcp(443, cidr="128.0.0.0/1")]
+    ctx.mistake("EA401", "alb-sg admits 443 from 0.0.0.0/1 + 128.0.0.0/1: the whole internet")
+    ctx.mistake("EA402", "web-sg admits SSH 22 from 0.0.0.0/1 + 128.0.0.0/1")
+    gated_alb_site(ctx, alb_ingress=halves,
+                   web_ingress=[tcp(22, cidr="0.0.0.0/1"), tcp(22, cidr="128.0.0.0/1")])
+
+
+def build_dual_stack_sg(ctx: Ctx) -> None:
+    """A dual-stack ALB. -good: IPv4 and IPv6 both limited to CloudFront's origin-facing prefix
+    lists (com.amazonaws.global.cloudfront.origin-facing and its ipv6 twin); -bad: IPv4 locked,
+    but 443 from ::/0 as well."""
+    pl = cloudfront_prefix_list(ctx)
+    pl6 = cloudfront_prefix_list_v6(ctx)
+    ctx.entry["cloudfront_prefix_list_v6_id"] = pl6
+    ingress = [tcp(443, prefix_list=pl), tcp(443, prefix_list=pl6)]
+    if not ctx.good:
+        ingress = [tcp(443, prefix_list=pl), tcp(443, cidr="::/0")]
+        ctx.mistake("EA401", "alb-sg admits 443 from ::/0: IPv6 is open to the internet")
+    gated_alb_site(ctx, alb_ingress=ingress, ip_address_type="dualstack")
+
+
+def build_lambda_authorizer_header(ctx: Ctx) -> None:
+    """A REST API whose methods use a REQUEST Lambda authorizer with identity source
+    method.request.header.X-Origin-Verify, the header the distribution sends: API Gateway refuses
+    requests without it, the function compares the value (edge-audit cannot read that: could not
+    verify, low). -bad: one method has authorization NONE, and a second API's authorizer is keyed
+    on a header the distribution never sends."""
+    site, bucket = static_site_origin(ctx)
+    checker = lambda_function(ctx, "verify-origin")
+    app = lambda_function(ctx, "app")
+    value = ctx.secret(HEADER)
+    keyed = (f"method.request.header.{HEADER}", checker)
+    routes = [Route("/api", "GET", auth="CUSTOM"), Route("/api/{proxy+}", "ANY", auth="CUSTOM")]
+    if not ctx.good:
+        routes[0].auth = "NONE"
+        ctx.mistake("EA204", "GET /api has authorization NONE")
+        ctx.mistake("EA202", "GET /api is callable around CloudFront without the header")
+    api = rest_api(ctx, "api", routes, backend=app, authorizer=keyed)
+    origins = [site, api_origin(api, "api", headers={HEADER: value})]
+    behaviors = [behavior("api", path="/api*")]
+    if not ctx.good:
+        other = rest_api(ctx, "api-other-header",
+                         [Route("/v2/{proxy+}", "ANY", auth="CUSTOM")], backend=app,
+                         authorizer=("method.request.header.Authorization", checker))
+        ctx.mistake("EA202", "api-other-header's authorizer takes its identity from Authorization, "
+                             "which the distribution does not send: not a lock to it")
+        ctx.mistake("EA203", "api-other-header is internet-facing and its stage has no web ACL")
+        origins.append(api_origin(other, "api-other", headers={HEADER: value}))
+        behaviors.append(behavior("api-other", path="/v2/*"))
+    dist = distribution(ctx, origins=origins, default=site_behavior(), behaviors=behaviors,
+                        web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def build_second_stage(ctx: Ctx) -> None:
+    """The distribution's origin is the REST API's prod stage, locked by a regional web ACL on the
+    secret header. The same API also has a dev stage (same deployment): -good: it has the same
+    ACL; -bad: it has none, so /dev serves the same backend around CloudFront."""
+    site, bucket = static_site_origin(ctx)
+    fn = lambda_function(ctx, "app")
+    api = rest_api(ctx, "api", [Route("/api/{proxy+}")], backend=fn, more_stages=("dev",))
+    value = ctx.secret(HEADER)
+    guarded = [api["stage_arn"]] + (api["stage_arns"] if ctx.good else [])
+    origin_verify_acl(ctx, HEADER, value, associate=guarded)
+    if not ctx.good:
+        ctx.mistake("EA203", "stage dev has no web ACL")
+        ctx.mistake("EA202", "the dev stage serves the API around CloudFront without the header")
+        ctx.mistake("EA204", "ANY /api/{proxy+} has authorization NONE, reachable through dev")
+    origins = [site, api_origin(api, "api", headers={HEADER: value})]
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
+                        behaviors=[behavior("api", path="/api/*")],
+                        web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def build_custom_domain_default_endpoint(ctx: Ctx) -> None:
+    """A REST API behind a custom domain (base path mapping) that requires mutual TLS, as the
+    distribution's origin; CloudFront presents a client certificate (origin mTLS). -good: the
+    default execute-api endpoint is disabled, so the domain is the only way in; -bad: it is left
+    on, and reaches the API without any certificate (moto drops the domain's
+    mutualTlsAuthentication and the origin's OriginMtlsConfig: the emulator puts them back)."""
+    site, bucket = static_site_origin(ctx)
+    fn = lambda_function(ctx, "app")
+    api = rest_api(ctx, "api", [Route("/api/{proxy+}")], backend=fn,
+                   disable_default_endpoint=ctx.good)
+    apigw = ctx.client("apigateway")
+    domain = f"{ctx.short_name('api')}.example.com"
+    cert = certificate(ctx, domain)
+    created = apigw.create_domain_name(domainName=domain, regionalCertificateArn=cert,
+                                       endpointConfiguration={"types": ["REGIONAL"]},
+                                       securityPolicy="TLS_1_2")
+    apigw.create_base_path_mapping(domainName=domain, restApiId=api["id"], stage=api["stage"],
+                                   basePath="(none)")
+    truststore = f"s3://{ctx.name('truststore')}/cloudfront-ca.pem"
+    ctx.emulate("apigateway", "domain_names", {domain: {
+        "mutualTlsAuthentication": {"truststoreUri": truststore, "truststoreVersion": "1"}}})
+    ctx.add("domain_names", name=domain, regional_domain_name=created["regionalDomainName"],
+            api_id=api["id"], truststore_uri=truststore)
+    if not ctx.good:
+        ctx.mistake("EA202", "the default execute-api endpoint is enabled: the API is reachable "
+                             "without the client certificate the custom domain requires")
+        ctx.mistake("EA203", "the internet-facing stage prod has no web ACL")
+        ctx.mistake("EA204", "ANY /api/{proxy+} has authorization NONE")
+    client_cert = certificate(ctx, f"{ctx.short_name('cloudfront-client')}.example.com")
+    origins = [site, custom_origin("api", domain)]
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
+                        behaviors=[behavior("api", path="/api/*")],
+                        web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+    ctx.emulate("cloudfront", "origins", {dist["id"]: {"api": {"set": {
+        "CustomOriginConfig/OriginMtlsConfig": {"ClientCertificateArn": client_cert}}}}})
+    if ctx.good:
+        restore_s3_oac(ctx, dist, site)
+    lock_site_bucket(ctx, dist, bucket)
+
+
 @dataclass(frozen=True)
 class Architecture:
     name: str
@@ -1499,6 +1676,12 @@ ARCHITECTURES = (
     Architecture("alb-wildcard-presence", "eu-west-1", build_alb_wildcard_presence),
     Architecture("alb-wildcard-secret", "eu-west-1", build_alb_wildcard_secret),
     Architecture("http-listener-forwards", "eu-west-1", build_http_listener_forwards),
+    Architecture("split-cidr-open", "eu-west-1", build_split_cidr_open),
+    Architecture("dual-stack-sg", "eu-west-1", build_dual_stack_sg),
+    Architecture("lambda-authorizer-header", "eu-west-1", build_lambda_authorizer_header),
+    Architecture("second-stage", "eu-west-1", build_second_stage),
+    Architecture("custom-domain-default-endpoint", "eu-west-1",
+                 build_custom_domain_default_endpoint),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")
