@@ -179,7 +179,8 @@ fn with_ipv6_cloudfront_list(inventory: &mut edge_audit_checks::inventory::Inven
 /// and the locked ALB stays quiet; `::/0` beside the IPv4 list is open to the internet (EA401).
 #[test]
 fn both_cloudfront_origin_facing_lists_are_recognised_and_ipv6_any_is_open() {
-    let run = |inventory: &edge_audit_checks::inventory::Inventory, id: &str| support::run_inventory(id, inventory);
+    let run =
+        |inventory: &edge_audit_checks::inventory::Inventory, id: &str| support::run_inventory(id, inventory);
     let mut bad = support::load("network-bad");
     with_ipv6_cloudfront_list(&mut bad, "sg-0a1b2c3d4e5f00002");
     let ea405 = run(&bad, "EA405");

@@ -23,7 +23,7 @@ use std::time::Duration;
 pub(crate) const REGIONS: &str = "us-east-1,eu-west-1";
 const REGION_COUNT: u64 = 2;
 
-const ARCHITECTURES: [&str; 18] = [
+const ARCHITECTURES: [&str; 19] = [
     "apigw-ip-allowlist",
     "apigw-regional-waf-header",
     "apigw-api-key",
@@ -43,6 +43,7 @@ const ARCHITECTURES: [&str; 18] = [
     "lambda-authorizer-header",
     "second-stage",
     "custom-domain-default-endpoint",
+    "alb-regex-header",
 ];
 
 /// One run of the binary may take this long (a live scan of the twenty-six scenarios takes ~10 s).

@@ -1612,6 +1612,21 @@ def build_second_stage(ctx: Ctx) -> None:
     lock_site_bucket(ctx, dist, bucket)
 
 
+def build_alb_regex_header(ctx: Ctx) -> None:
+    """The listener rule's http-header condition with RegexValues (2025) instead of wildcard
+    Values. -good: the secret, anchored (`^secret$`); -bad: `.+`, which any value matches (moto
+    cannot store RegexValues: the emulator puts them into DescribeRules)."""
+    value = ctx.secret(HEADER)
+    pattern = f"^{value}$" if ctx.good else ".+"
+    if not ctx.good:
+        _no_secret(ctx, "the http-header condition's regex is .+")
+    lb = gated_alb_site(ctx, sent=value)
+    ctx.emulate("elasticloadbalancing", "regex_header_values", {lb["rule_arns"][0]: [pattern]})
+    if ctx.good:
+        # The pattern holds the secret: the manifest lists it so no output may print it.
+        ctx.weak_secret(pattern)
+
+
 def build_custom_domain_default_endpoint(ctx: Ctx) -> None:
     """A REST API behind a custom domain (base path mapping) that requires mutual TLS, as the
     distribution's origin; CloudFront presents a client certificate (origin mTLS). -good: the
@@ -1682,6 +1697,7 @@ ARCHITECTURES = (
     Architecture("second-stage", "eu-west-1", build_second_stage),
     Architecture("custom-domain-default-endpoint", "eu-west-1",
                  build_custom_domain_default_endpoint),
+    Architecture("alb-regex-header", "eu-west-1", build_alb_regex_header),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")
