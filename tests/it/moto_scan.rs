@@ -353,6 +353,121 @@ fn live_scan_finds_every_planted_mistake_and_nothing_on_good_perimeters() {
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
 
+// --- 1b. an origin in a second account ------------------------------------------------------------
+
+/// The second account of `second-account-origin` (seed.py's PARTNER_ACCOUNT_ID), entered through
+/// sts AssumeRole of the role seed.py creates there.
+const PARTNER_ACCOUNT: &str = "210987654321";
+const PARTNER_ROLE: &str = "edge-audit-readonly";
+
+/// `second-account-origin`: the distributions (moto's account) send the secret header to REST
+/// APIs in a second account. Scanned with both accounts (`--account` ×2, `--role-name`), each API
+/// is resolved in the partner account and judged there as a local origin: the `-good` one (stage
+/// ACL on the secret) has nothing of medium or above, the `-bad` one (no ACL) has EA202/EA203/
+/// EA204 on the partner account's API. Scanned alone, the home account cannot judge the lock:
+/// each origin is *not evaluated* (EA106) naming the header and asking for the owner's account,
+/// and EA208 (the API is in no scanned account) is low confidence; nothing is said about the APIs.
+#[test]
+fn an_origin_in_a_second_account_is_judged_there_and_not_evaluated_without_it() {
+    let names: Vec<String> =
+        ["second-account-origin-bad", "second-account-origin-good"].iter().map(|s| s.to_string()).collect();
+    let Some((moto, manifest)) = seeded(&names) else { return };
+    let accounts = [MOTO_ACCOUNT, PARTNER_ACCOUNT];
+    let both = live(
+        &moto,
+        &[
+            "scan",
+            "--account",
+            accounts[0],
+            "--account",
+            accounts[1],
+            "--role-name",
+            PARTNER_ROLE,
+            "--regions",
+            REGIONS,
+            "--no-probe",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_no_secret(&manifest, "stdout of the two-account scan", &both.stdout);
+    assert_no_secret(&manifest, "stderr of the two-account scan", &both.stderr);
+    assert_eq!(both.code, 3, "two-account scan (3: the Shield gap)\n{}", both.stderr);
+    let report = json(&both.stdout);
+    let scanned: BTreeSet<&str> = report["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter_map(|a| a["account_id"].as_str())
+        .collect();
+    assert_eq!(scanned, BTreeSet::from(accounts), "both accounts are scanned");
+    let ids = scenario_identifiers(&manifest);
+    let mut problems = Vec::new();
+    for (name, scenario) in manifest["scenarios"].as_object().expect("scenarios") {
+        let api = scenario["rest_apis"][0]["id"].as_str().expect("the partner's API");
+        let mine: Vec<&Value> = findings(&report).iter().filter(|f| owner(&ids, f) == name).collect();
+        if scenario["variant"] == "good" {
+            problems.extend(mine.iter().filter(|f| at_least_medium(f)).map(|f| {
+                format!("{name}: unexpected {} {}: {}", f["severity"], f["check_id"], f["message"])
+            }));
+            continue;
+        }
+        for check in
+            scenario["expected_checks"].as_array().expect("expected").iter().filter_map(Value::as_str)
+        {
+            if check == "EA112" {
+                continue; // not evaluated: the Shield gap (BAD_GAPS)
+            }
+            let on_partner_api = mine.iter().any(|f| {
+                f["check_id"] == check
+                    && f["resource"]["id"] == api
+                    && f["resource"]["account"] == PARTNER_ACCOUNT
+            });
+            if !on_partner_api {
+                problems
+                    .push(format!("{name}: {check} not reported on API {api} of account {PARTNER_ACCOUNT}"));
+            }
+        }
+    }
+    // Resolved: the home account's origins have a verdict, not a not-evaluated entry.
+    let unresolved = |report: &Value| -> Vec<String> {
+        report["not_evaluated"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|n| n["check_id"] == "EA106")
+            .filter_map(|n| n["reason"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(unresolved(&report).is_empty(), "resolved origins are not evaluated: {:?}", unresolved(&report));
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+
+    // The home account alone: the lock cannot be judged.
+    let alone =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_no_secret(&manifest, "stdout of the one-account scan", &alone.stdout);
+    assert_eq!(alone.code, 3, "one-account scan\n{}", alone.stderr);
+    let report = json(&alone.stdout);
+    let reasons = unresolved(&report);
+    assert_eq!(reasons.len(), 2, "one not-evaluated entry per distribution: {reasons:?}");
+    for reason in &reasons {
+        assert!(reason.contains("X-Origin-Verify"), "the header is named: {reason}");
+        assert!(reason.contains("scan the account that owns it too"), "{reason}");
+    }
+    for finding in findings(&report) {
+        assert_ne!(finding["resource"]["account"], PARTNER_ACCOUNT, "the partner was not scanned: {finding}");
+        if finding["check_id"] == "EA208" {
+            assert_eq!(finding["confidence"], "low", "an API outside the scan may exist: {finding}");
+        }
+    }
+    assert!(
+        !findings(&report).iter().any(|f| ["EA202", "EA203"].contains(&f["check_id"].as_str().unwrap_or(""))),
+        "no verdict on APIs that were not read"
+    );
+}
+
 // --- 2. snapshot, scan --from, and --stats -------------------------------------------------------
 
 /// A finding's message without EA107's "about N bits of entropy" clause. Known defect, not

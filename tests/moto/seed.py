@@ -35,6 +35,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 ACCOUNT_ID = "123456789012"
+# A second account (a partner or a workload account of the same organization), entered through
+# sts AssumeRole of PARTNER_ROLE, which the seeder creates there trusting ACCOUNT_ID.
+PARTNER_ACCOUNT_ID = "210987654321"
+PARTNER_ROLE = "edge-audit-readonly"
 EDGE_REGION = "us-east-1"  # CloudFront, CLOUDFRONT-scope WAF, Lambda@Edge, Shield
 
 # AWS managed CloudFront policies (ids are the same in every account).
@@ -63,14 +67,39 @@ LAMBDA_SOURCE = b"def handler(event, context):\n    return {'statusCode': 200, '
 class Aws:
     """boto3 clients against the moto endpoint, cached per (service, region)."""
 
-    def __init__(self, endpoint: str):
+    def __init__(self, endpoint: str, credentials: dict[str, str] | None = None):
         self.endpoint = endpoint.rstrip("/")
+        credentials = credentials or {"AccessKeyId": "testing", "SecretAccessKey": "testing",
+                                      "SessionToken": "testing"}
         self._session = boto3.session.Session(
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            aws_session_token="testing",
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
         )
         self._clients: dict[tuple[str, str], Any] = {}
+        self._partner: Aws | None = None
+
+    def partner(self) -> "Aws":
+        """Clients in PARTNER_ACCOUNT_ID: its role PARTNER_ROLE (created on first use, trusting
+        ACCOUNT_ID, as edge-audit's role template does), assumed from here."""
+        if self._partner is None:
+            role_arn = f"arn:aws:iam::{PARTNER_ACCOUNT_ID}:role/{PARTNER_ROLE}"
+            bootstrap = self.client("sts").assume_role(
+                RoleArn=f"arn:aws:iam::{PARTNER_ACCOUNT_ID}:role/OrganizationAccountAccessRole",
+                RoleSessionName="edge-audit-seed")["Credentials"]
+            iam = Aws(self.endpoint, bootstrap).client("iam")
+            trust = {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
+                "Action": "sts:AssumeRole"}]}
+            try:
+                iam.create_role(RoleName=PARTNER_ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "EntityAlreadyExists":
+                    raise
+            credentials = self.client("sts").assume_role(
+                RoleArn=role_arn, RoleSessionName="edge-audit-seed")["Credentials"]
+            self._partner = Aws(self.endpoint, credentials)
+        return self._partner
 
     def client(self, service: str, region: str = EDGE_REGION) -> Any:
         key = (service, region)
@@ -98,6 +127,7 @@ class Ctx:
     variant: str
     region: str
     entry: dict[str, Any] = field(default_factory=dict)
+    account: str = ACCOUNT_ID  # the account `aws` acts in
     fn_role: str | None = None  # execution role shared by the scenario's functions
     # What the emulator (tests/moto/emulator/) answers for this scenario where moto cannot:
     # `{service: {kind: ...}}`, posted to its `/_emulator/scenario` after seeding.
@@ -129,6 +159,15 @@ class Ctx:
 
     def client(self, service: str, region: str | None = None) -> Any:
         return self.aws.client(service, region or self.region)
+
+    def in_partner_account(self) -> "Ctx":
+        """The same scenario acting in PARTNER_ACCOUNT_ID: what it creates goes into this
+        scenario's manifest entry (resources carry their account in their ARNs)."""
+        other = Ctx(self.aws.partner(), self.scenario, self.architecture, self.variant,
+                    self.region, account=PARTNER_ACCOUNT_ID)
+        other.entry = self.entry
+        other.emulated = self.emulated
+        return other
 
     def add(self, kind: str, **item: Any) -> dict[str, Any]:
         self.entry.setdefault(kind, []).append(item)
@@ -298,14 +337,15 @@ def web_acl(
             LoggingConfiguration={
                 "ResourceArn": arn,
                 "LogDestinationConfigs": [
-                    f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{group}"
+                    f"arn:aws:logs:{region}:{ctx.account}:log-group:{group}"
                 ],
             }
         )
     for resource_arn in associate:
         waf.associate_web_acl(WebACLArn=arn, ResourceArn=resource_arn)
     ctx.add("web_acls", name=name, id=summary["Id"], arn=arn, scope=scope, region=region,
-            default_action=default, logging=logging, associated_to=list(associate))
+            default_action=default, logging=logging, associated_to=list(associate),
+            account=ctx.account)
     return arn
 
 
@@ -1612,6 +1652,31 @@ def build_second_stage(ctx: Ctx) -> None:
     lock_site_bucket(ctx, dist, bucket)
 
 
+def build_second_account_origin(ctx: Ctx) -> None:
+    """The distribution (account ACCOUNT_ID) sends the secret header to a REST API in a second
+    account (PARTNER_ACCOUNT_ID, entered through sts AssumeRole). -good: the partner's stage has
+    a regional web ACL that blocks requests without the secret; -bad: it has none. Scanned with
+    both accounts (`--account` x2 `--role-name edge-audit-readonly`) the API is resolved in the
+    partner account and judged as a local origin; scanned alone, the home account can only say
+    that an origin outside the scan receives the secret (not evaluated). Not part of the one-
+    account live scan: tests/it/moto_scan.rs has its own test for it."""
+    partner = ctx.in_partner_account()
+    ctx.entry["partner_account_id"] = PARTNER_ACCOUNT_ID
+    ctx.entry["partner_role"] = PARTNER_ROLE
+    fn = lambda_function(partner, "app")
+    api = rest_api(partner, "api", [Route("/api/{proxy+}")], backend=fn)
+    api["account"] = PARTNER_ACCOUNT_ID
+    value = ctx.secret(HEADER)
+    if ctx.good:
+        origin_verify_acl(partner, HEADER, value, associate=[api["stage_arn"]])
+    else:
+        ctx.mistake("EA202", "the partner account's API is reachable without the origin header")
+        ctx.mistake("EA203", "the partner account's stage prod has no web ACL")
+        ctx.mistake("EA204", "ANY /api/{proxy+} has authorization NONE")
+    distribution(ctx, origins=[api_origin(api, "api", headers={HEADER: value})],
+                 default=behavior("api"), web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+
+
 def build_alb_regex_header(ctx: Ctx) -> None:
     """The listener rule's http-header condition with RegexValues (2025) instead of wildcard
     Values. -good: the secret, anchored (`^secret$`); -bad: `.+`, which any value matches (moto
@@ -1698,6 +1763,7 @@ ARCHITECTURES = (
     Architecture("custom-domain-default-endpoint", "eu-west-1",
                  build_custom_domain_default_endpoint),
     Architecture("alb-regex-header", "eu-west-1", build_alb_regex_header),
+    Architecture("second-account-origin", "eu-west-1", build_second_account_origin),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")
@@ -1768,6 +1834,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {
         "endpoint": aws.endpoint,
         "account_id": ACCOUNT_ID,
+        "partner_account_id": PARTNER_ACCOUNT_ID,
         "edge_region": EDGE_REGION,
         "scenarios": scenarios,
     }

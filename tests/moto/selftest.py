@@ -121,9 +121,14 @@ def check_distribution(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
         ResourceArn=dist["arn"])["Protection"]["ResourceArn"] == dist["arn"])
 
 
+def in_account(aws: seed.Aws, item: dict[str, Any]) -> seed.Aws:
+    """The clients of the account that holds `item` (seed.py's partner account or moto's)."""
+    return aws.partner() if item.get("account") == seed.PARTNER_ACCOUNT_ID else aws
+
+
 def check_web_acl(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
                   acl: dict[str, Any]) -> None:
-    waf = aws.client("wafv2", acl["region"])
+    waf = in_account(aws, acl).client("wafv2", acl["region"])
     got = waf.get_web_acl(Name=acl["name"], Id=acl["id"], Scope=acl["scope"])["WebACL"]
     r.check(f"{name}/{acl['name']}: default action", lambda: acl["default_action"] in got["DefaultAction"])
     if acl["logging"]:
@@ -147,7 +152,7 @@ def check_web_acl(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
 
 def check_rest_api(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
                    api: dict[str, Any]) -> None:
-    apigw = aws.client("apigateway", api["region"])
+    apigw = in_account(aws, api).client("apigateway", api["region"])
     got = apigw.get_rest_api(restApiId=api["id"])
     r.check(f"{name}/{api['name']}: endpoint type",
             lambda: got["endpointConfiguration"]["types"] == [api["endpoint_type"]])
