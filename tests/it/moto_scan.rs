@@ -614,6 +614,8 @@ fn assert_stats(manifest: &Value, snapshot: &Value, stats: &Value) {
     let functions = count(manifest, "lambda_functions", all);
     let functions_with_url = count(manifest, "lambda_functions", |f| !f["url"].is_null());
     let usage_plans = count(manifest, "usage_plans", all);
+    let rest_apis_with_authorizer = count(manifest, "rest_apis", |a| !a["authorizer_id"].is_null());
+    let domain_names = count(manifest, "domain_names", all);
     // What the snapshot holds, for calls made per resource the manifest does not list.
     let in_snapshot = |per_account: &dyn Fn(&Value) -> u64| -> u64 {
         snapshot["accounts"].as_array().map(|accounts| accounts.iter().map(per_account).sum()).unwrap_or(0)
@@ -652,6 +654,8 @@ fn assert_stats(manifest: &Value, snapshot: &Value, stats: &Value) {
         (("API Gateway", "GetResources"), rest_apis),
         (("API Gateway", "GetStages"), rest_apis),
         (("API Gateway", "GetDomainNames"), per_region),
+        (("API Gateway", "GetBasePathMappings"), domain_names),
+        (("API Gateway", "GetAuthorizers"), rest_apis_with_authorizer),
         (("API Gateway", "GetApiKeys"), per_region),
         (("API Gateway", "GetUsagePlans"), per_region),
         (("API Gateway", "GetUsagePlanKeys"), usage_plans),
