@@ -167,9 +167,12 @@ fn with_ipv6_cloudfront_list(inventory: &mut edge_audit_checks::inventory::Inven
         owner_id: Some("AWS".into()),
         entries: None,
     });
-    let sg = account.security_groups.iter_mut().find(|sg| sg.id == group).expect("the group");
-    for rule in &mut sg.ingress {
-        rule.prefix_list_ids.push("pl-0ipv6cloudfront".into());
+    let groups: Vec<_> = account.security_groups.iter_mut().filter(|sg| sg.id == group).collect();
+    assert_eq!(groups.len(), 1, "no group {group} in the fixture");
+    for sg in groups {
+        for rule in &mut sg.ingress {
+            rule.prefix_list_ids.push("pl-0ipv6cloudfront".into());
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! builds (its manifest says which resources belong to which scenario and which checks each
 //! `-bad` scenario must trigger).
 //!
-//! Each test starts its own moto server (no shared state): the twenty-six scenarios are seeded once per
+//! Each test starts its own moto server (no shared state): the thirty-eight scenarios (nineteen
+//! architectures; `second-account-origin` has its own two-account test) are seeded once per
 //! server and the binary reaches moto through `AWS_ENDPOINT_URL`, with dummy credentials and no
 //! profile or shared config file.
 //!
@@ -46,7 +47,7 @@ const ARCHITECTURES: [&str; 19] = [
     "alb-regex-header",
 ];
 
-/// One run of the binary may take this long (a live scan of the twenty-six scenarios takes ~10 s).
+/// One run of the binary may take this long (a live scan of the thirty-eight scenarios takes ~15 s).
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// `<arch>-bad` and `<arch>-good` of every architecture, in a fixed order.

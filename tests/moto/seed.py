@@ -5,9 +5,10 @@
                    [--scenario ...] [--reset] [--seed 42]
     python seed.py --list
 
-Each scenario builds one of five CloudFront-fronted architectures, either done
-right (`<arch>-good`) or with the classic mistakes from the public write-ups
-(`<arch>-bad`). Every mistake is recorded with `ctx.mistake(CHECK_ID, why)`,
+Each scenario builds one of twenty-three CloudFront-fronted architectures (the
+five seeds, the origin locks of 2024-2025 and the gates of issue #13: see
+ARCHITECTURES), either done right (`<arch>-good`) or with the classic mistakes
+from the public write-ups (`<arch>-bad`). Every mistake is recorded with `ctx.mistake(CHECK_ID, why)`,
 next to the code that makes it, so the check ids edge-audit should report are
 both documented here and listed in the manifest.
 
