@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// Names of the CloudFront origin-facing managed prefix lists.
 pub const CLOUDFRONT_PREFIX_LISTS: [&str; 2] =
-    ["com.amazonaws.global.cloudfront.origin-facing", "com.amazonaws.global.cloudfront.ipv6-origin-facing"];
+    ["com.amazonaws.global.cloudfront.origin-facing", "com.amazonaws.global.ipv6.cloudfront.origin-facing"];
 
 /// Whether a prefix list id names one of CloudFront's origin-facing lists.
 pub fn is_cloudfront_prefix_list(index: &Index<'_>, id: &str) -> bool {

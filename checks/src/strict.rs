@@ -191,6 +191,13 @@ mod tests {
             name: "x".into(),
             values: vec![SecretValue::from_plaintext("v")],
             tests: vec![],
+            regex: false,
+        });
+        round_trip(RuleCondition::HttpHeader {
+            name: "x".into(),
+            values: vec![SecretValue::from_plaintext("^v$")],
+            tests: vec![],
+            regex: true,
         });
         round_trip(LbAction::Redirect { host: None, port: Some("443".into()), protocol: None });
         round_trip(OriginKind::Custom);

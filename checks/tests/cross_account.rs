@@ -60,6 +60,12 @@ fn a_secret_sent_to_an_account_outside_the_scan_is_not_evaluated() {
     assert!(entries[0].reason.contains("x-origin-verify"), "{}", entries[0].reason);
     assert!(entries[0].reason.contains("scan the account that owns it too"), "{}", entries[0].reason);
     assert!(of(&outcome, "EA106").is_empty(), "a secret is sent: not the no-secret finding");
+    // The API is in no scanned account: deleted, or another account's. Low confidence, not a
+    // confident "this origin is broken".
+    let ea208 = of(&outcome, "EA208");
+    assert_eq!(ea208.len(), 1, "{:?}", outcome.findings);
+    assert_eq!(ea208[0].confidence.as_str(), "low");
+    assert!(ea208[0].message.contains("scan that account too"), "{}", ea208[0].message);
 }
 
 /// `vpc-origin-bad`'s origin `shared` goes through VPC origin `vo_sharedpartner1`, owned by

@@ -270,3 +270,51 @@ fn ea404_judges_mutual_tls_by_its_trust_store() {
     });
     not_evaluated(&denied, "could not be read (DescribeTrustStores: AccessDenied");
 }
+
+/// CloudFront's IPv6 origin-facing list, as AWS names it, in a fixture's account.
+fn with_ipv6_cloudfront_list(inventory: &mut edge_audit_checks::inventory::Inventory, group: &str) {
+    use edge_audit_checks::inventory::PrefixList;
+    let account = &mut inventory.accounts[0];
+    account.prefix_lists.push(PrefixList {
+        id: "pl-0ipv6cloudfront".into(),
+        name: "com.amazonaws.global.ipv6.cloudfront.origin-facing".into(),
+        region: "eu-west-1".into(),
+        owner_id: Some("AWS".into()),
+        entries: None,
+    });
+    let groups: Vec<_> = account.security_groups.iter_mut().filter(|sg| sg.id == group).collect();
+    assert_eq!(groups.len(), 1, "no group {group} in the fixture");
+    for sg in groups {
+        for rule in &mut sg.ingress {
+            rule.prefix_list_ids.push("pl-0ipv6cloudfront".into());
+        }
+    }
+}
+
+/// A dual-stack origin restricted to both CloudFront origin-facing lists (IPv4 and
+/// `com.amazonaws.global.ipv6.cloudfront.origin-facing`) is restricted to CloudFront: the IPv6
+/// list is recognised by its real name, so EA405 names both lists on the prefix-list-only ALB
+/// and the locked ALB stays quiet; `::/0` beside the IPv4 list is open to the internet (EA401).
+#[test]
+fn both_cloudfront_origin_facing_lists_are_recognised_and_ipv6_any_is_open() {
+    let run =
+        |inventory: &edge_audit_checks::inventory::Inventory, id: &str| support::run_inventory(id, inventory);
+    let mut bad = support::load("network-bad");
+    with_ipv6_cloudfront_list(&mut bad, "sg-0a1b2c3d4e5f00002");
+    let ea405 = run(&bad, "EA405");
+    let alb_pl: Vec<_> =
+        ea405.findings.iter().filter(|f| f.resource.id == "app/alb-pl/2222222222222222").collect();
+    assert_eq!(alb_pl.len(), 1, "{:?}", ea405.findings);
+    let lists = alb_pl[0].evidence["prefix_lists"].to_string();
+    assert!(lists.contains("pl-4fa04526") && lists.contains("pl-0ipv6cloudfront"), "{lists}");
+
+    let mut good = support::load("network-good");
+    with_ipv6_cloudfront_list(&mut good, "sg-0b1b2c3d4e5f00001");
+    for id in ["EA401", "EA405"] {
+        let outcome = run(&good, id);
+        assert!(outcome.findings.is_empty(), "{id}: {:?}", outcome.findings);
+    }
+    let group = good.accounts[0].security_groups.iter_mut().find(|sg| sg.id == "sg-0b1b2c3d4e5f00001");
+    group.expect("the ALB's group").ingress[0].ipv6_ranges.push("::/0".into());
+    assert_eq!(sorted_summary(&run(&good, "EA401").findings), [row("sg-0b1b2c3d4e5f00001", "high", "alb")]);
+}

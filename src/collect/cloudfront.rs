@@ -167,8 +167,21 @@ async fn vpc_origins(
                 page.vpc_origin_list().filter(|l| l.is_truncated()).and_then(|l| l.next_marker())
             },
         )
-        .await
-        .map_err(|error| ctx.failed(SERVICE, "ListVpcOrigins", &error.into()))?;
+        .await;
+    let pages = match pages {
+        Ok(pages) => pages,
+        // No distribution of this account uses a VPC origin: the listing only serves another
+        // scanned account's distributions using one shared from here, and those report their
+        // VPC origin as not evaluated when it is missing from this inventory. A role without
+        // the (2024) permission must not cost the account its CloudFront coverage.
+        Err(error) if used.is_empty() => {
+            tracing::debug!(
+                "ListVpcOrigins failed and no distribution of the account uses a VPC origin: {error}"
+            );
+            return Ok((Vec::new(), Vec::new()));
+        }
+        Err(error) => return Err(ctx.failed(SERVICE, "ListVpcOrigins", &error.into())),
+    };
     let mut origins: Vec<VpcOrigin> = pages
         .iter()
         .filter_map(|page| page.vpc_origin_list())

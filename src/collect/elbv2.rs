@@ -316,17 +316,21 @@ fn condition(condition: &elb::RuleCondition, plaintexts: &Plaintexts) -> RuleCon
     };
     match field {
         "http-header" => match condition.http_header_config() {
-            Some(config) if !config.values().is_empty() || config.regex_values().is_empty() => {
+            Some(config) => {
+                // `Values` (wildcard patterns) or `RegexValues` (regular expressions, 2025).
+                let regex = config.values().is_empty() && !config.regex_values().is_empty();
+                let values = if regex { config.regex_values() } else { config.values() };
                 RuleCondition::HttpHeader {
                     name: config.http_header_name().unwrap_or_default().to_string(),
                     // The origin-verify secret lives here; the matching pass evaluates each
-                    // value as ALB does (case-insensitive, wildcards) and fills in `tests`.
-                    values: config.values().iter().map(|v| plaintexts.keep_text(v)).collect(),
+                    // value as ALB does (case-insensitive wildcards, or a regex) and fills in
+                    // `tests`.
+                    values: values.iter().map(|v| plaintexts.keep_text(v)).collect(),
                     tests: Vec::new(),
+                    regex,
                 }
             }
-            // Regex header conditions cannot be compared with a header value by fingerprint.
-            _ => RuleCondition::Other { field: "http-header-regex".into() },
+            None => RuleCondition::Other { field: "http-header".into() },
         },
         "path-pattern" => RuleCondition::PathPattern {
             values: values_or_legacy(condition.path_pattern_config().map(|c| c.values())),

@@ -93,8 +93,8 @@ pub(super) fn apply(accounts: &mut [AccountInventory], plaintexts: Plaintexts) {
             for listener in &mut lb.listeners {
                 for rule in &mut listener.rules {
                     for condition in &mut rule.conditions {
-                        if let RuleCondition::HttpHeader { values, tests, .. } = condition {
-                            *tests = values.iter().map(|v| pass.alb_value(v)).collect();
+                        if let RuleCondition::HttpHeader { values, tests, regex, .. } = condition {
+                            *tests = values.iter().map(|v| pass.alb_value(v, *regex)).collect();
                         }
                     }
                 }
@@ -198,11 +198,18 @@ impl Pass<'_> {
         }
     }
 
-    fn alb_value(&self, value: &SecretValue) -> ValueTest {
+    /// An ALB http-header condition value: a wildcard pattern, or a regex (`RegexValues`),
+    /// evaluated like a WAF regex without transformations.
+    fn alb_value(&self, value: &SecretValue, regex: bool) -> ValueTest {
         match self.plaintext(value) {
             Some(plaintext) => {
                 let pattern = String::from_utf8_lossy(plaintext);
-                evaluate(&[Matcher::AlbValue { pattern: &pattern }], self.sent)
+                let matcher = if regex {
+                    Matcher::Regex { pattern: &pattern, transformations: &[] }
+                } else {
+                    Matcher::AlbValue { pattern: &pattern }
+                };
+                evaluate(&[matcher], self.sent)
             }
             None => Self::not_kept(),
         }

@@ -3,7 +3,8 @@
 //! builds (its manifest says which resources belong to which scenario and which checks each
 //! `-bad` scenario must trigger).
 //!
-//! Each test starts its own moto server (no shared state): the twenty-six scenarios are seeded once per
+//! Each test starts its own moto server (no shared state): the thirty-eight scenarios (nineteen
+//! architectures; `second-account-origin` has its own two-account test) are seeded once per
 //! server and the binary reaches moto through `AWS_ENDPOINT_URL`, with dummy credentials and no
 //! profile or shared config file.
 //!
@@ -23,7 +24,7 @@ use std::time::Duration;
 pub(crate) const REGIONS: &str = "us-east-1,eu-west-1";
 const REGION_COUNT: u64 = 2;
 
-const ARCHITECTURES: [&str; 13] = [
+const ARCHITECTURES: [&str; 19] = [
     "apigw-ip-allowlist",
     "apigw-regional-waf-header",
     "apigw-api-key",
@@ -38,9 +39,15 @@ const ARCHITECTURES: [&str; 13] = [
     "alb-wildcard-presence",
     "alb-wildcard-secret",
     "http-listener-forwards",
+    "split-cidr-open",
+    "dual-stack-sg",
+    "lambda-authorizer-header",
+    "second-stage",
+    "custom-domain-default-endpoint",
+    "alb-regex-header",
 ];
 
-/// One run of the binary may take this long (a live scan of the twenty-six scenarios takes ~10 s).
+/// One run of the binary may take this long (a live scan of the thirty-eight scenarios takes ~15 s).
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// `<arch>-bad` and `<arch>-good` of every architecture, in a fixed order.
@@ -112,8 +119,8 @@ pub(crate) fn assert_no_secret(manifest: &Value, what: &str, text: &str) {
 // --- Which scenario a finding belongs to ---------------------------------------------------------
 
 /// Manifest keys whose string values identify a resource (ids, ARNs, names).
-const IDENTIFYING_KEYS: [&str; 7] =
-    ["id", "arn", "ids", "name", "stage_arn", "security_group", "version_arn"];
+const IDENTIFYING_KEYS: [&str; 8] =
+    ["id", "arn", "ids", "name", "stage_arn", "stage_arns", "security_group", "version_arn"];
 
 fn identifiers(value: &Value, key: Option<&str>, out: &mut BTreeSet<String>) {
     match value {
@@ -347,6 +354,121 @@ fn live_scan_finds_every_planted_mistake_and_nothing_on_good_perimeters() {
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
 
+// --- 1b. an origin in a second account ------------------------------------------------------------
+
+/// The second account of `second-account-origin` (seed.py's PARTNER_ACCOUNT_ID), entered through
+/// sts AssumeRole of the role seed.py creates there.
+const PARTNER_ACCOUNT: &str = "210987654321";
+const PARTNER_ROLE: &str = "edge-audit-readonly";
+
+/// `second-account-origin`: the distributions (moto's account) send the secret header to REST
+/// APIs in a second account. Scanned with both accounts (`--account` ×2, `--role-name`), each API
+/// is resolved in the partner account and judged there as a local origin: the `-good` one (stage
+/// ACL on the secret) has nothing of medium or above, the `-bad` one (no ACL) has EA202/EA203/
+/// EA204 on the partner account's API. Scanned alone, the home account cannot judge the lock:
+/// each origin is *not evaluated* (EA106) naming the header and asking for the owner's account,
+/// and EA208 (the API is in no scanned account) is low confidence; nothing is said about the APIs.
+#[test]
+fn an_origin_in_a_second_account_is_judged_there_and_not_evaluated_without_it() {
+    let names: Vec<String> =
+        ["second-account-origin-bad", "second-account-origin-good"].iter().map(|s| s.to_string()).collect();
+    let Some((moto, manifest)) = seeded(&names) else { return };
+    let accounts = [MOTO_ACCOUNT, PARTNER_ACCOUNT];
+    let both = live(
+        &moto,
+        &[
+            "scan",
+            "--account",
+            accounts[0],
+            "--account",
+            accounts[1],
+            "--role-name",
+            PARTNER_ROLE,
+            "--regions",
+            REGIONS,
+            "--no-probe",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_no_secret(&manifest, "stdout of the two-account scan", &both.stdout);
+    assert_no_secret(&manifest, "stderr of the two-account scan", &both.stderr);
+    assert_eq!(both.code, 3, "two-account scan (3: the Shield gap)\n{}", both.stderr);
+    let report = json(&both.stdout);
+    let scanned: BTreeSet<&str> = report["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter_map(|a| a["account_id"].as_str())
+        .collect();
+    assert_eq!(scanned, BTreeSet::from(accounts), "both accounts are scanned");
+    let ids = scenario_identifiers(&manifest);
+    let mut problems = Vec::new();
+    for (name, scenario) in manifest["scenarios"].as_object().expect("scenarios") {
+        let api = scenario["rest_apis"][0]["id"].as_str().expect("the partner's API");
+        let mine: Vec<&Value> = findings(&report).iter().filter(|f| owner(&ids, f) == name).collect();
+        if scenario["variant"] == "good" {
+            problems.extend(mine.iter().filter(|f| at_least_medium(f)).map(|f| {
+                format!("{name}: unexpected {} {}: {}", f["severity"], f["check_id"], f["message"])
+            }));
+            continue;
+        }
+        for check in
+            scenario["expected_checks"].as_array().expect("expected").iter().filter_map(Value::as_str)
+        {
+            if check == "EA112" {
+                continue; // not evaluated: the Shield gap (BAD_GAPS)
+            }
+            let on_partner_api = mine.iter().any(|f| {
+                f["check_id"] == check
+                    && f["resource"]["id"] == api
+                    && f["resource"]["account"] == PARTNER_ACCOUNT
+            });
+            if !on_partner_api {
+                problems
+                    .push(format!("{name}: {check} not reported on API {api} of account {PARTNER_ACCOUNT}"));
+            }
+        }
+    }
+    // Resolved: the home account's origins have a verdict, not a not-evaluated entry.
+    let unresolved = |report: &Value| -> Vec<String> {
+        report["not_evaluated"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|n| n["check_id"] == "EA106")
+            .filter_map(|n| n["reason"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(unresolved(&report).is_empty(), "resolved origins are not evaluated: {:?}", unresolved(&report));
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
+
+    // The home account alone: the lock cannot be judged.
+    let alone =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_no_secret(&manifest, "stdout of the one-account scan", &alone.stdout);
+    assert_eq!(alone.code, 3, "one-account scan\n{}", alone.stderr);
+    let report = json(&alone.stdout);
+    let reasons = unresolved(&report);
+    assert_eq!(reasons.len(), 2, "one not-evaluated entry per distribution: {reasons:?}");
+    for reason in &reasons {
+        assert!(reason.contains("X-Origin-Verify"), "the header is named: {reason}");
+        assert!(reason.contains("scan the account that owns it too"), "{reason}");
+    }
+    for finding in findings(&report) {
+        assert_ne!(finding["resource"]["account"], PARTNER_ACCOUNT, "the partner was not scanned: {finding}");
+        if finding["check_id"] == "EA208" {
+            assert_eq!(finding["confidence"], "low", "an API outside the scan may exist: {finding}");
+        }
+    }
+    assert!(
+        !findings(&report).iter().any(|f| ["EA202", "EA203"].contains(&f["check_id"].as_str().unwrap_or(""))),
+        "no verdict on APIs that were not read"
+    );
+}
+
 // --- 2. snapshot, scan --from, and --stats -------------------------------------------------------
 
 /// What identifies a finding across runs.
@@ -479,6 +601,8 @@ fn assert_stats(manifest: &Value, snapshot: &Value, stats: &Value) {
     let functions = count(manifest, "lambda_functions", all);
     let functions_with_url = count(manifest, "lambda_functions", |f| !f["url"].is_null());
     let usage_plans = count(manifest, "usage_plans", all);
+    let rest_apis_with_authorizer = count(manifest, "rest_apis", |a| !a["authorizer_id"].is_null());
+    let domain_names = count(manifest, "domain_names", all);
     // What the snapshot holds, for calls made per resource the manifest does not list.
     let in_snapshot = |per_account: &dyn Fn(&Value) -> u64| -> u64 {
         snapshot["accounts"].as_array().map(|accounts| accounts.iter().map(per_account).sum()).unwrap_or(0)
@@ -519,6 +643,8 @@ fn assert_stats(manifest: &Value, snapshot: &Value, stats: &Value) {
         (("API Gateway", "GetResources"), rest_apis),
         (("API Gateway", "GetStages"), rest_apis),
         (("API Gateway", "GetDomainNames"), per_region),
+        (("API Gateway", "GetBasePathMappings"), domain_names),
+        (("API Gateway", "GetAuthorizers"), rest_apis_with_authorizer),
         (("API Gateway", "GetApiKeys"), per_region),
         (("API Gateway", "GetUsagePlans"), per_region),
         (("API Gateway", "GetUsagePlanKeys"), usage_plans),

@@ -5,9 +5,10 @@
                    [--scenario ...] [--reset] [--seed 42]
     python seed.py --list
 
-Each scenario builds one of five CloudFront-fronted architectures, either done
-right (`<arch>-good`) or with the classic mistakes from the public write-ups
-(`<arch>-bad`). Every mistake is recorded with `ctx.mistake(CHECK_ID, why)`,
+Each scenario builds one of twenty-three CloudFront-fronted architectures (the
+five seeds, the origin locks of 2024-2025 and the gates of issue #13: see
+ARCHITECTURES), either done right (`<arch>-good`) or with the classic mistakes
+from the public write-ups (`<arch>-bad`). Every mistake is recorded with `ctx.mistake(CHECK_ID, why)`,
 next to the code that makes it, so the check ids edge-audit should report are
 both documented here and listed in the manifest.
 
@@ -35,6 +36,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 ACCOUNT_ID = "123456789012"
+# A second account (a partner or a workload account of the same organization), entered through
+# sts AssumeRole of PARTNER_ROLE, which the seeder creates there trusting ACCOUNT_ID.
+PARTNER_ACCOUNT_ID = "210987654321"
+PARTNER_ROLE = "edge-audit-readonly"
 EDGE_REGION = "us-east-1"  # CloudFront, CLOUDFRONT-scope WAF, Lambda@Edge, Shield
 
 # AWS managed CloudFront policies (ids are the same in every account).
@@ -48,6 +53,7 @@ MANAGED_RULE_GROUPS = (
     "AWSManagedRulesAmazonIpReputationList",
 )
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+CLOUDFRONT_PREFIX_LIST_V6 = "com.amazonaws.global.ipv6.cloudfront.origin-facing"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 READ_METHODS = ["GET", "HEAD"]
 
@@ -62,14 +68,39 @@ LAMBDA_SOURCE = b"def handler(event, context):\n    return {'statusCode': 200, '
 class Aws:
     """boto3 clients against the moto endpoint, cached per (service, region)."""
 
-    def __init__(self, endpoint: str):
+    def __init__(self, endpoint: str, credentials: dict[str, str] | None = None):
         self.endpoint = endpoint.rstrip("/")
+        credentials = credentials or {"AccessKeyId": "testing", "SecretAccessKey": "testing",
+                                      "SessionToken": "testing"}
         self._session = boto3.session.Session(
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            aws_session_token="testing",
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
         )
         self._clients: dict[tuple[str, str], Any] = {}
+        self._partner: Aws | None = None
+
+    def partner(self) -> "Aws":
+        """Clients in PARTNER_ACCOUNT_ID: its role PARTNER_ROLE (created on first use, trusting
+        ACCOUNT_ID, as edge-audit's role template does), assumed from here."""
+        if self._partner is None:
+            role_arn = f"arn:aws:iam::{PARTNER_ACCOUNT_ID}:role/{PARTNER_ROLE}"
+            bootstrap = self.client("sts").assume_role(
+                RoleArn=f"arn:aws:iam::{PARTNER_ACCOUNT_ID}:role/OrganizationAccountAccessRole",
+                RoleSessionName="edge-audit-seed")["Credentials"]
+            iam = Aws(self.endpoint, bootstrap).client("iam")
+            trust = {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
+                "Action": "sts:AssumeRole"}]}
+            try:
+                iam.create_role(RoleName=PARTNER_ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "EntityAlreadyExists":
+                    raise
+            credentials = self.client("sts").assume_role(
+                RoleArn=role_arn, RoleSessionName="edge-audit-seed")["Credentials"]
+            self._partner = Aws(self.endpoint, credentials)
+        return self._partner
 
     def client(self, service: str, region: str = EDGE_REGION) -> Any:
         key = (service, region)
@@ -97,6 +128,7 @@ class Ctx:
     variant: str
     region: str
     entry: dict[str, Any] = field(default_factory=dict)
+    account: str = ACCOUNT_ID  # the account `aws` acts in
     fn_role: str | None = None  # execution role shared by the scenario's functions
     # What the emulator (tests/moto/emulator/) answers for this scenario where moto cannot:
     # `{service: {kind: ...}}`, posted to its `/_emulator/scenario` after seeding.
@@ -128,6 +160,15 @@ class Ctx:
 
     def client(self, service: str, region: str | None = None) -> Any:
         return self.aws.client(service, region or self.region)
+
+    def in_partner_account(self) -> "Ctx":
+        """The same scenario acting in PARTNER_ACCOUNT_ID: what it creates goes into this
+        scenario's manifest entry (resources carry their account in their ARNs)."""
+        other = Ctx(self.aws.partner(), self.scenario, self.architecture, self.variant,
+                    self.region, account=PARTNER_ACCOUNT_ID)
+        other.entry = self.entry
+        other.emulated = self.emulated
+        return other
 
     def add(self, kind: str, **item: Any) -> dict[str, Any]:
         self.entry.setdefault(kind, []).append(item)
@@ -297,14 +338,15 @@ def web_acl(
             LoggingConfiguration={
                 "ResourceArn": arn,
                 "LogDestinationConfigs": [
-                    f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{group}"
+                    f"arn:aws:logs:{region}:{ctx.account}:log-group:{group}"
                 ],
             }
         )
     for resource_arn in associate:
         waf.associate_web_acl(WebACLArn=arn, ResourceArn=resource_arn)
     ctx.add("web_acls", name=name, id=summary["Id"], arn=arn, scope=scope, region=region,
-            default_action=default, logging=logging, associated_to=list(associate))
+            default_action=default, logging=logging, associated_to=list(associate),
+            account=ctx.account)
     return arn
 
 
@@ -580,7 +622,7 @@ def url_host(url: str) -> str:
 class Route:
     path: str  # e.g. "/api/{proxy+}"
     method: str = "ANY"
-    auth: str = "NONE"  # NONE | AWS_IAM
+    auth: str = "NONE"  # NONE | AWS_IAM | CUSTOM (the API's Lambda authorizer)
     key_required: bool = False
 
 
@@ -594,19 +636,35 @@ def rest_api(
     stage: str = "prod",
     throttle: bool = True,
     backend: dict[str, Any] | None = None,
+    authorizer: tuple[str, dict[str, Any]] | None = None,
+    more_stages: tuple[str, ...] = (),
+    disable_default_endpoint: bool = False,
 ) -> dict[str, Any]:
-    """REST API with `routes`, deployed to `stage`.
+    """REST API with `routes`, deployed to `stage` (and `more_stages`, same deployment).
 
     backend: a lambda_function() item for AWS_PROXY integrations, else MOCK.
     throttle: stage-wide method settings (`/*/*/throttling/...`).
+    authorizer: (identity source, lambda_function() item): a REQUEST Lambda authorizer (result
+    cache on, 300 s) that the CUSTOM routes use.
+    disable_default_endpoint: `disableExecuteApiEndpoint` (only custom domains reach the API).
     """
     apigw = ctx.client("apigateway")
     api = apigw.create_rest_api(
         name=ctx.name(suffix),
         endpointConfiguration={"types": [endpoint]},
         apiKeySource=key_source,
+        disableExecuteApiEndpoint=disable_default_endpoint,
     )
     api_id = api["id"]
+    authorizer_id = None
+    if authorizer:
+        source, function = authorizer
+        authorizer_id = apigw.create_authorizer(
+            restApiId=api_id, name=ctx.name("authorizer"), type="REQUEST",
+            authorizerUri=f"arn:aws:apigateway:{ctx.region}:lambda:path/2015-03-31/functions/"
+                          f"{function['arn']}/invocations",
+            identitySource=source, authorizerResultTtlInSeconds=300,
+        )["id"]
     resource_ids = {"/": api["rootResourceId"]}
 
     def resource(path: str) -> str:
@@ -626,16 +684,21 @@ def rest_api(
                        "requestTemplates": {"application/json": '{"statusCode": 200}'}}
     for r in routes:
         rid = resource(r.path)
+        custom = {"authorizerId": authorizer_id} if r.auth == "CUSTOM" and authorizer_id else {}
         apigw.put_method(restApiId=api_id, resourceId=rid, httpMethod=r.method,
-                         authorizationType=r.auth, apiKeyRequired=r.key_required)
+                         authorizationType=r.auth, apiKeyRequired=r.key_required, **custom)
         apigw.put_integration(restApiId=api_id, resourceId=rid, httpMethod=r.method,
                               **integration)
-    apigw.create_deployment(restApiId=api_id, stageName=stage)
-    if throttle:
-        apigw.update_stage(restApiId=api_id, stageName=stage, patchOperations=[
-            {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "100"},
-            {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "200"},
-        ])
+    deployment = apigw.create_deployment(restApiId=api_id, stageName=stage)["id"]
+    for name in more_stages:
+        apigw.create_stage(restApiId=api_id, stageName=name, deploymentId=deployment)
+    for name in (stage, *more_stages):
+        if throttle:
+            apigw.update_stage(restApiId=api_id, stageName=name, patchOperations=[
+                {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "100"},
+                {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "200"},
+            ])
+    stage_arn = f"arn:aws:apigateway:{ctx.region}::/restapis/{api_id}/stages/{{}}"
     return ctx.add(
         "rest_apis",
         id=api_id,
@@ -644,7 +707,11 @@ def rest_api(
         endpoint_type=endpoint,
         api_key_source=key_source,
         stage=stage,
-        stage_arn=f"arn:aws:apigateway:{ctx.region}::/restapis/{api_id}/stages/{stage}",
+        stage_arn=stage_arn.format(stage),
+        more_stages=list(more_stages),
+        stage_arns=[stage_arn.format(name) for name in more_stages],
+        authorizer_id=authorizer_id,
+        disable_execute_api_endpoint=disable_default_endpoint,
         domain=f"{api_id}.execute-api.{ctx.region}.amazonaws.com",
         routes=[r.__dict__ for r in routes],
     )
@@ -714,11 +781,25 @@ def cloudfront_prefix_list(ctx: Ctx) -> str:
     return lists[0]["PrefixListId"]
 
 
+def cloudfront_prefix_list_v6(ctx: Ctx) -> str:
+    """CloudFront's IPv6 origin-facing list, which AWS has in every region and moto 5.2.5 does not
+    (the emulator adds it to DescribeManagedPrefixLists, owner AWS, as AWS answers)."""
+    pl_id = "pl-" + hashlib.sha256(f"{CLOUDFRONT_PREFIX_LIST_V6}/{ctx.region}".encode()).hexdigest()[:17]
+    ctx.emulate("ec2", "managed_prefix_lists", {ctx.region: {pl_id: {
+        "prefixListId": pl_id, "addressFamily": "IPv6", "state": "create-complete",
+        "prefixListArn": f"arn:aws:ec2:{ctx.region}:aws:prefix-list/{pl_id}",
+        "prefixListName": CLOUDFRONT_PREFIX_LIST_V6, "maxEntries": 55, "version": 1,
+        "ownerId": "AWS"}}})
+    return pl_id
+
+
 def tcp(port: int, *, cidr: str | None = None, prefix_list: str | None = None,
         group: str | None = None) -> dict[str, Any]:
-    """One TCP ingress permission from a CIDR, a prefix list or another SG."""
+    """One TCP ingress permission from a CIDR (IPv4 or IPv6), a prefix list or another SG."""
     perm: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
-    if cidr:
+    if cidr and ":" in cidr:
+        perm["Ipv6Ranges"] = [{"CidrIpv6": cidr}]
+    elif cidr:
         perm["IpRanges"] = [{"CidrIp": cidr}]
     if prefix_list:
         perm["PrefixListIds"] = [{"PrefixListId": prefix_list}]
@@ -768,6 +849,7 @@ def alb(
     scheme: str = "internet-facing",
     header_values: list[str] | None = None,
     http_listener: str | None = None,
+    ip_address_type: str = "ipv4",
 ) -> dict[str, Any]:
     """ALB (internet-facing unless `scheme` says internal) -> target group on :8080.
 
@@ -779,8 +861,8 @@ def alb(
     """
     elb = ctx.client("elbv2")
     lb = elb.create_load_balancer(Name=ctx.short_name(suffix), Subnets=subnets,
-                                  SecurityGroups=[sg], Scheme=scheme,
-                                  Type="application")["LoadBalancers"][0]
+                                  SecurityGroups=[sg], Scheme=scheme, Type="application",
+                                  IpAddressType=ip_address_type)["LoadBalancers"][0]
     tg = elb.create_target_group(Name=ctx.short_name(f"{suffix}-tg"), Protocol="HTTP",
                                  Port=8080, VpcId=vpc_id, TargetType="instance",
                                  HealthCheckPath="/health")["TargetGroups"][0]
@@ -1468,6 +1550,9 @@ def gated_alb_site(
     header_values: list[str] | None = None,
     http_listener: str | None = None,
     sent: str | None = None,
+    alb_ingress: list[dict[str, Any]] | None = None,
+    web_ingress: list[dict[str, Any]] = (),
+    ip_address_type: str = "ipv4",
 ) -> dict[str, Any]:
     """The ALB origin of one gate scenario.
 
@@ -1475,18 +1560,23 @@ def gated_alb_site(
     gate and the listener forwards by default. Otherwise the listener's rule is
     the gate (`header_values`), default 403, and the ALB gets the baseline ACL.
     The distribution sends X-Origin-Verify = `sent` (a strong secret by default).
+    The ALB's security group admits 80/443 from CloudFront's prefix list unless
+    `alb_ingress` says otherwise; the instances' admits 8080 from the ALB's, and
+    `web_ingress` besides.
     """
     vpc_id, subnets = vpc(ctx)
     pl = cloudfront_prefix_list(ctx)
     ctx.entry["cloudfront_prefix_list_id"] = pl
-    alb_sg = security_group(ctx, vpc_id, "alb-sg", [tcp(80, prefix_list=pl),
-                                                    tcp(443, prefix_list=pl)])
-    web_sg = security_group(ctx, vpc_id, "web-sg", [tcp(8080, group=alb_sg)])
+    if alb_ingress is None:
+        alb_ingress = [tcp(80, prefix_list=pl), tcp(443, prefix_list=pl)]
+    alb_sg = security_group(ctx, vpc_id, "alb-sg", alb_ingress)
+    web_sg = security_group(ctx, vpc_id, "web-sg", [tcp(8080, group=alb_sg), *web_ingress])
     value = sent or ctx.secret(HEADER)
     lb = alb(ctx, "alb", vpc_id=vpc_id, subnets=subnets, sg=alb_sg,
              targets=instances(ctx, subnets[0], web_sg),
              verify_header=None if gate_acl else (HEADER, value),
-             header_values=header_values, http_listener=http_listener)
+             header_values=header_values, http_listener=http_listener,
+             ip_address_type=ip_address_type)
     if gate_acl:
         default, rules = gate_acl
         web_acl(ctx, "gate-acl", scope="REGIONAL", default=default, rules=rules,
@@ -1624,6 +1714,174 @@ def build_http_listener_forwards(ctx: Ctx) -> None:
     gated_alb_site(ctx, http_listener="redirect" if ctx.good else "forward")
 
 
+# --------------------------------------------------------------------------
+# More gates as AWS evaluates them (issue #13): address sets, authorizers,
+# stages, custom domains.
+# --------------------------------------------------------------------------
+
+
+def build_split_cidr_open(ctx: Ctx) -> None:
+    """"Open to the internet" is the union of the ranges, not a literal 0.0.0.0/0. -good: the ALB
+    admits CloudFront's prefix list only; -bad: 0.0.0.0/1 + 128.0.0.0/1 on 443 (a way around a
+    linter that flags 0.0.0.0/0) and SSH the same way on the instances."""
+    if ctx.good:
+        gated_alb_site(ctx)
+        return
+    halves = [tcp(443, cidr="0.0.0.0/1"), tcp(443, cidr="128.0.0.0/1")]
+    ctx.mistake("EA401", "alb-sg admits 443 from 0.0.0.0/1 + 128.0.0.0/1: the whole internet")
+    ctx.mistake("EA402", "web-sg admits SSH 22 from 0.0.0.0/1 + 128.0.0.0/1")
+    gated_alb_site(ctx, alb_ingress=halves,
+                   web_ingress=[tcp(22, cidr="0.0.0.0/1"), tcp(22, cidr="128.0.0.0/1")])
+
+
+def build_dual_stack_sg(ctx: Ctx) -> None:
+    """A dual-stack ALB. -good: IPv4 and IPv6 both limited to CloudFront's origin-facing prefix
+    lists (com.amazonaws.global.cloudfront.origin-facing and its ipv6 twin); -bad: IPv4 locked,
+    but 443 from ::/0 as well."""
+    pl = cloudfront_prefix_list(ctx)
+    pl6 = cloudfront_prefix_list_v6(ctx)
+    ctx.entry["cloudfront_prefix_list_v6_id"] = pl6
+    ingress = [tcp(443, prefix_list=pl), tcp(443, prefix_list=pl6)]
+    if not ctx.good:
+        ingress = [tcp(443, prefix_list=pl), tcp(443, cidr="::/0")]
+        ctx.mistake("EA401", "alb-sg admits 443 from ::/0: IPv6 is open to the internet")
+    gated_alb_site(ctx, alb_ingress=ingress, ip_address_type="dualstack")
+
+
+def build_lambda_authorizer_header(ctx: Ctx) -> None:
+    """A REST API whose methods use a REQUEST Lambda authorizer with identity source
+    method.request.header.X-Origin-Verify, the header the distribution sends: API Gateway refuses
+    requests without it, the function compares the value (edge-audit cannot read that: could not
+    verify, low). -bad: one method has authorization NONE, and a second API's authorizer is keyed
+    on a header the distribution never sends."""
+    site, bucket = static_site_origin(ctx)
+    checker = lambda_function(ctx, "verify-origin")
+    app = lambda_function(ctx, "app")
+    value = ctx.secret(HEADER)
+    keyed = (f"method.request.header.{HEADER}", checker)
+    routes = [Route("/api", "GET", auth="CUSTOM"), Route("/api/{proxy+}", "ANY", auth="CUSTOM")]
+    if not ctx.good:
+        routes[0].auth = "NONE"
+        ctx.mistake("EA204", "GET /api has authorization NONE")
+        ctx.mistake("EA202", "GET /api is callable around CloudFront without the header")
+    api = rest_api(ctx, "api", routes, backend=app, authorizer=keyed)
+    origins = [site, api_origin(api, "api", headers={HEADER: value})]
+    behaviors = [behavior("api", path="/api*")]
+    if not ctx.good:
+        other = rest_api(ctx, "api-other-header",
+                         [Route("/v2/{proxy+}", "ANY", auth="CUSTOM")], backend=app,
+                         authorizer=("method.request.header.Authorization", checker))
+        ctx.mistake("EA202", "api-other-header's authorizer takes its identity from Authorization, "
+                             "which the distribution does not send: not a lock to it")
+        ctx.mistake("EA203", "api-other-header is internet-facing and its stage has no web ACL")
+        origins.append(api_origin(other, "api-other", headers={HEADER: value}))
+        behaviors.append(behavior("api-other", path="/v2/*"))
+    dist = distribution(ctx, origins=origins, default=site_behavior(), behaviors=behaviors,
+                        web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def build_second_stage(ctx: Ctx) -> None:
+    """The distribution's origin is the REST API's prod stage, locked by a regional web ACL on the
+    secret header. The same API also has a dev stage (same deployment): -good: it has the same
+    ACL; -bad: it has none, so /dev serves the same backend around CloudFront."""
+    site, bucket = static_site_origin(ctx)
+    fn = lambda_function(ctx, "app")
+    api = rest_api(ctx, "api", [Route("/api/{proxy+}")], backend=fn, more_stages=("dev",))
+    value = ctx.secret(HEADER)
+    guarded = [api["stage_arn"]] + (api["stage_arns"] if ctx.good else [])
+    origin_verify_acl(ctx, HEADER, value, associate=guarded)
+    if not ctx.good:
+        ctx.mistake("EA203", "stage dev has no web ACL")
+        ctx.mistake("EA202", "the dev stage serves the API around CloudFront without the header")
+        ctx.mistake("EA204", "ANY /api/{proxy+} has authorization NONE, reachable through dev")
+    origins = [site, api_origin(api, "api", headers={HEADER: value})]
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
+                        behaviors=[behavior("api", path="/api/*")],
+                        web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def build_second_account_origin(ctx: Ctx) -> None:
+    """The distribution (account ACCOUNT_ID) sends the secret header to a REST API in a second
+    account (PARTNER_ACCOUNT_ID, entered through sts AssumeRole). -good: the partner's stage has
+    a regional web ACL that blocks requests without the secret; -bad: it has none. Scanned with
+    both accounts (`--account` x2 `--role-name edge-audit-readonly`) the API is resolved in the
+    partner account and judged as a local origin; scanned alone, the home account can only say
+    that an origin outside the scan receives the secret (not evaluated). Not part of the one-
+    account live scan: tests/it/moto_scan.rs has its own test for it."""
+    partner = ctx.in_partner_account()
+    ctx.entry["partner_account_id"] = PARTNER_ACCOUNT_ID
+    ctx.entry["partner_role"] = PARTNER_ROLE
+    fn = lambda_function(partner, "app")
+    api = rest_api(partner, "api", [Route("/api/{proxy+}")], backend=fn)
+    api["account"] = PARTNER_ACCOUNT_ID
+    value = ctx.secret(HEADER)
+    if ctx.good:
+        origin_verify_acl(partner, HEADER, value, associate=[api["stage_arn"]])
+    else:
+        ctx.mistake("EA202", "the partner account's API is reachable without the origin header")
+        ctx.mistake("EA203", "the partner account's stage prod has no web ACL")
+        ctx.mistake("EA204", "ANY /api/{proxy+} has authorization NONE")
+    distribution(ctx, origins=[api_origin(api, "api", headers={HEADER: value})],
+                 default=behavior("api"), web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+
+
+def build_alb_regex_header(ctx: Ctx) -> None:
+    """The listener rule's http-header condition with RegexValues (2025) instead of wildcard
+    Values. -good: the secret, anchored (`^secret$`); -bad: `.+`, which any value matches (moto
+    cannot store RegexValues: the emulator puts them into DescribeRules)."""
+    value = ctx.secret(HEADER)
+    pattern = f"^{value}$" if ctx.good else ".+"
+    if not ctx.good:
+        _no_secret(ctx, "the http-header condition's regex is .+")
+    lb = gated_alb_site(ctx, sent=value)
+    ctx.emulate("elasticloadbalancing", "regex_header_values", {lb["rule_arns"][0]: [pattern]})
+    if ctx.good:
+        # The pattern holds the secret: the manifest lists it so no output may print it.
+        ctx.weak_secret(pattern)
+
+
+def build_custom_domain_default_endpoint(ctx: Ctx) -> None:
+    """A REST API behind a custom domain (base path mapping) that requires mutual TLS, as the
+    distribution's origin; CloudFront presents a client certificate (origin mTLS). -good: the
+    default execute-api endpoint is disabled, so the domain is the only way in; -bad: it is left
+    on, and reaches the API without any certificate (moto drops the domain's
+    mutualTlsAuthentication and the origin's OriginMtlsConfig: the emulator puts them back)."""
+    site, bucket = static_site_origin(ctx)
+    fn = lambda_function(ctx, "app")
+    api = rest_api(ctx, "api", [Route("/api/{proxy+}")], backend=fn,
+                   disable_default_endpoint=ctx.good)
+    apigw = ctx.client("apigateway")
+    domain = f"{ctx.short_name('api')}.example.com"
+    cert = certificate(ctx, domain)
+    created = apigw.create_domain_name(domainName=domain, regionalCertificateArn=cert,
+                                       endpointConfiguration={"types": ["REGIONAL"]},
+                                       securityPolicy="TLS_1_2")
+    apigw.create_base_path_mapping(domainName=domain, restApiId=api["id"], stage=api["stage"],
+                                   basePath="(none)")
+    truststore = f"s3://{ctx.name('truststore')}/cloudfront-ca.pem"
+    ctx.emulate("apigateway", "domain_names", {domain: {
+        "mutualTlsAuthentication": {"truststoreUri": truststore, "truststoreVersion": "1"}}})
+    ctx.add("domain_names", name=domain, regional_domain_name=created["regionalDomainName"],
+            api_id=api["id"], truststore_uri=truststore)
+    if not ctx.good:
+        ctx.mistake("EA202", "the default execute-api endpoint is enabled: the API is reachable "
+                             "without the client certificate the custom domain requires")
+        ctx.mistake("EA203", "the internet-facing stage prod has no web ACL")
+        ctx.mistake("EA204", "ANY /api/{proxy+} has authorization NONE")
+    client_cert = certificate(ctx, f"{ctx.short_name('cloudfront-client')}.example.com")
+    origins = [site, custom_origin("api", domain)]
+    dist = distribution(ctx, origins=origins, default=site_behavior(),
+                        behaviors=[behavior("api", path="/api/*")],
+                        web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+    ctx.emulate("cloudfront", "origins", {dist["id"]: {"api": {"set": {
+        "CustomOriginConfig/OriginMtlsConfig": {"ClientCertificateArn": client_cert}}}}})
+    if ctx.good:
+        restore_s3_oac(ctx, dist, site)
+    lock_site_bucket(ctx, dist, bucket)
+
+
 @dataclass(frozen=True)
 class Architecture:
     name: str
@@ -1648,6 +1906,14 @@ ARCHITECTURES = (
     Architecture("alb-wildcard-presence", "eu-west-1", build_alb_wildcard_presence),
     Architecture("alb-wildcard-secret", "eu-west-1", build_alb_wildcard_secret),
     Architecture("http-listener-forwards", "eu-west-1", build_http_listener_forwards),
+    Architecture("split-cidr-open", "eu-west-1", build_split_cidr_open),
+    Architecture("dual-stack-sg", "eu-west-1", build_dual_stack_sg),
+    Architecture("lambda-authorizer-header", "eu-west-1", build_lambda_authorizer_header),
+    Architecture("second-stage", "eu-west-1", build_second_stage),
+    Architecture("custom-domain-default-endpoint", "eu-west-1",
+                 build_custom_domain_default_endpoint),
+    Architecture("alb-regex-header", "eu-west-1", build_alb_regex_header),
+    Architecture("second-account-origin", "eu-west-1", build_second_account_origin),
     # Issue #14 through the emulator (keep at the end).
     Architecture("routing-rule-gate", "eu-west-1", build_routing_rule_gate),
     Architecture("multi-tenant", "eu-west-1", build_multi_tenant),
@@ -1722,6 +1988,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {
         "endpoint": aws.endpoint,
         "account_id": ACCOUNT_ID,
+        "partner_account_id": PARTNER_ACCOUNT_ID,
         "edge_region": EDGE_REGION,
         "scenarios": scenarios,
     }

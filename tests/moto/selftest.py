@@ -121,9 +121,14 @@ def check_distribution(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
         ResourceArn=dist["arn"])["Protection"]["ResourceArn"] == dist["arn"])
 
 
+def in_account(aws: seed.Aws, item: dict[str, Any]) -> seed.Aws:
+    """The clients of the account that holds `item` (seed.py's partner account or moto's)."""
+    return aws.partner() if item.get("account") == seed.PARTNER_ACCOUNT_ID else aws
+
+
 def check_web_acl(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
                   acl: dict[str, Any]) -> None:
-    waf = aws.client("wafv2", acl["region"])
+    waf = in_account(aws, acl).client("wafv2", acl["region"])
     got = waf.get_web_acl(Name=acl["name"], Id=acl["id"], Scope=acl["scope"])["WebACL"]
     r.check(f"{name}/{acl['name']}: default action", lambda: acl["default_action"] in got["DefaultAction"])
     if acl["logging"]:
@@ -147,7 +152,7 @@ def check_web_acl(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
 
 def check_rest_api(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
                    api: dict[str, Any]) -> None:
-    apigw = aws.client("apigateway", api["region"])
+    apigw = in_account(aws, api).client("apigateway", api["region"])
     got = apigw.get_rest_api(restApiId=api["id"])
     r.check(f"{name}/{api['name']}: endpoint type",
             lambda: got["endpointConfiguration"]["types"] == [api["endpoint_type"]])
@@ -161,6 +166,17 @@ def check_rest_api(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
                 lambda m=m, route=route: m["authorizationType"] == route["auth"]
                 and m["apiKeyRequired"] == route["key_required"])
     stage = apigw.get_stage(restApiId=api["id"], stageName=api["stage"])
+    r.check(f"{name}/{api['name']}: disableExecuteApiEndpoint", lambda: got.get(
+        "disableExecuteApiEndpoint", False) == api["disable_execute_api_endpoint"])
+    stages = {s["stageName"] for s in apigw.get_stages(restApiId=api["id"])["item"]}
+    r.check(f"{name}/{api['name']}: stages", lambda: stages == {api["stage"], *api["more_stages"]})
+    if api["authorizer_id"]:
+        authorizer = apigw.get_authorizer(restApiId=api["id"], authorizerId=api["authorizer_id"])
+        r.check(f"{name}/{api['name']}: REQUEST authorizer on a header", lambda: authorizer["type"] == "REQUEST"
+                and authorizer["identitySource"].startswith("method.request.header."))
+        custom = [m for m in methods.values() if m["authorizationType"] == "CUSTOM"]
+        r.check(f"{name}/{api['name']}: CUSTOM methods use the authorizer", lambda: custom and all(
+            m.get("authorizerId") == api["authorizer_id"] for m in custom))
     if sc["variant"] == "good":
         r.check(f"{name}/{api['name']}: REGIONAL", lambda: api["endpoint_type"] == "REGIONAL")
         r.check(f"{name}/{api['name']}: stage throttled",
@@ -172,15 +188,31 @@ def check_security(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> 
         return
     ec2 = aws.client("ec2", sc["region"])
     groups = ec2.describe_security_groups(GroupIds=[g["id"] for g in sc["security_groups"]])
+    emulated = sc.get("emulated", {})
+    pl6 = sc.get("cloudfront_prefix_list_v6_id")
+    if pl6:
+        lists = ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": [seed.CLOUDFRONT_PREFIX_LIST_V6]}])
+        r.check(f"{name}: the IPv6 CloudFront prefix list is listed (emulator)", lambda: [
+            (pl["PrefixListId"], pl["OwnerId"]) for pl in lists["PrefixLists"]] == [(pl6, "AWS")])
+    for rule_arn, patterns in emulated.get("elasticloadbalancing", {}).get("regex_header_values", {}).items():
+        got = aws.client("elbv2", sc["region"]).describe_rules(RuleArns=[rule_arn])["Rules"][0]
+        header = [c["HttpHeaderConfig"] for c in got["Conditions"] if c["Field"] == "http-header"]
+        r.check(f"{name}: http-header condition matches RegexValues (emulator)", lambda h=header, p=patterns:
+                len(h) == 1 and h[0].get("RegexValues") == p and not h[0].get("Values"))
     if sc["variant"] == "good":
-        r.check(f"{name}: no SG open to the internet", lambda: not any(
-            rng["CidrIp"] == "0.0.0.0/0" for g in groups["SecurityGroups"]
-            for p in g["IpPermissions"] for rng in p["IpRanges"]))
+        # Open = the union of the ranges: 0.0.0.0/0, ::/0, or both halves of IPv4.
+        ranges = {rng for g in groups["SecurityGroups"] for p in g["IpPermissions"]
+                  for rng in [x["CidrIp"] for x in p["IpRanges"]] + [x["CidrIpv6"] for x in p.get("Ipv6Ranges", [])]}
+        r.check(f"{name}: no SG open to the internet", lambda: not (
+            {"0.0.0.0/0", "::/0"} & ranges or {"0.0.0.0/1", "128.0.0.0/1"} <= ranges))
         lb = sc["load_balancers"][0]
-        mtls = sc.get("emulated", {}).get("elasticloadbalancing", {}).get("mutual_authentication", {})
-        if lb.get("scheme") == "internal" or mtls.get(lb["listener_arn"], {}).get("Mode") == "verify":
-            # Reached only through a VPC origin, or locked by verified mutual TLS: the ALB itself
-            # needs no header rule.
+        mtls = emulated.get("elasticloadbalancing", {}).get("mutual_authentication", {})
+        gated = any(acl["name"].endswith("-gate-acl") and lb["arn"] in acl["associated_to"]
+                    for acl in sc.get("web_acls", []))
+        if lb.get("scheme") == "internal" or mtls.get(lb["listener_arn"], {}).get("Mode") == "verify" or gated:
+            # Reached only through a VPC origin, locked by verified mutual TLS, or gated by the
+            # regional web ACL on the ALB: the listener itself needs no header rule.
             return
         rules = aws.client("elbv2", sc["region"]).describe_rules(
             ListenerArn=sc["load_balancers"][0]["listener_arn"])["Rules"]
@@ -189,6 +221,17 @@ def check_security(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> 
             for rule in rules))
         r.check(f"{name}: ALB header rule", lambda: any(
             c["Field"] == "http-header" for rule in rules for c in rule["Conditions"]))
+
+
+def check_domains(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> None:
+    for domain in sc.get("domain_names", []):
+        apigw = aws.client("apigateway", sc["region"])
+        got = {d["domainName"]: d for d in apigw.get_domain_names()["items"]}.get(domain["name"], {})
+        r.check(f"{name}/{domain['name']}: mutual TLS trust store (emulator)", lambda got=got, d=domain:
+                got.get("mutualTlsAuthentication", {}).get("truststoreUri") == d["truststore_uri"])
+        mappings = apigw.get_base_path_mappings(domainName=domain["name"])["items"]
+        r.check(f"{name}/{domain['name']}: base path mapping", lambda m=mappings, d=domain:
+                [(x["restApiId"], x["basePath"]) for x in m] == [(d["api_id"], "(none)")])
 
 
 def check_lambdas(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> None:
@@ -221,6 +264,7 @@ def main() -> int:
             for api in sc.get("rest_apis", []):
                 check_rest_api(r, aws, name, sc, api)
             check_security(r, aws, name, sc)
+            check_domains(r, aws, name, sc)
             check_lambdas(r, aws, name, sc)
     finally:
         for proc in procs:

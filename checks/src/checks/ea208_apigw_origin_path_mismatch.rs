@@ -1,6 +1,6 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
-use crate::finding::Finding;
+use crate::finding::{Confidence, Finding};
 use crate::index::Api;
 use crate::index::ResolvedOrigin;
 use crate::inventory::Service;
@@ -14,6 +14,11 @@ declare_check! {
     /// names an API that is not in the account, or whose origin path does not start with a
     /// stage of that API. HTTP APIs with only the `$default` stage take no stage in the path, so
     /// there the origin path must not name one.
+    ///
+    /// An API that is in no scanned account is reported with low confidence: it may be deleted,
+    /// or belong to an account outside the scan (then scan that account too: `--account`,
+    /// `--org`; if the distribution sends it a secret header, the origin's lock is also listed
+    /// as not evaluated).
     ///
     /// ## Why it matters
     ///
@@ -62,7 +67,12 @@ impl Audit for ApigwOriginPathMismatch {
                         );
                         continue;
                     }
-                    (None, format!("names API {api_id} in {region}, which is in no scanned account"))
+                    (
+                        None,
+                        format!(
+                            "names API {api_id} in {region}, which is in no scanned account (deleted, or owned by an account outside the scan: scan that account too)"
+                        ),
+                    )
                 }
                 ResolvedOrigin::RestApi(api) => {
                     if first.is_empty() || api.stage(first).is_some() {
@@ -96,6 +106,8 @@ impl Audit for ApigwOriginPathMismatch {
                 }
                 _ => continue,
             };
+            // The API's absence from the scan is certain; that it does not exist is not.
+            let confidence = if api.is_none() { Confidence::Low } else { Confidence::High };
             let stages = api.map(|a| a.stage_names()).unwrap_or_default();
             out.push(
                 Finding::new(
@@ -103,6 +115,7 @@ impl Audit for ApigwOriginPathMismatch {
                     distribution.resource(ctx.account_id()),
                     format!("Distribution {} origin `{}` {problem}", distribution.id, origin.id),
                 )
+                .confidence(confidence)
                 .detail(&origin.id)
                 .evidence("origin_id", &origin.id)
                 .evidence("origin_domain", &origin.domain_name)

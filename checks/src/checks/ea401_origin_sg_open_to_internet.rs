@@ -32,9 +32,10 @@ declare_check! {
     ///
     /// ## How to fix
     ///
-    /// Replace the 0.0.0.0/0 and ::/0 rules by the CloudFront origin-facing managed prefix list
-    /// (`com.amazonaws.global.cloudfront.origin-facing`) and keep the secret header check, or
-    /// move the origin into private subnets behind a CloudFront VPC origin.
+    /// Replace the 0.0.0.0/0 and ::/0 rules by the CloudFront origin-facing managed prefix lists
+    /// (`com.amazonaws.global.cloudfront.origin-facing`, and for a dual-stack origin
+    /// `com.amazonaws.global.ipv6.cloudfront.origin-facing`) and keep the secret header check,
+    /// or move the origin into private subnets behind a CloudFront VPC origin.
     ///
     /// ## References
     ///

@@ -13,9 +13,10 @@ declare_check! {
     /// redirects or answers a fixed response is not), or a forwarding rule has no http-header
     /// condition, or its condition only tests presence or a fragment — a value of `*`, or
     /// fewer than 16 fixed characters around `*`/`?` wildcards (ALB compares values
-    /// case-insensitively) — and no web ACL on the load balancer requires the header either
-    /// (web ACLs are evaluated with their rule groups, regexes and transformations; a regex
-    /// such as `.*` is a presence test too).
+    /// case-insensitively), or a `RegexValues` regex such as `.+` or a short prefix (evaluated
+    /// like WAF regexes; a regex that cannot be evaluated is *could not verify*) — and no web ACL
+    /// on the load balancer requires the header either (web ACLs are evaluated with their rule
+    /// groups, regexes and transformations; a regex such as `.*` is a presence test too).
     ///
     /// **Origin mutual TLS** counts instead of the header where the load balancer enforces it:
     /// every listener's `MutualAuthentication` in mode `verify` with a trust store (read with

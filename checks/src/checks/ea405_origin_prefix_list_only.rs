@@ -9,10 +9,11 @@ declare_check! {
     /// ## What it finds
     ///
     /// An origin (internet-facing load balancer or instance) whose only restriction is the
-    /// CloudFront origin-facing managed prefix list (`com.amazonaws.global.cloudfront.origin-facing`
-    /// or `…ipv6-origin-facing`) on its listener ports, with no secret header checked: for a
-    /// load balancer, no listener rule or web ACL requiring it; for an instance (whose own
-    /// checks edge-audit cannot see), no secret header sent by the distribution at all. A
+    /// CloudFront origin-facing managed prefix lists (`com.amazonaws.global.cloudfront.origin-facing`
+    /// for IPv4, `com.amazonaws.global.ipv6.cloudfront.origin-facing` for IPv6) on its listener
+    /// ports, with no secret header checked: for a load balancer, no listener rule or web ACL
+    /// requiring it; for an instance (whose own checks edge-audit cannot see), no secret header
+    /// sent by the distribution at all. A
     /// listener rule or web ACL that tests the header only for presence or a short fragment
     /// (an ALB value of `*`, a regex `.*`, a `CONTAINS` of a few characters) checks no secret.
     ///

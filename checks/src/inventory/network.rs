@@ -195,6 +195,11 @@ tagged_enum! {
             /// before these were evaluated (each value is then compared as a literal).
             #[serde(default, skip_serializing_if = "Vec::is_empty")]
             tests: Vec<ValueTest>,
+            /// The values are regular expressions (`RegexValues`, 2025) instead of ALB's
+            /// wildcard patterns: the matching pass evaluates them like WAF regexes (an
+            /// unanchored pattern matches a substring). Without `tests` they cannot be compared.
+            #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+            regex: bool,
         },
         PathPattern {
             values: Vec<String>,

@@ -140,7 +140,7 @@ fn vpc_origin_reach_table() {
             "vo_9",
             None,
             'N',
-            "vo_9 is not in the account's inventory",
+            "vo_9 is not in account 111111111111's inventory",
         ),
         (
             "endpoint not in the inventory",

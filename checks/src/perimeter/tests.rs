@@ -724,6 +724,16 @@ fn tested_condition(values: &[&str], accepts: &[&[&str]], required: &[usize]) ->
     json!({"type": "http_header", "name": H, "values": values.iter().map(|v| secret(v)).collect::<Vec<_>>(), "tests": tests})
 }
 
+/// [`tested_condition`] with `RegexValues` (regular expressions) instead of wildcard values.
+fn regex_condition(patterns: &[&str], tests: Option<(&[&[&str]], &[usize])>) -> Value {
+    let mut condition = match tests {
+        Some((accepts, required)) => tested_condition(patterns, accepts, required),
+        None => header_condition(patterns),
+    };
+    condition["regex"] = json!(true);
+    condition
+}
+
 fn header_condition(values: &[&str]) -> Value {
     json!({"type": "http_header", "name": H, "values": values.iter().map(|v| secret(v)).collect::<Vec<_>>()})
 }
@@ -857,6 +867,39 @@ fn listener_rule_header_algebra() {
             ]),
             vec![(H, V)],
             Some(Satisfied),
+        ),
+        (
+            "a regex (RegexValues) holding the secret, anchored",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(1, vec![regex_condition(&["^secret$"], Some((&[&[V]], &[32])))], "forward")],
+            )]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
+        (
+            "a regex .+ only tests presence",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(1, vec![regex_condition(&[".+"], Some((&[&[V]], &[0])))], "forward")],
+            )]),
+            vec![(H, V)],
+            None,
+        ),
+        (
+            "a regex the distribution's value does not match",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(1, vec![regex_condition(&["^other$"], Some((&[&[]], &[32])))], "forward")],
+            )]),
+            vec![(H, V)],
+            Some(Mismatch),
+        ),
+        (
+            "a regex without the matching pass's facts is never compared as a literal",
+            lb(vec![listener("403", vec![lb_rule(1, vec![regex_condition(&[V], None)], "forward")])]),
+            vec![(H, V)],
+            Some(Verdict::CouldNotVerify),
         ),
         (
             "a second listener forwards by default",

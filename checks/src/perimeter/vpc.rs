@@ -54,7 +54,10 @@ pub fn vpc_origin_reach(scope: &Scope<'_>, origin: &Origin) -> Option<VpcOriginR
                 "VPC origin {id}: the VPC origins could not be read (ListVpcOrigins: {})",
                 c.error.as_deref().unwrap_or("failed")
             ),
-            None => format!("VPC origin {id} is not in the account's inventory"),
+            None => format!(
+                "VPC origin {id} is not in account {}'s inventory (deleted, or its VPC origins could not be listed)",
+                account.account_id
+            ),
         }));
     };
     Some(endpoint_reach(scope, vpc_origin))

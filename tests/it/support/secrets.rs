@@ -149,6 +149,7 @@ pub(crate) fn inventory() -> Inventory {
                     name: "X-Origin-Verify".into(),
                     values: vec![secret(PLAINTEXT[5])],
                     tests: vec![],
+                    regex: false,
                 }],
                 actions: vec![LbAction::Forward { target_group_arns: vec!["tg".into()] }],
             }],

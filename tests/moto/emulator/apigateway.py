@@ -1,11 +1,15 @@
 """API Gateway (REST-JSON; v1 API version 2015-07-09 and v2 2018-11-29, both signed `apigateway`):
-custom-domain routing rules, which moto 5.2.5 does not model.
+what moto 5.2.5 does not model of custom domain names: routing rules and routing modes, and the
+fields it drops (it does not store `mutualTlsAuthentication`).
 
 Store (`"apigateway"`):
 * `routing_modes`: `{domain_name: mode}` (v1 spelling: `BASE_PATH_MAPPING_ONLY`,
   `ROUTING_RULE_ONLY`, `ROUTING_RULE_THEN_BASE_PATH_MAPPING`), added as `routingMode` to that
   domain in moto's GetDomainNames / GetDomainName answers.
-* GetBasePathMappings of such a domain without mappings: moto fails (500), AWS answers an
+* `domain_names`: `{domain_name: {field: value}}`, the API reference's `DomainName` fields (e.g.
+  `{"mutualTlsAuthentication": {"truststoreUri": "s3://bucket/key", "truststoreVersion": "1"}}`)
+  set on that domain in GetDomainNames and GetDomainName.
+* GetBasePathMappings of a routed domain without mappings: moto fails (500), AWS answers an
   empty list, and so does the emulator.
 * `routing_rules`: `{domain_name: [rule]}`, each rule as the API reference's `RoutingRule`
   (`{"routingRuleId", "routingRuleArn", "priority", "conditions": [{"matchHeaders": {"anyOf":
@@ -34,13 +38,6 @@ def _json(status: int, document: Any) -> core.Response:
     )
 
 
-def _with_mode(domain: dict[str, Any], modes: dict[str, str]) -> dict[str, Any]:
-    mode = modes.get(domain.get("domainName", ""))
-    if mode:
-        domain["routingMode"] = mode
-    return domain
-
-
 def _edit_json(response: core.Response, edit: Any) -> core.Response:
     document = json.loads(response.body or b"{}")
     edit(document)
@@ -48,20 +45,36 @@ def _edit_json(response: core.Response, edit: Any) -> core.Response:
     return core.Response(response.status, json.dumps(document).encode(), headers)
 
 
+def _overlay_domain(domain: dict[str, Any], store: core.Store) -> None:
+    """The scenario's routing mode and dropped fields, on one domain of moto's answer."""
+    name = domain.get("domainName", "")
+    mode = store.mapping("apigateway", "routing_modes").get(name)
+    if mode:
+        domain["routingMode"] = mode
+    domain.update(store.mapping("apigateway", "domain_names").get(name, {}))
+
+
+def _has_overlays(store: core.Store) -> bool:
+    return bool(store.mapping("apigateway", "routing_modes") or store.mapping("apigateway", "domain_names"))
+
+
 @apigateway.overlay("GetDomainNames", "GET", "/domainnames")
 def get_domain_names(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
-    modes = store.mapping("apigateway", "routing_modes")
-    if not modes:
+    if not _has_overlays(store):
         return response
-    return _edit_json(response, lambda d: [_with_mode(item, modes) for item in d.get("item", [])])
+
+    def edit(document: dict[str, Any]) -> None:
+        for domain in document.get("item", []):
+            _overlay_domain(domain, store)
+
+    return _edit_json(response, edit)
 
 
 @apigateway.overlay("GetDomainName", "GET", "/domainnames/{domain_name}")
 def get_domain_name(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
-    modes = store.mapping("apigateway", "routing_modes")
-    if request.params["domain_name"] not in modes:
+    if not _has_overlays(store):
         return response
-    return _edit_json(response, lambda d: _with_mode(d, modes))
+    return _edit_json(response, lambda document: _overlay_domain(document, store))
 
 
 @apigateway.handler("ListRoutingRules", "GET", "/v2/domainnames/{domainName}/routingrules")

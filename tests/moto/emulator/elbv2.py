@@ -7,6 +7,9 @@ Store (`"elasticloadbalancing"`):
   "active"}}`, added to those listeners in moto's DescribeListeners answer.
 * `trust_stores`: a list of the API reference's `TrustStore` (`{"Name", "TrustStoreArn", "Status",
   "NumberOfCaCertificates", "TotalRevokedEntries"}`), answered by DescribeTrustStores.
+* `regex_header_values`: `{rule_arn: ["regex", ...]}`: that rule's http-header condition matches
+  `RegexValues` (2025) instead of `Values` in DescribeRules (moto 5.2.5 fails on CreateRule with
+  RegexValues, so the seeder creates the rule with Values and the emulator swaps them).
 """
 
 from __future__ import annotations
@@ -77,5 +80,27 @@ def describe_listeners(request: core.Request, store: core.Store, response: core.
             arn = listener.findtext(core.qualified(namespace, "ListenerArn"))
             if arn in settings:
                 core.patch_element(listener, namespace, {"set": {"MutualAuthentication": settings[arn]}})
+
+    return core.edit_xml(response, edit)
+
+
+@elbv2.overlay("DescribeRules")
+def describe_rules(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+    regexes = store.mapping("elasticloadbalancing", "regex_header_values")
+    if not regexes:
+        return response
+
+    def edit(root: Any, namespace: str) -> None:
+        for rule in root.findall(core.qualified(namespace, "DescribeRulesResult/Rules/member")):
+            patterns = regexes.get(rule.findtext(core.qualified(namespace, "RuleArn")))
+            if patterns is None:
+                continue
+            for condition in rule.findall(core.qualified(namespace, "Conditions/member")):
+                if condition.findtext(core.qualified(namespace, "Field")) != "http-header":
+                    continue
+                core.patch_element(condition, namespace, {
+                    "remove": ["Values", "HttpHeaderConfig/Values"],
+                    "set": {"HttpHeaderConfig/RegexValues": {"member": patterns}},
+                })
 
     return core.edit_xml(response, edit)
