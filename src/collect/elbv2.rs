@@ -93,44 +93,50 @@ async fn load_balancer(
 ) -> (LoadBalancer, Vec<Coverage>) {
     let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
     let lb_type = lb.r#type().map(|t| t.as_str().to_string()).unwrap_or_default();
-    let mut failures = Vec::new();
 
-    let listener_pages =
-        client.describe_listeners().load_balancer_arn(&arn).page_size(PAGE_SIZE).into_paginator();
-    let listeners = match ctx.all_pages(op(SDK, "DescribeListeners"), listener_pages.send()).await {
-        Ok(pages) => pages.iter().flat_map(|p| p.listeners()).cloned().collect::<Vec<_>>(),
-        Err(error) => {
-            failures.push(ctx.failed_on(SERVICE, "DescribeListeners", &arn, &error.into()));
-            Vec::new()
-        }
+    // The web ACL association (GetWebACLForResource, 1 call/s: the slow link of the chain to the
+    // WAF collector's association lookups) is asked at once, alongside the listeners and rules,
+    // not after them.
+    let listeners = async {
+        let mut failures = Vec::new();
+        let listener_pages =
+            client.describe_listeners().load_balancer_arn(&arn).page_size(PAGE_SIZE).into_paginator();
+        let listeners = match ctx.all_pages(op(SDK, "DescribeListeners"), listener_pages.send()).await {
+            Ok(pages) => pages.iter().flat_map(|p| p.listeners()).cloned().collect::<Vec<_>>(),
+            Err(error) => {
+                failures.push(ctx.failed_on(SERVICE, "DescribeListeners", &arn, &error.into()));
+                Vec::new()
+            }
+        };
+        let listeners: Vec<(Listener, Option<Coverage>)> = stream::iter(listeners)
+            .map(|listener| listener_with_rules(ctx, client, listener))
+            .buffer_unordered(ctx.fan_out())
+            .collect()
+            .await;
+        let listeners: Vec<Listener> = listeners
+            .into_iter()
+            .map(|(listener, failure)| {
+                failures.extend(failure);
+                listener
+            })
+            .collect();
+        (listeners, failures)
     };
-    let listeners: Vec<(Listener, Option<Coverage>)> = stream::iter(listeners)
-        .map(|listener| listener_with_rules(ctx, client, listener))
-        .buffer_unordered(ctx.fan_out())
-        .collect()
-        .await;
-    let listeners = listeners
-        .into_iter()
-        .map(|(listener, failure)| {
-            failures.extend(failure);
-            listener
-        })
-        .collect();
 
     // WAF protects application load balancers only; the association is read from the load
     // balancer's side. It belongs to the load balancer's record, so a failure is an elbv2 gap.
-    let web_acl_arn = if lb_type == "application" {
+    let web_acl = async {
+        if lb_type != "application" {
+            return (None, None);
+        }
         let request = waf.get_web_acl_for_resource().resource_arn(&arn);
         match ctx.call(op("wafv2", "GetWebACLForResource"), request.send()).await {
-            Ok(output) => output.web_acl().map(|acl| acl.arn().to_string()).filter(|a| !a.is_empty()),
-            Err(error) => {
-                failures.push(ctx.failed_on(SERVICE, "GetWebACLForResource", &arn, &error.into()));
-                None
-            }
+            Ok(output) => (output.web_acl().map(|acl| acl.arn().to_string()).filter(|a| !a.is_empty()), None),
+            Err(error) => (None, Some(ctx.failed_on(SERVICE, "GetWebACLForResource", &arn, &error.into()))),
         }
-    } else {
-        None
     };
+    let ((listeners, mut failures), (web_acl_arn, web_acl_failure)) = futures::join!(listeners, web_acl);
+    failures.extend(web_acl_failure);
 
     let load_balancer = LoadBalancer {
         name: lb.load_balancer_name().unwrap_or_default().to_string(),
