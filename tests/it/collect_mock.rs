@@ -1484,6 +1484,21 @@ async fn denied_vpc_origins_are_a_coverage_gap_and_the_origins_are_not_evaluated
     assert!(outcome.findings.iter().all(|f| f.check_id != "EA106"), "{:?}", outcome.findings);
 }
 
+/// An account none of whose distributions uses a VPC origin only lists its VPC origins for other
+/// accounts' distributions (shared ones): a role without `cloudfront:ListVpcOrigins` must not cost
+/// it its CloudFront coverage. A distribution elsewhere using a VPC origin owned here and missing
+/// from this inventory is not evaluated there (`perimeter::vpc`).
+#[tokio::test]
+async fn denied_vpc_origins_cost_no_coverage_when_no_distribution_uses_one() {
+    let rules = vec![mock!(aws_sdk_cloudfront::Client::list_vpc_origins)
+        .then_http_response(|| cloudfront_access_denied("ListVpcOrigins"))];
+    let (account, stats) = collect(rules).await;
+    assert_eq!(stats_of(&stats, "ListVpcOrigins").calls, 1, "asked once");
+    assert!(account.vpc_origins.is_empty());
+    assert_eq!(account.failures(Service::Cloudfront).count(), 0, "{:?}", account.coverage);
+    assert!(account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Origin mutual TLS: the origin's OriginMtlsConfig (CloudFront XML) and the listener's
 // MutualAuthentication (ELBv2 query-protocol XML), as the API references shape them.
@@ -1522,27 +1537,8 @@ async fn origin_mutual_tls_is_read_from_the_origin_and_the_listeners() {
         &[],
         "",
     );
-    let load_balancers = format!(
-        "<DescribeLoadBalancersResponse xmlns=\"{ELB_NS}\"><DescribeLoadBalancersResult><LoadBalancers><member>\
-         <LoadBalancerArn>{}</LoadBalancerArn><DNSName>mtls-1.{REGION}.elb.amazonaws.com</DNSName>\
-         <LoadBalancerName>mtls</LoadBalancerName><Scheme>internet-facing</Scheme><Type>application</Type>\
-         <SecurityGroups><member>sg-0mtls</member></SecurityGroups></member></LoadBalancers></DescribeLoadBalancersResult>\
-         <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeLoadBalancersResponse>",
-        mtls_lb_arn()
-    );
-    let listeners = format!(
-        "<DescribeListenersResponse xmlns=\"{ELB_NS}\"><DescribeListenersResult><Listeners>{}{}</Listeners>\
-         </DescribeListenersResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeListenersResponse>",
-        mtls_listener_xml(443, "verify"),
-        mtls_listener_xml(8443, "passthrough")
-    );
-    let rules = vec![
-        list_distributions_page(None, distribution_list_xml(&[distribution], None)),
-        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers)
-            .then_http_response(move || http(200, &[("content-type", "text/xml")], load_balancers.clone())),
-        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_listeners)
-            .then_http_response(move || http(200, &[("content-type", "text/xml")], listeners.clone())),
-    ];
+    let mut rules = vec![list_distributions_page(None, distribution_list_xml(&[distribution], None))];
+    rules.extend(mtls_load_balancer_rules("passthrough"));
     let (account, _) = collect(rules).await;
     let origin = account.distributions[0].origin("alb").unwrap();
     assert_eq!(origin.custom.as_ref().unwrap().client_certificate_arn.as_deref(), Some(certificate.as_str()));
@@ -1578,6 +1574,12 @@ async fn origin_mutual_tls_is_read_from_the_origin_and_the_listeners() {
 /// The ELBv2 rules of one internet-facing ALB `mtls` whose two listeners both verify client
 /// certificates against trust store `ts`.
 fn verifying_load_balancer_rules() -> Vec<Rule> {
+    mtls_load_balancer_rules("verify")
+}
+
+/// The ELBv2 rules of one internet-facing ALB `mtls` with trust store `ts`: listener :443 in
+/// `verify` mode, listener :8443 in `second_mode`.
+fn mtls_load_balancer_rules(second_mode: &str) -> Vec<Rule> {
     let load_balancers = format!(
         "<DescribeLoadBalancersResponse xmlns=\"{ELB_NS}\"><DescribeLoadBalancersResult><LoadBalancers><member>\
          <LoadBalancerArn>{}</LoadBalancerArn><DNSName>mtls-1.{REGION}.elb.amazonaws.com</DNSName>\
@@ -1590,7 +1592,7 @@ fn verifying_load_balancer_rules() -> Vec<Rule> {
         "<DescribeListenersResponse xmlns=\"{ELB_NS}\"><DescribeListenersResult><Listeners>{}{}</Listeners>\
          </DescribeListenersResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeListenersResponse>",
         mtls_listener_xml(443, "verify"),
-        mtls_listener_xml(8443, "verify")
+        mtls_listener_xml(8443, second_mode)
     );
     vec![
         mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers)

@@ -23,8 +23,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::moto_scan::{
-    at_least_medium, changes, finding_keys, findings, live, not_evaluated_keys, owner, read,
-    scenario_identifiers, seeded, REGIONS,
+    assert_live_drift_unchanged, at_least_medium, finding_keys, findings, live, not_evaluated_keys, owner,
+    read, saved_and_live_changes, scenario_identifiers, seeded, snapshot_to, REGIONS,
 };
 use crate::support::{json, path_str, tempdir};
 use serde_json::{json, Value};
@@ -337,15 +337,8 @@ fn drift_over_vpc_origins_round_trips_and_reports_changes() {
     let dir = tempdir();
     let before = dir.path().join("a.json");
     let after = dir.path().join("b.json");
-    let snapshot = |path: &std::path::Path| {
-        let out = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(path)]);
-        assert_eq!(out.code, 0, "snapshot\n{}", out.stderr);
-    };
-    snapshot(&before);
-    let same =
-        live(&moto, &["drift", "--baseline", path_str(&before), "--regions", REGIONS, "--format", "json"]);
-    assert_eq!(same.code, 0, "live drift of an unchanged account\n{}{}", same.stdout, same.stderr);
-    assert!(changes(&json(&same.stdout)).is_empty(), "changes without a change: {}", same.stdout);
+    snapshot_to(&moto, &before);
+    assert_live_drift_unchanged(&moto, &before);
 
     let group =
         manifest["scenarios"]["vpc-origin-good"]["load_balancers"][0]["security_group"].as_str().unwrap();
@@ -357,15 +350,8 @@ fn drift_over_vpc_origins_round_trips_and_reports_changes() {
     );
     let opened = std::process::Command::new(moto.python()).args(["-c", &open]).output().expect("python");
     assert!(opened.status.success(), "boto3: {}", String::from_utf8_lossy(&opened.stderr));
-    snapshot(&after);
-    let saved = live(
-        &moto,
-        &["drift", "--baseline", path_str(&before), "--current", path_str(&after), "--format", "json"],
-    );
-    let current =
-        live(&moto, &["drift", "--baseline", path_str(&before), "--regions", REGIONS, "--format", "json"]);
-    let (saved, current) = (changes(&json(&saved.stdout)), changes(&json(&current.stdout)));
-    assert_eq!(saved, current, "saved and live drift differ");
+    snapshot_to(&moto, &after);
+    let saved = saved_and_live_changes(&moto, &before, &after);
     assert!(saved.iter().any(|(kind, _, id, _)| kind == "sg_ingress_opened" && id == group), "{saved:?}");
 }
 
@@ -639,15 +625,8 @@ fn drift_over_tenants_round_trips_and_reports_a_disabled_web_acl() {
     let dir = tempdir();
     let before = dir.path().join("a.json");
     let after = dir.path().join("b.json");
-    let snapshot = |path: &std::path::Path| {
-        let out = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(path)]);
-        assert_eq!(out.code, 0, "snapshot\n{}", out.stderr);
-    };
-    snapshot(&before);
-    let same =
-        live(&moto, &["drift", "--baseline", path_str(&before), "--regions", REGIONS, "--format", "json"]);
-    assert_eq!(same.code, 0, "live drift of an unchanged account\n{}{}", same.stdout, same.stderr);
-    assert!(changes(&json(&same.stdout)).is_empty(), "changes without a change: {}", same.stdout);
+    snapshot_to(&moto, &before);
+    assert_live_drift_unchanged(&moto, &before);
 
     // The emulator appends list items: replace its data with the scenario's, tenant b disabled.
     let shop_b = tenant_of(&manifest, "multi-tenant-good", "shop-b")["id"].as_str().unwrap().to_string();
@@ -659,15 +638,8 @@ fn drift_over_tenants_round_trips_and_reports_a_disabled_web_acl() {
     }
     moto.emulate_reset();
     moto.emulate(&emulated);
-    snapshot(&after);
-    let saved = live(
-        &moto,
-        &["drift", "--baseline", path_str(&before), "--current", path_str(&after), "--format", "json"],
-    );
-    let current =
-        live(&moto, &["drift", "--baseline", path_str(&before), "--regions", REGIONS, "--format", "json"]);
-    let (saved, current) = (changes(&json(&saved.stdout)), changes(&json(&current.stdout)));
-    assert_eq!(saved, current, "saved and live drift differ");
+    snapshot_to(&moto, &after);
+    let saved = saved_and_live_changes(&moto, &before, &after);
     assert!(
         saved
             .iter()

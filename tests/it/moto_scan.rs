@@ -974,6 +974,38 @@ assert not apigw.get_method(restApiId=api["id"], resourceId=resource["id"], http
 "#;
 
 /// (change_type, classification, resource id, detail) of every change of a drift report.
+/// `snapshot` of the live scope (both regions) to `path`.
+pub(crate) fn snapshot_to(moto: &MotoServer, path: &Path) {
+    let out = live(moto, &["snapshot", "--regions", REGIONS, "--output", path_str(path)]);
+    assert_eq!(out.code, 0, "snapshot\n{}", out.stderr);
+}
+
+/// Live drift of an account unchanged since `baseline`: exit 0 and no change.
+pub(crate) fn assert_live_drift_unchanged(moto: &MotoServer, baseline: &Path) {
+    let same =
+        live(moto, &["drift", "--baseline", path_str(baseline), "--regions", REGIONS, "--format", "json"]);
+    assert_eq!(same.code, 0, "live drift of an unchanged account\n{}{}", same.stdout, same.stderr);
+    assert!(changes(&json(&same.stdout)).is_empty(), "changes without a change: {}", same.stdout);
+}
+
+/// The changes from `before` to `after` (saved drift), asserted equal to live drift's against
+/// `before`.
+pub(crate) fn saved_and_live_changes(
+    moto: &MotoServer,
+    before: &Path,
+    after: &Path,
+) -> BTreeSet<(String, String, String, String)> {
+    let saved = live(
+        moto,
+        &["drift", "--baseline", path_str(before), "--current", path_str(after), "--format", "json"],
+    );
+    let current =
+        live(moto, &["drift", "--baseline", path_str(before), "--regions", REGIONS, "--format", "json"]);
+    let (saved, current) = (changes(&json(&saved.stdout)), changes(&json(&current.stdout)));
+    assert_eq!(saved, current, "saved and live drift differ");
+    saved
+}
+
 pub(crate) fn changes(report: &Value) -> BTreeSet<(String, String, String, String)> {
     let s = |v: &Value| v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_string();
     report["changes"]
@@ -998,17 +1030,10 @@ fn drift_between_two_moto_states_reports_each_weakening() {
     let dir = tempdir();
     let before = dir.path().join("a.json");
     let after = dir.path().join("b.json");
-    let snapshot = |path: &Path| {
-        let out = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(path)]);
-        assert_eq!(out.code, 0, "snapshot\n{}", out.stderr);
-    };
-    snapshot(&before);
+    snapshot_to(&moto, &before);
 
     // Unchanged: nothing to report.
-    let same =
-        live(&moto, &["drift", "--baseline", path_str(&before), "--regions", REGIONS, "--format", "json"]);
-    assert_eq!(same.code, 0, "live drift of an unchanged account\n{}{}", same.stdout, same.stderr);
-    assert!(changes(&json(&same.stdout)).is_empty(), "changes without a change: {}", same.stdout);
+    assert_live_drift_unchanged(&moto, &before);
 
     let manifest_file = write(dir.path(), "manifest.json", &manifest.to_string());
     let weakened = std::process::Command::new(moto.python())
@@ -1020,7 +1045,7 @@ fn drift_between_two_moto_states_reports_each_weakening() {
         "boto3 changes failed:\n{}",
         String::from_utf8_lossy(&weakened.stderr)
     );
-    snapshot(&after);
+    snapshot_to(&moto, &after);
 
     let scenario = |name: &str| &manifest["scenarios"][name];
     let waf_api = scenario("apigw-regional-waf-header-good")["rest_apis"][0]["id"].as_str().expect("api id");

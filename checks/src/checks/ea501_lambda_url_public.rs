@@ -90,12 +90,7 @@ impl Audit for LambdaUrlPublic {
             if !url.auth_type.eq_ignore_ascii_case("NONE") {
                 continue;
             }
-            let origin_of: Vec<String> = ctx
-                .index
-                .origins_reaching(&function.arn)
-                .iter()
-                .map(|u| format!("{}/{}", u.distribution.id, u.origin.id))
-                .collect();
+            let origin_of = origins_of(ctx, function);
             let public_policy = grants_public_url_invoke(function.policy.as_ref());
             let (severity, message) = if origin_of.is_empty() {
                 (
@@ -125,6 +120,15 @@ impl Audit for LambdaUrlPublic {
     }
 }
 
+/// The distribution/origin pairs that send requests to the function.
+fn origins_of(ctx: &Context<'_>, function: &LambdaFunction) -> Vec<String> {
+    ctx.index
+        .origins_reaching(&function.arn)
+        .iter()
+        .map(|u| format!("{}/{}", u.distribution.id, u.origin.id))
+        .collect()
+}
+
 /// An AWS_IAM function URL whose resource policy lets everyone in: public to any AWS account.
 fn iam_url_granted_to_everyone(
     ctx: &Context<'_>,
@@ -133,12 +137,7 @@ fn iam_url_granted_to_everyone(
     url: &FunctionUrl,
     grant: &PublicUrlGrant,
 ) {
-    let origin_of: Vec<String> = ctx
-        .index
-        .origins_reaching(&function.arn)
-        .iter()
-        .map(|u| format!("{}/{}", u.distribution.id, u.origin.id))
-        .collect();
+    let origin_of = origins_of(ctx, function);
     let statement = if grant.sid.is_empty() { String::new() } else { format!(" (statement {})", grant.sid) };
     let (severity, message) = if origin_of.is_empty() {
         (
