@@ -73,6 +73,16 @@ fn resolves_here(resolved: &ResolvedOrigin<'_>) -> bool {
     )
 }
 
+/// The scanned account ids for a message: up to five, then a count.
+fn searched_accounts(inventory: &Inventory) -> String {
+    const SHOWN: usize = 5;
+    let mut text = inventory.accounts.iter().take(SHOWN).map(|a| a.account_id.as_str()).collect::<Vec<_>>().join(", ");
+    if inventory.accounts.len() > SHOWN {
+        text.push_str(&format!(" and {} more", inventory.accounts.len() - SHOWN));
+    }
+    text
+}
+
 /// One account as the scan judged it.
 pub struct AccountModel<'a> {
     pub account: &'a AccountInventory,
@@ -116,6 +126,13 @@ impl<'a> Model<'a> {
         }
         for (home, position, lock) in replaced {
             accounts[home].perimeter.locks[position] = lock;
+        }
+        // A backend found in no account is in none of the scanned ones: say which were searched.
+        let searched = searched_accounts(inventory);
+        for lock in accounts.iter_mut().flat_map(|a| a.perimeter.locks.iter_mut()) {
+            if let Some(unresolved) = lock.unresolved.as_mut() {
+                unresolved.name_searched_accounts(&searched);
+            }
         }
         // A VPC origin shared from another scanned account (`OwnerAccountId`) is judged in the
         // owner's account, where the VPC origin and its endpoint are.

@@ -37,6 +37,32 @@ fn an_origin_in_another_scanned_account_is_judged_there() {
     assert!(outcome.not_evaluated.iter().all(|n| n.check_id != "EA106"), "{:?}", outcome.not_evaluated);
 }
 
+/// The API's region was not read: the backend could not be looked up, which is not "in no
+/// scanned account" — the entry says which read failed instead of blaming the scope.
+#[test]
+fn a_secret_sent_to_a_backend_whose_listing_failed_is_not_evaluated_as_unread() {
+    let mut inventory = load("cross-account-api-origin");
+    inventory.accounts.truncate(1);
+    use edge_audit_checks::inventory::{CoverageStatus, Service};
+    let api_coverage = inventory.accounts[0]
+        .coverage
+        .iter_mut()
+        .filter(|c| c.service == Service::Apigateway)
+        .map(|c| {
+            c.status = CoverageStatus::Failed;
+            c.operation = Some("GetRestApis".into());
+            c.error = Some("AccessDenied".into());
+        })
+        .count();
+    assert!(api_coverage > 0, "the fixture records API Gateway's coverage");
+    let outcome = registry::run(&inventory, registry::all(), &CheckOptions::default());
+    let entries: Vec<_> = outcome.not_evaluated.iter().filter(|n| n.check_id == "EA106").collect();
+    assert_eq!(entries.len(), 1, "{:?}", outcome.not_evaluated);
+    assert!(entries[0].reason.contains("could not be looked up"), "{}", entries[0].reason);
+    assert!(entries[0].reason.contains("grant the read that failed"), "{}", entries[0].reason);
+    assert!(!entries[0].reason.contains("no scanned account"), "{}", entries[0].reason);
+}
+
 #[test]
 fn an_open_api_in_another_scanned_account_is_reported_there() {
     let mut inventory = load("cross-account-api-origin");
@@ -59,6 +85,9 @@ fn a_secret_sent_to_an_account_outside_the_scan_is_not_evaluated() {
     assert_eq!(entries.len(), 1, "{:?}", outcome.not_evaluated);
     assert!(entries[0].reason.contains("x-origin-verify"), "{}", entries[0].reason);
     assert!(entries[0].reason.contains("scan the account that owns it too"), "{}", entries[0].reason);
+    // The execute-api host does not name its owner: the entry names the accounts searched.
+    let searched = format!("none of the scanned ones ({})", inventory.accounts[0].account_id);
+    assert!(entries[0].reason.contains(&searched), "{}", entries[0].reason);
     assert!(of(&outcome, "EA106").is_empty(), "a secret is sent: not the no-secret finding");
     // The API is in no scanned account: deleted, or another account's. Low confidence, not a
     // confident "this origin is broken".

@@ -119,7 +119,7 @@ impl Perimeter {
                     .collect();
                 let verdict = backends.iter().map(|b| b.verdict).max().unwrap_or(EdgeVerdict::CouldNotVerify);
                 let note = match (&lock.unresolved, backends.is_empty()) {
-                    (Some(why), _) => Some(why.clone()),
+                    (Some(unresolved), _) => Some(unresolved.why().to_owned()),
                     (None, true) => {
                         Some(format!("edge-audit cannot see the {}'s own checks", lock.origin.kind.label()))
                     }

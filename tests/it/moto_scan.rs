@@ -456,6 +456,9 @@ fn an_origin_in_a_second_account_is_judged_there_and_not_evaluated_without_it() 
     for reason in &reasons {
         assert!(reason.contains("X-Origin-Verify"), "the header is named: {reason}");
         assert!(reason.contains("scan the account that owns it too"), "{reason}");
+        // The host name does not name the owner; the accounts searched are named instead.
+        let searched = format!("none of the scanned ones ({MOTO_ACCOUNT})");
+        assert!(reason.contains(&searched), "{reason}");
     }
     for finding in findings(&report) {
         assert_ne!(finding["resource"]["account"], PARTNER_ACCOUNT, "the partner was not scanned: {finding}");

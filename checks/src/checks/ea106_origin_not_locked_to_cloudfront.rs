@@ -1,6 +1,7 @@
 use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
+use crate::perimeter::locks::Unresolved;
 use crate::perimeter::{self, Verdict, VpcOriginReach};
 use crate::resource::AsResource;
 
@@ -19,8 +20,11 @@ declare_check! {
     /// several), an origin whose API, load balancer or function URL is in another scanned
     /// account is resolved there and judged as a local one, in both accounts' checks. An origin
     /// that receives a secret header but whose backend is in no scanned account is reported as
-    /// *not evaluated* for the distribution, naming the header (never its value): scan the
-    /// account that owns the backend too. Without a secret, it is reported as today.
+    /// *not evaluated* for the distribution, naming the header (never its value) and the
+    /// accounts that were searched — an `execute-api`, `elb` or `lambda-url` host name does not
+    /// say which account owns it: scan the account that owns the backend too. When the listing
+    /// that would hold the backend could not be read (AccessDenied on the API's region, say), the
+    /// entry says which read failed instead. Without a secret, it is reported as today.
     ///
     /// A **VPC origin** (`VpcOriginConfig`, read with ListVpcOrigins and GetVpcOrigin) counts only
     /// when its endpoint is private: an internal load balancer, or an EC2 instance without a
@@ -79,19 +83,26 @@ impl Audit for OriginNotLockedToCloudfront {
             {
                 continue;
             }
-            if let (Some(why), false) = (&lock.unresolved, lock.sent.secret_headers.is_empty()) {
-                // The distribution sends a secret to a backend no scanned account holds: whether
+            if let (Some(unresolved), false) = (&lock.unresolved, lock.sent.secret_headers.is_empty()) {
+                // The distribution sends a secret to a backend edge-audit cannot see: whether
                 // that backend checks it cannot be judged from here.
                 let headers: Vec<&str> = lock.sent.secret_headers.iter().map(|h| h.name.as_str()).collect();
+                let (where_, then) = match unresolved {
+                    Unresolved::Missing(_) => {
+                        ("is in no scanned account", "scan the account that owns it too (--account, --org)")
+                    }
+                    Unresolved::Unread(_) => ("could not be looked up", "grant the read that failed and scan again"),
+                };
                 out.not_evaluated(
                     &Self::META,
                     &distribution.arn,
                     format!(
-                        "origin `{}` ({} {}) sends header {} to a backend that is in no scanned account ({why}): scan the account that owns it too (--account, --org)",
+                        "origin `{}` ({} {}) sends header {} to a backend that {where_} ({}): {then}",
                         origin.id,
                         origin.kind.label(),
                         origin.domain_name,
-                        headers.join(", ")
+                        headers.join(", "),
+                        unresolved.why()
                     ),
                 );
             }

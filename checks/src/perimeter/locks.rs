@@ -8,6 +8,7 @@ use super::headers::Verdict;
 use super::sent::Sent;
 use super::Scope;
 use crate::index::{ApiTarget, ResolvedOrigin};
+use crate::origin::OriginKind;
 use crate::inventory::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -62,6 +63,33 @@ impl LockTarget<'_> {
     }
 }
 
+/// Why an origin's backend was not found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unresolved {
+    /// The listings were read and no scanned account holds it (deleted, or another account's).
+    Missing(String),
+    /// The listing that would hold it could not be read.
+    Unread(String),
+}
+
+impl Unresolved {
+    pub fn why(&self) -> &str {
+        match self {
+            Self::Missing(why) | Self::Unread(why) => why,
+        }
+    }
+
+    /// Names the accounts that were searched, when the backend is in none of them: its host
+    /// name (execute-api, elb, lambda-url) does not say which account owns it.
+    pub(crate) fn name_searched_accounts(&mut self, searched: &str) {
+        if let Self::Missing(why) = self {
+            why.push_str(&format!(
+                "; its host name does not say which account owns it, and it is none of the scanned ones ({searched})"
+            ));
+        }
+    }
+}
+
 /// The lock assessment of one (distribution, origin).
 #[derive(Debug, Clone)]
 pub struct Lock<'a> {
@@ -72,9 +100,9 @@ pub struct Lock<'a> {
     /// The backends behind the origin whose origin side edge-audit can see. Empty for S3,
     /// unknown resources and plain custom origins (a web server's own checks are invisible).
     pub targets: Vec<LockTarget<'a>>,
-    /// Why the resources behind the origin could not be identified, when the inventory is
-    /// incomplete (the API's region was not read …).
-    pub unresolved: Option<String>,
+    /// Why the resources behind the origin could not be identified: in no scanned account, or
+    /// the listing that would hold them was not read.
+    pub unresolved: Option<Unresolved>,
     /// The scanned account that holds the backends, when it is not the distribution's.
     pub backend_account: Option<String>,
     /// What the origin's VPC origin amounts to (`None`: it uses none), judged in the account
@@ -187,18 +215,26 @@ pub(super) fn lock_of<'a>(
         ResolvedOrigin::UnknownApi { api_id, region } => {
             let gaps = coverage_gaps(scope.account, region, &[Service::Apigateway, Service::Apigatewayv2]);
             unresolved = Some(if gaps.is_empty() {
-                format!("API {api_id} is not in the account's inventory for {region}")
+                Unresolved::Missing(format!("API {api_id} is not in the account's inventory for {region}"))
             } else {
-                format!("API {api_id} could not be looked up: {}", gaps.join("; "))
+                Unresolved::Unread(format!("API {api_id} could not be looked up: {}", gaps.join("; ")))
             });
         }
         ResolvedOrigin::LoadBalancer(lb) => arns.push(lb.arn.clone()),
         ResolvedOrigin::LambdaUrl(function) => arns.push(function.arn.clone()),
         ResolvedOrigin::UnknownLoadBalancer => {
-            unresolved = Some(format!("load balancer {} is not in the inventory", origin.domain_name))
+            let region = match &origin.kind {
+                OriginKind::Alb { region: Some(region), .. } => Some(region.as_str()),
+                _ => None,
+            };
+            unresolved = Some(unfound(scope, region, Service::Elbv2, "load balancer", &origin.domain_name));
         }
         ResolvedOrigin::UnknownLambdaUrl => {
-            unresolved = Some(format!("function URL {} is not in the inventory", origin.domain_name))
+            let region = match &origin.kind {
+                OriginKind::LambdaUrl { region, .. } => Some(region.as_str()),
+                _ => None,
+            };
+            unresolved = Some(unfound(scope, region, Service::Lambda, "function URL", &origin.domain_name));
         }
         ResolvedOrigin::Instance(_)
         | ResolvedOrigin::S3Rest
@@ -215,6 +251,22 @@ pub(super) fn lock_of<'a>(
         .collect();
     let vpc_reach = super::vpc::vpc_origin_reach(scope, origin);
     Lock { distribution, origin, resolved, sent, targets, unresolved, backend_account: None, vpc_reach }
+}
+
+/// Why a load balancer or function URL is not in the inventory: its region's listing was not
+/// read (or the region is not in the host name, so it cannot be told), or no account holds it.
+fn unfound(scope: &Scope<'_>, region: Option<&str>, service: Service, what: &str, domain: &str) -> Unresolved {
+    match region {
+        Some(region) => {
+            let gaps = coverage_gaps(scope.account, region, &[service]);
+            if gaps.is_empty() {
+                Unresolved::Missing(format!("{what} {domain} is not in the inventory"))
+            } else {
+                Unresolved::Unread(format!("{what} {domain} could not be looked up: {}", gaps.join("; ")))
+            }
+        }
+        None => Unresolved::Missing(format!("{what} {domain} is not in the inventory")),
+    }
 }
 
 /// The backends of one API target: each reachable stage of a REST API, or the HTTP API.
