@@ -30,6 +30,9 @@ pub enum ResolvedOrigin<'a> {
     S3Rest,
     S3Website,
     Custom,
+    /// A domain name or origin path with `{{parameter}}` placeholders that CloudFront fills
+    /// per tenant of a multi-tenant distribution.
+    TenantTemplate,
 }
 
 /// A distribution origin, the distribution it belongs to.
@@ -203,6 +206,9 @@ impl<'a> Index<'a> {
         // A VPC origin names its endpoint by ARN, which is better than any domain.
         if let Some(endpoint) = self.vpc_origin_endpoint(origin) {
             return endpoint;
+        }
+        if origin.is_tenant_template() {
+            return ResolvedOrigin::TenantTemplate;
         }
         match &origin.kind {
             OriginKind::ApiGateway { api_id, region } => {

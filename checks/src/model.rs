@@ -70,6 +70,7 @@ fn resolves_here(resolved: &ResolvedOrigin<'_>) -> bool {
             | ResolvedOrigin::UnknownLoadBalancer
             | ResolvedOrigin::UnknownLambdaUrl
             | ResolvedOrigin::Custom
+            | ResolvedOrigin::TenantTemplate
     )
 }
 

@@ -29,6 +29,12 @@ impl OriginKind {
     /// Classifies an origin domain name.
     pub fn from_domain(domain: &str) -> Self {
         let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+        // A multi-tenant distribution's origin may be a template (`{{tenant}}.example.com`,
+        // `{{api}}.execute-api…`) that CloudFront fills from each tenant's parameters: the
+        // template itself names no resource.
+        if domain.contains('{') {
+            return Self::Custom;
+        }
         let labels: Vec<&str> = domain.split('.').collect();
         if let [api_id, "execute-api", region, "amazonaws", "com"] = labels.as_slice() {
             return Self::ApiGateway { api_id: api_id.to_string(), region: region.to_string() };

@@ -373,3 +373,40 @@ fn function_url_oac_verdicts_name_the_weaker_and_the_broken_cases() {
     let (_, status, _) = forwarded.iter().find(|(id, ..)| id == "reports").unwrap();
     assert_eq!(*status, GuardStatus::Mismatch, "AllViewerExceptHostHeader forwards Authorization too");
 }
+
+/// A multi-tenant distribution whose API origin is a template (`{{api}}.execute-api…`, filled
+/// from each tenant's parameters) names no backend by itself: with a secret sent, its lock is
+/// not evaluated, saying why (never "in no scanned account", never a verdict on API
+/// `{{api}}`); without a secret, the distribution side is still judged (EA106).
+#[test]
+fn a_tenant_template_origin_is_not_evaluated_not_guessed() {
+    use edge_audit_checks::{registry, CheckOptions};
+    use support::of;
+    let mut inventory = support::load("checks/EA101/quiet/tenant-good");
+    let origin = inventory.accounts[0].distributions[0]
+        .origins
+        .iter_mut()
+        .find(|o| o.id == "api")
+        .expect("the fixture's API origin");
+    origin.domain_name = "{{api}}.execute-api.eu-west-1.amazonaws.com".into();
+    origin.kind = edge_audit_checks::origin::OriginKind::from_domain(&origin.domain_name);
+    assert_eq!(origin.kind, edge_audit_checks::origin::OriginKind::Custom, "a template names no API");
+    let outcome = registry::run(&inventory, registry::all(), &CheckOptions::default());
+    let entries: Vec<_> = outcome.not_evaluated.iter().filter(|n| n.check_id == "EA106").collect();
+    assert_eq!(entries.len(), 1, "{:?}", outcome.not_evaluated);
+    assert!(entries[0].reason.contains("depends on the tenant"), "{}", entries[0].reason);
+    assert!(entries[0].reason.contains("x-origin-verify"), "{}", entries[0].reason);
+    assert!(!entries[0].reason.contains("no scanned account"), "{}", entries[0].reason);
+    assert!(of(&outcome, "EA208").is_empty(), "no API named {{{{api}}}} is looked for: {:?}", of(&outcome, "EA208"));
+    assert!(of(&outcome, "EA106").is_empty(), "a secret is sent: {:?}", of(&outcome, "EA106"));
+
+    // The same template without the secret header: CloudFront's requests cannot be told apart,
+    // whichever backend a tenant reaches.
+    let origin = inventory.accounts[0].distributions[0].origins.iter_mut().find(|o| o.id == "api");
+    if let Some(origin) = origin {
+        origin.custom_headers.clear();
+    }
+    let outcome = registry::run(&inventory, registry::all(), &CheckOptions::default());
+    assert_eq!(of(&outcome, "EA106").len(), 1, "{:?}", outcome.findings);
+    assert!(outcome.not_evaluated.iter().all(|n| n.check_id != "EA106"), "{:?}", outcome.not_evaluated);
+}

@@ -9,8 +9,9 @@
 //! the verdicts read — `Customizations` (its `WebAcl` `Action` and `Arn`), `Domains`,
 //! `ConnectionGroupId`, `Enabled`, `Status` — and `DistributionTenant` adds only `Tags` and
 //! `Parameters` (values substituted into the distribution's origin template, which edge-audit
-//! does not resolve), so a per-tenant call would read nothing a verdict needs. A failed listing
-//! is a coverage failure: every tenant check is then not evaluated, never passed.
+//! does not resolve: an origin that is a template is not evaluated, see `Origin::is_tenant_template`),
+//! so a per-tenant call would read nothing a verdict needs. A failed listing is a coverage
+//! failure: every tenant check is then not evaluated, never passed.
 
 use super::matching::Plaintexts;
 use super::pacing::op;

@@ -24,7 +24,10 @@ declare_check! {
     /// accounts that were searched — an `execute-api`, `elb` or `lambda-url` host name does not
     /// say which account owns it: scan the account that owns the backend too. When the listing
     /// that would hold the backend could not be read (AccessDenied on the API's region, say), the
-    /// entry says which read failed instead. Without a secret, it is reported as today.
+    /// entry says which read failed instead. An origin of a multi-tenant distribution whose domain
+    /// or path is a template (`{{name}}`, filled from each tenant's parameters, which edge-audit
+    /// does not substitute) is not evaluated the same way: it names no backend by itself.
+    /// Without a secret, all of these are reported as any other origin.
     ///
     /// A **VPC origin** (`VpcOriginConfig`, read with ListVpcOrigins and GetVpcOrigin) counts only
     /// when its endpoint is private: an internal load balancer, or an EC2 instance without a
@@ -92,6 +95,10 @@ impl Audit for OriginNotLockedToCloudfront {
                         ("is in no scanned account", "scan the account that owns it too (--account, --org)")
                     }
                     Unresolved::Unread(_) => ("could not be looked up", "grant the read that failed and scan again"),
+                    Unresolved::TenantTemplate(_) => (
+                        "depends on the tenant",
+                        "check each tenant's origin by hand (its parameters name the backend)",
+                    ),
                 };
                 out.not_evaluated(
                     &Self::META,

@@ -85,6 +85,12 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// Whether CloudFront fills this origin's domain name or path per tenant from the tenant's
+    /// parameters (`{{name}}` placeholders, multi-tenant distributions only).
+    pub fn is_tenant_template(&self) -> bool {
+        self.domain_name.contains("{{") || self.origin_path.contains("{{")
+    }
+
     /// The header CloudFront sends with this name (case-insensitive), if any.
     pub fn header(&self, name: &str) -> Option<&OriginHeader> {
         self.custom_headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))

@@ -70,12 +70,15 @@ pub enum Unresolved {
     Missing(String),
     /// The listing that would hold it could not be read.
     Unread(String),
+    /// The origin is a per-tenant template: each tenant of the multi-tenant distribution
+    /// reaches the backend its parameters name.
+    TenantTemplate(String),
 }
 
 impl Unresolved {
     pub fn why(&self) -> &str {
         match self {
-            Self::Missing(why) | Self::Unread(why) => why,
+            Self::Missing(why) | Self::Unread(why) | Self::TenantTemplate(why) => why,
         }
     }
 
@@ -240,6 +243,13 @@ pub(super) fn lock_of<'a>(
         | ResolvedOrigin::S3Rest
         | ResolvedOrigin::S3Website
         | ResolvedOrigin::Custom => {}
+        ResolvedOrigin::TenantTemplate => {
+            unresolved = Some(Unresolved::TenantTemplate(format!(
+                "its domain `{}`{} is a template CloudFront fills from each tenant's parameters, which edge-audit does not substitute",
+                origin.domain_name,
+                if origin.origin_path.contains("{{") { " or its origin path" } else { "" }
+            )))
+        }
     }
     let targets = arns
         .iter()
