@@ -32,6 +32,13 @@ declare_check! {
     /// VPC origin is judged the same way when it is internet-facing (an internal one is not
     /// reachable from the internet at all).
     ///
+    /// What is not compared: the client certificate's issuer with the trust store's CA bundle
+    /// (the bundle is only downloadable through a presigned S3 URL, and the certificate's issuer
+    /// needs ACM). If they do not chain, CloudFront cannot connect: the site is broken, not open.
+    /// If the trust store's CA also issues certificates to clients other than this distribution,
+    /// those clients pass the gate too — keep a private CA whose only client certificate is the
+    /// distribution's.
+    ///
     /// ## Why it matters
     ///
     /// Security groups can at best allow CloudFront's address ranges, which every CloudFront
