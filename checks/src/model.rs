@@ -77,7 +77,8 @@ fn resolves_here(resolved: &ResolvedOrigin<'_>) -> bool {
 /// The scanned account ids for a message: up to five, then a count.
 fn searched_accounts(inventory: &Inventory) -> String {
     const SHOWN: usize = 5;
-    let mut text = inventory.accounts.iter().take(SHOWN).map(|a| a.account_id.as_str()).collect::<Vec<_>>().join(", ");
+    let mut text =
+        inventory.accounts.iter().take(SHOWN).map(|a| a.account_id.as_str()).collect::<Vec<_>>().join(", ");
     if inventory.accounts.len() > SHOWN {
         text.push_str(&format!(" and {} more", inventory.accounts.len() - SHOWN));
     }

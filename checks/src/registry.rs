@@ -124,9 +124,49 @@ pub fn run_model(
             outcome.not_evaluated.extend(out.not_evaluated);
         }
     }
-    outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort_in_place_by(&mut outcome.findings, |a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint());
     outcome.not_evaluated.sort();
     outcome.not_evaluated.dedup();
     outcome
+}
+
+/// Sorts like a stable `sort_by` (ties keep their order) without moving the items during the
+/// sort: the order is computed over indices and applied by following its cycles. A stable sort
+/// of the findings themselves would allocate a buffer of half of them.
+fn sort_in_place_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| compare(&items[a], &items[b]));
+    // Position `i` receives the item at `order[i]`.
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut position = start;
+        while !placed[position] {
+            placed[position] = true;
+            let source = order[position];
+            if source == start {
+                break;
+            }
+            items.swap(position, source);
+            position = source;
+        }
+    }
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::sort_in_place_by;
+
+    #[test]
+    fn sorting_in_place_is_a_stable_sort() {
+        // Keys with many ties, in a scrambled order; the id records the production order.
+        for len in [0usize, 1, 2, 3, 10, 257, 1000] {
+            let items: Vec<(u8, usize)> = (0..len).map(|i| (((i * 7919 + 13) % 11) as u8, i)).collect();
+            let mut expected = items.clone();
+            expected.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut sorted = items;
+            sort_in_place_by(&mut sorted, |a, b| a.0.cmp(&b.0));
+            assert_eq!(sorted, expected, "{len} items");
+        }
+    }
 }

@@ -397,7 +397,11 @@ fn a_tenant_template_origin_is_not_evaluated_not_guessed() {
     assert!(entries[0].reason.contains("depends on the tenant"), "{}", entries[0].reason);
     assert!(entries[0].reason.contains("x-origin-verify"), "{}", entries[0].reason);
     assert!(!entries[0].reason.contains("no scanned account"), "{}", entries[0].reason);
-    assert!(of(&outcome, "EA208").is_empty(), "no API named {{{{api}}}} is looked for: {:?}", of(&outcome, "EA208"));
+    assert!(
+        of(&outcome, "EA208").is_empty(),
+        "no API named {{{{api}}}} is looked for: {:?}",
+        of(&outcome, "EA208")
+    );
     assert!(of(&outcome, "EA106").is_empty(), "a secret is sent: {:?}", of(&outcome, "EA106"));
 
     // The same template without the secret header: CloudFront's requests cannot be told apart,

@@ -8,8 +8,8 @@ use super::headers::Verdict;
 use super::sent::Sent;
 use super::Scope;
 use crate::index::{ApiTarget, ResolvedOrigin};
-use crate::origin::OriginKind;
 use crate::inventory::*;
+use crate::origin::OriginKind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Deref;
@@ -265,7 +265,13 @@ pub(super) fn lock_of<'a>(
 
 /// Why a load balancer or function URL is not in the inventory: its region's listing was not
 /// read (or the region is not in the host name, so it cannot be told), or no account holds it.
-fn unfound(scope: &Scope<'_>, region: Option<&str>, service: Service, what: &str, domain: &str) -> Unresolved {
+fn unfound(
+    scope: &Scope<'_>,
+    region: Option<&str>,
+    service: Service,
+    what: &str,
+    domain: &str,
+) -> Unresolved {
     match region {
         Some(region) => {
             let gaps = coverage_gaps(scope.account, region, &[service]);
