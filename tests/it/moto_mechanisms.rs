@@ -20,6 +20,12 @@
 //! ListDistributionTenants, and puts back the domains' routingMode, the ConnectionMode and the
 //! edge-code associations moto drops. `origin-mtls-good`'s trust store comes from the
 //! emulator's DescribeTrustStores.
+//!
+//! Drift end to end: the live account is changed (moto through boto3, or the emulator's data
+//! replaced) between two snapshots, and saved drift, live drift and the classification are
+//! asserted both ways — VPC origins, tenants, routing rules (`routing_rules_changed`) and edge
+//! signers (`edge_functions_changed`, `authorization_changed`). The shared VPC origin of a
+//! second account has its own module, `moto_shared`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::moto_scan::{
