@@ -228,6 +228,14 @@ impl Cx<'_> {
                 (None, None) => {}
             }
         }
+        for (x, y) in pair(&b.domain_names, &a.domain_names, |d| (d.region.as_str(), d.name.as_str())) {
+            // A domain created or deleted changes no API's exposure by itself (its mappings
+            // reach APIs that are compared on their own); its routing is compared when both
+            // inventories hold it.
+            if let (Some(x), Some(y)) = (x, y) {
+                self.domain_routing(account, x, y);
+            }
+        }
         for (x, y) in pair(&b.load_balancers, &a.load_balancers, |lb| lb.arn.as_str()) {
             match (x, y) {
                 (Some(x), Some(y)) => self.load_balancer(account, x, y),
@@ -358,6 +366,7 @@ impl Cx<'_> {
         let (bx, by) = (behaviors(x), behaviors(y));
         for (cx, cy) in pair(&bx, &by, |b| b.pattern().to_string()) {
             let (Some(cx), Some(cy)) = (cx, cy) else { continue };
+            self.edge_functions(&resource, &y.id, cx, cy);
             if cx.cache_policy_id == cy.cache_policy_id {
                 continue;
             }
@@ -395,6 +404,119 @@ impl Cx<'_> {
                 py,
             );
         }
+    }
+
+    /// A custom domain's routing mode or rules: the rules (secret-free: header globs are kept as
+    /// fingerprints) and the APIs they send requests to, before and after.
+    fn domain_routing(&mut self, account: &str, x: &ApiDomainName, y: &ApiDomainName) {
+        let mode =
+            |d: &ApiDomainName| d.routing_mode.clone().unwrap_or_else(|| "BASE_PATH_MAPPING_ONLY".into());
+        let rules = |d: &ApiDomainName| {
+            let mut rules = d.routing_rules.clone();
+            rules.sort_by(|p, q| (p.priority, &p.id).cmp(&(q.priority, &q.id)));
+            rules
+        };
+        let (rx, ry) = (rules(x), rules(y));
+        if mode(x) == mode(y) && rx == ry {
+            return;
+        }
+        let side = |d: &ApiDomainName, rules: &[RoutingRule]| {
+            let api_ids: BTreeSet<&str> = d.routes().iter().map(|r| r.api_id).collect();
+            json!({ "routing_mode": mode(d), "routing_rules": rules, "api_ids": api_ids })
+        };
+        let what = if mode(x) != mode(y) {
+            format!("routing mode changed from {} to {}", mode(x), mode(y))
+        } else {
+            let ids =
+                |rules: &[RoutingRule]| -> BTreeSet<String> { rules.iter().map(|r| r.id.clone()).collect() };
+            let (ix, iy) = (ids(&rx), ids(&ry));
+            let added: Vec<&String> = iy.difference(&ix).collect();
+            let removed: Vec<&String> = ix.difference(&iy).collect();
+            let changed: Vec<&String> = ix
+                .intersection(&iy)
+                .filter(|id| rx.iter().find(|r| &r.id == *id) != ry.iter().find(|r| &r.id == *id))
+                .collect();
+            let list = |label: &str, ids: &[&String]| {
+                (!ids.is_empty()).then(|| {
+                    format!("{label} {}", ids.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+                })
+            };
+            [list("added", &added), list("removed", &removed), list("changed", &changed)]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let resource = ResourceRef {
+            arn: format!("arn:aws:apigateway:{}::/domainnames/{}", y.region, y.name),
+            id: y.name.clone(),
+            resource_type: "apigateway/domainname".to_string(),
+            name: Some(y.name.clone()),
+            region: y.region.clone(),
+            account: account.to_string(),
+        };
+        self.push(
+            resource,
+            T::RoutingRulesChanged,
+            "",
+            format!("Custom domain {}: routing rules {what}", y.name),
+            side(x, &rx),
+            side(y, &ry),
+        );
+    }
+
+    /// A behavior's edge code: its Lambda@Edge and CloudFront Function associations.
+    fn edge_functions(
+        &mut self,
+        resource: &ResourceRef,
+        distribution_id: &str,
+        x: &CacheBehavior,
+        y: &CacheBehavior,
+    ) {
+        let code = |b: &CacheBehavior| -> BTreeSet<(String, String, &'static str)> {
+            b.lambda_function_associations
+                .iter()
+                .map(|a| (a.event_type.clone(), a.function_arn.clone(), "lambda@edge"))
+                .chain(
+                    b.function_associations
+                        .iter()
+                        .map(|a| (a.event_type.clone(), a.function_arn.clone(), "cloudfront-function")),
+                )
+                .collect()
+        };
+        let (cx, cy) = (code(x), code(y));
+        if cx == cy {
+            return;
+        }
+        let describe = |set: &BTreeSet<&(String, String, &'static str)>| {
+            set.iter()
+                .map(|(event, arn, kind)| format!("{kind} {} on {event}", function_name(arn)))
+                .collect::<Vec<_>>()
+        };
+        let added = describe(&cy.difference(&cx).collect());
+        let removed = describe(&cx.difference(&cy).collect());
+        let mut what = Vec::new();
+        if !added.is_empty() {
+            what.push(format!("now runs {}", added.join(", ")));
+        }
+        if !removed.is_empty() {
+            what.push(format!("no longer runs {}", removed.join(", ")));
+        }
+        let side = |set: &BTreeSet<(String, String, &'static str)>| {
+            Value::Array(
+                set.iter()
+                    .map(|(event, arn, kind)| json!({ "kind": kind, "event_type": event, "function_arn": arn }))
+                    .collect(),
+            )
+        };
+        self.push(
+            resource.clone(),
+            T::EdgeFunctionsChanged,
+            format!("behavior {}", y.pattern()),
+            format!("Distribution {distribution_id}: behavior {} {}", y.pattern(), what.join("; ")),
+            side(&cx),
+            side(&cy),
+        );
     }
 
     fn execute_api(&mut self, resource: &ResourceRef, x: bool, y: bool) {
@@ -835,6 +957,12 @@ fn short(arn: &str) -> String {
         [id, name, _] => format!("{name}/{id}"),
         _ => arn.to_string(),
     }
+}
+
+/// A function's name from its ARN: `signer:1` of a Lambda version ARN
+/// (`…:function:signer:1`), `check` of a CloudFront Function (`…:function/check`).
+fn function_name(arn: &str) -> &str {
+    arn.split_once(":function:").or_else(|| arn.split_once(":function/")).map(|(_, name)| name).unwrap_or(arn)
 }
 
 fn capitalize(text: &str) -> String {

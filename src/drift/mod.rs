@@ -86,6 +86,12 @@ pub enum ChangeType {
     LambdaUrlDeleted,
     LambdaUrlAuthTypeChanged,
     CachePolicyChanged,
+    /// A custom domain name's routing mode or routing rules changed (rules added, removed, or
+    /// their priority, header conditions or target changed): who the domain lets through.
+    RoutingRulesChanged,
+    /// A behavior's edge code changed: its Lambda@Edge or CloudFront Function associations
+    /// (an origin-request signer, a viewer-request check) were added, removed or replaced.
+    EdgeFunctionsChanged,
 }
 
 impl ChangeType {
@@ -193,6 +199,44 @@ fn bearing(change: &Change, accounts: &[&AccountModel<'_>]) -> BTreeSet<String> 
                 if let Some(users) = index.web_acl_users(&change.resource.arn) {
                     arns.extend(users.iter().cloned());
                 }
+            }
+            ChangeType::EdgeFunctionsChanged => {
+                // What the distribution's origins reach: a signer signs for those backends, so
+                // whether they are reachable around CloudFront depends on it.
+                let distribution = change.resource.arn.as_str();
+                arns.extend(
+                    index
+                        .origin_uses
+                        .iter()
+                        .filter(|(_, uses)| uses.iter().any(|u| u.distribution.arn == distribution))
+                        .map(|(arn, _)| arn.to_string()),
+                );
+            }
+            ChangeType::RoutingRulesChanged => {
+                // The APIs the domain routes to on either side, and the distributions whose
+                // origin is the domain (EA305 judges the rules from there).
+                let domain = change.resource.id.as_str();
+                let routed: BTreeSet<&str> = [&change.before, &change.after]
+                    .into_iter()
+                    .flat_map(|side| side.get("api_ids").and_then(Value::as_array).into_iter().flatten())
+                    .filter_map(Value::as_str)
+                    .collect();
+                arns.extend(
+                    account
+                        .rest_apis
+                        .iter()
+                        .filter(|api| {
+                            routed.contains(api.id.as_str()) && api.region == change.resource.region
+                        })
+                        .map(|api| api.arn.clone()),
+                );
+                arns.extend(
+                    account
+                        .distributions
+                        .iter()
+                        .filter(|d| d.origins.iter().any(|o| o.domain_name.eq_ignore_ascii_case(domain)))
+                        .map(|d| d.arn.clone()),
+                );
             }
             _ => {}
         }

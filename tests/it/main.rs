@@ -20,6 +20,7 @@ mod iam;
 mod moto;
 mod moto_mechanisms;
 mod moto_scan;
+mod moto_shared;
 mod probe;
 mod report_formats;
 mod reporters;

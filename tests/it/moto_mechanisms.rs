@@ -20,6 +20,12 @@
 //! ListDistributionTenants, and puts back the domains' routingMode, the ConnectionMode and the
 //! edge-code associations moto drops. `origin-mtls-good`'s trust store comes from the
 //! emulator's DescribeTrustStores.
+//!
+//! Drift end to end: the live account is changed (moto through boto3, or the emulator's data
+//! replaced) between two snapshots, and saved drift, live drift and the classification are
+//! asserted both ways — VPC origins, tenants, routing rules (`routing_rules_changed`) and edge
+//! signers (`edge_functions_changed`, `authorization_changed`). The shared VPC origin of a
+//! second account has its own module, `moto_shared`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::moto_scan::{
@@ -646,4 +652,221 @@ fn drift_over_tenants_round_trips_and_reports_a_disabled_web_acl() {
             .any(|(kind, class, id, _)| kind == "web_acl_removed" && class == "weakened" && *id == shop_b),
         "{saved:?}"
     );
+}
+
+/// The live account's emulator data replaced by `document` (the emulator appends list items, so
+/// it is reset first; moto's resources are kept).
+fn replace_emulated(moto: &crate::support::moto::MotoServer, document: &Value) {
+    moto.emulate_reset();
+    moto.emulate(document);
+}
+
+/// `drift --baseline a --current b` as JSON, exit code asserted.
+fn saved_drift(
+    moto: &crate::support::moto::MotoServer,
+    a: &std::path::Path,
+    b: &std::path::Path,
+    code: i32,
+) -> Value {
+    let out = live(moto, &["drift", "--baseline", path_str(a), "--current", path_str(b), "--format", "json"]);
+    assert_eq!(out.code, code, "drift {} -> {}\n{}{}", a.display(), b.display(), out.stdout, out.stderr);
+    json(&out.stdout)
+}
+
+/// `drift` over routing rules, end to end: a snapshot of `routing-rule-gate-good` against the
+/// live account is unchanged; once its domain's only rule requires another value than the one
+/// the distribution sends (the `-bad` shape, the emulator's routing rules replaced), saved and
+/// live drift report one `routing_rules_changed` on the custom domain, classified weakened with
+/// the EA305 that appeared on the distribution (exit 1, no glob in the output); the account put
+/// back, drift from the bad snapshot reports the same change strengthened, EA305 disappeared.
+#[test]
+fn drift_over_routing_rules_reports_a_gate_weakened_and_strengthened() {
+    let name = "routing-rule-gate-good";
+    let Some((moto, manifest)) = seeded(&scenarios(&[name])) else { return };
+    let domain = format!("api.{name}.example.com");
+    let distribution = distribution_arn(&manifest, name);
+    let dir = tempdir();
+    let (good, bad) = (dir.path().join("good.json"), dir.path().join("bad.json"));
+    snapshot_to(&moto, &good);
+    assert_live_drift_unchanged(&moto, &good);
+
+    let original = manifest["scenarios"][name]["emulated"].clone();
+    let mut changed = original.clone();
+    let other_value = "a-value-cloudfront-does-not-send-0123456789abcdef";
+    changed["apigateway"]["routing_rules"][domain.as_str()][0]["conditions"][0]["matchHeaders"]["anyOf"][0]
+        ["valueGlob"] = json!(other_value);
+    replace_emulated(&moto, &changed);
+    snapshot_to(&moto, &bad);
+    let weakened = saved_and_live_changes(&moto, &good, &bad);
+    let expected =
+        ("routing_rules_changed".to_string(), "weakened".to_string(), domain.clone(), String::new());
+    assert_eq!(weakened, BTreeSet::from([expected]), "only the routing rule changed");
+    let report = saved_drift(&moto, &good, &bad, 1);
+    let text = report.to_string();
+    assert!(!text.contains(other_value), "a routing rule's glob is a secret: only fingerprints");
+    for secret in crate::support::moto::secret_values(&manifest) {
+        assert!(!text.contains(&secret), "a secret value is in the drift report");
+    }
+    let change = &report["changes"][0];
+    assert_eq!(change["resource"]["type"], "apigateway/domainname", "{change:#}");
+    assert!(change["summary"].as_str().unwrap().contains("changed rr01"), "{}", change["summary"]);
+    let appeared: Vec<&Value> = change["appeared"].as_array().expect("appeared").iter().collect();
+    assert!(
+        appeared.iter().any(|f| f["check_id"] == "EA305" && f["resource"] == distribution.as_str()),
+        "EA305 on the distribution belongs to the change: {change:#}"
+    );
+    assert_ne!(
+        change["before"]["routing_rules"], change["after"]["routing_rules"],
+        "the rule's fingerprint changed: {change:#}"
+    );
+
+    replace_emulated(&moto, &original);
+    assert_live_drift_unchanged(&moto, &good);
+    let strengthened = saved_and_live_changes(&moto, &bad, &good);
+    let expected = ("routing_rules_changed".to_string(), "strengthened".to_string(), domain, String::new());
+    assert_eq!(strengthened, BTreeSet::from([expected]));
+    let report = saved_drift(&moto, &bad, &good, 0);
+    assert!(
+        report["changes"][0]["disappeared"]
+            .as_array()
+            .expect("disappeared")
+            .iter()
+            .any(|f| f["check_id"] == "EA305" && f["resource"] == distribution.as_str()),
+        "{:#}",
+        report["changes"][0]
+    );
+}
+
+/// `GET /orders/{id}` of `edge-signer-good`'s API set to authorization `auth` with boto3 (moto
+/// 5.2.5 has no UpdateMethod: the method is put again, its integration put back as it was).
+fn set_orders_id_auth(moto: &crate::support::moto::MotoServer, api: &str, auth: &str) {
+    let code = format!(
+        "import boto3\nc = boto3.client('apigateway', region_name='us-east-1', endpoint_url='{}', \
+         aws_access_key_id='testing', aws_secret_access_key='testing')\n\
+         r = next(r for r in c.get_resources(restApiId='{api}')['items'] if r['path'] == '/orders/{{id}}')\n\
+         m = dict(restApiId='{api}', resourceId=r['id'], httpMethod='GET')\n\
+         i = c.get_integration(**m)\n\
+         c.put_method(authorizationType='{auth}', **m)\n\
+         extra = {{'uri': i['uri']}} if 'uri' in i else {{}}\n\
+         extra.update({{'integrationHttpMethod': i['httpMethod']}} if 'httpMethod' in i else {{}})\n\
+         c.put_integration(type=i['type'], **m, **extra)\n\
+         assert c.get_method(**m)['authorizationType'] == '{auth}'\n\
+         assert c.get_integration(**m).get('uri') == i.get('uri')",
+        moto.endpoint
+    );
+    let out = std::process::Command::new(moto.python()).args(["-c", &code]).output().expect("python");
+    assert!(out.status.success(), "boto3: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `drift` over edge signers, end to end, on `edge-signer-good`: unchanged against the live
+/// account; the `-bad` shape (`GET /orders/{id}` authorization NONE, callable around the
+/// signer) is one `authorization_changed`, weakened, and undoing it strengthened; the
+/// origin-request signer removed from the default behavior (the emulator's edge-code
+/// associations replaced) is one `edge_functions_changed` on the distribution naming the
+/// function, classified as the scans of both sides differ, and putting it back the reverse.
+#[test]
+fn drift_over_edge_signers_reports_the_signer_and_the_methods_it_signs_for() {
+    let name = "edge-signer-good";
+    let Some((moto, manifest)) = seeded(&scenarios(&[name])) else { return };
+    let api = manifest["scenarios"][name]["rest_apis"][0]["id"].as_str().unwrap().to_string();
+    let distribution = distribution_arn(&manifest, name);
+    let distribution_id = manifest["scenarios"][name]["distributions"][0]["id"].as_str().unwrap().to_string();
+    let dir = tempdir();
+    let (good, open, unsigned) =
+        (dir.path().join("good.json"), dir.path().join("open.json"), dir.path().join("unsigned.json"));
+    snapshot_to(&moto, &good);
+    assert_live_drift_unchanged(&moto, &good);
+
+    set_orders_id_auth(&moto, &api, "NONE");
+    snapshot_to(&moto, &open);
+    let weakened = saved_and_live_changes(&moto, &good, &open);
+    let expected: BTreeSet<(String, String, String, String)> = BTreeSet::from([(
+        "authorization_changed".to_string(),
+        "weakened".to_string(),
+        api.clone(),
+        "GET /orders/{id}".to_string(),
+    )]);
+    assert_eq!(weakened, expected);
+    set_orders_id_auth(&moto, &api, "AWS_IAM");
+    let strengthened = saved_and_live_changes(&moto, &open, &good);
+    assert_eq!(
+        strengthened
+            .iter()
+            .map(|(k, c, id, d)| (k.as_str(), c.as_str(), id.as_str(), d.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("authorization_changed", "strengthened", api.as_str(), "GET /orders/{id}")]
+    );
+    assert_live_drift_unchanged(&moto, &good);
+
+    // The signer removed: the default behavior keeps its CloudFront Function only.
+    let original = manifest["scenarios"][name]["emulated"].clone();
+    let mut changed = original.clone();
+    changed["cloudfront"]["behaviors"][distribution_id.as_str()]["*"]["set"]["LambdaFunctionAssociations"] =
+        json!({"Quantity": 0});
+    replace_emulated(&moto, &changed);
+    snapshot_to(&moto, &unsigned);
+    let removed = saved_and_live_changes(&moto, &good, &unsigned);
+    let expected = BTreeSet::from([(
+        "edge_functions_changed".to_string(),
+        "weakened".to_string(),
+        distribution_id.clone(),
+        "behavior *".to_string(),
+    )]);
+    assert_eq!(removed, expected, "only the signer changed");
+    let report = saved_drift(&moto, &good, &unsigned, 1);
+    let change = &report["changes"][0];
+    assert_eq!(change["resource"]["arn"], distribution.as_str());
+    let summary = change["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("no longer runs lambda@edge edge-signer-good-signer:1 on origin-request"),
+        "{summary}"
+    );
+    let kinds = |side: &Value| -> Vec<(String, String)> {
+        side.as_array()
+            .expect("associations")
+            .iter()
+            .map(|a| (a["kind"].as_str().unwrap().to_string(), a["event_type"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    assert_eq!(
+        kinds(&change["before"]),
+        [("lambda@edge", "origin-request"), ("cloudfront-function", "viewer-request")]
+            .map(|(k, e)| (k.to_string(), e.to_string()))
+    );
+    assert_eq!(kinds(&change["after"]), [("cloudfront-function".to_string(), "viewer-request".to_string())]);
+    // Weakened by what the scans say: the API is no longer locked by a signature (EA106 on
+    // the distribution, EA202 on the API it reaches), and the could-not-verify signer is gone.
+    let checks = |list: &Value| -> BTreeSet<(String, String)> {
+        list.as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (f["check_id"].as_str().unwrap().to_string(), f["resource"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let api_arn = format!("arn:aws:apigateway:us-east-1::/restapis/{api}");
+    let appeared = checks(&change["appeared"]);
+    for check in [("EA106", distribution.as_str()), ("EA202", api_arn.as_str())] {
+        assert!(appeared.contains(&(check.0.to_string(), check.1.to_string())), "{check:?}: {change:#}");
+    }
+    assert!(
+        checks(&change["disappeared"]).contains(&("EA305".to_string(), distribution.clone())),
+        "{change:#}"
+    );
+    assert_eq!(report["unattributed"]["appeared"], json!([]), "every new finding belongs to the change");
+
+    replace_emulated(&moto, &original);
+    let back = saved_and_live_changes(&moto, &unsigned, &good);
+    let expected = BTreeSet::from([(
+        "edge_functions_changed".to_string(),
+        "strengthened".to_string(),
+        distribution_id,
+        "behavior *".to_string(),
+    )]);
+    assert_eq!(back, expected);
+    assert!(saved_drift(&moto, &unsigned, &good, 0)["changes"][0]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("now runs lambda@edge edge-signer-good-signer:1 on origin-request"),);
 }

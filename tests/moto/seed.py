@@ -171,12 +171,20 @@ class Ctx:
         return other
 
     def add(self, kind: str, **item: Any) -> dict[str, Any]:
+        """A manifest item; one created in another account than moto's says which (`account`)."""
+        if self.account != ACCOUNT_ID:
+            item.setdefault("account", self.account)
         self.entry.setdefault(kind, []).append(item)
         return item
 
     def emulate(self, service: str, kind: str, value: Any) -> None:
-        """Scenario data for the emulator: a list kind is appended to, a dict kind merged."""
-        kinds = self.emulated.setdefault(service, {})
+        """Scenario data for the emulator: a list kind is appended to, a dict kind merged. The
+        emulator answers each account from its own data: what a scenario emulates in another
+        account than moto's goes under `"accounts": {account: ...}`."""
+        root = self.emulated
+        if self.account != ACCOUNT_ID:
+            root = root.setdefault("accounts", {}).setdefault(self.account, {})
+        kinds = root.setdefault(service, {})
         if isinstance(value, list):
             kinds.setdefault(kind, []).extend(value)
         elif isinstance(value, dict):
@@ -1143,12 +1151,14 @@ def build_alb_prefix_list_header(ctx: Ctx) -> None:
 
 
 def vpc_origin(ctx: Ctx, suffix: str, endpoint_arn: str, owner: str = ACCOUNT_ID) -> str:
-    """A CloudFront VPC origin towards `endpoint_arn` (moto has none: the emulator answers
-    ListVpcOrigins/GetVpcOrigin from this). Returns its id."""
+    """A CloudFront VPC origin towards `endpoint_arn` owned by `owner` (moto has none: the
+    emulator answers ListVpcOrigins/GetVpcOrigin from this, in `ctx`'s account when it is the
+    owner). Returns its id."""
     digest = hashlib.sha256(f"{ctx.scenario}/{suffix}".encode()).hexdigest()
     vo_id = f"vo_{digest[:17]}"
     arn = f"arn:aws:cloudfront::{owner}:vpcorigin/{vo_id}"
-    if owner == ACCOUNT_ID:
+    # Listed by the owner's ListVpcOrigins only (an owner outside the seeded accounts: nowhere).
+    if owner == ctx.account:
         ctx.emulate("cloudfront", "vpc_origins", [{
             "Id": vo_id, "Arn": arn, "AccountId": owner, "Status": "Deployed",
             "CreatedTime": "2026-11-02T09:00:00Z", "LastModifiedTime": "2026-11-02T09:00:00Z",
@@ -1356,7 +1366,7 @@ def disable_execute_api(ctx: Ctx, api: dict[str, Any]) -> None:
     """Turns the REST API's default execute-api endpoint off (moto stores the flag)."""
     ctx.client("apigateway").update_rest_api(restApiId=api["id"], patchOperations=[
         {"op": "replace", "path": "/disableExecuteApiEndpoint", "value": "true"}])
-    api["execute_api_disabled"] = True
+    api["disable_execute_api_endpoint"] = True
 
 
 def build_routing_rule_gate(ctx: Ctx) -> None:
@@ -1827,6 +1837,40 @@ def build_second_account_origin(ctx: Ctx) -> None:
                  default=behavior("api"), web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
 
 
+def build_shared_vpc_origin(ctx: Ctx) -> None:
+    """A VPC origin shared through AWS RAM: the distribution (account ACCOUNT_ID) reaches an ALB
+    of a second account (PARTNER_ACCOUNT_ID, entered through sts AssumeRole) through a VPC origin
+    that account owns (`VpcOriginConfig.OwnerAccountId`); the VPC origin is listed by the
+    partner's ListVpcOrigins only (the emulator answers per account). -good: the partner's ALB is
+    internal (SG 443 from the CloudFront prefix list), so the VPC origin locks it; -bad: it is
+    internet-facing with 443 open to the internet and forwards everything. Scanned with both
+    accounts (`--account` x2 `--role-name edge-audit-readonly`) the VPC origin is resolved in the
+    partner account and its ALB judged there like any ALB origin; scanned alone, the home
+    account cannot judge it (not evaluated, naming the owner). Not part of the one-account live
+    scan: tests/it/moto_shared.rs has its own tests for it."""
+    partner = ctx.in_partner_account()
+    ctx.entry["partner_account_id"] = PARTNER_ACCOUNT_ID
+    ctx.entry["partner_role"] = PARTNER_ROLE
+    vpc_id, subnets = vpc(partner)
+    if ctx.good:
+        alb_sg = security_group(partner, vpc_id, "alb-sg", [tcp(443, prefix_list=cloudfront_prefix_list(partner))])
+        scheme = "internal"
+    else:
+        alb_sg = security_group(partner, vpc_id, "alb-open-sg", [tcp(443, cidr="0.0.0.0/0")])
+        scheme = "internet-facing"
+        ctx.mistake("EA106", "the shared VPC origin points at the partner's internet-facing ALB: it locks nothing")
+        ctx.mistake("EA401", "the partner's alb-open-sg allows 443 from 0.0.0.0/0")
+        ctx.mistake("EA404", "the partner's ALB forwards by default, no header rule")
+        ctx.mistake("EA406", "the partner's ALB origin has no regional web ACL")
+    web_sg = security_group(partner, vpc_id, "web-sg", [tcp(8080, group=alb_sg)])
+    lb = alb(partner, "alb", vpc_id=vpc_id, subnets=subnets, sg=alb_sg,
+             targets=instances(partner, subnets[0], web_sg), verify_header=None, scheme=scheme)
+    vo_id = vpc_origin(partner, "app", lb["arn"], owner=PARTNER_ACCOUNT_ID)
+    dist = distribution(ctx, origins=[custom_origin("app", lb["dns_name"])], default=behavior("app"),
+                        web_acl_arn=edge_web_acl(ctx), shield=ctx.good)
+    through_vpc_origin(ctx, dist, "app", vo_id, owner=PARTNER_ACCOUNT_ID)
+
+
 def build_alb_regex_header(ctx: Ctx) -> None:
     """The listener rule's http-header condition with RegexValues (2025) instead of wildcard
     Values. -good: the secret, anchored (`^secret$`); -bad: `.+`, which any value matches (moto
@@ -1918,6 +1962,7 @@ ARCHITECTURES = (
     Architecture("routing-rule-gate", "eu-west-1", build_routing_rule_gate),
     Architecture("multi-tenant", "eu-west-1", build_multi_tenant),
     Architecture("edge-signer", "us-east-1", build_edge_signer),
+    Architecture("shared-vpc-origin", "eu-west-1", build_shared_vpc_origin),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")

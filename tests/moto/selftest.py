@@ -186,8 +186,13 @@ def check_rest_api(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any],
 def check_security(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> None:
     if not sc.get("security_groups"):
         return
+    # Each account's groups from that account (a scenario may build its network in the partner's).
+    groups: dict[str, Any] = {"SecurityGroups": []}
+    for account in {g.get("account") for g in sc["security_groups"]}:
+        ids = [g["id"] for g in sc["security_groups"] if g.get("account") == account]
+        ec2 = in_account(aws, {"account": account}).client("ec2", sc["region"])
+        groups["SecurityGroups"] += ec2.describe_security_groups(GroupIds=ids)["SecurityGroups"]
     ec2 = aws.client("ec2", sc["region"])
-    groups = ec2.describe_security_groups(GroupIds=[g["id"] for g in sc["security_groups"]])
     emulated = sc.get("emulated", {})
     pl6 = sc.get("cloudfront_prefix_list_v6_id")
     if pl6:
@@ -214,7 +219,7 @@ def check_security(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> 
             # Reached only through a VPC origin, locked by verified mutual TLS, or gated by the
             # regional web ACL on the ALB: the listener itself needs no header rule.
             return
-        rules = aws.client("elbv2", sc["region"]).describe_rules(
+        rules = in_account(aws, lb).client("elbv2", sc["region"]).describe_rules(
             ListenerArn=sc["load_balancers"][0]["listener_arn"])["Rules"]
         r.check(f"{name}: ALB default action is a fixed 403", lambda: any(
             rule["IsDefault"] and rule["Actions"][0]["Type"] == "fixed-response"
@@ -227,11 +232,31 @@ def check_domains(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> N
     for domain in sc.get("domain_names", []):
         apigw = aws.client("apigateway", sc["region"])
         got = {d["domainName"]: d for d in apigw.get_domain_names()["items"]}.get(domain["name"], {})
+        mappings = apigw.get_base_path_mappings(domainName=domain["name"]).get("items", [])
+        if "routing_mode" in domain:
+            # Routed by rules (the emulator: routingMode, and AWS's empty list of mappings).
+            r.check(f"{name}/{domain['name']}: routing mode (emulator)", lambda got=got, d=domain:
+                    got.get("routingMode") == d["routing_mode"])
+            r.check(f"{name}/{domain['name']}: no base path mapping", lambda m=mappings: m == [])
+            continue
         r.check(f"{name}/{domain['name']}: mutual TLS trust store (emulator)", lambda got=got, d=domain:
                 got.get("mutualTlsAuthentication", {}).get("truststoreUri") == d["truststore_uri"])
-        mappings = apigw.get_base_path_mappings(domainName=domain["name"])["items"]
         r.check(f"{name}/{domain['name']}: base path mapping", lambda m=mappings, d=domain:
                 [(x["restApiId"], x["basePath"]) for x in m] == [(d["api_id"], "(none)")])
+
+
+def check_vpc_origins(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> None:
+    """Each account's ListVpcOrigins (the emulator, per account) lists the scenario's VPC origins
+    that account owns, and none of another account's."""
+    for account in (seed.ACCOUNT_ID, seed.PARTNER_ACCOUNT_ID):
+        owned = {v["id"] for v in sc.get("vpc_origins", []) if v["owner"] == account}
+        if account == seed.PARTNER_ACCOUNT_ID and not sc.get("partner_account_id"):
+            continue
+        theirs = {v["id"] for v in sc.get("vpc_origins", []) if v["owner"] != account}
+        listed = in_account(aws, {"account": account}).client("cloudfront").list_vpc_origins()
+        got = {v["Id"] for v in listed["VpcOriginList"].get("Items", [])}
+        r.check(f"{name}: account {account} lists the VPC origins it owns (emulator)",
+                lambda got=got, owned=owned, theirs=theirs: owned <= got and not (theirs & got))
 
 
 def check_lambdas(r: Results, aws: seed.Aws, name: str, sc: dict[str, Any]) -> None:
@@ -265,6 +290,7 @@ def main() -> int:
                 check_rest_api(r, aws, name, sc, api)
             check_security(r, aws, name, sc)
             check_domains(r, aws, name, sc)
+            check_vpc_origins(r, aws, name, sc)
             check_lambdas(r, aws, name, sc)
     finally:
         for proc in procs:

@@ -45,7 +45,7 @@ def _edit_json(response: core.Response, edit: Any) -> core.Response:
     return core.Response(response.status, json.dumps(document).encode(), headers)
 
 
-def _overlay_domain(domain: dict[str, Any], store: core.Store) -> None:
+def _overlay_domain(domain: dict[str, Any], store: core.StoreView) -> None:
     """The scenario's routing mode and dropped fields, on one domain of moto's answer."""
     name = domain.get("domainName", "")
     mode = store.mapping("apigateway", "routing_modes").get(name)
@@ -54,12 +54,12 @@ def _overlay_domain(domain: dict[str, Any], store: core.Store) -> None:
     domain.update(store.mapping("apigateway", "domain_names").get(name, {}))
 
 
-def _has_overlays(store: core.Store) -> bool:
+def _has_overlays(store: core.StoreView) -> bool:
     return bool(store.mapping("apigateway", "routing_modes") or store.mapping("apigateway", "domain_names"))
 
 
 @apigateway.overlay("GetDomainNames", "GET", "/domainnames")
-def get_domain_names(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+def get_domain_names(request: core.Request, store: core.StoreView, response: core.Response) -> core.Response:
     if not _has_overlays(store):
         return response
 
@@ -71,14 +71,14 @@ def get_domain_names(request: core.Request, store: core.Store, response: core.Re
 
 
 @apigateway.overlay("GetDomainName", "GET", "/domainnames/{domain_name}")
-def get_domain_name(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+def get_domain_name(request: core.Request, store: core.StoreView, response: core.Response) -> core.Response:
     if not _has_overlays(store):
         return response
     return _edit_json(response, lambda document: _overlay_domain(document, store))
 
 
 @apigateway.handler("ListRoutingRules", "GET", "/v2/domainnames/{domainName}/routingrules")
-def list_routing_rules(request: core.Request, store: core.Store) -> core.Response:
+def list_routing_rules(request: core.Request, store: core.StoreView) -> core.Response:
     domain = request.params["domainName"]
     rules_by_domain = store.mapping("apigateway", "routing_rules")
     if domain not in rules_by_domain and domain not in store.mapping("apigateway", "routing_modes"):
@@ -97,7 +97,7 @@ def list_routing_rules(request: core.Request, store: core.Store) -> core.Respons
 
 
 @apigateway.fallback("GetBasePathMappings", "GET", "/domainnames/{domain_name}/basepathmappings")
-def get_base_path_mappings(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+def get_base_path_mappings(request: core.Request, store: core.StoreView, response: core.Response) -> core.Response:
     """moto 5.2.5 answers 500 (a KeyError) for a custom domain without base path mappings, which
     a routing-rule-only domain is; AWS answers an empty list."""
     if response.status == 500 and request.params["domain_name"] in store.mapping("apigateway", "routing_modes"):

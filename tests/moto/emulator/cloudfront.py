@@ -1,6 +1,8 @@
 """CloudFront (REST-XML, API version 2020-05-31): VPC origins, and the origin fields moto drops.
 
-Store (`"cloudfront"`):
+Store (`"cloudfront"`, per account: a VPC origin is listed by ListVpcOrigins of the account that
+owns it, as in AWS, so a VPC origin shared from a second account goes under that account's
+`"accounts"` section):
 * `vpc_origins`: a list of VPC origins as the API reference's `VpcOrigin` (JSON spelling of the
   XML: `{"Id", "Arn", "AccountId", "Status", "CreatedTime", "LastModifiedTime",
   "VpcOriginEndpointConfig": {"Name", "Arn", "HTTPPort", "HTTPSPort", "OriginProtocolPolicy",
@@ -53,7 +55,7 @@ def _max_items(request: core.Request) -> int | None:
 
 
 @cloudfront.handler("ListVpcOrigins", "GET", f"{API}/vpc-origin")
-def list_vpc_origins(request: core.Request, store: core.Store) -> core.Response:
+def list_vpc_origins(request: core.Request, store: core.StoreView) -> core.Response:
     origins = store.items("cloudfront", "vpc_origins")
     size = store.page_size("cloudfront:ListVpcOrigins", _max_items(request), DEFAULT_MAX_ITEMS)
     marker = request.arg("Marker") or ""
@@ -66,7 +68,7 @@ def list_vpc_origins(request: core.Request, store: core.Store) -> core.Response:
             "CreatedTime": origin["CreatedTime"],
             "LastModifiedTime": origin["LastModifiedTime"],
             "Arn": origin["Arn"],
-            "AccountId": origin.get("AccountId", core.ACCOUNT_ID),
+            "AccountId": origin.get("AccountId", store.account),
             "OriginEndpointArn": origin["VpcOriginEndpointConfig"]["Arn"],
         }
         for origin in page
@@ -87,7 +89,7 @@ def list_vpc_origins(request: core.Request, store: core.Store) -> core.Response:
 
 
 @cloudfront.handler("GetVpcOrigin", "GET", f"{API}/vpc-origin/{{Id}}")
-def get_vpc_origin(request: core.Request, store: core.Store) -> core.Response:
+def get_vpc_origin(request: core.Request, store: core.StoreView) -> core.Response:
     wanted = request.params["Id"]
     for origin in store.items("cloudfront", "vpc_origins"):
         if origin["Id"] == wanted:
@@ -95,7 +97,7 @@ def get_vpc_origin(request: core.Request, store: core.Store) -> core.Response:
     return core.rest_xml_error("EntityNotFound", f"The VPC origin {wanted} does not exist.", 404)
 
 
-def _patch_distribution(root: Any, namespace: str, store: core.Store, distribution_id: str) -> None:
+def _patch_distribution(root: Any, namespace: str, store: core.StoreView, distribution_id: str) -> None:
     """Applies the store's origin, distribution and behavior patches of `distribution_id` to
     `root` (a DistributionConfig or a DistributionSummary)."""
     origins = store.mapping("cloudfront", "origins").get(distribution_id)
@@ -118,7 +120,7 @@ def _patch_distribution(root: Any, namespace: str, store: core.Store, distributi
             core.patch_element(target, namespace, behavior_patch)
 
 
-def _has_patches(store: core.Store, distribution_id: str | None = None) -> bool:
+def _has_patches(store: core.StoreView, distribution_id: str | None = None) -> bool:
     kinds = [store.mapping("cloudfront", k) for k in ("origins", "distributions", "behaviors")]
     if distribution_id is None:
         return any(kinds)
@@ -135,7 +137,7 @@ def _patch_origins(root: Any, namespace: str, patches: dict[str, Any]) -> None:
 
 
 @cloudfront.overlay("GetDistribution", "GET", f"{API}/distribution/{{Id}}")
-def get_distribution(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+def get_distribution(request: core.Request, store: core.StoreView, response: core.Response) -> core.Response:
     distribution_id = request.params["Id"]
     if not _has_patches(store, distribution_id):
         return response
@@ -149,7 +151,7 @@ def get_distribution(request: core.Request, store: core.Store, response: core.Re
 
 
 @cloudfront.overlay("GetDistributionConfig", "GET", f"{API}/distribution/{{Id}}/config")
-def get_distribution_config(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+def get_distribution_config(request: core.Request, store: core.StoreView, response: core.Response) -> core.Response:
     distribution_id = request.params["Id"]
     if not _has_patches(store, distribution_id):
         return response
@@ -157,7 +159,7 @@ def get_distribution_config(request: core.Request, store: core.Store, response: 
 
 
 @cloudfront.overlay("ListDistributions", "GET", f"{API}/distribution")
-def list_distributions(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+def list_distributions(request: core.Request, store: core.StoreView, response: core.Response) -> core.Response:
     if not _has_patches(store):
         return response
 
@@ -194,7 +196,7 @@ def _etag(tenant: dict[str, Any]) -> str:
 
 
 @cloudfront.handler("ListDistributionTenants", "POST", f"{API}/distribution-tenants")
-def list_distribution_tenants(request: core.Request, store: core.Store) -> core.Response:
+def list_distribution_tenants(request: core.Request, store: core.StoreView) -> core.Response:
     tenants = store.items("cloudfront", "distribution_tenants")
     try:
         requested = int(_request_xml(request, "MaxItems") or 0) or None
@@ -214,7 +216,7 @@ def list_distribution_tenants(request: core.Request, store: core.Store) -> core.
 
 
 @cloudfront.handler("GetDistributionTenant", "GET", f"{API}/distribution-tenant/{{Identifier}}")
-def get_distribution_tenant(request: core.Request, store: core.Store) -> core.Response:
+def get_distribution_tenant(request: core.Request, store: core.StoreView) -> core.Response:
     wanted = request.params["Identifier"]
     for tenant in store.items("cloudfront", "distribution_tenants"):
         if wanted in (tenant["Id"], tenant["Arn"]):

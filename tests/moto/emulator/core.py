@@ -10,6 +10,12 @@ Then, in this order:
    answer edited (fields moto drops put back from the store) before it is returned, and one with
    a *fallback* gets moto's failed answer replaced (a moto bug on data it stores).
 
+Every request is also attributed to an **account**: the access key of its credential scope is
+looked up among the keys the emulator saw sts AssumeRole hand out (`sts.py` learns them from
+moto's answers, as moto itself maps keys to accounts); any other key is moto's default account
+`ACCOUNT_ID`. Handlers, overlays and the deny list read that account's scenario data only (a
+`StoreView`), so two accounts seeded on one moto server answer from their own data.
+
 Service modules (`cloudfront.py`, `elbv2.py`, ...) register with the decorators of a `Service`
 and never touch this file; `load_services()` imports every module of the package.
 """
@@ -42,7 +48,7 @@ HOP_BY_HOP = {
     "upgrade",
     "content-length",
 }
-CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+CREDENTIAL_SCOPE = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
 
 @dataclass
@@ -57,6 +63,8 @@ class Request:
     body: bytes
     service: str | None
     region: str | None
+    access_key: str | None = None  # of the SigV4 credential scope
+    account: str = ACCOUNT_ID  # the account `access_key` belongs to (see `Store.account_of`)
     params: dict[str, str] = field(default_factory=dict)  # a REST route's path parameters
     form: dict[str, list[str]] = field(default_factory=dict)  # the query protocol's parameters
 
@@ -82,8 +90,8 @@ class Response:
         return None
 
 
-Handler = Callable[[Request, "Store"], Response]
-Overlay = Callable[[Request, "Store", Response], Response]
+Handler = Callable[[Request, "StoreView"], Response]
+Overlay = Callable[[Request, "StoreView", Response], Response]
 ErrorFormatter = Callable[[str, str, int], Response]
 
 
@@ -91,17 +99,26 @@ class Store:
     """Scenario data, posted by the seeder to `/_emulator/scenario`, keyed by the ids moto assigned.
 
     The document is `{service: {kind: list | dict}, "deny": ["service:Operation"],
-    "page_size": {"service:Operation": n}}`. Posting merges: lists are appended, dicts merged
-    key by key, so several scenarios can be posted one after the other.
+    "page_size": {"service:Operation": n}}` for moto's default account `ACCOUNT_ID`, and the same
+    shape under `"accounts": {account_id: {...}}` for any other account (entered through sts
+    AssumeRole). Posting merges: lists are appended, dicts merged key by key, so several
+    scenarios can be posted one after the other.
+
+    Beside the scenario data it holds the access keys sts AssumeRole handed out and their
+    accounts (`learn_account`): not scenario data, so `/_emulator/reset` keeps them (moto still
+    honours those keys) and only moto's own reset forgets them.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._data: dict[str, Any] = {}
+        self._accounts_by_key: dict[str, str] = {}
 
-    def reset(self) -> None:
+    def reset(self, credentials: bool = False) -> None:
         with self._lock:
             self._data = {}
+            if credentials:
+                self._accounts_by_key = {}
 
     def merge(self, document: dict[str, Any]) -> None:
         with self._lock:
@@ -111,26 +128,62 @@ class Store:
         with self._lock:
             return copy.deepcopy(self._data)
 
+    def learn_account(self, access_key: str, account: str) -> None:
+        """Records that `access_key` (handed out by sts AssumeRole) acts in `account`."""
+        with self._lock:
+            self._accounts_by_key[access_key] = account
+
+    def account_of(self, access_key: str | None) -> str:
+        """The account of an access key: the one AssumeRole handed it out for, else moto's
+        default account (moto does the same for any key it did not issue)."""
+        with self._lock:
+            return self._accounts_by_key.get(access_key or "", ACCOUNT_ID)
+
+    def learned_accounts(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._accounts_by_key)
+
+    def view(self, account: str) -> "StoreView":
+        """What `account`'s requests see."""
+        return StoreView(self, account)
+
+    def _section(self, account: str) -> dict[str, Any]:
+        """The part of the document for `account` (the caller holds the lock)."""
+        if account == ACCOUNT_ID:
+            return self._data
+        return self._data.get("accounts", {}).get(account, {})
+
+
+class StoreView:
+    """One account's scenario data: what handlers, overlays and the deny list read."""
+
+    def __init__(self, store: Store, account: str) -> None:
+        self._store = store
+        self.account = account
+
     def items(self, service: str, kind: str) -> list[Any]:
         """A list kind of a service (a copy)."""
-        with self._lock:
-            return copy.deepcopy(self._data.get(service, {}).get(kind, []))
+        with self._store._lock:
+            return copy.deepcopy(self._store._section(self.account).get(service, {}).get(kind, []))
 
     def mapping(self, service: str, kind: str) -> dict[str, Any]:
         """A dict kind of a service (a copy)."""
-        with self._lock:
-            return copy.deepcopy(self._data.get(service, {}).get(kind, {}))
+        with self._store._lock:
+            return copy.deepcopy(self._store._section(self.account).get(service, {}).get(kind, {}))
 
     def denied(self, operation: str) -> bool:
-        with self._lock:
-            return operation in self._data.get("deny", [])
+        with self._store._lock:
+            return operation in self._store._section(self.account).get("deny", [])
 
     def page_size(self, operation: str, requested: int | None, default: int) -> int:
         """The page size an operation answers with: the client's, capped by the scenario's."""
-        with self._lock:
-            cap = self._data.get("page_size", {}).get(operation)
+        with self._store._lock:
+            cap = self._store._section(self.account).get("page_size", {}).get(operation)
         size = requested if requested and requested > 0 else default
         return min(size, cap) if cap else size
+
+    def learn_account(self, access_key: str, account: str) -> None:
+        self._store.learn_account(access_key, account)
 
 
 def _merge(into: dict[str, Any], document: dict[str, Any]) -> None:
@@ -304,9 +357,11 @@ class ProxyHandler(BaseHTTPRequestHandler):
             query=urllib.parse.parse_qs(split.query, keep_blank_values=True),
             headers=headers,
             body=body,
-            region=scope.group(1) if scope else None,
-            service=scope.group(2) if scope else None,
+            access_key=scope.group(1) if scope else None,
+            region=scope.group(2) if scope else None,
+            service=scope.group(3) if scope else None,
         )
+        request.account = self.server.store.account_of(request.access_key)
         try:
             response = self._dispatch(request)
         except Exception as error:  # an emulator bug must reach the test, not hang the client
@@ -315,12 +370,12 @@ class ProxyHandler(BaseHTTPRequestHandler):
         self._send(response)
 
     def _dispatch(self, request: Request) -> Response:
-        store = self.server.store
         if request.path.startswith(CONTROL_PREFIX):
             return self._control(request)
         if request.path.rstrip("/") == "/moto-api/reset":
-            store.reset()
+            self.server.store.reset(credentials=True)
             return self._forward(request)
+        store = self.server.store.view(request.account)
         service = REGISTRY.get(request.service or "")
         if service is None:
             return self._forward(request)
@@ -353,6 +408,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             return _json(200, {"ok": True})
         if action == "state" and request.method == "GET":
             return _json(200, store.snapshot())
+        if action == "accounts" and request.method == "GET":
+            return _json(200, store.learned_accounts())
         if action == "health":
             return _json(200, {"ok": True, "services": sorted(REGISTRY)})
         return _json(404, {"error": f"no control action {request.method} {action}"})

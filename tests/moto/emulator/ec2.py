@@ -47,7 +47,7 @@ def _selected(request: core.Request, prefix_list: dict[str, Any]) -> bool:
 
 
 @ec2.overlay("DescribeManagedPrefixLists")
-def describe_managed_prefix_lists(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+def describe_managed_prefix_lists(request: core.Request, store: core.StoreView, response: core.Response) -> core.Response:
     lists = store.mapping("ec2", "managed_prefix_lists").get(request.region or "", {})
     added = [pl for pl in lists.values() if _selected(request, pl)]
     if not added:

@@ -45,7 +45,7 @@ def _answer(operation: str, result: dict[str, Any]) -> core.Response:
 
 
 @elbv2.handler("DescribeTrustStores")
-def describe_trust_stores(request: core.Request, store: core.Store) -> core.Response:
+def describe_trust_stores(request: core.Request, store: core.StoreView) -> core.Response:
     stores = store.items("elasticloadbalancing", "trust_stores")
     arns = _members(request, "TrustStoreArns")
     names = _members(request, "Names")
@@ -69,7 +69,7 @@ def describe_trust_stores(request: core.Request, store: core.Store) -> core.Resp
 
 
 @elbv2.overlay("DescribeListeners")
-def describe_listeners(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+def describe_listeners(request: core.Request, store: core.StoreView, response: core.Response) -> core.Response:
     settings = store.mapping("elasticloadbalancing", "mutual_authentication")
     if not settings:
         return response
@@ -85,7 +85,7 @@ def describe_listeners(request: core.Request, store: core.Store, response: core.
 
 
 @elbv2.overlay("DescribeRules")
-def describe_rules(request: core.Request, store: core.Store, response: core.Response) -> core.Response:
+def describe_rules(request: core.Request, store: core.StoreView, response: core.Response) -> core.Response:
     regexes = store.mapping("elasticloadbalancing", "regex_header_values")
     if not regexes:
         return response
