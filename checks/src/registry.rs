@@ -163,7 +163,7 @@ mod sort_tests {
         for len in [0usize, 1, 2, 3, 10, 257, 1000] {
             let items: Vec<(u8, usize)> = (0..len).map(|i| (((i * 7919 + 13) % 11) as u8, i)).collect();
             let mut expected = items.clone();
-            expected.sort_by(|a, b| a.0.cmp(&b.0));
+            expected.sort_by_key(|a| a.0);
             let mut sorted = items;
             sort_in_place_by(&mut sorted, |a, b| a.0.cmp(&b.0));
             assert_eq!(sorted, expected, "{len} items");
