@@ -467,28 +467,28 @@ def judge_second_account(manifest: dict[str, Any], both: dict[str, Any], alone: 
 
 
 def judge_ea107(manifest: dict[str, Any], report: dict[str, Any] | None) -> dict[str, Any]:
+    """EA107 alone decides (the other classes have their own rows): passes when no scenario that
+    sends a secret header has an EA107 finding of any severity. Other findings of medium or above
+    are listed, not judged."""
     if report is None:
         return {"result": "no report", "pass": False, "ea107": [], "severe": []}
     ids = scenario_ids(manifest)
-    ea107: list[str] = []
+    ea107: list[tuple[str, str]] = []
     severe: list[str] = []
     for finding in report.get("findings", []):
         found = owners(ids, finding)
         if len(found) != 1:
             continue
         if finding.get("check_id") == "EA107":
-            ea107.append(f"{found[0]} ({finding.get('severity')})")
+            ea107.append((found[0], finding.get("severity", "?")))
         elif finding.get("severity") in SEVERE:
             severe.append(f"{found[0]}: {finding.get('check_id')} {finding.get('severity')}")
-    n = len(manifest["scenarios"])
-    with_ea107 = sorted({e.split(" ")[0] for e in ea107})
-    parts = [f"EA107 on {len(with_ea107)} of {n} scenarios"]
+    sending = [n for n, s in manifest["scenarios"].items() if s.get("secret_headers")]
+    with_ea107 = sorted({name for name, _ in ea107})
+    result = f"EA107 on {len(with_ea107)} of the {len(sending)} scenarios that send a secret header"
     if ea107:
-        parts.append("(" + ", ".join(sorted(set(e.split(" ", 1)[1] for e in ea107))) + ")")
-    result = " ".join(parts)
-    if severe:
-        result += f"; other findings >= medium on {len({s.split(':')[0] for s in severe})} scenarios"
-    return {"result": result, "pass": not ea107 and not severe, "ea107": with_ea107, "severe": severe}
+        result = "**" + result + " (" + ", ".join(sorted({sev for _, sev in ea107})) + ")**"
+    return {"result": result, "pass": not ea107, "ea107": with_ea107, "severe": severe}
 
 
 # --- the documentation corpus check (tests/it/secrets.rs) ------------------------------------
@@ -605,7 +605,10 @@ def main(argv: list[str] | None = None) -> int:
     manifests: list[dict[str, Any]] = []
     out: list[str] = []
 
+    exits: list[str] = []
+
     def keep(name: str, result: dict[str, Any]) -> None:
+        exits.append(f"{name} exit {result['code']}" + ("" if result.get("report") is not None else " (no JSON)"))
         (raw / f"{name}.stdout.json").write_text(result["stdout"])
         (raw / f"{name}.stderr.txt").write_text(result["stderr"])
 
@@ -679,7 +682,7 @@ def main(argv: list[str] | None = None) -> int:
             ea107_rows.append(["strong secrets called weak (EA107)",
                                f"the {len(goods)} #13 -good scenarios, every secret {what} "
                                f"(lengths seeded: {sorted(lengths)})",
-                               "no EA107, nothing >= medium", o["result"], n["result"], old_fails(o, n)])
+                               "no EA107 (other findings: see run-level facts)", o["result"], n["result"], old_fails(o, n)])
             runinfo[f"ea107-{kind}"] = {"old": o, "new": n}
 
     docs: dict[str, Any] = {}
@@ -722,13 +725,19 @@ def main(argv: list[str] | None = None) -> int:
                    "README.md, tests/moto/README.md, docs/, examples/ and reporter snapshots. Corpus: "
                    f"{len(corpus())} values (named here by origin, never printed).")
         out.append("")
-        out.append("| binary | texts searched | pages explained | corpus values found (where: which) | holds a corpus secret? |")
-        out.append("|---|---|---|---|---|")
+        out.append("| binary | texts searched (pages explained) | corpus values in the binary's output "
+                   "(explain, SARIF rule help) | binary output holds a corpus secret? | corpus values in the "
+                   "repository's pages | pages hold one? |")
+        out.append("|---|---|---|---|---|---|")
         for which, label in (("old", args.old_label), ("new", new_label)):
             d = docs[which]
-            where = "; ".join(f"{w}: {l}" for w, l in d["hits"]) or "none"
-            out.append(f"| {which} ({label}) | {d['texts']} | {d['explained']} | {cell(where)} | "
-                       f"{'**yes**' if d['hits'] else 'no'} |")
+            binary_hits = [(w, l) for w, l in d["hits"] if w.startswith("`explain") or w.startswith("SARIF")]
+            page_hits = [(w, l) for w, l in d["hits"] if (w, l) not in binary_hits]
+            def where(hits: list[tuple[str, str]]) -> str:
+                return "; ".join(f"{w}: {l}" for w, l in hits) or "none"
+            out.append(f"| {which} ({label}) | {d['texts']} ({d['explained']}) | {cell(where(binary_hits))} | "
+                       f"{'**yes**' if binary_hits else 'no'} | {cell(where(page_hits))} | "
+                       f"{'**yes**' if page_hits else 'no'} |")
         out.append("")
     if runinfo or second_leaks:
         out.append("## Run-level facts")
@@ -760,6 +769,11 @@ def main(argv: list[str] | None = None) -> int:
                     out.append(f"- EA107 {kind}, {which}: scenarios with EA107: {j['ea107'] or 'none'}; "
                                f"other findings >= medium: {j['severe'] or 'none'}; secret values printed: "
                                f"{j['leaked']}")
+        out.append("")
+    if exits:
+        out.append("Every scan ran with the same flags on both binaries (the old one accepts `--account`, "
+                   "`--role-name`, `--regions`, `--no-probe`, `--format json`, `--fail-on none`): "
+                   + "; ".join(exits) + ".")
         out.append("")
     out.append(f"Raw reports of this run: `{raw}` (not committed).")
     text = "\n".join(out) + "\n"
