@@ -63,6 +63,11 @@ pub(crate) fn seeded(scenarios: &[String]) -> Option<(MotoServer, Value)> {
     Some((moto, manifest))
 }
 
+/// The account ids a JSON report says it scanned.
+pub(crate) fn scanned_accounts(report: &Value) -> BTreeSet<&str> {
+    report["accounts"].as_array().expect("accounts").iter().filter_map(|a| a["account_id"].as_str()).collect()
+}
+
 /// The environment that points the AWS SDK of the binary at moto, and at nothing else.
 fn moto_env(moto: &MotoServer) -> Vec<(&'static str, String)> {
     vec![
@@ -397,12 +402,7 @@ fn an_origin_in_a_second_account_is_judged_there_and_not_evaluated_without_it() 
     assert_no_secret(&manifest, "stderr of the two-account scan", &both.stderr);
     assert_eq!(both.code, 3, "two-account scan (3: the Shield gap)\n{}", both.stderr);
     let report = json(&both.stdout);
-    let scanned: BTreeSet<&str> = report["accounts"]
-        .as_array()
-        .expect("accounts")
-        .iter()
-        .filter_map(|a| a["account_id"].as_str())
-        .collect();
+    let scanned = scanned_accounts(&report);
     assert_eq!(scanned, BTreeSet::from(accounts), "both accounts are scanned");
     let ids = scenario_identifiers(&manifest);
     let mut problems = Vec::new();

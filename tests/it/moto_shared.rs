@@ -106,12 +106,7 @@ fn a_shared_vpc_origin_is_judged_in_the_owner_account() {
     let Some((moto, manifest)) = seed() else { return };
     let (partner_account, _) = partner(&manifest);
     let report = scan_both(&moto, &manifest);
-    let scanned: BTreeSet<&str> = report["accounts"]
-        .as_array()
-        .expect("accounts")
-        .iter()
-        .filter_map(|a| a["account_id"].as_str())
-        .collect();
+    let scanned = crate::moto_scan::scanned_accounts(&report);
     assert_eq!(scanned, BTreeSet::from([MOTO_ACCOUNT, partner_account.as_str()]));
 
     let (bad_id, bad) = distribution(&manifest, "shared-vpc-origin-bad");
