@@ -18,6 +18,9 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 const REGEX_DFA_SIZE_LIMIT: usize = 1 << 20;
 /// Nesting limit of the regex parser.
 const REGEX_NEST_LIMIT: u32 = 64;
+/// Backtracking steps allowed per value for a pattern with look-around (a header value is at
+/// most a few kilobytes; a pattern that needs more is reported, not waited for).
+const PCRE_BACKTRACK_LIMIT: usize = 1_000_000;
 
 /// One test of a header value.
 #[derive(Debug, Clone, Copy)]
@@ -68,8 +71,14 @@ struct Compiled<'p> {
 }
 
 enum Test<'p> {
-    Bytes { search: &'p [u8], constraint: Constraint },
+    Bytes {
+        search: &'p [u8],
+        constraint: Constraint,
+    },
     Regex(regex::bytes::Regex),
+    /// A pattern with PCRE constructs the regex crate lacks (look-around, `\Z`), matched by
+    /// backtracking against text.
+    Pcre(Box<fancy_regex::Regex>),
     Wildcard(Vec<WildcardPart>),
 }
 
@@ -110,16 +119,21 @@ impl<'p> Compiled<'p> {
             }
             Matcher::Regex { pattern, transformations } => {
                 check_transformations(transformations)?;
-                let hir = regex_syntax::ParserBuilder::new()
+                let parsed = regex_syntax::ParserBuilder::new()
                     .nest_limit(REGEX_NEST_LIMIT)
                     .utf8(false)
                     .build()
-                    .parse(pattern)
-                    .map_err(|_| {
-                        "the regex uses syntax the regex crate does not accept (look-around, back-references \
-                         or a PCRE-only construct), so what it accepts could not be evaluated"
-                            .to_string()
-                    })?;
+                    .parse(pattern);
+                let Ok(hir) = parsed else {
+                    // AWS WAF takes PCRE syntax; what the regex crate refuses may still be a
+                    // construct WAF accepts (look-ahead, look-behind).
+                    let (regex, required_chars) = compile_pcre(pattern)?;
+                    return Ok(Compiled {
+                        test: Test::Pcre(Box::new(regex)),
+                        transformations,
+                        required_chars,
+                    });
+                };
                 let regex = regex::bytes::RegexBuilder::new(pattern)
                     .size_limit(REGEX_SIZE_LIMIT)
                     .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
@@ -159,12 +173,104 @@ impl<'p> Compiled<'p> {
         Ok(match &self.test {
             Test::Bytes { search, constraint } => byte_match(&value, search, *constraint),
             Test::Regex(regex) => regex.is_match(&value),
+            Test::Pcre(regex) => {
+                let text = std::str::from_utf8(&value).map_err(|_| {
+                    "a value, once transformed, is not text, which the look-around evaluation needs"
+                        .to_string()
+                })?;
+                regex.is_match(text).map_err(|_| {
+                    "the regex needs more backtracking than edge-audit allows to decide a value".to_string()
+                })?
+            }
             Test::Wildcard(parts) => match std::str::from_utf8(&value) {
                 Ok(text) => wildcard_match(parts, &text.chars().collect::<Vec<_>>()),
                 Err(_) => false,
             },
         })
     }
+}
+
+/// Compiles a pattern the regex crate refuses with a backtracking engine, and measures it.
+/// Constructs AWS WAF refuses anyway (back-references, conditionals, subroutines, backtracking
+/// verbs) are not measured: the test is then not evaluated.
+fn compile_pcre(pattern: &str) -> Result<(fancy_regex::Regex, usize), String> {
+    const UNKNOWN: &str = "the regex uses syntax edge-audit cannot evaluate (back-references, conditionals, \
+                           subroutines or another construct AWS WAF refuses), so what it accepts could not be evaluated";
+    let tree = fancy_regex::Expr::parse_tree(pattern).map_err(|_| UNKNOWN.to_string())?;
+    let required = pcre_required_chars(&tree.expr).ok_or_else(|| UNKNOWN.to_string())?;
+    let regex = fancy_regex::RegexBuilder::new(pattern)
+        .backtrack_limit(PCRE_BACKTRACK_LIMIT)
+        .delegate_size_limit(REGEX_SIZE_LIMIT)
+        .delegate_dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
+        .build()
+        .map_err(|_| UNKNOWN.to_string())?;
+    Ok((regex, required.at_least))
+}
+
+/// What a part of a backtracking pattern requires of a matching value.
+#[derive(Debug, Clone, Copy)]
+struct PcreRequirement {
+    /// Fixed characters the part consumes.
+    consumed: usize,
+    /// Fixed characters any matching value contains because of this part: at least
+    /// `consumed`, more when a positive look-around demands text it does not consume.
+    at_least: usize,
+}
+
+/// [`required_chars`] for a backtracking pattern. A positive look-around's characters are in
+/// the value but may overlap what the rest consumes, so they count as a maximum, not a sum; a
+/// negative one demands nothing. `None` for constructs that are not measured.
+fn pcre_required_chars(expr: &fancy_regex::Expr) -> Option<PcreRequirement> {
+    use fancy_regex::{AstNode, Expr, LookAround};
+    let fixed = |n: usize| PcreRequirement { consumed: n, at_least: n };
+    Some(match expr {
+        Expr::Empty
+        | Expr::Any { .. }
+        | Expr::Assertion(_)
+        | Expr::GeneralNewline { .. }
+        | Expr::KeepOut
+        | Expr::ContinueFromPreviousMatchEnd => fixed(0),
+        Expr::Literal { val, .. } => fixed(val.chars().count()),
+        Expr::Delegate { inner, casei } => {
+            // One character (a class, an escape): it counts if it stands for one character.
+            let hir = regex_syntax::ParserBuilder::new()
+                .case_insensitive(*casei)
+                .nest_limit(REGEX_NEST_LIMIT)
+                .utf8(false)
+                .build()
+                .parse(inner)
+                .ok()?;
+            fixed(required_chars(&hir))
+        }
+        Expr::Group(child) => pcre_required_chars(child)?,
+        Expr::AtomicGroup(child) | Expr::AstNode(AstNode::AstGroup { inner: child, .. }, _) => {
+            pcre_required_chars(child)?
+        }
+        Expr::LookAround(child, LookAround::LookAhead | LookAround::LookBehind) => {
+            PcreRequirement { consumed: 0, at_least: pcre_required_chars(child)?.at_least }
+        }
+        Expr::LookAround(..) => fixed(0),
+        Expr::Repeat { child, lo, .. } => {
+            let child = pcre_required_chars(child)?;
+            let consumed = lo.saturating_mul(child.consumed);
+            let at_least = if *lo == 0 { 0 } else { consumed.max(child.at_least) };
+            PcreRequirement { consumed, at_least }
+        }
+        Expr::Concat(parts) => {
+            let parts = parts.iter().map(pcre_required_chars).collect::<Option<Vec<_>>>()?;
+            let consumed = parts.iter().map(|p| p.consumed).fold(0, usize::saturating_add);
+            let at_least = parts.iter().map(|p| p.at_least).fold(consumed, usize::max);
+            PcreRequirement { consumed, at_least }
+        }
+        Expr::Alt(branches) => {
+            let branches = branches.iter().map(pcre_required_chars).collect::<Option<Vec<_>>>()?;
+            PcreRequirement {
+                consumed: branches.iter().map(|b| b.consumed).min().unwrap_or(0),
+                at_least: branches.iter().map(|b| b.at_least).min().unwrap_or(0),
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// A WAF name as it may appear in a reason (names are not secrets, but are bounded).
@@ -595,8 +701,66 @@ mod tests {
     }
 
     #[test]
+    fn look_around_is_evaluated_as_pcre_does() {
+        use crate::inventory::TestStrength::*;
+        // (pattern, accepts the secret, accepts "other", strength)
+        let cases: Vec<(String, bool, bool, crate::inventory::TestStrength)> = vec![
+            // The secret required by a look-ahead, whatever else the value holds.
+            (format!("^(?=.*{SECRET}).*$"), true, false, Secret),
+            // A length check in a look-ahead, then the secret: the look-ahead adds nothing.
+            (format!("^(?=.{{32}}$){SECRET}"), true, false, Secret),
+            (format!("(?<=^){SECRET}(?=$)"), true, false, Secret),
+            // "Not blank": any value passes.
+            (r"^(?!\s*$).+".into(), true, true, Presence),
+            // A negative look-ahead on a fragment does not make the rest a secret.
+            ("^(?!other).+".into(), true, false, Presence),
+            // A look-behind on a fragment.
+            ("(?<=4f1c)1f6b".into(), true, false, Fragment),
+            // `\Z`: the end, or before a final newline.
+            (format!("^{SECRET}\\Z"), true, false, Secret),
+            (format!("^(?i)(?={})", SECRET.to_uppercase()), true, false, Secret),
+        ];
+        for (pattern, secret, other, strength) in cases {
+            let test = regex(&pattern);
+            assert_eq!(test.not_evaluated, None, "{pattern}");
+            assert_eq!(accepted(&test, SECRET), secret, "{pattern}");
+            assert_eq!(accepted(&test, "other"), other, "{pattern}");
+            assert_eq!(test.strength(), strength, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn a_look_around_after_a_transformation_sees_the_transformed_value() {
+        let encoded = SECRET.to_uppercase();
+        let transformations = ["LOWERCASE".to_string()];
+        let pattern = format!("^(?={SECRET}$)");
+        let test =
+            evaluate(&[Matcher::Regex { pattern: &pattern, transformations: &transformations }], &[&encoded]);
+        assert!(accepted(&test, &encoded));
+        // A value that is not text once decoded cannot be given to the backtracking engine.
+        let transformations = ["BASE64_DECODE".to_string()];
+        let test = evaluate(
+            &[Matcher::Regex { pattern: "(?=x{20})x{20}", transformations: &transformations }],
+            &["/w=="],
+        );
+        assert_eq!(test.strength(), crate::inventory::TestStrength::Unknown);
+        assert!(test.not_evaluated.is_some());
+    }
+
+    #[test]
+    fn catastrophic_backtracking_is_not_evaluated_not_waited_for() {
+        let value = "a".repeat(64);
+        let test = evaluate(
+            &[Matcher::Regex { pattern: "^(?:(?=a)(?:a|aa))+(?=b)b", transformations: &[] }],
+            &[&value],
+        );
+        assert!(test.accepts.is_empty());
+        assert!(test.not_evaluated.is_some());
+    }
+
+    #[test]
     fn regexes_the_regex_crate_cannot_evaluate_are_named_unknown() {
-        for pattern in ["(?=abc)abc", "(a)\\1", "[unclosed", "a{99999999}"] {
+        for pattern in ["(a)\\1", "(?<x>a)\\k<x>", "(a)(?(1)b|c)", "[unclosed", "a{99999999}", "(?=a)\\1"] {
             let test = regex(pattern);
             assert_eq!(test.strength(), crate::inventory::TestStrength::Unknown, "{pattern}");
             assert!(test.not_evaluated.is_some(), "{pattern}");
@@ -612,7 +776,7 @@ mod tests {
         let test = evaluate(&matchers, &[SECRET, "other"]);
         assert_eq!(test.required_chars, Some(0));
         assert!(accepted(&test, "other"));
-        let patterns = [format!("^{SECRET}$"), "(?<=x)y".to_string()];
+        let patterns = [format!("^{SECRET}$"), "(y)\\1".to_string()];
         let matchers: Vec<Matcher<'_>> =
             patterns.iter().map(|p| Matcher::Regex { pattern: p, transformations: &[] }).collect();
         let test = evaluate(&matchers, &[SECRET]);

@@ -1636,6 +1636,21 @@ def build_regex_unanchored_fragment(ctx: Ctx) -> None:
                    sent=value)
 
 
+def build_regex_look_ahead(ctx: Ctx) -> None:
+    """A RegexMatchStatement written with PCRE look-around, which AWS WAF accepts and the
+    regex crate does not. -good: a length check in a look-ahead, then the secret; -bad: "not
+    blank" (`^(?!\\s*$).+`), which any value passes."""
+    value = ctx.secret(HEADER)
+    if ctx.good:
+        pattern = f"^(?=.{{{len(value)}}}$){value}"
+    else:
+        pattern = r"^(?!\s*$).+"
+        _no_secret(ctx, "the regex only checks that the header is not blank")
+    statement = _header_match(HEADER, "RegexMatchStatement", RegexString=pattern)
+    gated_alb_site(ctx, gate_acl=("Block", [_rule("allow-verified", 0, statement, "Allow")]),
+                   sent=value)
+
+
 def build_byte_match_transformed(ctx: Ctx) -> None:
     """A ByteMatch after LOWERCASE. -good: the search string is the lowercase
     secret, so the mixed-case secret CloudFront sends matches; -bad: the
@@ -1944,6 +1959,7 @@ ARCHITECTURES = (
     Architecture("origin-mtls", "eu-west-1", build_origin_mtls),
     Architecture("regex-pattern-set", "eu-west-1", build_regex_pattern_set),
     Architecture("regex-unanchored-fragment", "eu-west-1", build_regex_unanchored_fragment),
+    Architecture("regex-look-ahead", "eu-west-1", build_regex_look_ahead),
     Architecture("byte-match-transformed", "eu-west-1", build_byte_match_transformed),
     Architecture("rule-group-gate", "eu-west-1", build_rule_group_gate),
     Architecture("rule-group-wrong-header", "eu-west-1", build_rule_group_wrong_header),

@@ -20,8 +20,9 @@ declare_check! {
     /// result is stored), and custom rule groups are expanded with their overrides: a
     /// `LOWERCASE` transformation before an `EXACTLY` match of a search string with capitals is
     /// a mismatch, like a rule group that checks another header. What cannot be evaluated — a
-    /// regex with look-around or back-references, a transformation such as `MD5`, a rule group
-    /// that could not be read — is reported as "could not verify" (medium, low confidence).
+    /// regex with back-references (look-around is evaluated), a transformation such as `MD5`, a
+    /// rule group that could not be read — is reported as "could not verify" (medium, low
+    /// confidence).
     ///
     /// A check that only tests presence or a short fragment (`.*`, an ALB value of `*`) is not
     /// a mismatch but no lock at all: EA404, EA405 or EA202 report it.
