@@ -13,8 +13,9 @@ use std::path::Path;
 
 /// The largest JSON input (inventory, baseline report) read, by default: 512 MiB.
 pub const DEFAULT_MAX_JSON_BYTES: u64 = 512 * 1024 * 1024;
-/// The largest configuration file read: 1 MiB.
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+/// The largest configuration file read: 16 MiB (about 130,000 `[[suppress]]` entries; a large
+/// organisation's suppression list must fit, a runaway file must not).
+pub const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
 /// Raises (or lowers) [`DEFAULT_MAX_JSON_BYTES`], in MiB.
 pub const MAX_INPUT_ENV: &str = "EDGE_AUDIT_MAX_INPUT_MIB";
 
@@ -39,8 +40,29 @@ pub fn max_json_bytes() -> Result<u64, Error> {
     }
 }
 
+/// What the size cap of an input is, for the message that refuses a larger one.
+#[derive(Debug, Clone, Copy)]
+enum Cap {
+    /// A JSON input's: [`MAX_INPUT_ENV`] moves it.
+    Json(u64),
+    /// A configuration file's: fixed.
+    Config(u64),
+}
+
+impl Cap {
+    fn bytes(self) -> u64 {
+        match self {
+            Self::Json(bytes) | Self::Config(bytes) => bytes,
+        }
+    }
+}
+
 /// Reads all of `path` (a regular file, or `-` for standard input), at most `cap` bytes.
 pub fn read_bytes(path: &Path, cap: u64) -> Result<Vec<u8>, Error> {
+    read_within(path, Cap::Json(cap))
+}
+
+fn read_within(path: &Path, cap: Cap) -> Result<Vec<u8>, Error> {
     if is_stdin(path) {
         return read_capped(std::io::stdin().lock(), path, cap, None);
     }
@@ -55,15 +77,15 @@ pub fn read_bytes(path: &Path, cap: u64) -> Result<Vec<u8>, Error> {
     if !metadata.is_file() {
         return Err(not_regular(path, &metadata));
     }
-    if metadata.len() > cap {
+    if metadata.len() > cap.bytes() {
         return Err(too_large(path, cap));
     }
     read_capped(file, path, cap, Some(metadata.len()))
 }
 
-/// Reads `path` as UTF-8 text (configuration files).
+/// Reads `path` as UTF-8 text (configuration files, at most `cap` bytes).
 pub fn read_text(path: &Path, cap: u64) -> Result<String, Error> {
-    let bytes = read_bytes(path, cap)?;
+    let bytes = read_within(path, Cap::Config(cap))?;
     String::from_utf8(bytes).map_err(|e| {
         Error::input(
             path,
@@ -72,14 +94,14 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String, Error> {
     })
 }
 
-fn read_capped(reader: impl Read, path: &Path, cap: u64, expected: Option<u64>) -> Result<Vec<u8>, Error> {
+fn read_capped(reader: impl Read, path: &Path, cap: Cap, expected: Option<u64>) -> Result<Vec<u8>, Error> {
     let capacity = expected.and_then(|len| usize::try_from(len).ok()).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
     reader
-        .take(cap.saturating_add(1))
+        .take(cap.bytes().saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| Error::input(path, e.to_string()))?;
-    if bytes.len() as u64 > cap {
+    if bytes.len() as u64 > cap.bytes() {
         return Err(too_large(path, cap));
     }
     Ok(bytes)
@@ -135,10 +157,20 @@ pub fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
     }
 }
 
-fn too_large(path: &Path, cap: u64) -> Error {
+fn too_large(path: &Path, cap: Cap) -> Error {
     Error::input(
         path,
-        format!("larger than the {} MiB input limit (raise it with {MAX_INPUT_ENV})", cap / (1024 * 1024)),
+        match cap {
+            Cap::Json(bytes) => {
+                format!(
+                    "larger than the {} MiB input limit (raise it with {MAX_INPUT_ENV})",
+                    bytes / (1024 * 1024)
+                )
+            }
+            Cap::Config(bytes) => {
+                format!("larger than the {} MiB limit of a configuration file", bytes / (1024 * 1024))
+            }
+        },
     )
 }
 

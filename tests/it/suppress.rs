@@ -109,6 +109,44 @@ fn globs_match_across_accounts_and_permanent_never_expires() {
     assert_eq!(code, 1);
 }
 
+/// A large organisation's suppression list (10,000 entries, over 1 MiB of TOML) is read; a
+/// configuration file past its fixed cap is refused with that cap, not with the advice about the
+/// JSON cap's environment variable, which does not move it.
+#[test]
+fn ten_thousand_suppressions_are_read_and_an_oversized_config_is_refused() {
+    let dir = tempdir();
+    let mut text: String = (0..9_999)
+        .map(|i| {
+            suppression(
+                "EA101",
+                &format!("arn:aws:cloudfront::999999999999:distribution/X{i:06}*"),
+                "permanent = true",
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    text.push('\n');
+    text.push_str(&suppression("EA101", E4, "permanent = true"));
+    assert!(text.len() > 1024 * 1024, "{}", text.len());
+    let config = write(dir.path(), "edge-audit.toml", &text);
+    let (code, out) = scan(&config, &fixture("two-accounts.json"), "2026-01-01", "json");
+    assert_eq!(code, 0, "the last entry suppresses EA101");
+    assert_eq!(ids(&json(&out)["suppressed"]), ["EA101"]);
+
+    let oversized = dir.path().join("big.toml");
+    std::fs::write(&oversized, format!("# {}\n", "x".repeat(16 * 1024 * 1024)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out =
+        run(&["scan", "--from", path_str(&fixture("two-accounts.json")), "--config", path_str(&oversized)]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("big.toml") && out.stderr.contains("16 MiB limit of a configuration file"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("EDGE_AUDIT_MAX_INPUT_MIB"), "{}", out.stderr);
+}
+
 #[test]
 fn suppressed_findings_leave_sarif_and_are_listed_in_table_and_markdown() {
     let dir = tempdir();
