@@ -168,7 +168,8 @@ pub fn apply(
             kept.push(finding);
         }
     }
-    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // In place: a stable `sort_by` would allocate a buffer of half of every finding.
+    edge_audit_checks::registry::sort_in_place_by(&mut kept, |a, b| a.sort_key().cmp(&b.sort_key()));
     suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     outcome.findings = kept;
     (outcome, suppressed)

@@ -165,15 +165,19 @@ pub mod shared_text {
 /// reporters serialise it without keeping one.
 #[derive(Debug, Clone)]
 pub enum Evidence {
-    /// Being built: always a JSON object.
-    Fields(serde_json::Value),
+    /// Being built: always a JSON object (boxed, so that the recorded form sets the size of
+    /// every finding).
+    Fields(Box<serde_json::Value>),
     /// Recorded: the object as compact JSON, and its tree once a reader asked for it.
-    Text { json: Box<str>, parsed: std::sync::OnceLock<serde_json::Value> },
+    ///
+    /// The tree is boxed: most findings never have it, and an empty cell is then one pointer
+    /// instead of a whole `Value` in every finding.
+    Text { json: Box<str>, parsed: std::sync::OnceLock<Box<serde_json::Value>> },
 }
 
 impl Default for Evidence {
     fn default() -> Self {
-        Self::Fields(serde_json::Value::Object(serde_json::Map::new()))
+        Self::Fields(Box::new(serde_json::Value::Object(serde_json::Map::new())))
     }
 }
 
@@ -181,10 +185,12 @@ impl Evidence {
     /// Sets `key` (a recorded evidence object is parsed back first: rare, only after the fact).
     pub fn insert(&mut self, key: &str, value: serde_json::Value) {
         if let Self::Text { .. } = self {
-            *self = Self::Fields(self.value().clone());
+            *self = Self::Fields(Box::new(self.value().clone()));
         }
-        if let Self::Fields(serde_json::Value::Object(map)) = self {
-            map.insert(key.to_string(), value);
+        if let Self::Fields(fields) = self {
+            if let serde_json::Value::Object(map) = fields.as_mut() {
+                map.insert(key.to_string(), value);
+            }
         }
     }
 
@@ -203,8 +209,10 @@ impl Evidence {
         match self {
             Self::Fields(fields) => fields,
             Self::Text { json, parsed } => parsed.get_or_init(|| {
-                serde_json::from_str(json)
-                    .unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::new()))
+                Box::new(
+                    serde_json::from_str(json)
+                        .unwrap_or_else(|_| serde_json::Value::Object(serde_json::Map::new())),
+                )
             }),
         }
     }
@@ -257,7 +265,7 @@ impl Serialize for Evidence {
 impl<'de> Deserialize<'de> for Evidence {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match serde_json::Value::deserialize(deserializer)? {
-            object @ serde_json::Value::Object(_) => Ok(Self::Fields(object)),
+            object @ serde_json::Value::Object(_) => Ok(Self::Fields(Box::new(object))),
             other => Err(serde::de::Error::custom(format!(
                 "evidence must be a JSON object, not {}",
                 match other {
@@ -286,6 +294,16 @@ pub struct NotEvaluated {
 
 #[cfg(test)]
 mod tests {
+    /// A scan holds every finding until it is reported (hundreds of thousands in a large
+    /// organisation): what is rarely there (the evidence tree) is boxed, not inline.
+    #[test]
+    fn a_finding_stays_small() {
+        let size = std::mem::size_of::<super::Finding>();
+        eprintln!("size_of::<Finding>() = {size}");
+        assert!(size <= 400, "{size}");
+        assert!(std::mem::size_of::<super::Evidence>() <= 32, "{}", std::mem::size_of::<super::Evidence>());
+    }
+
     use super::*;
     use serde_json::json;
 

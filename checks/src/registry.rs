@@ -126,6 +126,9 @@ pub fn run_model(
     }
     sort_in_place_by(&mut outcome.findings, |a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint());
+    // Collected by extending, so up to twice the room the findings need: a scan holds them all
+    // until it is reported.
+    outcome.findings.shrink_to_fit();
     outcome.not_evaluated.sort();
     outcome.not_evaluated.dedup();
     outcome
@@ -134,7 +137,7 @@ pub fn run_model(
 /// Sorts like a stable `sort_by` (ties keep their order) without moving the items during the
 /// sort: the order is computed over indices and applied by following its cycles. A stable sort
 /// of the findings themselves would allocate a buffer of half of them.
-fn sort_in_place_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> std::cmp::Ordering) {
+pub fn sort_in_place_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> std::cmp::Ordering) {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&a, &b| compare(&items[a], &items[b]));
     // Position `i` receives the item at `order[i]`.

@@ -359,3 +359,81 @@ fn alb_acl_removed_and_unconditioned_forward_rule_is_weakened_through_the_binary
         .collect();
     assert_eq!(types, BTreeSet::from(["listener_rules_changed", "web_acl_removed"]));
 }
+
+/// A checks fixture (`checks/tests/fixtures/…`) as a drift base, read completely: every service
+/// collected in every region, so that every check runs on both sides.
+fn checks_fixture(path: &str) -> Value {
+    let path = crate::support::root().join("checks/tests/fixtures").join(path);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut inventory: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let regions: Vec<String> = account(&mut inventory)["regions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.as_str().map(String::from))
+        .collect();
+    let mut coverage: Vec<Value> = ["cloudfront", "wafv2-cloudfront", "shield"]
+        .iter()
+        .map(|service| json!({"region": "global", "service": service, "status": "collected"}))
+        .collect();
+    for region in &regions {
+        for service in ["wafv2-regional", "apigateway", "apigatewayv2", "ec2", "elbv2", "lambda"] {
+            coverage.push(json!({"region": region, "service": service, "status": "collected"}));
+        }
+    }
+    account(&mut inventory)["coverage"] = Value::Array(coverage);
+    inventory
+}
+
+/// Routing rules of an API Gateway custom domain are a header gate: a rule whose header value
+/// no longer matches what CloudFront sends (CloudFront refused, EA305) and a rule that stops
+/// checking the header at all are weakenings both drift and scan see; undone, strengthenings.
+#[test]
+fn routing_rule_changes_are_classified_as_the_scans_differ() {
+    let base = || checks_fixture("checks/EA305/quiet/routing-rules-good.json");
+    let changes: [(&str, fn(&mut Value)); 2] = [
+        ("routing rule header value rotated", |i| {
+            account(i)["domain_names"][0]["routing_rules"][0]["conditions"][0]["match_headers"][0]
+                ["literal"]["fingerprint"] = json!("sha256:2222222222222222")
+        }),
+        ("routing rule stops checking the header", |i| {
+            account(i)["domain_names"][0]["routing_rules"][0]["conditions"] = json!([])
+        }),
+    ];
+    for (label, mutate) in changes {
+        let before = base();
+        let mut after = before.clone();
+        mutate(&mut after);
+        let (before, after) = (inventory(&before), inventory(&after));
+        assert_eq!(
+            agree(label, &before, &after, ChangeType::RoutingRulesChanged),
+            [Classification::Weakened],
+            "{label}"
+        );
+        assert_eq!(
+            agree(&format!("{label} (undone)"), &after, &before, ChangeType::RoutingRulesChanged),
+            [Classification::Strengthened],
+            "{label} (undone)"
+        );
+    }
+}
+
+/// An origin-request Lambda@Edge signer is what lets CloudFront through an AWS_IAM API: without
+/// it CloudFront's requests are refused (EA305), so removing it is a weakening both drift and
+/// scan see, and restoring it a strengthening.
+#[test]
+fn an_edge_signer_removed_is_weakened_as_the_scans_differ() {
+    let before = checks_fixture("seed-sigv4-lambda-edge-good.json");
+    let mut after = before.clone();
+    account(&mut after)["distributions"][0]["default_behavior"]["lambda_function_associations"] = json!([]);
+    let (before, after) = (inventory(&before), inventory(&after));
+    assert_eq!(
+        agree("edge signer removed", &before, &after, ChangeType::EdgeFunctionsChanged),
+        [Classification::Weakened]
+    );
+    assert_eq!(
+        agree("edge signer removed (undone)", &after, &before, ChangeType::EdgeFunctionsChanged),
+        [Classification::Strengthened]
+    );
+}
