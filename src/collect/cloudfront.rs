@@ -206,7 +206,7 @@ async fn tenant_parameters(
         .buffer_unordered(ctx.fan_out())
         .collect()
         .await;
-    let parameters: Vec<(usize, Result<BTreeMap<String, String>, Coverage>)> = stream::iter(wanted_tenants)
+    let parameters: Vec<(usize, Result<TenantParameters, Coverage>)> = stream::iter(wanted_tenants)
         .map(|(i, id, arn)| async move {
             let answer = ctx
                 .call(
@@ -243,6 +243,9 @@ async fn tenant_parameters(
     failures
 }
 
+/// A tenant's parameters, name → value.
+type TenantParameters = BTreeMap<String, String>;
+
 /// A distribution's `TenantConfig.ParameterDefinitions`, within the bounds.
 fn parameter_definitions(
     config: Option<&cf::TenantConfig>,
@@ -273,7 +276,7 @@ fn parameter_definitions(
 }
 
 /// A tenant's `Parameters` as name → value, within the bounds.
-fn tenant_parameter_values(parameters: &[cf::Parameter]) -> Result<BTreeMap<String, String>, String> {
+fn tenant_parameter_values(parameters: &[cf::Parameter]) -> Result<TenantParameters, String> {
     if parameters.len() > MAX_PARAMETERS {
         return Err(format!(
             "{} parameters, more than the {MAX_PARAMETERS} edge-audit reads",

@@ -117,7 +117,7 @@ impl Origin {
         &self,
         tenant: &DistributionTenant,
         definitions: Option<&[TenantParameterDefinition]>,
-    ) -> Result<Origin, String> {
+    ) -> Result<Self, String> {
         let Some(parameters) = tenant.parameters.as_ref() else {
             return Err(format!(
                 "the parameters of tenant {} ({}) were not read (GetDistributionTenant)",
@@ -154,7 +154,7 @@ impl Origin {
                 tenant.name, tenant.id, self.domain_name
             ));
         }
-        Ok(Origin { kind: OriginKind::from_domain(&domain_name), domain_name, origin_path, ..self.clone() })
+        Ok(Self { kind: OriginKind::from_domain(&domain_name), domain_name, origin_path, ..self.clone() })
     }
 
     /// The header CloudFront sends with this name (case-insensitive), if any.
