@@ -298,3 +298,19 @@ fn what_cannot_be_filled_in_is_not_evaluated_never_passed() {
         .unwrap_or_else(|| panic!("{:#?}", outcome.not_evaluated));
     assert!(entry.reason.contains("ListDistributionTenants failed"), "{}", entry.reason);
 }
+
+#[test]
+fn origin_checks_that_read_the_origin_kind_see_the_tenants_filled_in_origins() {
+    // The managed AllViewer origin request policy forwards the viewer's Host header: to an API
+    // Gateway origin, only the tenant's filled-in origin says it is one (EA105).
+    let mut account =
+        account(vec![tenant("t-open", Some(json!({"api": "open"})))], Some(stage_default()), true);
+    account.distributions[0].default_behavior.origin_request_policy_id =
+        Some("216adef6-5c7f-47e4-b989-5492eafa07d3".into());
+    let outcome = registry::run(&inventory_of(account), registry::all(), &CheckOptions::default());
+    let ea105: Vec<&crate::finding::Finding> =
+        outcome.findings.iter().filter(|f| f.check_id == "EA105").collect();
+    assert_eq!(ea105.len(), 1, "{:#?}", outcome.findings);
+    assert_eq!(ea105[0].resource.arn, "arn:aws:cloudfront::1:distribution-tenant/t-open");
+    assert_eq!(ea105[0].evidence["tenant_name"], "shop-t-open");
+}
