@@ -19,7 +19,10 @@
 //! `-bad` leaves one method at NONE (EA204, EA202). The emulator answers ListRoutingRules and
 //! ListDistributionTenants, and puts back the domains' routingMode, the ConnectionMode and the
 //! edge-code associations moto drops. `origin-mtls-good`'s trust store comes from the
-//! emulator's DescribeTrustStores.
+//! emulator's DescribeTrustStores. `tenant-template-good` has an API origin that is a template
+//! (`{{api}}.execute-api…/{{stage}}`) filled per tenant from GetDistributionTenant's
+//! `Parameters` and the `TenantConfig` defaults (emulator), both tenants' APIs locked; in `-bad`
+//! one tenant's API is open (EA202 naming the tenant's origin).
 //!
 //! Drift end to end: the live account is changed (moto through boto3, or the emulator's data
 //! replaced) between two snapshots, and saved drift, live drift and the classification are
@@ -503,7 +506,8 @@ fn routing_rules_tenants_and_edge_signers_are_judged_live() {
 /// ConnectionMode, the custom domains' routing mode and rules (globs as fingerprints: no secret
 /// value in the file) and the edge-code associations; `--stats` counts one
 /// ListDistributionTenants page, one ListRoutingRules per routing-rule domain and no
-/// GetDistributionTenant (the listing carries what the verdict needs).
+/// GetDistributionTenant (no origin of these is a template: the listing carries what the
+/// verdict needs).
 #[test]
 fn routing_rules_tenants_and_edge_code_survive_a_snapshot_and_are_read_once() {
     let Some((moto, manifest)) = seeded(&scenarios(&EDGE_2025)) else { return };
