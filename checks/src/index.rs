@@ -40,6 +40,32 @@ pub enum ResolvedOrigin<'a> {
 pub struct OriginUse<'a> {
     pub distribution: &'a Distribution,
     pub origin: &'a Origin,
+    /// The tenant whose parameters filled `origin` in, when it is a templated origin of a
+    /// multi-tenant distribution as that tenant reaches it.
+    pub tenant: Option<&'a DistributionTenant>,
+}
+
+impl OriginUse<'_> {
+    /// `{distribution id}/{origin id}`, with the tenant's id in between for a tenant's origin.
+    pub fn label(&self) -> String {
+        match self.tenant {
+            Some(tenant) => format!("{}/{}/{}", self.distribution.id, tenant.id, self.origin.id),
+            None => format!("{}/{}", self.distribution.id, self.origin.id),
+        }
+    }
+}
+
+/// A templated origin (`{{name}}` in its domain or path) of a multi-tenant distribution as one
+/// enabled tenant reaches it. The filled-in origin is owned here, by the [`Index`], for as long
+/// as the scan's model borrows it.
+#[derive(Debug)]
+pub struct TenantOrigin<'a> {
+    pub distribution: &'a Distribution,
+    pub tenant: &'a DistributionTenant,
+    pub template: &'a Origin,
+    /// The template with the tenant's parameters (or the distribution's defaults) filled in, or
+    /// why it cannot be (parameters not read, a placeholder with no value and no default).
+    pub origin: Result<Origin, String>,
 }
 
 #[derive(Debug, Default)]
@@ -67,7 +93,14 @@ pub struct Index<'a> {
     /// Web ACL ARN → ARNs of the resources that use it (distributions, REST stages, ALBs).
     pub web_acl_associations: BTreeMap<&'a str, BTreeSet<String>>,
     /// Resource ARN (API, load balancer, function) → the distribution origins that reach it.
+    /// Tenants' filled-in origins are in `tenant_origin_uses` (they are owned by this index, so
+    /// cannot be borrowed for `'a` while it is built): [`Index::origins_reaching`] reads both.
     pub origin_uses: BTreeMap<&'a str, Vec<OriginUse<'a>>>,
+    /// Every enabled tenant × templated origin of the account's multi-tenant distributions, in
+    /// inventory order (distribution, tenant, origin).
+    pub tenant_origins: Vec<TenantOrigin<'a>>,
+    /// Resource ARN → the `tenant_origins` (by position) that reach it.
+    tenant_origin_uses: BTreeMap<String, Vec<usize>>,
     cache_policies: BTreeMap<&'a str, &'a CachePolicy>,
     origin_request_policies: BTreeMap<&'a str, &'a OriginRequestPolicy>,
 }
@@ -168,13 +201,29 @@ impl<'a> Index<'a> {
                 index.register_origin_use(distribution, origin);
             }
         }
+        index.tenant_origins = tenant_origins(account);
+        let mut uses: Vec<(String, usize)> = Vec::new();
+        for (position, tenant_origin) in index.tenant_origins.iter().enumerate() {
+            if let Ok(origin) = &tenant_origin.origin {
+                uses.extend(index.target_arns(origin).into_iter().map(|arn| (arn.to_string(), position)));
+            }
+        }
+        for (arn, position) in uses {
+            let positions = index.tenant_origin_uses.entry(arn).or_default();
+            if !positions.contains(&position) {
+                positions.push(position);
+            }
+        }
         index
     }
 
-    /// Records that `origin` of `distribution` reaches the backends it resolves to in this
-    /// account (the distribution may be another account's); returns whether it resolved to any.
-    pub fn register_origin_use(&mut self, distribution: &'a Distribution, origin: &'a Origin) -> bool {
-        let targets: Vec<&'a str> = match self.resolve_origin(origin) {
+    /// The ARNs of the resources of this account an origin resolves to (APIs, load balancers,
+    /// functions, instances); empty when it resolves to none.
+    fn target_arns<'o>(&self, origin: &'o Origin) -> Vec<&'o str>
+    where
+        'a: 'o,
+    {
+        match self.resolve_origin(origin) {
             ResolvedOrigin::RestApi(api) => vec![api.arn.as_str()],
             ResolvedOrigin::HttpApi(api) => vec![api.arn.as_str()],
             ResolvedOrigin::LoadBalancer(lb) => vec![lb.arn.as_str()],
@@ -186,12 +235,29 @@ impl<'a> Index<'a> {
                 self.api_targets(origin).iter().map(|t| t.api.arn()).collect()
             }
             _ => Vec::new(),
-        };
+        }
+    }
+
+    /// The tenants' versions of one templated origin of `distribution`.
+    pub fn tenant_origins_of<'s>(
+        &'s self,
+        distribution: &'s Distribution,
+        template: &'s Origin,
+    ) -> impl Iterator<Item = &'s TenantOrigin<'a>> + 's {
+        self.tenant_origins
+            .iter()
+            .filter(move |t| std::ptr::eq(t.distribution, distribution) && std::ptr::eq(t.template, template))
+    }
+
+    /// Records that `origin` of `distribution` reaches the backends it resolves to in this
+    /// account (the distribution may be another account's); returns whether it resolved to any.
+    pub fn register_origin_use(&mut self, distribution: &'a Distribution, origin: &'a Origin) -> bool {
+        let targets: Vec<&'a str> = self.target_arns(origin);
         let resolved = !targets.is_empty();
         for target in targets {
             let uses = self.origin_uses.entry(target).or_default();
             if !uses.iter().any(|u| std::ptr::eq(u.origin, origin)) {
-                uses.push(OriginUse { distribution, origin });
+                uses.push(OriginUse { distribution, origin, tenant: None });
             }
         }
         resolved
@@ -202,7 +268,10 @@ impl<'a> Index<'a> {
     }
 
     /// Looks an origin up in the inventory.
-    pub fn resolve_origin(&self, origin: &'a Origin) -> ResolvedOrigin<'a> {
+    pub fn resolve_origin<'o>(&self, origin: &'o Origin) -> ResolvedOrigin<'o>
+    where
+        'a: 'o,
+    {
         // A VPC origin names its endpoint by ARN, which is better than any domain.
         if let Some(endpoint) = self.vpc_origin_endpoint(origin) {
             return endpoint;
@@ -254,7 +323,10 @@ impl<'a> Index<'a> {
 
     /// The load balancer or instance behind an origin's VPC origin, when both are in the
     /// inventory.
-    fn vpc_origin_endpoint(&self, origin: &Origin) -> Option<ResolvedOrigin<'a>> {
+    fn vpc_origin_endpoint<'o>(&self, origin: &Origin) -> Option<ResolvedOrigin<'o>>
+    where
+        'a: 'o,
+    {
         let vpc_origin = self.vpc_origin_of(origin)?;
         match vpc_origin.endpoint_kind() {
             VpcOriginEndpoint::Alb(arn) | VpcOriginEndpoint::Nlb(arn) => {
@@ -265,9 +337,39 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The distribution origins that reach a resource (by ARN).
-    pub fn origins_reaching(&self, arn: &str) -> &[OriginUse<'a>] {
-        self.origin_uses.get(arn).map(Vec::as_slice).unwrap_or(&[])
+    /// The distribution origins that reach a resource (by ARN), tenants' filled-in origins
+    /// included.
+    pub fn origins_reaching<'s>(&'s self, arn: &str) -> Vec<OriginUse<'s>> {
+        let plain = self.origin_uses.get(arn).into_iter().flatten().copied();
+        let tenants = self.tenant_origin_uses.get(arn).into_iter().flatten().filter_map(|&position| {
+            let tenant_origin = self.tenant_origins.get(position)?;
+            let origin = tenant_origin.origin.as_ref().ok()?;
+            Some(OriginUse {
+                distribution: tenant_origin.distribution,
+                origin,
+                tenant: Some(tenant_origin.tenant),
+            })
+        });
+        plain.chain(tenants).collect()
+    }
+
+    /// The ARNs of the resources the origins of `distribution_arn` reach (its tenants' included).
+    pub fn reached_by_distribution(&self, distribution_arn: &str) -> Vec<String> {
+        let plain = self
+            .origin_uses
+            .iter()
+            .filter(|(_, uses)| uses.iter().any(|u| u.distribution.arn == distribution_arn))
+            .map(|(arn, _)| arn.to_string());
+        let tenants = self
+            .tenant_origin_uses
+            .iter()
+            .filter(|(_, positions)| {
+                positions.iter().any(|&p| {
+                    self.tenant_origins.get(p).is_some_and(|t| t.distribution.arn == distribution_arn)
+                })
+            })
+            .map(|(arn, _)| arn.clone());
+        plain.chain(tenants).collect()
     }
 
     /// The resources that use a web ACL.
@@ -287,6 +389,29 @@ impl<'a> Index<'a> {
             .map(|p| (*p).clone())
             .or_else(|| managed_policies::origin_request_policy(id))
     }
+}
+
+/// Every enabled tenant × templated origin of the account's multi-tenant distributions, each
+/// filled in with the tenant's parameters. A disabled tenant serves nothing, so reaches nothing.
+fn tenant_origins(account: &AccountInventory) -> Vec<TenantOrigin<'_>> {
+    let mut out = Vec::new();
+    for distribution in
+        account.distributions.iter().filter(|d| d.origins.iter().any(Origin::is_tenant_template))
+    {
+        let tenants =
+            account.distribution_tenants.iter().filter(|t| t.enabled && t.distribution_id == distribution.id);
+        for tenant in tenants {
+            for template in distribution.origins.iter().filter(|o| o.is_tenant_template()) {
+                out.push(TenantOrigin {
+                    distribution,
+                    tenant,
+                    template,
+                    origin: template.for_tenant(tenant, distribution.tenant_parameters.as_deref()),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The host part of a URL (`https://host/path` → `host`).
@@ -450,7 +575,10 @@ impl<'a> Index<'a> {
 
     /// The APIs (and stages) a distribution origin reaches, through the execute-api domain or a
     /// custom domain's base path mappings.
-    pub fn api_targets(&self, origin: &'a Origin) -> Vec<ApiTarget<'a>> {
+    pub fn api_targets<'o>(&self, origin: &'o Origin) -> Vec<ApiTarget<'o>>
+    where
+        'a: 'o,
+    {
         let first_segment =
             origin.origin_path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
         match self.resolve_origin(origin) {

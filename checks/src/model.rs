@@ -13,6 +13,7 @@
 use crate::index::{Index, ResolvedOrigin};
 use crate::inventory::{AccountInventory, Inventory};
 use crate::options::CheckOptions;
+use crate::perimeter::locks::Unresolved;
 use crate::perimeter::{Perimeter, Scope};
 
 /// The index of every account of an inventory, in inventory order.
@@ -127,6 +128,34 @@ impl<'a> Model<'a> {
             }
         }
         for (home, position, lock) in replaced {
+            accounts[home].perimeter.locks[position] = lock;
+        }
+        // A tenant's filled-in origin whose backend is in no account's inventory but its own
+        // (the template resolved nowhere, so `Indexes::build` could not look it up): judged over
+        // the first other scanned account that holds the backend. That account's index does not
+        // record this tenant among the origins reaching the backend (the filled-in origin is
+        // built with the home index), so what its guards read from those origins — a signer at
+        // the edge, header names for authorizers — leaves this tenant out: a guard can only
+        // look weaker for it, never stronger.
+        let mut tenant_replaced = Vec::new();
+        for (home, judged) in accounts.iter().enumerate() {
+            for (position, lock) in judged.perimeter.locks.iter().enumerate() {
+                if lock.tenant.is_none() || !matches!(lock.unresolved, Some(Unresolved::Missing(_))) {
+                    continue;
+                }
+                let other = accounts
+                    .iter()
+                    .enumerate()
+                    .find(|(i, a)| *i != home && resolves_here(&a.index.resolve_origin(lock.origin)));
+                let Some((_, backend_account)) = other else { continue };
+                let scope = Scope { account: backend_account.account, index: backend_account.index, options };
+                let mut replacement =
+                    backend_account.perimeter.lock_in_this_account(&scope, lock.distribution, lock.origin);
+                replacement.tenant = lock.tenant;
+                tenant_replaced.push((home, position, replacement));
+            }
+        }
+        for (home, position, lock) in tenant_replaced {
             accounts[home].perimeter.locks[position] = lock;
         }
         // A backend found in no account is in none of the scanned ones: say which were searched.

@@ -375,9 +375,10 @@ fn function_url_oac_verdicts_name_the_weaker_and_the_broken_cases() {
 }
 
 /// A multi-tenant distribution whose API origin is a template (`{{api}}.execute-api…`, filled
-/// from each tenant's parameters) names no backend by itself: with a secret sent, its lock is
-/// not evaluated, saying why (never "in no scanned account", never a verdict on API
-/// `{{api}}`); without a secret, the distribution side is still judged (EA106).
+/// from each tenant's parameters) in an inventory without the tenants' parameters (an older
+/// one, or GetDistributionTenant not read): with a secret sent, each tenant's lock is not
+/// evaluated on the tenant, naming the read (never "in no scanned account", never a verdict on
+/// API `{{api}}`); without a secret, the distribution side is still judged (EA106, per tenant).
 #[test]
 fn a_tenant_template_origin_is_not_evaluated_not_guessed() {
     use edge_audit_checks::{registry, CheckOptions};
@@ -393,10 +394,13 @@ fn a_tenant_template_origin_is_not_evaluated_not_guessed() {
     assert_eq!(origin.kind, edge_audit_checks::origin::OriginKind::Custom, "a template names no API");
     let outcome = registry::run(&inventory, registry::all(), &CheckOptions::default());
     let entries: Vec<_> = outcome.not_evaluated.iter().filter(|n| n.check_id == "EA106").collect();
-    assert_eq!(entries.len(), 1, "{:?}", outcome.not_evaluated);
-    assert!(entries[0].reason.contains("depends on the tenant"), "{}", entries[0].reason);
-    assert!(entries[0].reason.contains("x-origin-verify"), "{}", entries[0].reason);
-    assert!(!entries[0].reason.contains("no scanned account"), "{}", entries[0].reason);
+    assert_eq!(entries.len(), 2, "one per tenant: {:?}", outcome.not_evaluated);
+    for entry in &entries {
+        assert!(entry.scope.contains(":distribution-tenant/"), "{}", entry.scope);
+        assert!(entry.reason.contains("were not read (GetDistributionTenant)"), "{}", entry.reason);
+        assert!(entry.reason.contains("x-origin-verify"), "{}", entry.reason);
+        assert!(!entry.reason.contains("no scanned account"), "{}", entry.reason);
+    }
     assert!(
         of(&outcome, "EA208").is_empty(),
         "no API named {{{{api}}}} is looked for: {:?}",
@@ -411,6 +415,8 @@ fn a_tenant_template_origin_is_not_evaluated_not_guessed() {
         origin.custom_headers.clear();
     }
     let outcome = registry::run(&inventory, registry::all(), &CheckOptions::default());
-    assert_eq!(of(&outcome, "EA106").len(), 1, "{:?}", outcome.findings);
+    let ea106 = of(&outcome, "EA106");
+    assert_eq!(ea106.len(), 2, "one per tenant: {:?}", outcome.findings);
+    assert!(ea106.iter().all(|f| f.resource.resource_type == "cloudfront/distribution-tenant"), "{ea106:?}");
     assert!(outcome.not_evaluated.iter().all(|n| n.check_id != "EA106"), "{:?}", outcome.not_evaluated);
 }

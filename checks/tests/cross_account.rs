@@ -177,3 +177,39 @@ fn a_vpc_origin_shared_from_another_scanned_account_is_judged_there() {
     assert_eq!(reasons.len(), 1, "{:?}", unlisted.not_evaluated);
     assert!(reasons[0].contains("vo_sharedpartner1"), "{}", reasons[0]);
 }
+
+/// A multi-tenant distribution of 111111111111 whose API origin is a template: the tenant's
+/// filled-in origin names the API of 222222222222, and is judged there (locked by the stage's
+/// header ACL), on the tenant, not "in no scanned account".
+#[test]
+fn a_tenant_origin_in_another_scanned_account_is_judged_there() {
+    use edge_audit_checks::inventory::DistributionTenant;
+    let mut inventory = load("cross-account-api-origin");
+    let home = &mut inventory.accounts[0];
+    let distribution = &mut home.distributions[0];
+    distribution.connection_mode = Some("tenant-only".into());
+    let (id, arn) = (distribution.id.clone(), distribution.arn.clone());
+    let origin = distribution.origins.iter_mut().find(|o| o.id == "api").expect("the API origin");
+    origin.domain_name = "{{api}}.execute-api.eu-west-1.amazonaws.com".into();
+    origin.kind = edge_audit_checks::origin::OriginKind::from_domain(&origin.domain_name);
+    home.distribution_tenants.push(DistributionTenant {
+        id: "dt_1".into(),
+        arn: arn.replace(":distribution/", ":distribution-tenant/").replace(&id, "dt_1"),
+        name: "shop".into(),
+        distribution_id: id,
+        enabled: true,
+        parameters: Some([("api".to_string(), "rwh0000g01".to_string())].into_iter().collect()),
+        ..DistributionTenant::default()
+    });
+    let options = CheckOptions::default();
+    let indexes = Indexes::build(&inventory);
+    let model = Model::build(&inventory, &indexes, &options);
+    let home = model.account("111111111111").expect("distribution account");
+    let lock = home.perimeter.locks.iter().find(|l| l.origin.id == "api").expect("the tenant's lock");
+    assert_eq!(lock.tenant.map(|t| t.id.as_str()), Some("dt_1"));
+    assert_eq!(lock.backend_account.as_deref(), Some("222222222222"));
+    assert!(lock.unresolved.is_none(), "{:?}", lock.unresolved);
+    assert!(lock.origin_locked(), "the stage's header ACL locks it: {:?}", lock.targets);
+    let outcome = registry::run_model(&model, registry::all(), None);
+    assert!(outcome.not_evaluated.iter().all(|n| n.check_id != "EA106"), "{:?}", outcome.not_evaluated);
+}

@@ -5,13 +5,23 @@
 //! if that fails), and the tenants of multi-tenant distributions (ListDistributionTenants, whose
 //! summaries carry the domains, the connection group and the web ACL customization).
 //!
-//! No GetDistributionTenant per tenant: the SDK's `DistributionTenantSummary` holds every field
-//! the verdicts read — `Customizations` (its `WebAcl` `Action` and `Arn`), `Domains`,
-//! `ConnectionGroupId`, `Enabled`, `Status` — and `DistributionTenant` adds only `Tags` and
-//! `Parameters` (values substituted into the distribution's origin template, which edge-audit
-//! does not resolve: an origin that is a template is not evaluated, see `Origin::is_tenant_template`),
-//! so a per-tenant call would read nothing a verdict needs. A failed listing is a coverage
-//! failure: every tenant check is then not evaluated, never passed.
+//! Templated origins: a multi-tenant distribution's origin may name its domain or path with
+//! `{{name}}` placeholders that CloudFront fills per tenant from the tenant's `Parameters`, else
+//! the distribution's `TenantConfig.ParameterDefinitions` default. Neither is in a listing: the
+//! `DistributionTenantSummary` has no `Parameters` and the `DistributionSummary` no
+//! `TenantConfig`. So, for a multi-tenant distribution with a templated origin only, one
+//! GetDistributionConfig (its parameter definitions) and one GetDistributionTenant per enabled
+//! tenant (its parameters); every other distribution and tenant costs no call. The checks fill
+//! the templates in per tenant (`Origin::for_tenant`) and judge each tenant's origin as any
+//! origin.
+//!
+//! Failures: a failed listing is a coverage failure, so every tenant check is then not
+//! evaluated, never passed. A failed GetDistributionTenant is a coverage failure naming the
+//! tenant, whose parameters stay unread (`None`): its templated origins are not evaluated. A
+//! failed GetDistributionConfig leaves the defaults unread: a tenant that sets every parameter
+//! is still judged, one that relies on a default is not evaluated. Parameters are not secrets
+//! (they name hosts and paths) but come from outside: an answer beyond [`MAX_PARAMETERS`] or
+//! with a name or value beyond [`MAX_PARAMETER_CHARS`] is not stored (a coverage failure).
 
 use super::matching::Plaintexts;
 use super::pacing::op;
@@ -20,15 +30,19 @@ use aws_sdk_cloudfront::types as cf;
 use edge_audit_checks::inventory::{
     AccountInventory, CacheBehavior, CachePolicy, Coverage, CustomOriginConfig, Distribution,
     DistributionTenant, FunctionAssociation, LegacyCacheSettings, Origin, OriginAccessControl, OriginHeader,
-    OriginRequestPolicy, OriginVpcConfig, Service, TenantWebAcl, VpcOrigin,
+    OriginRequestPolicy, OriginVpcConfig, Service, TenantParameterDefinition, TenantWebAcl, VpcOrigin,
 };
 use edge_audit_checks::managed_policies;
 use edge_audit_checks::origin::OriginKind;
 use edge_audit_checks::secret::SecretValue;
 use futures::stream::{self, StreamExt};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICE: Service = Service::Cloudfront;
+/// The most parameters (or parameter definitions) stored for one tenant (distribution).
+pub(super) const MAX_PARAMETERS: usize = 64;
+/// The longest parameter name or value stored, in characters: a host name is at most 253.
+pub(super) const MAX_PARAMETER_CHARS: usize = 1024;
 /// The SDK's name of the service, for pacing.
 const SDK: &str = "cloudfront";
 
@@ -93,6 +107,12 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
                 out.coverage.push(ctx.failed(SERVICE, "ListDistributionTenants", &error.into()));
             }
         }
+        for coverage in
+            tenant_parameters(&ctx, &client, &mut out.distributions, &mut out.distribution_tenants).await
+        {
+            complete = false;
+            out.coverage.push(coverage);
+        }
     }
     for coverage in distribution_tags(&ctx, &client, &mut out.distributions).await {
         complete = false;
@@ -140,6 +160,147 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
     }
     out
+}
+
+/// Reads what templated origins are filled in with (see the module doc): the parameter
+/// definitions of each multi-tenant distribution with a templated origin (GetDistributionConfig)
+/// and the parameters of each of its enabled tenants (GetDistributionTenant). Returns a coverage
+/// record per read that failed.
+async fn tenant_parameters(
+    ctx: &RegionContext<'_>,
+    client: &aws_sdk_cloudfront::Client,
+    distributions: &mut [Distribution],
+    tenants: &mut [DistributionTenant],
+) -> Vec<Coverage> {
+    let templated: Vec<(usize, String, String)> = distributions
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.is_multi_tenant() && d.origins.iter().any(Origin::is_tenant_template))
+        .map(|(i, d)| (i, d.id.clone(), d.arn.clone()))
+        .collect();
+    if templated.is_empty() {
+        return Vec::new();
+    }
+    let wanted_tenants: Vec<(usize, String, String)> = tenants
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.enabled && templated.iter().any(|(_, id, _)| *id == t.distribution_id))
+        .map(|(i, t)| (i, t.id.clone(), t.arn.clone()))
+        .collect();
+    let definitions: Vec<(usize, Result<Vec<TenantParameterDefinition>, Coverage>)> = stream::iter(templated)
+        .map(|(i, id, arn)| async move {
+            let answer = ctx
+                .call(op(SDK, "GetDistributionConfig"), client.get_distribution_config().id(&id).send())
+                .await;
+            let read = match answer {
+                Ok(output) => {
+                    parameter_definitions(output.distribution_config().and_then(|c| c.tenant_config()))
+                        .map_err(|why| {
+                            ctx.failed_on(SERVICE, "GetDistributionConfig", &arn, &CallError::new(why))
+                        })
+                }
+                Err(error) => Err(ctx.failed_on(SERVICE, "GetDistributionConfig", &arn, &error.into())),
+            };
+            (i, read)
+        })
+        .buffer_unordered(ctx.fan_out())
+        .collect()
+        .await;
+    let parameters: Vec<(usize, Result<TenantParameters, Coverage>)> = stream::iter(wanted_tenants)
+        .map(|(i, id, arn)| async move {
+            let answer = ctx
+                .call(
+                    op(SDK, "GetDistributionTenant"),
+                    client.get_distribution_tenant().identifier(&id).send(),
+                )
+                .await;
+            let read = match answer {
+                Ok(output) => match output.distribution_tenant() {
+                    Some(tenant) => tenant_parameter_values(tenant.parameters()),
+                    None => Err("the answer holds no DistributionTenant".to_string()),
+                }
+                .map_err(|why| ctx.failed_on(SERVICE, "GetDistributionTenant", &arn, &CallError::new(why))),
+                Err(error) => Err(ctx.failed_on(SERVICE, "GetDistributionTenant", &arn, &error.into())),
+            };
+            (i, read)
+        })
+        .buffer_unordered(ctx.fan_out())
+        .collect()
+        .await;
+    let mut failures = Vec::new();
+    for (i, read) in definitions {
+        match read {
+            Ok(read) => distributions[i].tenant_parameters = Some(read),
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+    for (i, read) in parameters {
+        match read {
+            Ok(read) => tenants[i].parameters = Some(read),
+            Err(coverage) => failures.push(coverage),
+        }
+    }
+    failures
+}
+
+/// A tenant's parameters, name → value.
+type TenantParameters = BTreeMap<String, String>;
+
+/// A distribution's `TenantConfig.ParameterDefinitions`, within the bounds.
+fn parameter_definitions(
+    config: Option<&cf::TenantConfig>,
+) -> Result<Vec<TenantParameterDefinition>, String> {
+    let definitions = config.map(|c| c.parameter_definitions()).unwrap_or_default();
+    if definitions.len() > MAX_PARAMETERS {
+        return Err(format!(
+            "{} parameter definitions, more than the {MAX_PARAMETERS} edge-audit reads",
+            definitions.len()
+        ));
+    }
+    definitions
+        .iter()
+        .map(|d| {
+            let schema = d.definition().and_then(|d| d.string_schema());
+            let default_value = schema.and_then(|s| s.default_value()).map(str::to_string);
+            within_bounds(d.name())?;
+            if let Some(value) = &default_value {
+                within_bounds(value)?;
+            }
+            Ok(TenantParameterDefinition {
+                name: d.name().to_string(),
+                default_value,
+                required: schema.is_some_and(|s| s.required()),
+            })
+        })
+        .collect()
+}
+
+/// A tenant's `Parameters` as name → value, within the bounds.
+fn tenant_parameter_values(parameters: &[cf::Parameter]) -> Result<TenantParameters, String> {
+    if parameters.len() > MAX_PARAMETERS {
+        return Err(format!(
+            "{} parameters, more than the {MAX_PARAMETERS} edge-audit reads",
+            parameters.len()
+        ));
+    }
+    parameters
+        .iter()
+        .map(|p| {
+            within_bounds(p.name())?;
+            within_bounds(p.value())?;
+            Ok((p.name().to_string(), p.value().to_string()))
+        })
+        .collect()
+}
+
+/// Whether a parameter name or value is short enough to store (its text is never quoted back:
+/// only its length).
+fn within_bounds(text: &str) -> Result<(), String> {
+    let chars = text.chars().count();
+    if chars > MAX_PARAMETER_CHARS {
+        return Err(format!("a parameter name or value of {chars} characters, more than the {MAX_PARAMETER_CHARS} edge-audit reads"));
+    }
+    Ok(())
 }
 
 /// The VPC origins of the account (ListVpcOrigins, then GetVpcOrigin for each one a distribution
@@ -413,6 +574,7 @@ fn distribution(summary: &cf::DistributionSummary, plaintexts: &Plaintexts) -> D
             .unwrap_or_default(),
         tags: Default::default(),
         connection_mode: summary.connection_mode().map(|m| m.as_str().to_string()),
+        tenant_parameters: None,
     }
 }
 
@@ -430,6 +592,7 @@ fn distribution_tenant(summary: &cf::DistributionTenantSummary) -> DistributionT
             .customizations()
             .and_then(|c| c.web_acl())
             .map(|acl| TenantWebAcl { action: acl.action().as_str().to_string(), arn: non_empty(acl.arn()) }),
+        parameters: None,
     }
 }
 

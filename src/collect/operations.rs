@@ -60,6 +60,9 @@ pub const OPERATIONS: &[Operation] = &[
         "ListDistributionTenants",
         "cloudfront:ListDistributionTenants",
     ),
+    // Only for multi-tenant distributions with a templated origin, and their enabled tenants.
+    op("cloudfront", "get_distribution_config", "GetDistributionConfig", "cloudfront:GetDistributionConfig"),
+    op("cloudfront", "get_distribution_tenant", "GetDistributionTenant", "cloudfront:GetDistributionTenant"),
     // WAFv2
     op("wafv2", "list_web_acls", "ListWebACLs", "wafv2:ListWebACLs"),
     op("wafv2", "get_web_acl", "GetWebACL", "wafv2:GetWebACL"),

@@ -204,13 +204,7 @@ fn bearing(change: &Change, accounts: &[&AccountModel<'_>]) -> BTreeSet<String> 
                 // What the distribution's origins reach: a signer signs for those backends, so
                 // whether they are reachable around CloudFront depends on it.
                 let distribution = change.resource.arn.as_str();
-                arns.extend(
-                    index
-                        .origin_uses
-                        .iter()
-                        .filter(|(_, uses)| uses.iter().any(|u| u.distribution.arn == distribution))
-                        .map(|(arn, _)| arn.to_string()),
-                );
+                arns.extend(index.reached_by_distribution(distribution));
             }
             ChangeType::RoutingRulesChanged => {
                 // The APIs the domain routes to on either side, and the distributions whose
@@ -279,7 +273,7 @@ fn bearing(change: &Change, accounts: &[&AccountModel<'_>]) -> BTreeSet<String> 
         let reached: Vec<String> = arns
             .iter()
             .flat_map(|arn| [arn.as_str(), arn.split("/stages/").next().unwrap_or(arn)])
-            .flat_map(|arn| index.origins_reaching(arn).iter().map(|u| u.distribution.arn.clone()))
+            .flat_map(|arn| index.origins_reaching(arn).into_iter().map(|u| u.distribution.arn.clone()))
             .collect();
         arns.extend(reached);
     }

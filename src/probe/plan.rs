@@ -152,14 +152,20 @@ pub fn plan(model: &Model<'_>, through_cloudfront: bool) -> Vec<ProbeTarget> {
             });
             let cap = MAX_REQUESTS_PER_ORIGIN.max(endpoints.len());
             targets.extend(direct.take(cap).map(|(e, r)| target(ProbeVia::Direct, &e.kind, r)));
-            if through_cloudfront && !distribution.domain_name.is_empty() {
+            // A tenant's requests reach CloudFront at the tenant's domains (a multi-tenant
+            // distribution serves none of its own).
+            let edge_host = match lock.tenant {
+                Some(tenant) => tenant.domains.first().cloned().unwrap_or_default(),
+                None => distribution.domain_name.to_ascii_lowercase(),
+            };
+            if through_cloudfront && !edge_host.is_empty() {
                 targets.extend(paths.iter().map(|(path, method)| {
                     target(
                         ProbeVia::Cloudfront,
                         &origin.kind,
                         ProbeRequest {
                             scheme: Scheme::Https,
-                            host: distribution.domain_name.to_ascii_lowercase(),
+                            host: edge_host.clone(),
                             port: 443,
                             path: path.clone(),
                             method,

@@ -126,7 +126,11 @@ impl Perimeter {
                     (None, false) => None,
                 };
                 let origin = OriginNode {
-                    id: lock.origin.id.clone(),
+                    // A tenant's filled-in origin shares the template's id: name the tenant.
+                    id: match lock.tenant {
+                        Some(tenant) => format!("{} (tenant {})", lock.origin.id, tenant.name),
+                        None => lock.origin.id.clone(),
+                    },
                     domain_name: lock.origin.domain_name.clone(),
                     kind: lock.origin.kind.label(),
                     sent: lock.sent.mechanisms(),

@@ -1945,3 +1945,247 @@ async fn a_rule_group_that_cannot_be_read_is_a_coverage_gap_naming_it() {
     let guard = edge_audit_checks::perimeter::headers::acl_header_guard(&account.web_acls[0], &index);
     assert!(matches!(guard, edge_audit_checks::perimeter::AclHeaderGuard::Unverifiable(_)), "{guard:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// CloudFront multi-tenant distributions: templated origins filled in per tenant
+
+const TEMPLATED: &str = "E1TEMPLATE";
+const OPEN_API: &str = "op3n4p1id0";
+
+/// A multi-tenant distribution whose origin `api` is `{{api}}.execute-api…/{{stage}}` and
+/// sends a secret header.
+fn templated_distribution_xml() -> String {
+    distribution_xml(
+        TEMPLATED,
+        &[origin_xml(
+            "api",
+            &format!("{{{{api}}}}.execute-api.{REGION}.amazonaws.com"),
+            "/{{stage}}",
+            &[("x-origin-verify", ORIGIN_SECRET)],
+        )],
+        behavior_xml("DefaultCacheBehavior", None, "api", CACHING_DISABLED),
+        &[],
+        "",
+    )
+    .replace("</Staging>", "</Staging><ConnectionMode>tenant-only</ConnectionMode>")
+}
+
+/// ListDistributionTenants (API reference: `DistributionTenantList` of
+/// `DistributionTenantSummary`, no `Parameters`): two enabled tenants and a disabled one.
+fn templated_tenants_xml() -> String {
+    let summary = |id: &str, enabled: bool| {
+        format!(
+            "<DistributionTenantSummary><Id>{id}</Id><DistributionId>{TEMPLATED}</DistributionId><Name>{id}-name</Name>\
+             <Arn>arn:aws:cloudfront::{ACCOUNT}:distribution-tenant/{id}</Arn>\
+             <Domains><member><Domain>{id}.shop.example.com</Domain><Status>active</Status></member></Domains>\
+             <CreatedTime>2026-01-01T00:00:00Z</CreatedTime><LastModifiedTime>2026-01-01T00:00:00Z</LastModifiedTime>\
+             <ETag>E1</ETag><Enabled>{enabled}</Enabled><Status>Deployed</Status></DistributionTenantSummary>"
+        )
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <ListDistributionTenantsResult xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">\
+         <DistributionTenantList>{}{}{}</DistributionTenantList></ListDistributionTenantsResult>",
+        summary("dt_open", true),
+        summary("dt_denied", true),
+        summary("dt_off", false)
+    )
+}
+
+/// GetDistributionConfig (API reference: a `DistributionConfig` with `TenantConfig`): `stage`
+/// defaults to `prod`, `api` has no default.
+fn templated_config_xml() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <DistributionConfig xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">\
+         <CallerReference>ref</CallerReference>\
+         <Origins><Quantity>1</Quantity><Items>{}</Items></Origins>{}\
+         <Comment>saas</Comment><Enabled>true</Enabled>\
+         <TenantConfig><ParameterDefinitions>\
+         <member><Name>api</Name><Definition><StringSchema><Comment>the tenant's API</Comment><Required>true</Required></StringSchema></Definition></member>\
+         <member><Name>stage</Name><Definition><StringSchema><DefaultValue>prod</DefaultValue><Required>false</Required></StringSchema></Definition></member>\
+         </ParameterDefinitions></TenantConfig>\
+         <ConnectionMode>tenant-only</ConnectionMode></DistributionConfig>",
+        origin_xml(
+            "api",
+            &format!("{{{{api}}}}.execute-api.{REGION}.amazonaws.com"),
+            "/{{stage}}",
+            &[("x-origin-verify", ORIGIN_SECRET)]
+        ),
+        behavior_xml("DefaultCacheBehavior", None, "api", CACHING_DISABLED),
+    )
+}
+
+/// GetDistributionTenant (API reference: a `DistributionTenant` with `Parameters`).
+fn templated_tenant_xml(id: &str, parameters: &[(&str, &str)]) -> String {
+    let members: String = parameters
+        .iter()
+        .map(|(name, value)| format!("<member><Name>{name}</Name><Value>{value}</Value></member>"))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <DistributionTenant xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">\
+         <Id>{id}</Id><DistributionId>{TEMPLATED}</DistributionId><Name>{id}-name</Name>\
+         <Arn>arn:aws:cloudfront::{ACCOUNT}:distribution-tenant/{id}</Arn>\
+         <Domains><member><Domain>{id}.shop.example.com</Domain><Status>active</Status></member></Domains>\
+         <Parameters>{members}</Parameters>\
+         <CreatedTime>2026-01-01T00:00:00Z</CreatedTime><LastModifiedTime>2026-01-01T00:00:00Z</LastModifiedTime>\
+         <Enabled>true</Enabled><Status>Deployed</Status></DistributionTenant>"
+    )
+}
+
+/// An open REST API (`GET /items`, no authorization) with stage `prod`.
+fn open_rest_api() -> Vec<Rule> {
+    use aws_sdk_apigateway::operation::{get_resources, get_rest_apis, get_stages};
+    use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, Method, Resource, RestApi, Stage};
+    vec![
+        mock!(aws_sdk_apigateway::Client::get_rest_apis).then_output(|| {
+            get_rest_apis::GetRestApisOutput::builder()
+                .items(
+                    RestApi::builder()
+                        .id(OPEN_API)
+                        .name("tenant-api")
+                        .endpoint_configuration(
+                            EndpointConfiguration::builder().types(EndpointType::Regional).build(),
+                        )
+                        .build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_apigateway::Client::get_stages).then_output(|| {
+            get_stages::GetStagesOutput::builder().item(Stage::builder().stage_name("prod").build()).build()
+        }),
+        mock!(aws_sdk_apigateway::Client::get_resources).then_output(|| {
+            get_resources::GetResourcesOutput::builder()
+                .items(
+                    Resource::builder()
+                        .id("r1")
+                        .path("/items")
+                        .resource_methods(
+                            "GET",
+                            Method::builder()
+                                .http_method("GET")
+                                .authorization_type("NONE")
+                                .api_key_required(false)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        }),
+    ]
+}
+
+#[tokio::test]
+async fn templated_origins_are_filled_in_per_tenant_and_a_denied_tenant_is_not_evaluated() {
+    let config = templated_config_xml();
+    let tenants = templated_tenants_xml();
+    let open = templated_tenant_xml("dt_open", &[("api", OPEN_API)]);
+    let mut rules = vec![
+        list_distributions_page(None, distribution_list_xml(&[templated_distribution_xml()], None)),
+        mock!(aws_sdk_cloudfront::Client::list_distribution_tenants)
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], tenants.clone())),
+        mock!(aws_sdk_cloudfront::Client::get_distribution_config)
+            .match_requests(|r| r.id() == Some(TEMPLATED))
+            .then_http_response(move || {
+                http(200, &[("content-type", "text/xml"), ("etag", "E2")], config.clone())
+            }),
+        mock!(aws_sdk_cloudfront::Client::get_distribution_tenant)
+            .match_requests(|r| r.identifier() == Some("dt_open"))
+            .then_http_response(move || {
+                http(200, &[("content-type", "text/xml"), ("etag", "E3")], open.clone())
+            }),
+        mock!(aws_sdk_cloudfront::Client::get_distribution_tenant)
+            .match_requests(|r| r.identifier() == Some("dt_denied"))
+            .then_http_response(|| cloudfront_access_denied("GetDistributionTenant")),
+    ];
+    rules.extend(open_rest_api());
+    let (account, stats) = collect(rules).await;
+
+    // What was read: the definitions, the enabled tenants' parameters (none for the disabled one).
+    assert_eq!(stats_of(&stats, "GetDistributionConfig").calls, 1);
+    assert_eq!(stats_of(&stats, "GetDistributionTenant").calls, 2, "not for the disabled tenant");
+    let distribution = &account.distributions[0];
+    let definitions = distribution.tenant_parameters.as_ref().expect("definitions read");
+    let stage = definitions.iter().find(|d| d.name == "stage").expect("stage");
+    assert_eq!(stage.default_value.as_deref(), Some("prod"));
+    assert!(definitions.iter().any(|d| d.name == "api" && d.required && d.default_value.is_none()));
+    let tenant = |id: &str| account.distribution_tenants.iter().find(|t| t.id == id).expect("tenant");
+    assert_eq!(
+        tenant("dt_open").parameters.as_ref().and_then(|p| p.get("api")).map(String::as_str),
+        Some(OPEN_API)
+    );
+    assert_eq!(tenant("dt_denied").parameters, None, "unread, not empty");
+    assert_eq!(tenant("dt_off").parameters, None);
+    // The denied read is a coverage failure naming the tenant.
+    assert!(!account.is_collected(GLOBAL_REGION, Service::Cloudfront));
+    let failed = failures(&account);
+    assert!(
+        failed.iter().any(|f| f.contains("GetDistributionTenant")
+            && f.contains("dt_denied")
+            && f.contains("AccessDenied")),
+        "{failed:?}"
+    );
+
+    // Judged: dt_open reaches the open API (EA202 names the tenant); dt_denied is not evaluated.
+    let inventory = edge_audit_checks::inventory::Inventory::new(vec![account]);
+    let outcome = edge_audit_checks::registry::run(
+        &inventory,
+        edge_audit_checks::registry::all(),
+        &edge_audit_checks::CheckOptions::default(),
+    );
+    let ea202: Vec<_> = outcome.findings.iter().filter(|f| f.check_id == "EA202").collect();
+    assert_eq!(ea202.len(), 1, "{:#?}", outcome.findings);
+    assert!(ea202[0].message.contains(&format!("{TEMPLATED}/dt_open/api")), "{}", ea202[0].message);
+    let denied = outcome
+        .not_evaluated
+        .iter()
+        .find(|n| n.check_id == "EA106" && n.scope.ends_with("distribution-tenant/dt_denied"))
+        .unwrap_or_else(|| panic!("{:#?}", outcome.not_evaluated));
+    assert!(denied.reason.contains("GetDistributionTenant"), "{}", denied.reason);
+    let text = serde_json::to_string(&outcome.findings).expect("findings serialise")
+        + &serde_json::to_string(&outcome.not_evaluated).expect("entries serialise");
+    assert!(!text.contains(ORIGIN_SECRET), "no secret in the outcome");
+}
+
+#[tokio::test]
+async fn unreadable_parameter_defaults_leave_only_tenants_that_rely_on_them_unjudged() {
+    let tenants = templated_tenants_xml();
+    let open = templated_tenant_xml("dt_open", &[("api", OPEN_API), ("stage", "prod")]);
+    let partial = templated_tenant_xml("dt_denied", &[("api", OPEN_API)]);
+    let rules = vec![
+        list_distributions_page(None, distribution_list_xml(&[templated_distribution_xml()], None)),
+        mock!(aws_sdk_cloudfront::Client::list_distribution_tenants)
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], tenants.clone())),
+        mock!(aws_sdk_cloudfront::Client::get_distribution_config)
+            .then_http_response(|| cloudfront_access_denied("GetDistributionConfig")),
+        mock!(aws_sdk_cloudfront::Client::get_distribution_tenant)
+            .match_requests(|r| r.identifier() == Some("dt_open"))
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], open.clone())),
+        mock!(aws_sdk_cloudfront::Client::get_distribution_tenant)
+            .match_requests(|r| r.identifier() == Some("dt_denied"))
+            .then_http_response(move || http(200, &[("content-type", "text/xml")], partial.clone())),
+    ];
+    let (account, _stats) = collect(rules).await;
+    assert_eq!(account.distributions[0].tenant_parameters, None);
+    let failed = failures(&account);
+    assert!(
+        failed.iter().any(|f| f.contains("GetDistributionConfig") && f.contains(TEMPLATED)),
+        "{failed:?}"
+    );
+    let index = edge_audit_checks::index::Index::build(&account);
+    let filled: Vec<(&str, Result<&str, &str>)> = index
+        .tenant_origins
+        .iter()
+        .map(|t| {
+            (t.tenant.id.as_str(), t.origin.as_ref().map(|o| o.origin_path.as_str()).map_err(String::as_str))
+        })
+        .collect();
+    assert_eq!(filled.len(), 2, "{filled:?}");
+    assert_eq!(filled.iter().find(|(id, _)| *id == "dt_open").map(|f| f.1), Some(Ok("/prod")));
+    let relying = filled.iter().find(|(id, _)| *id == "dt_denied").map(|f| f.1).expect("dt_denied");
+    assert!(
+        relying.is_err_and(|why| why.contains("`stage`") && why.contains("were not read")),
+        "{relying:?}"
+    );
+}

@@ -19,7 +19,10 @@
 //! `-bad` leaves one method at NONE (EA204, EA202). The emulator answers ListRoutingRules and
 //! ListDistributionTenants, and puts back the domains' routingMode, the ConnectionMode and the
 //! edge-code associations moto drops. `origin-mtls-good`'s trust store comes from the
-//! emulator's DescribeTrustStores.
+//! emulator's DescribeTrustStores. `tenant-template-good` has an API origin that is a template
+//! (`{{api}}.execute-api…/{{stage}}`) filled per tenant from GetDistributionTenant's
+//! `Parameters` and the `TenantConfig` defaults (emulator), both tenants' APIs locked; in `-bad`
+//! one tenant's API is open (EA202 naming the tenant's origin).
 //!
 //! Drift end to end: the live account is changed (moto through boto3, or the emulator's data
 //! replaced) between two snapshots, and saved drift, live drift and the classification are
@@ -503,7 +506,8 @@ fn routing_rules_tenants_and_edge_signers_are_judged_live() {
 /// ConnectionMode, the custom domains' routing mode and rules (globs as fingerprints: no secret
 /// value in the file) and the edge-code associations; `--stats` counts one
 /// ListDistributionTenants page, one ListRoutingRules per routing-rule domain and no
-/// GetDistributionTenant (the listing carries what the verdict needs).
+/// GetDistributionTenant (no origin of these is a template: the listing carries what the
+/// verdict needs).
 #[test]
 fn routing_rules_tenants_and_edge_code_survive_a_snapshot_and_are_read_once() {
     let Some((moto, manifest)) = seeded(&scenarios(&EDGE_2025)) else { return };
@@ -577,6 +581,140 @@ fn routing_rules_tenants_and_edge_code_survive_a_snapshot_and_are_read_once() {
     assert_eq!(calls("ListDistributionTenants"), 1, "{:#}", live_report["stats"]);
     assert_eq!(calls("GetDistributionTenant"), 0, "{:#}", live_report["stats"]);
     assert_eq!(calls("ListRoutingRules"), 2, "{:#}", live_report["stats"]);
+}
+
+const TENANT_TEMPLATE: [&str; 2] = ["tenant-template-bad", "tenant-template-good"];
+
+/// The REST API of `scenario` whose name ends with `suffix`.
+fn rest_api_of<'a>(manifest: &'a Value, scenario: &str, suffix: &str) -> &'a Value {
+    manifest["scenarios"][scenario]["rest_apis"]
+        .as_array()
+        .expect("rest_apis")
+        .iter()
+        .find(|a| a["name"].as_str().is_some_and(|n| n.ends_with(suffix)))
+        .unwrap_or_else(|| panic!("no API {suffix} in {scenario}"))
+}
+
+/// `scan` live on the templated-origin scenarios (the emulator puts the
+/// `{{api}}.execute-api…/{{stage}}` template into moto's origin, the `TenantConfig` into
+/// GetDistributionConfig and the tenants' `Parameters` into GetDistributionTenant): each tenant's
+/// origin is filled in and judged. `-bad`'s tenant shop-b reaches an API without the origin web
+/// ACL (EA202 naming the tenant's origin); `-good` has nothing at medium or above; no template is
+/// left not evaluated. One GetDistributionConfig per templated distribution, one
+/// GetDistributionTenant per tenant; a snapshot keeps the parameters and `scan --from` agrees.
+#[test]
+fn templated_tenant_origins_are_judged_per_tenant_live() {
+    let Some((moto, manifest)) = seeded(&scenarios(&TENANT_TEMPLATE)) else { return };
+    let out = live(
+        &moto,
+        &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none", "--stats"],
+    );
+    assert_eq!(out.code, 3, "incomplete (the Shield gap), nothing failed\n{}", out.stderr);
+    let report = json(&out.stdout);
+    assert_scenarios_judged(&manifest, &report);
+    let failures = report["accounts"][0]["collection_failures"].as_array().expect("collection_failures");
+    assert!(
+        failures.iter().all(|f| f["operation"] == "DescribeSubscription"),
+        "only the Shield gap: {failures:#?}"
+    );
+    let api_b = rest_api_of(&manifest, "tenant-template-bad", "api-b");
+    let shop_b = tenant_of(&manifest, "tenant-template-bad", "shop-b");
+    let ea202: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["check_id"] == "EA202" && f["resource"]["id"] == api_b["id"])
+        .collect();
+    assert_eq!(ea202.len(), 1, "{:#}", report["findings"]);
+    let message = ea202[0]["message"].as_str().unwrap();
+    assert!(message.contains(shop_b["id"].as_str().unwrap()), "the tenant is named: {message}");
+    let api_a = rest_api_of(&manifest, "tenant-template-bad", "api-a");
+    assert!(
+        findings(&report).iter().all(|f| !(f["resource"]["id"] == api_a["id"] && at_least_medium(f))),
+        "shop-a's API (the stage default filled in) is locked: {:#}",
+        report["findings"]
+    );
+    let not_evaluated = report["not_evaluated"].as_array().expect("not_evaluated");
+    assert!(
+        !not_evaluated.iter().any(|n| n["reason"].as_str().is_some_and(|r| r.contains("template"))),
+        "{not_evaluated:#?}"
+    );
+    let calls = |name: &str| {
+        report["stats"]["operations"]
+            .as_array()
+            .expect("stats.operations")
+            .iter()
+            .filter(|o| o["operation"] == name)
+            .filter_map(|o| o["calls"].as_u64())
+            .sum::<u64>()
+    };
+    assert_eq!(calls("GetDistributionConfig"), 2, "{:#}", report["stats"]);
+    assert_eq!(calls("GetDistributionTenant"), 4, "{:#}", report["stats"]);
+
+    let dir = tempdir();
+    let inventory = dir.path().join("inv.json");
+    let snap = live(&moto, &["snapshot", "--regions", REGIONS, "--output", path_str(&inventory)]);
+    assert_eq!(snap.code, 0, "snapshot\n{}", snap.stderr);
+    let text = read(&inventory);
+    for secret in crate::support::moto::secret_values(&manifest) {
+        assert!(!text.contains(&secret), "a secret value is in the snapshot");
+    }
+    let saved = json(&text);
+    let account = &saved["accounts"][0];
+    let saved_b = account["distribution_tenants"]
+        .as_array()
+        .expect("distribution_tenants")
+        .iter()
+        .find(|t| t["id"] == shop_b["id"])
+        .expect("shop-b");
+    assert_eq!(saved_b["parameters"]["api"], api_b["id"]);
+    let distribution = account["distributions"]
+        .as_array()
+        .expect("distributions")
+        .iter()
+        .find(|d| d["arn"] == distribution_arn(&manifest, "tenant-template-bad").as_str())
+        .expect("the distribution");
+    let stage = distribution["tenant_parameters"]
+        .as_array()
+        .expect("tenant_parameters")
+        .iter()
+        .find(|p| p["name"] == "stage")
+        .expect("stage");
+    assert_eq!(stage["default_value"], "prod");
+    let from =
+        live(&moto, &["scan", "--from", path_str(&inventory), "--format", "json", "--fail-on", "none"]);
+    let from = json(&from.stdout);
+    assert_eq!(finding_keys(&from), finding_keys(&report), "scan --from and the live scan differ");
+    assert_eq!(not_evaluated_keys(&from), not_evaluated_keys(&report));
+}
+
+/// GetDistributionTenant denied (the emulator's deny mode): a coverage failure naming each
+/// tenant, and each tenant's templated origin not evaluated naming the read, never judged from
+/// the template or passed.
+#[test]
+fn denied_tenant_parameters_are_not_evaluated() {
+    let Some((moto, manifest)) = seeded(&scenarios(&["tenant-template-bad"])) else { return };
+    moto.emulate(&json!({"deny": ["cloudfront:GetDistributionTenant"]}));
+    let out =
+        live(&moto, &["scan", "--regions", REGIONS, "--no-probe", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(out.code, 3, "incomplete\n{}", out.stderr);
+    let report = json(&out.stdout);
+    let failures = report["accounts"][0]["collection_failures"].as_array().expect("collection_failures");
+    let not_evaluated = report["not_evaluated"].as_array().expect("not_evaluated");
+    for suffix in ["shop-a", "shop-b"] {
+        let tenant = tenant_of(&manifest, "tenant-template-bad", suffix);
+        let arn = tenant["arn"].as_str().unwrap();
+        assert!(
+            failures.iter().any(|f| f["operation"] == "GetDistributionTenant"
+                && f["resource"] == arn
+                && f["error"].as_str().is_some_and(|e| e.contains("AccessDenied"))),
+            "{suffix}: {failures:#?}"
+        );
+        assert!(
+            not_evaluated.iter().any(|n| n["check_id"] == "EA106"
+                && n["scope"] == arn
+                && n["reason"].as_str().is_some_and(|r| r.contains("GetDistributionTenant"))),
+            "{suffix}: {not_evaluated:#?}"
+        );
+    }
 }
 
 /// AccessDenied on the new listings (the emulator's deny mode): with ListRoutingRules denied the

@@ -1395,10 +1395,12 @@ def build_routing_rule_gate(ctx: Ctx) -> None:
 
 
 def distribution_tenant(ctx: Ctx, dist: dict[str, Any], suffix: str, domains: list[str],
-                        web_acl: dict[str, Any] | None = None) -> dict[str, Any]:
+                        web_acl: dict[str, Any] | None = None,
+                        parameters: dict[str, str] | None = None) -> dict[str, Any]:
     """A tenant of the multi-tenant distribution `dist` (the emulator answers
     ListDistributionTenants / GetDistributionTenant from this); `web_acl` is the tenant's
-    `Customizations.WebAcl` (`{"Action": "override", "Arn": ...}` or `{"Action": "disable"}`)."""
+    `Customizations.WebAcl` (`{"Action": "override", "Arn": ...}` or `{"Action": "disable"}`);
+    `parameters` its `Parameters` (GetDistributionTenant only), filled into templated origins."""
     digest = hashlib.sha256(f"{ctx.scenario}/{suffix}".encode()).hexdigest()
     tenant_id = f"dt_{digest[:27]}"
     tenant: dict[str, Any] = {
@@ -1411,9 +1413,11 @@ def distribution_tenant(ctx: Ctx, dist: dict[str, Any], suffix: str, domains: li
     }
     if web_acl:
         tenant["Customizations"] = {"WebAcl": web_acl}
+    if parameters is not None:
+        tenant["Parameters"] = {"member": [{"Name": k, "Value": v} for k, v in parameters.items()]}
     ctx.emulate("cloudfront", "distribution_tenants", [tenant])
     return ctx.add("distribution_tenants", id=tenant_id, arn=tenant["Arn"], distribution_id=dist["id"],
-                   domains=domains, web_acl=web_acl)
+                   domains=domains, web_acl=web_acl, parameters=parameters)
 
 
 def build_multi_tenant(ctx: Ctx) -> None:
@@ -1437,6 +1441,50 @@ def build_multi_tenant(ctx: Ctx) -> None:
     else:
         distribution_tenant(ctx, dist, "shop-b", domains, {"Action": "disable"})
         ctx.mistake("EA101", "tenant shop-b disables the web ACL: its domains reach the origins unfiltered")
+    lock_site_bucket(ctx, dist, bucket)
+
+
+def build_tenant_template(ctx: Ctx) -> None:
+    """A multi-tenant distribution whose API origin is a template CloudFront fills per tenant:
+    `{{api}}.execute-api.<region>.amazonaws.com` with origin path `/{{stage}}` (the emulator
+    puts the template into moto's origin, the distribution's `TenantConfig` — `api` required,
+    `stage` defaulting to `prod` — into GetDistributionConfig, and each tenant's `Parameters`
+    into GetDistributionTenant). Tenant shop-a names API a (and relies on the stage default),
+    shop-b names API b. The distribution sends the secret header. Good: both APIs' stages are
+    behind the origin web ACL that requires it. Bad: API b has no web ACL, so tenant shop-b's
+    backend is reachable around CloudFront (EA202, naming the tenant's origin; EA203)."""
+    fn = lambda_function(ctx, "app")
+    proxy = [Route("/api/{proxy+}")]
+    api_a = rest_api(ctx, "api-a", proxy, backend=fn)
+    api_b = rest_api(ctx, "api-b", proxy, backend=fn)
+    value = ctx.secret("x-origin-verify")
+    gated = [api_a["stage_arn"]] + ([api_b["stage_arn"]] if ctx.good else [])
+    origin_verify_acl(ctx, "x-origin-verify", value, associate=gated)
+    if not ctx.good:
+        ctx.mistake("EA202", "tenant shop-b's API (api-b) is reachable without the origin header")
+        ctx.mistake("EA203", "api-b stage prod has no web ACL")
+    site, bucket = static_site_origin(ctx)
+    # moto stores a plain custom origin; the emulator turns it into the template.
+    template = custom_origin("api", f"tenant-api.{ctx.scenario}.example.com", path="/prod",
+                             headers={"x-origin-verify": value})
+    dist = distribution(ctx, origins=[site, template], default=site_behavior(),
+                        behaviors=[behavior("api", path="/api/*")], web_acl_arn=edge_web_acl(ctx),
+                        shield=ctx.good)
+    ctx.emulate("cloudfront", "distributions", {dist["id"]: {"set": {"ConnectionMode": "tenant-only"}}})
+    domain_template = "{{api}}.execute-api." + ctx.region + ".amazonaws.com"
+    ctx.emulate("cloudfront", "origins", {dist["id"]: {"api": {"set": {
+        "DomainName": domain_template, "OriginPath": "/{{stage}}"}}}})
+    ctx.emulate("cloudfront", "tenant_configs", {dist["id"]: {"ParameterDefinitions": {"member": [
+        {"Name": "api", "Definition": {"StringSchema": {"Comment": "the tenant's API id", "Required": True}}},
+        {"Name": "stage", "Definition": {"StringSchema": {"DefaultValue": "prod", "Required": False}}},
+    ]}}})
+    dist["connection_mode"] = "tenant-only"
+    dist["templated_origins"] = ["api"]
+    distribution_tenant(ctx, dist, "shop-a", [f"shop-a.{ctx.scenario}.example.com"],
+                        parameters={"api": api_a["id"]})
+    distribution_tenant(ctx, dist, "shop-b", [f"shop-b.{ctx.scenario}.example.com"],
+                        parameters={"api": api_b["id"], "stage": "prod"})
+    restore_s3_oac(ctx, dist, site)
     lock_site_bucket(ctx, dist, bucket)
 
 
@@ -1979,6 +2027,7 @@ ARCHITECTURES = (
     Architecture("multi-tenant", "eu-west-1", build_multi_tenant),
     Architecture("edge-signer", "us-east-1", build_edge_signer),
     Architecture("shared-vpc-origin", "eu-west-1", build_shared_vpc_origin),
+    Architecture("tenant-template", "eu-west-1", build_tenant_template),
 )
 SCENARIOS = {
     f"{a.name}-{variant}": (a, variant) for a in ARCHITECTURES for variant in ("good", "bad")

@@ -12,7 +12,9 @@ declare_check! {
     /// web ACL filters: its `Customizations.WebAcl.Action` is `disable` (an `override` without
     /// an ACL ARN counts the same), or it inherits a distribution without one. The tenant's
     /// finding names its domains. A tenant with `override` uses that ACL as its entry ACL, which
-    /// EA110 and EA111 judge.
+    /// EA110 and EA111 judge. The origins a tenant's unfiltered traffic reaches include its own
+    /// versions of the distribution's templated origins (`{{name}}` filled in from its
+    /// parameters); the origin checks (EA106, EA202, EA305 …) judge those per tenant.
     ///
     /// ## Why it matters
     ///

@@ -2,7 +2,6 @@ use crate::check::{Audit, Context, Output};
 use crate::declare_check;
 use crate::finding::Finding;
 use crate::origin::OriginKind;
-use crate::resource::AsResource;
 
 declare_check! {
     /// ## What it finds
@@ -41,9 +40,11 @@ declare_check! {
 
 impl Audit for CloudfrontApigwOriginGetsHostHeader {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for distribution in &ctx.account.distributions {
-            for behavior in distribution.all_behaviors() {
-                let Some(origin) = distribution.origin(&behavior.target_origin_id) else { continue };
+        // The perimeter's locks: every origin once, a templated one once per tenant (filled
+        // in), so a tenant whose parameters name an execute-api domain is judged too.
+        for lock in &ctx.perimeter.locks {
+            let (distribution, origin) = (lock.distribution, lock.origin);
+            for behavior in distribution.behaviors_for(&origin.id) {
                 if !matches!(origin.kind, OriginKind::ApiGateway { .. }) {
                     continue;
                 }
@@ -74,23 +75,30 @@ impl Audit for CloudfrontApigwOriginGetsHostHeader {
                     }
                 }
                 let Some(how) = how else { continue };
-                out.push(
-                    Finding::new(
-                        &Self::META,
-                        distribution.resource(ctx.account_id()),
-                        format!(
-                            "Distribution {} forwards the viewer's Host header to API Gateway origin `{}` on behavior `{}` ({how}); use AllViewerExceptHostHeader",
-                            distribution.id,
-                            origin.id,
-                            behavior.pattern()
-                        ),
-                    )
-                    .detail(behavior.pattern())
-                    .evidence("behavior", behavior.pattern())
-                    .evidence("origin_id", &origin.id)
-                    .evidence("origin_request_policy_id", &behavior.origin_request_policy_id)
-                    .evidence("forwarded_by", how),
-                );
+                let mut finding = Finding::new(
+                    &Self::META,
+                    lock.resource(ctx.account_id()),
+                    format!(
+                        "{} forwards the viewer's Host header to API Gateway origin `{}` on behavior `{}` ({how}); use AllViewerExceptHostHeader",
+                        lock.subject(),
+                        origin.id,
+                        behavior.pattern()
+                    ),
+                )
+                .detail(behavior.pattern())
+                .evidence("behavior", behavior.pattern())
+                .evidence("origin_id", &origin.id)
+                .evidence("origin_request_policy_id", &behavior.origin_request_policy_id)
+                .evidence("forwarded_by", how);
+                if let Some(tenant) = lock.tenant {
+                    finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
+                        finding,
+                        distribution,
+                        tenant,
+                        origin,
+                    );
+                }
+                out.push(finding);
             }
         }
     }

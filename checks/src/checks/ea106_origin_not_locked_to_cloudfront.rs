@@ -3,7 +3,7 @@ use crate::declare_check;
 use crate::finding::Finding;
 use crate::perimeter::locks::Unresolved;
 use crate::perimeter::{self, Verdict, VpcOriginReach};
-use crate::resource::AsResource;
+use crate::inventory::{Distribution, DistributionTenant, Origin};
 
 declare_check! {
     /// ## What it finds
@@ -24,10 +24,17 @@ declare_check! {
     /// accounts that were searched — an `execute-api`, `elb` or `lambda-url` host name does not
     /// say which account owns it: scan the account that owns the backend too. When the listing
     /// that would hold the backend could not be read (AccessDenied on the API's region, say), the
-    /// entry says which read failed instead. An origin of a multi-tenant distribution whose domain
-    /// or path is a template (`{{name}}`, filled from each tenant's parameters, which edge-audit
-    /// does not substitute) is not evaluated the same way: it names no backend by itself.
-    /// Without a secret, all of these are reported as any other origin.
+    /// entry says which read failed instead. Without a secret, all of these are reported as any
+    /// other origin.
+    ///
+    /// An origin of a multi-tenant distribution whose domain or path is a template (`{{name}}`)
+    /// is judged once per enabled tenant, filled in with the tenant's parameters
+    /// (GetDistributionTenant) or the distribution's defaults (`TenantConfig`): the finding is
+    /// then on the tenant (`cloudfront/distribution-tenant`), with the distribution, the tenant
+    /// and the template in its evidence. A tenant whose origin cannot be filled in (a parameter
+    /// with no value and no default, parameters or defaults that could not be read) is treated
+    /// like an unresolved backend above, naming the parameter or the read; a template no enabled
+    /// tenant fills in reaches no backend and is reported *not evaluated*, saying so.
     ///
     /// A **VPC origin** (`VpcOriginConfig`, read with ListVpcOrigins and GetVpcOrigin) counts only
     /// when its endpoint is private: an internal load balancer, or an EC2 instance without a
@@ -86,6 +93,16 @@ impl Audit for OriginNotLockedToCloudfront {
             {
                 continue;
             }
+            let subject_arn = lock.tenant.map_or(&distribution.arn, |t| &t.arn);
+            if let (true, Some(unresolved)) = (lock.is_untenanted_template(), &lock.unresolved) {
+                // No tenant fills the template in: it reaches nothing that could be judged.
+                out.not_evaluated(
+                    &Self::META,
+                    subject_arn,
+                    format!("origin `{}`: {}", origin.id, unresolved.why()),
+                );
+                continue;
+            }
             if let (Some(unresolved), false) = (&lock.unresolved, lock.sent.secret_headers.is_empty()) {
                 // The distribution sends a secret to a backend edge-audit cannot see: whether
                 // that backend checks it cannot be judged from here.
@@ -96,13 +113,13 @@ impl Audit for OriginNotLockedToCloudfront {
                     }
                     Unresolved::Unread(_) => ("could not be looked up", "grant the read that failed and scan again"),
                     Unresolved::TenantTemplate(_) => (
-                        "depends on the tenant",
-                        "check each tenant's origin by hand (its parameters name the backend)",
+                        "cannot be told for this tenant",
+                        "grant the read that failed, or give the parameter a value or a default",
                     ),
                 };
                 out.not_evaluated(
                     &Self::META,
-                    &distribution.arn,
+                    subject_arn,
                     format!(
                         "origin `{}` ({} {}) sends header {} to a backend that {where_} ({}): {then}",
                         origin.id,
@@ -122,7 +139,7 @@ impl Audit for OriginNotLockedToCloudfront {
             match &vpc_reach {
                 Some(VpcOriginReach::Private(_)) => continue,
                 Some(VpcOriginReach::NotEvaluated(why)) => {
-                    out.not_evaluated(&Self::META, format!("{}/{}", distribution.id, origin.id), why.clone());
+                    out.not_evaluated(&Self::META, lock.key(), why.clone());
                     continue;
                 }
                 Some(VpcOriginReach::Internet(_)) | None => {}
@@ -140,23 +157,22 @@ impl Audit for OriginNotLockedToCloudfront {
             let headers: Vec<&str> = origin.custom_headers.iter().map(|h| h.name.as_str()).collect();
             let message = match &vpc_reach {
                 Some(reach) => format!(
-                    "Distribution {} reaches origin `{}` ({} {}) through a VPC origin, but {}; it sends no secret header or signature the endpoint could check",
-                    distribution.id,
+                    "{} reaches origin `{}` ({} {}) through a VPC origin, but {}; it sends no secret header or signature the endpoint could check",
+                    lock.subject(),
                     origin.id,
                     origin.kind.label(),
                     origin.domain_name,
                     reach.why()
                 ),
                 None => format!(
-                    "Distribution {} reaches origin `{}` ({} {}) with no secret header, origin access control, VPC origin or origin-request signer: the origin cannot refuse requests that bypass CloudFront",
-                    distribution.id,
+                    "{} reaches origin `{}` ({} {}) with no secret header, origin access control, VPC origin or origin-request signer: the origin cannot refuse requests that bypass CloudFront",
+                    lock.subject(),
                     origin.id,
                     origin.kind.label(),
                     origin.domain_name
                 ),
             };
-            out.push(
-                Finding::new(&Self::META, distribution.resource(ctx.account_id()), message)
+            let mut finding = Finding::new(&Self::META, lock.resource(ctx.account_id()), message)
                 .detail(&origin.id)
                 .evidence("origin_id", &origin.id)
                 .evidence("origin_domain", &origin.domain_name)
@@ -164,8 +180,30 @@ impl Audit for OriginNotLockedToCloudfront {
                 .evidence("custom_header_names", headers)
                 .evidence("origin_access_control_id", &origin.origin_access_control_id)
                 .evidence("vpc_origin_id", &origin.vpc_origin_id)
-                .evidence("vpc_origin", vpc_reach.as_ref().map(|r| r.why())),
-            );
+                .evidence("vpc_origin", vpc_reach.as_ref().map(|r| r.why()));
+            if let Some(tenant) = lock.tenant {
+                finding = tenant_evidence(finding, distribution, tenant, origin);
+            }
+            out.push(finding);
         }
     }
+}
+
+/// What a finding about a tenant's filled-in origin adds: the distribution, the tenant and the
+/// template the origin came from.
+pub(crate) fn tenant_evidence(
+    finding: Finding,
+    distribution: &Distribution,
+    tenant: &DistributionTenant,
+    origin: &Origin,
+) -> Finding {
+    finding
+        .evidence("distribution_id", &distribution.id)
+        .evidence("tenant_id", &tenant.id)
+        .evidence("tenant_name", &tenant.name)
+        .evidence("tenant_domains", &tenant.domains)
+        .evidence(
+            "origin_template",
+            distribution.origin(&origin.id).map(|t| format!("{}{}", t.domain_name, t.origin_path)),
+        )
 }

@@ -3,7 +3,6 @@ use crate::declare_check;
 use crate::finding::Finding;
 use crate::index::ResolvedOrigin;
 use crate::origin::OriginKind;
-use crate::resource::AsResource;
 
 declare_check! {
     /// ## What it finds
@@ -46,8 +45,10 @@ declare_check! {
 
 impl Audit for LambdaUrlOriginWithoutOac {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
-        for distribution in &ctx.account.distributions {
-            for origin in &distribution.origins {
+        // The perimeter's locks: every origin once, a templated one once per tenant (filled in).
+        for lock in &ctx.perimeter.locks {
+            let (distribution, origin) = (lock.distribution, lock.origin);
+            {
                 if !matches!(origin.kind, OriginKind::LambdaUrl { .. }) {
                     continue;
                 }
@@ -59,27 +60,34 @@ impl Audit for LambdaUrlOriginWithoutOac {
                     _ => None,
                 };
                 let auth_type = function.and_then(|f| f.url.as_ref()).map(|u| u.auth_type.as_str());
-                out.push(
-                    Finding::new(
-                        &Self::META,
-                        distribution.resource(ctx.account_id()),
-                        format!(
-                            "Distribution {} reaches Lambda function URL origin `{}` ({}) without an origin access control{}",
-                            distribution.id,
-                            origin.id,
-                            function.map(|f| f.name.as_str()).unwrap_or(origin.domain_name.as_str()),
-                            match auth_type {
-                                Some(auth) => format!("; the function URL uses AuthType {auth}"),
-                                None => String::new(),
-                            }
-                        ),
-                    )
-                    .detail(&origin.id)
-                    .evidence("origin_id", &origin.id)
-                    .evidence("origin_domain", &origin.domain_name)
-                    .evidence("function", function.map(|f| f.arn.as_str()))
-                    .evidence("function_url_auth_type", auth_type),
-                );
+                let mut finding = Finding::new(
+                    &Self::META,
+                    lock.resource(ctx.account_id()),
+                    format!(
+                        "{} reaches Lambda function URL origin `{}` ({}) without an origin access control{}",
+                        lock.subject(),
+                        origin.id,
+                        function.map(|f| f.name.as_str()).unwrap_or(origin.domain_name.as_str()),
+                        match auth_type {
+                            Some(auth) => format!("; the function URL uses AuthType {auth}"),
+                            None => String::new(),
+                        }
+                    ),
+                )
+                .detail(&origin.id)
+                .evidence("origin_id", &origin.id)
+                .evidence("origin_domain", &origin.domain_name)
+                .evidence("function", function.map(|f| f.arn.as_str()))
+                .evidence("function_url_auth_type", auth_type);
+                if let Some(tenant) = lock.tenant {
+                    finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
+                        finding,
+                        distribution,
+                        tenant,
+                        origin,
+                    );
+                }
+                out.push(finding);
             }
         }
     }

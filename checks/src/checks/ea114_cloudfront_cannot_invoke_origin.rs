@@ -3,7 +3,6 @@ use crate::declare_check;
 use crate::finding::Finding;
 use crate::perimeter::oac::{cloudfront_grant, oac_signs};
 use crate::perimeter::{BackendKind, Guard, GuardStatus, Scope};
-use crate::resource::AsResource;
 
 declare_check! {
     /// ## What it finds
@@ -73,30 +72,33 @@ impl Audit for CloudfrontCannotInvokeOrigin {
                     // The OAC signs and the policy misses an action: exactly this check's case
                     // (an OAC that does not sign is EA113's and EA106's business).
                     GuardStatus::Mismatch if signs && !missing.is_empty() => {
-                        out.push(
-                            Finding::new(
-                                &Self::META,
-                                distribution.resource(ctx.account_id()),
-                                format!(
-                                    "Distribution {} signs its requests to function {} (origin `{}`) with an origin access control, but the function's resource policy does not allow cloudfront.amazonaws.com {}: CloudFront cannot invoke it and the origin answers 403 (broken, not open)",
-                                    distribution.id,
-                                    function.name,
-                                    origin.id,
-                                    missing.join(" and ")
-                                ),
-                            )
-                            .detail(&origin.id)
-                            .evidence("origin_id", &origin.id)
-                            .evidence("function", &function.arn)
-                            .evidence("missing_actions", &missing)
-                            .evidence("origin_access_control_id", &origin.origin_access_control_id),
-                        );
+                        let mut finding = Finding::new(
+                            &Self::META,
+                            lock.resource(ctx.account_id()),
+                            format!(
+                                "{} signs its requests to function {} (origin `{}`) with an origin access control, but the function's resource policy does not allow cloudfront.amazonaws.com {}: CloudFront cannot invoke it and the origin answers 403 (broken, not open)",
+                                lock.subject(),
+                                function.name,
+                                origin.id,
+                                missing.join(" and ")
+                            ),
+                        )
+                        .detail(&origin.id)
+                        .evidence("origin_id", &origin.id)
+                        .evidence("function", &function.arn)
+                        .evidence("missing_actions", &missing)
+                        .evidence("origin_access_control_id", &origin.origin_access_control_id);
+                        if let Some(tenant) = lock.tenant {
+                            finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
+                                finding,
+                                distribution,
+                                tenant,
+                                origin,
+                            );
+                        }
+                        out.push(finding);
                     }
-                    GuardStatus::CouldNotVerify => out.not_evaluated(
-                        &Self::META,
-                        format!("{}/{}", distribution.id, origin.id),
-                        report.why.clone(),
-                    ),
+                    GuardStatus::CouldNotVerify => out.not_evaluated(&Self::META, lock.key(), report.why.clone()),
                     _ => {}
                 }
             }

@@ -117,7 +117,7 @@ impl Audit for ApiReachableAroundCloudfront {
             checked_in_code.sort();
             checked_in_code.dedup();
             let distributions: Vec<String> =
-                uses.iter().map(|u| format!("{}/{}", u.distribution.id, u.origin.id)).collect();
+                uses.iter().map(|u| u.label()).collect();
             if open_stages.is_empty() {
                 if !checked_in_code.is_empty() {
                     // The lock may be right; edge-audit cannot read the code that decides it.

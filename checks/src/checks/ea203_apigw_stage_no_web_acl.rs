@@ -65,7 +65,7 @@ impl Audit for ApigwStageNoWebAcl {
                     .index
                     .origins_reaching(&api.arn)
                     .iter()
-                    .map(|u| format!("{}/{}", u.distribution.id, u.origin.id))
+                    .map(|u| u.label())
                     .collect();
                 out.push(
                     Finding::new(

@@ -5,7 +5,6 @@ use crate::index::Api;
 use crate::index::ResolvedOrigin;
 use crate::inventory::Service;
 use crate::perimeter::coverage_gaps;
-use crate::resource::AsResource;
 
 declare_check! {
     /// ## What it finds
@@ -62,7 +61,7 @@ impl Audit for ApigwOriginPathMismatch {
                     if !gaps.is_empty() {
                         out.not_evaluated(
                             &Self::META,
-                            distribution.arn.clone(),
+                            lock.tenant.map_or(&distribution.arn, |t| &t.arn).clone(),
                             format!("origin `{}` names API {api_id}: {}", origin.id, gaps.join("; ")),
                         );
                         continue;
@@ -109,19 +108,26 @@ impl Audit for ApigwOriginPathMismatch {
             // The API's absence from the scan is certain; that it does not exist is not.
             let confidence = if api.is_none() { Confidence::Low } else { Confidence::High };
             let stages = api.map(|a| a.stage_names()).unwrap_or_default();
-            out.push(
-                Finding::new(
-                    &Self::META,
-                    distribution.resource(ctx.account_id()),
-                    format!("Distribution {} origin `{}` {problem}", distribution.id, origin.id),
-                )
-                .confidence(confidence)
-                .detail(&origin.id)
-                .evidence("origin_id", &origin.id)
-                .evidence("origin_domain", &origin.domain_name)
-                .evidence("origin_path", &origin.origin_path)
-                .evidence("api_stages", stages),
-            );
+            let mut finding = Finding::new(
+                &Self::META,
+                lock.resource(ctx.account_id()),
+                format!("{} origin `{}` {problem}", lock.subject(), origin.id),
+            )
+            .confidence(confidence)
+            .detail(&origin.id)
+            .evidence("origin_id", &origin.id)
+            .evidence("origin_domain", &origin.domain_name)
+            .evidence("origin_path", &origin.origin_path)
+            .evidence("api_stages", stages);
+            if let Some(tenant) = lock.tenant {
+                finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
+                    finding,
+                    distribution,
+                    tenant,
+                    origin,
+                );
+            }
+            out.push(finding);
         }
     }
 }

@@ -3,7 +3,6 @@ use crate::declare_check;
 use crate::finding::{Confidence, Finding, Severity};
 use crate::index::API_KEY_HEADER;
 use crate::perimeter::{headers_evidence, Guard, HeaderEvidence, Verdict};
-use crate::resource::AsResource;
 
 declare_check! {
     /// ## What it finds
@@ -129,24 +128,28 @@ impl Audit for OriginHeaderMismatch {
                     };
                     let sent: Vec<HeaderEvidence> =
                         headers_evidence(&origin.custom_headers.iter().collect::<Vec<_>>());
-                    out.push(
-                        Finding::new(
-                            &Self::META,
-                            distribution.resource(ctx.account_id()),
-                            format!(
-                                "Distribution {} origin `{}` → {}: {}; {outcome}",
-                                distribution.id, origin.id, target.label, verdict.why
-                            ),
-                        )
-                        .severity(severity)
-                        .confidence(confidence)
-                        .detail(format!("{}/{}", origin.id, guard.name()))
-                        .evidence("origin_id", &origin.id)
-                        .evidence("target", &target.arn)
-                        .evidence("check", guard.describe())
-                        .evidence("expected", expected)
-                        .evidence("sent", sent),
-                    );
+                    let mut finding = Finding::new(
+                        &Self::META,
+                        lock.resource(ctx.account_id()),
+                        format!("{} origin `{}` → {}: {}; {outcome}", lock.subject(), origin.id, target.label, verdict.why),
+                    )
+                    .severity(severity)
+                    .confidence(confidence)
+                    .detail(format!("{}/{}", origin.id, guard.name()))
+                    .evidence("origin_id", &origin.id)
+                    .evidence("target", &target.arn)
+                    .evidence("check", guard.describe())
+                    .evidence("expected", expected)
+                    .evidence("sent", sent);
+                    if let Some(tenant) = lock.tenant {
+                        finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
+                            finding,
+                            distribution,
+                            tenant,
+                            origin,
+                        );
+                    }
+                    out.push(finding);
                 }
             }
         }

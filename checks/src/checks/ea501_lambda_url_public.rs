@@ -125,7 +125,7 @@ fn origins_of(ctx: &Context<'_>, function: &LambdaFunction) -> Vec<String> {
     ctx.index
         .origins_reaching(&function.arn)
         .iter()
-        .map(|u| format!("{}/{}", u.distribution.id, u.origin.id))
+        .map(|u| u.label())
         .collect()
 }
 

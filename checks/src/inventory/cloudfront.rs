@@ -5,6 +5,7 @@ use super::Tags;
 use crate::origin::OriginKind;
 use crate::secret::SecretValue;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -29,6 +30,23 @@ pub struct Distribution {
     /// distribution serves viewers only through its tenants' domains.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_mode: Option<String>,
+    /// `TenantConfig.ParameterDefinitions` (GetDistributionConfig: the ListDistributions
+    /// summary does not carry them): the parameters a tenant fills into the templated origins,
+    /// with their defaults. Read only for multi-tenant distributions with a templated origin;
+    /// `None` when not read, so a default cannot be assumed absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_parameters: Option<Vec<TenantParameterDefinition>>,
+}
+
+/// One of a multi-tenant distribution's `TenantConfig.ParameterDefinitions`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TenantParameterDefinition {
+    pub name: String,
+    /// `Definition.StringSchema.DefaultValue`: used for a tenant that sets no value.
+    pub default_value: Option<String>,
+    /// `Definition.StringSchema.Required`.
+    pub required: bool,
 }
 
 impl Distribution {
@@ -89,6 +107,54 @@ impl Origin {
     /// parameters (`{{name}}` placeholders, multi-tenant distributions only).
     pub fn is_tenant_template(&self) -> bool {
         self.domain_name.contains("{{") || self.origin_path.contains("{{")
+    }
+
+    /// The origin one tenant reaches: this (templated) origin with every `{{name}}` of its
+    /// domain name and origin path replaced by the tenant's value of `name`, else the
+    /// distribution's default for it. `Err` says why it cannot be told: the tenant's parameters
+    /// were not read, or a placeholder has neither a value nor a (known) default.
+    pub fn for_tenant(
+        &self,
+        tenant: &DistributionTenant,
+        definitions: Option<&[TenantParameterDefinition]>,
+    ) -> Result<Self, String> {
+        let Some(parameters) = tenant.parameters.as_ref() else {
+            return Err(format!(
+                "the parameters of tenant {} ({}) were not read (GetDistributionTenant)",
+                tenant.name, tenant.id
+            ));
+        };
+        let value_of = |name: &str| -> Result<String, String> {
+            if let Some(value) = parameters.get(name) {
+                return Ok(value.clone());
+            }
+            match definitions {
+                Some(definitions) => definitions
+                    .iter()
+                    .find(|d| d.name == name)
+                    .and_then(|d| d.default_value.clone())
+                    .ok_or_else(|| {
+                        format!(
+                            "tenant {} ({}) sets no parameter `{name}` and the distribution defines no default for it",
+                            tenant.name, tenant.id
+                        )
+                    }),
+                None => Err(format!(
+                    "tenant {} ({}) sets no parameter `{name}` and the distribution's parameter defaults (TenantConfig) were not read",
+                    tenant.name, tenant.id
+                )),
+            }
+        };
+        let domain_name = substitute(&self.domain_name, &value_of)?;
+        let origin_path = substitute(&self.origin_path, &value_of)?;
+        let origin_path = origin_path.trim_end_matches('/').to_string();
+        if domain_name.is_empty() || domain_name.contains(['/', ' ', '{', '}']) {
+            return Err(format!(
+                "tenant {} ({}) fills the domain `{}` into `{domain_name}`, which is not a host name",
+                tenant.name, tenant.id, self.domain_name
+            ));
+        }
+        Ok(Self { kind: OriginKind::from_domain(&domain_name), domain_name, origin_path, ..self.clone() })
     }
 
     /// The header CloudFront sends with this name (case-insensitive), if any.
@@ -299,6 +365,35 @@ pub struct DistributionTenant {
     pub enabled: bool,
     /// `Customizations.WebAcl`; `None` when the tenant inherits the distribution's web ACL.
     pub web_acl: Option<TenantWebAcl>,
+    /// `Parameters` (GetDistributionTenant; the listing does not carry them): name → value,
+    /// filled into the parent's templated origins. Read only for enabled tenants of a
+    /// distribution with a templated origin; `None` when not read (then those origins are not
+    /// evaluated for this tenant, never guessed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<BTreeMap<String, String>>,
+}
+
+/// `template` with each `{{name}}` replaced by `value_of(name)`. An unclosed `{{` is an error:
+/// CloudFront would not accept it, and guessing its meaning could name the wrong backend.
+fn substitute(template: &str, value_of: &dyn Fn(&str) -> Result<String, String>) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return Err(format!("`{template}` has an unclosed `{{{{` placeholder"));
+        };
+        let value = value_of(after[..end].trim())?;
+        // A value is inserted as is, never read as a template in its turn (nor is it by CloudFront).
+        if value.contains("{{") {
+            return Err(format!("the value of parameter `{}` is itself a template", after[..end].trim()));
+        }
+        out.push_str(&value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// A tenant's web ACL customization.

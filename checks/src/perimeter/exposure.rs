@@ -461,14 +461,8 @@ impl NetworkOrigin<'_> {
 /// The load balancers with a public entry point and the instances that are origins of a
 /// distribution.
 pub(super) fn network_origins<'a>(scope: &Scope<'a>) -> Vec<NetworkOrigin<'a>> {
-    let used_by = |arn: &str| -> Vec<String> {
-        scope
-            .index
-            .origins_reaching(arn)
-            .iter()
-            .map(|u| format!("{}/{}", u.distribution.id, u.origin.id))
-            .collect()
-    };
+    let used_by =
+        |arn: &str| -> Vec<String> { scope.index.origins_reaching(arn).iter().map(|u| u.label()).collect() };
     let mut out = Vec::new();
     for lb in scope.account.load_balancers.iter().filter(|lb| lb.scheme != "internal") {
         let users = used_by(&lb.arn);

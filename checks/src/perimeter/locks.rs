@@ -70,8 +70,9 @@ pub enum Unresolved {
     Missing(String),
     /// The listing that would hold it could not be read.
     Unread(String),
-    /// The origin is a per-tenant template: each tenant of the multi-tenant distribution
-    /// reaches the backend its parameters name.
+    /// The origin is a per-tenant template and the backend one tenant reaches (or, for the
+    /// template itself, that any tenant reaches) cannot be told: the tenant's parameters were not
+    /// read, a placeholder has no value and no default, or no enabled tenant fills it in.
     TenantTemplate(String),
 }
 
@@ -97,7 +98,12 @@ impl Unresolved {
 #[derive(Debug, Clone)]
 pub struct Lock<'a> {
     pub distribution: &'a Distribution,
+    /// The origin as CloudFront reaches it: for a tenant's lock, the distribution's templated
+    /// origin with the tenant's parameters filled in (owned by the [`crate::index::Index`]).
     pub origin: &'a Origin,
+    /// The tenant of a multi-tenant distribution this lock is about, for a templated origin
+    /// (each enabled tenant reaches its own backend); `None` for every other origin.
+    pub tenant: Option<&'a DistributionTenant>,
     pub resolved: ResolvedOrigin<'a>,
     pub sent: Sent<'a>,
     /// The backends behind the origin whose origin side edge-audit can see. Empty for S3,
@@ -116,10 +122,45 @@ pub struct Lock<'a> {
 }
 
 impl<'a> Lock<'a> {
+    /// What a finding about this lock is about: the tenant when there is one, else the
+    /// distribution.
+    pub fn resource(&self, account: &str) -> crate::finding::ResourceRef {
+        use crate::resource::AsResource;
+        match self.tenant {
+            Some(tenant) => tenant.resource(account),
+            None => self.distribution.resource(account),
+        }
+    }
+
+    /// `Distribution {id}`, or `Tenant {name} ({id}) of distribution {id}`, to open a message.
+    pub fn subject(&self) -> String {
+        match self.tenant {
+            Some(tenant) => {
+                format!("Tenant {} ({}) of distribution {}", tenant.name, tenant.id, self.distribution.id)
+            }
+            None => format!("Distribution {}", self.distribution.id),
+        }
+    }
+
+    /// `{distribution id}/{origin id}`, with the tenant id in between for a tenant's lock: what
+    /// a not-evaluated entry names.
+    pub fn key(&self) -> String {
+        match self.tenant {
+            Some(tenant) => format!("{}/{}/{}", self.distribution.id, tenant.id, self.origin.id),
+            None => format!("{}/{}", self.distribution.id, self.origin.id),
+        }
+    }
+
     /// Whether the origin is an API: API Gateway, ALB, Lambda URL, or a custom origin behind
     /// a behavior with an API-looking path pattern.
     pub fn is_api_origin(&self) -> bool {
         is_api_origin(self.distribution, self.origin)
+    }
+
+    /// A templated origin no tenant fills in (none is enabled, or the tenants could not be
+    /// listed): it reaches no backend edge-audit could name.
+    pub fn is_untenanted_template(&self) -> bool {
+        self.tenant.is_none() && matches!(self.resolved, ResolvedOrigin::TenantTemplate)
     }
 
     /// Every target is locked (and there is at least one).
@@ -243,9 +284,10 @@ pub(super) fn lock_of<'a>(
         | ResolvedOrigin::S3Rest
         | ResolvedOrigin::S3Website
         | ResolvedOrigin::Custom => {}
+        // Judged per tenant by `tenant_locks`, which replaces this reason.
         ResolvedOrigin::TenantTemplate => {
             unresolved = Some(Unresolved::TenantTemplate(format!(
-                "its domain `{}`{} is a template CloudFront fills from each tenant's parameters, which edge-audit does not substitute",
+                "its domain `{}`{} is a template CloudFront fills from each tenant's parameters",
                 origin.domain_name,
                 if origin.origin_path.contains("{{") { " or its origin path" } else { "" }
             )))
@@ -260,7 +302,79 @@ pub(super) fn lock_of<'a>(
         })
         .collect();
     let vpc_reach = super::vpc::vpc_origin_reach(scope, origin);
-    Lock { distribution, origin, resolved, sent, targets, unresolved, backend_account: None, vpc_reach }
+    Lock {
+        distribution,
+        origin,
+        tenant: None,
+        resolved,
+        sent,
+        targets,
+        unresolved,
+        backend_account: None,
+        vpc_reach,
+    }
+}
+
+/// The locks of one templated origin: one per enabled tenant, over the origin filled in with
+/// that tenant's parameters and judged as any origin; a tenant whose origin cannot be filled in
+/// gets the template's lock, not evaluated, saying why. With no enabled tenant the template
+/// reaches no backend: one lock says so (or that the tenants could not be listed), never a
+/// lock without targets that would read as "nothing to judge".
+pub(super) fn tenant_locks<'a>(
+    scope: &Scope<'a>,
+    backends: &BTreeMap<String, Arc<Backend<'a>>>,
+    distribution: &'a Distribution,
+    template: &'a Origin,
+) -> Vec<Lock<'a>> {
+    let mut locks: Vec<Lock<'a>> = scope
+        .index
+        .tenant_origins_of(distribution, template)
+        .map(|tenant_origin| {
+            let mut lock = match &tenant_origin.origin {
+                Ok(origin) => lock_of(scope, backends, distribution, origin),
+                Err(why) => {
+                    let mut lock = lock_of(scope, backends, distribution, template);
+                    lock.unresolved = Some(Unresolved::TenantTemplate(format!(
+                        "`{}{}` cannot be filled in: {why}",
+                        template.domain_name, template.origin_path
+                    )));
+                    lock
+                }
+            };
+            lock.tenant = Some(tenant_origin.tenant);
+            lock
+        })
+        .collect();
+    if locks.is_empty() {
+        let mut lock = lock_of(scope, backends, distribution, template);
+        // Only a failed tenant listing (or no CloudFront data at all) leaves tenants unknown.
+        let mut gaps: Vec<String> = scope
+            .account
+            .failures(Service::Cloudfront)
+            .filter(|c| c.operation.as_deref() == Some("ListDistributionTenants"))
+            .map(|c| {
+                format!("ListDistributionTenants failed ({})", c.error.as_deref().unwrap_or("no error given"))
+            })
+            .collect();
+        if !scope.account.coverage.iter().any(|c| c.service == Service::Cloudfront) {
+            gaps.push("CloudFront was not read".to_string());
+        }
+        lock.unresolved = Some(if gaps.is_empty() {
+            Unresolved::TenantTemplate(format!(
+                "its domain `{}{}` is a template filled in per tenant, and distribution {} has no enabled tenant: it reaches no backend",
+                template.domain_name, template.origin_path, distribution.id
+            ))
+        } else {
+            Unresolved::Unread(format!(
+                "its domain `{}{}` is a template filled in per tenant, and the tenants could not be read: {}",
+                template.domain_name,
+                template.origin_path,
+                gaps.join("; ")
+            ))
+        });
+        locks.push(lock);
+    }
+    locks
 }
 
 /// Why a load balancer or function URL is not in the inventory: its region's listing was not

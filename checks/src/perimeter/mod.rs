@@ -45,7 +45,7 @@ pub use routing::{DomainReach, RoutingGate};
 pub use sent::{headers_evidence, HeaderEvidence, Sent};
 pub use vpc::VpcOriginReach;
 
-use crate::index::{Api, Index};
+use crate::index::{Api, Index, ResolvedOrigin};
 use crate::inventory::{AccountInventory, Distribution, Origin, WebAcl};
 use crate::options::CheckOptions;
 use std::collections::BTreeMap;
@@ -66,7 +66,8 @@ pub struct Perimeter<'a> {
     /// Every REST API stage, HTTP API, load balancer and function URL, in inventory order.
     pub backends: Vec<Arc<Backend<'a>>>,
     by_arn: BTreeMap<String, Arc<Backend<'a>>>,
-    /// Every origin of every distribution, in inventory order.
+    /// Every origin of every distribution, in inventory order; a templated origin of a
+    /// multi-tenant distribution once per enabled tenant (see [`locks::tenant_locks`]).
     pub locks: Vec<Lock<'a>>,
     /// The web ACLs in front of internet-facing entry points.
     pub entry_acls: EntryAcls<'a>,
@@ -95,12 +96,18 @@ impl<'a> Perimeter<'a> {
         let backends: Vec<Arc<Backend<'a>>> = backends.into_iter().map(Arc::new).collect();
         let by_arn: BTreeMap<String, Arc<Backend<'a>>> =
             backends.iter().map(|b| (b.arn.clone(), Arc::clone(b))).collect();
-        let locks = account
-            .distributions
-            .iter()
-            .flat_map(|d| d.origins.iter().map(move |o| (d, o)))
-            .map(|(distribution, origin)| locks::lock_of(&scope, &by_arn, distribution, origin))
-            .collect();
+        let mut locks = Vec::new();
+        for distribution in &account.distributions {
+            for origin in &distribution.origins {
+                // A templated origin is judged once per tenant (a VPC origin names its endpoint
+                // by ARN whatever the template says, so it resolves as any origin).
+                if matches!(index.resolve_origin(origin), ResolvedOrigin::TenantTemplate) {
+                    locks.extend(locks::tenant_locks(&scope, &by_arn, distribution, origin));
+                } else {
+                    locks.push(locks::lock_of(&scope, &by_arn, distribution, origin));
+                }
+            }
+        }
         let network_origins = exposure::network_origins(&scope);
         Perimeter { backends, by_arn, locks, entry_acls, network_origins, scope }
     }
@@ -168,3 +175,6 @@ mod tests;
 
 #[cfg(test)]
 mod mechanism_tests;
+
+#[cfg(test)]
+mod tenant_tests;

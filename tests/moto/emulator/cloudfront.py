@@ -14,14 +14,20 @@ owns it, as in AWS, so a VPC origin shared from a second account goes under that
 * `distributions`: `{distribution_id: patch}`, a `core.patch_element` patch applied to the
   distribution's config (GetDistribution's `DistributionConfig`, GetDistributionConfig, and the
   ListDistributions summary), e.g. `{"set": {"ConnectionMode": "tenant-only"}}`.
+* `tenant_configs`: `{distribution_id: TenantConfig}` (JSON spelling of the XML:
+  `{"ParameterDefinitions": {"member": [{"Name", "Definition": {"StringSchema": {"Comment",
+  "DefaultValue", "Required"}}}]}}`), set as the distribution config's `TenantConfig` in
+  GetDistribution and GetDistributionConfig only: as in AWS, the ListDistributions summary has
+  no `TenantConfig`.
 * `behaviors`: `{distribution_id: {path_pattern: patch}}` (`"*"` is the default behavior),
   applied to that cache behavior in the same three answers: the edge-code associations moto
   drops (`LambdaFunctionAssociations`, `FunctionAssociations`).
 * `distribution_tenants`: a list of the API reference's `DistributionTenant` (JSON spelling of
   the XML: `{"Id", "DistributionId", "Name", "Arn", "Domains": {"member": [{"Domain", "Status"}]},
   "ConnectionGroupId", "Customizations": {"WebAcl": {"Action", "Arn"}}, "CreatedTime",
-  "LastModifiedTime", "Enabled", "Status"}`), answered by ListDistributionTenants (summaries,
-  paginated by `Marker`/`MaxItems` of the request body) and GetDistributionTenant (by id or ARN).
+  "LastModifiedTime", "Enabled", "Status", "Parameters": {"member": [{"Name", "Value"}]}}`),
+  answered by ListDistributionTenants (summaries, without `Parameters`, as in AWS; paginated by
+  `Marker`/`MaxItems` of the request body) and GetDistributionTenant (by id or ARN, with them).
 """
 
 from __future__ import annotations
@@ -120,8 +126,15 @@ def _patch_distribution(root: Any, namespace: str, store: core.StoreView, distri
             core.patch_element(target, namespace, behavior_patch)
 
 
+def _set_tenant_config(config: Any, namespace: str, store: core.StoreView, distribution_id: str) -> None:
+    """Sets the store's `TenantConfig` of `distribution_id` on `config` (a DistributionConfig)."""
+    tenant_config = store.mapping("cloudfront", "tenant_configs").get(distribution_id)
+    if tenant_config is not None:
+        core.patch_element(config, namespace, {"set": {"TenantConfig": tenant_config}})
+
+
 def _has_patches(store: core.StoreView, distribution_id: str | None = None) -> bool:
-    kinds = [store.mapping("cloudfront", k) for k in ("origins", "distributions", "behaviors")]
+    kinds = [store.mapping("cloudfront", k) for k in ("origins", "distributions", "behaviors", "tenant_configs")]
     if distribution_id is None:
         return any(kinds)
     return any(distribution_id in kind for kind in kinds)
@@ -146,6 +159,7 @@ def get_distribution(request: core.Request, store: core.StoreView, response: cor
         config = root.find(core.qualified(namespace, "DistributionConfig"))
         if config is not None:
             _patch_distribution(config, namespace, store, distribution_id)
+            _set_tenant_config(config, namespace, store, distribution_id)
 
     return core.edit_xml(response, edit)
 
@@ -155,7 +169,11 @@ def get_distribution_config(request: core.Request, store: core.StoreView, respon
     distribution_id = request.params["Id"]
     if not _has_patches(store, distribution_id):
         return response
-    return core.edit_xml(response, lambda root, namespace: _patch_distribution(root, namespace, store, distribution_id))
+    def edit(root: Any, namespace: str) -> None:
+        _patch_distribution(root, namespace, store, distribution_id)
+        _set_tenant_config(root, namespace, store, distribution_id)
+
+    return core.edit_xml(response, edit)
 
 
 @cloudfront.overlay("ListDistributions", "GET", f"{API}/distribution")
