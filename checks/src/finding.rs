@@ -299,7 +299,6 @@ mod tests {
     #[test]
     fn a_finding_stays_small() {
         let size = std::mem::size_of::<super::Finding>();
-        eprintln!("size_of::<Finding>() = {size}");
         assert!(size <= 400, "{size}");
         assert!(std::mem::size_of::<super::Evidence>() <= 32, "{}", std::mem::size_of::<super::Evidence>());
     }

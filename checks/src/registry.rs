@@ -125,7 +125,10 @@ pub fn run_model(
         }
     }
     sort_in_place_by(&mut outcome.findings, |a, b| a.sort_key().cmp(&b.sort_key()));
-    outcome.findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint());
+    // Same fingerprint = same (check, resource, detail), compared without hashing each pair.
+    outcome.findings.dedup_by(|a, b| {
+        a.check_id == b.check_id && a.resource.arn == b.resource.arn && a.detail == b.detail
+    });
     // Collected by extending, so up to twice the room the findings need: a scan holds them all
     // until it is reported.
     outcome.findings.shrink_to_fit();

@@ -360,6 +360,9 @@ fn alb_acl_removed_and_unconditioned_forward_rule_is_weakened_through_the_binary
     assert_eq!(types, BTreeSet::from(["listener_rules_changed", "web_acl_removed"]));
 }
 
+/// One change made alone: its label and how it is made.
+type Change = (&'static str, fn(&mut Value));
+
 /// A checks fixture (`checks/tests/fixtures/…`) as a drift base, read completely: every service
 /// collected in every region, so that every check runs on both sides.
 fn checks_fixture(path: &str) -> Value {
@@ -392,7 +395,7 @@ fn checks_fixture(path: &str) -> Value {
 #[test]
 fn routing_rule_changes_are_classified_as_the_scans_differ() {
     let base = || checks_fixture("checks/EA305/quiet/routing-rules-good.json");
-    let changes: [(&str, fn(&mut Value)); 2] = [
+    let changes: [Change; 2] = [
         ("routing rule header value rotated", |i| {
             account(i)["domain_names"][0]["routing_rules"][0]["conditions"][0]["match_headers"][0]
                 ["literal"]["fingerprint"] = json!("sha256:2222222222222222")
