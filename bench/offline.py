@@ -10,6 +10,9 @@ Three measurements, each a `scan --from FILE --stats --format json` of the relea
   fixture's staging distribution (an ALB origin, a weak X-Origin-Verify secret, a web ACL);
 * **shared secret**: the same N distributions all sending one secret (EA108's worst case: every
   finding used to list every other distribution); the report's size is measured too;
+* **large** (`--large N`, off by default): N distributions spread over accounts of 113
+  distributions each (one account per copy of the fixture's account, every secret its own),
+  the inventory-loading and peak-memory case (50,000 distributions: 444 accounts, 53 MB);
 * **suppressions**: 10,000 `[[suppress]]` entries (globs, none matching but one, which
   suppresses EA107 on every distribution) over the largest inventory; the 9,999 others are
   reported unused (EA903), as in any complete audit.
@@ -61,6 +64,26 @@ def inventory(n: int, shared_secret: bool) -> dict[str, Any]:
     return doc
 
 
+def spread_inventory(n: int, per_account: int = 113) -> dict[str, Any]:
+    """N distributions in accounts of `per_account` each, every secret its own."""
+    doc = inventory(per_account, False)
+    template = doc["accounts"][0]
+    old_id = template["account_id"]
+    text = json.dumps(template)
+    accounts = []
+    for a in range((n + per_account - 1) // per_account):
+        account_id = f"{100000000000 + a:012d}"
+        account = json.loads(text.replace(old_id, account_id))
+        account["distributions"] = account["distributions"][: min(per_account, n - a * per_account)]
+        for k, d in enumerate(account["distributions"]):
+            for origin in d["origins"]:
+                for header in origin.get("custom_headers", []):
+                    header["value"]["fingerprint"] = f"sha256:{a * per_account + k:016x}"
+        accounts.append(account)
+    doc["accounts"] = accounts
+    return doc
+
+
 def run(binary: str, inv: Path, out: Path, config: Path | None) -> dict[str, Any]:
     timing = out.with_suffix(".time")
     cmd = ["/usr/bin/time", "-v", "-o", str(timing), binary, "scan", "--from", str(inv), "--stats",
@@ -100,11 +123,12 @@ def main() -> int:
     p.add_argument("--edge-audit", required=True)
     p.add_argument("--sizes", default="1000,2000,4000")
     p.add_argument("--suppressions", type=int, default=10_000)
+    p.add_argument("--large", type=int, default=0, help="also N distributions spread over accounts")
     p.add_argument("--markdown", help="replace the Offline section of this file")
     p.add_argument("--build", default="release", help="how the binary was built, for the heading")
     args = p.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[str, Any] = {"linear": {}, "shared_secret": {}, "suppressions": None}
+    results: dict[str, Any] = {"linear": {}, "shared_secret": {}, "suppressions": None, "large": None}
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         for n in sizes:
@@ -118,6 +142,11 @@ def main() -> int:
         inv = d / f"linear-{n}.json"
         results["suppressions"] = {"entries": args.suppressions, "distributions": n,
                                    **run(args.edge_audit, inv, d / "suppress.out.json", config)}
+        if args.large:
+            inv = d / f"large-{args.large}.json"
+            inv.write_text(json.dumps(spread_inventory(args.large)))
+            results["large"] = {"distributions": args.large,
+                                **run(args.edge_audit, inv, d / "large.out.json", None)}
     print(json.dumps(results, indent=2))
     if args.markdown:
         results["build"] = args.build
