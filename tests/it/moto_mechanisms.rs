@@ -182,15 +182,7 @@ fn vpc_origins_survive_a_snapshot_and_are_read_once_each() {
     let (from, live_report) = (json(&from.stdout), json(&live_scan.stdout));
     assert_eq!(finding_keys(&from), finding_keys(&live_report), "scan --from and the live scan differ");
     assert_eq!(not_evaluated_keys(&from), not_evaluated_keys(&live_report));
-    let calls = |name: &str| {
-        live_report["stats"]["operations"]
-            .as_array()
-            .expect("stats.operations")
-            .iter()
-            .filter(|o| o["operation"] == name)
-            .filter_map(|o| o["calls"].as_u64())
-            .sum::<u64>()
-    };
+    let calls = |name: &str| operation_calls(&live_report, name);
     assert_eq!(calls("ListVpcOrigins"), 1, "{:#}", live_report["stats"]);
     assert_eq!(calls("GetVpcOrigin"), own.len() as u64, "{:#}", live_report["stats"]);
 }
@@ -569,18 +561,21 @@ fn routing_rules_tenants_and_edge_code_survive_a_snapshot_and_are_read_once() {
     let (from, live_report) = (json(&from.stdout), json(&live_scan.stdout));
     assert_eq!(finding_keys(&from), finding_keys(&live_report), "scan --from and the live scan differ");
     assert_eq!(not_evaluated_keys(&from), not_evaluated_keys(&live_report));
-    let calls = |name: &str| {
-        live_report["stats"]["operations"]
-            .as_array()
-            .expect("stats.operations")
-            .iter()
-            .filter(|o| o["operation"] == name)
-            .filter_map(|o| o["calls"].as_u64())
-            .sum::<u64>()
-    };
+    let calls = |name: &str| operation_calls(&live_report, name);
     assert_eq!(calls("ListDistributionTenants"), 1, "{:#}", live_report["stats"]);
     assert_eq!(calls("GetDistributionTenant"), 0, "{:#}", live_report["stats"]);
     assert_eq!(calls("ListRoutingRules"), 2, "{:#}", live_report["stats"]);
+}
+
+/// How many calls of `operation` a JSON report's `--stats` counts, over every service and region.
+fn operation_calls(report: &Value, operation: &str) -> u64 {
+    report["stats"]["operations"]
+        .as_array()
+        .expect("stats.operations")
+        .iter()
+        .filter(|o| o["operation"] == operation)
+        .filter_map(|o| o["calls"].as_u64())
+        .sum()
 }
 
 const TENANT_TEMPLATE: [&str; 2] = ["tenant-template-bad", "tenant-template-good"];
@@ -637,15 +632,7 @@ fn templated_tenant_origins_are_judged_per_tenant_live() {
         !not_evaluated.iter().any(|n| n["reason"].as_str().is_some_and(|r| r.contains("template"))),
         "{not_evaluated:#?}"
     );
-    let calls = |name: &str| {
-        report["stats"]["operations"]
-            .as_array()
-            .expect("stats.operations")
-            .iter()
-            .filter(|o| o["operation"] == name)
-            .filter_map(|o| o["calls"].as_u64())
-            .sum::<u64>()
-    };
+    let calls = |name: &str| operation_calls(&report, name);
     assert_eq!(calls("GetDistributionConfig"), 2, "{:#}", report["stats"]);
     assert_eq!(calls("GetDistributionTenant"), 4, "{:#}", report["stats"]);
 

@@ -75,7 +75,7 @@ impl Audit for CloudfrontApigwOriginGetsHostHeader {
                     }
                 }
                 let Some(how) = how else { continue };
-                let mut finding = Finding::new(
+                let finding = Finding::new(
                     &Self::META,
                     lock.resource(ctx.account_id()),
                     format!(
@@ -90,15 +90,7 @@ impl Audit for CloudfrontApigwOriginGetsHostHeader {
                 .evidence("origin_id", &origin.id)
                 .evidence("origin_request_policy_id", &behavior.origin_request_policy_id)
                 .evidence("forwarded_by", how);
-                if let Some(tenant) = lock.tenant {
-                    finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
-                        finding,
-                        distribution,
-                        tenant,
-                        origin,
-                    );
-                }
-                out.push(finding);
+                out.push(lock.with_tenant_evidence(finding));
             }
         }
     }

@@ -3,7 +3,6 @@ use crate::declare_check;
 use crate::finding::Finding;
 use crate::perimeter::locks::Unresolved;
 use crate::perimeter::{self, Verdict, VpcOriginReach};
-use crate::inventory::{Distribution, DistributionTenant, Origin};
 
 declare_check! {
     /// ## What it finds
@@ -172,7 +171,7 @@ impl Audit for OriginNotLockedToCloudfront {
                     origin.domain_name
                 ),
             };
-            let mut finding = Finding::new(&Self::META, lock.resource(ctx.account_id()), message)
+            let finding = Finding::new(&Self::META, lock.resource(ctx.account_id()), message)
                 .detail(&origin.id)
                 .evidence("origin_id", &origin.id)
                 .evidence("origin_domain", &origin.domain_name)
@@ -181,29 +180,7 @@ impl Audit for OriginNotLockedToCloudfront {
                 .evidence("origin_access_control_id", &origin.origin_access_control_id)
                 .evidence("vpc_origin_id", &origin.vpc_origin_id)
                 .evidence("vpc_origin", vpc_reach.as_ref().map(|r| r.why()));
-            if let Some(tenant) = lock.tenant {
-                finding = tenant_evidence(finding, distribution, tenant, origin);
-            }
-            out.push(finding);
+            out.push(lock.with_tenant_evidence(finding));
         }
     }
-}
-
-/// What a finding about a tenant's filled-in origin adds: the distribution, the tenant and the
-/// template the origin came from.
-pub(crate) fn tenant_evidence(
-    finding: Finding,
-    distribution: &Distribution,
-    tenant: &DistributionTenant,
-    origin: &Origin,
-) -> Finding {
-    finding
-        .evidence("distribution_id", &distribution.id)
-        .evidence("tenant_id", &tenant.id)
-        .evidence("tenant_name", &tenant.name)
-        .evidence("tenant_domains", &tenant.domains)
-        .evidence(
-            "origin_template",
-            distribution.origin(&origin.id).map(|t| format!("{}{}", t.domain_name, t.origin_path)),
-        )
 }

@@ -47,7 +47,7 @@ impl Audit for LambdaUrlOriginWithoutOac {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         // The perimeter's locks: every origin once, a templated one once per tenant (filled in).
         for lock in &ctx.perimeter.locks {
-            let (distribution, origin) = (lock.distribution, lock.origin);
+            let origin = lock.origin;
             {
                 if !matches!(origin.kind, OriginKind::LambdaUrl { .. }) {
                     continue;
@@ -60,7 +60,7 @@ impl Audit for LambdaUrlOriginWithoutOac {
                     _ => None,
                 };
                 let auth_type = function.and_then(|f| f.url.as_ref()).map(|u| u.auth_type.as_str());
-                let mut finding = Finding::new(
+                let finding = Finding::new(
                     &Self::META,
                     lock.resource(ctx.account_id()),
                     format!(
@@ -79,15 +79,7 @@ impl Audit for LambdaUrlOriginWithoutOac {
                 .evidence("origin_domain", &origin.domain_name)
                 .evidence("function", function.map(|f| f.arn.as_str()))
                 .evidence("function_url_auth_type", auth_type);
-                if let Some(tenant) = lock.tenant {
-                    finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
-                        finding,
-                        distribution,
-                        tenant,
-                        origin,
-                    );
-                }
-                out.push(finding);
+                out.push(lock.with_tenant_evidence(finding));
             }
         }
     }

@@ -72,7 +72,7 @@ impl Audit for CloudfrontCannotInvokeOrigin {
                     // The OAC signs and the policy misses an action: exactly this check's case
                     // (an OAC that does not sign is EA113's and EA106's business).
                     GuardStatus::Mismatch if signs && !missing.is_empty() => {
-                        let mut finding = Finding::new(
+                        let finding = Finding::new(
                             &Self::META,
                             lock.resource(ctx.account_id()),
                             format!(
@@ -88,15 +88,7 @@ impl Audit for CloudfrontCannotInvokeOrigin {
                         .evidence("function", &function.arn)
                         .evidence("missing_actions", &missing)
                         .evidence("origin_access_control_id", &origin.origin_access_control_id);
-                        if let Some(tenant) = lock.tenant {
-                            finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
-                                finding,
-                                distribution,
-                                tenant,
-                                origin,
-                            );
-                        }
-                        out.push(finding);
+                        out.push(lock.with_tenant_evidence(finding));
                     }
                     GuardStatus::CouldNotVerify => out.not_evaluated(&Self::META, lock.key(), report.why.clone()),
                     _ => {}

@@ -108,7 +108,7 @@ impl Audit for ApigwOriginPathMismatch {
             // The API's absence from the scan is certain; that it does not exist is not.
             let confidence = if api.is_none() { Confidence::Low } else { Confidence::High };
             let stages = api.map(|a| a.stage_names()).unwrap_or_default();
-            let mut finding = Finding::new(
+            let finding = Finding::new(
                 &Self::META,
                 lock.resource(ctx.account_id()),
                 format!("{} origin `{}` {problem}", lock.subject(), origin.id),
@@ -119,15 +119,7 @@ impl Audit for ApigwOriginPathMismatch {
             .evidence("origin_domain", &origin.domain_name)
             .evidence("origin_path", &origin.origin_path)
             .evidence("api_stages", stages);
-            if let Some(tenant) = lock.tenant {
-                finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
-                    finding,
-                    distribution,
-                    tenant,
-                    origin,
-                );
-            }
-            out.push(finding);
+            out.push(lock.with_tenant_evidence(finding));
         }
     }
 }

@@ -76,7 +76,7 @@ declare_check! {
 impl Audit for OriginHeaderMismatch {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for lock in &ctx.perimeter.locks {
-            let (distribution, origin) = (lock.distribution, lock.origin);
+            let origin = lock.origin;
             for target in &lock.targets {
                 if !target.side.is_complete() {
                     out.not_evaluated(&Self::META, target.arn.clone(), target.side.not_collected.join("; "));
@@ -128,7 +128,7 @@ impl Audit for OriginHeaderMismatch {
                     };
                     let sent: Vec<HeaderEvidence> =
                         headers_evidence(&origin.custom_headers.iter().collect::<Vec<_>>());
-                    let mut finding = Finding::new(
+                    let finding = Finding::new(
                         &Self::META,
                         lock.resource(ctx.account_id()),
                         format!("{} origin `{}` → {}: {}; {outcome}", lock.subject(), origin.id, target.label, verdict.why),
@@ -141,15 +141,7 @@ impl Audit for OriginHeaderMismatch {
                     .evidence("check", guard.describe())
                     .evidence("expected", expected)
                     .evidence("sent", sent);
-                    if let Some(tenant) = lock.tenant {
-                        finding = super::ea106_origin_not_locked_to_cloudfront::tenant_evidence(
-                            finding,
-                            distribution,
-                            tenant,
-                            origin,
-                        );
-                    }
-                    out.push(finding);
+                    out.push(lock.with_tenant_evidence(finding));
                 }
             }
         }

@@ -151,6 +151,20 @@ impl<'a> Lock<'a> {
         }
     }
 
+    /// A finding about this lock with, for a tenant's lock, what names the tenant: the
+    /// distribution, the tenant and the template its origin was filled in from. Unchanged for
+    /// every other lock.
+    pub fn with_tenant_evidence(&self, finding: crate::finding::Finding) -> crate::finding::Finding {
+        let Some(tenant) = self.tenant else { return finding };
+        let template = self.distribution.origin(&self.origin.id);
+        finding
+            .evidence("distribution_id", &self.distribution.id)
+            .evidence("tenant_id", &tenant.id)
+            .evidence("tenant_name", &tenant.name)
+            .evidence("tenant_domains", &tenant.domains)
+            .evidence("origin_template", template.map(|t| format!("{}{}", t.domain_name, t.origin_path)))
+    }
+
     /// Whether the origin is an API: API Gateway, ALB, Lambda URL, or a custom origin behind
     /// a behavior with an API-looking path pattern.
     pub fn is_api_origin(&self) -> bool {
