@@ -58,7 +58,7 @@ impl OriginUse<'_> {
 /// A templated origin (`{{name}}` in its domain or path) of a multi-tenant distribution as one
 /// enabled tenant reaches it. The filled-in origin is owned here, by the [`Index`], for as long
 /// as the scan's model borrows it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TenantOrigin<'a> {
     pub distribution: &'a Distribution,
     pub tenant: &'a DistributionTenant,
@@ -97,7 +97,9 @@ pub struct Index<'a> {
     /// cannot be borrowed for `'a` while it is built): [`Index::origins_reaching`] reads both.
     pub origin_uses: BTreeMap<&'a str, Vec<OriginUse<'a>>>,
     /// Every enabled tenant × templated origin of the account's multi-tenant distributions, in
-    /// inventory order (distribution, tenant, origin).
+    /// inventory order (distribution, tenant, origin), then those of other scanned accounts'
+    /// distributions whose filled-in origin reaches a backend of this account
+    /// ([`Index::register_foreign_tenant_origin`]).
     pub tenant_origins: Vec<TenantOrigin<'a>>,
     /// Resource ARN → the `tenant_origins` (by position) that reach it.
     tenant_origin_uses: BTreeMap<String, Vec<usize>>,
@@ -249,6 +251,32 @@ impl<'a> Index<'a> {
             .filter(move |t| std::ptr::eq(t.distribution, distribution) && std::ptr::eq(t.template, template))
     }
 
+    /// `origin` of `distribution` as CloudFront reaches it: the origin itself, or, for a
+    /// templated origin, each enabled tenant's filled-in version (those that could be filled
+    /// in). A templated origin no tenant fills in is itself (its kind is custom; the perimeter
+    /// reports it as not evaluated). Checks that judge an origin by what it reaches (its kind,
+    /// its API) read these, not the template.
+    pub fn origin_versions<'s>(
+        &'s self,
+        distribution: &'s Distribution,
+        origin: &'s Origin,
+    ) -> Vec<OriginUse<'s>> {
+        let tenants: Vec<OriginUse<'s>> = match origin.is_tenant_template() {
+            true => self
+                .tenant_origins_of(distribution, origin)
+                .filter_map(|t| {
+                    let filled = t.origin.as_ref().ok()?;
+                    Some(OriginUse { distribution, origin: filled, tenant: Some(t.tenant) })
+                })
+                .collect(),
+            false => Vec::new(),
+        };
+        match tenants.is_empty() {
+            true => vec![OriginUse { distribution, origin, tenant: None }],
+            false => tenants,
+        }
+    }
+
     /// Records that `origin` of `distribution` reaches the backends it resolves to in this
     /// account (the distribution may be another account's); returns whether it resolved to any.
     pub fn register_origin_use(&mut self, distribution: &'a Distribution, origin: &'a Origin) -> bool {
@@ -261,6 +289,25 @@ impl<'a> Index<'a> {
             }
         }
         resolved
+    }
+
+    /// Records that a tenant's filled-in origin of another account's distribution reaches
+    /// backends of this account (the scan holds both accounts), so that this account's guards
+    /// see the tenant among the origins reaching them (its sent headers, its signer) as they see
+    /// a foreign distribution's plain origin. The filled-in origin is copied: the home account's
+    /// index owns its own. Returns whether it resolved to any backend here.
+    pub fn register_foreign_tenant_origin(&mut self, tenant_origin: TenantOrigin<'a>) -> bool {
+        let Ok(origin) = &tenant_origin.origin else { return false };
+        let targets: Vec<String> = self.target_arns(origin).into_iter().map(str::to_string).collect();
+        if targets.is_empty() {
+            return false;
+        }
+        let position = self.tenant_origins.len();
+        self.tenant_origins.push(tenant_origin);
+        for arn in targets {
+            self.tenant_origin_uses.entry(arn).or_default().push(position);
+        }
+        true
     }
 
     fn associate(&mut self, acl: &'a str, resource: String) {
@@ -370,6 +417,19 @@ impl<'a> Index<'a> {
             })
             .map(|(arn, _)| arn.clone());
         plain.chain(tenants).collect()
+    }
+
+    /// The ARNs of the resources one tenant's filled-in origins reach.
+    pub fn reached_by_tenant(&self, tenant_arn: &str) -> Vec<String> {
+        self.tenant_origin_uses
+            .iter()
+            .filter(|(_, positions)| {
+                positions
+                    .iter()
+                    .any(|&p| self.tenant_origins.get(p).is_some_and(|t| t.tenant.arn == tenant_arn))
+            })
+            .map(|(arn, _)| arn.clone())
+            .collect()
     }
 
     /// The resources that use a web ACL.

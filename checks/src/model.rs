@@ -49,6 +49,27 @@ impl<'a> Indexes<'a> {
                 }
             }
         }
+        // Tenants' filled-in origins whose backend is in another scanned account: that
+        // account's index records them among the origins reaching its backends (its guards read
+        // what they send), as it does for a foreign distribution's plain origin above. The
+        // account chosen is the first other one that holds the backend, as in `Model::build`.
+        let mut foreign_tenants = Vec::new();
+        for (home, index) in accounts.iter().enumerate() {
+            for tenant_origin in &index.tenant_origins {
+                let Ok(filled) = &tenant_origin.origin else { continue };
+                if resolves_here(&index.resolve_origin(filled)) {
+                    continue;
+                }
+                let other = (0..accounts.len())
+                    .find(|&i| i != home && resolves_here(&accounts[i].resolve_origin(filled)));
+                if let Some(other) = other {
+                    foreign_tenants.push((other, tenant_origin.clone()));
+                }
+            }
+        }
+        for (other, tenant_origin) in foreign_tenants {
+            accounts[other].register_foreign_tenant_origin(tenant_origin);
+        }
         Self { accounts, foreign }
     }
 
@@ -130,13 +151,9 @@ impl<'a> Model<'a> {
         for (home, position, lock) in replaced {
             accounts[home].perimeter.locks[position] = lock;
         }
-        // A tenant's filled-in origin whose backend is in no account's inventory but its own
-        // (the template resolved nowhere, so `Indexes::build` could not look it up): judged over
-        // the first other scanned account that holds the backend. That account's index does not
-        // record this tenant among the origins reaching the backend (the filled-in origin is
-        // built with the home index), so what its guards read from those origins — a signer at
-        // the edge, header names for authorizers — leaves this tenant out: a guard can only
-        // look weaker for it, never stronger.
+        // A tenant's filled-in origin whose backend is in another scanned account (recorded
+        // there by `Indexes::build`): judged over the first other scanned account that holds
+        // the backend, whose guards see the tenant among the origins reaching it.
         let mut tenant_replaced = Vec::new();
         for (home, judged) in accounts.iter().enumerate() {
             for (position, lock) in judged.perimeter.locks.iter().enumerate() {

@@ -87,6 +87,10 @@ pub struct ProbeResult {
     pub distribution_id: String,
     pub distribution_arn: String,
     pub origin_id: String,
+    /// The tenant of a multi-tenant distribution whose filled-in origin (or whose domain, for a
+    /// request through CloudFront) was probed; absent for every other origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
     pub origin_kind: OriginKind,
     pub via: ProbeVia,
     /// The URL requested (never carries a secret).
@@ -108,6 +112,14 @@ pub struct ProbeResult {
 }
 
 impl ProbeResult {
+    /// The origin id, with the tenant for a tenant's filled-in origin: `api (tenant t-1)`.
+    pub fn origin_label(&self) -> String {
+        match &self.tenant_id {
+            Some(tenant) => format!("{} (tenant {tenant})", self.origin_id),
+            None => self.origin_id.clone(),
+        }
+    }
+
     /// The host the request went to.
     pub fn host(&self) -> &str {
         host_of(&self.url)

@@ -176,6 +176,7 @@ impl Cx<'_> {
                         };
                     let (acl_x, acl_y) = (acl_of(x, b), acl_of(y, a));
                     self.web_acl(y.resource(account), "", acl_x.as_deref(), acl_y.as_deref());
+                    self.tenant_origins(account, (x, b), (y, a));
                 }
                 (Some(t), None) | (None, Some(t)) => self.created_or_deleted(
                     b,
@@ -328,6 +329,22 @@ impl Cx<'_> {
         self.web_acl(resource.clone(), "", x.web_acl_id.as_deref(), y.web_acl_id.as_deref());
         for (ox, oy) in pair(&x.origins, &y.origins, |o| o.id.as_str()) {
             let (Some(ox), Some(oy)) = (ox, oy) else { continue };
+            if origin_target(ox) != origin_target(oy) {
+                self.push(
+                    resource.clone(),
+                    T::OriginTargetChanged,
+                    format!("origin {}", oy.id),
+                    format!(
+                        "Distribution {}: origin {} now reaches {} instead of {}",
+                        y.id,
+                        oy.id,
+                        origin_target_text(oy),
+                        origin_target_text(ox)
+                    ),
+                    origin_target(ox),
+                    origin_target(oy),
+                );
+            }
             let secret = |o: &Origin| -> BTreeMap<String, OriginHeader> {
                 o.custom_headers
                     .iter()
@@ -463,6 +480,58 @@ impl Cx<'_> {
             side(x, &rx),
             side(y, &ry),
         );
+    }
+
+    /// A tenant's filled-in origins: where each templated origin of its distribution takes
+    /// this tenant's requests, when the tenant's parameters (or the distribution's defaults)
+    /// changed and the template did not (a changed template is the distribution's own change).
+    fn tenant_origins(
+        &mut self,
+        account: &str,
+        (x, before): (&DistributionTenant, &AccountInventory),
+        (y, after): (&DistributionTenant, &AccountInventory),
+    ) {
+        let parent = |tenant: &DistributionTenant, inventory: &'_ AccountInventory| {
+            inventory.distributions.iter().find(|d| d.id == tenant.distribution_id).cloned()
+        };
+        let (Some(px), Some(py)) = (parent(x, before), parent(y, after)) else { return };
+        for (ox, oy) in pair(&px.origins, &py.origins, |o| o.id.as_str()) {
+            let (Some(ox), Some(oy)) = (ox, oy) else { continue };
+            if !oy.is_tenant_template() || origin_target(ox) != origin_target(oy) {
+                continue;
+            }
+            let filled = |o: &Origin, tenant: &DistributionTenant, parent: &Distribution| match o
+                .for_tenant(tenant, parent.tenant_parameters.as_deref())
+            {
+                Ok(filled) => origin_target(&filled),
+                Err(why) => json!({ "not_filled_in": why }),
+            };
+            let (fx, fy) = (filled(ox, x, &px), filled(oy, y, &py));
+            // Unread parameters on either side say nothing about a change.
+            if fx == fy || fx.get("not_filled_in").is_some() && fy.get("not_filled_in").is_some() {
+                continue;
+            }
+            let text = |v: &Value| match v.get("not_filled_in") {
+                Some(_) => "an origin that cannot be filled in".to_string(),
+                None => target_text(v),
+            };
+            self.push(
+                y.resource(account),
+                T::OriginTargetChanged,
+                format!("origin {}", oy.id),
+                format!(
+                    "Tenant {} ({}) of distribution {}: origin {} now reaches {} instead of {}",
+                    y.name,
+                    y.id,
+                    y.distribution_id,
+                    oy.id,
+                    text(&fy),
+                    text(&fx)
+                ),
+                fx,
+                fy,
+            );
+        }
     }
 
     /// A behavior's edge code: its Lambda@Edge and CloudFront Function associations.
@@ -963,6 +1032,29 @@ fn short(arn: &str) -> String {
 /// (`…:function:signer:1`), `check` of a CloudFront Function (`…:function/check`).
 fn function_name(arn: &str) -> &str {
     arn.split_once(":function:").or_else(|| arn.split_once(":function/")).map(|(_, name)| name).unwrap_or(arn)
+}
+
+/// Where an origin sends CloudFront's requests: its domain (lower-case), origin path and VPC
+/// origin. None of these is a secret.
+fn origin_target(origin: &Origin) -> Value {
+    json!({
+        "domain_name": origin.domain_name.trim_end_matches('.').to_ascii_lowercase(),
+        "origin_path": origin.origin_path,
+        "vpc_origin_id": origin.vpc_origin_id,
+    })
+}
+
+fn origin_target_text(origin: &Origin) -> String {
+    target_text(&origin_target(origin))
+}
+
+/// `domain/path` or `VPC origin id`, from an [`origin_target`].
+fn target_text(target: &Value) -> String {
+    let field = |name: &str| target.get(name).and_then(Value::as_str).unwrap_or("");
+    match field("vpc_origin_id") {
+        "" => format!("{}{}", field("domain_name"), field("origin_path")),
+        vpc => format!("VPC origin {vpc} ({}{})", field("domain_name"), field("origin_path")),
+    }
 }
 
 fn capitalize(text: &str) -> String {

@@ -92,6 +92,10 @@ pub enum ChangeType {
     /// A behavior's edge code changed: its Lambda@Edge or CloudFront Function associations
     /// (an origin-request signer, a viewer-request check) were added, removed or replaced.
     EdgeFunctionsChanged,
+    /// An origin now sends CloudFront's requests elsewhere: its domain, origin path or VPC
+    /// origin changed, or, for a tenant of a multi-tenant distribution, the parameters that
+    /// fill its templated origin in (the tenant moved to another backend).
+    OriginTargetChanged,
 }
 
 impl ChangeType {
@@ -198,6 +202,15 @@ fn bearing(change: &Change, accounts: &[&AccountModel<'_>]) -> BTreeSet<String> 
             | ChangeType::WebAclDeleted => {
                 if let Some(users) = index.web_acl_users(&change.resource.arn) {
                     arns.extend(users.iter().cloned());
+                }
+            }
+            ChangeType::OriginTargetChanged => {
+                // The backends the origin reached before and those it reaches now (each side's
+                // index names its own): whether they are locked to this distribution or tenant.
+                let arn = change.resource.arn.as_str();
+                match change.resource.resource_type.as_str() {
+                    "cloudfront/distribution-tenant" => arns.extend(index.reached_by_tenant(arn)),
+                    _ => arns.extend(index.reached_by_distribution(arn)),
                 }
             }
             ChangeType::EdgeFunctionsChanged => {

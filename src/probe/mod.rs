@@ -189,6 +189,7 @@ fn base(target: &plan::ProbeTarget) -> ProbeResult {
         distribution_id: target.distribution_id.clone(),
         distribution_arn: target.distribution_arn.clone(),
         origin_id: target.origin_id.clone(),
+        tenant_id: target.tenant_id.clone(),
         origin_kind: target.origin_kind.clone(),
         via: target.via,
         url: target.request.url(),

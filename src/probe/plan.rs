@@ -90,6 +90,8 @@ pub struct ProbeTarget {
     pub distribution_id: String,
     pub distribution_arn: String,
     pub origin_id: String,
+    /// The tenant whose filled-in origin (or whose domain) this probes, for a templated origin.
+    pub tenant_id: Option<String>,
     pub origin_kind: OriginKind,
     pub via: ProbeVia,
     pub request: ProbeRequest,
@@ -132,6 +134,7 @@ pub fn plan(model: &Model<'_>, through_cloudfront: bool) -> Vec<ProbeTarget> {
                 distribution_id: distribution.id.clone(),
                 distribution_arn: distribution.arn.clone(),
                 origin_id: origin.id.clone(),
+                tenant_id: lock.tenant.map(|t| t.id.clone()),
                 origin_kind: kind.clone(),
                 via,
                 request,

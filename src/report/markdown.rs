@@ -65,7 +65,7 @@ pub fn render(report: &Report) -> String {
             out.push_str(&format!(
                 "| `{}` / `{}` | {} | `{} {}` | {} | {} | {} |\n",
                 escape(&p.distribution_id),
-                escape(&p.origin_id),
+                escape(&p.origin_label()),
                 p.via.as_str(),
                 p.method,
                 escape(&p.url),

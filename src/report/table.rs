@@ -53,7 +53,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 None => p.classification.to_string(),
             };
             table.add_row(vec![
-                format!("{} {}\n({})", p.distribution_id, p.origin_id, p.via.as_str()),
+                format!("{} {}\n({})", p.distribution_id, p.origin_label(), p.via.as_str()),
                 format!("{} {}", p.method, p.url),
                 answer,
                 result,

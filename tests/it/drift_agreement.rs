@@ -130,6 +130,12 @@ fn mutations() -> Vec<Mutation> {
                        "name": "batch", "region": "eu-west-1", "vpc_id": "vpc-1"}),
             )
         }),
+        ("API origin moved to the HTTP API", ChangeType::OriginTargetChanged, |i| {
+            let origin = &mut account(i)["distributions"][0]["origins"][0];
+            origin["domain_name"] = json!("http5678.execute-api.eu-west-1.amazonaws.com");
+            origin["kind"] = json!({"api_id": "http5678", "region": "eu-west-1", "type": "api_gateway"});
+            remove(origin, "origin_path");
+        }),
         ("HTTP API deleted", ChangeType::ApiDeleted, |i| account(i)["http_apis"] = json!([])),
         ("function URL deleted", ChangeType::LambdaUrlDeleted, |i| {
             remove(&mut account(i)["lambda_functions"][1], "url")
@@ -250,6 +256,7 @@ fn every_change_kind_is_classified_as_the_scans_differ() {
         ("origin secret rotated", &[Neutral], &[Neutral]), // nothing checks the API origin's header
         ("security group opened to another group", &[Neutral], &[Neutral]),
         ("HTTP API deleted", &[Neutral], &[Neutral]),
+        ("API origin moved to the HTTP API", &[Neutral], &[Neutral]), // its execute-api endpoint is off too
     ];
     for (label, forward, backward) in expected {
         let (seen_forward, seen_backward) = &seen[label];
@@ -292,6 +299,56 @@ fn a_tenant_switching_to_disable_is_weakened_as_the_scans_differ() {
     assert_eq!(
         agree("tenant disables its web ACL (undone)", &after, &before, ChangeType::WebAclAssociated),
         [Classification::Strengthened]
+    );
+}
+
+/// A tenant whose parameters now fill the templated origin in with another API has moved to
+/// another backend: drift reports `origin_target_changed` on the tenant (the template did not
+/// change), classified as the two scans differ in both directions.
+#[test]
+fn a_tenant_moved_to_another_backend_is_classified_as_the_scans_differ() {
+    let mut before = multi_tenant_base();
+    let origin = &mut account(&mut before)["distributions"][0]["origins"][0];
+    origin["domain_name"] = json!("{{api}}.execute-api.eu-west-1.amazonaws.com");
+    origin["kind"] = json!({"type": "custom"});
+    account(&mut before)["distribution_tenants"][0]["parameters"] = json!({"api": "orders1234"});
+    // A second REST API, open on its default endpoint, in both inventories: only the tenant's
+    // parameters change.
+    push(
+        &mut account(&mut before)["rest_apis"],
+        json!({"arn": "arn:aws:apigateway:eu-west-1::/restapis/open9999", "id": "open9999",
+               "name": "legacy-api", "region": "eu-west-1", "endpoint_types": ["REGIONAL"],
+               "resources": [{"id": "r9", "path": "/orders", "methods": [
+                   {"http_method": "GET", "authorization_type": "NONE", "api_key_required": false}]}],
+               "stages": [{"name": "prod"}]}),
+    );
+    let mut after = before.clone();
+    account(&mut after)["distribution_tenants"][0]["parameters"] = json!({"api": "open9999"});
+    let (before, after) = (inventory(&before), inventory(&after));
+    let analysis =
+        drift::analyse(&before, &after, registry::all(), &CheckOptions::default(), &BTreeMap::new());
+    let moved: Vec<&drift::Change> =
+        analysis.changes.iter().filter(|c| c.change_type == ChangeType::OriginTargetChanged).collect();
+    assert_eq!(moved.len(), 1, "{:#?}", analysis.changes);
+    assert_eq!(moved[0].resource.id, "dt_orders_eu");
+    assert_eq!(moved[0].before["domain_name"], "orders1234.execute-api.eu-west-1.amazonaws.com");
+    assert_eq!(moved[0].after["domain_name"], "open9999.execute-api.eu-west-1.amazonaws.com");
+    assert!(moved[0].summary.contains("now reaches open9999.execute-api"), "{}", moved[0].summary);
+    assert_eq!(
+        agree("tenant moved to an open API", &before, &after, ChangeType::OriginTargetChanged),
+        [Classification::Weakened]
+    );
+    assert_eq!(
+        agree("tenant moved to an open API (undone)", &after, &before, ChangeType::OriginTargetChanged),
+        [Classification::Strengthened]
+    );
+    // Scan says the same: the API the tenant now reaches is reachable around CloudFront.
+    let found = registry::run(&after, registry::all(), &CheckOptions::default()).findings;
+    assert!(
+        found.iter().any(|f| f.check_id == "EA202"
+            && f.resource.id == "open9999"
+            && f.message.contains("E1ORDERS/dt_orders_eu/api")),
+        "{found:#?}"
     );
 }
 

@@ -20,6 +20,11 @@ declare_check! {
     /// only speak HTTP, so for them the finding is low: the fix is to move to an S3 REST origin
     /// with OAC, not to change the protocol.
     ///
+    /// A templated origin of a multi-tenant distribution (`{{param}}` in its domain) is judged
+    /// by what its enabled tenants reach once their parameters are filled in: high when any
+    /// tenant's version is an API origin, low only when every tenant's is an S3 website. The
+    /// evidence lists each tenant's kind and domain.
+    ///
     /// ## Why it matters
     ///
     /// The leg between CloudFront and the origin crosses the internet. Over HTTP, the origin
@@ -65,8 +70,36 @@ impl Audit for CloudfrontOriginWeakTransport {
                 if !plain_http && weak.is_empty() {
                     continue;
                 }
-                let website = matches!(origin.kind, OriginKind::S3Website { .. });
-                let api = is_api_origin(distribution, origin);
+                // A templated origin is judged by what its tenants reach (the template's own
+                // kind is custom): an API behind any tenant makes plain HTTP high.
+                let versions = ctx.index.origin_versions(distribution, origin);
+                let website = versions.iter().all(|v| matches!(v.origin.kind, OriginKind::S3Website { .. }));
+                let api = versions.iter().any(|v| is_api_origin(distribution, v.origin));
+                let tenants: Vec<serde_json::Value> = versions
+                    .iter()
+                    .filter_map(|v| {
+                        let tenant = v.tenant?;
+                        Some(serde_json::json!({
+                            "tenant_id": tenant.id,
+                            "tenant_name": tenant.name,
+                            "origin_kind": v.origin.kind.label(),
+                            "domain_name": v.origin.domain_name,
+                        }))
+                    })
+                    .collect();
+                let kind = match tenants.is_empty() {
+                    true => origin.kind.label().to_string(),
+                    false => {
+                        let kinds: std::collections::BTreeSet<&str> =
+                            versions.iter().map(|v| v.origin.kind.label()).collect();
+                        format!(
+                            "template of {} for {} tenant{}",
+                            kinds.into_iter().collect::<Vec<_>>().join(", "),
+                            tenants.len(),
+                            if tenants.len() == 1 { "" } else { "s" }
+                        )
+                    }
+                };
                 let severity = if website {
                     Severity::Low
                 } else if api && custom.protocol_policy == "http-only" {
@@ -82,10 +115,9 @@ impl Audit for CloudfrontOriginWeakTransport {
                     problems.push(format!("origin TLS protocols {}", weak.join(", ")));
                 }
                 let mut message = format!(
-                    "Distribution {} reaches origin `{}` ({} {}) with {}",
+                    "Distribution {} reaches origin `{}` ({kind} {}) with {}",
                     distribution.id,
                     origin.id,
-                    origin.kind.label(),
                     origin.domain_name,
                     problems.join(" and ")
                 );
@@ -94,17 +126,19 @@ impl Audit for CloudfrontOriginWeakTransport {
                         "; S3 website endpoints only speak HTTP, use the bucket's REST endpoint with OAC instead",
                     );
                 }
-                out.push(
-                    Finding::new(&Self::META, distribution.resource(ctx.account_id()), message)
-                        .severity(severity)
-                        .detail(&origin.id)
-                        .evidence("origin_id", &origin.id)
-                        .evidence("origin_kind", origin.kind.label())
-                        .evidence("api_origin", api)
-                        .evidence("protocol_policy", &custom.protocol_policy)
-                        .evidence("ssl_protocols", &custom.ssl_protocols)
-                        .evidence("weak_protocols", &weak),
-                );
+                let mut finding = Finding::new(&Self::META, distribution.resource(ctx.account_id()), message)
+                    .severity(severity)
+                    .detail(&origin.id)
+                    .evidence("origin_id", &origin.id)
+                    .evidence("origin_kind", origin.kind.label())
+                    .evidence("api_origin", api)
+                    .evidence("protocol_policy", &custom.protocol_policy)
+                    .evidence("ssl_protocols", &custom.ssl_protocols)
+                    .evidence("weak_protocols", &weak);
+                if !tenants.is_empty() {
+                    finding = finding.evidence("tenants", tenants);
+                }
+                out.push(finding);
             }
         }
     }

@@ -16,6 +16,9 @@ declare_check! {
     /// A custom cache policy that was not collected cannot be judged: the behavior is reported
     /// as not evaluated.
     ///
+    /// The behavior of a multi-tenant distribution whose origin is a template (`{{param}}` in
+    /// its domain) routes to an API when any enabled tenant's filled-in origin is one.
+    ///
     /// ## Why it matters
     ///
     /// API responses are usually per user. A cached `GET /api/me` is served to the next viewer
@@ -51,7 +54,9 @@ impl Audit for CloudfrontApiBehaviorCaches {
         for distribution in &ctx.account.distributions {
             for behavior in distribution.all_behaviors() {
                 let Some(origin) = distribution.origin(&behavior.target_origin_id) else { continue };
-                if !is_api_origin(distribution, origin) {
+                // A templated origin serves an API when any tenant's filled-in version does.
+                let versions = ctx.index.origin_versions(distribution, origin);
+                if !versions.iter().any(|v| is_api_origin(distribution, v.origin)) {
                     continue;
                 }
                 let policy_id = behavior.cache_policy_id.as_deref().filter(|id| !id.is_empty());

@@ -44,25 +44,36 @@ impl Audit for ApigwEdgeOptimizedBehindCloudfront {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for distribution in &ctx.account.distributions {
             for origin in &distribution.origins {
-                for target in ctx.index.api_targets(origin) {
+                // A templated origin reaches, per tenant, the API its filled-in domain names.
+                for (version, target) in ctx
+                    .index
+                    .origin_versions(distribution, origin)
+                    .into_iter()
+                    .flat_map(|v| ctx.index.api_targets(v.origin).into_iter().map(move |t| (v, t)))
+                {
                     let Api::Rest(api) = target.api else { continue };
                     if !api.is_edge_optimized() {
                         continue;
                     }
-                    out.push(
-                        Finding::new(
-                            &Self::META,
-                            api.resource(ctx.account_id()),
-                            format!(
-                                "REST API {} ({}) is edge-optimized and is origin `{}` of distribution {}: requests cross CloudFront twice; use a REGIONAL endpoint",
-                                api.id, api.name, origin.id, distribution.id
-                            ),
-                        )
-                        .detail(format!("{}/{}", distribution.id, origin.id))
-                        .evidence("endpoint_types", &api.endpoint_types)
-                        .evidence("distribution", &distribution.id)
-                        .evidence("origin_id", &origin.id),
-                    );
+                    let finding =
+                    Finding::new(
+                        &Self::META,
+                        api.resource(ctx.account_id()),
+                        format!(
+                            "REST API {} ({}) is edge-optimized and is origin `{}` of distribution {}: requests cross CloudFront twice; use a REGIONAL endpoint",
+                            api.id, api.name, origin.id, distribution.id
+                        ),
+                    )
+                    .detail(version.label())
+                    .evidence("endpoint_types", &api.endpoint_types)
+                    .evidence("distribution", &distribution.id)
+                    .evidence("origin_id", &origin.id);
+                    out.push(match version.tenant {
+                        Some(tenant) => finding
+                            .evidence("tenant_id", &tenant.id)
+                            .evidence("tenant_domains", &tenant.domains),
+                        None => finding,
+                    });
                 }
             }
         }

@@ -44,28 +44,39 @@ impl Audit for ApigwApiKeySourceMismatch {
         for distribution in &ctx.account.distributions {
             for origin in &distribution.origins {
                 let Some(header) = origin.header(API_KEY_HEADER) else { continue };
-                for target in ctx.index.api_targets(origin) {
+                // A templated origin reaches, per tenant, the API its filled-in domain names.
+                for (version, target) in ctx
+                    .index
+                    .origin_versions(distribution, origin)
+                    .into_iter()
+                    .flat_map(|v| ctx.index.api_targets(v.origin).into_iter().map(move |t| (v, t)))
+                {
                     let Api::Rest(api) = target.api else { continue };
                     let source = api.api_key_source.as_deref().unwrap_or("HEADER");
                     if !source.eq_ignore_ascii_case("AUTHORIZER") {
                         continue;
                     }
-                    out.push(
-                        Finding::new(
-                            &Self::META,
-                            api.resource(ctx.account_id()),
-                            format!(
-                                "REST API {} ({}) reads API keys from an authorizer (apiKeySource AUTHORIZER), but distribution {} sends {} to it through origin `{}`: the header is ignored",
-                                api.id, api.name, distribution.id, header.name, origin.id
-                            ),
-                        )
-                        .detail(format!("{}/{}", distribution.id, origin.id))
-                        .evidence("api_key_source", source)
-                        .evidence("distribution", &distribution.id)
-                        .evidence("origin_id", &origin.id)
-                        .evidence("header", &header.name)
-                        .evidence("fingerprint", &header.value.fingerprint),
-                    );
+                    let finding =
+                    Finding::new(
+                        &Self::META,
+                        api.resource(ctx.account_id()),
+                        format!(
+                            "REST API {} ({}) reads API keys from an authorizer (apiKeySource AUTHORIZER), but distribution {} sends {} to it through origin `{}`: the header is ignored",
+                            api.id, api.name, distribution.id, header.name, origin.id
+                        ),
+                    )
+                    .detail(version.label())
+                    .evidence("api_key_source", source)
+                    .evidence("distribution", &distribution.id)
+                    .evidence("origin_id", &origin.id)
+                    .evidence("header", &header.name)
+                    .evidence("fingerprint", &header.value.fingerprint);
+                    out.push(match version.tenant {
+                        Some(tenant) => finding
+                            .evidence("tenant_id", &tenant.id)
+                            .evidence("tenant_domains", &tenant.domains),
+                        None => finding,
+                    });
                 }
             }
         }

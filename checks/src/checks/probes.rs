@@ -20,16 +20,23 @@ fn probed_resource(ctx: &Context<'_>, probe: &ProbeResult) -> Option<(ResourceRe
     let Some(origin) = distribution.origin(&probe.origin_id) else {
         return Some(fallback());
     };
-    // A templated origin is probed per tenant at the filled-in domain: the tenant's lock is the
-    // one whose origin has the probed host.
-    let lock = ctx.perimeter.locks.iter().find(|l| std::ptr::eq(l.origin, origin)).or_else(|| {
-        ctx.perimeter.locks.iter().find(|l| {
-            l.tenant.is_some()
-                && std::ptr::eq(l.distribution, distribution)
-                && l.origin.id == origin.id
-                && l.origin.domain_name.eq_ignore_ascii_case(probe.host())
-        })
-    });
+    // A templated origin is probed per tenant: the tenant's lock is the one the probe names
+    // (results saved before probes named their tenant: the one whose origin has the probed host).
+    let tenant_lock = |l: &&crate::perimeter::Lock<'_>| {
+        l.tenant.is_some() && std::ptr::eq(l.distribution, distribution) && l.origin.id == origin.id
+    };
+    let lock = match &probe.tenant_id {
+        Some(tenant) => {
+            ctx.perimeter.locks.iter().filter(tenant_lock).find(|l| l.tenant.is_some_and(|t| &t.id == tenant))
+        }
+        None => ctx.perimeter.locks.iter().find(|l| std::ptr::eq(l.origin, origin)).or_else(|| {
+            ctx.perimeter
+                .locks
+                .iter()
+                .filter(tenant_lock)
+                .find(|l| l.origin.domain_name.eq_ignore_ascii_case(probe.host()))
+        }),
+    };
     let backend = lock.and_then(|l| l.targets.first()).map(|t| &t.backend);
     let (resource, label) = match (backend.map(|b| b.kind), ctx.index.resolve_origin(origin)) {
         (Some(BackendKind::RestStage { api, .. }), _) => (api.resource(account), "API"),

@@ -314,3 +314,66 @@ fn origin_checks_that_read_the_origin_kind_see_the_tenants_filled_in_origins() {
     assert_eq!(ea105[0].resource.arn, "arn:aws:cloudfront::1:distribution-tenant/t-open");
     assert_eq!(ea105[0].evidence["tenant_name"], "shop-t-open");
 }
+
+#[test]
+fn transport_cache_and_api_checks_judge_a_template_by_its_tenants_filled_in_origins() {
+    // The template's own kind is custom and its behavior has no API path pattern: only the
+    // tenant's filled-in origin (an execute-api domain of an edge-optimized API) says it is an
+    // API. Plain HTTP to an API is high (EA103), caching it is EA104, and an edge-optimized API
+    // behind CloudFront is EA201, on the tenant's version.
+    let mut account =
+        account(vec![tenant("t-open", Some(json!({"api": "open"})))], Some(stage_default()), true);
+    if let Some(custom) = account.distributions[0].origins[0].custom.as_mut() {
+        custom.protocol_policy = "http-only".into();
+    }
+    account.distributions[0].default_behavior.cache_policy_id =
+        Some("658327ea-f89d-4fab-a63d-7e88639e58f6".into());
+    account.rest_apis[1].endpoint_types = vec!["EDGE".into()];
+    let outcome = registry::run(&inventory_of(account), registry::all(), &CheckOptions::default());
+    let of = |id: &str| -> Vec<&crate::finding::Finding> {
+        outcome.findings.iter().filter(|f| f.check_id == id).collect()
+    };
+    let ea103 = of("EA103");
+    assert_eq!(ea103.len(), 1, "{:#?}", outcome.findings);
+    assert_eq!(ea103[0].severity, crate::finding::Severity::High, "{:#?}", ea103[0]);
+    assert_eq!(ea103[0].evidence["api_origin"], true);
+    assert_eq!(ea103[0].evidence["tenants"][0]["tenant_id"], "t-open");
+    assert_eq!(ea103[0].evidence["tenants"][0]["origin_kind"], "API Gateway");
+    assert_eq!(of("EA104").len(), 1, "{:#?}", outcome.findings);
+    let ea201 = of("EA201");
+    assert_eq!(ea201.len(), 1, "{:#?}", outcome.findings);
+    assert_eq!(ea201[0].resource.arn, "arn:aws:apigateway:eu-west-1::/restapis/open");
+    assert_eq!(ea201[0].evidence["tenant_id"], "t-open");
+    assert_eq!(ea201[0].detail, format!("{DISTRIBUTION}/t-open/api"));
+}
+
+#[test]
+fn a_tenant_reaching_another_scanned_accounts_api_is_among_the_origins_reaching_it_there() {
+    // Account 1's tenant fills the template in with API `remote`, which account 2 holds: account
+    // 2's index lists the tenant among the origins reaching the API (its guards read what the
+    // tenant sends), and the stage's finding there names it.
+    let home = account(vec![tenant("t-remote", Some(json!({"api": "remote"})))], Some(stage_default()), true);
+    let mut backend = account(vec![], None, false);
+    backend.account_id = "2".into();
+    backend.distributions.clear();
+    backend.web_acls.clear();
+    backend.rest_apis = vec![serde_json::from_value(rest_api("remote", false)).expect("an API")];
+    let inventory = Inventory::new(vec![home, backend]);
+    let indexes = crate::model::Indexes::build(&inventory);
+    let options = CheckOptions::default();
+    let model = crate::model::Model::build(&inventory, &indexes, &options);
+    let there = model.account("2").expect("account 2");
+    let reaching = there.index.origins_reaching("arn:aws:apigateway:eu-west-1::/restapis/remote");
+    assert_eq!(reaching.len(), 1, "{reaching:#?}");
+    assert_eq!(reaching[0].tenant.map(|t| t.id.as_str()), Some("t-remote"));
+    assert_eq!(reaching[0].label(), format!("{DISTRIBUTION}/t-remote/api"));
+    let outcome = registry::run_model(&model, registry::all(), None);
+    let ea203: Vec<&crate::finding::Finding> =
+        outcome.findings.iter().filter(|f| f.check_id == "EA203" && f.resource.account == "2").collect();
+    assert_eq!(ea203.len(), 1, "{:#?}", outcome.findings);
+    assert_eq!(ea203[0].evidence["origin_of"], json!([format!("{DISTRIBUTION}/t-remote/api")]));
+    // The tenant's lock in account 1 is judged over account 2's API.
+    let home = model.account("1").expect("account 1");
+    let lock = home.perimeter.locks.iter().find(|l| l.tenant.is_some()).expect("the tenant's lock");
+    assert_eq!(lock.backend_account.as_deref(), Some("2"));
+}
