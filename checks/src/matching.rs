@@ -312,9 +312,13 @@ fn printable(name: &str) -> String {
 /// `TextTransformationType::as_str`): every one aws-sdk-wafv2 knows. Each is applied as the AWS
 /// WAF Developer Guide describes it, "Text transformation options",
 /// <https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-transformation.html>.
-/// Where the guide leaves a case open (which characters TRIM takes for white space, what
-/// CSS_DECODE makes of a hexadecimal escape, what CMD_LINE_UNIX does at all), a value that hits
-/// it is not evaluated ([`transform`] says why) rather than decided on a guess.
+/// The descriptions quoted here are the guide's for the first 21; UPPERCASE, TRIM, TRIM_LEFT,
+/// TRIM_RIGHT, REMOVE_WHITESPACE, REMOVE_COMMENTS_CHAR, CMD_LINE_UNIX, CMD_LINE_WIN,
+/// JS_DECODE_EXT and SHA256 came later, and only what any reading of their names agrees on is
+/// applied. Where a description leaves a case open (which characters TRIM takes for white
+/// space, what CSS_DECODE makes of a hexadecimal escape, what CMD_LINE_UNIX changes at all), a
+/// value that hits it is not evaluated ([`transform`] says why) rather than decided on a guess:
+/// a pass is never a guess.
 pub const SUPPORTED_TRANSFORMATIONS: &[&str] = &[
     "NONE",
     "LOWERCASE",
