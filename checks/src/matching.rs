@@ -680,6 +680,8 @@ fn escape_seq_decode(value: &[u8]) -> Result<Vec<u8>, &'static str> {
                 }
             }
             Some(b'0'..=b'7') => return Err(OPEN),
+            // `\X` is no C escape, but a decoder may take it for `\x`.
+            Some(b'X') if value.get(i + 2).copied().and_then(hex_value).is_some() => return Err(OPEN),
             _ => None,
         };
         match decoded {
@@ -1358,6 +1360,7 @@ mod tests {
             ("ESCAPE_SEQ_DECODE", "\\0"),
             ("ESCAPE_SEQ_DECODE", "\\x4"),
             ("ESCAPE_SEQ_DECODE", "\\x414"),
+            ("ESCAPE_SEQ_DECODE", "\\X41"),
             ("SQL_HEX_DECODE", "id=0x41"),
             ("SQL_HEX_DECODE", "0x414"),
             ("SQL_HEX_DECODE", "X'41'"),
