@@ -2189,3 +2189,16 @@ async fn unreadable_parameter_defaults_leave_only_tenants_that_rely_on_them_unju
         "{relying:?}"
     );
 }
+
+/// Every text transformation the locked WAF SDK can return is one the matching pass evaluates
+/// (a new one would otherwise make correct gates "could not verify" unnoticed).
+#[test]
+fn every_waf_text_transformation_of_the_sdk_is_evaluated() {
+    use aws_sdk_wafv2::types::TextTransformationType;
+    let missing: Vec<&str> = TextTransformationType::values()
+        .iter()
+        .copied()
+        .filter(|name| !edge_audit_checks::matching::SUPPORTED_TRANSFORMATIONS.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "not evaluated: {missing:?}");
+}
