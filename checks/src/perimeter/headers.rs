@@ -46,6 +46,14 @@ pub enum Verdict {
     Mismatch,
 }
 
+/// How one guard treats the requests a distribution sends through one origin.
+#[derive(Debug, Clone)]
+pub struct GuardVerdict {
+    pub verdict: Verdict,
+    /// Why, in a sentence without secret values.
+    pub why: String,
+}
+
 impl<'a> HeaderCheck<'a> {
     pub fn judge(&self, origin: &Origin) -> Verdict {
         let Some(sent) = origin.header(&self.name) else {
