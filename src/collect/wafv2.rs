@@ -552,8 +552,17 @@ fn field_to_match(field: Option<&waf::FieldToMatch>) -> FieldToMatch {
         FieldToMatch::Method
     } else if field.body().is_some() {
         FieldToMatch::Body
-    } else if field.headers().is_some() {
-        FieldToMatch::Headers
+    } else if let Some(headers) = field.headers() {
+        // `Headers` whose pattern includes exactly one header, matched on its value, inspects
+        // what `SingleHeader` inspects (the way CDK and Terraform users often write a header
+        // gate): recorded as that, so the gate is judged. Keys, several headers or all of them
+        // stay `Headers`, which is no secret-header requirement.
+        let included =
+            headers.match_pattern().map(waf::HeaderMatchPattern::included_headers).unwrap_or_default();
+        match (included, headers.match_scope()) {
+            ([name], waf::MapMatchScope::Value) => FieldToMatch::SingleHeader { name: name.to_string() },
+            _ => FieldToMatch::Headers,
+        }
     } else if field.cookies().is_some() {
         FieldToMatch::Cookies
     } else {
