@@ -716,3 +716,48 @@ async fn rule_group(
         rules: group.rules().iter().map(|r| rule(r, ctx.plaintexts)).collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers_field(
+        included: &[&str],
+        scope: waf::MapMatchScope,
+        oversize: waf::OversizeHandling,
+    ) -> waf::FieldToMatch {
+        let mut pattern = waf::HeaderMatchPattern::builder();
+        for name in included {
+            pattern = pattern.included_headers(*name);
+        }
+        let headers = waf::Headers::builder()
+            .match_pattern(pattern.build())
+            .match_scope(scope)
+            .oversize_handling(oversize)
+            .build()
+            .expect("a Headers field");
+        waf::FieldToMatch::builder().headers(headers).build()
+    }
+
+    #[test]
+    fn a_headers_field_on_one_value_is_that_header_and_nothing_weaker_is() {
+        use waf::{MapMatchScope as Scope, OversizeHandling as Oversize};
+        let single = FieldToMatch::SingleHeader { name: "x-origin-verify".into() };
+        let cases = [
+            (headers_field(&["x-origin-verify"], Scope::Value, Oversize::NoMatch), single.clone()),
+            (headers_field(&["x-origin-verify"], Scope::Value, Oversize::Continue), single),
+            // More than 8 KB of headers matches whatever the value.
+            (headers_field(&["x-origin-verify"], Scope::Value, Oversize::Match), FieldToMatch::Headers),
+            (headers_field(&["x-origin-verify"], Scope::Key, Oversize::NoMatch), FieldToMatch::Headers),
+            (headers_field(&["x-origin-verify"], Scope::All, Oversize::NoMatch), FieldToMatch::Headers),
+            (
+                headers_field(&["x-origin-verify", "x-b"], Scope::Value, Oversize::NoMatch),
+                FieldToMatch::Headers,
+            ),
+            (headers_field(&[], Scope::Value, Oversize::NoMatch), FieldToMatch::Headers),
+        ];
+        for (field, expected) in cases {
+            assert_eq!(field_to_match(Some(&field)), expected, "{field:?}");
+        }
+    }
+}
