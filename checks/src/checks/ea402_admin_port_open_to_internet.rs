@@ -67,6 +67,18 @@ impl Audit for AdminPortOpenToInternet {
             for &port in &ctx.options.admin_ports {
                 let sources = port_sources(ctx.index, std::slice::from_ref(&sg.id), port);
                 if sources.internet.is_empty() {
+                    if !sources.unknown.is_empty() {
+                        out.not_evaluated(
+                            &Self::META,
+                            sg.arn.clone(),
+                            format!(
+                                "whether security group {} ({}) admits the internet on port {port} is unknown: {}",
+                                sg.id,
+                                sg.name,
+                                sources.unknown.join("; ")
+                            ),
+                        );
+                    }
                     continue;
                 }
                 let ranges: Vec<&String> = sg

@@ -57,6 +57,24 @@ impl Audit for OriginPrefixListOnly {
             if !prefix_only {
                 continue;
             }
+            // An unread customer prefix list beside the CloudFront one may admit the internet
+            // (EA401's) or not (this check's): neither is known.
+            let mut unknown: Vec<&str> = sources.iter().flat_map(|s| s.unknown.iter().map(String::as_str)).collect();
+            if !unknown.is_empty() {
+                unknown.sort();
+                unknown.dedup();
+                let arn = match (origin.lb, origin.instance) {
+                    (Some(lb), _) => lb.arn.clone(),
+                    (_, Some(instance)) => instance.arn.clone(),
+                    _ => continue,
+                };
+                out.not_evaluated(
+                    &Self::META,
+                    arn,
+                    format!("the sources {} admits are not all known: {}", origin.label(), unknown.join("; ")),
+                );
+                continue;
+            }
             let (resource, arn, header_checked) = match (origin.lb, origin.instance) {
                 (Some(lb), _) => {
                     let Some(backend) = ctx.perimeter.backend(&lb.arn) else { continue };
