@@ -172,25 +172,50 @@ fn ea501_reports_aws_iam_function_urls_granted_to_everyone() {
 fn customer_prefix_lists_are_judged_by_their_entries() {
     use edge_audit_checks::inventory::PrefixList;
     use edge_audit_checks::registry;
-    let with_list = |entries: &[&str]| {
+    let with_entries = |entries: Option<Vec<String>>| {
         let mut inventory = support::load("network-good");
         let account = &mut inventory.accounts[0];
+        if entries.is_none() {
+            account.coverage.push(edge_audit_checks::inventory::Coverage::resource_failed(
+                "eu-west-1",
+                edge_audit_checks::inventory::Service::Ec2,
+                "GetManagedPrefixListEntries",
+                "pl-0customer00001",
+                "UnauthorizedOperation: You are not authorized to perform this operation.",
+            ));
+        }
         account.prefix_lists.push(PrefixList {
             id: "pl-0customer00001".into(),
             name: "partner-ranges".into(),
             region: "eu-west-1".into(),
             owner_id: Some(account.account_id.clone()),
-            entries: Some(entries.iter().map(|e| e.to_string()).collect()),
+            entries,
         });
         let alb_group = account.security_groups.iter_mut().find(|sg| sg.id == "sg-0b1b2c3d4e5f00001");
         alb_group.expect("the ALB's group").ingress[0].prefix_list_ids.push("pl-0customer00001".into());
         let check = registry::find("EA401").expect("EA401");
         registry::run(&inventory, &[check], &Default::default())
     };
+    let with_list = |entries: &[&str]| with_entries(Some(entries.iter().map(|e| e.to_string()).collect()));
     let open = with_list(&["0.0.0.0/1", "128.0.0.0/1"]);
     assert_eq!(sorted_summary(&open.findings), [row("sg-0b1b2c3d4e5f00001", "high", "alb")]);
     let office = with_list(&["198.51.100.0/24", "2001:db8:1::/48"]);
     assert!(office.findings.is_empty(), "{:?}", office.findings);
+    assert!(office.not_evaluated.is_empty(), "{:?}", office.not_evaluated);
+
+    // Entries that could not be read: not "not open". The group is not evaluated, naming the
+    // list and the failed read; nothing passes and nothing is guessed.
+    let unread = with_entries(None);
+    assert!(unread.findings.is_empty(), "{:?}", unread.findings);
+    let reasons: Vec<(&str, &str)> =
+        unread.not_evaluated.iter().map(|n| (n.scope.as_str(), n.reason.as_str())).collect();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(reasons[0].0.ends_with("security-group/sg-0b1b2c3d4e5f00001"), "{reasons:?}");
+    assert!(
+        reasons[0].1.contains("pl-0customer00001 (partner-ranges)")
+            && reasons[0].1.contains("GetManagedPrefixListEntries failed (UnauthorizedOperation"),
+        "{reasons:?}"
+    );
 }
 
 /// Origin mutual TLS locks an ALB only where every listener verifies client certificates against
@@ -317,4 +342,26 @@ fn both_cloudfront_origin_facing_lists_are_recognised_and_ipv6_any_is_open() {
     let group = good.accounts[0].security_groups.iter_mut().find(|sg| sg.id == "sg-0b1b2c3d4e5f00001");
     group.expect("the ALB's group").ingress[0].ipv6_ranges.push("::/0".into());
     assert_eq!(sorted_summary(&run(&good, "EA401").findings), [row("sg-0b1b2c3d4e5f00001", "high", "alb")]);
+}
+
+/// EA401's severity for a very broad public range (documented on its page): `3.0.0.0/8` on the
+/// origin's listener port 443 is medium, naming the range; a public /24 is not reported; an
+/// unread customer prefix list is not evaluated (never taken for "not open").
+#[test]
+fn ea401_reports_a_broad_public_range_at_medium_and_not_a_24() {
+    let broad = run_check("EA401", "checks/EA401/fires/broad-public-range");
+    assert_eq!(sorted_summary(&broad.findings), [row("sg-0a", "medium", "web")]);
+    let finding = &broad.findings[0];
+    assert!(finding.message.contains("very broad public ranges (3.0.0.0/8)"), "{}", finding.message);
+    assert_eq!(finding.evidence["ports"], serde_json::json!([443]));
+    assert_eq!(finding.evidence["broad_ranges"], serde_json::json!(["3.0.0.0/8"]));
+
+    let narrow = run_check("EA401", "checks/EA401/quiet/narrow-public-range");
+    assert!(narrow.findings.is_empty() && narrow.not_evaluated.is_empty(), "{narrow:?}");
+
+    let unread = run_check("EA401", "checks/EA401/fires/unread-prefix-list");
+    assert!(unread.findings.is_empty(), "{:?}", unread.findings);
+    let reasons: Vec<&str> = unread.not_evaluated.iter().map(|n| n.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(reasons[0].contains("pl-0partner (partner-ranges) could not be read"), "{reasons:?}");
 }
