@@ -10,7 +10,9 @@ declare_check! {
     ///
     /// A security group attached to something (an instance, a network interface, a load
     /// balancer) that allows an administration port — `admin_ports`, SSH 22 and RDP 3389 by
-    /// default — from 0.0.0.0/0 or ::/0.
+    /// default — from 0.0.0.0/0 or ::/0 (or ranges that together cover the internet). A group
+    /// whose rule on the port names a customer-managed prefix list whose entries could not be
+    /// read is not evaluated, naming the list.
     ///
     /// ## Why it matters
     ///

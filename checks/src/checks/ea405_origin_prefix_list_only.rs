@@ -16,6 +16,9 @@ declare_check! {
     /// sent by the distribution at all. A
     /// listener rule or web ACL that tests the header only for presence or a short fragment
     /// (an ALB value of `*`, a regex `.*`, a `CONTAINS` of a few characters) checks no secret.
+    /// When another rule of the origin's groups names a customer-managed prefix list whose
+    /// entries could not be read, the origin is not evaluated: that list may admit the internet
+    /// (EA401's case) or not (this check's).
     ///
     /// ## Why it matters
     ///
