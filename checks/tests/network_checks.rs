@@ -365,3 +365,65 @@ fn ea401_reports_a_broad_public_range_at_medium_and_not_a_24() {
     assert_eq!(reasons.len(), 1, "{reasons:?}");
     assert!(reasons[0].contains("pl-0partner (partner-ranges) could not be read"), "{reasons:?}");
 }
+
+/// A customer-managed prefix list whose entries could not be read, beside the CloudFront list
+/// of `alb-pl` and on SSH of `ec2-pl-sg`: EA405 does not call the ALB "prefix list only"
+/// (the unread list may admit the internet) and EA402 does not call SSH closed; both are not
+/// evaluated, naming the list, while the rest of `network-bad` is judged as before.
+#[test]
+fn an_unread_prefix_list_is_not_evaluated_by_ea402_and_ea405() {
+    use edge_audit_checks::inventory::{Coverage, IngressRule, PrefixList, Service};
+    let mut inventory = support::load("network-bad");
+    let account = &mut inventory.accounts[0];
+    account.coverage.push(Coverage::resource_failed(
+        "eu-west-1",
+        Service::Ec2,
+        "GetManagedPrefixListEntries",
+        "pl-0partner",
+        "UnauthorizedOperation: You are not authorized to perform this operation.",
+    ));
+    account.prefix_lists.push(PrefixList {
+        id: "pl-0partner".into(),
+        name: "partner-ranges".into(),
+        region: "eu-west-1".into(),
+        owner_id: Some(account.account_id.clone()),
+        entries: None,
+    });
+    fn group<'a>(
+        account: &'a mut edge_audit_checks::inventory::AccountInventory,
+        id: &str,
+    ) -> &'a mut Vec<IngressRule> {
+        account.security_groups.iter_mut().find(|sg| sg.id == id).map(|sg| &mut sg.ingress).expect("a group")
+    }
+    group(account, "sg-0a1b2c3d4e5f00002")
+        .iter_mut()
+        .for_each(|r| r.prefix_list_ids.push("pl-0partner".into()));
+    group(account, "sg-0a1b2c3d4e5f00005").push(IngressRule {
+        protocol: "tcp".into(),
+        from_port: Some(22),
+        to_port: Some(22),
+        prefix_list_ids: vec!["pl-0partner".into()],
+        ..IngressRule::default()
+    });
+    let ea405 = support::run_inventory("EA405", &inventory);
+    assert_eq!(sorted_summary(&ea405.findings), [row("i-0ccc0000000000001", "medium", "")]);
+    let not_evaluated: Vec<(&str, &str)> =
+        ea405.not_evaluated.iter().map(|n| (n.scope.as_str(), n.reason.as_str())).collect();
+    assert_eq!(not_evaluated.len(), 1, "{not_evaluated:?}");
+    assert!(not_evaluated[0].0.ends_with("app/alb-pl/2222222222222222"), "{not_evaluated:?}");
+    assert!(
+        not_evaluated[0].1.contains("pl-0partner (partner-ranges) could not be read"),
+        "{not_evaluated:?}"
+    );
+
+    let ea402 = support::run_inventory("EA402", &inventory);
+    assert!(
+        ea402.findings.iter().all(|f| f.resource.arn.contains("sg-0a1b2c3d4e5f00003")
+            || f.resource.arn.contains("sg-0a1b2c3d4e5f00004")),
+        "{:?}",
+        ea402.findings
+    );
+    let scopes: Vec<&str> = ea402.not_evaluated.iter().map(|n| n.scope.as_str()).collect();
+    assert_eq!(scopes.len(), 1, "{scopes:?}");
+    assert!(scopes[0].ends_with("security-group/sg-0a1b2c3d4e5f00005"), "{scopes:?}");
+}
