@@ -14,6 +14,8 @@
 
 mod support;
 
+use edge_audit_checks::registry::{self, Outcome};
+use edge_audit_checks::CheckOptions;
 use support::{row, run_check, sorted_summary};
 
 #[test]
@@ -197,6 +199,56 @@ fn ea110_and_ea111_report_the_entry_acl_once() {
         assert!(outcome.findings.is_empty(), "{id}: {:?}", outcome.findings);
         assert!(outcome.not_evaluated.is_empty(), "{id}: {:?}", outcome.not_evaluated);
     }
+}
+
+/// `cloudfront-good`'s entry ACL with its rules rearranged by `change`, judged by `id`.
+fn entry_acl_variant(id: &str, change: impl Fn(&mut edge_audit_checks::inventory::WebAcl)) -> Outcome {
+    let mut inventory = support::load("cloudfront-good");
+    for acl in inventory.accounts.iter_mut().flat_map(|a| a.web_acls.iter_mut()).filter(|a| a.name == "edge")
+    {
+        change(acl);
+    }
+    let check = registry::find(id).unwrap_or_else(|| panic!("no check {id}"));
+    registry::run(&inventory, &[check], &CheckOptions::default())
+}
+
+#[test]
+fn ea110_and_ea111_count_firewall_manager_groups_and_name_scoped_down_ones() {
+    // Firewall Manager puts the baseline groups and the rate rule in its pre- and post-process
+    // rule groups: they are enforced as much as the ACL's own rules.
+    let moved = |acl: &mut edge_audit_checks::inventory::WebAcl| {
+        let rules = std::mem::take(&mut acl.rules);
+        let (rate, managed): (Vec<_>, Vec<_>) =
+            rules.into_iter().partition(|r| r.name == "rate-limit-per-ip");
+        acl.pre_process_rules = managed;
+        acl.post_process_rules = rate;
+    };
+    for id in ["EA110", "EA111"] {
+        let outcome = entry_acl_variant(id, moved);
+        assert!(outcome.findings.is_empty(), "{id}: {:#?}", outcome.findings);
+    }
+    // A baseline group with a scope-down statement inspects only what it matches: low, named.
+    let scoped = entry_acl_variant("EA110", |acl| {
+        for rule in &mut acl.rules {
+            if let edge_audit_checks::inventory::Statement::ManagedRuleGroup { name, scope_down, .. } =
+                &mut rule.statement
+            {
+                if name == "AWSManagedRulesCommonRuleSet" {
+                    *scope_down = Some(Box::new(
+                        serde_json::from_value(
+                            serde_json::json!({"type": "geo_match", "country_codes": ["DE"]}),
+                        )
+                        .expect("a statement"),
+                    ));
+                }
+            }
+        }
+    });
+    assert_eq!(sorted_summary(&scoped.findings), [row("acl-edge", "low", "scoped-down")]);
+    assert_eq!(
+        scoped.findings[0].evidence["scoped_down"],
+        serde_json::json!(["AWSManagedRulesCommonRuleSet"])
+    );
 }
 
 #[test]

@@ -557,8 +557,22 @@ fn field_to_match(field: Option<&waf::FieldToMatch>) -> FieldToMatch {
         FieldToMatch::Method
     } else if field.body().is_some() {
         FieldToMatch::Body
-    } else if field.headers().is_some() {
-        FieldToMatch::Headers
+    } else if let Some(headers) = field.headers() {
+        // `Headers` whose pattern includes exactly one header, matched on its value, inspects
+        // what `SingleHeader` inspects (the way CDK and Terraform users often write a header
+        // gate): recorded as that, so the gate is judged. Keys, several headers or all of them
+        // stay `Headers`, which is no secret-header requirement; so does OversizeHandling
+        // MATCH, under which any request with more than 8 KB of headers matches whatever the
+        // value (a way past an Allow rule or a NOT).
+        let included =
+            headers.match_pattern().map(waf::HeaderMatchPattern::included_headers).unwrap_or_default();
+        let oversize_matches = matches!(headers.oversize_handling(), waf::OversizeHandling::Match);
+        match (included, headers.match_scope()) {
+            ([name], waf::MapMatchScope::Value) if !oversize_matches => {
+                FieldToMatch::SingleHeader { name: name.to_string() }
+            }
+            _ => FieldToMatch::Headers,
+        }
     } else if field.cookies().is_some() {
         FieldToMatch::Cookies
     } else {

@@ -2547,3 +2547,16 @@ async fn a_failed_get_authorizers_leaves_only_that_api_not_evaluated() {
     let judged: Vec<&str> = outcome.findings.iter().map(|f| f.resource.arn.as_str()).collect();
     assert_eq!(judged, [http_api_arn(HTTP_REQUEST_API).as_str()]);
 }
+
+/// Every text transformation the locked WAF SDK can return is one the matching pass evaluates
+/// (a new one would otherwise make correct gates "could not verify" unnoticed).
+#[test]
+fn every_waf_text_transformation_of_the_sdk_is_evaluated() {
+    use aws_sdk_wafv2::types::TextTransformationType;
+    let missing: Vec<&str> = TextTransformationType::values()
+        .iter()
+        .copied()
+        .filter(|name| !edge_audit_checks::matching::SUPPORTED_TRANSFORMATIONS.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "not evaluated: {missing:?}");
+}

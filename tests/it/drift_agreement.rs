@@ -342,6 +342,20 @@ fn a_tenant_moved_to_another_backend_is_classified_as_the_scans_differ() {
         agree("tenant moved to an open API (undone)", &after, &before, ChangeType::OriginTargetChanged),
         [Classification::Strengthened]
     );
+    // Through the binary: `drift --format json` names the change on the tenant, weakened.
+    let dir = tempdir();
+    let b = write(dir.path(), "before.json", &serde_json::to_string(&before).unwrap_or_default());
+    let a = write(dir.path(), "after.json", &serde_json::to_string(&after).unwrap_or_default());
+    let out = run(&["drift", "--baseline", path_str(&b), "--current", path_str(&a), "--format", "json"]);
+    let report = json(&out.stdout);
+    let change = report["changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["change_type"] == "origin_target_changed")
+        .unwrap_or_else(|| panic!("no origin_target_changed: {}\n{}", out.stdout, out.stderr));
+    assert_eq!(change["classification"], "weakened", "{change}");
+    assert_eq!(change["resource"]["id"], "dt_orders_eu", "{change}");
     // Scan says the same: the API the tenant now reaches is reachable around CloudFront.
     let found = registry::run(&after, registry::all(), &CheckOptions::default()).findings;
     assert!(

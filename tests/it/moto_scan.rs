@@ -3,7 +3,7 @@
 //! builds (its manifest says which resources belong to which scenario and which checks each
 //! `-bad` scenario must trigger).
 //!
-//! Each test starts its own moto server (no shared state): the forty scenarios (twenty
+//! Each test starts its own moto server (no shared state): the forty-two scenarios (twenty-one
 //! architectures; `second-account-origin` has its own two-account test) are seeded once per
 //! server and the binary reaches moto through `AWS_ENDPOINT_URL`, with dummy credentials and no
 //! profile or shared config file.
@@ -24,7 +24,7 @@ use std::time::Duration;
 pub(crate) const REGIONS: &str = "us-east-1,eu-west-1";
 const REGION_COUNT: u64 = 2;
 
-const ARCHITECTURES: [&str; 20] = [
+const ARCHITECTURES: [&str; 21] = [
     "apigw-ip-allowlist",
     "apigw-regional-waf-header",
     "apigw-api-key",
@@ -35,6 +35,7 @@ const ARCHITECTURES: [&str; 20] = [
     "regex-unanchored-fragment",
     "regex-look-ahead",
     "byte-match-transformed",
+    "headers-field-gate",
     "rule-group-gate",
     "rule-group-wrong-header",
     "alb-wildcard-presence",
@@ -48,7 +49,7 @@ const ARCHITECTURES: [&str; 20] = [
     "alb-regex-header",
 ];
 
-/// One run of the binary may take this long (a live scan of the forty scenarios takes ~15 s).
+/// One run of the binary may take this long (a live scan of the forty-two scenarios takes ~15 s).
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// `<arch>-bad` and `<arch>-good` of every architecture, in a fixed order.

@@ -628,3 +628,31 @@ fn apis_behind_custom_domains_are_probed_on_every_entry_point() {
         [row("EA601", "both00003", "critical"), row("EA601", "cdom00001", "critical")]
     );
 }
+
+/// A multi-tenant distribution's templated origin is probed per tenant at each tenant's
+/// filled-in API, and every probe names its tenant: the open tenant's API is reported, the
+/// other's refusal is not.
+#[test]
+fn templated_tenant_origins_are_probed_per_tenant_and_name_the_tenant() {
+    let ca = TestCa::new();
+    let server = TestServer::https(
+        ca.server_config(AWS_NAMES),
+        &[
+            ("tnopen111.execute-api.us-east-1.amazonaws.com", Reply::ok()),
+            ("tnshut222.execute-api.us-east-1.amazonaws.com", Reply::api_gateway_forbidden()),
+        ],
+    );
+    let out = probe_scan_json("probe-tenants.json", &ca, &server);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    let report = json(&out);
+    let direct: Vec<&Value> =
+        report["probes"].as_array().into_iter().flatten().filter(|p| p["via"] == "direct").collect();
+    assert!(!direct.is_empty(), "{}", out.stdout);
+    for probe in &direct {
+        let url = probe["url"].as_str().unwrap_or("");
+        let tenant = if url.contains("tnopen111") { "dt-open" } else { "dt-shut" };
+        assert_eq!(probe["tenant_id"], tenant, "{probe}");
+        assert!(url.contains(".amazonaws.com/prod/"), "{url}");
+    }
+    assert_eq!(findings(&report), [row("EA601", "tnopen111", "critical")]);
+}

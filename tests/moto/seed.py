@@ -1715,6 +1715,24 @@ def build_byte_match_transformed(ctx: Ctx) -> None:
                    sent=value)
 
 
+def build_headers_field_gate(ctx: Ctx) -> None:
+    """The gate written with the `Headers` field to match (as CDK and Terraform users often do)
+    instead of `SingleHeader`: IncludedHeaders [x-origin-verify], matched on its VALUE, EXACTLY
+    the secret. -bad: MatchScope KEY, which only tests that a header of that name exists."""
+    value = ctx.secret(HEADER)
+    scope = "VALUE" if ctx.good else "KEY"
+    if not ctx.good:
+        _no_secret(ctx, "the web ACL matches the header's name (MatchScope KEY), not its value")
+    statement = {"ByteMatchStatement": {
+        "FieldToMatch": {"Headers": {"MatchPattern": {"IncludedHeaders": [HEADER.lower()]},
+                                     "MatchScope": scope, "OversizeHandling": "NO_MATCH"}},
+        "SearchString": (value if ctx.good else HEADER.lower()).encode(),
+        "PositionalConstraint": "EXACTLY",
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}
+    gated_alb_site(ctx, gate_acl=("Block", [_rule("allow-verified", 0, statement, "Allow")]),
+                   sent=value)
+
+
 def build_rule_group_gate(ctx: Ctx) -> None:
     """Firewall Manager style: the gate is a custom rule group (Block unless
     X-Origin-Verify matches) referenced by a default-Allow web ACL. -bad: the
@@ -2009,6 +2027,7 @@ ARCHITECTURES = (
     Architecture("regex-unanchored-fragment", "eu-west-1", build_regex_unanchored_fragment),
     Architecture("regex-look-ahead", "eu-west-1", build_regex_look_ahead),
     Architecture("byte-match-transformed", "eu-west-1", build_byte_match_transformed),
+    Architecture("headers-field-gate", "eu-west-1", build_headers_field_gate),
     Architecture("rule-group-gate", "eu-west-1", build_rule_group_gate),
     Architecture("rule-group-wrong-header", "eu-west-1", build_rule_group_wrong_header),
     Architecture("alb-wildcard-presence", "eu-west-1", build_alb_wildcard_presence),

@@ -19,7 +19,10 @@ declare_check! {
     /// load balancer that is reachable directly (not locked to a distribution) — that does not
     /// enforce one or more of the AWS managed rule groups AWSManagedRulesCommonRuleSet,
     /// AWSManagedRulesKnownBadInputsRuleSet and AWSManagedRulesAmazonIpReputationList. A group
-    /// overridden to Count does not count. The finding lists what is missing.
+    /// overridden to Count does not count; Firewall Manager's pre- and post-process rule
+    /// groups count like the ACL's own rules. The finding lists what is missing. A baseline
+    /// group with a scope-down statement inspects only the requests that statement matches:
+    /// when every group is there but one is scoped down, the finding is low and names it.
     ///
     /// A regional web ACL whose job is to check the origin header of a locked origin is not in
     /// front of an entry point and is not reported. The web ACL a tenant of a multi-tenant
@@ -56,13 +59,27 @@ declare_check! {
     }
 }
 
-/// The baseline groups an ACL enforces (not overridden to Count).
+/// The AWS managed groups an ACL enforces (not overridden to Count), Firewall Manager's pre- and
+/// post-process groups included.
 pub(super) fn enforced_managed_groups(acl: &WebAcl) -> Vec<&str> {
-    acl.rules
-        .iter()
+    acl.all_rules()
         .filter(|r| r.enforces())
         .filter_map(|r| match &r.statement {
             Statement::ManagedRuleGroup { vendor, name, .. } if vendor == "AWS" => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The enforced AWS managed groups that inspect only the requests their scope-down statement
+/// matches.
+fn scoped_down_managed_groups(acl: &WebAcl) -> Vec<&str> {
+    acl.all_rules()
+        .filter(|r| r.enforces())
+        .filter_map(|r| match &r.statement {
+            Statement::ManagedRuleGroup { vendor, name, scope_down: Some(_), .. } if vendor == "AWS" => {
+                Some(name.as_str())
+            }
             _ => None,
         })
         .collect()
@@ -78,12 +95,37 @@ impl Audit for EntryWebAclMissingManagedRules {
             let enforced = enforced_managed_groups(acl);
             let missing: Vec<&str> =
                 BASELINE_MANAGED_GROUPS.iter().copied().filter(|g| !enforced.contains(g)).collect();
+            let scoped: Vec<&str> = scoped_down_managed_groups(acl)
+                .into_iter()
+                .filter(|g| BASELINE_MANAGED_GROUPS.contains(g))
+                .collect();
+            let names: Vec<&str> = entry_points.iter().map(|e| e.name.as_str()).collect();
             if missing.is_empty() {
+                // Every baseline group is there; one with a scope-down statement inspects only
+                // the requests it matches, which edge-audit does not weigh: said, at low.
+                if !scoped.is_empty() {
+                    out.push(
+                        Finding::new(
+                            &Self::META,
+                            acl.resource(ctx.account_id()),
+                            format!(
+                                "Web ACL {} in front of {} enforces {} only on the requests their scope-down statement matches",
+                                acl.name,
+                                names.join(", "),
+                                scoped.join(", ")
+                            ),
+                        )
+                        .severity(crate::finding::Severity::Low)
+                        .detail("scoped-down")
+                        .evidence("scoped_down", &scoped)
+                        .evidence("enforced", &enforced)
+                        .evidence("entry_points", entry_points),
+                    );
+                }
                 continue;
             }
             let counted: Vec<&str> = acl
-                .rules
-                .iter()
+                .all_rules()
                 .filter(|r| !r.enforces())
                 .filter_map(|r| match &r.statement {
                     Statement::ManagedRuleGroup { name, .. } if missing.contains(&name.as_str()) => {
@@ -92,7 +134,6 @@ impl Audit for EntryWebAclMissingManagedRules {
                     _ => None,
                 })
                 .collect();
-            let names: Vec<&str> = entry_points.iter().map(|e| e.name.as_str()).collect();
             let mut message = format!(
                 "Web ACL {} in front of {} does not enforce {}",
                 acl.name,
@@ -107,6 +148,7 @@ impl Audit for EntryWebAclMissingManagedRules {
                     .evidence("missing", &missing)
                     .evidence("count_only", &counted)
                     .evidence("enforced", &enforced)
+                    .evidence("scoped_down", &scoped)
                     .evidence("entry_points", entry_points),
             );
         }

@@ -47,7 +47,7 @@ impl Audit for EntryWebAclNoRateLimit {
         }
         for (acl, entry_points) in entries.acls.values() {
             let rate_rules: Vec<_> =
-                acl.rules.iter().filter(|r| matches!(r.statement, Statement::RateBased { .. })).collect();
+                acl.all_rules().filter(|r| matches!(r.statement, Statement::RateBased { .. })).collect();
             if rate_rules.iter().any(|r| r.enforces()) {
                 continue;
             }

@@ -44,7 +44,7 @@ declare_check! {
 impl Audit for WebAclDoesNothing {
     fn run(&self, ctx: &Context<'_>, out: &mut Output) {
         for acl in &ctx.account.web_acls {
-            if acl.default_action.blocks() || acl.rules.iter().any(|r| r.enforces()) {
+            if acl.default_action.blocks() || acl.all_rules().any(|r| r.enforces()) {
                 continue;
             }
             let counting: Vec<&str> = acl

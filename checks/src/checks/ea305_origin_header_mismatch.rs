@@ -18,8 +18,11 @@ declare_check! {
     /// evaluates them, against the value the distribution sends (at collection; only the
     /// result is stored), and custom rule groups are expanded with their overrides: a
     /// `LOWERCASE` transformation before an `EXACTLY` match of a search string with capitals is
-    /// a mismatch, like a rule group that checks another header. What cannot be evaluated — a
-    /// regex with back-references (look-around is evaluated), a transformation such as `MD5`, a
+    /// a mismatch, like a rule group that checks another header. Every text transformation of
+    /// the API is applied (`TRIM`, `UPPERCASE`, `MD5` and the other 28) where the AWS WAF
+    /// Developer Guide describes what it does to the value. What cannot be evaluated — a regex
+    /// with back-references (look-around is evaluated), a value that hits a case the guide
+    /// leaves open (a `CSS_DECODE` of a hexadecimal escape, a `TRIM` of a no-break space), a
     /// rule group that could not be read — is reported as "could not verify" (medium, low
     /// confidence).
     ///

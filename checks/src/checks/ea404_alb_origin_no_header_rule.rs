@@ -14,9 +14,12 @@ declare_check! {
     /// condition, or its condition only tests presence or a fragment — a value of `*`, or
     /// fewer than 16 fixed characters around `*`/`?` wildcards (ALB compares values
     /// case-insensitively), or a `RegexValues` regex such as `.+` or a short prefix (evaluated
-    /// like WAF regexes; a regex that cannot be evaluated is *could not verify*) — and no web ACL
+    /// like WAF regexes; a regex that cannot be evaluated is *could not verify*) and no other
+    /// condition of the rule holds the secret (conditions are ANDed) — and no web ACL
     /// on the load balancer requires the header either (web ACLs are evaluated with their rule
     /// groups, regexes and transformations; a regex such as `.*` is a presence test too).
+    /// Rules are read by priority: a non-forwarding rule that matches every request (a
+    /// `path-pattern` of `*`) leaves the rules after it and the default action unreachable.
     ///
     /// **Origin mutual TLS** counts instead of the header where the load balancer enforces it:
     /// every listener's `MutualAuthentication` in mode `verify` with a trust store (read with

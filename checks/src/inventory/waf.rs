@@ -63,6 +63,14 @@ pub struct WebAcl {
     pub tags: Tags,
 }
 
+impl WebAcl {
+    /// Every rule AWS WAF evaluates, in its order: Firewall Manager's pre-process rule groups,
+    /// the ACL's own rules, Firewall Manager's post-process rule groups.
+    pub fn all_rules(&self) -> impl Iterator<Item = &WafRule> {
+        self.pre_process_rules.iter().chain(&self.rules).chain(&self.post_process_rules)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WafRule {

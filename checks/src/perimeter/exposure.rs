@@ -9,7 +9,7 @@
 pub use super::entry::{EntryKind, EntryPoint};
 use super::guards::{alb_side, http_side, lambda_side, rest_side, OriginSide};
 use super::routing::{self, DomainReach, RoutingGate};
-use super::Scope;
+use super::scope::Scope;
 use crate::index::{host_of, Api, Index};
 use crate::inventory::*;
 use serde::Serialize;

@@ -6,11 +6,11 @@
 use super::entry::EntryPoint;
 use super::headers::{
     acl_header_guard, judge_alternatives, listener_header_guard, unread_rule_groups, AclHeaderGuard,
-    HeaderAlternatives, Verdict,
+    GuardVerdict, HeaderAlternatives, Verdict,
 };
 use super::routing::{DomainReach, RoutingGate};
+use super::scope::Scope;
 use super::sent::Sent;
-use super::Scope;
 use crate::index::{Api, Index, Operation};
 use crate::inventory::*;
 
@@ -81,14 +81,6 @@ impl Guard<'_> {
             ),
         }
     }
-}
-
-/// How one guard treats the requests a distribution sends through one origin.
-#[derive(Debug, Clone)]
-pub struct GuardVerdict {
-    pub verdict: Verdict,
-    /// Why, in a sentence without secret values.
-    pub why: String,
 }
 
 impl<'a> Guard<'a> {
@@ -604,7 +596,7 @@ fn add_custom_domain_mtls_guard(side: &mut OriginSide<'_>, index: &Index<'_>, en
     let domain_of = |e: &EntryPoint| index.domain_names.get(&e.host.to_ascii_lowercase()).copied();
     let mtls: Vec<&str> = entry_points
         .iter()
-        .filter(|e| e.kind == super::exposure::EntryKind::CustomDomain)
+        .filter(|e| e.kind == super::entry::EntryKind::CustomDomain)
         .filter_map(|e| {
             domain_of(e).filter(|d| d.mutual_tls_truststore_uri.is_some()).map(|d| d.name.as_str())
         })
@@ -615,7 +607,7 @@ fn add_custom_domain_mtls_guard(side: &mut OriginSide<'_>, index: &Index<'_>, en
     let around: Vec<String> = entry_points
         .iter()
         .filter(|e| {
-            e.kind != super::exposure::EntryKind::CustomDomain
+            e.kind != super::entry::EntryKind::CustomDomain
                 || domain_of(e).is_none_or(|d| d.mutual_tls_truststore_uri.is_none())
         })
         .map(EntryPoint::describe)

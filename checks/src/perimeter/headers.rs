@@ -46,6 +46,14 @@ pub enum Verdict {
     Mismatch,
 }
 
+/// How one guard treats the requests a distribution sends through one origin.
+#[derive(Debug, Clone)]
+pub struct GuardVerdict {
+    pub verdict: Verdict,
+    /// Why, in a sentence without secret values.
+    pub why: String,
+}
+
 impl<'a> HeaderCheck<'a> {
     pub fn judge(&self, origin: &Origin) -> Verdict {
         let Some(sent) = origin.header(&self.name) else {
@@ -290,6 +298,46 @@ fn required_headers<'a>(
     }
 }
 
+/// The header alternatives a request must satisfy *not* to match `statement` (a blocking rule's),
+/// or `None` when a request without any particular secret header can avoid it. Not matching
+/// `NOT(x)` means matching `x`; not matching an OR means avoiding every branch; not matching an
+/// AND, avoiding one; not carrying a label, avoiding every earlier rule that adds it.
+fn required_to_avoid<'a>(
+    statement: &'a Statement,
+    index: &Index<'a>,
+    labels: &mut Labels<'a>,
+    depth: usize,
+) -> Option<HeaderAlternatives<'a>> {
+    if depth > MAX_LABEL_DEPTH {
+        return None;
+    }
+    let all_of = |requirements: Vec<HeaderAlternatives<'a>>| {
+        requirements.into_iter().reduce(|previous, next| cross(previous, next))
+    };
+    match statement {
+        Statement::Not { statement } => required_headers(statement, index, labels, depth + 1),
+        Statement::Or { statements } => {
+            let requirements: Vec<HeaderAlternatives<'a>> =
+                statements.iter().filter_map(|s| required_to_avoid(s, index, labels, depth + 1)).collect();
+            all_of(requirements)
+        }
+        Statement::And { statements } => {
+            let mut any = Vec::new();
+            for sub in statements {
+                any.extend(required_to_avoid(sub, index, labels, depth + 1)?);
+            }
+            (!any.is_empty()).then_some(any)
+        }
+        Statement::LabelMatch { scope, key } => {
+            let sources = labels.matching(scope, key);
+            let requirements: Vec<HeaderAlternatives<'a>> =
+                sources.into_iter().filter_map(|s| required_to_avoid(s, index, labels, depth + 1)).collect();
+            all_of(requirements)
+        }
+        _ => None,
+    }
+}
+
 /// Label matches resolve to the statements of earlier rules; this bounds chains of them.
 const MAX_LABEL_DEPTH: usize = 32;
 
@@ -328,6 +376,9 @@ enum Effect {
     /// An AWS managed rule group: may block (unless overridden to Count), never allows, adds
     /// labels edge-audit does not know.
     Opaque,
+    /// CAPTCHA or Challenge: a request with a solved (or silently obtained) token goes on as
+    /// under Count, so it refuses no determined client: it is never a lock.
+    Puzzle,
 }
 
 /// One rule of the ACL's evaluation order.
@@ -344,7 +395,8 @@ fn effect_of(action: WafAction) -> Effect {
     match action {
         WafAction::Allow => Effect::Allow,
         WafAction::Count => Effect::Count,
-        WafAction::Block | WafAction::Captcha | WafAction::Challenge => Effect::Block,
+        WafAction::Block => Effect::Block,
+        WafAction::Captcha | WafAction::Challenge => Effect::Puzzle,
     }
 }
 
@@ -452,8 +504,10 @@ pub fn unread_rule_groups<'a>(acl: &'a WebAcl, index: &Index<'_>) -> Vec<&'a str
 /// Analyses a web ACL in AWS WAF's evaluation order: a request is let through by the first
 /// terminating Allow rule it matches, or by a default Allow when no terminating rule matched.
 /// The ACL requires a secret header when every way through does: each Allow rule requires one,
-/// and under a default Allow a blocking `NOT(header matches)` rule (directly or through a
-/// label a Count rule adds) comes before any Allow rule that does not.
+/// and under a default Allow a blocking rule that only requests with the header avoid
+/// (`NOT(header matches)`, an OR of such, a label a Count rule adds to requests without it)
+/// comes before any Allow rule that does not. CAPTCHA and Challenge refuse no client that
+/// solves them: never a lock.
 pub fn acl_header_guard<'a>(acl: &'a WebAcl, index: &Index<'a>) -> AclHeaderGuard<'a> {
     let rules = match evaluation_order(acl, index) {
         Ok(rules) => rules,
@@ -475,7 +529,11 @@ pub fn acl_header_guard<'a>(acl: &'a WebAcl, index: &Index<'a>) -> AclHeaderGuar
     for rule in &rules {
         match rule.effect {
             Effect::Allow => match required_headers(rule.statement, index, &mut labels, 0) {
-                Some(alternatives) => allowed.extend(alternatives),
+                // What gets this far has got past the blocks before it as well.
+                Some(alternatives) => allowed.extend(match &blocked_without {
+                    Some(required) => cross(required.clone(), alternatives),
+                    None => alternatives,
+                }),
                 None if blocked_without.is_some() => {}
                 None => {
                     return AclHeaderGuard::NotEnforced(with_weak(
@@ -485,13 +543,19 @@ pub fn acl_header_guard<'a>(acl: &'a WebAcl, index: &Index<'a>) -> AclHeaderGuar
                 }
             },
             Effect::Block => {
-                if let Statement::Not { statement } = rule.statement {
-                    if let Some(alternatives) = required_headers(statement, index, &mut labels, 0) {
-                        blocked_without = Some(match blocked_without {
-                            None => alternatives,
-                            Some(previous) => cross(previous, alternatives),
-                        });
-                    }
+                if let Some(alternatives) = required_to_avoid(rule.statement, index, &mut labels, 0) {
+                    blocked_without = Some(match blocked_without {
+                        None => alternatives,
+                        Some(previous) => cross(previous, alternatives),
+                    });
+                }
+            }
+            Effect::Puzzle => {
+                if required_to_avoid(rule.statement, index, &mut labels, 0).is_some() {
+                    labels.weak.push(format!(
+                        "rule {} answers requests without the header with a CAPTCHA or Challenge, which a client that solves it gets past",
+                        rule.name
+                    ));
                 }
             }
             Effect::Count | Effect::Opaque => {}
@@ -501,13 +565,15 @@ pub fn acl_header_guard<'a>(acl: &'a WebAcl, index: &Index<'a>) -> AclHeaderGuar
         }
     }
     match (blocked_without, default_blocks) {
-        // Whatever gets past the blocks carries the header, Allow rules after it included.
-        (Some(required), _) => {
+        // Whatever gets past the blocks carries the header; under a default Allow that is
+        // enough, under a default Block only the Allow rules (crossed with the blocks before
+        // them) let anything through.
+        (Some(required), false) => {
             let mut alternatives = allowed;
             alternatives.extend(required);
             AclHeaderGuard::Enforced(alternatives)
         }
-        (None, true) => AclHeaderGuard::Enforced(allowed),
+        (_, true) => AclHeaderGuard::Enforced(allowed),
         (None, false) => AclHeaderGuard::NotEnforced(with_weak(
             "default action Allow and no rule blocks requests without a secret header".to_string(),
             &labels,
@@ -524,65 +590,93 @@ pub fn judge_alternatives(alternatives: &HeaderAlternatives<'_>, origin: &Origin
         .unwrap_or(Verdict::Mismatch)
 }
 
-/// The header alternatives an ALB's listeners require before forwarding: every listener's
-/// default action must not forward, and every rule that forwards must have an http-header
-/// condition. `Err` says which listener or rule forwards without one.
+/// The header alternatives an ALB's listeners require before forwarding, as ALB evaluates each
+/// listener: its rules by priority, the first whose conditions match deciding, then the default
+/// action. Every forwarding rule must require a secret header (conditions are ANDed: one strong
+/// header condition is enough, a presence or fragment test beside it only narrows the match),
+/// and the default action must not forward unless a non-forwarding rule that matches every
+/// request (`path-pattern` `*`) comes first, which leaves every later rule and the default
+/// unreachable. `Err` says which listener or rule forwards without a secret.
 pub fn listener_header_guard(lb: &LoadBalancer) -> Result<HeaderAlternatives<'_>, String> {
     if lb.listeners.is_empty() {
         return Err(format!("load balancer {} has no listener rules to check a header", lb.name));
     }
     let mut alternatives = Vec::new();
     for listener in &lb.listeners {
-        if listener.default_actions.iter().any(LbAction::forwards) {
+        let mut rules: Vec<&ListenerRule> = listener.rules.iter().collect();
+        rules.sort_by_key(|r| r.priority);
+        let mut default_reached = true;
+        for rule in rules {
+            if !rule.actions.iter().any(LbAction::forwards) {
+                if matches_every_request(rule) {
+                    // A catch-all fixed response or redirect: nothing after it is evaluated.
+                    default_reached = false;
+                    break;
+                }
+                continue;
+            }
+            // Conditions are ANDed; the values of one condition are ORed.
+            let checks: Vec<HeaderCheck<'_>> =
+                rule.conditions.iter().filter_map(listener_header_check).collect();
+            let (weak, strong): (Vec<HeaderCheck<'_>>, Vec<HeaderCheck<'_>>) =
+                checks.into_iter().partition(|c| c.weakness().is_some());
+            if strong.is_empty() {
+                return Err(match weak.iter().find_map(HeaderCheck::weakness) {
+                    Some(weak) => format!(
+                        "listener rule {} (priority {}) on port {} forwards without a secret: {weak}",
+                        rule.arn, rule.priority, listener.port
+                    ),
+                    None => format!(
+                        "listener rule {} (priority {}) on port {} forwards without an http-header condition",
+                        rule.arn, rule.priority, listener.port
+                    ),
+                });
+            }
+            alternatives.push(strong);
+        }
+        if default_reached && listener.default_actions.iter().any(LbAction::forwards) {
             return Err(format!(
                 "listener {} ({} {}) forwards by default without requiring a header",
                 listener.arn, listener.protocol, listener.port
             ));
         }
-        for rule in &listener.rules {
-            if !rule.actions.iter().any(LbAction::forwards) {
-                continue;
-            }
-            // Conditions are ANDed; the values of one condition are ORed.
-            let checks: Vec<HeaderCheck<'_>> = rule
-                .conditions
-                .iter()
-                .filter_map(|c| match c {
-                    RuleCondition::HttpHeader { name, values, tests, regex } => Some(HeaderCheck {
-                        name: name.to_ascii_lowercase(),
-                        values: values
-                            .iter()
-                            .enumerate()
-                            .map(|(i, v)| {
-                                let test = tests.get(i).filter(|_| tests.len() == values.len());
-                                // A regex without the matching pass's facts cannot be compared
-                                // with a fingerprint: could not verify, never a match.
-                                if *regex {
-                                    ExpectedValue { value: None, exact: false, test }
-                                } else {
-                                    ExpectedValue { test, ..ExpectedValue::literal(v) }
-                                }
-                            })
-                            .collect(),
-                        unverifiable: None,
-                    }),
-                    _ => None,
-                })
-                .collect();
-            if let Some(weak) = checks.iter().find_map(HeaderCheck::weakness) {
-                return Err(format!(
-                    "listener rule {} (priority {}) on port {} forwards without a secret: {weak}",
-                    rule.arn, rule.priority, listener.port
-                ));
-            }
-            if checks.is_empty() {
-                return Err(format!(
-                    "listener rule {} (priority {}) on port {} forwards without an http-header condition",
-                    rule.arn, rule.priority, listener.port
-                ));
-            }
-            alternatives.push(checks);
-        }
     }
     Ok(alternatives)
+}
+
+/// An ALB `http-header` condition as a header check.
+fn listener_header_check(condition: &RuleCondition) -> Option<HeaderCheck<'_>> {
+    let RuleCondition::HttpHeader { name, values, tests, regex } = condition else { return None };
+    Some(HeaderCheck {
+        name: name.to_ascii_lowercase(),
+        values: values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let test = tests.get(i).filter(|_| tests.len() == values.len());
+                // A regex without the matching pass's facts cannot be compared with a
+                // fingerprint: could not verify, never a match.
+                if *regex {
+                    ExpectedValue { value: None, exact: false, test }
+                } else {
+                    ExpectedValue { test, ..ExpectedValue::literal(v) }
+                }
+            })
+            .collect(),
+        unverifiable: None,
+    })
+}
+
+/// Whether every request matches a listener rule's conditions (ANDed, at least one): a path
+/// pattern or host header of `*` (or `/*` for paths), source addresses covering both families.
+fn matches_every_request(rule: &ListenerRule) -> bool {
+    !rule.conditions.is_empty()
+        && rule.conditions.iter().all(|condition| match condition {
+            RuleCondition::PathPattern { values } => values.iter().any(|v| v == "*" || v == "/*"),
+            RuleCondition::HostHeader { values } => values.iter().any(|v| v == "*"),
+            RuleCondition::SourceIp { values } => {
+                values.iter().any(|v| v == "0.0.0.0/0") && values.iter().any(|v| v == "::/0")
+            }
+            _ => false,
+        })
 }

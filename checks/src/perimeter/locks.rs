@@ -5,8 +5,8 @@
 use super::exposure::{Backend, BackendKind};
 use super::guards::{coverage_gaps, Guard};
 use super::headers::Verdict;
+use super::scope::Scope;
 use super::sent::Sent;
-use super::Scope;
 use crate::index::{ApiTarget, ResolvedOrigin};
 use crate::inventory::*;
 use crate::origin::OriginKind;

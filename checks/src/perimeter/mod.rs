@@ -31,6 +31,7 @@ pub mod headers;
 pub mod locks;
 pub mod oac;
 pub mod routing;
+pub mod scope;
 pub mod sent;
 pub mod vpc;
 
@@ -38,10 +39,11 @@ pub use exposure::{
     combined_exposure, AclEntry, Backend, BackendKind, EntryAcls, EntryKind, EntryPoint, Exposure,
     NetworkOrigin,
 };
-pub use guards::{coverage_gaps, Guard, GuardSource, GuardVerdict, OriginSide};
-pub use headers::{AclHeaderGuard, HeaderAlternatives, HeaderCheck, Verdict};
+pub use guards::{coverage_gaps, Guard, GuardSource, OriginSide};
+pub use headers::{AclHeaderGuard, GuardVerdict, HeaderAlternatives, HeaderCheck, Verdict};
 pub use locks::{is_api_origin, GuardReport, GuardStatus, Lock, LockTarget};
 pub use routing::{DomainReach, RoutingGate};
+pub use scope::Scope;
 pub use sent::{headers_evidence, HeaderEvidence, Sent};
 pub use vpc::VpcOriginReach;
 
@@ -50,15 +52,6 @@ use crate::inventory::{AccountInventory, Distribution, Origin, WebAcl};
 use crate::options::CheckOptions;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// What the perimeter model is computed from: one account's inventory, its index and the
-/// options (which header names are secrets …).
-#[derive(Debug, Clone, Copy)]
-pub struct Scope<'a> {
-    pub account: &'a AccountInventory,
-    pub index: &'a Index<'a>,
-    pub options: &'a CheckOptions,
-}
 
 /// The perimeter of one account.
 #[derive(Debug)]

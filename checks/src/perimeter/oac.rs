@@ -16,8 +16,9 @@
 //!
 //! [`Guard::LambdaIam`]: super::Guard::LambdaIam
 
+use super::headers::GuardVerdict;
 use super::headers::Verdict;
-use super::{GuardVerdict, Scope};
+use super::scope::Scope;
 use crate::inventory::*;
 use serde_json::Value;
 

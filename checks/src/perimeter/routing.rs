@@ -19,7 +19,7 @@
 //! short literal requires the header's presence (or a guessable value), not a secret: the rule
 //! does not gate.
 
-use super::exposure::{EntryKind, EntryPoint};
+use super::entry::{EntryKind, EntryPoint};
 use super::headers::Verdict;
 use crate::index::Index;
 use crate::inventory::*;

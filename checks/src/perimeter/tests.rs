@@ -618,6 +618,108 @@ fn evaluated_tests_rule_groups_labels_and_firewall_manager() {
             sat,
         ),
         (
+            "Count NOT(header) labels requests without it, a later rule blocks the label",
+            acl(
+                "allow",
+                vec![
+                    json!({"name": "mark-missing", "priority": 0, "action": "count", "labels": ["origin:missing"],
+                           "statement": not(exactly(H, V))}),
+                    rule(
+                        "b",
+                        1,
+                        Some("block"),
+                        json!({"type": "label_match", "scope": "LABEL", "key": "origin:missing"}),
+                    ),
+                ],
+            ),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "Count NOT(header) label then block, wrong value",
+            acl(
+                "allow",
+                vec![
+                    json!({"name": "mark-missing", "priority": 0, "action": "count", "labels": ["origin:missing"],
+                           "statement": not(exactly(H, V))}),
+                    rule(
+                        "b",
+                        1,
+                        Some("block"),
+                        json!({"type": "label_match", "scope": "LABEL", "key": "origin:missing"}),
+                    ),
+                ],
+            ),
+            vec![(H, "x")],
+            mis,
+        ),
+        (
+            "Count of a plain header match labels, blocking that label is no lock",
+            acl(
+                "allow",
+                vec![
+                    json!({"name": "mark", "priority": 0, "action": "count", "labels": ["origin:verified"],
+                           "statement": exactly(H, V)}),
+                    rule(
+                        "b",
+                        1,
+                        Some("block"),
+                        json!({"type": "label_match", "scope": "LABEL", "key": "origin:verified"}),
+                    ),
+                ],
+            ),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "block OR(NOT header, geo) under default Allow",
+            acl("allow", vec![rule("b", 0, Some("block"), or(vec![not(exactly(H, V)), geo()]))]),
+            vec![(H, V)],
+            sat,
+        ),
+        (
+            "block AND(NOT header, geo): requests outside the country pass without it",
+            acl("allow", vec![rule("b", 0, Some("block"), and(vec![not(exactly(H, V)), geo()]))]),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "Challenge NOT(header) is no lock (a solved challenge gets through)",
+            acl("allow", vec![rule("c", 0, Some("challenge"), not(exactly(H, V)))]),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "CAPTCHA NOT(header) is no lock",
+            acl("allow", vec![rule("c", 0, Some("captcha"), not(exactly(H, V)))]),
+            vec![(H, V)],
+            open,
+        ),
+        (
+            "default Block: an Allow after a block NOT(header) needs both headers",
+            acl(
+                "block",
+                vec![
+                    rule("b", 0, Some("block"), not(exactly(H, V))),
+                    rule("a", 1, Some("allow"), exactly("x-other", V)),
+                ],
+            ),
+            vec![(H, V)],
+            mis,
+        ),
+        (
+            "default Block: an Allow after a block NOT(header), both sent",
+            acl(
+                "block",
+                vec![
+                    rule("b", 0, Some("block"), not(exactly(H, V))),
+                    rule("a", 1, Some("allow"), exactly("x-other", V)),
+                ],
+            ),
+            vec![(H, V), ("x-other", V)],
+            sat,
+        ),
+        (
             "label match before the labelling rule",
             acl(
                 "allow",
@@ -807,6 +909,71 @@ fn listener_rule_header_algebra() {
             Some(Satisfied),
         ),
         ("no listener", lb(vec![]), vec![(H, V)], None),
+        (
+            "a presence test beside the secret only narrows the match (conditions are ANDed)",
+            lb(vec![listener(
+                "403",
+                vec![lb_rule(
+                    1,
+                    vec![
+                        header_condition(&[V]),
+                        json!({"type": "http_header", "name": "user-agent", "values": [secret("*")],
+                               "tests": [{"accepts": [], "required_chars": 0}]}),
+                    ],
+                    "forward",
+                )],
+            )]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
+        (
+            "a catch-all fixed response before a forwarding default leaves the default unreachable",
+            lb(vec![listener(
+                "forward",
+                vec![
+                    lb_rule(1, vec![header_condition(&[V])], "forward"),
+                    lb_rule(2, vec![json!({"type": "path_pattern", "values": ["*"]})], "redirect"),
+                ],
+            )]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
+        (
+            "rules are evaluated by priority, not by their order in the listing",
+            lb(vec![listener(
+                "forward",
+                vec![
+                    lb_rule(9, vec![json!({"type": "path_pattern", "values": ["/*"]})], "redirect"),
+                    lb_rule(1, vec![header_condition(&[V])], "forward"),
+                ],
+            )]),
+            vec![(H, V)],
+            Some(Satisfied),
+        ),
+        (
+            "a catch-all that only covers some paths does not hide the default",
+            lb(vec![listener(
+                "forward",
+                vec![
+                    lb_rule(1, vec![header_condition(&[V])], "forward"),
+                    lb_rule(2, vec![path.clone()], "redirect"),
+                ],
+            )]),
+            vec![(H, V)],
+            None,
+        ),
+        (
+            "a forwarding rule before the catch-all still needs the header",
+            lb(vec![listener(
+                "403",
+                vec![
+                    lb_rule(1, vec![path.clone()], "forward"),
+                    lb_rule(2, vec![json!({"type": "path_pattern", "values": ["*"]})], "redirect"),
+                ],
+            )]),
+            vec![(H, V)],
+            None,
+        ),
         (
             "a value of * only tests presence",
             lb(vec![listener(

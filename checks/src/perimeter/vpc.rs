@@ -10,7 +10,7 @@
 //!
 //! [`Index::vpc_origin_of`]: crate::index::Index::vpc_origin_of
 
-use super::Scope;
+use super::scope::Scope;
 use crate::inventory::*;
 use crate::network::port_sources;
 
