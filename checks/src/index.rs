@@ -105,6 +105,9 @@ pub struct Index<'a> {
     tenant_origin_uses: BTreeMap<String, Vec<usize>>,
     cache_policies: BTreeMap<&'a str, &'a CachePolicy>,
     origin_request_policies: BTreeMap<&'a str, &'a OriginRequestPolicy>,
+    /// Resource (as the failed coverage record names it: an ARN or an id) → the first failed
+    /// read of it.
+    pub resource_failures: BTreeMap<&'a str, &'a Coverage>,
 }
 
 impl<'a> Index<'a> {
@@ -155,6 +158,11 @@ impl<'a> Index<'a> {
         }
         for pl in &account.prefix_lists {
             index.prefix_lists.insert(&pl.id, pl);
+        }
+        for coverage in account.coverage.iter().filter(|c| c.status.is_failure()) {
+            if let Some(resource) = coverage.resource.as_deref() {
+                index.resource_failures.entry(resource).or_insert(coverage);
+            }
         }
         for instance in &account.instances {
             index.instances.insert(&instance.id, instance);

@@ -3,7 +3,7 @@
 //! the perimeter model's business ([`crate::perimeter`]).
 
 use crate::index::Index;
-use crate::inventory::LoadBalancer;
+use crate::inventory::{LoadBalancer, PrefixList};
 use ipnet::{Ipv4Net, Ipv6Net};
 use iprange::IpRange;
 use serde::Serialize;
@@ -36,6 +36,11 @@ pub struct PortSources {
     /// Other prefix lists.
     pub prefix_lists: Vec<String>,
     pub security_groups: Vec<String>,
+    /// Why the sources are not all known: a customer-managed prefix list whose entries were not
+    /// read (GetManagedPrefixListEntries failed), or a list the inventory does not hold. While
+    /// this is not empty and `internet` is, whether the groups admit the internet is unknown,
+    /// never "no".
+    pub unknown: Vec<String>,
 }
 
 impl PortSources {
@@ -128,6 +133,24 @@ fn is_broad_public(cidr: &str) -> bool {
     }
 }
 
+/// Why the ranges of prefix list `id` (not a CloudFront one, without entries in the inventory)
+/// are unknown; `None` for an AWS-managed list (the ranges of an AWS service, not the internet).
+fn unread_prefix_list(index: &Index<'_>, id: &str, list: Option<&PrefixList>) -> Option<String> {
+    let failure =
+        index.resource_failures.get(id).map(|c| format!(" ({})", c.failed_read())).unwrap_or_default();
+    match list {
+        None => Some(format!(
+            "prefix list {id} is not in the inventory{failure}: the ranges it admits are unknown"
+        )),
+        Some(list) if list.is_aws_managed() => None,
+        Some(list) => Some(format!(
+            "the entries of prefix list {id} ({}) could not be read{}: the ranges it admits are unknown",
+            list.name,
+            if failure.is_empty() { " (not in the inventory)".to_string() } else { failure }
+        )),
+    }
+}
+
 /// What `group_ids` admit on TCP `port`.
 pub fn port_sources(index: &Index<'_>, group_ids: &[String], port: u16) -> PortSources {
     let mut sources = PortSources { port, ..PortSources::default() };
@@ -152,7 +175,13 @@ pub fn port_sources(index: &Index<'_>, group_ids: &[String], port: u16) -> PortS
                 }
                 sources.prefix_lists.push(pl.clone());
                 // A customer-managed list admits the ranges it holds: judged like the rule's own.
-                let entries = index.prefix_lists.get(pl.as_str()).and_then(|list| list.entries.as_ref());
+                let list = index.prefix_lists.get(pl.as_str());
+                let entries = list.and_then(|list| list.entries.as_ref());
+                if entries.is_none() {
+                    if let Some(why) = unread_prefix_list(index, pl, list.copied()) {
+                        sources.unknown.push(format!("security group {id}: {why}"));
+                    }
+                }
                 for cidr in entries.into_iter().flatten() {
                     own.add(cidr);
                     union.add(cidr);
@@ -178,6 +207,7 @@ pub fn port_sources(index: &Index<'_>, group_ids: &[String], port: u16) -> PortS
     sources.cidrs.retain(|c| c != "0.0.0.0/0" && c != "::/0");
     sources.broad.retain(|c| c != "0.0.0.0/0" && c != "::/0");
     for list in [
+        &mut sources.unknown,
         &mut sources.internet,
         &mut sources.cidrs,
         &mut sources.broad,

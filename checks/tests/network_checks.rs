@@ -172,25 +172,50 @@ fn ea501_reports_aws_iam_function_urls_granted_to_everyone() {
 fn customer_prefix_lists_are_judged_by_their_entries() {
     use edge_audit_checks::inventory::PrefixList;
     use edge_audit_checks::registry;
-    let with_list = |entries: &[&str]| {
+    let with_entries = |entries: Option<Vec<String>>| {
         let mut inventory = support::load("network-good");
         let account = &mut inventory.accounts[0];
+        if entries.is_none() {
+            account.coverage.push(edge_audit_checks::inventory::Coverage::resource_failed(
+                "eu-west-1",
+                edge_audit_checks::inventory::Service::Ec2,
+                "GetManagedPrefixListEntries",
+                "pl-0customer00001",
+                "UnauthorizedOperation: You are not authorized to perform this operation.",
+            ));
+        }
         account.prefix_lists.push(PrefixList {
             id: "pl-0customer00001".into(),
             name: "partner-ranges".into(),
             region: "eu-west-1".into(),
             owner_id: Some(account.account_id.clone()),
-            entries: Some(entries.iter().map(|e| e.to_string()).collect()),
+            entries,
         });
         let alb_group = account.security_groups.iter_mut().find(|sg| sg.id == "sg-0b1b2c3d4e5f00001");
         alb_group.expect("the ALB's group").ingress[0].prefix_list_ids.push("pl-0customer00001".into());
         let check = registry::find("EA401").expect("EA401");
         registry::run(&inventory, &[check], &Default::default())
     };
+    let with_list = |entries: &[&str]| with_entries(Some(entries.iter().map(|e| e.to_string()).collect()));
     let open = with_list(&["0.0.0.0/1", "128.0.0.0/1"]);
     assert_eq!(sorted_summary(&open.findings), [row("sg-0b1b2c3d4e5f00001", "high", "alb")]);
     let office = with_list(&["198.51.100.0/24", "2001:db8:1::/48"]);
     assert!(office.findings.is_empty(), "{:?}", office.findings);
+    assert!(office.not_evaluated.is_empty(), "{:?}", office.not_evaluated);
+
+    // Entries that could not be read: not "not open". The group is not evaluated, naming the
+    // list and the failed read; nothing passes and nothing is guessed.
+    let unread = with_entries(None);
+    assert!(unread.findings.is_empty(), "{:?}", unread.findings);
+    let reasons: Vec<(&str, &str)> =
+        unread.not_evaluated.iter().map(|n| (n.scope.as_str(), n.reason.as_str())).collect();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(reasons[0].0.ends_with("security-group/sg-0b1b2c3d4e5f00001"), "{reasons:?}");
+    assert!(
+        reasons[0].1.contains("pl-0customer00001 (partner-ranges)")
+            && reasons[0].1.contains("GetManagedPrefixListEntries failed (UnauthorizedOperation"),
+        "{reasons:?}"
+    );
 }
 
 /// Origin mutual TLS locks an ALB only where every listener verifies client certificates against
@@ -317,4 +342,88 @@ fn both_cloudfront_origin_facing_lists_are_recognised_and_ipv6_any_is_open() {
     let group = good.accounts[0].security_groups.iter_mut().find(|sg| sg.id == "sg-0b1b2c3d4e5f00001");
     group.expect("the ALB's group").ingress[0].ipv6_ranges.push("::/0".into());
     assert_eq!(sorted_summary(&run(&good, "EA401").findings), [row("sg-0b1b2c3d4e5f00001", "high", "alb")]);
+}
+
+/// EA401's severity for a very broad public range (documented on its page): `3.0.0.0/8` on the
+/// origin's listener port 443 is medium, naming the range; a public /24 is not reported; an
+/// unread customer prefix list is not evaluated (never taken for "not open").
+#[test]
+fn ea401_reports_a_broad_public_range_at_medium_and_not_a_24() {
+    let broad = run_check("EA401", "checks/EA401/fires/broad-public-range");
+    assert_eq!(sorted_summary(&broad.findings), [row("sg-0a", "medium", "web")]);
+    let finding = &broad.findings[0];
+    assert!(finding.message.contains("very broad public ranges (3.0.0.0/8)"), "{}", finding.message);
+    assert_eq!(finding.evidence["ports"], serde_json::json!([443]));
+    assert_eq!(finding.evidence["broad_ranges"], serde_json::json!(["3.0.0.0/8"]));
+
+    let narrow = run_check("EA401", "checks/EA401/quiet/narrow-public-range");
+    assert!(narrow.findings.is_empty() && narrow.not_evaluated.is_empty(), "{narrow:?}");
+
+    let unread = run_check("EA401", "checks/EA401/fires/unread-prefix-list");
+    assert!(unread.findings.is_empty(), "{:?}", unread.findings);
+    let reasons: Vec<&str> = unread.not_evaluated.iter().map(|n| n.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(reasons[0].contains("pl-0partner (partner-ranges) could not be read"), "{reasons:?}");
+}
+
+/// A customer-managed prefix list whose entries could not be read, beside the CloudFront list
+/// of `alb-pl` and on SSH of `ec2-pl-sg`: EA405 does not call the ALB "prefix list only"
+/// (the unread list may admit the internet) and EA402 does not call SSH closed; both are not
+/// evaluated, naming the list, while the rest of `network-bad` is judged as before.
+#[test]
+fn an_unread_prefix_list_is_not_evaluated_by_ea402_and_ea405() {
+    use edge_audit_checks::inventory::{Coverage, IngressRule, PrefixList, Service};
+    let mut inventory = support::load("network-bad");
+    let account = &mut inventory.accounts[0];
+    account.coverage.push(Coverage::resource_failed(
+        "eu-west-1",
+        Service::Ec2,
+        "GetManagedPrefixListEntries",
+        "pl-0partner",
+        "UnauthorizedOperation: You are not authorized to perform this operation.",
+    ));
+    account.prefix_lists.push(PrefixList {
+        id: "pl-0partner".into(),
+        name: "partner-ranges".into(),
+        region: "eu-west-1".into(),
+        owner_id: Some(account.account_id.clone()),
+        entries: None,
+    });
+    fn group<'a>(
+        account: &'a mut edge_audit_checks::inventory::AccountInventory,
+        id: &str,
+    ) -> &'a mut Vec<IngressRule> {
+        account.security_groups.iter_mut().find(|sg| sg.id == id).map(|sg| &mut sg.ingress).expect("a group")
+    }
+    group(account, "sg-0a1b2c3d4e5f00002")
+        .iter_mut()
+        .for_each(|r| r.prefix_list_ids.push("pl-0partner".into()));
+    group(account, "sg-0a1b2c3d4e5f00005").push(IngressRule {
+        protocol: "tcp".into(),
+        from_port: Some(22),
+        to_port: Some(22),
+        prefix_list_ids: vec!["pl-0partner".into()],
+        ..IngressRule::default()
+    });
+    let ea405 = support::run_inventory("EA405", &inventory);
+    assert_eq!(sorted_summary(&ea405.findings), [row("i-0ccc0000000000001", "medium", "")]);
+    let not_evaluated: Vec<(&str, &str)> =
+        ea405.not_evaluated.iter().map(|n| (n.scope.as_str(), n.reason.as_str())).collect();
+    assert_eq!(not_evaluated.len(), 1, "{not_evaluated:?}");
+    assert!(not_evaluated[0].0.ends_with("app/alb-pl/2222222222222222"), "{not_evaluated:?}");
+    assert!(
+        not_evaluated[0].1.contains("pl-0partner (partner-ranges) could not be read"),
+        "{not_evaluated:?}"
+    );
+
+    let ea402 = support::run_inventory("EA402", &inventory);
+    assert!(
+        ea402.findings.iter().all(|f| f.resource.arn.contains("sg-0a1b2c3d4e5f00003")
+            || f.resource.arn.contains("sg-0a1b2c3d4e5f00004")),
+        "{:?}",
+        ea402.findings
+    );
+    let scopes: Vec<&str> = ea402.not_evaluated.iter().map(|n| n.scope.as_str()).collect();
+    assert_eq!(scopes.len(), 1, "{scopes:?}");
+    assert!(scopes[0].ends_with("security-group/sg-0a1b2c3d4e5f00005"), "{scopes:?}");
 }

@@ -1,12 +1,16 @@
 //! EC2, per region: security groups (ingress rules), managed prefix lists (to recognise the
 //! CloudFront origin-facing list), instances and network interfaces (public addresses).
+//!
+//! The entries of the customer-managed prefix lists some ingress rule references are read with
+//! GetManagedPrefixListEntries; a list whose entries cannot be read is a per-resource gap
+//! naming it: the rules that reference it admit "unknown" ranges, never none.
 
 use super::pacing::op;
 use super::RegionContext;
 use aws_sdk_ec2::types as ec2;
 use edge_audit_checks::inventory::{
-    AccountInventory, Coverage, IngressRule, Instance, NetworkInterface, PrefixList, SecurityGroup, Service,
-    Tags,
+    AccountInventory, Coverage, CoverageStatus, IngressRule, Instance, NetworkInterface, PrefixList,
+    SecurityGroup, Service, Tags,
 };
 
 /// The SDK's name of the service, for pacing.
@@ -94,7 +98,11 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
                     pl.entries = Some(cidrs);
                 }
             }
-            Err(error) => failures.push(ctx.failed(SERVICE, "GetManagedPrefixListEntries", &error.into())),
+            // A gap of the rules that reference the list only: they are judged "unknown" with
+            // this reason (see `network::port_sources`), the region's other groups normally.
+            Err(error) => {
+                failures.push(ctx.failed_resource(SERVICE, "GetManagedPrefixListEntries", id, &error.into()))
+            }
         }
     }
     match instances {
@@ -119,7 +127,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         Err(error) => failures.push(ctx.failed(SERVICE, "DescribeNetworkInterfaces", &error.into())),
     }
 
-    if failures.is_empty() {
+    if failures.iter().all(|c| c.status != CoverageStatus::Failed) {
         out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
     }
     out.coverage.extend(failures);

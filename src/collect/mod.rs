@@ -300,6 +300,19 @@ impl RegionContext<'_> {
         coverage.resource = Some(resource.to_string());
         coverage
     }
+
+    /// A failed read of one resource that leaves the rest of the service's region collected
+    /// (see [`edge_audit_checks::inventory::CoverageStatus::ResourceFailed`]): only for a
+    /// resource whose absence the checks notice and report themselves.
+    fn failed_resource(
+        &self,
+        service: Service,
+        operation: &str,
+        resource: &str,
+        error: &CallError,
+    ) -> Coverage {
+        Coverage::resource_failed(self.region.clone(), service, operation, resource, error.text.clone())
+    }
 }
 
 type Task<'a> = Pin<Box<dyn Future<Output = AccountInventory> + Send + 'a>>;
@@ -432,11 +445,7 @@ fn summarize(
     for account in &inventory.accounts {
         regions.extend(account.regions.iter().cloned());
         resources += resource_count(account);
-        coverage_failures += account
-            .coverage
-            .iter()
-            .filter(|c| c.status == edge_audit_checks::inventory::CoverageStatus::Failed)
-            .count();
+        coverage_failures += account.coverage.iter().filter(|c| c.status.is_failure()).count();
     }
     CollectSummary {
         accounts: inventory.accounts.len(),

@@ -78,7 +78,10 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         failures.extend(coverage);
     }
 
-    // The custom rule groups the ACLs reference (Firewall Manager's included), each once.
+    // The custom rule groups the ACLs reference (Firewall Manager's included), each once, by
+    // ARN: a Firewall Manager group lives in the administrator account. A group that cannot be
+    // read is a gap of the ACLs that reference it only (their gates are not evaluated, naming
+    // it), not of the region's other ACLs.
     let mut group_arns = BTreeSet::new();
     for acl in &out.web_acls {
         for rule in acl.rules.iter().chain(&acl.pre_process_rules).chain(&acl.post_process_rules) {
@@ -92,10 +95,11 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         .buffer_unordered(ctx.fan_out())
         .collect::<Vec<Result<RuleGroup, Coverage>>>()
         .await;
+    let mut unread_groups = Vec::new();
     for result in groups {
         match result {
             Ok(group) => out.rule_groups.push(group),
-            Err(coverage) => failures.push(coverage),
+            Err(coverage) => unread_groups.push(coverage),
         }
     }
 
@@ -158,6 +162,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         out.coverage.push(Coverage::collected(ctx.region.clone(), info.service));
     }
     out.coverage.extend(failures);
+    out.coverage.extend(unread_groups);
     out
 }
 
@@ -687,8 +692,11 @@ async fn regex_pattern_set(
     })
 }
 
-/// GetRuleGroup for one custom rule group a web ACL references (by name, id and scope, from
-/// the ARN), its rules converted like an ACL's.
+/// GetRuleGroup for one custom rule group a web ACL references, by its ARN alone (GetRuleGroup
+/// takes the ARN instead of name, id and scope; the name and id in the ARN would look the group
+/// up in the caller's account, and a Firewall Manager group is the administrator account's), its
+/// rules converted like an ACL's. A failure is a per-resource gap naming the group (see
+/// [`Coverage::resource_failed`]).
 async fn rule_group(
     ctx: &RegionContext<'_>,
     client: &aws_sdk_wafv2::Client,
@@ -696,20 +704,15 @@ async fn rule_group(
     arn: String,
 ) -> Result<RuleGroup, Coverage> {
     const OPERATION: &str = "GetRuleGroup";
-    let Some((name, id)) = name_and_id(&arn) else {
-        return Err(ctx.failed_on(info.service, OPERATION, &arn, &CallError::new("not a rule group ARN")));
-    };
-    let request = client.get_rule_group().name(name).id(id).scope(info.scope.clone());
-    let output = ctx
-        .call(op(SDK, OPERATION), request.send())
-        .await
-        .map_err(|error| ctx.failed_on(info.service, OPERATION, &arn, &error.into()))?;
-    let group = output.rule_group().ok_or_else(|| {
-        ctx.failed_on(info.service, OPERATION, &arn, &CallError::new("GetRuleGroup returned no rule group"))
-    })?;
+    let failed = |error: &CallError| ctx.failed_resource(info.service, OPERATION, &arn, error);
+    let (name, id) = name_and_id(&arn).unwrap_or_default();
+    let request = client.get_rule_group().arn(&arn);
+    let output = ctx.call(op(SDK, OPERATION), request.send()).await.map_err(|error| failed(&error.into()))?;
+    let group =
+        output.rule_group().ok_or_else(|| failed(&CallError::new("GetRuleGroup returned no rule group")))?;
     Ok(RuleGroup {
         id: if group.id().is_empty() { id.to_string() } else { group.id().to_string() },
-        arn: if group.arn().is_empty() { arn.clone() } else { group.arn().to_string() },
+        arn: arn.clone(),
         name: if group.name().is_empty() { name.to_string() } else { group.name().to_string() },
         scope: info.inventory_scope,
         region: ctx.region.clone(),

@@ -213,7 +213,8 @@ impl Cx<'_> {
         for (x, y) in pair(&b.http_apis, &a.http_apis, |api| api.arn.as_str()) {
             match (x, y) {
                 (Some(x), Some(y)) => {
-                    let complete = self.both_read(b, a, &y.region, Service::Apigatewayv2, "routes");
+                    let complete = self.both_read(b, a, &y.region, Service::Apigatewayv2, "routes")
+                        && self.resource_read(b, a, Service::Apigatewayv2, &y.arn, "its routes");
                     self.http_api(account, x, y, complete)
                 }
                 (Some(api), None) | (None, Some(api)) => self.created_or_deleted(
@@ -665,6 +666,33 @@ impl Cx<'_> {
             reason: format!(
                 "{service} was not read completely in {region} of both inventories: {what} created or \
                  deleted cannot be told apart from unread ones"
+            ),
+        });
+        false
+    }
+
+    /// Whether `resource` was read completely in both inventories (no per-resource failed
+    /// read names it: see `CoverageStatus::ResourceFailed`). Otherwise records that `what` of it
+    /// could not be compared.
+    fn resource_read(
+        &mut self,
+        b: &AccountInventory,
+        a: &AccountInventory,
+        service: Service,
+        resource: &str,
+        what: &str,
+    ) -> bool {
+        let failed = [("baseline", b), ("current", a)]
+            .into_iter()
+            .find_map(|(side, inventory)| inventory.resource_failure(service, resource).map(|c| (side, c)));
+        let Some((side, failure)) = failed else { return true };
+        self.not_compared.insert(NotCompared {
+            account: a.account_id.clone(),
+            scope: resource.to_string(),
+            reason: format!(
+                "{resource} was not read completely in the {side} inventory ({}): {what} created or deleted \
+                 cannot be told apart from unread ones",
+                failure.failed_read()
             ),
         });
         false

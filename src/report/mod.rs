@@ -288,7 +288,7 @@ impl Report {
                 collection_failures: a
                     .coverage
                     .iter()
-                    .filter(|c| c.status == CoverageStatus::Failed)
+                    .filter(|c| c.status.is_failure())
                     .map(|c| CollectionFailure {
                         region: c.region.clone(),
                         service: c.service.to_string(),

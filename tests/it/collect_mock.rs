@@ -40,8 +40,9 @@ fn stats_of(stats: &CallStats, operation: &str) -> OperationStats {
     )
 }
 
+/// Every failed read, of a whole service or of one resource.
 fn failures(account: &AccountInventory) -> Vec<String> {
-    account.coverage.iter().filter(|c| c.status == CoverageStatus::Failed).map(|c| c.reason()).collect()
+    account.coverage.iter().filter(|c| c.status.is_failure()).map(|c| c.reason()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1788,12 +1789,28 @@ async fn referenced_customer_prefix_lists_are_expanded() {
     assert_eq!(entries("pl-0unused"), Some(None), "only referenced lists are expanded");
     assert_eq!(stats_of(&stats, "GetManagedPrefixListEntries").calls, 2);
 
+    // Denied: a gap of that list only (the region's other groups are judged), and the rule
+    // that names it admits "unknown" sources with the reason, never none.
     let (account, _) = collect(rules(true)).await;
-    assert!(!account.is_collected(REGION, Service::Ec2));
+    assert!(account.is_collected(REGION, Service::Ec2));
+    let failed: Vec<_> = account.failures(Service::Ec2).collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(
+        (failed[0].status, failed[0].operation.as_deref(), failed[0].resource.as_deref()),
+        (CoverageStatus::ResourceFailed, Some("GetManagedPrefixListEntries"), Some("pl-0partner"))
+    );
+    assert_eq!(
+        account.prefix_lists.iter().find(|p| p.id == "pl-0partner").map(|p| p.entries.clone()),
+        Some(None)
+    );
+    let index = edge_audit_checks::index::Index::build(&account);
+    let sources = edge_audit_checks::network::port_sources(&index, &["sg-1".to_string()], 443);
+    assert!(sources.internet.is_empty());
+    assert_eq!(sources.unknown.len(), 1, "{sources:?}");
     assert!(
-        failures(&account).iter().any(|f| f.contains("GetManagedPrefixListEntries")),
-        "{:?}",
-        failures(&account)
+        sources.unknown[0].contains("pl-0partner (partner-ranges)")
+            && sources.unknown[0].contains("GetManagedPrefixListEntries failed (UnauthorizedOperation"),
+        "{sources:?}"
     );
 }
 
@@ -1824,6 +1841,19 @@ fn rule_group_gate_rules(get_rule_group: Rule) -> Vec<Rule> {
         ]}, "LockToken": "t"})
     .to_string();
     let summary = WebAclSummary::builder().name("gate").id("g-1").arn(acl_arn.clone()).build();
+    // A second ACL of the region whose gate is its own rule, so needs no group.
+    let direct_arn = regional_acl_arn("direct", "d-1");
+    let direct = serde_json::json!({"WebACL": {"Name": "direct", "Id": "d-1", "ARN": direct_arn,
+        "DefaultAction": {"Block": {}}, "VisibilityConfig": waf_visibility(),
+        "Rules": [
+            {"Name": "allow-secret", "Priority": 0, "Action": {"Allow": {}}, "VisibilityConfig": waf_visibility(),
+             "Statement": {"ByteMatchStatement": {
+                 "SearchString": aws_smithy_types::base64::encode(ORIGIN_SECRET),
+                 "FieldToMatch": {"SingleHeader": {"Name": "x-origin-verify"}}, "PositionalConstraint": "EXACTLY",
+                 "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}}
+        ]}, "LockToken": "t"})
+    .to_string();
+    let direct_summary = WebAclSummary::builder().name("direct").id("d-1").arn(direct_arn).build();
     vec![
         list_distributions_page(
             None,
@@ -1845,12 +1875,44 @@ fn rule_group_gate_rules(get_rule_group: Rule) -> Vec<Rule> {
         ),
         mock!(aws_sdk_wafv2::Client::list_web_acls)
             .match_requests(|r| r.scope() == Some(&Scope::Regional))
-            .then_output(move || ListWebAcLsOutput::builder().web_acls(summary.clone()).build()),
+            .then_output(move || {
+                ListWebAcLsOutput::builder()
+                    .web_acls(summary.clone())
+                    .web_acls(direct_summary.clone())
+                    .build()
+            }),
         mock!(aws_sdk_wafv2::Client::get_web_acl)
             .match_requests(|r| r.id() == Some("g-1"))
             .then_http_response(move || http(200, &[], web_acl.clone())),
+        mock!(aws_sdk_wafv2::Client::get_web_acl)
+            .match_requests(|r| r.id() == Some("d-1"))
+            .then_http_response(move || http(200, &[], direct.clone())),
         get_rule_group,
     ]
+}
+
+/// The web ACL named `name`.
+fn web_acl_named<'a>(account: &'a AccountInventory, name: &str) -> &'a edge_audit_checks::inventory::WebAcl {
+    account.web_acls.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("no web ACL {name}"))
+}
+
+/// How the web ACL named `name` treats requests without the secret header.
+fn gate_of<'a>(
+    account: &'a AccountInventory,
+    index: &edge_audit_checks::index::Index<'a>,
+    name: &str,
+) -> edge_audit_checks::perimeter::AclHeaderGuard<'a> {
+    edge_audit_checks::perimeter::headers::acl_header_guard(web_acl_named(account, name), index)
+}
+
+/// GetRuleGroup asked by the ARN alone (no name, id or scope: those would look the group up in
+/// the caller's account, and a Firewall Manager group is the administrator account's).
+fn get_rule_group_by_arn(arn: String, body: String) -> Rule {
+    mock!(aws_sdk_wafv2::Client::get_rule_group)
+        .match_requests(move |r| {
+            r.arn() == Some(arn.as_str()) && r.name().is_none() && r.id().is_none() && r.scope().is_none()
+        })
+        .then_http_response(move || http(200, &[], body.clone()))
 }
 
 fn rule_group_json() -> String {
@@ -1878,14 +1940,12 @@ fn rule_group_json() -> String {
 async fn custom_rule_groups_are_read_once_and_their_tests_evaluated_against_the_sent_values() {
     use edge_audit_checks::inventory::{TestStrength, WafAction};
     use edge_audit_checks::secret::SecretValue;
-    let get_rule_group = mock!(aws_sdk_wafv2::Client::get_rule_group)
-        .match_requests(|r| r.name() == Some("gate") && r.id() == Some("rg-1"))
-        .then_http_response(|| http(200, &[], rule_group_json()));
+    let get_rule_group = get_rule_group_by_arn(rule_group_arn("gate", "rg-1"), rule_group_json());
     let (account, stats) = collect(rule_group_gate_rules(get_rule_group)).await;
     assert!(failures(&account).is_empty(), "{:?}", failures(&account));
-    assert_eq!(stats_of(&stats, "GetRuleGroup").calls, 1);
+    assert_eq!(stats_of(&stats, "GetRuleGroup").calls, 1, "asked by ARN, once");
 
-    let acl = &account.web_acls[0];
+    let acl = web_acl_named(&account, "gate");
     let Statement::RuleGroupReference { arn, excluded_rules, rule_action_overrides } =
         &acl.rules[0].statement
     else {
@@ -1926,7 +1986,7 @@ async fn custom_rule_groups_are_read_once_and_their_tests_evaluated_against_the_
 }
 
 #[tokio::test]
-async fn a_rule_group_that_cannot_be_read_is_a_coverage_gap_naming_it() {
+async fn a_rule_group_that_cannot_be_read_is_a_gap_of_the_acls_that_reference_it_only() {
     let get_rule_group = mock!(aws_sdk_wafv2::Client::get_rule_group).then_error(|| {
         aws_sdk_wafv2::operation::get_rule_group::GetRuleGroupError::generic(error_meta(
             "AccessDeniedException",
@@ -1936,14 +1996,98 @@ async fn a_rule_group_that_cannot_be_read_is_a_coverage_gap_naming_it() {
     let (account, _) = collect(rule_group_gate_rules(get_rule_group)).await;
     let failed: Vec<_> = account.failures(Service::WafRegional).collect();
     assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].status, CoverageStatus::ResourceFailed);
     assert_eq!(failed[0].operation.as_deref(), Some("GetRuleGroup"));
     assert_eq!(failed[0].resource.as_deref(), Some(rule_group_arn("gate", "rg-1").as_str()));
-    assert!(!account.is_collected(REGION, Service::WafRegional));
+    // The region's WAF stays read: only the ACLs that reference the group lack data.
+    assert!(account.is_collected(REGION, Service::WafRegional));
     assert!(account.rule_groups.is_empty());
-    // Not read: the ACL's gate is unverifiable, never a pass.
+    assert_eq!(account.web_acls.len(), 2);
     let index = edge_audit_checks::index::Index::build(&account);
-    let guard = edge_audit_checks::perimeter::headers::acl_header_guard(&account.web_acls[0], &index);
-    assert!(matches!(guard, edge_audit_checks::perimeter::AclHeaderGuard::Unverifiable(_)), "{guard:?}");
+    // The other ACL of the region is judged: its own rule requires the secret.
+    let direct = gate_of(&account, &index, "direct");
+    assert!(matches!(direct, edge_audit_checks::perimeter::AclHeaderGuard::Enforced(_)), "{direct:?}");
+    // Not read: the referencing ACL's gate is "could not verify", never a pass.
+    let gate = gate_of(&account, &index, "gate");
+    assert!(matches!(gate, edge_audit_checks::perimeter::AclHeaderGuard::Unverifiable(_)), "{gate:?}");
+    assert_eq!(
+        edge_audit_checks::perimeter::headers::unread_rule_groups(web_acl_named(&account, "gate"), &index),
+        [rule_group_arn("gate", "rg-1").as_str()]
+    );
+}
+
+/// A web ACL that Firewall Manager manages: its pre-process rule group lives in the
+/// administrator account (999999999999) and is read by that ARN, and its label gate is
+/// evaluated like a local group's.
+#[tokio::test]
+async fn a_firewall_manager_rule_group_is_read_by_its_arn_in_the_administrator_account() {
+    use aws_sdk_wafv2::operation::list_web_acls::ListWebAcLsOutput;
+    use aws_sdk_wafv2::types::{Scope, WebAclSummary};
+    let fms_arn =
+        "arn:aws:wafv2:us-east-1:999999999999:regional/rulegroup/FMManagedRuleGroup-gate/fms-1".to_string();
+    let acl_arn = regional_acl_arn("FMManagedWebACLV2-gate", "f-1");
+    let header = serde_json::json!({"SingleHeader": {"Name": "x-origin-verify"}});
+    let web_acl = serde_json::json!({"WebACL": {"Name": "FMManagedWebACLV2-gate", "Id": "f-1", "ARN": acl_arn,
+        "DefaultAction": {"Allow": {}}, "VisibilityConfig": waf_visibility(), "ManagedByFirewallManager": true,
+        "PreProcessFirewallManagerRuleGroups": [
+            {"Name": "fms-gate", "Priority": 1, "OverrideAction": {"None": {}}, "VisibilityConfig": waf_visibility(),
+             "FirewallManagerStatement": {"RuleGroupReferenceStatement": {"ARN": fms_arn}}}],
+        "Rules": [
+            {"Name": "block-unlabelled", "Priority": 0, "Action": {"Block": {}}, "VisibilityConfig": waf_visibility(),
+             "Statement": {"NotStatement": {"Statement": {"LabelMatchStatement": {"Scope": "LABEL", "Key": "origin:verified"}}}}}
+        ]}, "LockToken": "t"})
+    .to_string();
+    let group = serde_json::json!({"RuleGroup": {"Name": "FMManagedRuleGroup-gate", "Id": "fms-1", "ARN": fms_arn,
+        "Capacity": 10, "VisibilityConfig": waf_visibility(),
+        "Rules": [
+            {"Name": "label-verified", "Priority": 0, "Action": {"Count": {}}, "VisibilityConfig": waf_visibility(),
+             "RuleLabels": [{"Name": "origin:verified"}],
+             "Statement": {"ByteMatchStatement": {
+                 "SearchString": aws_smithy_types::base64::encode(ORIGIN_SECRET),
+                 "FieldToMatch": header, "PositionalConstraint": "EXACTLY",
+                 "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}}
+        ]}, "LockToken": "t"})
+    .to_string();
+    let summary =
+        WebAclSummary::builder().name("FMManagedWebACLV2-gate").id("f-1").arn(acl_arn.clone()).build();
+    let rules = vec![
+        list_distributions_page(
+            None,
+            distribution_list_xml(
+                &[distribution_xml(
+                    "E1",
+                    &[origin_xml(
+                        "alb",
+                        "web-1.us-east-1.elb.amazonaws.com",
+                        "",
+                        &[("x-origin-verify", ORIGIN_SECRET)],
+                    )],
+                    behavior_xml("DefaultCacheBehavior", None, "alb", CACHING_DISABLED),
+                    &[],
+                    "",
+                )],
+                None,
+            ),
+        ),
+        mock!(aws_sdk_wafv2::Client::list_web_acls)
+            .match_requests(|r| r.scope() == Some(&Scope::Regional))
+            .then_output(move || ListWebAcLsOutput::builder().web_acls(summary.clone()).build()),
+        mock!(aws_sdk_wafv2::Client::get_web_acl)
+            .match_requests(|r| r.id() == Some("f-1"))
+            .then_http_response(move || http(200, &[], web_acl.clone())),
+        get_rule_group_by_arn(fms_arn.clone(), group),
+    ];
+    let (account, stats) = collect(rules).await;
+    assert!(failures(&account).is_empty(), "{:?}", failures(&account));
+    assert_eq!(stats_of(&stats, "GetRuleGroup").calls, 1);
+    assert_eq!(account.rule_groups.iter().map(|g| g.arn.as_str()).collect::<Vec<_>>(), [fms_arn.as_str()]);
+    let acl = &account.web_acls[0];
+    assert!(
+        matches!(acl.pre_process_rules[0].statement, Statement::RuleGroupReference { ref arn, .. } if *arn == fms_arn)
+    );
+    let index = edge_audit_checks::index::Index::build(&account);
+    let guard = edge_audit_checks::perimeter::headers::acl_header_guard(acl, &index);
+    assert!(matches!(guard, edge_audit_checks::perimeter::AclHeaderGuard::Enforced(_)), "{guard:?}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2188,6 +2332,220 @@ async fn unreadable_parameter_defaults_leave_only_tenants_that_rely_on_them_unju
         relying.is_err_and(|why| why.contains("`stage`") && why.contains("were not read")),
         "{relying:?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP API authorizers: GetAuthorizers as the API Gateway v2 API reference shapes its answer
+// (REST-JSON: `items[]` with `authorizerId`, `authorizerType` REQUEST|JWT, `identitySource`,
+// `jwtConfiguration`, `name`; `nextToken`).
+
+const HTTP_REQUEST_API: &str = "abc123";
+const HTTP_JWT_API: &str = "def456";
+
+fn http_api_arn(id: &str) -> String {
+    format!("arn:aws:apigateway:{REGION}::/apis/{id}")
+}
+
+/// A distribution whose two origins are the HTTP APIs `abc123` (every route behind a REQUEST
+/// Lambda authorizer keyed on the origin header it sends; its authorizers come in two pages) and
+/// `def456` (every route behind a JWT authorizer), both `$default` stage.
+fn http_authorizer_rules(jwt_api_authorizers: Rule) -> Vec<Rule> {
+    use aws_sdk_apigatewayv2::operation::get_stages::GetStagesOutput;
+    use aws_sdk_apigatewayv2::operation::{get_apis::GetApisOutput, get_routes::GetRoutesOutput};
+    use aws_sdk_apigatewayv2::types::{Api, AuthorizationType, ProtocolType, Route, Stage};
+    let api = |id: &str| {
+        Api::builder()
+            .api_id(id)
+            .name(format!("http-{id}"))
+            .protocol_type(ProtocolType::Http)
+            .route_selection_expression("${request.method} ${request.path}")
+            .api_endpoint(format!("https://{id}.execute-api.{REGION}.amazonaws.com"))
+            .build()
+    };
+    let routes = |authorization: AuthorizationType, authorizer: &str| {
+        let route = |key: &str, id: &str| {
+            Route::builder()
+                .route_id(id)
+                .route_key(key)
+                .authorization_type(authorization.clone())
+                .authorizer_id(authorizer)
+                .build()
+        };
+        GetRoutesOutput::builder().items(route("GET /items", "r1")).items(route("POST /items", "r2")).build()
+    };
+    let request_routes = routes(AuthorizationType::Custom, "au1");
+    let jwt_routes = routes(AuthorizationType::Jwt, "jw2");
+    let origin = |id: &str, api: &str| {
+        origin_xml(
+            id,
+            &format!("{api}.execute-api.{REGION}.amazonaws.com"),
+            "",
+            &[("X-Origin-Verify", ORIGIN_SECRET)],
+        )
+    };
+    let distribution = distribution_xml(
+        "E1",
+        &[origin("request", HTTP_REQUEST_API), origin("jwt", HTTP_JWT_API)],
+        behavior_xml("DefaultCacheBehavior", None, "request", CACHING_DISABLED),
+        &[behavior_xml("CacheBehavior", Some("/jwt/*"), "jwt", CACHING_DISABLED)],
+        "",
+    );
+    let page = |body: serde_json::Value| {
+        let body = body.to_string();
+        move || http(200, &[("content-type", "application/json")], body.clone())
+    };
+    vec![
+        list_distributions_page(None, distribution_list_xml(&[distribution], None)),
+        mock!(aws_sdk_apigatewayv2::Client::get_apis).then_output(move || {
+            GetApisOutput::builder().items(api(HTTP_REQUEST_API)).items(api(HTTP_JWT_API)).build()
+        }),
+        mock!(aws_sdk_apigatewayv2::Client::get_stages).then_output(|| {
+            GetStagesOutput::builder()
+                .items(Stage::builder().stage_name("$default").auto_deploy(true).build())
+                .build()
+        }),
+        mock!(aws_sdk_apigatewayv2::Client::get_routes)
+            .match_requests(|r| r.api_id() == Some(HTTP_REQUEST_API))
+            .then_output(move || request_routes.clone()),
+        mock!(aws_sdk_apigatewayv2::Client::get_routes)
+            .match_requests(|r| r.api_id() == Some(HTTP_JWT_API))
+            .then_output(move || jwt_routes.clone()),
+        // abc123: page 1 holds the REQUEST authorizer, page 2 (nextToken) an unused JWT one.
+        mock!(aws_sdk_apigatewayv2::Client::get_authorizers)
+            .match_requests(|r| r.api_id() == Some(HTTP_REQUEST_API) && r.next_token().is_none())
+            .then_http_response(page(serde_json::json!({
+                "items": [{
+                    "authorizerId": "au1",
+                    "authorizerType": "REQUEST",
+                    "authorizerUri": format!("arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:{REGION}:{ACCOUNT}:function:origin-check/invocations"),
+                    "authorizerPayloadFormatVersion": "2.0",
+                    "authorizerResultTtlInSeconds": 300,
+                    "enableSimpleResponses": true,
+                    "identitySource": ["$request.header.X-Origin-Verify"],
+                    "name": "origin-check"
+                }],
+                "nextToken": "page-2"
+            }))),
+        mock!(aws_sdk_apigatewayv2::Client::get_authorizers)
+            .match_requests(|r| r.api_id() == Some(HTTP_REQUEST_API) && r.next_token() == Some("page-2"))
+            .then_http_response(page(serde_json::json!({
+                "items": [{
+                    "authorizerId": "jw1",
+                    "authorizerType": "JWT",
+                    "identitySource": ["$request.header.Authorization"],
+                    "jwtConfiguration": {"audience": ["spa"], "issuer": format!("https://cognito-idp.{REGION}.amazonaws.com/{REGION}_pool")},
+                    "name": "unused-jwt"
+                }]
+            }))),
+        jwt_api_authorizers,
+    ]
+}
+
+fn jwt_api_authorizers() -> Rule {
+    mock!(aws_sdk_apigatewayv2::Client::get_authorizers)
+        .match_requests(|r| r.api_id() == Some(HTTP_JWT_API))
+        .then_http_response(|| {
+            let body = serde_json::json!({"items": [{
+                "authorizerId": "jw2",
+                "authorizerType": "JWT",
+                "identitySource": ["$request.header.Authorization"],
+                "jwtConfiguration": {"audience": ["api"], "issuer": "https://issuer.example.com"},
+                "name": "jwt"
+            }]});
+            http(200, &[("content-type", "application/json")], body.to_string())
+        })
+}
+
+/// EA202's findings and not-evaluated entries on the account, by API ARN.
+fn ea202(account: &AccountInventory) -> edge_audit_checks::registry::Outcome {
+    let inventory = edge_audit_checks::Inventory::new(vec![account.clone()]);
+    let check = edge_audit_checks::registry::find("EA202").expect("EA202");
+    edge_audit_checks::registry::run(&inventory, &[check], &Default::default())
+}
+
+#[tokio::test]
+async fn http_api_authorizers_are_read_page_by_page_and_judged() {
+    use edge_audit_checks::finding::{Confidence, Severity};
+    let (account, stats) = collect(http_authorizer_rules(jwt_api_authorizers())).await;
+    assert!(failures(&account).is_empty(), "{:?}", failures(&account));
+    assert_eq!(stats_of(&stats, "GetAuthorizers").calls, 3, "two pages for abc123, one for def456");
+    let api = |id: &str| account.http_apis.iter().find(|a| a.id == id).expect("an HTTP API");
+    let parsed: Vec<(&str, &str, &str, Vec<String>)> = api(HTTP_REQUEST_API)
+        .authorizers
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str(), a.authorizer_type.as_str(), a.identity_sources.clone()))
+        .collect();
+    assert_eq!(
+        parsed,
+        [
+            ("au1", "origin-check", "REQUEST", vec!["$request.header.X-Origin-Verify".to_string()]),
+            ("jw1", "unused-jwt", "JWT", vec!["$request.header.Authorization".to_string()]),
+        ]
+    );
+    assert!(
+        api(HTTP_REQUEST_API).authorizers[0].is_lambda() && !api(HTTP_JWT_API).authorizers[0].is_lambda()
+    );
+
+    let outcome = ea202(&account);
+    assert!(outcome.not_evaluated.is_empty(), "{:?}", outcome.not_evaluated);
+    let finding = |id: &str| {
+        outcome
+            .findings
+            .iter()
+            .find(|f| f.resource.arn == http_api_arn(id))
+            .unwrap_or_else(|| panic!("no EA202 on {id}: {:?}", outcome.findings))
+    };
+    // A REQUEST Lambda authorizer keyed on the origin header: API Gateway refuses requests
+    // without it, the function's code compares the value: could not verify, low.
+    let request = finding(HTTP_REQUEST_API);
+    assert_eq!(
+        (request.severity, request.confidence),
+        (Severity::Low, Confidence::Low),
+        "{}",
+        request.message
+    );
+    assert!(
+        request.message.starts_with("Could not verify") && request.message.contains("origin-check"),
+        "{}",
+        request.message
+    );
+    // A JWT authorizer is authorization, not a lock to the distribution: reachable, medium.
+    let jwt = finding(HTTP_JWT_API);
+    assert_eq!((jwt.severity, jwt.confidence), (Severity::Medium, Confidence::High), "{}", jwt.message);
+    assert!(jwt.message.contains("every method still requires authorization"), "{}", jwt.message);
+}
+
+/// moto 5.2.5 answers GetAuthorizers with HTTP 500: that API is not evaluated (naming the
+/// failed read), the region's other HTTP APIs are.
+#[tokio::test]
+async fn a_failed_get_authorizers_leaves_only_that_api_not_evaluated() {
+    let broken = mock!(aws_sdk_apigatewayv2::Client::get_authorizers)
+        .match_requests(|r| r.api_id() == Some(HTTP_JWT_API))
+        .then_http_response(|| {
+            http(
+                500,
+                &[("content-type", "application/json"), ("x-amzn-errortype", "InternalServerError")],
+                r#"{"message": "Internal server error"}"#,
+            )
+        });
+    let (account, _) = collect(http_authorizer_rules(broken)).await;
+    let failed: Vec<_> = account.failures(Service::Apigatewayv2).collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(
+        (failed[0].status, failed[0].operation.as_deref(), failed[0].resource.clone()),
+        (CoverageStatus::ResourceFailed, Some("GetAuthorizers"), Some(http_api_arn(HTTP_JWT_API)))
+    );
+    assert!(account.is_collected(REGION, Service::Apigatewayv2), "the region's other APIs were read");
+
+    let outcome = ea202(&account);
+    let not_evaluated: Vec<(&str, &str)> =
+        outcome.not_evaluated.iter().map(|n| (n.scope.as_str(), n.reason.as_str())).collect();
+    assert_eq!(not_evaluated.len(), 1, "{not_evaluated:?}");
+    assert_eq!(not_evaluated[0].0, http_api_arn(HTTP_JWT_API));
+    assert!(not_evaluated[0].1.contains("GetAuthorizers failed"), "{not_evaluated:?}");
+    // Never a pass, never a guess: no finding on the unread API, the other one still judged.
+    let judged: Vec<&str> = outcome.findings.iter().map(|f| f.resource.arn.as_str()).collect();
+    assert_eq!(judged, [http_api_arn(HTTP_REQUEST_API).as_str()]);
 }
 
 /// Every text transformation the locked WAF SDK can return is one the matching pass evaluates

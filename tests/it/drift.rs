@@ -207,6 +207,38 @@ fn stages_and_methods_are_not_compared_where_api_gateway_was_not_read_completely
     assert!(types.contains(&T::ExecuteApiEndpointEnabled), "{types:?}");
 }
 
+/// One HTTP API's routes could not be read (a per-resource gap: the region stays collected):
+/// its routes are not compared, naming it, instead of being reported deleted.
+#[test]
+fn routes_of_an_http_api_not_read_are_not_compared_rather_than_deleted() {
+    let load = |name: &str| {
+        edge_audit::snapshot::load(&drift_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let base = load("base");
+    let mut current = load("base");
+    let account = &mut current.accounts[0];
+    let arn = account.http_apis[0].arn.clone();
+    account.coverage.push(edge_audit_checks::inventory::Coverage::resource_failed(
+        "eu-west-1",
+        edge_audit_checks::inventory::Service::Apigatewayv2,
+        "GetRoutes",
+        arn.clone(),
+        "InternalServerError: Internal server error",
+    ));
+    account.http_apis[0].routes.clear();
+    let (changes, not_compared) = drift::compare(&base, &current, &CheckOptions::default());
+    let types: BTreeSet<ChangeType> = changes.iter().map(|c| c.change_type).collect();
+    assert!(!types.contains(&T::RouteDeleted), "a route deleted from an incomplete read: {types:?}");
+    let reasons: Vec<(&str, &str)> =
+        not_compared.iter().map(|n| (n.scope.as_str(), n.reason.as_str())).collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|(scope, why)| *scope == arn && why.contains("GetRoutes failed (InternalServerError")),
+        "{reasons:?}"
+    );
+}
+
 #[test]
 fn unread_services_are_not_compared_rather_than_deleted() {
     let (changes, not_compared) = compare("base", "partial");

@@ -17,7 +17,13 @@ declare_check! {
     /// block with the private ones left out). Address sets are computed with `ipnet`/`iprange`.
     ///
     /// High. Medium when the sources do not cover the internet but include a very broad public
-    /// range: an IPv4 /8 or wider, an IPv6 /24 or wider.
+    /// range: an IPv4 /8 or wider, an IPv6 /24 or wider (`3.0.0.0/8` on 443 is medium; a /24
+    /// is not reported).
+    ///
+    /// A rule that names a customer-managed prefix list is judged by the list's entries
+    /// (GetManagedPrefixListEntries). When they could not be read (or the list is not in the
+    /// inventory), the group is *not evaluated* with that reason, unless its other sources
+    /// already cover the internet: an unread list is never taken for "not open".
     ///
     /// ## Why it matters
     ///
@@ -78,6 +84,31 @@ impl Audit for OriginSgOpenToInternet {
                 let with_others = open
                     .iter()
                     .any(|port| alone.iter().any(|s| s.port == *port && !s.internet.contains(sg_id)));
+                // Sources not known on a port where this group admits something: a prefix list
+                // (of this group or another of the origin's) whose entries were not read.
+                let mut unknown: Vec<&String> = together
+                    .iter()
+                    .filter(|t| {
+                        alone.iter().any(|a| a.port == t.port && (!a.unknown.is_empty() || !a.cidrs.is_empty()))
+                    })
+                    .flat_map(|t| t.unknown.iter())
+                    .collect();
+                unknown.sort();
+                unknown.dedup();
+                if open.is_empty() && !unknown.is_empty() {
+                    let unknown: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
+                    out.not_evaluated(
+                        &Self::META,
+                        sg.arn.clone(),
+                        format!(
+                            "whether security group {} ({}) of origin {} admits the internet is unknown: {}",
+                            sg.id,
+                            sg.name,
+                            origin.label(),
+                            unknown.join("; ")
+                        ),
+                    );
+                }
                 let broad: Vec<&String> = alone.iter().flat_map(|s| s.broad.iter()).collect();
                 let broad_ports: Vec<u16> = alone.iter().filter(|s| !s.broad.is_empty()).map(|s| s.port).collect();
                 let ports = |list: &[u16]| list.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");

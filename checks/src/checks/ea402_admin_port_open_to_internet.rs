@@ -10,7 +10,9 @@ declare_check! {
     ///
     /// A security group attached to something (an instance, a network interface, a load
     /// balancer) that allows an administration port — `admin_ports`, SSH 22 and RDP 3389 by
-    /// default — from 0.0.0.0/0 or ::/0.
+    /// default — from 0.0.0.0/0 or ::/0 (or ranges that together cover the internet). A group
+    /// whose rule on the port names a customer-managed prefix list whose entries could not be
+    /// read is not evaluated, naming the list.
     ///
     /// ## Why it matters
     ///
@@ -67,6 +69,18 @@ impl Audit for AdminPortOpenToInternet {
             for &port in &ctx.options.admin_ports {
                 let sources = port_sources(ctx.index, std::slice::from_ref(&sg.id), port);
                 if sources.internet.is_empty() {
+                    if !sources.unknown.is_empty() {
+                        out.not_evaluated(
+                            &Self::META,
+                            sg.arn.clone(),
+                            format!(
+                                "whether security group {} ({}) admits the internet on port {port} is unknown: {}",
+                                sg.id,
+                                sg.name,
+                                sources.unknown.join("; ")
+                            ),
+                        );
+                    }
                     continue;
                 }
                 let ranges: Vec<&String> = sg

@@ -16,6 +16,9 @@ declare_check! {
     /// sent by the distribution at all. A
     /// listener rule or web ACL that tests the header only for presence or a short fragment
     /// (an ALB value of `*`, a regex `.*`, a `CONTAINS` of a few characters) checks no secret.
+    /// When another rule of the origin's groups names a customer-managed prefix list whose
+    /// entries could not be read, the origin is not evaluated: that list may admit the internet
+    /// (EA401's case) or not (this check's).
     ///
     /// ## Why it matters
     ///
@@ -55,6 +58,24 @@ impl Audit for OriginPrefixListOnly {
             let prefix_only = sources.iter().any(|s| !s.cloudfront_prefix_lists.is_empty())
                 && sources.iter().all(|s| s.internet.is_empty());
             if !prefix_only {
+                continue;
+            }
+            // An unread customer prefix list beside the CloudFront one may admit the internet
+            // (EA401's) or not (this check's): neither is known.
+            let mut unknown: Vec<&str> = sources.iter().flat_map(|s| s.unknown.iter().map(String::as_str)).collect();
+            if !unknown.is_empty() {
+                unknown.sort();
+                unknown.dedup();
+                let arn = match (origin.lb, origin.instance) {
+                    (Some(lb), _) => lb.arn.clone(),
+                    (_, Some(instance)) => instance.arn.clone(),
+                    _ => continue,
+                };
+                out.not_evaluated(
+                    &Self::META,
+                    arn,
+                    format!("the sources {} admits are not all known: {}", origin.label(), unknown.join("; ")),
+                );
                 continue;
             }
             let (resource, arn, header_checked) = match (origin.lb, origin.instance) {

@@ -120,21 +120,31 @@ impl AccountInventory {
     }
 
     /// Whether `service` was read completely in `region` (or [`GLOBAL_REGION`]): a collected
-    /// record and no failure.
+    /// record and no failure. A [`CoverageStatus::ResourceFailed`] record does not count: the
+    /// checks that depend on that one resource find it ([`Self::resource_failure`]) and report
+    /// what it leaves unjudged themselves.
     pub fn is_collected(&self, region: &str, service: Service) -> bool {
         let mut collected = false;
         for c in self.coverage.iter().filter(|c| c.service == service && c.region == region) {
             match c.status {
                 CoverageStatus::Collected => collected = true,
                 CoverageStatus::Failed => return false,
+                CoverageStatus::ResourceFailed => {}
             }
         }
         collected
     }
 
-    /// The failed coverage records of a service, any region.
+    /// The failed coverage records of a service, any region: whole-service failures and
+    /// per-resource ones.
     pub fn failures(&self, service: Service) -> impl Iterator<Item = &Coverage> {
-        self.coverage.iter().filter(move |c| c.service == service && c.status == CoverageStatus::Failed)
+        self.coverage.iter().filter(move |c| c.service == service && c.status.is_failure())
+    }
+
+    /// The failed read of one resource (by the ARN or id the collector named) of `service`, if
+    /// any: a per-resource record, or a whole-service failure that names the resource.
+    pub fn resource_failure(&self, service: Service, resource: &str) -> Option<&Coverage> {
+        self.failures(service).find(|c| c.resource.as_deref() == Some(resource))
     }
 
     /// The regions in which `service` is expected to hold data: [`GLOBAL_REGION`] for global
@@ -274,7 +284,22 @@ impl fmt::Display for Service {
 #[serde(rename_all = "snake_case")]
 pub enum CoverageStatus {
     Collected,
+    /// The service was not read completely in the region: every check that needs it is not
+    /// evaluated there.
     Failed,
+    /// One resource's detail read failed (`resource` names it) and the rest of the service was
+    /// read in the region: the region stays collected, and the checks that depend on that
+    /// resource report what it leaves unjudged (a web ACL referencing an unread rule group, an
+    /// HTTP API whose routes or authorizers were not read, a security group rule naming a prefix
+    /// list whose entries were not read) as not evaluated, naming it.
+    ResourceFailed,
+}
+
+impl CoverageStatus {
+    /// Failed, for the whole service or for one resource.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Self::Failed | Self::ResourceFailed)
+    }
 }
 
 /// Whether one service was read in one region of the account. A failure names the operation and
@@ -322,6 +347,31 @@ impl Coverage {
             resource: None,
             error: Some(error.into()),
         }
+    }
+
+    /// The failed read of one resource only (see [`CoverageStatus::ResourceFailed`]).
+    pub fn resource_failed(
+        region: impl Into<String>,
+        service: Service,
+        operation: impl Into<String>,
+        resource: impl Into<String>,
+        error: impl Into<String>,
+    ) -> Self {
+        Self {
+            status: CoverageStatus::ResourceFailed,
+            resource: Some(resource.into()),
+            ..Self::failed(region, service, operation, error)
+        }
+    }
+
+    /// `GetRuleGroup failed (AccessDeniedException: …)`: the operation and the error, for the
+    /// reason of a resource left unjudged.
+    pub fn failed_read(&self) -> String {
+        format!(
+            "{} failed ({})",
+            self.operation.as_deref().unwrap_or("a read"),
+            self.error.as_deref().unwrap_or("no error given")
+        )
     }
 
     /// A human sentence for not-evaluated reasons.

@@ -5,8 +5,8 @@
 
 use super::entry::EntryPoint;
 use super::headers::{
-    acl_header_guard, judge_alternatives, listener_header_guard, AclHeaderGuard, GuardVerdict,
-    HeaderAlternatives, Verdict,
+    acl_header_guard, judge_alternatives, listener_header_guard, unread_rule_groups, AclHeaderGuard,
+    GuardVerdict, HeaderAlternatives, Verdict,
 };
 use super::routing::{DomainReach, RoutingGate};
 use super::scope::Scope;
@@ -298,6 +298,22 @@ fn add_acl_guard<'a>(
                 side.open_because.push(format!("web ACL {}: {why}", acl.name))
             }
             AclHeaderGuard::Unverifiable(why) => {
+                // A rule group whose read failed is a gap of this ACL's data, as a region not
+                // read would be: the backend is not evaluated (naming the group), never judged
+                // reachable or locked on a guess. The region's other ACLs are unaffected.
+                let service = match acl.scope {
+                    WafScope::Cloudfront => Service::WafCloudfront,
+                    WafScope::Regional => Service::WafRegional,
+                };
+                for group in unread_rule_groups(acl, index) {
+                    if let Some(failure) = account.resource_failure(service, group) {
+                        side.not_collected.push(format!(
+                            "web ACL {}: custom rule group {group} could not be read ({})",
+                            acl.name,
+                            failure.failed_read()
+                        ));
+                    }
+                }
                 side.unverifiable.push(format!("web ACL {}: {why}", acl.name))
             }
         },
@@ -547,6 +563,15 @@ pub fn http_side<'a>(
         not_collected: coverage_gaps(scope.account, &api.region, &[Service::Apigatewayv2]),
         ..OriginSide::default()
     };
+    // Routes or authorizers of this API alone that could not be read (the region's other APIs
+    // were): what authorizes its routes is unknown.
+    side.not_collected.extend(
+        scope
+            .account
+            .failures(Service::Apigatewayv2)
+            .filter(|c| c.resource.as_deref() == Some(api.arn.as_str()))
+            .map(|c| format!("HTTP API {} could not be read completely: {}", api.id, c.failed_read())),
+    );
     add_entry_guard(&mut side, entry_points, reach, || {
         unmapped_api(
             scope.account,

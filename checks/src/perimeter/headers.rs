@@ -478,6 +478,29 @@ fn evaluation_order<'a>(acl: &'a WebAcl, index: &Index<'a>) -> Result<Vec<Evalua
     Ok(out)
 }
 
+/// The custom rule groups `acl` references (Firewall Manager's pre- and post-process groups
+/// included) that are not in the inventory and whose rules could end the evaluation (the
+/// reference does not override them to Count): while they are unread, the ACL's gate cannot be
+/// judged.
+pub fn unread_rule_groups<'a>(acl: &'a WebAcl, index: &Index<'_>) -> Vec<&'a str> {
+    let mut out: Vec<&'a str> = acl
+        .pre_process_rules
+        .iter()
+        .chain(&acl.rules)
+        .chain(&acl.post_process_rules)
+        .filter(|rule| !rule.override_count)
+        .filter_map(|rule| match &rule.statement {
+            Statement::RuleGroupReference { arn, .. } if !index.rule_groups.contains_key(arn.as_str()) => {
+                Some(arn.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Analyses a web ACL in AWS WAF's evaluation order: a request is let through by the first
 /// terminating Allow rule it matches, or by a default Allow when no terminating rule matched.
 /// The ACL requires a secret header when every way through does: each Allow rule requires one,

@@ -174,6 +174,30 @@ fn vpc_origin_reach_table() {
         assert_eq!(reach_kind(&reach), *expected, "{what}: {reach:?}");
         assert!(reach.why().contains(reason), "{what}: {:?} lacks {reason:?}", reach.why());
     }
+    // A public instance whose group's rule names a customer prefix list whose entries could not
+    // be read: not evaluated, naming the list, never "private".
+    let mut unread = account("internal", Some("203.0.113.9"), "10.0.0.0/8", INSTANCE);
+    unread.security_groups[0].ingress[0].prefix_list_ids.push("pl-0partner".into());
+    unread.prefix_lists.push(PrefixList {
+        id: "pl-0partner".into(),
+        name: "partner-ranges".into(),
+        region: "eu-west-1".into(),
+        owner_id: Some(ACCOUNT.into()),
+        entries: None,
+    });
+    unread.coverage.push(Coverage::resource_failed(
+        "eu-west-1",
+        Service::Ec2,
+        "GetManagedPrefixListEntries",
+        "pl-0partner",
+        "UnauthorizedOperation",
+    ));
+    let index = Index::build(&unread);
+    let scope = Scope { account: &unread, index: &index, options: &options };
+    let reach = vpc_origin_reach(&scope, &origin("vo_1", None)).expect("a VPC origin");
+    assert_eq!(reach_kind(&reach), 'N', "{reach:?}");
+    assert!(reach.why().contains("pl-0partner (partner-ranges) could not be read"), "{reach:?}");
+
     // An origin without a VPC origin has no reach to judge.
     let account = account("internal", None, "10.0.0.0/8", LB);
     let index = Index::build(&account);

@@ -1640,3 +1640,79 @@ fn edge_signer_is_never_a_pass() {
         }
     }
 }
+
+/// A custom rule group whose read failed (a per-resource coverage record) leaves the stage of
+/// the web ACL that references it not evaluated, naming the group and the error; the region's
+/// other ACLs are judged (the region stays collected). A group missing without a failed read
+/// (an older inventory) is "could not verify" as before.
+#[test]
+fn an_unread_rule_group_is_a_gap_of_the_acls_that_reference_it_only() {
+    let group = "arn:aws:wafv2:eu-west-1:999999999999:regional/rulegroup/fms-gate/9";
+    let stage = |api: &str, acl: &str| {
+        rest_api(json!({"id": api, "arn": format!("arn:aws:apigateway:eu-west-1::/restapis/{api}"),
+                        "stages": [{"name": "prod", "web_acl_arn": acl}]}))
+    };
+    let web_acl = |name: &str, pre: Vec<Value>, rules: Vec<Value>| {
+        let mut acl = serde_json::to_value(acl("block", rules)).expect("acl");
+        acl["arn"] = json!(format!("arn:aws:wafv2:eu-west-1:1:regional/webacl/{name}/1"));
+        acl["name"] = json!(name);
+        acl["pre_process_rules"] = json!(pre);
+        acl
+    };
+    let mut statement = group_ref("x", json!({}));
+    statement["arn"] = json!(group);
+    let fms = vec![group_rule("fms-gate", 0, statement)];
+    let direct = vec![rule("allow", 0, Some("allow"), exactly(H, V))];
+    let mut covered = coverage(ALL_REGIONAL);
+    let failure = Coverage::resource_failed(
+        "eu-west-1",
+        Service::WafRegional,
+        "GetRuleGroup",
+        group,
+        "AccessDeniedException: not authorized to perform wafv2:GetRuleGroup",
+    );
+    let with_failure = serde_json::to_value(&failure).expect("coverage");
+    covered.push(with_failure);
+    let account = |coverage: Vec<Value>| -> AccountInventory {
+        serde_json::from_value(json!({"account_id": "1", "partition": "aws", "regions": ["eu-west-1"],
+            "coverage": coverage,
+            "rest_apis": [stage("a1", "arn:aws:wafv2:eu-west-1:1:regional/webacl/grouped/1"),
+                          stage("a2", "arn:aws:wafv2:eu-west-1:1:regional/webacl/direct/1")],
+            "web_acls": [web_acl("grouped", fms.clone(), vec![]), web_acl("direct", vec![], direct.clone())]}))
+        .expect("an account")
+    };
+    let exposures = |account: &AccountInventory| -> Vec<(String, String)> {
+        let index = Index::build(account);
+        let options = CheckOptions::default();
+        let perimeter = Perimeter::build(account, &index, &options);
+        ["a1", "a2"]
+            .iter()
+            .map(|api| {
+                let arn = format!("arn:aws:apigateway:eu-west-1::/restapis/{api}/stages/prod");
+                let backend = perimeter.backend(&arn).expect("a backend");
+                let why = match &backend.exposure {
+                    Exposure::Unknown(why) => why.join("; "),
+                    _ => String::new(),
+                };
+                (backend.exposure.as_str().to_string(), why)
+            })
+            .collect()
+    };
+    let read_failed = account(covered);
+    assert!(read_failed.is_collected("eu-west-1", Service::WafRegional));
+    let judged = exposures(&read_failed);
+    assert_eq!(judged[0].0, "unknown", "{judged:?}");
+    assert!(
+        judged[0].1.contains(group) && judged[0].1.contains("GetRuleGroup failed (AccessDeniedException"),
+        "{judged:?}"
+    );
+    assert_eq!(judged[1], ("locked".to_string(), String::new()), "the other ACL of the region is judged");
+    let index = Index::build(&read_failed);
+    let grouped = &read_failed.web_acls.iter().find(|a| a.name == "grouped").expect("grouped");
+    assert!(matches!(acl_header_guard(grouped, &index), AclHeaderGuard::Unverifiable(_)));
+
+    // No failed read recorded (an inventory written before per-resource records): could not
+    // verify, as before.
+    let unrecorded = account(coverage(ALL_REGIONAL));
+    assert_eq!(exposures(&unrecorded)[0].0, "internet");
+}

@@ -108,14 +108,23 @@ fn instance_reach(scope: &Scope<'_>, id: &str, instance: &Instance) -> VpcOrigin
             instance.id
         ));
     };
-    let open: Vec<u16> = scope
+    let sources: Vec<_> = scope
         .options
         .listener_ports
         .iter()
-        .copied()
-        .filter(|port| !port_sources(scope.index, &instance.security_groups, *port).internet.is_empty())
+        .map(|port| port_sources(scope.index, &instance.security_groups, *port))
         .collect();
-    if open.is_empty() {
+    let open: Vec<u16> = sources.iter().filter(|s| !s.internet.is_empty()).map(|s| s.port).collect();
+    let mut unknown: Vec<&str> = sources.iter().flat_map(|s| s.unknown.iter().map(String::as_str)).collect();
+    unknown.sort();
+    unknown.dedup();
+    if open.is_empty() && !unknown.is_empty() {
+        VpcOriginReach::NotEvaluated(format!(
+            "VPC origin {id} reaches instance {}, whose public address {public_ip} may admit the internet: {}",
+            instance.id,
+            unknown.join("; ")
+        ))
+    } else if open.is_empty() {
         VpcOriginReach::Private(format!(
             "VPC origin {id} reaches instance {}; its public address {public_ip} admits the internet on none of ports {:?}",
             instance.id, scope.options.listener_ports
