@@ -95,11 +95,11 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         .buffer_unordered(ctx.fan_out())
         .collect::<Vec<Result<RuleGroup, Coverage>>>()
         .await;
-    let mut unread_groups = Vec::new();
+    let mut resource_gaps = Vec::new();
     for result in groups {
         match result {
             Ok(group) => out.rule_groups.push(group),
-            Err(coverage) => unread_groups.push(coverage),
+            Err(coverage) => resource_gaps.push(coverage),
         }
     }
 
@@ -133,16 +133,17 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
     };
     let lookups = uncollected_associations(&ctx, &client, regional);
     let (ip_sets, regex_sets, lookups) = futures::join!(ip_sets, regex_sets, lookups);
+    // An unread set is that set's gap, as an unread rule group is (see `ip_set`).
     for result in ip_sets {
         match result {
             Ok(set) => out.ip_sets.push(set),
-            Err(coverage) => failures.push(coverage),
+            Err(coverage) => resource_gaps.push(coverage),
         }
     }
     for result in regex_sets {
         match result {
             Ok(set) => out.regex_pattern_sets.push(set),
-            Err(coverage) => failures.push(coverage),
+            Err(coverage) => resource_gaps.push(coverage),
         }
     }
     for (index, lookup) in lookups {
@@ -162,7 +163,7 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         out.coverage.push(Coverage::collected(ctx.region.clone(), info.service));
     }
     out.coverage.extend(failures);
-    out.coverage.extend(unread_groups);
+    out.coverage.extend(resource_gaps);
     out
 }
 
@@ -623,6 +624,9 @@ fn name_and_id(arn: &str) -> Option<(&str, &str)> {
     Some((name, id))
 }
 
+/// An IP set a web ACL references. A failed read is that set's gap only
+/// ([`Coverage::resource_failed`]): EA303 and EA304 say the set was not collected, and the
+/// rest of the region's WAF is judged.
 async fn ip_set(
     ctx: &RegionContext<'_>,
     client: &aws_sdk_wafv2::Client,
@@ -630,15 +634,20 @@ async fn ip_set(
     arn: String,
 ) -> Result<IpSet, Coverage> {
     let Some((name, id)) = name_and_id(&arn) else {
-        return Err(ctx.failed_on(info.service, "GetIPSet", &arn, &CallError::new("not an IP set ARN")));
+        return Err(ctx.failed_resource(
+            info.service,
+            "GetIPSet",
+            &arn,
+            &CallError::new("not an IP set ARN"),
+        ));
     };
     let request = client.get_ip_set().name(name).id(id).scope(info.scope.clone());
     let output = ctx
         .call(op(SDK, "GetIPSet"), request.send())
         .await
-        .map_err(|error| ctx.failed_on(info.service, "GetIPSet", &arn, &error.into()))?;
+        .map_err(|error| ctx.failed_resource(info.service, "GetIPSet", &arn, &error.into()))?;
     let set = output.ip_set().ok_or_else(|| {
-        ctx.failed_on(info.service, "GetIPSet", &arn, &CallError::new("GetIPSet returned no IP set"))
+        ctx.failed_resource(info.service, "GetIPSet", &arn, &CallError::new("GetIPSet returned no IP set"))
     })?;
     Ok(IpSet {
         id: set.id().to_string(),
@@ -651,6 +660,8 @@ async fn ip_set(
     })
 }
 
+/// A regex pattern set a statement references. A failed read is that set's gap only: a header
+/// check on it is *could not verify*, naming the set, and the rest of the region's WAF is judged.
 async fn regex_pattern_set(
     ctx: &RegionContext<'_>,
     client: &aws_sdk_wafv2::Client,
@@ -659,7 +670,7 @@ async fn regex_pattern_set(
 ) -> Result<RegexPatternSet, Coverage> {
     const OPERATION: &str = "GetRegexPatternSet";
     let Some((name, id)) = name_and_id(&arn) else {
-        return Err(ctx.failed_on(
+        return Err(ctx.failed_resource(
             info.service,
             OPERATION,
             &arn,
@@ -670,9 +681,14 @@ async fn regex_pattern_set(
     let output = ctx
         .call(op(SDK, OPERATION), request.send())
         .await
-        .map_err(|error| ctx.failed_on(info.service, OPERATION, &arn, &error.into()))?;
+        .map_err(|error| ctx.failed_resource(info.service, OPERATION, &arn, &error.into()))?;
     let set = output.regex_pattern_set().ok_or_else(|| {
-        ctx.failed_on(info.service, OPERATION, &arn, &CallError::new("GetRegexPatternSet returned no set"))
+        ctx.failed_resource(
+            info.service,
+            OPERATION,
+            &arn,
+            &CallError::new("GetRegexPatternSet returned no set"),
+        )
     })?;
     Ok(RegexPatternSet {
         id: set.id().unwrap_or(id).to_string(),

@@ -438,6 +438,11 @@ fn waf_visibility() -> serde_json::Value {
 /// A CLOUDFRONT web ACL checking the origin secret three ways (byte match, regex, regex set),
 /// with an IP set and a managed rule group overridden to Count.
 fn secret_web_acl_rules() -> Vec<Rule> {
+    secret_web_acl_rules_with(false)
+}
+
+/// [`secret_web_acl_rules`], with GetRegexPatternSet denied when `deny_regex_set`.
+fn secret_web_acl_rules_with(deny_regex_set: bool) -> Vec<Rule> {
     use aws_sdk_wafv2::types::Scope;
     let acl_arn = format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/edge/acl-1");
     let ip_set_arn = format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:global/ipset/office/ips-1");
@@ -501,9 +506,17 @@ fn secret_web_acl_rules() -> Vec<Rule> {
         mock!(aws_sdk_wafv2::Client::get_ip_set)
             .match_requests(|r| r.name() == Some("office") && r.id() == Some("ips-1"))
             .then_http_response(move || http(200, &[], ip_set.clone())),
-        mock!(aws_sdk_wafv2::Client::get_regex_pattern_set)
-            .match_requests(|r| r.name() == Some("verify") && r.id() == Some("rps-1"))
-            .then_http_response(move || http(200, &[], regex_set.clone())),
+        match deny_regex_set {
+            false => mock!(aws_sdk_wafv2::Client::get_regex_pattern_set)
+                .match_requests(|r| r.name() == Some("verify") && r.id() == Some("rps-1"))
+                .then_http_response(move || http(200, &[], regex_set.clone())),
+            true => mock!(aws_sdk_wafv2::Client::get_regex_pattern_set).then_error(|| {
+                aws_sdk_wafv2::operation::get_regex_pattern_set::GetRegexPatternSetError::generic(error_meta(
+                    "AccessDeniedException",
+                    "not authorized to perform: wafv2:GetRegexPatternSet",
+                ))
+            }),
+        },
         mock!(aws_sdk_wafv2::Client::get_logging_configuration)
             .match_requests(move |r| r.resource_arn() == Some(acl_arn.as_str()))
             .then_output(|| {
@@ -2559,4 +2572,20 @@ fn every_waf_text_transformation_of_the_sdk_is_evaluated() {
         .filter(|name| !edge_audit_checks::matching::SUPPORTED_TRANSFORMATIONS.contains(name))
         .collect();
     assert!(missing.is_empty(), "not evaluated: {missing:?}");
+}
+
+/// A regex pattern set that cannot be read is that set's gap only: the WAF scope stays read,
+/// the IP set and the rest of the ACL are collected, and the statement on the set is "could
+/// not verify" (the set is absent from the inventory), never a match.
+#[tokio::test]
+async fn a_regex_pattern_set_that_cannot_be_read_is_a_gap_of_that_set_only() {
+    let (account, _) = collect(secret_web_acl_rules_with(true)).await;
+    let failed: Vec<_> = account.failures(Service::WafCloudfront).collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].status, CoverageStatus::ResourceFailed);
+    assert_eq!(failed[0].operation.as_deref(), Some("GetRegexPatternSet"));
+    assert!(account.is_collected("global", Service::WafCloudfront));
+    assert_eq!(account.web_acls.len(), 1);
+    assert_eq!(account.ip_sets.len(), 1);
+    assert!(account.regex_pattern_sets.is_empty());
 }
