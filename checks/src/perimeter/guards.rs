@@ -5,8 +5,8 @@
 
 use super::entry::EntryPoint;
 use super::headers::{
-    acl_header_guard, judge_alternatives, listener_header_guard, unread_rule_groups, AclHeaderGuard,
-    GuardVerdict, HeaderAlternatives, Verdict,
+    acl_header_guard, judge_alternatives, listener_header_guard, unread_regex_pattern_sets,
+    unread_rule_groups, AclHeaderGuard, GuardVerdict, HeaderAlternatives, Verdict,
 };
 use super::routing::{DomainReach, RoutingGate};
 use super::scope::Scope;
@@ -289,6 +289,30 @@ fn add_acl_guard<'a>(
         side.open_because.push(format!("{what} has no web ACL"));
         return;
     };
+    if let Some(acl) = index.web_acls.get(acl_arn) {
+        // A regex pattern set whose read failed is a gap of this ACL's data, as an unread rule
+        // group is: what its header checks accept is unknown (`.*` would be no lock), so the
+        // ACL is no guard and the backend is not evaluated, naming the set.
+        let service = match acl.scope {
+            WafScope::Cloudfront => Service::WafCloudfront,
+            WafScope::Regional => Service::WafRegional,
+        };
+        let gaps: Vec<String> = unread_regex_pattern_sets(acl, index)
+            .into_iter()
+            .filter_map(|set| {
+                let failure = account.resource_failure(service, set)?;
+                Some(format!(
+                    "web ACL {}: regex pattern set {set} could not be read ({})",
+                    acl.name,
+                    failure.failed_read()
+                ))
+            })
+            .collect();
+        if !gaps.is_empty() {
+            side.not_collected.extend(gaps);
+            return;
+        }
+    }
     match index.web_acls.get(acl_arn) {
         Some(acl) => match acl_header_guard(acl, index) {
             AclHeaderGuard::Enforced(alternatives) => {

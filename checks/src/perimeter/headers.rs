@@ -501,6 +501,34 @@ pub fn unread_rule_groups<'a>(acl: &'a WebAcl, index: &Index<'_>) -> Vec<&'a str
     out
 }
 
+/// The regex pattern sets (by ARN) that a web ACL's rules, or the custom rule groups it
+/// references, match with and that the inventory does not hold.
+pub fn unread_regex_pattern_sets<'a>(acl: &'a WebAcl, index: &Index<'a>) -> Vec<&'a str> {
+    let mut statements: Vec<&'a Statement> = Vec::new();
+    for rule in acl.all_rules() {
+        statements.extend(rule.statement.walk());
+        if let Statement::RuleGroupReference { arn, .. } = &rule.statement {
+            if let Some(group) = index.rule_groups.get(arn.as_str()) {
+                statements.extend(group.rules.iter().flat_map(|r| r.statement.walk()));
+            }
+        }
+    }
+    let mut out: Vec<&'a str> = statements
+        .into_iter()
+        .filter_map(|statement| match statement {
+            Statement::RegexPatternSetReference { arn, .. }
+                if !index.regex_pattern_sets.contains_key(arn.as_str()) =>
+            {
+                Some(arn.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Analyses a web ACL in AWS WAF's evaluation order: a request is let through by the first
 /// terminating Allow rule it matches, or by a default Allow when no terminating rule matched.
 /// The ACL requires a secret header when every way through does: each Allow rule requires one,

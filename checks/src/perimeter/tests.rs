@@ -1716,3 +1716,53 @@ fn an_unread_rule_group_is_a_gap_of_the_acls_that_reference_it_only() {
     let unrecorded = account(coverage(ALL_REGIONAL));
     assert_eq!(exposures(&unrecorded)[0].0, "internet");
 }
+
+#[test]
+fn an_unread_regex_pattern_set_is_a_gap_of_the_acls_that_match_with_it_only() {
+    let set = "arn:aws:wafv2:eu-west-1:1:regional/regexpatternset/verify/7";
+    let stage = |api: &str, acl: &str| {
+        rest_api(json!({"id": api, "arn": format!("arn:aws:apigateway:eu-west-1::/restapis/{api}"),
+                        "stages": [{"name": "prod", "web_acl_arn": acl}]}))
+    };
+    let web_acl = |name: &str, rules: Vec<Value>| {
+        let mut acl = serde_json::to_value(acl("block", rules)).expect("acl");
+        acl["arn"] = json!(format!("arn:aws:wafv2:eu-west-1:1:regional/webacl/{name}/1"));
+        acl["name"] = json!(name);
+        acl
+    };
+    let on_set = json!({"type": "regex_pattern_set_reference", "arn": set,
+                        "field": {"type": "single_header", "name": H}, "transformations": ["NONE"]});
+    let mut covered = coverage(ALL_REGIONAL);
+    covered.push(
+        serde_json::to_value(Coverage::resource_failed(
+            "eu-west-1",
+            Service::WafRegional,
+            "GetRegexPatternSet",
+            set,
+            "AccessDeniedException: not authorized to perform wafv2:GetRegexPatternSet",
+        ))
+        .expect("coverage"),
+    );
+    let account: AccountInventory = serde_json::from_value(json!({"account_id": "1", "partition": "aws",
+        "regions": ["eu-west-1"], "coverage": covered,
+        "rest_apis": [stage("a1", "arn:aws:wafv2:eu-west-1:1:regional/webacl/on-set/1"),
+                      stage("a2", "arn:aws:wafv2:eu-west-1:1:regional/webacl/direct/1")],
+        "web_acls": [web_acl("on-set", vec![rule("allow", 0, Some("allow"), on_set)]),
+                     web_acl("direct", vec![rule("allow", 0, Some("allow"), exactly(H, V))])]}))
+    .expect("an account");
+    let index = Index::build(&account);
+    let options = CheckOptions::default();
+    let perimeter = Perimeter::build(&account, &index, &options);
+    let exposure = |api: &str| {
+        let arn = format!("arn:aws:apigateway:eu-west-1::/restapis/{api}/stages/prod");
+        perimeter.backend(&arn).map(|b| (b.exposure.as_str().to_string(), format!("{:?}", b.exposure)))
+    };
+    let (state, why) = exposure("a1").expect("a1");
+    assert_eq!(state, "unknown", "{why}");
+    assert!(why.contains(set) && why.contains("GetRegexPatternSet failed (AccessDeniedException"), "{why}");
+    assert_eq!(
+        exposure("a2").map(|e| e.0).as_deref(),
+        Some("locked"),
+        "the other ACL of the region is judged"
+    );
+}
