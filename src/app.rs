@@ -248,12 +248,14 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     // them all.
     let streamed = args.report.format == ScanFormat::Json && args.report.compliance.is_none();
     let (outcome, suppressed, spilled) = if streamed {
-        let (outcome, suppressed, spilled) = check_streamed(
-            model,
-            &checks,
-            probes.as_deref(),
+        let run = |sink: &mut dyn FnMut(edge_audit_checks::Finding)| {
+            registry::run_model_into(model, &checks, probes.as_deref(), sink)
+        };
+        let (outcome, suppressed, spilled) = crate::policy::apply_streamed(
+            run,
             &inventory,
             config.as_ref(),
+            &checks,
             today,
             fail_on,
             baseline.as_ref(),
@@ -329,52 +331,6 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     }
     Ok(report.exit_code())
 }
-
-/// The checks and the policy of a scan whose findings are spilled as they are recorded
-/// ([`crate::report::spill`]), each account's perimeter dropped once its checks ran: the same
-/// findings, order, suppressions and policy findings as [`registry::run_model`] and
-/// [`crate::policy::apply`].
-#[allow(clippy::too_many_arguments)]
-fn check_streamed(
-    model: Model<'_>,
-    checks: &[&'static dyn edge_audit_checks::Check],
-    probes: Option<&[edge_audit_checks::ProbeResult]>,
-    inventory: &Inventory,
-    config: Option<&Config>,
-    today: time::Date,
-    fail_on: Option<edge_audit_checks::Severity>,
-    baseline: Option<&Baseline>,
-) -> Result<StreamedChecks, Error> {
-    let spill_error =
-        |e: std::io::Error| Error::Fatal(format!("cannot hold the findings in a temporary file: {e}"));
-    let mut policy = crate::policy::Policy::new(inventory, config, today);
-    let mut spill = crate::report::spill::Spill::new(fail_on, baseline);
-    let mut suppressed = Vec::new();
-    let mut failure = None;
-    let mut outcome = registry::run_model_into(model, checks, probes, &mut |mut finding| {
-        let produced = finding.severity;
-        match policy.suppression(&mut finding) {
-            Some(by) => suppressed.push((produced, crate::policy::Suppressed { finding, by })),
-            None => {
-                if let Err(e) = spill.push(finding, produced, baseline) {
-                    failure.get_or_insert(e);
-                }
-            }
-        }
-    });
-    if let Some(e) = failure {
-        return Err(spill_error(e));
-    }
-    for finding in policy.finish(&mut outcome, inventory, checks) {
-        spill.push_unique(finding, baseline).map_err(spill_error)?;
-    }
-    let spill = spill.finish().map_err(spill_error)?;
-    Ok((outcome, crate::report::spill::suppressed_in_order(suppressed), spill))
-}
-
-/// What [`check_streamed`] returns: the outcome (no finding in it), the suppressed findings and
-/// the spilled ones.
-type StreamedChecks = (registry::Outcome, Vec<crate::policy::Suppressed>, crate::report::spill::Spill);
 
 /// `--output-dir DIR`: one SARIF file per account (`edge-audit-<account>.sarif`), each written
 /// atomically; per-account files of earlier runs for accounts no longer audited are removed, so

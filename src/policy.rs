@@ -6,6 +6,8 @@
 //! matched nothing in a complete audit. The clock is not read here: `today` is given.
 
 use crate::config::{Config, IGNORE_TAG};
+use crate::report::baseline::Baseline;
+use crate::report::spill::Spill;
 use edge_audit_checks::checks::{SuppressionExpired, SuppressionUnused};
 use edge_audit_checks::registry::{self, Outcome};
 use edge_audit_checks::{Check, CheckMeta, Finding, Inventory, ResourceRef};
@@ -89,6 +91,52 @@ pub fn apply(
     outcome.findings = kept;
     (outcome, suppressed)
 }
+
+/// [`apply`] for a scan whose findings are spilled as they are recorded
+/// ([`crate::report::spill`]) instead of held: `run` runs the checks, handing each finding to
+/// its sink (as [`registry::run_model_into`] does). The same findings, order, suppressions and
+/// policy findings as [`registry::run_model`] followed by [`apply`].
+#[allow(clippy::too_many_arguments)]
+pub fn apply_streamed(
+    run: impl FnOnce(&mut dyn FnMut(Finding)) -> Outcome,
+    inventory: &Inventory,
+    config: Option<&Config>,
+    selected: &[&'static dyn Check],
+    today: Date,
+    fail_on: Option<edge_audit_checks::Severity>,
+    baseline: Option<&Baseline>,
+) -> Result<StreamedChecks, crate::error::Error> {
+    let spill_error = |e: std::io::Error| {
+        crate::error::Error::Fatal(format!("cannot hold the findings in a temporary file: {e}"))
+    };
+    let mut policy = Policy::new(inventory, config, today);
+    let mut spill = Spill::new(fail_on, baseline);
+    let mut suppressed = Vec::new();
+    let mut failure = None;
+    let mut outcome = run(&mut |mut finding| {
+        let produced = finding.severity;
+        match policy.suppression(&mut finding) {
+            Some(by) => suppressed.push((produced, Suppressed { finding, by })),
+            None => {
+                if let Err(e) = spill.push(finding, produced, baseline) {
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(spill_error(e));
+    }
+    for finding in policy.finish(&mut outcome, inventory, selected) {
+        spill.push_unique(finding, baseline).map_err(spill_error)?;
+    }
+    let spill = spill.finish().map_err(spill_error)?;
+    Ok((outcome, crate::report::spill::suppressed_in_order(suppressed), spill))
+}
+
+/// What [`apply_streamed`] returns: the outcome (no finding in it), the suppressed findings and
+/// the spilled ones.
+pub type StreamedChecks = (Outcome, Vec<Suppressed>, Spill);
 
 /// The configuration applied one finding at a time, for [`apply`] and for a scan that streams
 /// its findings: [`Policy::suppression`] on every finding of the check run, then
