@@ -2,6 +2,7 @@
 //! them, `report::spill`) is byte for byte the report of the same scan with every finding held in
 //! memory: the same order, deduplication, severity remaps, suppressions (configuration and
 //! tags), policy findings and baseline marks.
+#![allow(clippy::expect_used)]
 
 use crate::support::{fixture, root, tempdir, write};
 use edge_audit::config::Config;
