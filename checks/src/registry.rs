@@ -4,7 +4,7 @@ use crate::check::{Check, CheckMeta, Context, Output};
 use crate::checks;
 use crate::finding::{Finding, NotEvaluated};
 use crate::inventory::{CoverageStatus, Inventory};
-use crate::model::{AccountModel, Indexes, Model};
+use crate::model::{AccountModel, Indexes, Judge, Model};
 use crate::options::CheckOptions;
 use crate::probe::ProbeResult;
 
@@ -109,7 +109,18 @@ pub fn run_model_into(
     sink: &mut dyn FnMut(Finding),
 ) -> Outcome {
     let options = model.options;
-    run_accounts(model.accounts.into_iter(), options, checks, probes, sink)
+    run_accounts(model.into_accounts(), options, checks, probes, sink)
+}
+
+/// [`run_model_into`] over accounts judged one at a time ([`Judge::accounts`]): only one
+/// account's perimeter exists at any time.
+pub fn run_judged_into(
+    judge: &Judge<'_>,
+    checks: &[&'static dyn Check],
+    probes: Option<&[ProbeResult]>,
+    sink: &mut dyn FnMut(Finding),
+) -> Outcome {
+    run_accounts(judge.accounts(), judge.options(), checks, probes, sink)
 }
 
 /// Whether two findings are one: same check, resource and detail (the fingerprint's parts,

@@ -9,7 +9,7 @@ use edge_audit::config::Config;
 use edge_audit::policy;
 use edge_audit::report::baseline::Baseline;
 use edge_audit::report::{json, Report};
-use edge_audit_checks::model::{Indexes, Model};
+use edge_audit_checks::model::{Indexes, Judge, Model};
 use edge_audit_checks::registry::{self, Outcome};
 use edge_audit_checks::{CheckOptions, Finding, Inventory, Severity};
 use std::path::Path;
@@ -102,6 +102,16 @@ fn both(
         fail_on,
         baseline,
     );
+    // Accounts judged one at a time (what `scan --from` without probes does): the same report.
+    let judge = Judge::new(inventory, &indexes, &options);
+    let judged_report = streamed(
+        inventory,
+        |sink| registry::run_judged_into(&judge, registry::all(), None, sink),
+        config,
+        fail_on,
+        baseline,
+    );
+    assert_eq!(streamed_report, judged_report, "accounts judged one at a time");
     (held_report, streamed_report)
 }
 
