@@ -276,7 +276,11 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
                 config.as_ref(),
                 &checks,
                 today,
-                fail_on,
+                crate::report::spill::Spill::new(
+                    fail_on,
+                    baseline.as_ref(),
+                    args.report.output.as_deref().filter(|p| !output::is_stdout(p)).map(output::parent_dir),
+                ),
                 baseline.as_ref(),
             )?;
             (outcome, suppressed, Some(spilled))

@@ -95,7 +95,8 @@ pub fn apply(
 /// [`apply`] for a scan whose findings are spilled as they are recorded
 /// ([`crate::report::spill`]) instead of held: `run` runs the checks, handing each finding to
 /// its sink (as [`registry::run_model_into`] does). The same findings, order, suppressions and
-/// policy findings as [`registry::run_model`] followed by [`apply`].
+/// policy findings as [`registry::run_model`] followed by [`apply`]. `spill` is empty; `baseline`
+/// is the one it was made with.
 #[allow(clippy::too_many_arguments)]
 pub fn apply_streamed(
     run: impl FnOnce(&mut dyn FnMut(Finding)) -> Outcome,
@@ -103,14 +104,13 @@ pub fn apply_streamed(
     config: Option<&Config>,
     selected: &[&'static dyn Check],
     today: Date,
-    fail_on: Option<edge_audit_checks::Severity>,
+    mut spill: Spill,
     baseline: Option<&Baseline>,
 ) -> Result<StreamedChecks, crate::error::Error> {
     let spill_error = |e: std::io::Error| {
         crate::error::Error::Fatal(format!("cannot hold the findings in a temporary file: {e}"))
     };
     let mut policy = Policy::new(inventory, config, today);
-    let mut spill = Spill::new(fail_on, baseline);
     let mut suppressed = Vec::new();
     let mut failure = None;
     let mut outcome = run(&mut |mut finding| {

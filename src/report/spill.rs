@@ -73,9 +73,19 @@ impl std::fmt::Debug for Spill {
 }
 
 impl Spill {
-    /// An empty spill: a temporary file (removed when closed), else memory.
-    pub fn new(fail_on: Option<Severity>, baseline: Option<&Baseline>) -> Self {
-        let store = match tempfile::tempfile() {
+    /// An empty spill: a temporary file (removed when closed) in `dir` (the report's directory,
+    /// whose disk takes the report anyway; the system's temporary directory, often in memory,
+    /// only when the report goes to standard output), else memory.
+    pub fn new(
+        fail_on: Option<Severity>,
+        baseline: Option<&Baseline>,
+        dir: Option<&std::path::Path>,
+    ) -> Self {
+        let file = match dir {
+            Some(dir) => tempfile::tempfile_in(dir),
+            None => tempfile::tempfile(),
+        };
+        let store = match file {
             Ok(file) => Store::Writing { file: std::io::BufWriter::with_capacity(256 * 1024, file), len: 0 },
             Err(error) => {
                 tracing::debug!("findings are held in memory (no temporary file: {error})");

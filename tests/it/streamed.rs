@@ -8,6 +8,7 @@ use crate::support::{fixture, root, tempdir, write};
 use edge_audit::config::Config;
 use edge_audit::policy;
 use edge_audit::report::baseline::Baseline;
+use edge_audit::report::spill::Spill;
 use edge_audit::report::{json, Report};
 use edge_audit_checks::model::{Indexes, Judge, Model};
 use edge_audit_checks::registry::{self, Outcome};
@@ -74,8 +75,9 @@ fn streamed(
     baseline: Option<&Baseline>,
 ) -> String {
     let checks = registry::all();
+    let spill = Spill::new(fail_on, baseline, None);
     let (outcome, suppressed, spilled) =
-        policy::apply_streamed(run, inventory, config, checks, today(), fail_on, baseline).expect("spills");
+        policy::apply_streamed(run, inventory, config, checks, today(), spill, baseline).expect("spills");
     let mut report =
         Report::new(inventory, outcome, fail_on).with_suppressed(suppressed).with_spilled(spilled);
     if let Some(baseline) = baseline {
