@@ -74,8 +74,20 @@ fn streamed(
     fail_on: Option<Severity>,
     baseline: Option<&Baseline>,
 ) -> String {
+    streamed_in(inventory, run, config, fail_on, baseline, None)
+}
+
+/// [`streamed`] with the temporary file in `dir`.
+fn streamed_in(
+    inventory: &Inventory,
+    run: impl FnOnce(&mut dyn FnMut(Finding)) -> Outcome,
+    config: Option<&Config>,
+    fail_on: Option<Severity>,
+    baseline: Option<&Baseline>,
+    dir: Option<&Path>,
+) -> String {
     let checks = registry::all();
-    let spill = Spill::new(fail_on, baseline, None);
+    let spill = Spill::new(fail_on, baseline, dir);
     let (outcome, suppressed, spilled) =
         policy::apply_streamed(run, inventory, config, checks, today(), spill, baseline).expect("spills");
     let mut report =
@@ -245,4 +257,27 @@ fn scan_json_matches_the_held_rendering() {
     let (held, _) = both(&inventory, Some(&config), Some(Severity::High), None);
     assert_eq!(written, held);
     assert!(Path::new(&out).exists());
+}
+
+/// Where no temporary file can be made, the spilled findings stay in memory: the same report.
+#[test]
+fn without_a_temporary_file_the_findings_stay_in_memory() {
+    let dir = tempdir();
+    let config_path = write(dir.path(), "edge-audit.toml", CONFIG);
+    let config = Config::load(&config_path).expect("config");
+    let inventory = edge_audit::snapshot::load(&fixture("two-accounts.json")).expect("fixture");
+    let options = CheckOptions::default();
+    let indexes = Indexes::build(&inventory);
+    let missing = dir.path().join("no such directory");
+    let (held_report, _) = both(&inventory, Some(&config), Some(Severity::High), None);
+    let judge = Judge::new(&inventory, &indexes, &options);
+    let in_memory = streamed_in(
+        &inventory,
+        |sink| registry::run_judged_into(&judge, registry::all(), None, sink),
+        Some(&config),
+        Some(Severity::High),
+        None,
+        Some(&missing),
+    );
+    assert_eq!(held_report, in_memory);
 }
