@@ -12,7 +12,7 @@ use crate::report::baseline::Baseline;
 use crate::report::Report;
 use crate::snapshot;
 use clap::CommandFactory;
-use edge_audit_checks::model::{Indexes, Model};
+use edge_audit_checks::model::{Indexes, Judge, Model};
 use edge_audit_checks::{registry, CheckOptions, Inventory};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -224,27 +224,74 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
             return Err(Error::Fatal("internal error: no async runtime for live collection".into()))
         }
     };
+    // The JSON report (without a compliance table, which reads every finding) is written from
+    // findings spilled to a temporary file as the checks record them: a large scan never holds
+    // them all.
+    let streamed = args.report.format == ScanFormat::Json && args.report.compliance.is_none();
     // The perimeter model, computed once: the probe planner, the checks and the report's graph
-    // read the same one.
+    // read the same one. A streamed scan that sends no probe judges one account at a time
+    // instead, so that it never holds every account's perimeter either.
     let check_started = Instant::now();
     let indexes = Indexes::build(&inventory);
-    let model = Model::build(&inventory, &indexes, options);
+    let model = match streamed && !probing {
+        true => None,
+        false => Some(Model::build(&inventory, &indexes, options)),
+    };
     let model_time = check_started.elapsed();
     let probe_started = Instant::now();
-    let probes = match (&probe_options, probing, &runtime) {
-        (Some(options), true, Some(runtime)) => {
-            Some(runtime.block_on(probe::probe_inventory(&model, options)))
+    let probes = match (&probe_options, probing, &runtime, &model) {
+        (Some(options), true, Some(runtime), Some(model)) => {
+            Some(runtime.block_on(probe::probe_inventory(model, options)))
         }
         _ => None,
     };
     let probe_time = probe_started.elapsed();
+    // Markdown and HTML draw the perimeter.
+    let perimeter = match (args.report.format, &model) {
+        (ScanFormat::Markdown | ScanFormat::Html, Some(model)) => {
+            Some(crate::report::graph::Perimeter::build(model))
+        }
+        _ => None,
+    };
+    let fail_on = args.report.fail_on.threshold();
     let check_started = Instant::now();
-    let outcome = registry::run_model(&model, &checks, probes.as_deref());
-    let (outcome, suppressed) = crate::policy::apply(outcome, &inventory, config.as_ref(), &checks, today);
+    let (outcome, suppressed, spilled) = match model {
+        Some(model) if !streamed => {
+            let outcome = registry::run_model(&model, &checks, probes.as_deref());
+            let (outcome, suppressed) =
+                crate::policy::apply(outcome, &inventory, config.as_ref(), &checks, today);
+            (outcome, suppressed, None)
+        }
+        model => {
+            let run = |sink: &mut dyn FnMut(edge_audit_checks::Finding)| match model {
+                Some(model) => registry::run_model_into(model, &checks, probes.as_deref(), sink),
+                None => {
+                    let judge = Judge::new(&inventory, &indexes, options);
+                    registry::run_judged_into(&judge, &checks, probes.as_deref(), sink)
+                }
+            };
+            let (outcome, suppressed, spilled) = crate::policy::apply_streamed(
+                run,
+                &inventory,
+                config.as_ref(),
+                &checks,
+                today,
+                crate::report::spill::Spill::new(
+                    fail_on,
+                    baseline.as_ref(),
+                    args.report.output.as_deref().filter(|p| !output::is_stdout(p)).map(output::parent_dir),
+                ),
+                baseline.as_ref(),
+            )?;
+            (outcome, suppressed, Some(spilled))
+        }
+    };
     let check_time = check_started.elapsed() + model_time;
-    let mut report = Report::new(&inventory, outcome, args.report.fail_on.threshold())
-        .with_suppressed(suppressed)
-        .with_probes(probes);
+    let mut report =
+        Report::new(&inventory, outcome, fail_on).with_suppressed(suppressed).with_probes(probes);
+    if let Some(spilled) = spilled {
+        report = report.with_spilled(spilled);
+    }
     if args.stats {
         let stats =
             crate::live::RunStats::from_collection(collection.as_ref()).finish(probe_time, check_time);
@@ -268,8 +315,8 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         }
         report = report.with_baseline(baseline);
     }
-    if matches!(args.report.format, ScanFormat::Markdown | ScanFormat::Html) {
-        report = report.with_perimeter(crate::report::graph::Perimeter::build(&model));
+    if let Some(perimeter) = perimeter {
+        report = report.with_perimeter(perimeter);
     }
     if let Some(framework) = args.report.compliance {
         report = report.with_compliance(framework.framework());

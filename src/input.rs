@@ -59,12 +59,18 @@ impl Cap {
 
 /// Reads all of `path` (a regular file, or `-` for standard input), at most `cap` bytes.
 pub fn read_bytes(path: &Path, cap: u64) -> Result<Vec<u8>, Error> {
+    read_within(path, Cap::Json(cap)).map(|(bytes, _)| bytes)
+}
+
+/// [`read_bytes`], and the regular file the bytes were read from, still open (none for standard
+/// input): a caller may drop the bytes and read the same file again, as a stream.
+pub fn read_bytes_and_file(path: &Path, cap: u64) -> Result<(Vec<u8>, Option<std::fs::File>), Error> {
     read_within(path, Cap::Json(cap))
 }
 
-fn read_within(path: &Path, cap: Cap) -> Result<Vec<u8>, Error> {
+fn read_within(path: &Path, cap: Cap) -> Result<(Vec<u8>, Option<std::fs::File>), Error> {
     if is_stdin(path) {
-        return read_capped(std::io::stdin().lock(), path, cap, None);
+        return read_capped(std::io::stdin().lock(), path, cap, None).map(|bytes| (bytes, None));
     }
     // Checked before opening: opening a FIFO for reading blocks until a writer appears.
     let metadata = std::fs::metadata(path).map_err(|e| Error::input(path, e.to_string()))?;
@@ -80,12 +86,13 @@ fn read_within(path: &Path, cap: Cap) -> Result<Vec<u8>, Error> {
     if metadata.len() > cap.bytes() {
         return Err(too_large(path, cap));
     }
-    read_capped(file, path, cap, Some(metadata.len()))
+    let bytes = read_capped(&file, path, cap, Some(metadata.len()))?;
+    Ok((bytes, Some(file)))
 }
 
 /// Reads `path` as UTF-8 text (configuration files, at most `cap` bytes).
 pub fn read_text(path: &Path, cap: u64) -> Result<String, Error> {
-    let bytes = read_within(path, Cap::Config(cap))?;
+    let (bytes, _) = read_within(path, Cap::Config(cap))?;
     String::from_utf8(bytes).map_err(|e| {
         Error::input(
             path,

@@ -216,7 +216,8 @@ fn install_signal_cleanup() {
     });
 }
 
-fn parent_dir(path: &Path) -> &Path {
+/// The directory a file is written in (`.` for a bare name).
+pub fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

@@ -6,6 +6,8 @@
 //! matched nothing in a complete audit. The clock is not read here: `today` is given.
 
 use crate::config::{Config, IGNORE_TAG};
+use crate::report::baseline::Baseline;
+use crate::report::spill::Spill;
 use edge_audit_checks::checks::{SuppressionExpired, SuppressionUnused};
 use edge_audit_checks::registry::{self, Outcome};
 use edge_audit_checks::{Check, CheckMeta, Finding, Inventory, ResourceRef};
@@ -65,62 +67,153 @@ pub fn apply(
     selected: &[&'static dyn Check],
     today: Date,
 ) -> (Outcome, Vec<Suppressed>) {
-    let remap = |finding: &mut Finding| {
-        if let Some(severity) = config.and_then(|c| c.checks.severity.get(&finding.check_id)) {
-            finding.severity = *severity;
-        }
-    };
-    let tags = ignore_tags(inventory);
-    let suppressions = config.map(|c| c.suppress.as_slice()).unwrap_or_default();
-    let matcher = SuppressionMatcher::new(suppressions);
-    let mut used = vec![false; suppressions.len()];
+    let mut policy = Policy::new(inventory, config, today);
     // Suppressed findings are moved out of the list in place: the kept ones never need a second
     // vector of every finding (a large organisation has hundreds of thousands).
     let mut kept = std::mem::take(&mut outcome.findings);
     let mut reasons = Vec::new();
     let removed: Vec<Finding> = kept
-        .extract_if(.., |finding| {
-            remap(finding);
-            let mut by = None;
-            for i in matcher.matching(finding) {
-                let Some(s) = suppressions.get(i) else { continue };
-                used[i] = true;
-                if by.is_none() && !s.is_expired(today) {
-                    by = Some(SuppressedBy {
-                        source: "config",
-                        reason: s.reason.clone(),
-                        origin: format!("{}#suppress[{}]", file_name(config), s.index),
-                        expires: s.expires.map(|d| d.to_string()),
-                    });
-                }
+        .extract_if(.., |finding| match policy.suppression(finding) {
+            Some(by) => {
+                reasons.push(by);
+                true
             }
-            if by.is_none() {
-                by = tag_suppression(&tags, finding);
-            }
-            match by {
-                Some(by) => {
-                    reasons.push(by);
-                    true
-                }
-                None => false,
-            }
+            None => false,
         })
         .collect();
     // One reason per removed finding, in the same order.
     let mut suppressed: Vec<Suppressed> =
         removed.into_iter().zip(reasons).map(|(finding, by)| Suppressed { finding, by }).collect();
+    kept.extend(policy.finish(&mut outcome, inventory, selected));
+    // In place: a stable `sort_by` would allocate a buffer of half of every finding.
+    edge_audit_checks::registry::sort_in_place_by(&mut kept, |a, b| a.sort_key().cmp(&b.sort_key()));
+    suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    outcome.findings = kept;
+    (outcome, suppressed)
+}
 
-    // The policy's own findings, when a configuration is in use and they were selected.
-    let is_selected = |meta: &CheckMeta| selected.iter().any(|c| c.meta().id == meta.id);
-    if let Some(config) = config {
-        let complete = outcome.not_evaluated.is_empty();
-        let ran: Vec<&str> = outcome.checks.iter().map(|m| m.id).collect();
-        for meta in [&SuppressionExpired::META, &SuppressionUnused::META] {
-            if is_selected(meta) && !outcome.checks.iter().any(|m| m.id == meta.id) {
-                outcome.checks.push(meta);
+/// [`apply`] for a scan whose findings are spilled as they are recorded
+/// ([`crate::report::spill`]) instead of held: `run` runs the checks, handing each finding to
+/// its sink (as [`registry::run_model_into`] does). The same findings, order, suppressions and
+/// policy findings as [`registry::run_model`] followed by [`apply`]. `spill` is empty; `baseline`
+/// is the one it was made with.
+#[allow(clippy::too_many_arguments)]
+pub fn apply_streamed(
+    run: impl FnOnce(&mut dyn FnMut(Finding)) -> Outcome,
+    inventory: &Inventory,
+    config: Option<&Config>,
+    selected: &[&'static dyn Check],
+    today: Date,
+    mut spill: Spill,
+    baseline: Option<&Baseline>,
+) -> Result<StreamedChecks, crate::error::Error> {
+    let spill_error = |e: std::io::Error| {
+        crate::error::Error::Fatal(format!("cannot hold the findings in a temporary file: {e}"))
+    };
+    let mut policy = Policy::new(inventory, config, today);
+    let mut suppressed = Vec::new();
+    let mut failure = None;
+    let mut outcome = run(&mut |mut finding| {
+        let produced = finding.severity;
+        match policy.suppression(&mut finding) {
+            Some(by) => suppressed.push((produced, Suppressed { finding, by })),
+            None => {
+                if let Err(e) = spill.push(finding, produced, baseline) {
+                    failure.get_or_insert(e);
+                }
             }
         }
-        outcome.checks.sort_by_key(|m| m.id);
+    });
+    if let Some(e) = failure {
+        return Err(spill_error(e));
+    }
+    for finding in policy.finish(&mut outcome, inventory, selected) {
+        spill.push_unique(finding, baseline).map_err(spill_error)?;
+    }
+    let spill = spill.finish().map_err(spill_error)?;
+    Ok((outcome, crate::report::spill::suppressed_in_order(suppressed), spill))
+}
+
+/// What [`apply_streamed`] returns: the outcome (no finding in it), the suppressed findings and
+/// the spilled ones.
+pub type StreamedChecks = (Outcome, Vec<Suppressed>, Spill);
+
+/// The configuration applied one finding at a time, for [`apply`] and for a scan that streams
+/// its findings: [`Policy::suppression`] on every finding of the check run, then
+/// [`Policy::finish`] for the policy's own findings.
+pub struct Policy<'a> {
+    config: Option<&'a Config>,
+    today: Date,
+    tags: IgnoreTags,
+    suppressions: &'a [crate::config::Suppression],
+    matcher: SuppressionMatcher<'a>,
+    /// Which suppressions matched a finding (expired or not).
+    used: Vec<bool>,
+}
+
+impl<'a> Policy<'a> {
+    pub fn new(inventory: &Inventory, config: Option<&'a Config>, today: Date) -> Self {
+        let suppressions = config.map(|c| c.suppress.as_slice()).unwrap_or_default();
+        Self {
+            config,
+            today,
+            tags: ignore_tags(inventory),
+            suppressions,
+            matcher: SuppressionMatcher::new(suppressions),
+            used: vec![false; suppressions.len()],
+        }
+    }
+
+    /// Remaps the finding's severity (`[checks.severity]`) and returns the suppression that
+    /// takes it out of the gate, if one does.
+    pub fn suppression(&mut self, finding: &mut Finding) -> Option<SuppressedBy> {
+        self.remap(finding);
+        let mut by = None;
+        for i in self.matcher.matching(finding) {
+            let Some(s) = self.suppressions.get(i) else { continue };
+            if let Some(used) = self.used.get_mut(i) {
+                *used = true;
+            }
+            if by.is_none() && !s.is_expired(self.today) {
+                by = Some(SuppressedBy {
+                    source: "config",
+                    reason: s.reason.clone(),
+                    origin: format!("{}#suppress[{}]", file_name(self.config), s.index),
+                    expires: s.expires.map(|d| d.to_string()),
+                });
+            }
+        }
+        by.or_else(|| tag_suppression(&self.tags, finding))
+    }
+
+    fn remap(&self, finding: &mut Finding) {
+        if let Some(severity) = self.config.and_then(|c| c.checks.severity.get(&finding.check_id)) {
+            finding.severity = *severity;
+        }
+    }
+
+    /// The policy's own findings, when a configuration is in use and they were selected (EA902
+    /// for every expired suppression, EA903 for every one that matched nothing in a complete
+    /// audit), once every finding went through [`Self::suppression`]; adds their checks to
+    /// `outcome`'s.
+    pub fn finish(
+        self,
+        outcome: &mut Outcome,
+        inventory: &Inventory,
+        selected: &[&'static dyn Check],
+    ) -> Vec<Finding> {
+        let mut found = Vec::new();
+        let Some(config) = self.config else { return found };
+        let today = self.today;
+        let is_selected = |meta: &CheckMeta| selected.iter().any(|c| c.meta().id == meta.id);
+        let complete = outcome.not_evaluated.is_empty();
+        let ran: Vec<&str> = outcome.checks.iter().map(|m| m.id).collect();
+        let mut checks = outcome.checks.clone();
+        for meta in [&SuppressionExpired::META, &SuppressionUnused::META] {
+            if is_selected(meta) && !checks.iter().any(|m| m.id == meta.id) {
+                checks.push(meta);
+            }
+        }
         for (i, s) in config.suppress.iter().enumerate() {
             let resource = suppression_resource(config, s.index, &s.resource, inventory);
             let mut finding = if s.is_expired(today) {
@@ -140,7 +233,10 @@ pub fn apply(
                     ),
                 )
                 .evidence("expires", expires)
-            } else if !used[i] && complete && ran.contains(&s.check.as_str()) {
+            } else if !self.used.get(i).copied().unwrap_or(false)
+                && complete
+                && ran.contains(&s.check.as_str())
+            {
                 if !is_selected(&SuppressionUnused::META) {
                     continue;
                 }
@@ -164,15 +260,13 @@ pub fn apply(
                 .evidence("reason", &s.reason)
                 .evidence("line", s.line)
                 .detail(format!("{} {}", s.check, s.resource));
-            remap(&mut finding);
-            kept.push(finding);
+            self.remap(&mut finding);
+            found.push(finding);
         }
+        checks.sort_by_key(|m| m.id);
+        outcome.checks = checks;
+        found
     }
-    // In place: a stable `sort_by` would allocate a buffer of half of every finding.
-    edge_audit_checks::registry::sort_in_place_by(&mut kept, |a, b| a.sort_key().cmp(&b.sort_key()));
-    suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
-    outcome.findings = kept;
-    (outcome, suppressed)
 }
 
 /// Every `[[suppress]]` entry compiled once into one matcher: per check, one glob set of the
@@ -261,7 +355,10 @@ fn suppression_resource(config: &Config, index: usize, pattern: &str, inventory:
 }
 
 /// Resource ARN → (check ids, tag value) of every `edge-audit:ignore` tag in the inventory.
-fn ignore_tags(inventory: &Inventory) -> BTreeMap<String, (Vec<String>, String)> {
+pub type IgnoreTags = BTreeMap<String, (Vec<String>, String)>;
+
+/// The `edge-audit:ignore` tags of the inventory.
+fn ignore_tags(inventory: &Inventory) -> IgnoreTags {
     let mut out = BTreeMap::new();
     let mut add = |arn: &str, tags: &edge_audit_checks::inventory::Tags| {
         let Some(value) = tags.iter().find(|(k, _)| k.eq_ignore_ascii_case(IGNORE_TAG)).map(|(_, v)| v)
@@ -311,10 +408,7 @@ fn ignore_tags(inventory: &Inventory) -> BTreeMap<String, (Vec<String>, String)>
 
 /// The tag suppression covering `finding`: a tag on its resource, or on a resource that
 /// contains it (an API for its stages, a Lambda function for its versions and aliases).
-pub fn tag_suppression(
-    tags: &BTreeMap<String, (Vec<String>, String)>,
-    finding: &Finding,
-) -> Option<SuppressedBy> {
+pub fn tag_suppression(tags: &IgnoreTags, finding: &Finding) -> Option<SuppressedBy> {
     let arn = finding.resource.arn.as_str();
     // The resources that contain this one are prefixes of its ARN, so they are looked up, not
     // searched for: shortest first (the order of the map), the resource itself last.

@@ -122,88 +122,118 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     pub fn build(inventory: &'a Inventory, indexes: &'a Indexes<'a>, options: &'a CheckOptions) -> Self {
-        let mut accounts: Vec<AccountModel<'a>> = inventory
-            .accounts
-            .iter()
-            .zip(&indexes.accounts)
-            .map(|(account, index)| AccountModel {
-                account,
-                index,
-                perimeter: Perimeter::build(account, index, options),
-            })
-            .collect();
-        // Origins whose backend another scanned account holds: their lock is judged over that
-        // account's backends (computed first, applied after: the perimeters are read meanwhile).
-        let mut replaced = Vec::new();
-        for (home, judged) in accounts.iter().enumerate() {
-            for (position, lock) in judged.perimeter.locks.iter().enumerate() {
-                let Some(other) = indexes.foreign_account(home, &lock.distribution.arn, &lock.origin.id)
-                else {
-                    continue;
-                };
-                let backend_account = &accounts[other];
-                let scope = Scope { account: backend_account.account, index: backend_account.index, options };
-                let lock =
-                    backend_account.perimeter.lock_in_this_account(&scope, lock.distribution, lock.origin);
-                replaced.push((home, position, lock));
-            }
-        }
-        for (home, position, lock) in replaced {
-            accounts[home].perimeter.locks[position] = lock;
-        }
-        // A tenant's filled-in origin whose backend is in another scanned account (recorded
-        // there by `Indexes::build`): judged over the first other scanned account that holds
-        // the backend, whose guards see the tenant among the origins reaching it.
-        let mut tenant_replaced = Vec::new();
-        for (home, judged) in accounts.iter().enumerate() {
-            for (position, lock) in judged.perimeter.locks.iter().enumerate() {
-                if lock.tenant.is_none() || !matches!(lock.unresolved, Some(Unresolved::Missing(_))) {
-                    continue;
-                }
-                let other = accounts
-                    .iter()
-                    .enumerate()
-                    .find(|(i, a)| *i != home && resolves_here(&a.index.resolve_origin(lock.origin)));
-                let Some((_, backend_account)) = other else { continue };
-                let scope = Scope { account: backend_account.account, index: backend_account.index, options };
-                let mut replacement =
-                    backend_account.perimeter.lock_in_this_account(&scope, lock.distribution, lock.origin);
-                replacement.tenant = lock.tenant;
-                tenant_replaced.push((home, position, replacement));
-            }
-        }
-        for (home, position, lock) in tenant_replaced {
-            accounts[home].perimeter.locks[position] = lock;
-        }
-        // A backend found in no account is in none of the scanned ones: say which were searched.
-        let searched = searched_accounts(inventory);
-        for lock in accounts.iter_mut().flat_map(|a| a.perimeter.locks.iter_mut()) {
-            if let Some(unresolved) = lock.unresolved.as_mut() {
-                unresolved.name_searched_accounts(&searched);
-            }
-        }
-        // A VPC origin shared from another scanned account (`OwnerAccountId`) is judged in the
-        // owner's account, where the VPC origin and its endpoint are.
-        let mut shared = Vec::new();
-        for (home, judged) in accounts.iter().enumerate() {
-            for (position, lock) in judged.perimeter.locks.iter().enumerate() {
-                let owner = lock.origin.vpc_origin.as_ref().and_then(|v| v.owner_account_id.as_deref());
-                let Some(owner) = owner.filter(|o| *o != judged.account.account_id) else { continue };
-                let Some(owner_model) = accounts.iter().find(|a| a.account.account_id == owner) else {
-                    continue;
-                };
-                let scope = Scope { account: owner_model.account, index: owner_model.index, options };
-                shared.push((home, position, crate::perimeter::vpc::vpc_origin_reach(&scope, lock.origin)));
-            }
-        }
-        for (home, position, reach) in shared {
-            accounts[home].perimeter.locks[position].vpc_reach = reach;
-        }
-        Self { accounts, options }
+        let judge = Judge::new(inventory, indexes, options);
+        Self { accounts: judge.accounts().collect(), options }
+    }
+
+    /// Hands over the accounts, in inventory order, each dropped when its reader is done with it.
+    pub fn into_accounts(self) -> impl Iterator<Item = AccountModel<'a>> {
+        self.accounts.into_iter()
     }
 
     /// The account with this id, when the inventory holds it.
     pub fn account(&self, account_id: &str) -> Option<&AccountModel<'a>> {
         self.accounts.iter().find(|a| a.account.account_id == account_id)
+    }
+}
+
+/// Builds the accounts of a [`Model`] one at a time: every account's backends are computed first
+/// (other accounts' locks are judged over them), then each account's whole perimeter when it is
+/// asked for. A reader that needs one account at a time (a streamed check run) then never holds
+/// every account's locks at once; [`Model::build`] collects them all.
+pub struct Judge<'a> {
+    inventory: &'a Inventory,
+    indexes: &'a Indexes<'a>,
+    options: &'a CheckOptions,
+    /// Every account's [`Perimeter::backends_only`], in inventory order.
+    backends: Vec<Perimeter<'a>>,
+    /// The scanned accounts, for messages about a backend found in none of them.
+    searched: String,
+}
+
+impl<'a> Judge<'a> {
+    pub fn new(inventory: &'a Inventory, indexes: &'a Indexes<'a>, options: &'a CheckOptions) -> Self {
+        let backends = inventory
+            .accounts
+            .iter()
+            .zip(&indexes.accounts)
+            .map(|(account, index)| Perimeter::backends_only(account, index, options))
+            .collect();
+        Self { inventory, indexes, options, backends, searched: searched_accounts(inventory) }
+    }
+
+    pub fn options(&self) -> &'a CheckOptions {
+        self.options
+    }
+
+    /// Every account, judged, in inventory order.
+    pub fn accounts(&self) -> impl Iterator<Item = AccountModel<'a>> + '_ {
+        (0..self.inventory.accounts.len()).filter_map(|home| self.account(home))
+    }
+
+    /// The account at `home` in the inventory, judged.
+    pub fn account(&self, home: usize) -> Option<AccountModel<'a>> {
+        let options = self.options;
+        let account = self.inventory.accounts.get(home)?;
+        let index = self.indexes.accounts.get(home)?;
+        let mut perimeter = Perimeter::build(account, index, options);
+        let scope_of = |other: usize| {
+            let backend_account = self.backends.get(other)?;
+            let scope = Scope {
+                account: self.inventory.accounts.get(other)?,
+                index: self.indexes.accounts.get(other)?,
+                options,
+            };
+            Some((backend_account, scope))
+        };
+        // Origins whose backend another scanned account holds: their lock is judged over that
+        // account's backends.
+        for lock in perimeter.locks.iter_mut() {
+            let Some(other) = self.indexes.foreign_account(home, &lock.distribution.arn, &lock.origin.id)
+            else {
+                continue;
+            };
+            let Some((backend_account, scope)) = scope_of(other) else { continue };
+            *lock = backend_account.lock_in_this_account(&scope, lock.distribution, lock.origin);
+        }
+        // A tenant's filled-in origin whose backend is in another scanned account (recorded
+        // there by `Indexes::build`): judged over the first other scanned account that holds
+        // the backend, whose guards see the tenant among the origins reaching it.
+        for lock in perimeter.locks.iter_mut() {
+            if lock.tenant.is_none() || !matches!(lock.unresolved, Some(Unresolved::Missing(_))) {
+                continue;
+            }
+            let other = (0..self.indexes.accounts.len()).find(|&i| {
+                i != home
+                    && self
+                        .indexes
+                        .accounts
+                        .get(i)
+                        .is_some_and(|x| resolves_here(&x.resolve_origin(lock.origin)))
+            });
+            let Some((backend_account, scope)) = other.and_then(scope_of) else { continue };
+            let mut replacement =
+                backend_account.lock_in_this_account(&scope, lock.distribution, lock.origin);
+            replacement.tenant = lock.tenant;
+            *lock = replacement;
+        }
+        // A backend found in no account is in none of the scanned ones: say which were searched.
+        for lock in perimeter.locks.iter_mut() {
+            if let Some(unresolved) = lock.unresolved.as_mut() {
+                unresolved.name_searched_accounts(&self.searched);
+            }
+        }
+        // A VPC origin shared from another scanned account (`OwnerAccountId`) is judged in the
+        // owner's account, where the VPC origin and its endpoint are.
+        for lock in perimeter.locks.iter_mut() {
+            let owner = lock.origin.vpc_origin.as_ref().and_then(|v| v.owner_account_id.as_deref());
+            let Some(owner) = owner.filter(|o| *o != account.account_id) else { continue };
+            let Some(other) = self.inventory.accounts.iter().position(|a| a.account_id == owner) else {
+                continue;
+            };
+            let Some((_, scope)) = scope_of(other) else { continue };
+            lock.vpc_reach = crate::perimeter::vpc::vpc_origin_reach(&scope, lock.origin);
+        }
+        Some(AccountModel { account, index, perimeter })
     }
 }

@@ -4,7 +4,7 @@ use crate::check::{Check, CheckMeta, Context, Output};
 use crate::checks;
 use crate::finding::{Finding, NotEvaluated};
 use crate::inventory::{CoverageStatus, Inventory};
-use crate::model::{Indexes, Model};
+use crate::model::{AccountModel, Indexes, Judge, Model};
 use crate::options::CheckOptions;
 use crate::probe::ProbeResult;
 
@@ -83,7 +83,60 @@ pub fn run_model(
     checks: &[&'static dyn Check],
     probes: Option<&[ProbeResult]>,
 ) -> Outcome {
+    let mut findings = Vec::new();
+    let mut outcome =
+        run_accounts(model.accounts.iter(), model.options, checks, probes, &mut |f| findings.push(f));
+    sort_in_place_by(&mut findings, |a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| same_finding(a, b));
+    // Collected by extending, so up to twice the room the findings need: a scan holds them all
+    // until it is reported.
+    findings.shrink_to_fit();
+    outcome.findings = findings;
+    outcome
+}
+
+/// [`run_model`] for a caller that does not hold every finding: each finding goes to `sink` as
+/// its check records it (account by account, check by check), and each account's perimeter is
+/// dropped once its checks have run, so a large scan never holds its whole perimeter model beside
+/// its findings. The findings are neither sorted nor deduplicated (the returned
+/// [`Outcome::findings`] is empty): [`run_model`]'s order is [`Finding::sort_key`] (stable), and
+/// of the findings that [`same_finding`] says are one, only the first stays, among those that
+/// are adjacent in that order.
+pub fn run_model_into(
+    model: Model<'_>,
+    checks: &[&'static dyn Check],
+    probes: Option<&[ProbeResult]>,
+    sink: &mut dyn FnMut(Finding),
+) -> Outcome {
     let options = model.options;
+    run_accounts(model.into_accounts(), options, checks, probes, sink)
+}
+
+/// [`run_model_into`] over accounts judged one at a time ([`Judge::accounts`]): only one
+/// account's perimeter exists at any time.
+pub fn run_judged_into(
+    judge: &Judge<'_>,
+    checks: &[&'static dyn Check],
+    probes: Option<&[ProbeResult]>,
+    sink: &mut dyn FnMut(Finding),
+) -> Outcome {
+    run_accounts(judge.accounts(), judge.options(), checks, probes, sink)
+}
+
+/// Whether two findings are one: same check, resource and detail (the fingerprint's parts,
+/// compared without hashing them).
+pub fn same_finding(a: &Finding, b: &Finding) -> bool {
+    a.check_id == b.check_id && a.resource.arn == b.resource.arn && a.detail == b.detail
+}
+
+/// The accounts' checks, findings to `sink`; the not-evaluated entries sorted and deduplicated.
+fn run_accounts<'a, A: std::borrow::Borrow<AccountModel<'a>>>(
+    accounts: impl Iterator<Item = A>,
+    options: &CheckOptions,
+    checks: &[&'static dyn Check],
+    probes: Option<&[ProbeResult]>,
+    sink: &mut dyn FnMut(Finding),
+) -> Outcome {
     let checks: Vec<&'static dyn Check> = checks
         .iter()
         .copied()
@@ -92,7 +145,8 @@ pub fn run_model(
         .collect();
     let mut outcome = Outcome { checks: checks.iter().map(|c| c.meta()).collect(), ..Outcome::default() };
     outcome.checks.sort_by_key(|m| m.id);
-    for judged in &model.accounts {
+    for judged in accounts {
+        let judged = judged.borrow();
         let account = judged.account;
         let ctx = Context { account, index: judged.index, perimeter: &judged.perimeter, options, probes };
         for check in &checks {
@@ -120,18 +174,10 @@ pub fn run_model(
                 }
             }
             check.run(&ctx, &mut out);
-            outcome.findings.extend(out.findings);
+            out.findings.into_iter().for_each(&mut *sink);
             outcome.not_evaluated.extend(out.not_evaluated);
         }
     }
-    sort_in_place_by(&mut outcome.findings, |a, b| a.sort_key().cmp(&b.sort_key()));
-    // Same fingerprint = same (check, resource, detail), compared without hashing each pair.
-    outcome.findings.dedup_by(|a, b| {
-        a.check_id == b.check_id && a.resource.arn == b.resource.arn && a.detail == b.detail
-    });
-    // Collected by extending, so up to twice the room the findings need: a scan holds them all
-    // until it is reported.
-    outcome.findings.shrink_to_fit();
     outcome.not_evaluated.sort();
     outcome.not_evaluated.dedup();
     outcome

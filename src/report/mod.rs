@@ -12,6 +12,7 @@ pub mod json;
 pub mod markdown;
 pub mod ocsf;
 pub mod sarif;
+pub mod spill;
 pub mod table;
 pub mod text;
 
@@ -164,6 +165,11 @@ pub struct Report {
     /// Where ASFF findings are imported (`--security-hub-region`).
     #[serde(skip)]
     pub security_hub_region: String,
+    /// The findings of a streamed scan, when they are held in a temporary file instead of in
+    /// `findings` (which is then empty): only the JSON report reads them
+    /// ([`Self::with_spilled`]).
+    #[serde(skip)]
+    pub spilled: Option<spill::Spill>,
 }
 
 #[derive(Debug, Serialize)]
@@ -344,7 +350,46 @@ impl Report {
             rules: outcome.checks,
             perimeter: None,
             security_hub_region: asff::DEFAULT_REGION.to_string(),
+            spilled: None,
         }
+    }
+
+    /// Takes the findings of a streamed scan (built with no finding in memory): they count in
+    /// the summary, and the JSON report lists them where `findings` would. Marked against a
+    /// baseline when they were spilled (see [`spill::Spill::push`]), they count as new or known
+    /// too.
+    pub fn with_spilled(mut self, spilled: spill::Spill) -> Self {
+        let mut summary = Summary {
+            not_evaluated: self.summary.not_evaluated,
+            suppressed: self.summary.suppressed,
+            ..Summary::default()
+        };
+        let (mut new, mut known) = (0, 0);
+        for (severity, fails, baseline) in spilled.counts() {
+            summary.total += 1;
+            match severity {
+                Severity::Critical => summary.critical += 1,
+                Severity::High => summary.high += 1,
+                Severity::Medium => summary.medium += 1,
+                Severity::Low => summary.low += 1,
+                Severity::Info => summary.info += 1,
+            }
+            if fails {
+                summary.failing += 1;
+            }
+            match baseline {
+                Some(BaselineStatus::New) => new += 1,
+                Some(BaselineStatus::Known) => known += 1,
+                None => {}
+            }
+        }
+        if spilled.with_baseline() {
+            summary.new = Some(new);
+            summary.known = Some(known);
+        }
+        self.summary = summary;
+        self.spilled = Some(spilled);
+        self
     }
 
     /// Lists findings that suppressions took out (see [`crate::policy::apply`]).
@@ -354,8 +399,13 @@ impl Report {
         self
     }
 
-    /// Marks every finding `new` or `known`; only new findings fail the run.
+    /// Marks every finding `new` or `known`; only new findings fail the run. The findings of a
+    /// streamed scan were marked against the same baseline as they were spilled, and are counted
+    /// already ([`Self::with_spilled`]).
     pub fn with_baseline(mut self, baseline: &Baseline) -> Self {
+        if self.spilled.is_some() {
+            return self;
+        }
         let (mut new, mut known, mut failing) = (0, 0, 0);
         for f in &mut self.findings {
             let status = baseline.status(&f.fingerprint);
@@ -452,6 +502,12 @@ impl Report {
         color: bool,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<Vec<String>> {
+        if self.spilled.is_some() && format != Format::Json {
+            return Err(std::io::Error::other(RenderError {
+                what: "report",
+                message: "internal error: findings held for the JSON report only".into(),
+            }));
+        }
         match format {
             Format::Json => json::write(self, out)?,
             Format::Ocsf => ocsf::write(self, out)?,

@@ -27,4 +27,5 @@ mod reporters;
 mod sarif_limits;
 mod sarif_validation;
 mod secrets;
+mod streamed;
 mod suppress;

@@ -15,15 +15,18 @@ pub struct Distribution {
     /// `d111111abcdef8.cloudfront.net`.
     pub domain_name: String,
     pub enabled: bool,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub aliases: Vec<String>,
     pub comment: String,
     /// WAFv2 web ACL ARN (or a WAF Classic id) as CloudFront reports it; `None` when none.
     pub web_acl_id: Option<String>,
     /// Minimum viewer TLS protocol (`TLSv1.2_2021`).
     pub viewer_minimum_protocol: Option<String>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub origins: Vec<Origin>,
     pub default_behavior: CacheBehavior,
     /// The ordered (non-default) cache behaviors, in CloudFront's precedence order.
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub behaviors: Vec<CacheBehavior>,
     pub tags: Tags,
     /// `direct` (CloudFront's default, also when absent) or `tenant-only`: a multi-tenant
@@ -99,6 +102,7 @@ pub struct Origin {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_origin: Option<OriginVpcConfig>,
     /// Headers CloudFront adds to every request to this origin. The values are secrets.
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub custom_headers: Vec<OriginHeader>,
 }
 
@@ -248,6 +252,7 @@ pub struct CustomOriginConfig {
     /// `http-only`, `match-viewer` or `https-only`.
     pub protocol_policy: String,
     /// `SSLv3`, `TLSv1`, `TLSv1.1`, `TLSv1.2`.
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub ssl_protocols: Vec<String>,
     /// `OriginMtlsConfig.ClientCertificateArn`: the certificate CloudFront presents to the
     /// origin (origin mutual TLS).
@@ -270,12 +275,15 @@ pub struct CacheBehavior {
     pub target_origin_id: String,
     /// `allow-all`, `redirect-to-https` or `https-only`.
     pub viewer_protocol_policy: String,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub allowed_methods: Vec<String>,
     pub cache_policy_id: Option<String>,
     pub origin_request_policy_id: Option<String>,
     /// Legacy cache settings (ForwardedValues and TTLs), when no cache policy is used.
     pub legacy: Option<LegacyCacheSettings>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub lambda_function_associations: Vec<FunctionAssociation>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub function_associations: Vec<FunctionAssociation>,
 }
 

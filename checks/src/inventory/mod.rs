@@ -71,6 +71,19 @@ impl Inventory {
     }
 }
 
+/// Deserialises a list at its exact length. A list grows by doubling as it is read, so a
+/// distribution's single origin would hold the room of four, and an inventory holds tens of
+/// thousands of such lists for as long as a scan runs.
+pub(crate) fn exact<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let mut items = Vec::<T>::deserialize(deserializer)?;
+    items.shrink_to_fit();
+    Ok(items)
+}
+
 /// Everything collected from one account.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -79,36 +92,60 @@ pub struct AccountInventory {
     /// `aws`, `aws-cn`, `aws-us-gov`.
     pub partition: String,
     /// The regions that were audited (requested and enabled).
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub regions: Vec<String>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub coverage: Vec<Coverage>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub distributions: Vec<Distribution>,
     /// CloudFront VPC origins owned by the account (ListVpcOrigins).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub vpc_origins: Vec<VpcOrigin>,
     /// CloudFront origin access controls (ListOriginAccessControls).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub origin_access_controls: Vec<OriginAccessControl>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub cache_policies: Vec<CachePolicy>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub origin_request_policies: Vec<OriginRequestPolicy>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub web_acls: Vec<WebAcl>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub ip_sets: Vec<IpSet>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub regex_pattern_sets: Vec<RegexPatternSet>,
     /// Customer-managed rule groups the web ACLs reference.
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub rule_groups: Vec<RuleGroup>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub rest_apis: Vec<RestApi>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub http_apis: Vec<HttpApi>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub usage_plans: Vec<UsagePlan>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub api_keys: Vec<ApiKey>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub domain_names: Vec<ApiDomainName>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub security_groups: Vec<SecurityGroup>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub prefix_lists: Vec<PrefixList>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub instances: Vec<Instance>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub network_interfaces: Vec<NetworkInterface>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub load_balancers: Vec<LoadBalancer>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub target_groups: Vec<TargetGroup>,
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub lambda_functions: Vec<LambdaFunction>,
     /// The tenants of multi-tenant (`ConnectionMode` `tenant-only`) distributions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "crate::inventory::exact")]
     pub distribution_tenants: Vec<DistributionTenant>,
     /// `None` when Shield was not read (see coverage), which is not the same as "no subscription".
     pub shield: Option<ShieldState>,

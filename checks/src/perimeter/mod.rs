@@ -72,19 +72,7 @@ pub struct Perimeter<'a> {
 impl<'a> Perimeter<'a> {
     pub fn build(account: &'a AccountInventory, index: &'a Index<'a>, options: &'a CheckOptions) -> Self {
         let scope = Scope { account, index, options };
-        let mut backends: Vec<Backend<'a>> = Vec::new();
-        for api in &account.rest_apis {
-            backends.extend(api.stages.iter().map(|stage| Backend::rest_stage(&scope, api, stage)));
-        }
-        backends.extend(account.http_apis.iter().map(|api| Backend::http_api(&scope, api)));
-        backends.extend(account.load_balancers.iter().map(|lb| Backend::load_balancer(&scope, lb)));
-        backends.extend(
-            account
-                .lambda_functions
-                .iter()
-                .filter(|f| f.url.is_some())
-                .map(|f| Backend::function_url(&scope, f)),
-        );
+        let backends = Self::backends_of(&scope);
         let entry_acls = EntryAcls::build(&scope, &backends);
         let backends: Vec<Arc<Backend<'a>>> = backends.into_iter().map(Arc::new).collect();
         let by_arn: BTreeMap<String, Arc<Backend<'a>>> =
@@ -103,6 +91,49 @@ impl<'a> Perimeter<'a> {
         }
         let network_origins = exposure::network_origins(&scope);
         Perimeter { backends, by_arn, locks, entry_acls, network_origins, scope }
+    }
+
+    /// The account's backends alone, without locks, entry ACLs or network origins: what judging
+    /// another account's distribution over this account's backends needs
+    /// ([`Self::lock_in_this_account`]), kept for every account while each account's whole
+    /// perimeter is built in turn ([`crate::model::Judge`]).
+    pub fn backends_only(
+        account: &'a AccountInventory,
+        index: &'a Index<'a>,
+        options: &'a CheckOptions,
+    ) -> Self {
+        let scope = Scope { account, index, options };
+        let backends: Vec<Arc<Backend<'a>>> = Self::backends_of(&scope).into_iter().map(Arc::new).collect();
+        let by_arn: BTreeMap<String, Arc<Backend<'a>>> =
+            backends.iter().map(|b| (b.arn.clone(), Arc::clone(b))).collect();
+        Perimeter {
+            backends,
+            by_arn,
+            locks: Vec::new(),
+            entry_acls: EntryAcls::default(),
+            network_origins: Vec::new(),
+            scope,
+        }
+    }
+
+    /// Every REST API stage, HTTP API, load balancer and function URL of the account, in
+    /// inventory order.
+    fn backends_of(scope: &Scope<'a>) -> Vec<Backend<'a>> {
+        let account = scope.account;
+        let mut backends: Vec<Backend<'a>> = Vec::new();
+        for api in &account.rest_apis {
+            backends.extend(api.stages.iter().map(|stage| Backend::rest_stage(scope, api, stage)));
+        }
+        backends.extend(account.http_apis.iter().map(|api| Backend::http_api(scope, api)));
+        backends.extend(account.load_balancers.iter().map(|lb| Backend::load_balancer(scope, lb)));
+        backends.extend(
+            account
+                .lambda_functions
+                .iter()
+                .filter(|f| f.url.is_some())
+                .map(|f| Backend::function_url(scope, f)),
+        );
+        backends
     }
 
     /// The lock of a distribution origin (of any account) over this account's backends:
