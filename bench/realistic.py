@@ -16,6 +16,18 @@ or multi-`--account` scan is served per account), the region that of the SigV4 c
 Control endpoints (not forwarded): GET /__sim/stats (per bucket granted and throttled, the floor,
 and the calls given up), POST /__sim/reset (full buckets, counters cleared).
 
+Replay (opt-in, `Simulator.set_mode`): in mode "record" every answer moto gives is kept, keyed by
+the request's account, region and operation and its canonical form (method, path, sorted query,
+body; nothing of the headers, so neither SigV4 signatures nor dates nor SDK invocation ids); in
+mode "replay" a request with a recorded answer gets that answer (same status, headers and body)
+without reaching moto, after the same latency and the same quota buckets as always (a throttled
+call is answered with the throttling error, as in every mode, and is never recorded). A request
+without one is forwarded to moto and counted (`replay.misses` in the stats). So a warm-up pass of
+a command records what the measured pass of the same command then replays: moto's CPU is out of
+the measured run, the quotas and the latency are in. moto's pagination tokens need not be
+deterministic between runs: the measured pass receives the recorded tokens and so asks for the
+recorded next pages. The recording survives `reset()`.
+
     python realistic.py --upstream 5000 [--port 0] [--latency 0.04]
 
 or from the driver: Simulator(upstream_port, latency).
@@ -163,6 +175,47 @@ class State:
     started: float = field(default_factory=time.monotonic)
 
 
+def canonical(method: str, path: str, body: bytes) -> bytes:
+    """A request as the replay keys it: method, path, query sorted, body."""
+    bare, _, query = path.partition("?")
+    pairs = sorted(urllib.parse.parse_qsl(query, keep_blank_values=True))
+    return f"{method} {bare}?{urllib.parse.urlencode(pairs)}\n".encode() + body
+
+
+@dataclass
+class Replay:
+    """Recorded answers, and how the measured pass used them."""
+    mode: str = "off"  # off | record | replay
+    answers: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
+    hits: int = 0
+    misses: Counter[str] = field(default_factory=Counter)
+    # record mode: a key answered again with another body (request ids masked): moto's answer is
+    # not deterministic there (the first one recorded is kept).
+    conflicts: Counter[str] = field(default_factory=Counter)
+    conflict_examples: dict[str, str] = field(default_factory=dict)
+
+    def counters(self) -> dict[str, Any]:
+        return {"mode": self.mode, "recorded": len(self.answers), "hits": self.hits,
+                "misses": sum(self.misses.values()),
+                "misses_by_operation": dict(sorted(self.misses.items())),
+                "record_conflicts": dict(sorted(self.conflicts.items())),
+                "record_conflict_examples": dict(sorted(self.conflict_examples.items()))}
+
+
+# Request ids: UUIDs, moto's 52 random characters, XML <RequestId> elements.
+VOLATILE = re.compile(rb"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+                      rb"|\b[A-Za-z0-9]{52}\b|<RequestId>[^<]*</RequestId>")
+
+
+def first_difference(a: bytes, b: bytes) -> str:
+    """Where two answers part (request ids masked), a little context of each."""
+    a, b = VOLATILE.sub(b"", a), VOLATILE.sub(b"", b)
+    i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    lo = max(0, i - 60)
+    return (f"{a[lo:i + 60].decode('utf-8', 'replace')!r} / "
+            f"{b[lo:i + 60].decode('utf-8', 'replace')!r}")
+
+
 ACCESS_KEY = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 ASSUMED_KEY = re.compile(r"<AccessKeyId>([^<]+)</AccessKeyId>")
 
@@ -175,6 +228,7 @@ class Simulator:
         self.state = State()
         self.lock = threading.Lock()
         self.accounts: dict[str, str] = {}  # access key id -> account id (AssumeRole answers)
+        self.replay = Replay()
         matcher = Matcher()
         sim = self
 
@@ -216,9 +270,10 @@ class Simulator:
                     sim.state.last_throttled[signature] = not granted
                 if not granted:
                     return self._send(*throttle_response(service))
-                status, headers, data = sim.forward(upstream_port, self.command, self.path,
-                                                    self.headers, body)
-                if service == "sts" and op == "AssumeRole" and status == 200:
+                status, headers, data = sim.answer(upstream_port, self.command, self.path,
+                                                   self.headers, body, f"{account}|{region}|{name}",
+                                                   name)
+                if service == "sts" and op == "AssumeRole" and status == 200:  # replayed too
                     sim.learn_account(body, data)
                 return self._send(status, headers, data)
 
@@ -253,6 +308,41 @@ class Simulator:
                 if b.tokens < 1:
                     b.throttled += 1
             return False
+
+    def set_mode(self, mode: str) -> None:
+        """off (forward everything), record (forward and keep the answers) or replay."""
+        assert mode in ("off", "record", "replay"), mode
+        with self.lock:
+            self.replay.mode = mode
+            self.replay.hits = 0
+            self.replay.misses = Counter()
+            self.replay.conflicts = Counter()
+            self.replay.conflict_examples = {}
+
+    def answer(self, port: int, method: str, path: str, headers: Any, body: bytes, scope: str,
+               name: str) -> tuple[int, dict[str, str], bytes]:
+        """moto's answer to a granted call: forwarded, recorded or replayed as the mode says."""
+        rep = self.replay
+        key = hashlib.sha256(scope.encode() + b"\n" + canonical(method, path, body)).hexdigest()
+        if rep.mode == "replay":
+            with self.lock:
+                found = rep.answers.get(key)
+                if found is not None:
+                    rep.hits += 1
+                else:
+                    rep.misses[name] += 1
+            if found is not None:
+                return found[0], dict(found[1]), found[2]
+        answer = self.forward(port, method, path, headers, body)
+        if rep.mode == "record":
+            with self.lock:
+                earlier = rep.answers.get(key)
+                if earlier is None:
+                    rep.answers[key] = answer
+                elif VOLATILE.sub(b"", earlier[2]) != VOLATILE.sub(b"", answer[2]):
+                    rep.conflicts[name] += 1
+                    rep.conflict_examples.setdefault(name, first_difference(earlier[2], answer[2]))
+        return answer
 
     def forward(self, port: int, method: str, path: str, headers: Any, body: bytes
                 ) -> tuple[int, dict[str, str], bytes]:
@@ -289,6 +379,7 @@ class Simulator:
                              "throttled": b.throttled, "floor_s": round(floor, 3)})
             given_up = sum(1 for t in self.state.last_throttled.values() if t)
             requests = dict(sorted(self.state.requests.items()))
+            replay = self.replay.counters()
         rows.sort(key=lambda r: -r["floor_s"])
         per_account: dict[str, float] = {}
         for r in rows:
@@ -297,7 +388,8 @@ class Simulator:
         return {"floor_s": rows[0]["floor_s"] if rows else 0.0,
                 "bound": rows[0] if rows else None, "floor_s_by_account": per_account,
                 "requests": sum(requests.values()), "throttled": throttled,
-                "given_up": given_up, "buckets": rows, "requests_by_operation": requests}
+                "given_up": given_up, "buckets": rows, "requests_by_operation": requests,
+                "replay": replay}
 
     def stop(self) -> None:
         self.server.shutdown()
