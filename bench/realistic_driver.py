@@ -92,11 +92,27 @@ def seed(python: str, endpoint: str, out: Path, scale: int, workers: int, divide
     return json.loads(out.read_text())
 
 
+def tcp_counters() -> dict[str, int]:
+    """The machine's TCP listen-queue overflows and SYN retransmissions so far (/proc/net/netstat):
+    a connection whose SYN a full accept queue dropped is retried by the client after 1 s."""
+    try:
+        lines = [l.split() for l in Path("/proc/net/netstat").read_text().splitlines()
+                 if l.startswith("TcpExt:")]
+        values = dict(zip(lines[0][1:], map(int, lines[1][1:])))
+    except (OSError, IndexError, ValueError):
+        return {}
+    return {k: values.get(k, 0) for k in ("ListenOverflows", "ListenDrops", "TCPSynRetrans")}
+
+
 def run_on(sim: Simulator, name: str, cmd: list[str], moto: Moto, tag: Path,
            home: Path) -> dict[str, Any]:
     sim.reset()
+    tcp = tcp_counters()
     res = run_tool(name, cmd, tool_env(sim.endpoint, home), moto, tag)
+    after = tcp_counters()
+    res["tcp"] = {k: after[k] - tcp.get(k, 0) for k in after}
     res["sim"] = sim.stats()
+    tag.with_suffix(".timeline.json").write_text(json.dumps(sim.timeline()))
     res["proxy_cpu_s"] = res.get("driver_cpu_s")
     res["replay"] = res["sim"]["replay"]
     floor = res["sim"]["floor_s"]
@@ -218,7 +234,8 @@ def main() -> int:
                 entry["single"].append(res)
                 log(f"one account run {r}: wall {res['wall_s']:.1f}s floor {res['floor_s']}s "
                     f"throttled {res['sim']['throttled']} moto cpu {res['moto_cpu_s']}s "
-                    f"proxy cpu {res['proxy_cpu_s']}s replay misses {res['replay']['misses']}")
+                    f"proxy cpu {res['proxy_cpu_s']}s replay misses {res['replay']['misses']} "
+                    f"tcp {res['tcp']}")
                 path.write_text(json.dumps(results, indent=2))
             if args.replay:
                 tag = out / "realistic-all-accounts-warmup"
@@ -235,7 +252,7 @@ def main() -> int:
             log(f"{len(accounts)} accounts: wall {res['wall_s']:.1f}s floor {res['floor_s']}s "
                 f"throttled {res['sim']['throttled']} moto cpu {res['moto_cpu_s']}s "
                 f"proxy cpu {res['proxy_cpu_s']}s replay misses {res['replay']['misses']} "
-                f"(by operation: {res['replay']['misses_by_operation']})")
+                f"(by operation: {res['replay']['misses_by_operation']}) tcp {res['tcp']}")
         finally:
             sim.stop()
             moto.stop()
