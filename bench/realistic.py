@@ -381,7 +381,10 @@ class Simulator:
                                             if received is not None and b.last_received is not None
                                             else None),
                             "taken_gap_ms": (round((now - b.last_taken) * 1000)
-                                             if b.last_taken is not None else None)})
+                                             if b.last_taken is not None else None),
+                            # Sent within one token's time of the bucket's last granted request.
+                            "sent_early": (received is not None and b.last_received is not None
+                                           and received - b.last_received < 1 / b.quota.rate)})
             return False
 
     def set_mode(self, mode: str) -> None:

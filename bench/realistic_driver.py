@@ -376,26 +376,35 @@ def accounts_block(results: dict[str, Any]) -> str:
                  "(forwarded to moto). *Proxy CPU*: the simulator's own CPU during the run (Python, "
                  "in the driver's process).")
         L.append("")
-    L.append("| run | wall | floor | throttled | moto CPU meanwhile | proxy CPU | replay misses | "
-             "load avg (1 min, before) | not evaluated (by throttling) |")
-    L.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    L.append("| run | wall | floor | throttled (sent early) | moto CPU meanwhile | proxy CPU | "
+             "proxy delay p99 | replay misses | TCP listen overflows | load avg (1 min, before) | "
+             "not evaluated (by throttling) |")
+    L.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 
-    def extra(r: dict[str, Any]) -> str:
+    def row(label: str, r: dict[str, Any], floor_note: str = "") -> str:
+        sim = r["sim"]
+        rep = r.get("report") or {}
         misses = (r.get("replay") or {}).get("misses") if acc.get("replay") else None
         load = r.get("loadavg_before")
-        return (f"{fmt(r.get('proxy_cpu_s'))}{' s' if r.get('proxy_cpu_s') is not None else ''} | "
-                f"{fmt(misses)} | {f'{load[0]:.2f}' if load else '—'}")
+        gaps = sim.get("throttle_gaps")
+        early = f" ({sum(1 for g in gaps if g.get('sent_early'))})" if gaps is not None else ""
+        proxy = f"{r['proxy_cpu_s']:.2f} s" if r.get("proxy_cpu_s") is not None else "—"
+        delay = (sim.get("proxy_delay_ms") or {}).get("p99")
+        return (f"| {label} | {r['wall_s']:.1f} s | {r['floor_s']:.1f} s{floor_note} | "
+                f"{fmt(sim['throttled'])}{early} | {fmt(r['moto_cpu_s'])} s | {proxy} | "
+                f"{fmt(delay, ' ms')} | {fmt(misses)} | {fmt((r.get('tcp') or {}).get('ListenOverflows'))} | "
+                f"{f'{load[0]:.2f}' if load else '—'} | "
+                f"{fmt(rep.get('not_evaluated'))} ({fmt(rep.get('not_evaluated_throttling'))}) |")
 
     for i, r in enumerate(single):
-        rep = r.get("report") or {}
-        L.append(f"| one account, run {i + 1} | {r['wall_s']:.1f} s | {r['floor_s']:.1f} s | "
-                 f"{fmt(r['sim']['throttled'])} | {fmt(r['moto_cpu_s'])} s | {extra(r)} | "
-                 f"{fmt(rep.get('not_evaluated'))} ({fmt(rep.get('not_evaluated_throttling'))}) |")
-    rep = everyone.get("report") or {}
-    L.append(f"| all {len(acc['accounts'])} accounts | {everyone['wall_s']:.1f} s | "
-             f"{everyone['floor_s']:.1f} s (slowest account) | {fmt(everyone['sim']['throttled'])} | "
-             f"{fmt(everyone['moto_cpu_s'])} s | {extra(everyone)} | {fmt(rep.get('not_evaluated'))} "
-             f"({fmt(rep.get('not_evaluated_throttling'))}) |")
+        L.append(row(f"one account, run {i + 1}", r))
+    L.append(row(f"all {len(acc['accounts'])} accounts", everyone, " (slowest account)"))
+    L.append("")
+    L.append("*Throttled (sent early)*: throttled requests, and of them those edge-audit sent within "
+             "one token's time (1 / rate) of its bucket's previous granted request. *Proxy delay*: "
+             "how much later than the latency after arriving a request took its tokens (the "
+             "simulator's own scheduling). *TCP listen overflows*: the machine's, during the run (a "
+             "connection the proxy's full accept queue dropped waits 1 s for its SYN's retry).")
     L.append("")
     if walls:
         ratio = everyone["wall_s"] / max(walls)
