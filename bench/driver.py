@@ -193,14 +193,19 @@ def run_tool(name: str, cmd: list[str], env: dict[str, str], moto: Moto, tag: Pa
     prefix = ["/usr/bin/time", "-v", "-o", str(timing)]
     if strace:
         prefix += ["strace", "-f", "-qq", "-e", "trace=connect", "-o", str(tag.with_suffix(".strace"))]
+    own = os.times()
     start = time.monotonic()
     with open(tag.with_suffix(".log"), "wb") as out:
         proc = subprocess.run(prefix + cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
     wall = time.monotonic() - start
+    # This process's own CPU (all threads, children apart) while the tool ran: with the realistic
+    # simulator in-process, that is the simulator's.
+    own_cpu = (os.times().user - own.user) + (os.times().system - own.system)
     after = moto.requests()
     res = parse_time_v(timing)
     res.update(tool=name, api_calls=after - before, driver_wall_s=round(wall, 3),
-               returncode=proc.returncode, moto_cpu_s=round(moto.cpu_s() - moto_cpu, 2))
+               returncode=proc.returncode, moto_cpu_s=round(moto.cpu_s() - moto_cpu, 2),
+               driver_cpu_s=round(own_cpu, 2))
     res["cpu_s"] = round(res["user_s"] + res["sys_s"], 2)
     return res
 

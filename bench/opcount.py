@@ -101,6 +101,14 @@ class Matcher:
         return best[1] if best else f"{signing}:{method} {path}"
 
 
+class Server(ThreadingHTTPServer):
+    """`listen()` runs in the constructor, so the accept queue's size is a class attribute
+    (socketserver's default, 5, drops the SYNs of a tool opening many connections at once: each
+    retried after 1 s)."""
+    daemon_threads = True
+    request_queue_size = 1024
+
+
 class OpCounter:
     """Start with OpCounter(upstream_port); .endpoint for the tool; .counts after."""
 
@@ -141,8 +149,7 @@ class OpCounter:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _forward
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()

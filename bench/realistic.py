@@ -16,6 +16,19 @@ or multi-`--account` scan is served per account), the region that of the SigV4 c
 Control endpoints (not forwarded): GET /__sim/stats (per bucket granted and throttled, the floor,
 and the calls given up), POST /__sim/reset (full buckets, counters cleared).
 
+Replay (opt-in, `Simulator.set_mode`): in mode "record" every answer moto gives is kept, keyed by
+the request's account, region and operation and its canonical form (method, path, sorted query,
+body, a form body's parameters sorted and its `Name.member.N` lists as sets; nothing of the
+headers, so neither SigV4 signatures nor dates nor SDK invocation ids); in
+mode "replay" a request with a recorded answer gets that answer (same status, headers and body)
+without reaching moto, after the same latency and the same quota buckets as always (a throttled
+call is answered with the throttling error, as in every mode, and is never recorded). A request
+without one is forwarded to moto and counted (`replay.misses` in the stats). So a warm-up pass of
+a command records what the measured pass of the same command then replays: moto's CPU is out of
+the measured run, the quotas and the latency are in. moto's pagination tokens need not be
+deterministic between runs: the measured pass receives the recorded tokens and so asks for the
+recorded next pages. The recording survives `reset()`.
+
     python realistic.py --upstream 5000 [--port 0] [--latency 0.04]
 
 or from the driver: Simulator(upstream_port, latency).
@@ -147,6 +160,10 @@ class Bucket:
     at: float
     granted: int = 0
     throttled: int = 0
+    # When the last granted request of the bucket reached the proxy, and when it took its token.
+    last_received: float | None = None
+    last_taken: float | None = None
+    first_taken: float | None = None
 
     def refill(self, now: float) -> None:
         self.tokens = min(self.quota.burst, self.tokens + (now - self.at) * self.quota.rate)
@@ -161,6 +178,88 @@ class State:
     last_throttled: dict[str, bool] = field(default_factory=dict)
     requests: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
+    # Per request, how much later than `latency` after it arrived it took its tokens: the
+    # proxy's own delay (thread scheduling, the GIL), which moves a request in its bucket.
+    delays: list[float] = field(default_factory=list)
+    # Per throttled request: the gap since the bucket's last granted request, as sent (arrival at
+    # the proxy) and as taken, to tell a client that sent too early from the proxy's jitter.
+    throttle_gaps: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[tuple[str, str, str, float, float, bool]] = field(default_factory=list)
+
+
+MEMBER = re.compile(r"^(.+)\.member\.(\d+)$")
+
+
+def canonical_form(body: bytes) -> bytes:
+    """A query-protocol (form) body with each list parameter (`Name.member.N`) keyed as the set of
+    its values: edge-audit fills some lists in the order its concurrent reads finished (ELBv2
+    DescribeTags' ARNs), and the order of the ARNs asked about does not change the answer."""
+    pairs = urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    lists: dict[str, list[str]] = {}
+    rest = []
+    for k, v in pairs:
+        m = MEMBER.match(k)
+        if m:
+            lists.setdefault(m.group(1), []).append(v)
+        else:
+            rest.append((k, v))
+    for name, values in lists.items():
+        rest += [(f"{name}.member.{i}", v) for i, v in enumerate(sorted(values), 1)]
+    return urllib.parse.urlencode(sorted(rest)).encode()
+
+
+def canonical(method: str, path: str, body: bytes, form: bool = False) -> bytes:
+    """A request as the replay keys it: method, path, query sorted, body (a form body as
+    canonical_form says)."""
+    bare, _, query = path.partition("?")
+    pairs = sorted(urllib.parse.parse_qsl(query, keep_blank_values=True))
+    return (f"{method} {bare}?{urllib.parse.urlencode(pairs)}\n".encode()
+            + (canonical_form(body) if form else body))
+
+
+@dataclass
+class Replay:
+    """Recorded answers, and how the measured pass used them."""
+    mode: str = "off"  # off | record | replay
+    answers: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
+    hits: int = 0
+    misses: Counter[str] = field(default_factory=Counter)
+    # record mode: a key answered again with another body (request ids masked): moto's answer is
+    # not deterministic there (the first one recorded is kept).
+    conflicts: Counter[str] = field(default_factory=Counter)
+    conflict_examples: dict[str, str] = field(default_factory=dict)
+    miss_examples: list[str] = field(default_factory=list)
+
+    def counters(self) -> dict[str, Any]:
+        return {"mode": self.mode, "recorded": len(self.answers), "hits": self.hits,
+                "misses": sum(self.misses.values()),
+                "misses_by_operation": dict(sorted(self.misses.items())),
+                "miss_examples": list(self.miss_examples),
+                "record_conflicts": dict(sorted(self.conflicts.items())),
+                "record_conflict_examples": dict(sorted(self.conflict_examples.items()))}
+
+
+# Request ids: UUIDs, moto's 52 random characters, XML <RequestId> elements.
+VOLATILE = re.compile(rb"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+                      rb"|\b[A-Za-z0-9]{52}\b|<RequestId>[^<]*</RequestId>")
+
+
+def first_difference(a: bytes, b: bytes) -> str:
+    """Where two answers part (request ids masked), a little context of each."""
+    a, b = VOLATILE.sub(b"", a), VOLATILE.sub(b"", b)
+    i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    lo = max(0, i - 60)
+    return (f"{a[lo:i + 60].decode('utf-8', 'replace')!r} / "
+            f"{b[lo:i + 60].decode('utf-8', 'replace')!r}")
+
+
+class Server(ThreadingHTTPServer):
+    """The proxy's listening socket. Its accept queue must hold every connection a scan opens at
+    once (10 accounts × 8 in flight, and more): `listen()` runs in the constructor, so the size is
+    a class attribute (socketserver's default is 5, and a SYN the full queue drops is retried by
+    the client only after 1 s, a stall of the whole call)."""
+    daemon_threads = True
+    request_queue_size = 1024
 
 
 ACCESS_KEY = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -175,6 +274,7 @@ class Simulator:
         self.state = State()
         self.lock = threading.Lock()
         self.accounts: dict[str, str] = {}  # access key id -> account id (AssumeRole answers)
+        self.replay = Replay()
         matcher = Matcher()
         sim = self
 
@@ -196,6 +296,7 @@ class Simulator:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                received = time.monotonic()
                 if self.path.startswith("/__sim/"):
                     if self.path.startswith("/__sim/reset"):
                         sim.reset()
@@ -211,31 +312,48 @@ class Simulator:
                 signature = hashlib.sha256(
                     f"{account}|{region}|{name}|{self.path}|".encode() + body).hexdigest()
                 time.sleep(sim.latency)
-                granted = sim.take(account, region, buckets_of(service, op, body, query), name)
+                granted = sim.take(account, region, buckets_of(service, op, body, query), name,
+                                   received)
                 with sim.lock:
                     sim.state.last_throttled[signature] = not granted
                 if not granted:
-                    return self._send(*throttle_response(service))
-                status, headers, data = sim.forward(upstream_port, self.command, self.path,
-                                                    self.headers, body)
-                if service == "sts" and op == "AssumeRole" and status == 200:
+                    self._send(*throttle_response(service))
+                    return sim.note(account, region, name, received, False)
+                status, headers, data = sim.answer(upstream_port, self.command, self.path,
+                                                   self.headers, body, f"{account}|{region}|{name}",
+                                                   name)
+                if service == "sts" and op == "AssumeRole" and status == 200:  # replayed too
                     sim.learn_account(body, data)
-                return self._send(status, headers, data)
+                self._send(status, headers, data)
+                return sim.note(account, region, name, received, True)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 256
+        self.server = Server(("127.0.0.1", port), Handler)
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
 
-    def take(self, account: str, region: str, quotas: list[Quota], name: str) -> bool:
+    def note(self, account: str, region: str, name: str, received: float, granted: bool) -> None:
+        """One answered request in the run's timeline (arrival and answer, seconds since reset)."""
+        with self.lock:
+            t0 = self.state.started
+            self.state.timeline.append((account, region, name, round(received - t0, 4),
+                                        round(time.monotonic() - t0, 4), granted))
+
+    def timeline(self) -> list[tuple[str, str, str, float, float, bool]]:
+        """(account, region, operation, arrived_s, answered_s, granted) per request since reset."""
+        with self.lock:
+            return list(self.state.timeline)
+
+    def take(self, account: str, region: str, quotas: list[Quota], name: str,
+             received: float | None = None) -> bool:
         """A token from every bucket of the call, or none (throttled)."""
         now = time.monotonic()
         with self.lock:
             self.state.requests[name] += 1
+            if received is not None:
+                self.state.delays.append(now - received - self.latency)
             buckets = []
             for quota in quotas:
                 k = (account, region, quota.name)
@@ -248,11 +366,66 @@ class Simulator:
                 for b in buckets:
                     b.tokens -= 1
                     b.granted += 1
+                    b.last_received, b.last_taken = received, now
+                    if b.first_taken is None:
+                        b.first_taken = now
                 return True
             for b in buckets:
                 if b.tokens < 1:
                     b.throttled += 1
+                    if len(self.state.throttle_gaps) < 500:
+                        self.state.throttle_gaps.append({
+                            "account": account, "region": region, "bucket": b.quota.name,
+                            "at_s": round(now - self.state.started, 3),
+                            "sent_gap_ms": (round((received - b.last_received) * 1000)
+                                            if received is not None and b.last_received is not None
+                                            else None),
+                            "taken_gap_ms": (round((now - b.last_taken) * 1000)
+                                             if b.last_taken is not None else None),
+                            # Sent within one token's time of the bucket's last granted request.
+                            "sent_early": (received is not None and b.last_received is not None
+                                           and received - b.last_received < 1 / b.quota.rate)})
             return False
+
+    def set_mode(self, mode: str) -> None:
+        """off (forward everything), record (forward and keep the answers) or replay."""
+        assert mode in ("off", "record", "replay"), mode
+        with self.lock:
+            self.replay.mode = mode
+            self.replay.hits = 0
+            self.replay.misses = Counter()
+            self.replay.conflicts = Counter()
+            self.replay.conflict_examples = {}
+            self.replay.miss_examples = []
+
+    def answer(self, port: int, method: str, path: str, headers: Any, body: bytes, scope: str,
+               name: str) -> tuple[int, dict[str, str], bytes]:
+        """moto's answer to a granted call: forwarded, recorded or replayed as the mode says."""
+        rep = self.replay
+        form = "x-www-form-urlencoded" in (headers.get("Content-Type") or "")
+        request = canonical(method, path, body, form)
+        key = hashlib.sha256(scope.encode() + b"\n" + request).hexdigest()
+        if rep.mode == "replay":
+            with self.lock:
+                found = rep.answers.get(key)
+                if found is not None:
+                    rep.hits += 1
+                else:
+                    rep.misses[name] += 1
+                    if len(rep.miss_examples) < 5:
+                        rep.miss_examples.append(f"{scope} {request[:300].decode('utf-8', 'replace')}")
+            if found is not None:
+                return found[0], dict(found[1]), found[2]
+        answer = self.forward(port, method, path, headers, body)
+        if rep.mode == "record":
+            with self.lock:
+                earlier = rep.answers.get(key)
+                if earlier is None:
+                    rep.answers[key] = answer
+                elif VOLATILE.sub(b"", earlier[2]) != VOLATILE.sub(b"", answer[2]):
+                    rep.conflicts[name] += 1
+                    rep.conflict_examples.setdefault(name, first_difference(earlier[2], answer[2]))
+        return answer
 
     def forward(self, port: int, method: str, path: str, headers: Any, body: bytes
                 ) -> tuple[int, dict[str, str], bytes]:
@@ -284,11 +457,22 @@ class Simulator:
             rows = []
             for (account, region, name), b in sorted(self.state.buckets.items()):
                 floor = max(0.0, (b.granted - b.quota.burst) / b.quota.rate)
+                first, last = ((round(b.first_taken - self.state.started, 3),
+                                round(b.last_taken - self.state.started, 3))
+                               if b.last_taken is not None and b.first_taken is not None
+                               else (None, None))
                 rows.append({"account": account, "region": region, "bucket": name,
                              "rate": b.quota.rate, "burst": b.quota.burst, "granted": b.granted,
-                             "throttled": b.throttled, "floor_s": round(floor, 3)})
+                             "throttled": b.throttled, "floor_s": round(floor, 3),
+                             "first_granted_at_s": first, "last_granted_at_s": last})
             given_up = sum(1 for t in self.state.last_throttled.values() if t)
             requests = dict(sorted(self.state.requests.items()))
+            replay = self.replay.counters()
+            delays = sorted(self.state.delays)
+            gaps = list(self.state.throttle_gaps)
+
+        def quantile(q: float) -> float | None:
+            return round(delays[min(len(delays) - 1, int(q * len(delays)))] * 1000, 1) if delays else None
         rows.sort(key=lambda r: -r["floor_s"])
         per_account: dict[str, float] = {}
         for r in rows:
@@ -297,7 +481,11 @@ class Simulator:
         return {"floor_s": rows[0]["floor_s"] if rows else 0.0,
                 "bound": rows[0] if rows else None, "floor_s_by_account": per_account,
                 "requests": sum(requests.values()), "throttled": throttled,
-                "given_up": given_up, "buckets": rows, "requests_by_operation": requests}
+                "given_up": given_up, "buckets": rows, "requests_by_operation": requests,
+                "replay": replay,
+                "proxy_delay_ms": {"p50": quantile(0.5), "p90": quantile(0.9), "p99": quantile(0.99),
+                                   "max": quantile(1.0)},
+                "throttle_gaps": gaps}
 
     def stop(self) -> None:
         self.server.shutdown()

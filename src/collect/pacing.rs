@@ -18,7 +18,10 @@
 //! Requests in flight are bounded per account (`--concurrency`) and, to protect the process's
 //! file descriptors, over the whole run ([`RUN_IN_FLIGHT_CAP`]); a call waits for its token
 //! before it takes an in-flight slot, so calls queued behind a slow bucket never hold slots that
-//! other buckets could use.
+//! other buckets could use. A call of a single-token bucket (1/s, burst 1: no reserve to absorb
+//! anything) keeps its bucket's turn until it has its slot and its token counts from then: were
+//! the token counted from when it was taken, a call that then waited for a slot would be sent
+//! less than one token's time before the bucket's next call, and AWS would throttle that one.
 
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -236,6 +239,23 @@ impl Bucket {
         }
     }
 
+    /// Whether the client's bucket holds a single token: then nothing absorbs a call sent late
+    /// after its token (see [`AccountPacer::paced`]).
+    fn single_token(&self) -> bool {
+        self.capacity < 2.0
+    }
+
+    /// The call that took the last token is only sent now: the token counts from now, as if
+    /// taken now (the refill since the take is kept below one token).
+    fn spent_now(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            let now = Instant::now();
+            let refill = now.saturating_duration_since(state.refilled_at).as_secs_f64() * self.pace;
+            state.tokens = (state.tokens + refill).min(self.capacity - 1.0);
+            state.refilled_at = now;
+        }
+    }
+
     /// Gives back a token that bought no request (a paginator that had no page left).
     fn refund(&self) {
         self.granted.fetch_sub(1, Ordering::Relaxed);
@@ -247,6 +267,11 @@ impl Bucket {
     /// Waits for a token, in turn with the bucket's other callers.
     async fn acquire(&self, operation: &'static str) {
         let _turn = self.turn.lock().await;
+        self.take_in_turn(operation).await;
+    }
+
+    /// Waits for a token; the caller holds the bucket's turn.
+    async fn take_in_turn(&self, operation: &'static str) {
         while let Err(wait) = self.try_take() {
             tokio::time::sleep(wait).await;
         }
@@ -395,15 +420,37 @@ impl AccountPacer {
             // unpaced rather than dropped.
             return self.in_flight(request).await;
         };
-        bucket.acquire(api.operation).await;
-        CURRENT_BUCKET.scope(bucket, self.in_flight(request)).await
+        let _slots = self.paced(&bucket, api.operation).await;
+        CURRENT_BUCKET.scope(bucket, request).await
+    }
+
+    /// A token of `bucket`, then the in-flight slots to send the call with. A single-token
+    /// bucket keeps its turn until the slots are there and counts its token from then, so that
+    /// its calls are sent one token's time apart however long each waited for a slot (its next
+    /// caller takes no token meanwhile; it would have queued for a slot behind this call anyway).
+    async fn paced(&self, bucket: &Bucket, operation: &'static str) -> Slots<'_> {
+        if !bucket.single_token() {
+            bucket.acquire(operation).await;
+            return self.slots().await;
+        }
+        let _turn = bucket.turn.lock().await;
+        bucket.take_in_turn(operation).await;
+        let slots = self.slots().await;
+        bucket.spent_now();
+        slots
+    }
+
+    /// The run's and the account's in-flight slots for one request.
+    async fn slots(&self) -> Slots<'_> {
+        // Neither semaphore is ever closed, so acquiring cannot fail; if it somehow did, sending
+        // without a slot is better than dropping the request.
+        let run = self.run_in_flight.acquire().await.ok();
+        let account = self.in_flight.acquire().await.ok();
+        (run, account)
     }
 
     async fn in_flight<F: Future>(&self, request: F) -> F::Output {
-        // Neither semaphore is ever closed, so acquiring cannot fail; if it somehow did, sending
-        // without a slot is better than dropping the request.
-        let _run = self.run_in_flight.acquire().await.ok();
-        let _account = self.in_flight.acquire().await.ok();
+        let _slots = self.slots().await;
         request.await
     }
 
@@ -420,12 +467,12 @@ impl AccountPacer {
             // end of the listing bought no request: it is given back. (The bounding listing,
             // GetResources, follows its tokens by hand and never pays for an end.)
             let bucket = self.bucket(region, api);
-            if let Some(bucket) = &bucket {
-                bucket.acquire(api.operation).await;
-            }
             let next = super::stats::page(pages.next());
             let next = match &bucket {
-                Some(bucket) => CURRENT_BUCKET.scope(bucket.clone(), self.in_flight(next)).await,
+                Some(bucket) => {
+                    let _slots = self.paced(bucket, api.operation).await;
+                    CURRENT_BUCKET.scope(bucket.clone(), next).await
+                }
                 None => self.in_flight(next).await,
             };
             match next {
@@ -474,6 +521,9 @@ impl AccountPacer {
         buckets.iter().map(|b| b.report()).collect()
     }
 }
+
+/// The in-flight slots of one request (the run's, the account's), released when dropped.
+type Slots<'a> = (Option<tokio::sync::SemaphorePermit<'a>>, Option<tokio::sync::SemaphorePermit<'a>>);
 
 /// The bucket that bounded a run: the one with the largest floor.
 pub fn bound(buckets: &[BucketStats]) -> Option<&BucketStats> {

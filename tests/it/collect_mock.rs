@@ -1248,6 +1248,31 @@ async fn buckets_of_two_accounts_are_independent() {
     assert_eq!((row("222222222222").calls, row("222222222222").throttled), (1, 0));
 }
 
+#[tokio::test]
+async fn a_single_token_bucket_sends_its_calls_a_token_apart_even_when_one_waited_for_a_slot() {
+    use edge_audit::collect::pacing::{op, Pacer};
+    use std::time::Instant;
+    // One request in flight per account, held 600 ms by a call of another bucket.
+    let pacer = Pacer::new(1);
+    let account = pacer.account("111111111111");
+    let lookup = op("wafv2", "GetWebACLForResource"); // 1/s, burst 1
+    let started = Instant::now();
+    let busy =
+        account.call(REGION, op("wafv2", "ListWebACLs"), tokio::time::sleep(Duration::from_millis(600)));
+    // Each request notes when it is sent (first polled).
+    let first = account.call(REGION, lookup, async { Instant::now() });
+    let second = account.call(REGION, lookup, async { Instant::now() });
+    let ((), first, second) = futures::join!(busy, first, second);
+    assert!(first - started >= Duration::from_millis(600), "the first lookup did not wait for the slot");
+    // The first lookup had its token at once but was sent 600 ms later; the second must not
+    // follow it within AWS's one token per second (it would be throttled).
+    let gap = second - first;
+    assert!(gap >= Duration::from_secs(1), "two calls of a 1/s bucket sent {gap:?} apart");
+    let report = pacer.report();
+    let row = report.iter().find(|b| b.bucket == "wafv2:GetWebACLForResource").unwrap();
+    assert_eq!((row.calls, row.throttled), (2, 0));
+}
+
 #[test]
 fn every_collector_operation_has_a_quota_bucket() {
     use edge_audit::collect::pacing::quota_of;
