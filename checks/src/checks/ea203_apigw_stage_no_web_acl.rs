@@ -14,6 +14,12 @@ declare_check! {
     /// APIs locked behind a distribution are not reported: the distribution's web ACL filters
     /// their traffic.
     ///
+    /// A stage whose exposure cannot be decided is *not evaluated*, with the reason, never a
+    /// finding: its API's data was not read, the lock's check lives in code (every method behind
+    /// a Lambda authorizer whose identity source is the header the distribution sends), or the
+    /// web ACL that would lock it matches with a rule group or regex pattern set that could not
+    /// be read.
+    ///
     /// ## Why it matters
     ///
     /// Such a stage is an entry point in its own right. Without a web ACL nothing filters
