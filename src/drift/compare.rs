@@ -166,9 +166,7 @@ impl Cx<'_> {
                     // none when it disables it.
                     let acl_of =
                         |tenant: &DistributionTenant, inventory: &AccountInventory| -> Option<String> {
-                            let parent =
-                                inventory.distributions.iter().find(|d| d.id == tenant.distribution_id)?;
-                            match tenant.effective_acl(parent) {
+                            match tenant.effective_acl(parent_of(tenant, inventory)?) {
                                 TenantAcl::Inherited(acl) => acl.map(str::to_string),
                                 TenantAcl::Override(acl) => Some(acl.to_string()),
                                 TenantAcl::Disabled => None,
@@ -486,36 +484,38 @@ impl Cx<'_> {
     /// A tenant's filled-in origins: where each templated origin of its distribution takes
     /// this tenant's requests, when the tenant's parameters (or the distribution's defaults)
     /// changed and the template did not (a changed template is the distribution's own change).
+    /// When a side cannot fill the template in (parameters or defaults not read), the origin is
+    /// not compared, never reported moved.
     fn tenant_origins(
         &mut self,
         account: &str,
         (x, before): (&DistributionTenant, &AccountInventory),
         (y, after): (&DistributionTenant, &AccountInventory),
     ) {
-        let parent = |tenant: &DistributionTenant, inventory: &'_ AccountInventory| {
-            inventory.distributions.iter().find(|d| d.id == tenant.distribution_id).cloned()
-        };
-        let (Some(px), Some(py)) = (parent(x, before), parent(y, after)) else { return };
+        let (Some(px), Some(py)) = (parent_of(x, before), parent_of(y, after)) else { return };
         for (ox, oy) in pair(&px.origins, &py.origins, |o| o.id.as_str()) {
             let (Some(ox), Some(oy)) = (ox, oy) else { continue };
             if !oy.is_tenant_template() || origin_target(ox) != origin_target(oy) {
                 continue;
             }
-            let filled = |o: &Origin, tenant: &DistributionTenant, parent: &Distribution| match o
-                .for_tenant(tenant, parent.tenant_parameters.as_deref())
-            {
-                Ok(filled) => origin_target(&filled),
-                Err(why) => json!({ "not_filled_in": why }),
+            let filled = |o: &Origin, tenant: &DistributionTenant, parent: &Distribution| {
+                o.for_tenant(tenant, parent.tenant_parameters.as_deref()).map(|f| origin_target(&f))
             };
-            let (fx, fy) = (filled(ox, x, &px), filled(oy, y, &py));
-            // Unread parameters on either side say nothing about a change.
-            if fx == fy || fx.get("not_filled_in").is_some() && fy.get("not_filled_in").is_some() {
+            let (fx, fy) = match (filled(ox, x, px), filled(oy, y, py)) {
+                (Ok(fx), Ok(fy)) => (fx, fy),
+                // Parameters or defaults not read on a side: where the tenant went is unknown.
+                (Err(why), _) | (_, Err(why)) => {
+                    self.not_compared.insert(NotCompared {
+                        account: account.to_string(),
+                        scope: GLOBAL_REGION.to_string(),
+                        reason: format!("origin {} of tenant {} ({}): {why}", oy.id, y.name, y.id),
+                    });
+                    continue;
+                }
+            };
+            if fx == fy {
                 continue;
             }
-            let text = |v: &Value| match v.get("not_filled_in") {
-                Some(_) => "an origin that cannot be filled in".to_string(),
-                None => target_text(v),
-            };
             self.push(
                 y.resource(account),
                 T::OriginTargetChanged,
@@ -526,8 +526,8 @@ impl Cx<'_> {
                     y.id,
                     y.distribution_id,
                     oy.id,
-                    text(&fy),
-                    text(&fx)
+                    target_text(&fy),
+                    target_text(&fx)
                 ),
                 fx,
                 fy,
@@ -1060,6 +1060,11 @@ fn short(arn: &str) -> String {
 /// (`…:function:signer:1`), `check` of a CloudFront Function (`…:function/check`).
 fn function_name(arn: &str) -> &str {
     arn.split_once(":function:").or_else(|| arn.split_once(":function/")).map(|(_, name)| name).unwrap_or(arn)
+}
+
+/// A tenant's (multi-tenant) distribution in `inventory`.
+fn parent_of<'i>(tenant: &DistributionTenant, inventory: &'i AccountInventory) -> Option<&'i Distribution> {
+    inventory.distributions.iter().find(|d| d.id == tenant.distribution_id)
 }
 
 /// Where an origin sends CloudFront's requests: its domain (lower-case), origin path and VPC

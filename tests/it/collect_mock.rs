@@ -779,6 +779,28 @@ fn rest_api_policies_parse_in_every_encoding() {
 // ---------------------------------------------------------------------------------------------
 // Tags (they drive `edge-audit:ignore` suppressions).
 
+/// One distribution, E1, whose origin is the ALB `web-1` and sends the origin secret.
+fn alb_origin_distribution() -> Rule {
+    list_distributions_page(
+        None,
+        distribution_list_xml(
+            &[distribution_xml(
+                "E1",
+                &[origin_xml(
+                    "alb",
+                    "web-1.us-east-1.elb.amazonaws.com",
+                    "",
+                    &[("x-origin-verify", ORIGIN_SECRET)],
+                )],
+                behavior_xml("DefaultCacheBehavior", None, "alb", CACHING_DISABLED),
+                &[],
+                "",
+            )],
+            None,
+        ),
+    )
+}
+
 fn distribution_arn(id: &str) -> String {
     format!("arn:aws:cloudfront::{ACCOUNT}:distribution/{id}")
 }
@@ -1893,24 +1915,7 @@ fn rule_group_gate_rules(get_rule_group: Rule) -> Vec<Rule> {
     .to_string();
     let direct_summary = WebAclSummary::builder().name("direct").id("d-1").arn(direct_arn).build();
     vec![
-        list_distributions_page(
-            None,
-            distribution_list_xml(
-                &[distribution_xml(
-                    "E1",
-                    &[origin_xml(
-                        "alb",
-                        "web-1.us-east-1.elb.amazonaws.com",
-                        "",
-                        &[("x-origin-verify", ORIGIN_SECRET)],
-                    )],
-                    behavior_xml("DefaultCacheBehavior", None, "alb", CACHING_DISABLED),
-                    &[],
-                    "",
-                )],
-                None,
-            ),
-        ),
+        alb_origin_distribution(),
         mock!(aws_sdk_wafv2::Client::list_web_acls)
             .match_requests(|r| r.scope() == Some(&Scope::Regional))
             .then_output(move || {
@@ -2089,24 +2094,7 @@ async fn a_firewall_manager_rule_group_is_read_by_its_arn_in_the_administrator_a
     let summary =
         WebAclSummary::builder().name("FMManagedWebACLV2-gate").id("f-1").arn(acl_arn.clone()).build();
     let rules = vec![
-        list_distributions_page(
-            None,
-            distribution_list_xml(
-                &[distribution_xml(
-                    "E1",
-                    &[origin_xml(
-                        "alb",
-                        "web-1.us-east-1.elb.amazonaws.com",
-                        "",
-                        &[("x-origin-verify", ORIGIN_SECRET)],
-                    )],
-                    behavior_xml("DefaultCacheBehavior", None, "alb", CACHING_DISABLED),
-                    &[],
-                    "",
-                )],
-                None,
-            ),
-        ),
+        alb_origin_distribution(),
         mock!(aws_sdk_wafv2::Client::list_web_acls)
             .match_requests(|r| r.scope() == Some(&Scope::Regional))
             .then_output(move || ListWebAcLsOutput::builder().web_acls(summary.clone()).build()),

@@ -342,6 +342,22 @@ fn a_tenant_moved_to_another_backend_is_classified_as_the_scans_differ() {
         agree("tenant moved to an open API (undone)", &after, &before, ChangeType::OriginTargetChanged),
         [Classification::Strengthened]
     );
+    // Parameters not read on one side: where the tenant went is unknown, so not compared.
+    let mut unread = serde_json::to_value(&after).unwrap_or_default();
+    remove(&mut account(&mut unread)["distribution_tenants"][0], "parameters");
+    let unread = inventory(&unread);
+    let analysis =
+        drift::analyse(&before, &unread, registry::all(), &CheckOptions::default(), &BTreeMap::new());
+    assert!(
+        !analysis.changes.iter().any(|c| c.change_type == ChangeType::OriginTargetChanged),
+        "{:#?}",
+        analysis.changes
+    );
+    assert!(
+        analysis.not_compared.iter().any(|n| n.reason.contains("tenant orders-eu (dt_orders_eu)")),
+        "{:#?}",
+        analysis.not_compared
+    );
     // Through the binary: `drift --format json` names the change on the tenant, weakened.
     let dir = tempdir();
     let b = write(dir.path(), "before.json", &serde_json::to_string(&before).unwrap_or_default());

@@ -45,6 +45,11 @@ reason = "expired"
 expires = 2026-01-01
 "#;
 
+/// [`CONFIG`] written to `dir` and loaded.
+fn config_in(dir: &Path) -> Config {
+    Config::load(&write(dir, "edge-audit.toml", CONFIG)).expect("config")
+}
+
 fn today() -> time::Date {
     time::macros::date!(2026 - 06 - 01)
 }
@@ -148,8 +153,7 @@ fn inventories() -> Vec<(String, Inventory)> {
 #[test]
 fn a_streamed_json_report_is_the_held_one() {
     let dir = tempdir();
-    let config_path = write(dir.path(), "edge-audit.toml", CONFIG);
-    let config = Config::load(&config_path).expect("config");
+    let config = config_in(dir.path());
     for (name, inventory) in inventories() {
         for config in [None, Some(&config)] {
             for fail_on in [None, Some(Severity::High), Some(Severity::Info)] {
@@ -176,8 +180,7 @@ fn a_streamed_json_report_is_the_held_one() {
 #[test]
 fn duplicates_merge_as_in_the_check_run() {
     let dir = tempdir();
-    let config_path = write(dir.path(), "edge-audit.toml", CONFIG);
-    let config = Config::load(&config_path).expect("config");
+    let config = config_in(dir.path());
     let inventory = edge_audit::snapshot::load(&fixture("two-accounts.json")).expect("fixture");
     let options = CheckOptions::default();
     let indexes = Indexes::build(&inventory);
@@ -232,8 +235,8 @@ fn duplicates_merge_as_in_the_check_run() {
 #[test]
 fn scan_json_matches_the_held_rendering() {
     let dir = tempdir();
-    let config_path = write(dir.path(), "edge-audit.toml", CONFIG);
-    let config = Config::load(&config_path).expect("config");
+    let config = config_in(dir.path());
+    let config_path = dir.path().join("edge-audit.toml");
     let path = fixture("two-accounts.json");
     let inventory = edge_audit::snapshot::load(&path).expect("fixture");
     let out = dir.path().join("report.json");
@@ -263,8 +266,7 @@ fn scan_json_matches_the_held_rendering() {
 #[test]
 fn without_a_temporary_file_the_findings_stay_in_memory() {
     let dir = tempdir();
-    let config_path = write(dir.path(), "edge-audit.toml", CONFIG);
-    let config = Config::load(&config_path).expect("config");
+    let config = config_in(dir.path());
     let inventory = edge_audit::snapshot::load(&fixture("two-accounts.json")).expect("fixture");
     let options = CheckOptions::default();
     let indexes = Indexes::build(&inventory);

@@ -13,6 +13,16 @@ pub enum WafScope {
     Regional,
 }
 
+impl WafScope {
+    /// The coverage service its web ACLs and sets are read under.
+    pub fn service(self) -> super::Service {
+        match self {
+            Self::Cloudfront => super::Service::WafCloudfront,
+            Self::Regional => super::Service::WafRegional,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WafAction {

@@ -289,62 +289,41 @@ fn add_acl_guard<'a>(
         side.open_because.push(format!("{what} has no web ACL"));
         return;
     };
-    if let Some(acl) = index.web_acls.get(acl_arn) {
-        // A regex pattern set whose read failed is a gap of this ACL's data, as an unread rule
-        // group is: what its header checks accept is unknown (`.*` would be no lock), so the
-        // ACL is no guard and the backend is not evaluated, naming the set.
-        let service = match acl.scope {
-            WafScope::Cloudfront => Service::WafCloudfront,
-            WafScope::Regional => Service::WafRegional,
-        };
-        let gaps: Vec<String> = unread_regex_pattern_sets(acl, index)
-            .into_iter()
-            .filter_map(|set| {
-                let failure = account.resource_failure(service, set)?;
-                Some(format!(
-                    "web ACL {}: regex pattern set {set} could not be read ({})",
-                    acl.name,
-                    failure.failed_read()
-                ))
-            })
-            .collect();
-        if !gaps.is_empty() {
-            side.not_collected.extend(gaps);
-            return;
+    let Some(acl) = index.web_acls.get(acl_arn) else {
+        if account.is_collected(region, Service::WafRegional) {
+            side.unverifiable.push(format!("web ACL {acl_arn} is not in the inventory"));
+        } else {
+            side.not_collected
+                .push(format!("web ACL {acl_arn} could not be read (wafv2-regional in {region})"));
         }
+        return;
+    };
+    // A rule group or regex pattern set whose read failed is a gap of this ACL's data, as a
+    // region not read would be: the backend is not evaluated (naming it), never judged
+    // reachable or locked on a guess. The region's other ACLs are unaffected.
+    let unread = |kind: &str, resource: &str| {
+        let failure = account.resource_failure(acl.scope.service(), resource)?;
+        Some(format!("web ACL {}: {kind} {resource} could not be read ({})", acl.name, failure.failed_read()))
+    };
+    // What a set's header checks accept is unknown (`.*` would be no lock): the ACL is no guard.
+    let unread_sets: Vec<String> = unread_regex_pattern_sets(acl, index)
+        .into_iter()
+        .filter_map(|set| unread("regex pattern set", set))
+        .collect();
+    if !unread_sets.is_empty() {
+        side.not_collected.extend(unread_sets);
+        return;
     }
-    match index.web_acls.get(acl_arn) {
-        Some(acl) => match acl_header_guard(acl, index) {
-            AclHeaderGuard::Enforced(alternatives) => {
-                side.guards.push(Guard::Header { source: GuardSource::WebAcl(acl), alternatives })
-            }
-            AclHeaderGuard::NotEnforced(why) => {
-                side.open_because.push(format!("web ACL {}: {why}", acl.name))
-            }
-            AclHeaderGuard::Unverifiable(why) => {
-                // A rule group whose read failed is a gap of this ACL's data, as a region not
-                // read would be: the backend is not evaluated (naming the group), never judged
-                // reachable or locked on a guess. The region's other ACLs are unaffected.
-                let service = match acl.scope {
-                    WafScope::Cloudfront => Service::WafCloudfront,
-                    WafScope::Regional => Service::WafRegional,
-                };
-                for group in unread_rule_groups(acl, index) {
-                    if let Some(failure) = account.resource_failure(service, group) {
-                        side.not_collected.push(format!(
-                            "web ACL {}: custom rule group {group} could not be read ({})",
-                            acl.name,
-                            failure.failed_read()
-                        ));
-                    }
-                }
-                side.unverifiable.push(format!("web ACL {}: {why}", acl.name))
-            }
-        },
-        None if !account.is_collected(region, Service::WafRegional) => side
-            .not_collected
-            .push(format!("web ACL {acl_arn} could not be read (wafv2-regional in {region})")),
-        None => side.unverifiable.push(format!("web ACL {acl_arn} is not in the inventory")),
+    match acl_header_guard(acl, index) {
+        AclHeaderGuard::Enforced(alternatives) => {
+            side.guards.push(Guard::Header { source: GuardSource::WebAcl(acl), alternatives })
+        }
+        AclHeaderGuard::NotEnforced(why) => side.open_because.push(format!("web ACL {}: {why}", acl.name)),
+        AclHeaderGuard::Unverifiable(why) => {
+            let groups = unread_rule_groups(acl, index).into_iter();
+            side.not_collected.extend(groups.filter_map(|group| unread("custom rule group", group)));
+            side.unverifiable.push(format!("web ACL {}: {why}", acl.name))
+        }
     }
 }
 
