@@ -224,74 +224,67 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
             return Err(Error::Fatal("internal error: no async runtime for live collection".into()))
         }
     };
-    // The JSON report (without a compliance table, which reads every finding) is written from
-    // findings spilled to a temporary file as the checks record them: a large scan never holds
-    // them all.
-    let streamed = args.report.format == ScanFormat::Json && args.report.compliance.is_none();
     // The perimeter model, computed once: the probe planner, the checks and the report's graph
-    // read the same one. A streamed scan that sends no probe judges one account at a time
-    // instead, so that it never holds every account's perimeter either.
+    // read the same one. A scan that sends no probe judges one account at a time instead, so
+    // that it never holds every account's perimeter.
     let check_started = Instant::now();
     let indexes = Indexes::build(&inventory);
-    let model = match streamed && !probing {
-        true => None,
-        false => Some(Model::build(&inventory, &indexes, options)),
+    let judged = match probing {
+        true => Judged::Whole(Model::build(&inventory, &indexes, options)),
+        false => Judged::PerAccount(Judge::new(&inventory, &indexes, options)),
     };
     let model_time = check_started.elapsed();
     let probe_started = Instant::now();
-    let probes = match (&probe_options, probing, &runtime, &model) {
-        (Some(options), true, Some(runtime), Some(model)) => {
+    let probes = match (&probe_options, probing, &runtime, &judged) {
+        (Some(options), true, Some(runtime), Judged::Whole(model)) => {
             Some(runtime.block_on(probe::probe_inventory(model, options)))
         }
         _ => None,
     };
     let probe_time = probe_started.elapsed();
     // Markdown and HTML draw the perimeter.
-    let perimeter = match (args.report.format, &model) {
-        (ScanFormat::Markdown | ScanFormat::Html, Some(model)) => {
+    let perimeter = match (args.report.format, &judged) {
+        (ScanFormat::Markdown | ScanFormat::Html, Judged::Whole(model)) => {
             Some(crate::report::graph::Perimeter::build(model))
+        }
+        (ScanFormat::Markdown | ScanFormat::Html, Judged::PerAccount(judge)) => {
+            let mut perimeter = crate::report::graph::Perimeter::default();
+            judge.accounts().for_each(|account| perimeter.add_account(&account));
+            Some(perimeter)
         }
         _ => None,
     };
     let fail_on = args.report.fail_on.threshold();
     let check_started = Instant::now();
-    let (outcome, suppressed, spilled) = match model {
-        Some(model) if !streamed => {
-            let outcome = registry::run_model(&model, &checks, probes.as_deref());
-            let (outcome, suppressed) =
-                crate::policy::apply(outcome, &inventory, config.as_ref(), &checks, today);
-            (outcome, suppressed, None)
-        }
-        model => {
-            let run = |sink: &mut dyn FnMut(edge_audit_checks::Finding)| match model {
-                Some(model) => registry::run_model_into(model, &checks, probes.as_deref(), sink),
-                None => {
-                    let judge = Judge::new(&inventory, &indexes, options);
-                    registry::run_judged_into(&judge, &checks, probes.as_deref(), sink)
-                }
-            };
-            let (outcome, suppressed, spilled) = crate::policy::apply_streamed(
-                run,
-                &inventory,
-                config.as_ref(),
-                &checks,
-                today,
-                crate::report::spill::Spill::new(
-                    fail_on,
-                    baseline.as_ref(),
-                    args.report.output.as_deref().filter(|p| !output::is_stdout(p)).map(output::parent_dir),
-                ),
-                baseline.as_ref(),
-            )?;
-            (outcome, suppressed, Some(spilled))
-        }
+    // Every report is written from findings spilled to a temporary file as the checks record
+    // them (read back one at a time as the report is written): a large scan never holds them all.
+    let run = |sink: &mut dyn FnMut(edge_audit_checks::Finding)| match judged {
+        Judged::Whole(model) => registry::run_model_into(model, &checks, probes.as_deref(), sink),
+        Judged::PerAccount(judge) => registry::run_judged_into(&judge, &checks, probes.as_deref(), sink),
     };
+    let (outcome, suppressed, spilled) = crate::policy::apply_streamed(
+        run,
+        &inventory,
+        config.as_ref(),
+        &checks,
+        today,
+        crate::report::spill::Spill::new(
+            fail_on,
+            baseline.as_ref(),
+            args.report
+                .output
+                .as_deref()
+                .filter(|p| !output::is_stdout(p))
+                .map(output::parent_dir)
+                .or(args.report.output_dir.as_deref()),
+        ),
+        baseline.as_ref(),
+    )?;
     let check_time = check_started.elapsed() + model_time;
-    let mut report =
-        Report::new(&inventory, outcome, fail_on).with_suppressed(suppressed).with_probes(probes);
-    if let Some(spilled) = spilled {
-        report = report.with_spilled(spilled);
-    }
+    let mut report = Report::new(&inventory, outcome, fail_on)
+        .with_suppressed(suppressed)
+        .with_probes(probes)
+        .with_spilled(spilled);
     if args.stats {
         let stats =
             crate::live::RunStats::from_collection(collection.as_ref()).finish(probe_time, check_time);
@@ -351,23 +344,40 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
     Ok(report.exit_code())
 }
 
+/// How a scan judges its inventory: whole, when the probe planner reads every account's
+/// perimeter, else one account at a time (never holding every account's perimeter).
+enum Judged<'a> {
+    Whole(Model<'a>),
+    PerAccount(Judge<'a>),
+}
+
 /// `--output-dir DIR`: one SARIF file per account (`edge-audit-<account>.sarif`), each written
 /// atomically; per-account files of earlier runs for accounts no longer audited are removed, so
 /// an upload of the directory does not bring back their alerts. Returns the warnings (one per
 /// file cut to GitHub's limits).
 fn write_sarif_dir(dir: &Path, report: &Report) -> Result<Vec<String>, Error> {
-    let files = crate::report::sarif::render_per_account(report, crate::report::sarif::Limits::GITHUB)?;
+    let accounts = crate::report::sarif::run_accounts(report);
+    let names: Vec<String> =
+        accounts.iter().map(|account| crate::report::sarif::file_name(account)).collect();
     let mut warnings = Vec::new();
-    for (name, rendered) in &files {
-        output::write(Some(&dir.join(name)), &rendered.text)?;
-        warnings.extend(rendered.warning.iter().map(|w| format!("{name}: {w}")));
+    // One file at a time, each streamed: a large organisation's files are never all in memory.
+    for (account, name) in accounts.iter().zip(&names) {
+        let mut cut = None;
+        output::write_with(Some(&dir.join(name)), |out| {
+            cut = Some(crate::report::sarif::write_account(
+                report,
+                account,
+                crate::report::sarif::Limits::GITHUB,
+                out,
+            )?);
+            Ok(())
+        })?;
+        warnings.extend(cut.and_then(|c| c.warning).map(|w| format!("{name}: {w}")));
     }
     let entries = std::fs::read_dir(dir).map_err(|e| Error::output(dir, e.to_string()))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if crate::report::sarif::is_per_account_file(&name)
-            && !files.iter().any(|(written, _)| *written == name)
-        {
+        if crate::report::sarif::is_per_account_file(&name) && !names.contains(&name) {
             std::fs::remove_file(entry.path()).map_err(|e| Error::output(&entry.path(), e.to_string()))?;
         }
     }

@@ -37,11 +37,11 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     }
     let observed = report.observed_at();
     let observed = observed.as_str();
-    let findings = report.findings.iter().map(|f| finding(report, f, observed));
+    let findings = report.each_finding().map(|f| f.map(|f| finding(report, &f, observed)));
     let controls = report.compliance_framework().into_iter().flat_map(move |framework| {
         super::sarif::run_accounts(report).into_iter().flat_map(move |account| {
             let table = ComplianceTable::build(report, framework, Some(account));
-            control_findings(report, &table, account, observed)
+            control_findings(report, &table, account, observed).into_iter().map(Ok)
         })
     });
     let import = Import { findings: super::JsonSeq::new(findings.chain(controls)) };

@@ -86,15 +86,15 @@ impl ComplianceTable {
             .into_iter()
             .map(|id| {
                 let checks = checks_of_control(framework, id);
+                // The findings' keys: a streamed scan's findings are not read back for this.
                 let findings: Vec<ControlFinding> = report
-                    .findings
-                    .iter()
-                    .filter(|f| checks.contains(&f.check_id.as_str()) && in_scope(&f.resource.account))
+                    .finding_keys()
+                    .filter(|f| checks.contains(&f.check_id) && in_scope(f.account))
                     .map(|f| ControlFinding {
-                        check_id: f.check_id.clone(),
+                        check_id: f.check_id.to_owned(),
                         severity: f.severity,
-                        fingerprint: f.fingerprint.clone(),
-                        resource: f.resource.arn.clone(),
+                        fingerprint: f.fingerprint.to_owned(),
+                        resource: f.arn.to_owned(),
                     })
                     .collect();
                 let suppressed = report
@@ -155,14 +155,15 @@ impl ComplianceTable {
         }
     }
 
-    /// The table as Markdown (the Markdown report and the HTML report's source of truth).
-    pub fn markdown(&self) -> String {
+    /// Writes the table as Markdown (the Markdown report's section), one control at a time.
+    pub fn write_markdown(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         use super::text::escape_markdown_cell as escape;
-        let mut out = format!(
+        write!(
+            out,
             "\n### Compliance: {} ({} pass, {} fail, {} not evaluated)\n\n",
             self.standard, self.summary.pass, self.summary.fail, self.summary.not_evaluated
-        );
-        out.push_str("| Control | Title | Status | Checks | Findings / reason |\n|---|---|---|---|---|\n");
+        )?;
+        out.write_all(b"| Control | Title | Status | Checks | Findings / reason |\n|---|---|---|---|---|\n")?;
         for c in &self.controls {
             let detail = match c.status {
                 ControlVerdict::Fail => {
@@ -177,15 +178,16 @@ impl ComplianceTable {
                 ControlVerdict::NotEvaluated => escape(&c.reasons.join("; ")),
                 ControlVerdict::Pass => String::new(),
             };
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
                 c.id,
                 escape(c.title),
                 c.status.as_str(),
                 c.checks.join(", "),
                 detail
-            ));
+            )?;
         }
-        out
+        Ok(())
     }
 }

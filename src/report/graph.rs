@@ -10,9 +10,11 @@
 //! edges, each distribution becomes one node with the count of its origins per verdict; beyond
 //! [`MAX_DISTRIBUTIONS`] distributions (most exposed first), the rest are one "… more" node.
 
-use super::ReportFinding;
-use edge_audit_checks::model::Model;
+use super::FindingKey;
+use edge_audit_checks::model::{AccountModel, Model};
 use edge_audit_checks::perimeter::Exposure;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 /// Edges (distribution → origin and origin → backend) drawn one by one; above this, each
 /// distribution is summarised in one node.
@@ -101,59 +103,66 @@ pub struct BackendNode {
 impl Perimeter {
     /// The adapter: the perimeter module's lock of every (distribution, origin), as data.
     pub fn build(model: &Model<'_>) -> Self {
-        let mut distributions: Vec<DistributionNode> = Vec::new();
+        let mut perimeter = Self::default();
         for judged in &model.accounts {
-            let account = judged.account;
-            for lock in &judged.perimeter.locks {
-                let backends: Vec<BackendNode> = lock
-                    .targets
-                    .iter()
-                    .map(|t| {
-                        let (verdict, guards) = match &t.exposure {
-                            Exposure::Locked(guards) => (EdgeVerdict::Locked, guards.clone()),
-                            Exposure::Unknown(_) => (EdgeVerdict::CouldNotVerify, Vec::new()),
-                            Exposure::Internet(_) => (EdgeVerdict::Reachable, Vec::new()),
-                        };
-                        BackendNode { label: t.label.clone(), arn: t.arn.clone(), verdict, guards }
-                    })
-                    .collect();
-                let verdict = backends.iter().map(|b| b.verdict).max().unwrap_or(EdgeVerdict::CouldNotVerify);
-                let note = match (&lock.unresolved, backends.is_empty()) {
-                    (Some(unresolved), _) => Some(unresolved.why().to_owned()),
-                    (None, true) => {
-                        Some(format!("edge-audit cannot see the {}'s own checks", lock.origin.kind.label()))
-                    }
-                    (None, false) => None,
-                };
-                let origin = OriginNode {
-                    // A tenant's filled-in origin shares the template's id: name the tenant.
-                    id: match lock.tenant {
-                        Some(tenant) => format!("{} (tenant {})", lock.origin.id, tenant.name),
-                        None => lock.origin.id.clone(),
-                    },
-                    domain_name: lock.origin.domain_name.clone(),
-                    kind: lock.origin.kind.label(),
-                    sent: lock.sent.mechanisms(),
-                    verdict,
-                    note,
-                    backends,
-                };
-                match distributions
-                    .iter_mut()
-                    .find(|d| d.account == account.account_id && d.id == lock.distribution.id)
-                {
-                    Some(d) => d.origins.push(origin),
-                    None => distributions.push(DistributionNode {
+            perimeter.add_account(judged);
+        }
+        perimeter
+    }
+
+    /// Adds one account's locks (a scan that judges one account at a time adds each in turn).
+    pub fn add_account(&mut self, judged: &AccountModel<'_>) {
+        let account = judged.account;
+        // This account's distributions by id: a lock finds its node without a search.
+        let mut nodes: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for lock in &judged.perimeter.locks {
+            let backends: Vec<BackendNode> = lock
+                .targets
+                .iter()
+                .map(|t| {
+                    let (verdict, guards) = match &t.exposure {
+                        Exposure::Locked(guards) => (EdgeVerdict::Locked, guards.clone()),
+                        Exposure::Unknown(_) => (EdgeVerdict::CouldNotVerify, Vec::new()),
+                        Exposure::Internet(_) => (EdgeVerdict::Reachable, Vec::new()),
+                    };
+                    BackendNode { label: t.label.clone(), arn: t.arn.clone(), verdict, guards }
+                })
+                .collect();
+            let verdict = backends.iter().map(|b| b.verdict).max().unwrap_or(EdgeVerdict::CouldNotVerify);
+            let note = match (&lock.unresolved, backends.is_empty()) {
+                (Some(unresolved), _) => Some(unresolved.why().to_owned()),
+                (None, true) => {
+                    Some(format!("edge-audit cannot see the {}'s own checks", lock.origin.kind.label()))
+                }
+                (None, false) => None,
+            };
+            let origin = OriginNode {
+                // A tenant's filled-in origin shares the template's id: name the tenant.
+                id: match lock.tenant {
+                    Some(tenant) => format!("{} (tenant {})", lock.origin.id, tenant.name),
+                    None => lock.origin.id.clone(),
+                },
+                domain_name: lock.origin.domain_name.clone(),
+                kind: lock.origin.kind.label(),
+                sent: lock.sent.mechanisms(),
+                verdict,
+                note,
+                backends,
+            };
+            match nodes.get(lock.distribution.id.as_str()).and_then(|&at| self.distributions.get_mut(at)) {
+                Some(d) => d.origins.push(origin),
+                None => {
+                    nodes.insert(&lock.distribution.id, self.distributions.len());
+                    self.distributions.push(DistributionNode {
                         account: account.account_id.clone(),
                         id: lock.distribution.id.clone(),
                         arn: lock.distribution.arn.clone(),
                         domain_name: lock.distribution.domain_name.clone(),
                         origins: vec![origin],
-                    }),
+                    });
                 }
             }
         }
-        Self { distributions }
     }
 
     /// Edges a detailed diagram draws.
@@ -190,21 +199,45 @@ impl DistributionNode {
     }
 }
 
-/// The check ids of the findings about `arn`, a resource beneath it, or the resource it is part
-/// of (a REST API for its stage), sorted, each once.
-pub fn finding_ids(findings: &[ReportFinding], arn: &str) -> Vec<String> {
-    let mut ids: Vec<String> = findings
-        .iter()
-        .filter(|f| {
-            f.resource.arn == arn
-                || f.resource.arn.starts_with(&format!("{arn}/"))
-                || arn.starts_with(&format!("{}/", f.resource.arn))
-        })
-        .map(|f| f.check_id.clone())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
+/// The check ids of a report's findings by resource ARN, for the graph's labels: built once from
+/// the findings' keys (a streamed scan's are not read back), then looked up per node.
+#[derive(Debug, Default)]
+pub struct FindingIds<'a>(BTreeMap<&'a str, BTreeSet<&'a str>>);
+
+impl<'a> FindingIds<'a> {
+    pub fn new(keys: impl Iterator<Item = FindingKey<'a>>) -> Self {
+        let mut by_arn: BTreeMap<&'a str, BTreeSet<&'a str>> = BTreeMap::new();
+        for key in keys {
+            by_arn.entry(key.arn).or_default().insert(key.check_id);
+        }
+        Self(by_arn)
+    }
+
+    /// The check ids of the findings about `arn`, a resource beneath it (`arn/…`), or the
+    /// resource it is part of (a REST API for its stage), sorted, each once.
+    pub fn of(&self, arn: &str) -> Vec<String> {
+        let mut ids: BTreeSet<&str> = BTreeSet::new();
+        if let Some(found) = self.0.get(arn) {
+            ids.extend(found);
+        }
+        // Beneath it: every ARN that starts with `arn/` sorts after `arn/` and before the first
+        // ARN that does not.
+        let below = format!("{arn}/");
+        let beneath = self
+            .0
+            .range::<str, _>((Bound::Included(below.as_str()), Bound::Unbounded))
+            .take_while(|(other, _)| other.starts_with(&below));
+        for (_, found) in beneath {
+            ids.extend(found);
+        }
+        // What it is part of: `arn` cut before each of its slashes.
+        for (at, _) in arn.match_indices('/') {
+            if let Some(found) = self.0.get(&arn[..at]) {
+                ids.extend(found);
+            }
+        }
+        ids.into_iter().map(str::to_owned).collect()
+    }
 }
 
 /// Text made safe inside a quoted Mermaid label: Mermaid's entity codes for the characters its
@@ -240,7 +273,7 @@ fn lock_label(sent: &[&str]) -> String {
 }
 
 /// The Mermaid flowchart of `perimeter` (without the code fence).
-pub fn mermaid(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
+pub fn mermaid(perimeter: &Perimeter, findings: &FindingIds<'_>) -> String {
     let mut out = String::from("flowchart LR\n");
     for verdict in [EdgeVerdict::Locked, EdgeVerdict::CouldNotVerify, EdgeVerdict::Reachable] {
         out.push_str(&format!(
@@ -261,7 +294,7 @@ pub fn mermaid(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
     for (di, d) in drawn.iter().enumerate() {
         let dnode = format!("d{di}");
         let mut label = format!("{} · {}", d.id, d.domain_name);
-        let ids = finding_ids(findings, &d.arn);
+        let ids = findings.of(&d.arn);
         if !ids.is_empty() {
             label.push_str(&format!("<br/>{}", ids.join(" ")));
         }
@@ -298,7 +331,7 @@ pub fn mermaid(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
             for (bi, b) in o.backends.iter().enumerate() {
                 let bnode = format!("{onode}b{bi}");
                 let mut label = b.label.clone();
-                let ids = finding_ids(findings, &b.arn);
+                let ids = findings.of(&b.arn);
                 if !ids.is_empty() {
                     label.push_str(&format!("<br/>{}", ids.join(" ")));
                 }
@@ -349,7 +382,7 @@ pub fn xml_escape(text: &str) -> String {
 
 /// The same graph as an SVG (no script, no external reference): three columns, distributions,
 /// origins and backends, with coloured, labelled edges.
-pub fn svg(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
+pub fn svg(perimeter: &Perimeter, findings: &FindingIds<'_>) -> String {
     const COLUMN: [f64; 3] = [10.0, 390.0, 770.0];
     const BOX_W: f64 = 330.0;
     const BOX_H: f64 = 46.0;
@@ -390,7 +423,7 @@ pub fn svg(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
     };
     for d in &drawn {
         let dpos = (COLUMN[0], y_of(next_row));
-        let ids = finding_ids(findings, &d.arn).join(" ");
+        let ids = findings.of(&d.arn).join(" ");
         let title = format!("{} · {}", d.id, d.domain_name);
         node(&mut boxes, dpos.0, dpos.1, d.worst().class(), &title, &ids, "distribution");
         if summarised {
@@ -421,7 +454,7 @@ pub fn svg(perimeter: &Perimeter, findings: &[ReportFinding]) -> String {
             edge(&mut lines, dpos, opos, o.verdict, &label);
             for (bi, b) in o.backends.iter().enumerate() {
                 let bpos = (COLUMN[2], y_of(row + bi));
-                let ids = finding_ids(findings, &b.arn).join(" ");
+                let ids = findings.of(&b.arn).join(" ");
                 node(&mut boxes, bpos.0, bpos.1, b.verdict.class(), &b.label, &ids, "backend");
                 let label = match b.verdict {
                     EdgeVerdict::Locked => format!("locked: {}", b.guards.join(" + ")),

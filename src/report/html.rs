@@ -11,6 +11,7 @@ use super::graph::{svg, xml_escape};
 use super::table::{headline, suppression_reason, verdict};
 use super::Report;
 use edge_audit_checks::Severity;
+use std::io::Write;
 
 const STYLE: &str = r#"
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1f2328}
@@ -63,61 +64,68 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
-pub fn render(report: &Report) -> String {
-    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
-         script-src 'unsafe-inline'\">\n",
-    );
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str("<title>edge-audit report</title>\n");
-    out.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
-    out.push_str("<h1>edge-audit report</h1>\n");
-    out.push_str(&format!("<p id=\"headline\">{}</p>\n", xml_escape(&headline(report))));
-    out.push_str(&format!("<p id=\"verdict\"><strong>{}</strong></p>\n", xml_escape(&verdict(report))));
+pub fn render(report: &Report) -> Result<String, super::RenderError> {
+    super::rendered_text("HTML report", |out| write(report, out))
+}
 
-    out.push_str("<h2>Perimeter</h2>\n<p class=\"legend\">");
+/// Streams the page to `out`, one finding at a time (the same text as [`render`]).
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
+    out.write_all(
+        b"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
+         script-src 'unsafe-inline'\">\n",
+    )?;
+    out.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
+    out.write_all(b"<title>edge-audit report</title>\n")?;
+    write!(out, "<style>{STYLE}</style>\n</head>\n<body>\n")?;
+    out.write_all(b"<h1>edge-audit report</h1>\n")?;
+    writeln!(out, "<p id=\"headline\">{}</p>", xml_escape(&headline(report)))?;
+    writeln!(out, "<p id=\"verdict\"><strong>{}</strong></p>", xml_escape(&verdict(report)))?;
+
+    out.write_all(b"<h2>Perimeter</h2>\n<p class=\"legend\">")?;
     for v in [
         super::graph::EdgeVerdict::Locked,
         super::graph::EdgeVerdict::CouldNotVerify,
         super::graph::EdgeVerdict::Reachable,
     ] {
-        out.push_str(&format!("<span><i style=\"background:{}\"></i>{}</span>", v.color(), v.as_str()));
+        write!(out, "<span><i style=\"background:{}\"></i>{}</span>", v.color(), v.as_str())?;
     }
-    out.push_str("</p>\n<div id=\"graph\">\n");
+    out.write_all(b"</p>\n<div id=\"graph\">\n")?;
     match &report.perimeter {
-        Some(perimeter) => out.push_str(&svg(perimeter, &report.findings)),
-        None => out.push_str("<p>The perimeter graph is not available for this report.</p>\n"),
+        Some(perimeter) => {
+            let ids = super::graph::FindingIds::new(report.finding_keys());
+            out.write_all(svg(perimeter, &ids).as_bytes())?;
+        }
+        None => out.write_all(b"<p>The perimeter graph is not available for this report.</p>\n")?,
     }
-    out.push_str("</div>\n");
+    out.write_all(b"</div>\n")?;
 
     // Findings, with filters.
-    out.push_str(&format!(
-        "<h2>Findings (<span id=\"shown\">{}</span> of {})</h2>\n",
-        report.findings.len(),
-        report.findings.len()
-    ));
-    out.push_str("<form id=\"filters\" class=\"filters\" onsubmit=\"return false\">\n");
-    out.push_str("<label>Severity at least <select name=\"severity\">");
+    let count = report.finding_count();
+    writeln!(out, "<h2>Findings (<span id=\"shown\">{count}</span> of {count})</h2>")?;
+    out.write_all(b"<form id=\"filters\" class=\"filters\" onsubmit=\"return false\">\n")?;
+    out.write_all(b"<label>Severity at least <select name=\"severity\">")?;
     for severity in [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical] {
-        out.push_str(&format!("<option value=\"{0}\">{0}</option>", severity.as_str()));
+        write!(out, "<option value=\"{0}\">{0}</option>", severity.as_str())?;
     }
-    out.push_str(
-        "</select></label>\n<label>Account <select name=\"account\"><option value=\"\">all</option>",
-    );
+    out.write_all(
+        b"</select></label>\n<label>Account <select name=\"account\"><option value=\"\">all</option>",
+    )?;
     for a in &report.accounts {
-        out.push_str(&format!("<option value=\"{0}\">{0}</option>", xml_escape(&a.account_id)));
+        write!(out, "<option value=\"{0}\">{0}</option>", xml_escape(&a.account_id))?;
     }
-    out.push_str("</select></label>\n<label>Search <input name=\"q\" type=\"search\"></label>\n</form>\n");
-    out.push_str(
-        "<table id=\"findings\">\n<thead><tr><th>Severity</th><th>Check</th><th>Resource</th><th>Account / region</th>\
+    out.write_all(b"</select></label>\n<label>Search <input name=\"q\" type=\"search\"></label>\n</form>\n")?;
+    out.write_all(
+        b"<table id=\"findings\">\n<thead><tr><th>Severity</th><th>Check</th><th>Resource</th><th>Account / region</th>\
          <th>Finding</th><th>How to fix</th></tr></thead>\n<tbody>\n",
-    );
-    for f in &report.findings {
-        out.push_str(&format!(
+    )?;
+    for f in report.each_finding() {
+        let f = f?;
+        writeln!(
+            out,
             "<tr data-severity=\"{sev}\" data-account=\"{account}\" data-check=\"{check}\" data-fingerprint=\"{fp}\">\
              <td><span class=\"badge sev-{sev}\">{sev}</span></td><td><code>{check}</code> {title}</td>\
-             <td><code>{resource}</code></td><td>{account} / {region}</td><td>{message}</td><td>{fix}</td></tr>\n",
+             <td><code>{resource}</code></td><td>{account} / {region}</td><td>{message}</td><td>{fix}</td></tr>",
             sev = f.severity.as_str(),
             account = xml_escape(&f.resource.account),
             check = xml_escape(&f.check_id),
@@ -127,41 +135,43 @@ pub fn render(report: &Report) -> String {
             region = xml_escape(&f.resource.region),
             message = xml_escape(&f.message),
             fix = xml_escape(&f.remediation),
-        ));
+        )?;
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.write_all(b"</tbody>\n</table>\n")?;
 
-    out.push_str(&format!("<h2>Not evaluated ({})</h2>\n", report.not_evaluated.len()));
+    writeln!(out, "<h2>Not evaluated ({})</h2>", report.not_evaluated.len())?;
     if report.not_evaluated.is_empty() {
-        out.push_str("<p id=\"not-evaluated-none\">Every check that ran was evaluated completely.</p>\n");
+        out.write_all(b"<p id=\"not-evaluated-none\">Every check that ran was evaluated completely.</p>\n")?;
     } else {
-        out.push_str("<ul id=\"not-evaluated\">\n");
+        out.write_all(b"<ul id=\"not-evaluated\">\n")?;
         for n in &report.not_evaluated {
-            out.push_str(&format!(
-                "<li data-check=\"{}\"><code>{}</code> in {} for <code>{}</code>: {}</li>\n",
+            writeln!(
+                out,
+                "<li data-check=\"{}\"><code>{}</code> in {} for <code>{}</code>: {}</li>",
                 xml_escape(&n.check_id),
                 xml_escape(&n.check_id),
                 xml_escape(&n.account),
                 xml_escape(&n.scope),
                 xml_escape(&n.reason)
-            ));
+            )?;
         }
-        out.push_str("</ul>\n");
+        out.write_all(b"</ul>\n")?;
     }
 
     if let Some(compliance) = &report.compliance {
         let s = &compliance.summary;
-        out.push_str(&format!(
-            "<h2>Compliance: {} ({} pass, {} fail, {} not evaluated)</h2>\n",
+        writeln!(
+            out,
+            "<h2>Compliance: {} ({} pass, {} fail, {} not evaluated)</h2>",
             xml_escape(compliance.standard),
             s.pass,
             s.fail,
             s.not_evaluated
-        ));
-        out.push_str(
-            "<table id=\"compliance\">\n<thead><tr><th>Control</th><th>Title</th><th>Status</th><th>Checks</th>\
+        )?;
+        out.write_all(
+            b"<table id=\"compliance\">\n<thead><tr><th>Control</th><th>Title</th><th>Status</th><th>Checks</th>\
              <th>Findings / reason</th></tr></thead>\n<tbody>\n",
-        );
+        )?;
         for c in &compliance.controls {
             let detail = match c.status {
                 super::compliance::ControlVerdict::Fail => c
@@ -173,30 +183,31 @@ pub fn render(report: &Report) -> String {
                 super::compliance::ControlVerdict::NotEvaluated => xml_escape(&c.reasons.join("; ")),
                 super::compliance::ControlVerdict::Pass => String::new(),
             };
-            out.push_str(&format!(
-                "<tr data-status=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{detail}</td></tr>\n",
+            writeln!(
+                out,
+                "<tr data-status=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{detail}</td></tr>",
                 c.status.as_str(),
                 xml_escape(c.id),
                 xml_escape(c.title),
                 c.status.as_str(),
                 xml_escape(&c.checks.join(", ")),
-            ));
+            )?;
         }
-        out.push_str("</tbody>\n</table>\n");
+        out.write_all(b"</tbody>\n</table>\n")?;
     }
 
     if !report.suppressed.is_empty() {
-        out.push_str(&format!("<h2>Suppressed ({})</h2>\n<ul id=\"suppressed\">\n", report.suppressed.len()));
+        write!(out, "<h2>Suppressed ({})</h2>\n<ul id=\"suppressed\">\n", report.suppressed.len())?;
         for s in &report.suppressed {
-            out.push_str(&format!(
-                "<li><code>{}</code> <code>{}</code>: {}</li>\n",
+            writeln!(
+                out,
+                "<li><code>{}</code> <code>{}</code>: {}</li>",
                 xml_escape(&s.finding.check_id),
                 xml_escape(&s.finding.resource_label()),
                 xml_escape(&suppression_reason(s))
-            ));
+            )?;
         }
-        out.push_str("</ul>\n");
+        out.write_all(b"</ul>\n")?;
     }
-    out.push_str(&format!("<script>{SCRIPT}</script>\n</body>\n</html>\n"));
-    out
+    write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n")
 }

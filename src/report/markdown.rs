@@ -3,46 +3,53 @@
 
 use super::table::{headline, suppression_reason, verdict};
 use super::text::escape_markdown_cell as escape;
-use super::{Report, ReportFinding};
+use super::Report;
 use edge_audit_checks::Severity;
+use std::io::Write;
 
-pub fn render(report: &Report) -> String {
-    let mut out = String::from("## edge-audit report\n\n");
+pub fn render(report: &Report) -> Result<String, super::RenderError> {
+    super::rendered_text("Markdown report", |out| write(report, out))
+}
+
+/// Streams the report to `out`, one finding at a time (the same text as [`render`]).
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(b"## edge-audit report\n\n")?;
     // The picture first: GitHub renders a `mermaid` code block as a diagram.
     if let Some(perimeter) = &report.perimeter {
-        out.push_str("```mermaid\n");
-        out.push_str(&super::graph::mermaid(perimeter, &report.findings));
-        out.push_str("```\n\n");
+        let ids = super::graph::FindingIds::new(report.finding_keys());
+        write!(out, "```mermaid\n{}```\n\n", super::graph::mermaid(perimeter, &ids))?;
         if perimeter.is_summarised() {
-            out.push_str(&format!(
+            write!(
+                out,
                 "_{} edges: more than the {} the diagram draws one by one, so each distribution is summarised \
                  (origins per verdict); at most {} distributions are drawn, most exposed first._\n\n",
                 perimeter.edge_count(),
                 super::graph::MAX_DETAILED_EDGES,
                 super::graph::MAX_DISTRIBUTIONS
-            ));
+            )?;
         }
     }
-    out.push_str(&format!("{}\n\n", escape(&headline(report))));
-    out.push_str("| Severity | Findings |\n|---|---:|\n");
+    write!(out, "{}\n\n", escape(&headline(report)))?;
+    out.write_all(b"| Severity | Findings |\n|---|---:|\n")?;
     for severity in Severity::DESCENDING {
-        out.push_str(&format!("| {} | {} |\n", title_case(severity), report.summary.count(severity)));
+        writeln!(out, "| {} | {} |", title_case(severity), report.summary.count(severity))?;
     }
-    out.push_str(&format!("| Not evaluated | {} |\n\n", report.summary.not_evaluated));
-    out.push_str(&format!("**{}**\n", escape(&verdict(report))));
+    write!(out, "| Not evaluated | {} |\n\n", report.summary.not_evaluated)?;
+    writeln!(out, "**{}**", escape(&verdict(report)))?;
     for severity in Severity::DESCENDING {
-        let findings: Vec<&ReportFinding> =
-            report.findings.iter().filter(|f| f.severity == severity).collect();
-        if findings.is_empty() {
+        let count = report.count_at(severity);
+        if count == 0 {
             continue;
         }
-        out.push_str(&format!("\n### {} ({})\n\n", title_case(severity), findings.len()));
-        out.push_str(
-            "| Check | Resource | Account / region | Finding | How to fix |\n|---|---|---|---|---|\n",
-        );
-        for f in findings {
-            out.push_str(&format!(
-                "| `{}` {} | `{}` | {} / {} | {} | {} |\n",
+        write!(out, "\n### {} ({count})\n\n", title_case(severity))?;
+        out.write_all(
+            b"| Check | Resource | Account / region | Finding | How to fix |\n|---|---|---|---|---|\n",
+        )?;
+        for f in report.each_finding_where(|key| key.severity == severity) {
+            let f = f?;
+            writeln!(
+                out,
+                "| `{}` {} | `{}` | {} / {} | {} | {} |",
                 f.check_id,
                 escape(&f.title),
                 escape(&f.resource_label()),
@@ -53,17 +60,20 @@ pub fn render(report: &Report) -> String {
                     _ => f.message.clone(),
                 }),
                 escape(first_sentence(&f.remediation)),
-            ));
+            )?;
         }
     }
     if let Some(probes) = report.probes.as_deref().filter(|p| !p.is_empty()) {
-        out.push_str(&format!("\n### Probes ({})\n\n", probes.len()));
-        out.push_str("| Distribution / origin | Via | Request | Status | Result | Evidence |\n|---|---|---|---:|---|---|\n");
+        write!(out, "\n### Probes ({})\n\n", probes.len())?;
+        out.write_all(
+            b"| Distribution / origin | Via | Request | Status | Result | Evidence |\n|---|---|---|---:|---|---|\n",
+        )?;
         for p in probes {
             let status = p.status.map(|s| s.to_string()).unwrap_or_else(|| "—".to_string());
             let evidence = p.marker.as_deref().or(p.error.as_deref()).unwrap_or("");
-            out.push_str(&format!(
-                "| `{}` / `{}` | {} | `{} {}` | {} | {} | {} |\n",
+            writeln!(
+                out,
+                "| `{}` / `{}` | {} | `{} {}` | {} | {} | {} |",
                 escape(&p.distribution_id),
                 escape(&p.origin_label()),
                 p.via.as_str(),
@@ -72,42 +82,44 @@ pub fn render(report: &Report) -> String {
                 status,
                 p.classification,
                 escape(evidence),
-            ));
+            )?;
         }
     }
     if !report.not_evaluated.is_empty() {
-        out.push_str(&format!("\n### Not evaluated ({})\n\n", report.not_evaluated.len()));
-        out.push_str("| Check | Account | Scope | Reason |\n|---|---|---|---|\n");
+        write!(out, "\n### Not evaluated ({})\n\n", report.not_evaluated.len())?;
+        out.write_all(b"| Check | Account | Scope | Reason |\n|---|---|---|---|\n")?;
         for n in &report.not_evaluated {
-            out.push_str(&format!(
-                "| `{}` | {} | `{}` | {} |\n",
+            writeln!(
+                out,
+                "| `{}` | {} | `{}` | {} |",
                 n.check_id,
                 n.account,
                 escape(&n.scope),
                 escape(&n.reason)
-            ));
+            )?;
         }
     }
     if let Some(compliance) = &report.compliance {
-        out.push_str(&compliance.markdown());
+        compliance.write_markdown(out)?;
     }
     if !report.suppressed.is_empty() {
-        out.push_str(&format!("\n### Suppressed ({})\n\n", report.suppressed.len()));
-        out.push_str("| Check | Resource | Account / region | Reason |\n|---|---|---|---|\n");
+        write!(out, "\n### Suppressed ({})\n\n", report.suppressed.len())?;
+        out.write_all(b"| Check | Resource | Account / region | Reason |\n|---|---|---|---|\n")?;
         for s in &report.suppressed {
             let f = &s.finding;
-            out.push_str(&format!(
-                "| `{}` {} | `{}` | {} / {} | {} |\n",
+            writeln!(
+                out,
+                "| `{}` {} | `{}` | {} / {} | {} |",
                 f.check_id,
                 escape(&f.title),
                 escape(&f.resource_label()),
                 f.resource.account,
                 f.resource.region,
                 escape(&suppression_reason(s)),
-            ));
+            )?;
         }
     }
-    out
+    Ok(())
 }
 
 pub(crate) fn title_case(severity: Severity) -> String {

@@ -95,7 +95,8 @@ pub fn rendered_text(
 }
 
 /// Serialises the items of an iterator as a JSON array, one at a time, so that a report of many
-/// findings never holds all their JSON values at once.
+/// findings never holds all their JSON values at once; an item that failed is the
+/// serialisation's error.
 pub struct JsonSeq<I>(std::cell::RefCell<Option<I>>);
 
 impl<I> JsonSeq<I> {
@@ -104,15 +105,22 @@ impl<I> JsonSeq<I> {
     }
 }
 
-impl<I> serde::Serialize for JsonSeq<I>
+impl<I, T> serde::Serialize for JsonSeq<I>
 where
-    I: Iterator,
-    I::Item: serde::Serialize,
+    I: Iterator<Item = std::io::Result<T>>,
+    T: serde::Serialize,
 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq as _};
         // Serialised once: a second pass (there is none) would see an empty array.
         let items = self.0.borrow_mut().take();
-        serializer.collect_seq(items.into_iter().flatten())
+        let mut seq = serializer.serialize_seq(None)?;
+        for item in items.into_iter().flatten() {
+            // An item that cannot be read (a streamed scan's finding) stops the report: a
+            // report that silently lacks findings reads as a cleaner perimeter.
+            seq.serialize_element(&item.map_err(S::Error::custom)?)?;
+        }
+        seq.end()
     }
 }
 
@@ -209,8 +217,9 @@ pub struct CheckRef {
     pub default_severity: Severity,
 }
 
-/// A finding as reported: the check's finding plus its stable fingerprint.
-#[derive(Debug, Serialize)]
+/// A finding as reported: the check's finding plus its stable fingerprint. Read back from the
+/// temporary file of a streamed scan ([`spill::Spill::finding`]) as it was written there.
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ReportFinding {
     pub check_id: String,
     pub slug: String,
@@ -220,7 +229,10 @@ pub struct ReportFinding {
     pub resource: ResourceRef,
     pub message: String,
     pub evidence: edge_audit_checks::Evidence,
-    #[serde(serialize_with = "edge_audit_checks::finding::shared_text::serialize")]
+    #[serde(
+        serialize_with = "edge_audit_checks::finding::shared_text::serialize",
+        deserialize_with = "edge_audit_checks::finding::shared_text::deserialize"
+    )]
     pub remediation: std::sync::Arc<str>,
     /// Stable identity (check id + resource ARN + distinguishing detail), for baselines,
     /// suppressions and SARIF.
@@ -229,8 +241,52 @@ pub struct ReportFinding {
     pub fails: bool,
     /// `new` or `known`: whether the finding was in the `--baseline` report. Only with
     /// `--baseline`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineStatus>,
+}
+
+/// A finding of the report as a reporter reads it: held in memory, or read back from a streamed
+/// scan's temporary file (and dropped once written).
+#[derive(Debug)]
+pub enum Listed<'a> {
+    Held(&'a ReportFinding),
+    /// Boxed: one finding at a time is read back, and the enum stays a pointer's size.
+    Read(Box<ReportFinding>),
+}
+
+impl std::ops::Deref for Listed<'_> {
+    type Target = ReportFinding;
+
+    fn deref(&self) -> &ReportFinding {
+        match self {
+            Self::Held(finding) => finding,
+            Self::Read(finding) => finding,
+        }
+    }
+}
+
+/// What the aggregate views of a report (counts, the compliance table, the perimeter graph) read
+/// of one finding: held by a streamed scan without the finding itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindingKey<'a> {
+    pub check_id: &'a str,
+    pub severity: Severity,
+    pub account: &'a str,
+    /// The resource ARN.
+    pub arn: &'a str,
+    pub fingerprint: &'a str,
+}
+
+impl<'a> From<&'a ReportFinding> for FindingKey<'a> {
+    fn from(f: &'a ReportFinding) -> Self {
+        Self {
+            check_id: &f.check_id,
+            severity: f.severity,
+            account: &f.resource.account,
+            arn: &f.resource.arn,
+            fingerprint: &f.fingerprint,
+        }
+    }
 }
 
 /// A suppressed finding: the finding as reported (it never fails) and what suppressed it.
@@ -392,6 +448,57 @@ impl Report {
         self
     }
 
+    /// How many findings the report lists.
+    pub fn finding_count(&self) -> usize {
+        match &self.spilled {
+            Some(spilled) => spilled.len(),
+            None => self.findings.len(),
+        }
+    }
+
+    /// The key of every finding, in report order (a streamed scan's come without reading the
+    /// findings back).
+    pub fn finding_keys(&self) -> Box<dyn Iterator<Item = FindingKey<'_>> + '_> {
+        match &self.spilled {
+            Some(spilled) => Box::new(spilled.keys()),
+            None => Box::new(self.findings.iter().map(FindingKey::from)),
+        }
+    }
+
+    /// The finding at `index` in report order: a streamed scan's is read back from its temporary
+    /// file, so that a reporter holds one finding at a time.
+    pub fn finding_at(&self, index: usize) -> std::io::Result<Listed<'_>> {
+        match &self.spilled {
+            Some(spilled) => spilled.finding(index).map(|f| Listed::Read(Box::new(f))),
+            None => self
+                .findings
+                .get(index)
+                .map(Listed::Held)
+                .ok_or_else(|| std::io::Error::other("no finding at this position")),
+        }
+    }
+
+    /// Every finding in report order, one at a time (see [`Self::finding_at`]).
+    pub fn each_finding(&self) -> impl Iterator<Item = std::io::Result<Listed<'_>>> + '_ {
+        (0..self.finding_count()).map(|i| self.finding_at(i))
+    }
+
+    /// The findings whose key `wanted` accepts, in report order, one at a time; the others are
+    /// not read back.
+    pub fn each_finding_where<'r>(
+        &'r self,
+        wanted: impl Fn(&FindingKey<'_>) -> bool + 'r,
+    ) -> impl Iterator<Item = std::io::Result<Listed<'r>>> + 'r {
+        let chosen: Vec<usize> =
+            self.finding_keys().enumerate().filter(|(_, key)| wanted(key)).map(|(i, _)| i).collect();
+        chosen.into_iter().map(move |i| self.finding_at(i))
+    }
+
+    /// How many findings have `severity`.
+    pub fn count_at(&self, severity: Severity) -> usize {
+        self.finding_keys().filter(|k| k.severity == severity).count()
+    }
+
     /// Lists findings that suppressions took out (see [`crate::policy::apply`]).
     pub fn with_suppressed(mut self, suppressed: Vec<Suppressed>) -> Self {
         self.suppressed = suppressed.into_iter().map(SuppressedFinding::from).collect();
@@ -493,31 +600,27 @@ impl Report {
 
     /// Streams the report in `format` to `out` (see
     /// [`output::write_with`](crate::output::write_with)) and returns the warnings for stderr, as
-    /// [`Self::render_with_warnings`]. JSON, OCSF and ASFF are serialised straight to `out`, one
-    /// finding at a time; the other formats are bounded (SARIF to GitHub's limits) or meant for
-    /// people, and are written whole.
+    /// [`Self::render_with_warnings`]. Every format is written as it is serialised, one finding at
+    /// a time: a streamed scan's findings are read back from their temporary file as they are
+    /// written, so no format holds every finding (SARIF measures its layouts the same way, to cut
+    /// the log to GitHub's limits).
     pub fn write(
         &self,
         format: Format,
         color: bool,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<Vec<String>> {
-        if self.spilled.is_some() && format != Format::Json {
-            return Err(std::io::Error::other(RenderError {
-                what: "report",
-                message: "internal error: findings held for the JSON report only".into(),
-            }));
-        }
         match format {
+            Format::Table => table::write(self, color, out)?,
             Format::Json => json::write(self, out)?,
+            Format::Sarif => {
+                let cut = sarif::write_limited(self, sarif::Limits::GITHUB, out)?;
+                return Ok(cut.warning.into_iter().collect());
+            }
+            Format::Markdown => markdown::write(self, out)?,
             Format::Ocsf => ocsf::write(self, out)?,
             Format::Asff => asff::write(self, out)?,
-            _ => {
-                let (text, warnings) =
-                    self.render_with_warnings(format, color).map_err(std::io::Error::other)?;
-                out.write_all(text.as_bytes())?;
-                return Ok(warnings);
-            }
+            Format::Html => html::write(self, out)?,
         }
         Ok(Vec::new())
     }
@@ -529,18 +632,12 @@ impl Report {
         format: Format,
         color: bool,
     ) -> Result<(String, Vec<String>), RenderError> {
-        Ok(match format {
-            Format::Table => (table::render(self, color), Vec::new()),
-            Format::Json => (json::render(self)?, Vec::new()),
-            Format::Sarif => {
-                let rendered = sarif::render_limited(self, sarif::Limits::GITHUB)?;
-                (rendered.text, rendered.warning.into_iter().collect())
-            }
-            Format::Markdown => (markdown::render(self), Vec::new()),
-            Format::Ocsf => (ocsf::render(self)?, Vec::new()),
-            Format::Asff => (asff::render(self)?, Vec::new()),
-            Format::Html => (html::render(self), Vec::new()),
-        })
+        let mut warnings = Vec::new();
+        let text = rendered_text("report", |out| {
+            warnings = self.write(format, color, out)?;
+            Ok(())
+        })?;
+        Ok((text, warnings))
     }
 }
 

@@ -36,11 +36,11 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let observed = report.observed_at();
     let observed = observed.as_str();
     let time_ms = epoch_millis(observed);
-    let findings = report.findings.iter().map(|f| finding_event(report, f, observed, time_ms));
+    let findings = report.each_finding().map(|f| f.map(|f| finding_event(report, &f, observed, time_ms)));
     let controls = report.compliance_framework().into_iter().flat_map(move |framework| {
         super::sarif::run_accounts(report).into_iter().flat_map(move |account| {
             let table = ComplianceTable::build(report, framework, Some(account));
-            control_events(report, &table, account, observed, time_ms)
+            control_events(report, &table, account, observed, time_ms).into_iter().map(Ok)
         })
     });
     super::write_json("OCSF report", &super::JsonSeq::new(findings.chain(controls)), out)

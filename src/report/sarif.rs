@@ -17,9 +17,10 @@
 //! keeps its most severe results, says what it left out in a tool notification of each run
 //! concerned, and the command prints one `warning:` line.
 
-use super::{Report, ReportFinding, TOOL_NAME, TOOL_URI, TOOL_VERSION};
+use super::{FindingKey, Report, ReportFinding, TOOL_NAME, TOOL_URI, TOOL_VERSION};
 use edge_audit_checks::{CheckMeta, Severity};
 use serde::Serialize;
+use std::io::Write;
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -37,7 +38,7 @@ struct Run<'a> {
     tool: Tool<'a>,
     automation_details: AutomationDetails,
     invocations: Vec<Invocation>,
-    results: Vec<SarifResult>,
+    results: Results<'a>,
     /// With `--compliance`: `{"compliance": <the account's per-control table>}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<serde_json::Value>,
@@ -288,7 +289,24 @@ pub fn render(report: &Report) -> Result<String, super::RenderError> {
 /// stable), every run that lost results says so in a tool notification, and
 /// [`Rendered::warning`] says so for stderr.
 pub fn render_limited(report: &Report, limits: Limits) -> Result<Rendered, super::RenderError> {
-    render_runs(report, &run_accounts(report), limits)
+    let mut cut = None;
+    let text = super::rendered_text("SARIF log", |out| {
+        cut = Some(write_runs(report, &run_accounts(report), limits, out)?);
+        Ok(())
+    })?;
+    let cut = cut.unwrap_or(Cut { total_results: 0, kept_results: 0, warning: None });
+    Ok(Rendered {
+        text,
+        total_results: cut.total_results,
+        kept_results: cut.kept_results,
+        warning: cut.warning,
+    })
+}
+
+/// Streams the SARIF log of `report` within `limits` to `out` (the same text as
+/// [`render_limited`]); returns what was left out.
+pub fn write_limited(report: &Report, limits: Limits, out: &mut dyn Write) -> std::io::Result<Cut> {
+    write_runs(report, &run_accounts(report), limits, out)
 }
 
 /// The accounts that get a run: every account of the report, or `none` for an empty inventory
@@ -304,16 +322,15 @@ pub fn run_accounts(report: &Report) -> Vec<&str> {
 /// The runs GitHub code scanning accepts in one SARIF file.
 pub const MAX_RUNS_PER_FILE: usize = 20;
 
-/// `--output-dir`: one SARIF log per account, `(file name, log)`, each within `limits`. The file
-/// name is `edge-audit-<account>.sarif`; the run's `automationDetails.id` is its category.
-pub fn render_per_account(
+/// `--output-dir`: streams the SARIF log of `account` alone (its own file, whose
+/// `automationDetails.id` is its category) within `limits` to `out`.
+pub fn write_account(
     report: &Report,
+    account: &str,
     limits: Limits,
-) -> Result<Vec<(String, Rendered)>, super::RenderError> {
-    run_accounts(report)
-        .into_iter()
-        .map(|account| Ok((file_name(account), render_runs(report, &[account], limits)?)))
-        .collect()
+    out: &mut dyn Write,
+) -> std::io::Result<Cut> {
+    write_runs(report, &[account], limits, out)
 }
 
 /// The file `--output-dir` writes for `account`.
@@ -321,33 +338,93 @@ pub fn file_name(account: &str) -> String {
     format!("edge-audit-{}.sarif", safe(account))
 }
 
-/// Whether `name` is a file name [`render_per_account`] writes (so a later run may replace it).
+/// Whether `name` is a file name `--output-dir` writes (so a later run may replace it).
 pub fn is_per_account_file(name: &str) -> bool {
     name.strip_prefix("edge-audit-").and_then(|rest| rest.strip_suffix(".sarif")).is_some_and(|account| {
         account == "none" || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
     })
 }
 
-/// The SARIF log of the runs of `accounts`, within `limits` (see [`render_limited`]).
-fn render_runs(report: &Report, accounts: &[&str], limits: Limits) -> Result<Rendered, super::RenderError> {
-    // Each run's findings, most severe first (a stable sort keeps the report's order within a
-    // severity); what a run keeps is always a prefix of that order.
-    let runs: Vec<Vec<&ReportFinding>> = accounts
+/// What a SARIF log left out to fit its [`Limits`].
+#[derive(Debug)]
+pub struct Cut {
+    /// Results in the input (all runs).
+    pub total_results: usize,
+    /// Results written (all runs).
+    pub kept_results: usize,
+    /// One line for stderr (without the `warning: ` prefix) when results were left out.
+    pub warning: Option<String>,
+}
+
+/// Counts the bytes a log would take, without keeping them.
+struct ByteCount(usize);
+
+impl Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Streams the SARIF log of the runs of `accounts` within `limits` (see [`render_limited`]).
+///
+/// The findings are read one at a time, as the log is measured and as it is written: the size
+/// of each candidate result is measured once, the whole log again for each layout tried (pretty,
+/// then compact, then compact with fewer results), and nothing but the sizes is kept.
+fn write_runs(
+    report: &Report,
+    accounts: &[&str],
+    limits: Limits,
+    out: &mut dyn Write,
+) -> std::io::Result<Cut> {
+    let keys: Vec<FindingKey<'_>> = report.finding_keys().collect();
+    // Each run's findings (positions in the report), most severe first (a stable sort keeps the
+    // report's order within a severity); what a run keeps is always a prefix of that order.
+    let runs: Vec<Vec<usize>> = accounts
         .iter()
         .map(|account| {
-            let mut findings: Vec<&ReportFinding> =
-                report.findings.iter().filter(|f| f.resource.account == *account).collect();
-            findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+            let mut findings: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].account == *account).collect();
+            findings.sort_by_key(|&i| std::cmp::Reverse(keys[i].severity));
             findings
         })
         .collect();
     let mut kept: Vec<usize> = runs.iter().map(|r| r.len().min(limits.max_results_per_run)).collect();
+    // The compact size of every result a run may keep, measured once.
+    let sizes: Vec<Vec<usize>> = runs
+        .iter()
+        .zip(&kept)
+        .map(|(run, &kept)| run[..kept].iter().map(|&i| result_size(report, i)).collect())
+        .collect::<std::io::Result<_>>()?;
+    let layout = |kept: &[usize], pretty: bool, size_limited: bool, results: bool| Layout {
+        report,
+        keys: &keys,
+        accounts,
+        runs: &runs,
+        kept: kept.to_vec(),
+        limits,
+        size_limited,
+        pretty,
+        results,
+    };
+    let measure = |layout: Layout<'_>| -> std::io::Result<usize> {
+        let mut count = ByteCount(0);
+        layout.write(&mut count)?;
+        Ok(count.0)
+    };
+    // The pretty log is never smaller than the compact one: when the compact results alone pass
+    // the limit, the pretty log is not measured (it would read every finding once more).
+    let compact_floor = measure(layout(&kept, false, false, false))? + sizes.iter().flatten().sum::<usize>()
+        - sizes.iter().filter(|s| !s.is_empty()).count();
+    let mut pretty = compact_floor <= limits.max_bytes;
     let mut size_limited = false;
-    let mut pretty = true;
-    let text = loop {
-        let text = serialize(&log(report, accounts, &runs, &kept, limits, size_limited), pretty)?;
-        if text.len() <= limits.max_bytes || kept.iter().all(|k| *k == 0) {
-            break text;
+    loop {
+        let size = measure(layout(&kept, pretty, size_limited, true))?;
+        if size <= limits.max_bytes || kept.iter().all(|k| *k == 0) {
+            break;
         }
         if pretty {
             pretty = false;
@@ -356,19 +433,20 @@ fn render_runs(report: &Report, accounts: &[&str], limits: Limits) -> Result<Ren
         // Too large: drop the least severe kept results of all runs until their size covers the
         // excess (plus room for the notifications that say so).
         size_limited = true;
-        let mut excess = text.len() - limits.max_bytes + 1024 * runs.len();
+        let mut excess = size - limits.max_bytes + 1024 * runs.len();
         while excess > 0 {
             // The run whose last kept result is the least severe (the later run on a tie).
             let Some(run) = (0..runs.len())
                 .filter(|&i| kept[i] > 0)
-                .min_by_key(|&i| (runs[i][kept[i] - 1].severity, std::cmp::Reverse(i)))
+                .min_by_key(|&i| (keys[runs[i][kept[i] - 1]].severity, std::cmp::Reverse(i)))
             else {
                 break;
             };
             kept[run] -= 1;
-            excess = excess.saturating_sub(result_size(report, runs[run][kept[run]]));
+            excess = excess.saturating_sub(sizes[run][kept[run]]);
         }
-    };
+    }
+    layout(&kept, pretty, size_limited, true).write(out)?;
     let total_results: usize = runs.iter().map(Vec::len).sum();
     let kept_results: usize = kept.iter().sum();
     let warning = (kept_results < total_results).then(|| {
@@ -386,7 +464,7 @@ fn render_runs(report: &Report, accounts: &[&str], limits: Limits) -> Result<Ren
             per_run.join(", ")
         )
     });
-    Ok(Rendered { text, total_results, kept_results, warning })
+    Ok(Cut { total_results, kept_results, warning })
 }
 
 fn limits_text(limits: Limits, size_limited: bool) -> String {
@@ -400,79 +478,124 @@ fn limits_text(limits: Limits, size_limited: bool) -> String {
     }
 }
 
-fn log<'a>(
+/// One way of writing the log: which results each run keeps, pretty or compact.
+struct Layout<'a> {
     report: &'a Report,
-    accounts: &[&str],
-    runs: &[Vec<&ReportFinding>],
-    kept: &[usize],
+    /// The report's finding keys, in report order.
+    keys: &'a [FindingKey<'a>],
+    accounts: &'a [&'a str],
+    runs: &'a [Vec<usize>],
+    kept: Vec<usize>,
     limits: Limits,
     size_limited: bool,
-) -> Log<'a> {
-    let runs = accounts
-        .iter()
-        .zip(runs.iter().zip(kept))
-        .map(|(account, (findings, &kept))| {
-            let results = findings[..kept].iter().map(|f| result(report, f)).collect();
-            let mut notifications: Vec<Notification> = report
-                .not_evaluated
-                .iter()
-                .filter(|n| n.account == *account)
-                .map(|n| Notification {
-                    level: "warning",
-                    message: Text {
-                        text: format!("{} not evaluated for {}: {}", n.check_id, n.scope, n.reason),
-                    },
-                })
-                .collect();
-            if kept < findings.len() {
-                let omitted = findings.len() - kept;
-                let most_severe_omitted = findings[kept].severity;
-                notifications.push(Notification {
-                    level: "warning",
-                    message: Text {
-                        text: format!(
-                            "Results cut to GitHub code scanning's limits ({}): this run has the {kept} most severe \
-                             of {} results; {omitted} results of severity {most_severe_omitted} or lower are \
-                             omitted, and code scanning closes their alerts. The JSON report (--format json) has \
-                             every finding.",
-                            limits_text(limits, size_limited),
-                            findings.len(),
-                        ),
-                    },
-                });
-            }
-            Run {
-                tool: Tool {
-                    driver: Driver {
-                        name: TOOL_NAME,
-                        semantic_version: TOOL_VERSION,
-                        information_uri: TOOL_URI,
-                        rules: report.rules.iter().map(|m| rule(m)).collect(),
-                    },
-                },
-                automation_details: AutomationDetails { id: format!("edge-audit/aws/{account}/") },
-                invocations: vec![Invocation {
-                    execution_successful: true,
-                    tool_execution_notifications: notifications,
-                }],
-                results,
-                properties: report.compliance_framework().map(|framework| {
-                    let table = super::compliance::ComplianceTable::build(report, framework, Some(account));
-                    serde_json::json!({ "compliance": table })
-                }),
-            }
-        })
-        .collect();
-    Log { schema: SCHEMA_URI, version: "2.1.0", runs }
+    pretty: bool,
+    /// `false`: every `results` array left empty (the rest of the log, measured alone).
+    results: bool,
 }
 
-fn serialize(log: &Log, pretty: bool) -> Result<String, super::RenderError> {
-    super::json_text("SARIF log", log, pretty)
+impl Layout<'_> {
+    fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let log = self.log();
+        let written = match self.pretty {
+            true => serde_json::to_writer_pretty(&mut *out, &log),
+            false => serde_json::to_writer(&mut *out, &log),
+        };
+        written.map_err(|e| {
+            if e.is_io() {
+                std::io::Error::from(e)
+            } else {
+                std::io::Error::other(super::RenderError { what: "SARIF log", message: e.to_string() })
+            }
+        })?;
+        out.write_all(b"\n")
+    }
+
+    fn log(&self) -> Log<'_> {
+        let report = self.report;
+        let runs = self
+            .accounts
+            .iter()
+            .zip(self.runs.iter().zip(&self.kept))
+            .map(|(account, (findings, &kept))| {
+                let mut notifications: Vec<Notification> = report
+                    .not_evaluated
+                    .iter()
+                    .filter(|n| n.account == *account)
+                    .map(|n| Notification {
+                        level: "warning",
+                        message: Text {
+                            text: format!("{} not evaluated for {}: {}", n.check_id, n.scope, n.reason),
+                        },
+                    })
+                    .collect();
+                if kept < findings.len() {
+                    let omitted = findings.len() - kept;
+                    let most_severe_omitted = self.keys.get(findings[kept]).map_or(Severity::Info, |k| k.severity);
+                    notifications.push(Notification {
+                        level: "warning",
+                        message: Text {
+                            text: format!(
+                                "Results cut to GitHub code scanning's limits ({}): this run has the {kept} most \
+                                 severe of {} results; {omitted} results of severity {most_severe_omitted} or lower \
+                                 are omitted, and code scanning closes their alerts. The JSON report (--format json) \
+                                 has every finding.",
+                                limits_text(self.limits, self.size_limited),
+                                findings.len(),
+                            ),
+                        },
+                    });
+                }
+                Run {
+                    tool: Tool {
+                        driver: Driver {
+                            name: TOOL_NAME,
+                            semantic_version: TOOL_VERSION,
+                            information_uri: TOOL_URI,
+                            rules: report.rules.iter().map(|m| rule(m)).collect(),
+                        },
+                    },
+                    automation_details: AutomationDetails { id: format!("edge-audit/aws/{account}/") },
+                    invocations: vec![Invocation {
+                        execution_successful: true,
+                        tool_execution_notifications: notifications,
+                    }],
+                    results: Results { report, positions: if self.results { &findings[..kept] } else { &[] } },
+                    properties: report.compliance_framework().map(|framework| {
+                        let table = super::compliance::ComplianceTable::build(report, framework, Some(account));
+                        serde_json::json!({ "compliance": table })
+                    }),
+                }
+            })
+            .collect();
+        Log { schema: SCHEMA_URI, version: "2.1.0", runs }
+    }
+}
+
+/// A run's results: the findings at `positions` in the report, read one at a time as the log
+/// is serialised.
+struct Results<'a> {
+    report: &'a Report,
+    positions: &'a [usize],
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq as _};
+        let mut seq = serializer.serialize_seq(Some(self.positions.len()))?;
+        for &position in self.positions {
+            let finding = self.report.finding_at(position).map_err(S::Error::custom)?;
+            seq.serialize_element(&result(self.report, &finding))?;
+        }
+        seq.end()
+    }
 }
 
 /// Size of one result in the compact log, with its separator.
-fn result_size(report: &Report, finding: &ReportFinding) -> usize {
-    serde_json::to_string(&result(report, finding)).map(|t| t.len()).unwrap_or_default() + 1
+fn result_size(report: &Report, position: usize) -> std::io::Result<usize> {
+    let finding = report.finding_at(position)?;
+    let mut count = ByteCount(0);
+    serde_json::to_writer(&mut count, &result(report, &finding)).map_err(std::io::Error::other)?;
+    Ok(count.0 + 1)
 }
 
 fn result(report: &Report, finding: &ReportFinding) -> SarifResult {

@@ -10,7 +10,7 @@
 //! report is the same).
 
 use super::baseline::{Baseline, BaselineStatus};
-use super::ReportFinding;
+use super::{FindingKey, ReportFinding};
 use crate::policy::Suppressed;
 use edge_audit_checks::{Finding, Severity};
 use std::cmp::Reverse;
@@ -26,6 +26,8 @@ pub struct Spill {
     entries: Vec<Entry>,
     /// The check ids the entries name (a handful): an entry holds an index.
     check_ids: Vec<Box<str>>,
+    /// The accounts the entries are about (one per scanned account): an entry holds an index.
+    accounts: Vec<Box<str>>,
     fail_on: Option<Severity>,
     /// Whether findings were marked new or known against a baseline.
     with_baseline: bool,
@@ -51,8 +53,11 @@ struct Entry {
     /// check run deduplicates before the configuration remaps severities).
     produced: Severity,
     check: u16,
+    account: u32,
     arn: Box<str>,
     detail: Box<str>,
+    /// What the compliance table and the perimeter graph name a finding by.
+    fingerprint: Box<str>,
     /// The policy's own findings (EA902, EA903) are never merged with another.
     unique: bool,
     fails: bool,
@@ -96,6 +101,7 @@ impl Spill {
             store,
             entries: Vec::new(),
             check_ids: Vec::new(),
+            accounts: Vec::new(),
             fail_on,
             with_baseline: baseline.is_some(),
             buffer: Vec::new(),
@@ -135,6 +141,14 @@ impl Spill {
             }
         };
         let check = u16::try_from(check).map_err(|_| std::io::Error::other("too many checks"))?;
+        let account = match self.accounts.iter().position(|a| **a == *finding.resource.account) {
+            Some(i) => i,
+            None => {
+                self.accounts.push(finding.resource.account.as_str().into());
+                self.accounts.len() - 1
+            }
+        };
+        let account = u32::try_from(account).map_err(|_| std::io::Error::other("too many accounts"))?;
         let severity = finding.severity;
         let arn: Box<str> = finding.resource.arn.as_str().into();
         let detail: Box<str> = finding.detail.as_str().into();
@@ -153,8 +167,10 @@ impl Spill {
             severity,
             produced,
             check,
+            account,
             arn,
             detail,
+            fingerprint: reported.fingerprint.as_str().into(),
             unique,
             fails: reported.fails,
             baseline: reported.baseline,
@@ -211,6 +227,33 @@ impl Spill {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// What the aggregate views read of every finding, in report order, without reading the
+    /// findings back.
+    pub fn keys(&self) -> impl Iterator<Item = FindingKey<'_>> + '_ {
+        fn name(names: &[Box<str>], i: usize) -> &str {
+            names.get(i).map_or("", |n| n)
+        }
+        self.entries.iter().map(move |e| FindingKey {
+            check_id: name(&self.check_ids, usize::from(e.check)),
+            severity: e.severity,
+            account: usize::try_from(e.account).map_or("", |i| name(&self.accounts, i)),
+            arn: &e.arn,
+            fingerprint: &e.fingerprint,
+        })
+    }
+
+    /// The finding at `index` in report order, read back (one at a time: a report of many
+    /// findings never holds them all).
+    pub fn finding(&self, index: usize) -> std::io::Result<ReportFinding> {
+        let entry = self
+            .entries
+            .get(index)
+            .ok_or_else(|| std::io::Error::other("no spilled finding at this position"))?;
+        let mut buffer = Vec::new();
+        let json = self.store.read(entry.offset, entry.len, &mut buffer)?;
+        serde_json::from_slice(json).map_err(std::io::Error::other)
     }
 
     /// Writes the findings as the elements of the report's `findings` array (between its `[`
@@ -298,4 +341,72 @@ pub fn suppressed_in_order(mut found: Vec<(Severity, Suppressed)>) -> Vec<Suppre
             && edge_audit_checks::registry::same_finding(&later.finding, &kept.finding)
     });
     found.into_iter().map(|(_, s)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+    use super::*;
+
+    fn finding(arn: &str) -> Finding {
+        serde_json::from_value(serde_json::json!({
+            "check_id": "EA101",
+            "slug": "origin-reachable",
+            "title": "Origin reachable",
+            "severity": "high",
+            "confidence": "high",
+            "resource": {
+                "arn": arn,
+                "id": "E1",
+                "account": "111111111111",
+                "region": "global",
+                "type": "cloudfront/distribution",
+                "name": null
+            },
+            "message": "E1 is reachable",
+            "evidence": { "origin": "api" },
+            "remediation": "Lock it."
+        }))
+        .expect("finding")
+    }
+
+    #[test]
+    fn a_spilled_finding_reads_back_as_it_was_reported() {
+        let mut spill = Spill::new(Some(Severity::High), None, None);
+        spill
+            .push(finding("arn:aws:cloudfront::111111111111:distribution/E1"), Severity::High, None)
+            .expect("push");
+        let spill = spill.finish().expect("finish");
+        let read = spill.finding(0).expect("reads back");
+        let reported = ReportFinding::new(
+            finding("arn:aws:cloudfront::111111111111:distribution/E1"),
+            Some(Severity::High),
+        );
+        assert_eq!(
+            serde_json::to_string(&read).expect("json"),
+            serde_json::to_string(&reported).expect("json")
+        );
+        let keys: Vec<FindingKey<'_>> = spill.keys().collect();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].account, "111111111111");
+        assert_eq!(keys[0].fingerprint, reported.fingerprint);
+        assert!(spill.finding(1).is_err(), "no second finding");
+    }
+
+    /// A finding whose bytes are gone is an error, never a finding skipped.
+    #[test]
+    fn a_finding_that_cannot_be_read_back_is_an_error() {
+        let mut spill = Spill::new(None, None, None);
+        spill
+            .push(finding("arn:aws:cloudfront::111111111111:distribution/E1"), Severity::High, None)
+            .expect("push");
+        let mut spill = spill.finish().expect("finish");
+        if let Some(entry) = spill.entries.first_mut() {
+            entry.len += 4096;
+        }
+        assert!(spill.finding(0).is_err(), "read past the end of the file");
+        // Through a reporter's array: the serialisation fails.
+        let items = (0..1).map(|i| spill.finding(i));
+        assert!(serde_json::to_string(&super::super::JsonSeq::new(items)).is_err());
+    }
 }

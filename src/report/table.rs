@@ -1,26 +1,35 @@
 //! `--format table` (the default): findings grouped by severity, readable at 100 columns;
 //! colour only when asked for (a terminal without `NO_COLOR`).
 
-use super::{Report, ReportFinding};
+use super::Report;
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use edge_audit_checks::Severity;
+use std::io::Write;
 
 const WIDTH: u16 = 100;
 
-pub fn render(report: &Report, color: bool) -> String {
-    let mut out = String::new();
-    out.push_str(&headline(report));
-    out.push('\n');
+/// Findings per table: a streamed scan's findings are read back and laid out this many at a time,
+/// so that a large report is never one table in memory. A severity with more findings continues
+/// in another table under the same heading.
+const ROWS_PER_TABLE: usize = 1000;
+
+pub fn render(report: &Report, color: bool) -> Result<String, super::RenderError> {
+    super::rendered_text("table report", |out| write(report, color, out))
+}
+
+/// Streams the report to `out` (the same text as [`render`]).
+pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{}", headline(report))?;
     for severity in Severity::DESCENDING {
-        let findings: Vec<&ReportFinding> =
-            report.findings.iter().filter(|f| f.severity == severity).collect();
-        if findings.is_empty() {
+        let count = report.count_at(severity);
+        if count == 0 {
             continue;
         }
-        out.push('\n');
-        out.push_str(&format!("{} ({})\n", severity.as_str().to_uppercase(), findings.len()));
-        let mut table = new_table(&["Check", "Resource", "Region", "Finding"]);
-        for f in findings {
+        writeln!(out, "\n{} ({count})", severity.as_str().to_uppercase())?;
+        let mut table: Option<Table> = None;
+        let mut rows = 0;
+        for f in report.each_finding_where(|key| key.severity == severity) {
+            let f = f?;
             let message = match f.baseline {
                 Some(crate::report::baseline::BaselineStatus::New) => format!("[new] {}", f.message),
                 _ => f.message.clone(),
@@ -29,18 +38,22 @@ pub fn render(report: &Report, color: bool) -> String {
             if color {
                 check = check.fg(severity_color(severity)).add_attribute(Attribute::Bold);
             }
-            table.add_row(vec![
-                check,
-                Cell::new(f.resource_label()),
-                Cell::new(&f.resource.region),
-                Cell::new(message),
-            ]);
+            table.get_or_insert_with(|| new_table(&["Check", "Resource", "Region", "Finding"])).add_row(
+                vec![check, Cell::new(f.resource_label()), Cell::new(&f.resource.region), Cell::new(message)],
+            );
+            rows += 1;
+            if rows % ROWS_PER_TABLE == 0 {
+                if let Some(full) = table.take() {
+                    writeln!(out, "{full}")?;
+                }
+            }
         }
-        out.push_str(&table.to_string());
-        out.push('\n');
+        if let Some(rest) = table {
+            writeln!(out, "{rest}")?;
+        }
     }
     if let Some(probes) = report.probes.as_deref().filter(|p| !p.is_empty()) {
-        out.push_str(&format!("\nPROBES ({})\n", probes.len()));
+        writeln!(out, "\nPROBES ({})", probes.len())?;
         let mut table = new_table(&["Origin", "Request", "Answer", "Result"]);
         for p in probes {
             let answer = match (p.status, &p.error) {
@@ -59,20 +72,18 @@ pub fn render(report: &Report, color: bool) -> String {
                 result,
             ]);
         }
-        out.push_str(&table.to_string());
-        out.push('\n');
+        writeln!(out, "{table}")?;
     }
     if !report.not_evaluated.is_empty() {
-        out.push_str(&format!("\nNOT EVALUATED ({})\n", report.not_evaluated.len()));
+        writeln!(out, "\nNOT EVALUATED ({})", report.not_evaluated.len())?;
         let mut table = new_table(&["Check", "Account", "Scope", "Reason"]);
         for n in &report.not_evaluated {
             table.add_row(vec![&n.check_id, &n.account, &n.scope, &n.reason]);
         }
-        out.push_str(&table.to_string());
-        out.push('\n');
+        writeln!(out, "{table}")?;
     }
     if !report.suppressed.is_empty() {
-        out.push_str(&format!("\nSUPPRESSED ({})\n", report.suppressed.len()));
+        writeln!(out, "\nSUPPRESSED ({})", report.suppressed.len())?;
         let mut table = new_table(&["Check", "Resource", "Region", "Reason"]);
         for s in &report.suppressed {
             table.add_row(vec![
@@ -82,15 +93,15 @@ pub fn render(report: &Report, color: bool) -> String {
                 suppression_reason(s),
             ]);
         }
-        out.push_str(&table.to_string());
-        out.push('\n');
+        writeln!(out, "{table}")?;
     }
     if let Some(compliance) = &report.compliance {
         let s = &compliance.summary;
-        out.push_str(&format!(
-            "\nCOMPLIANCE: {} ({} pass, {} fail, {} not evaluated)\n",
+        writeln!(
+            out,
+            "\nCOMPLIANCE: {} ({} pass, {} fail, {} not evaluated)",
             compliance.standard, s.pass, s.fail, s.not_evaluated
-        ));
+        )?;
         let mut table = new_table(&["Control", "Status", "Checks", "Findings / reason"]);
         for c in &compliance.controls {
             let detail = match c.status {
@@ -110,13 +121,9 @@ pub fn render(report: &Report, color: bool) -> String {
                 detail,
             ]);
         }
-        out.push_str(&table.to_string());
-        out.push('\n');
+        writeln!(out, "{table}")?;
     }
-    out.push('\n');
-    out.push_str(&verdict(report));
-    out.push('\n');
-    out
+    writeln!(out, "\n{}", verdict(report))
 }
 
 fn new_table(header: &[&str]) -> Table {

@@ -1,15 +1,18 @@
-//! The JSON report of a streamed scan (findings spilled to a temporary file as the checks record
-//! them, `report::spill`) is byte for byte the report of the same scan with every finding held in
-//! memory: the same order, deduplication, severity remaps, suppressions (configuration and
-//! tags), policy findings and baseline marks.
+//! The report of a streamed scan (findings spilled to a temporary file as the checks record them,
+//! `report::spill`, and read back one at a time as the report is written) is, in every format,
+//! byte for byte the report of the same scan with every finding held in memory: the same order,
+//! deduplication, severity remaps, suppressions (configuration and tags), policy findings,
+//! baseline marks, compliance tables and perimeter graph.
 #![allow(clippy::expect_used)]
 
 use crate::support::{fixture, root, tempdir, write};
 use edge_audit::config::Config;
 use edge_audit::policy;
 use edge_audit::report::baseline::Baseline;
+use edge_audit::report::graph::Perimeter;
 use edge_audit::report::spill::Spill;
-use edge_audit::report::{json, Report};
+use edge_audit::report::{json, Format, Report};
+use edge_audit_checks::compliance::Framework;
 use edge_audit_checks::model::{Indexes, Judge, Model};
 use edge_audit_checks::registry::{self, Outcome};
 use edge_audit_checks::{CheckOptions, Finding, Inventory, Severity};
@@ -62,13 +65,23 @@ fn held(
     fail_on: Option<Severity>,
     baseline: Option<&Baseline>,
 ) -> String {
+    json::render(&held_report(inventory, findings, config, fail_on, baseline)).expect("renders")
+}
+
+fn held_report(
+    inventory: &Inventory,
+    findings: Outcome,
+    config: Option<&Config>,
+    fail_on: Option<Severity>,
+    baseline: Option<&Baseline>,
+) -> Report {
     let checks = registry::all();
     let (outcome, suppressed) = policy::apply(findings, inventory, config, checks, today());
     let mut report = Report::new(inventory, outcome, fail_on).with_suppressed(suppressed);
     if let Some(baseline) = baseline {
         report = report.with_baseline(baseline);
     }
-    json::render(&report).expect("renders")
+    report
 }
 
 /// The report as `scan --format json` writes it, its findings spilled as `run` records them.
@@ -91,6 +104,17 @@ fn streamed_in(
     baseline: Option<&Baseline>,
     dir: Option<&Path>,
 ) -> String {
+    json::render(&streamed_report(inventory, run, config, fail_on, baseline, dir)).expect("renders")
+}
+
+fn streamed_report(
+    inventory: &Inventory,
+    run: impl FnOnce(&mut dyn FnMut(Finding)) -> Outcome,
+    config: Option<&Config>,
+    fail_on: Option<Severity>,
+    baseline: Option<&Baseline>,
+    dir: Option<&Path>,
+) -> Report {
     let checks = registry::all();
     let spill = Spill::new(fail_on, baseline, dir);
     let (outcome, suppressed, spilled) =
@@ -100,7 +124,33 @@ fn streamed_in(
     if let Some(baseline) = baseline {
         report = report.with_baseline(baseline);
     }
-    json::render(&report).expect("renders")
+    report
+}
+
+/// Every format `scan --format` writes.
+const FORMATS: [Format; 7] =
+    [Format::Table, Format::Json, Format::Sarif, Format::Markdown, Format::Ocsf, Format::Asff, Format::Html];
+
+/// The report in every format, with its perimeter graph and, with `framework`, its compliance
+/// table (added last, as `scan` does).
+fn every_format(
+    report: Report,
+    perimeter: &Perimeter,
+    framework: Option<Framework>,
+) -> Vec<(Format, String)> {
+    let mut report = report.with_perimeter(perimeter.clone());
+    // OCSF and ASFF say when the findings were observed: the fixtures do not, so it would be now.
+    report.collected_at = Some("2026-06-01T00:00:00Z".to_string());
+    if let Some(framework) = framework {
+        report = report.with_compliance(framework);
+    }
+    FORMATS
+        .iter()
+        .map(|&format| {
+            let (text, warnings) = report.render_with_warnings(format, false).expect("renders");
+            (format, format!("{text}{warnings:?}"))
+        })
+        .collect()
 }
 
 fn both(
@@ -282,4 +332,71 @@ fn without_a_temporary_file_the_findings_stay_in_memory() {
         Some(&missing),
     );
     assert_eq!(held_report, in_memory);
+}
+
+/// Every format of a streamed scan's report, the perimeter graph built one account at a time
+/// and the compliance tables included, is the held report's.
+#[test]
+fn every_format_of_a_streamed_report_is_the_held_one() {
+    let dir = tempdir();
+    let config = config_in(dir.path());
+    let options = CheckOptions::default();
+    let mut compared = 0;
+    for (name, inventory) in inventories() {
+        let indexes = Indexes::build(&inventory);
+        let model = Model::build(&inventory, &indexes, &options);
+        let whole = Perimeter::build(&model);
+        let judge = Judge::new(&inventory, &indexes, &options);
+        // What `scan` draws when it judges one account at a time.
+        let mut per_account = Perimeter::default();
+        judge.accounts().for_each(|account| per_account.add_account(&account));
+        // A baseline of every other finding of the plain report.
+        let plain = held(&inventory, registry::run_model(&model, registry::all(), None), None, None, None);
+        let mut earlier: serde_json::Value = serde_json::from_str(&plain).expect("json");
+        if let Some(findings) = earlier["findings"].as_array_mut() {
+            let mut i = 0;
+            findings.retain(|_| {
+                i += 1;
+                i % 2 == 0
+            });
+        }
+        let baseline =
+            Baseline::load(&write(dir.path(), "baseline.json", &earlier.to_string())).expect("baseline");
+        for (config, fail_on, baseline, framework) in [
+            (None, None, None, None),
+            (Some(&config), Some(Severity::High), None, Some(Framework::Fsbp)),
+            (Some(&config), Some(Severity::Medium), Some(&baseline), Some(Framework::Nist80053)),
+            (None, Some(Severity::Info), Some(&baseline), Some(Framework::Cis)),
+        ] {
+            let held = held_report(
+                &inventory,
+                registry::run_model(&model, registry::all(), None),
+                config,
+                fail_on,
+                baseline,
+            );
+            let streamed = streamed_report(
+                &inventory,
+                |sink| registry::run_judged_into(&judge, registry::all(), None, sink),
+                config,
+                fail_on,
+                baseline,
+                Some(dir.path()),
+            );
+            assert!(streamed.spilled.is_some() && streamed.findings.is_empty(), "{name}: nothing held");
+            assert_eq!(held.finding_count(), streamed.finding_count(), "{name}");
+            let held = every_format(held, &whole, framework);
+            let streamed = every_format(streamed, &per_account, framework);
+            for ((format, held), (_, streamed)) in held.iter().zip(&streamed) {
+                assert_eq!(
+                    held,
+                    streamed,
+                    "{name}, {format:?}, config {}, {fail_on:?}, {framework:?}",
+                    config.is_some()
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 7 * 4 * 3, "{compared} renderings compared");
 }
