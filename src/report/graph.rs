@@ -61,14 +61,23 @@ impl EdgeVerdict {
     }
 }
 
-/// The perimeter of every account of an inventory.
+/// The perimeter of every account of an inventory, as the diagram draws it: the distributions
+/// it can draw (at most [`MAX_DISTRIBUTIONS`], the most exposed, in inventory order) and the
+/// counts of the rest, so that a large organisation's graph stays small in memory too.
 #[derive(Debug, Clone, Default)]
 pub struct Perimeter {
-    pub distributions: Vec<DistributionNode>,
+    /// The distributions kept for the diagram, in inventory order.
+    distributions: Vec<DistributionNode>,
+    /// Every distribution added, kept or not.
+    total_distributions: usize,
+    /// Every edge (distribution → origin, origin → backend) added, kept or not.
+    total_edges: usize,
 }
 
 #[derive(Debug, Clone)]
 pub struct DistributionNode {
+    /// Its place among every distribution added (the order they are drawn in on a tie).
+    position: usize,
     pub account: String,
     pub id: String,
     pub arn: String,
@@ -115,6 +124,7 @@ impl Perimeter {
         let account = judged.account;
         // This account's distributions by id: a lock finds its node without a search.
         let mut nodes: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let first = self.distributions.len();
         for lock in &judged.perimeter.locks {
             let backends: Vec<BackendNode> = lock
                 .targets
@@ -154,6 +164,7 @@ impl Perimeter {
                 None => {
                     nodes.insert(&lock.distribution.id, self.distributions.len());
                     self.distributions.push(DistributionNode {
+                        position: self.total_distributions + nodes.len() - 1,
                         account: account.account_id.clone(),
                         id: lock.distribution.id.clone(),
                         arn: lock.distribution.arn.clone(),
@@ -163,11 +174,25 @@ impl Perimeter {
                 }
             }
         }
+        self.total_distributions += nodes.len();
+        self.total_edges += self.distributions[first..]
+            .iter()
+            .flat_map(|d| &d.origins)
+            .map(|o| 1 + o.backends.len())
+            .sum::<usize>();
+        // Only what the diagram can draw stays: the most exposed, the earlier on a tie.
+        if self.distributions.len() > MAX_DISTRIBUTIONS {
+            let mut ranked: Vec<(std::cmp::Reverse<EdgeVerdict>, usize)> =
+                self.distributions.iter().map(|d| (std::cmp::Reverse(d.worst()), d.position)).collect();
+            ranked.sort_unstable();
+            let kept: BTreeSet<usize> = ranked.into_iter().take(MAX_DISTRIBUTIONS).map(|(_, p)| p).collect();
+            self.distributions.retain(|d| kept.contains(&d.position));
+        }
     }
 
     /// Edges a detailed diagram draws.
     pub fn edge_count(&self) -> usize {
-        self.distributions.iter().flat_map(|d| &d.origins).map(|o| 1 + o.backends.len()).sum()
+        self.total_edges
     }
 
     /// Whether the diagram is summarised per distribution.
@@ -175,15 +200,18 @@ impl Perimeter {
         self.edge_count() > MAX_DETAILED_EDGES
     }
 
+    /// Whether the inventory has no distribution.
+    pub fn is_empty(&self) -> bool {
+        self.total_distributions == 0
+    }
+
     /// The distributions drawn, most exposed first when they are more than the cap, and how many
     /// are left out.
     fn drawn(&self) -> (Vec<&DistributionNode>, usize) {
         let mut drawn: Vec<&DistributionNode> = self.distributions.iter().collect();
-        if drawn.len() > MAX_DISTRIBUTIONS {
-            drawn.sort_by_key(|d| std::cmp::Reverse(d.worst()));
-            let left_out = drawn.len() - MAX_DISTRIBUTIONS;
-            drawn.truncate(MAX_DISTRIBUTIONS);
-            return (drawn, left_out);
+        if self.total_distributions > MAX_DISTRIBUTIONS {
+            drawn.sort_by_key(|d| (std::cmp::Reverse(d.worst()), d.position));
+            return (drawn, self.total_distributions - self.distributions.len());
         }
         (drawn, 0)
     }
@@ -205,9 +233,26 @@ impl DistributionNode {
 pub struct FindingIds<'a>(BTreeMap<&'a str, BTreeSet<&'a str>>);
 
 impl<'a> FindingIds<'a> {
-    pub fn new(keys: impl Iterator<Item = FindingKey<'a>>) -> Self {
+    /// The ids of the findings the diagram of `perimeter` can name: those about a node it may
+    /// draw, beneath one or above one. Only those are kept (a large report's other findings
+    /// never are).
+    pub fn for_graph(perimeter: &Perimeter, keys: impl Iterator<Item = FindingKey<'a>>) -> Self {
+        let nodes: BTreeSet<&str> = perimeter
+            .distributions
+            .iter()
+            .flat_map(|d| {
+                std::iter::once(d.arn.as_str())
+                    .chain(d.origins.iter().flat_map(|o| o.backends.iter().map(|b| b.arn.as_str())))
+            })
+            .collect();
+        // A node and every resource it is part of (the node cut before each of its slashes).
+        let mut above_or_at: BTreeSet<&str> = nodes.clone();
+        for node in &nodes {
+            above_or_at.extend(node.match_indices('/').map(|(at, _)| &node[..at]));
+        }
+        let beneath_a_node = |arn: &str| arn.match_indices('/').any(|(at, _)| nodes.contains(&arn[..at]));
         let mut by_arn: BTreeMap<&'a str, BTreeSet<&'a str>> = BTreeMap::new();
-        for key in keys {
+        for key in keys.filter(|k| above_or_at.contains(k.arn) || beneath_a_node(k.arn)) {
             by_arn.entry(key.arn).or_default().insert(key.check_id);
         }
         Self(by_arn)
@@ -282,7 +327,7 @@ pub fn mermaid(perimeter: &Perimeter, findings: &FindingIds<'_>) -> String {
             verdict.color()
         ));
     }
-    if perimeter.distributions.is_empty() {
+    if perimeter.is_empty() {
         out.push_str("  none[\"no CloudFront distribution in the inventory\"]\n");
         return out;
     }

@@ -93,7 +93,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(b"</p>\n<div id=\"graph\">\n")?;
     match &report.perimeter {
         Some(perimeter) => {
-            let ids = super::graph::FindingIds::new(report.finding_keys());
+            let ids = super::graph::FindingIds::for_graph(perimeter, report.finding_keys());
             out.write_all(svg(perimeter, &ids).as_bytes())?;
         }
         None => out.write_all(b"<p>The perimeter graph is not available for this report.</p>\n")?,

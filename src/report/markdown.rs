@@ -16,7 +16,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(b"## edge-audit report\n\n")?;
     // The picture first: GitHub renders a `mermaid` code block as a diagram.
     if let Some(perimeter) = &report.perimeter {
-        let ids = super::graph::FindingIds::new(report.finding_keys());
+        let ids = super::graph::FindingIds::for_graph(perimeter, report.finding_keys());
         write!(out, "```mermaid\n{}```\n\n", super::graph::mermaid(perimeter, &ids))?;
         if perimeter.is_summarised() {
             write!(

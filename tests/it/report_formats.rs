@@ -442,6 +442,48 @@ fn many_distributions(dir: &Path, copies: usize) -> PathBuf {
     write(dir, "many-distributions.json", &base.to_string())
 }
 
+/// The diagram keeps only the distributions it draws (the most exposed), as accounts are
+/// judged one after another: a reachable distribution in the last account is drawn first, ahead
+/// of fifty earlier ones edge-audit could not verify, and the rest are counted.
+#[test]
+fn the_diagram_draws_the_most_exposed_distributions_wherever_they_are() {
+    let dir = tempdir();
+    let mut inventory = json(&read(&fixture("clean.json")));
+    let original = inventory["accounts"][0]["distributions"][0].clone();
+    let copies: Vec<Value> = (0..50)
+        .map(|i| {
+            let mut d = original.clone();
+            let id = format!("E1CLEAN{i:03}");
+            d["arn"] = Value::String(format!("arn:aws:cloudfront::333333333333:distribution/{id}"));
+            d["id"] = Value::String(id);
+            d
+        })
+        .collect();
+    inventory["accounts"][0]["distributions"] = Value::Array(copies);
+    let mut shop = json(&read(&example("acme-shop.json")));
+    let shop_account = shop["accounts"][0].take();
+    inventory["accounts"].as_array_mut().unwrap().push(shop_account);
+    let input = write(dir.path(), "mixed.json", &inventory.to_string());
+    let target = dir.path().join("mixed.md");
+    scan(&input, &["--format", "markdown", "--output", path_str(&target)]);
+    let text = read(&target);
+    let drawn: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("  d").and_then(|rest| rest.split_once("[\"")).map(|(_, label)| label))
+        .filter(|label| label.starts_with('E'))
+        .collect();
+    assert_eq!(drawn.len(), 40, "{text}");
+    assert!(drawn[0].starts_with("E2SHOPWEB0001 "), "the reachable ones first: {drawn:?}");
+    assert!(drawn[1].starts_with("E3ADMIN00001 "), "{drawn:?}");
+    // Then the earliest of the others, in inventory order.
+    assert!(drawn[2].starts_with("E1CLEAN000 ") && drawn[39].starts_with("E1CLEAN037 "), "{drawn:?}");
+    assert!(text.contains("… and 12 more distributions"), "{text}");
+    let html_target = dir.path().join("mixed.html");
+    scan(&input, &["--format", "html", "--output", path_str(&html_target)]);
+    let html = read(&html_target);
+    assert!(html.contains("… and 12 more distributions"), "the SVG counts them too");
+}
+
 #[test]
 fn the_markdown_report_starts_with_a_mermaid_diagram_that_parses() {
     let dir = tempdir();
