@@ -13,6 +13,9 @@ Three measurements, each a `scan --from FILE --stats --format json` of the relea
 * **large** (`--large N`, off by default): N distributions spread over accounts of 113
   distributions each (one account per copy of the fixture's account, every secret its own),
   the inventory-loading and peak-memory case (50,000 distributions: 444 accounts, 53 MB);
+* **formats** (`--formats json,sarif,...`, with `--large`): the large inventory written in each
+  report format (SARIF with `--output-dir`, one file per account, as more than 20 accounts
+  require), for peak memory: every format is streamed from the spilled findings;
 * **suppressions**: 10,000 `[[suppress]]` entries (globs, none matching but one, which
   suppresses EA107 on every distribution) over the largest inventory; the 9,999 others are
   reported unused (EA903), as in any complete audit.
@@ -84,10 +87,13 @@ def spread_inventory(n: int, per_account: int = 113) -> dict[str, Any]:
     return doc
 
 
-def run(binary: str, inv: Path, out: Path, config: Path | None) -> dict[str, Any]:
-    timing = out.with_suffix(".time")
+def run(binary: str, inv: Path, out: Path, config: Path | None, fmt: str = "json") -> dict[str, Any]:
+    timing = out.with_suffix(out.suffix + ".time")
+    target = ["--output-dir", str(out)] if fmt == "sarif" else ["--output", str(out)]
+    if fmt == "sarif":
+        out.mkdir(exist_ok=True)
     cmd = ["/usr/bin/time", "-v", "-o", str(timing), binary, "scan", "--from", str(inv), "--stats",
-           "--format", "json", "--output", str(out), "--today", "2026-06-01"]
+           "--format", fmt, *target, "--today", "2026-06-01"]
     if config:
         cmd += ["--config", str(config)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -97,13 +103,17 @@ def run(binary: str, inv: Path, out: Path, config: Path | None) -> dict[str, Any
     secs = 0.0
     for part in (wall.group(1) if wall else "0").split(":"):
         secs = secs * 60 + float(part)
-    report = json.loads(out.read_text()) if out.exists() and out.stat().st_size else {}
+    if out.is_dir():
+        size = sum(f.stat().st_size for f in out.iterdir())
+    else:
+        size = out.stat().st_size if out.exists() else None
+    report = json.loads(out.read_text()) if fmt == "json" and out.is_file() and out.stat().st_size else {}
     stats = report.get("stats") or {}
     return {"exit": proc.returncode, "wall_s": round(secs, 2),
             "peak_rss_mb": round(int(rss.group(1)) / 1024, 1) if rss else None,
             "check_ms": (stats.get("phases_ms") or {}).get("check"),
             "findings": len(report.get("findings", [])), "suppressed": len(report.get("suppressed", [])),
-            "report_mb": round(out.stat().st_size / 1e6, 2) if out.exists() else None,
+            "report_mb": round(size / 1e6, 2) if size is not None else None,
             "input_mb": round(inv.stat().st_size / 1e6, 2)}
 
 
@@ -124,6 +134,7 @@ def main() -> int:
     p.add_argument("--sizes", default="1000,2000,4000")
     p.add_argument("--suppressions", type=int, default=10_000)
     p.add_argument("--large", type=int, default=0, help="also N distributions spread over accounts")
+    p.add_argument("--formats", default="", help="with --large: also write the large inventory in these formats")
     p.add_argument("--markdown", help="replace the Offline section of this file")
     p.add_argument("--build", default="release", help="how the binary was built, for the heading")
     args = p.parse_args()
@@ -147,6 +158,9 @@ def main() -> int:
             inv.write_text(json.dumps(spread_inventory(args.large)))
             results["large"] = {"distributions": args.large,
                                 **run(args.edge_audit, inv, d / "large.out.json", None)}
+            results["formats"] = {}
+            for fmt in [f for f in args.formats.split(",") if f]:
+                results["formats"][fmt] = run(args.edge_audit, inv, d / f"large.out.{fmt}", None, fmt)
     print(json.dumps(results, indent=2))
     if args.markdown:
         results["build"] = args.build
@@ -171,6 +185,15 @@ def write_markdown(results: dict[str, Any], md: Path) -> None:
         L.append(f"| {s['entries']:,} suppressions | {s['distributions']:,} | {s['input_mb']} MB | "
                  f"{s['wall_s']} s | {s['check_ms']} ms | {s['peak_rss_mb']} MB | {s['findings']:,} "
                  f"(+{s['suppressed']:,} suppressed) | {s['report_mb']} MB |")
+    large, formats = results.get("large"), results.get("formats") or {}
+    if large and formats:
+        L += ["", f"The large inventory ({large['distributions']:,} distributions, {large['input_mb']} MB) "
+              "in every format: each is written from the findings spilled to a temporary file, read back "
+              "one at a time (SARIF: `--output-dir`, one file per account).", "",
+              "| format | wall | peak RSS | peak RSS / input | exit | report |", "| --- | --- | --- | --- | --- | --- |"]
+        for fmt, r in formats.items():
+            ratio = round(r["peak_rss_mb"] / r["input_mb"], 1) if r["peak_rss_mb"] and r["input_mb"] else None
+            L.append(f"| {fmt} | {r['wall_s']} s | {r['peak_rss_mb']} MB | {ratio}× | {r['exit']} | {r['report_mb']} MB |")
     L += ["", END]
     text = md.read_text() if md.exists() else ""
     new = "\n".join(L)
