@@ -360,12 +360,14 @@ fn write_sarif_dir(dir: &Path, report: &Report) -> Result<Vec<String>, Error> {
     let names: Vec<String> =
         accounts.iter().map(|account| crate::report::sarif::file_name(account)).collect();
     let mut warnings = Vec::new();
+    let findings = crate::report::sarif::Findings::of(report);
     // One file at a time, each streamed: a large organisation's files are never all in memory.
     for (account, name) in accounts.iter().zip(&names) {
         let mut cut = None;
         output::write_with(Some(&dir.join(name)), |out| {
             cut = Some(crate::report::sarif::write_account(
                 report,
+                &findings,
                 account,
                 crate::report::sarif::Limits::GITHUB,
                 out,

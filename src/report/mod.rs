@@ -174,8 +174,8 @@ pub struct Report {
     #[serde(skip)]
     pub security_hub_region: String,
     /// The findings of a streamed scan, when they are held in a temporary file instead of in
-    /// `findings` (which is then empty): only the JSON report reads them
-    /// ([`Self::with_spilled`]).
+    /// `findings` (which is then empty, [`Self::with_spilled`]): reporters read the findings
+    /// through [`Self::finding_keys`] and [`Self::finding_at`], wherever they are.
     #[serde(skip)]
     pub spilled: Option<spill::Spill>,
 }

@@ -291,7 +291,7 @@ pub fn render(report: &Report) -> Result<String, super::RenderError> {
 pub fn render_limited(report: &Report, limits: Limits) -> Result<Rendered, super::RenderError> {
     let mut cut = None;
     let text = super::rendered_text("SARIF log", |out| {
-        cut = Some(write_runs(report, &run_accounts(report), limits, out)?);
+        cut = Some(write_runs(report, &Findings::of(report), &run_accounts(report), limits, out)?);
         Ok(())
     })?;
     let cut = cut.unwrap_or(Cut { total_results: 0, kept_results: 0, warning: None });
@@ -306,7 +306,7 @@ pub fn render_limited(report: &Report, limits: Limits) -> Result<Rendered, super
 /// Streams the SARIF log of `report` within `limits` to `out` (the same text as
 /// [`render_limited`]); returns what was left out.
 pub fn write_limited(report: &Report, limits: Limits, out: &mut dyn Write) -> std::io::Result<Cut> {
-    write_runs(report, &run_accounts(report), limits, out)
+    write_runs(report, &Findings::of(report), &run_accounts(report), limits, out)
 }
 
 /// The accounts that get a run: every account of the report, or `none` for an empty inventory
@@ -323,14 +323,16 @@ pub fn run_accounts(report: &Report) -> Vec<&str> {
 pub const MAX_RUNS_PER_FILE: usize = 20;
 
 /// `--output-dir`: streams the SARIF log of `account` alone (its own file, whose
-/// `automationDetails.id` is its category) within `limits` to `out`.
+/// `automationDetails.id` is its category) within `limits` to `out`; `findings` are the
+/// report's ([`Findings::of`]), gathered once for every account.
 pub fn write_account(
     report: &Report,
+    findings: &Findings<'_>,
     account: &str,
     limits: Limits,
     out: &mut dyn Write,
 ) -> std::io::Result<Cut> {
-    write_runs(report, &[account], limits, out)
+    write_runs(report, findings, &[account], limits, out)
 }
 
 /// The file `--output-dir` writes for `account`.
@@ -356,6 +358,24 @@ pub struct Cut {
     pub warning: Option<String>,
 }
 
+/// The keys of a report's findings and their positions per account, gathered once for every
+/// SARIF log written from the report (`--output-dir` writes one per account).
+pub struct Findings<'a> {
+    keys: Vec<FindingKey<'a>>,
+    of_account: std::collections::HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Findings<'a> {
+    pub fn of(report: &'a Report) -> Self {
+        let keys: Vec<FindingKey<'a>> = report.finding_keys().collect();
+        let mut of_account: std::collections::HashMap<&'a str, Vec<usize>> = std::collections::HashMap::new();
+        for (position, key) in keys.iter().enumerate() {
+            of_account.entry(key.account).or_default().push(position);
+        }
+        Self { keys, of_account }
+    }
+}
+
 /// Counts the bytes a log would take, without keeping them.
 struct ByteCount(usize);
 
@@ -377,19 +397,20 @@ impl Write for ByteCount {
 /// then compact, then compact with fewer results), and nothing but the sizes is kept.
 fn write_runs(
     report: &Report,
+    findings: &Findings<'_>,
     accounts: &[&str],
     limits: Limits,
     out: &mut dyn Write,
 ) -> std::io::Result<Cut> {
-    let keys: Vec<FindingKey<'_>> = report.finding_keys().collect();
+    let keys = &findings.keys;
     // Each run's findings (positions in the report), most severe first (a stable sort keeps the
     // report's order within a severity); what a run keeps is always a prefix of that order.
     let runs: Vec<Vec<usize>> = accounts
         .iter()
         .map(|account| {
-            let mut findings: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].account == *account).collect();
-            findings.sort_by_key(|&i| std::cmp::Reverse(keys[i].severity));
-            findings
+            let mut positions = findings.of_account.get(account).cloned().unwrap_or_default();
+            positions.sort_by_key(|&i| keys.get(i).map(|k| std::cmp::Reverse(k.severity)));
+            positions
         })
         .collect();
     let mut kept: Vec<usize> = runs.iter().map(|r| r.len().min(limits.max_results_per_run)).collect();
@@ -401,7 +422,7 @@ fn write_runs(
         .collect::<std::io::Result<_>>()?;
     let layout = |kept: &[usize], pretty: bool, size_limited: bool, results: bool| Layout {
         report,
-        keys: &keys,
+        keys,
         accounts,
         runs: &runs,
         kept: kept.to_vec(),

@@ -1,8 +1,10 @@
-//! Findings held out of memory while a large scan runs (`scan --format json`): each finding is
-//! serialised, as the JSON report prints it, into a temporary file the moment its check records
-//! it, and only its sort key stays in memory. The report is then written in the order and with
-//! the deduplication of [`registry::run_model`](edge_audit_checks::registry::run_model) and
-//! [`policy::apply`](crate::policy::apply), by copying each finding's text back from the file.
+//! Findings held out of memory while a scan runs: each finding is serialised, as the JSON report
+//! prints it, into a temporary file the moment its check records it, and only its key (what
+//! orders, counts and names it) stays in memory. The report is then written in the order and
+//! with the deduplication of [`registry::run_model`](edge_audit_checks::registry::run_model) and
+//! [`policy::apply`](crate::policy::apply): the JSON report copies each finding's text back from
+//! the file, every other format reads the findings back one at a time
+//! ([`Spill::finding`]), and the compliance table and the perimeter graph read the keys.
 //!
 //! A scan of a large organisation has hundreds of thousands of findings, each holding its message,
 //! resource and evidence: held until the end, they cost more than the inventory they came from.
@@ -19,8 +21,8 @@ use std::io::{Read, Seek, SeekFrom, Write};
 /// How deep a finding sits in the JSON report: an element of the top-level `findings` array.
 const ELEMENT_INDENT: &[u8] = b"\n    ";
 
-/// The findings of a scan, serialised, with their sort keys; built with [`Spill::push`], read by
-/// the JSON report.
+/// The findings of a scan, serialised, with their keys; built with [`Spill::push`], read by the
+/// reporters.
 pub struct Spill {
     store: Store,
     entries: Vec<Entry>,
