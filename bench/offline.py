@@ -40,6 +40,8 @@ ROOT = HERE.parent
 FIXTURE = ROOT / "checks/tests/fixtures/cloudfront-bad.json"
 BEGIN = "<!-- offline:begin -->"
 END = "<!-- offline:end -->"
+NOTES_BEGIN = "<!-- offline-notes:begin -->"
+NOTES_END = "<!-- offline-notes:end -->"
 SERVICES = ["cloudfront", "wafv2-cloudfront", "shield"]
 
 
@@ -194,8 +196,12 @@ def write_markdown(results: dict[str, Any], md: Path) -> None:
         for fmt, r in formats.items():
             ratio = round(r["peak_rss_mb"] / r["input_mb"], 1) if r["peak_rss_mb"] and r["input_mb"] else None
             L.append(f"| {fmt} | {r['wall_s']} s | {r['peak_rss_mb']} MB | {ratio}× | {r['exit']} | {r['report_mb']} MB |")
-    L += ["", END]
     text = md.read_text() if md.exists() else ""
+    # Notes written by hand inside the section (between the notes markers) outlive a new run.
+    if NOTES_BEGIN in text and NOTES_END in text:
+        notes = text[text.index(NOTES_BEGIN):text.index(NOTES_END) + len(NOTES_END)]
+        L += ["", notes]
+    L += ["", END]
     new = "\n".join(L)
     if BEGIN in text and END in text:
         head, _, rest = text.partition(BEGIN)
