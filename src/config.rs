@@ -62,11 +62,13 @@ pub struct Suppression {
     pub check: String,
     /// The resource ARN pattern as written (`*` matches any characters, `/` and `:` included).
     pub resource: String,
-    /// A set of exactly one glob: building a set reports a pattern too large to compile as an
-    /// error, where a single glob's matcher would panic.
-    matcher: GlobSet,
-    /// The same pattern as one glob, for building one matcher over many suppressions.
+    /// The pattern as one glob, for building one matcher over many suppressions. It compiled
+    /// alone when the configuration was read (as a set of one glob: a set reports a pattern too
+    /// large to compile as an error, where a single glob's matcher would panic); that set is not
+    /// kept, since 10,000 of them took over 200 MB.
     glob: Glob,
+    /// The set of this glob alone, built when [`Self::matches`] is first asked.
+    matcher: std::sync::OnceLock<Option<GlobSet>>,
     pub reason: String,
     /// Suppresses through this date (inclusive); `None` when permanent.
     pub expires: Option<Date>,
@@ -76,7 +78,14 @@ pub struct Suppression {
 impl Suppression {
     /// Whether the suppression covers `finding` (check and resource), expired or not.
     pub fn matches(&self, finding: &Finding) -> bool {
-        finding.check_id == self.check && self.matcher.is_match(&finding.resource.arn)
+        finding.check_id == self.check
+            && self
+                .matcher
+                .get_or_init(|| GlobSetBuilder::new().add(self.glob.clone()).build().ok())
+                .as_ref()
+                // It compiled when the configuration was read; should it not now, nothing is
+                // suppressed (the finding stays reported).
+                .is_some_and(|set| set.is_match(&finding.resource.arn))
     }
 
     /// The compiled resource pattern, for building one matcher over many suppressions.
@@ -238,8 +247,8 @@ fn suppression(index: usize, entry: &Spanned<DeValue<'_>>) -> Result<Suppression
                         "empty `resource` in [[suppress]] (an ARN or pattern)".into(),
                     ));
                 }
-                let matcher = resource_matcher(pattern).map_err(|message| (value.span(), message))?;
-                resource = Some((pattern.to_string(), matcher));
+                let glob = resource_glob(pattern).map_err(|message| (value.span(), message))?;
+                resource = Some((pattern.to_string(), glob));
             }
             "reason" => {
                 let text = as_str(value, "reason", IN)?;
@@ -280,7 +289,7 @@ fn suppression(index: usize, entry: &Spanned<DeValue<'_>>) -> Result<Suppression
     let missing =
         |key: &str, hint: &str| (header.clone(), format!("missing key `{key}` in [[suppress]] ({hint})"));
     let check = check.ok_or_else(|| missing("check", "the check id or slug"))?;
-    let (resource, (glob, matcher)) =
+    let (resource, glob) =
         resource.ok_or_else(|| missing("resource", "a resource ARN; `*` globs allowed"))?;
     let reason = reason.ok_or_else(|| missing("reason", "say why the finding is accepted"))?;
     let is_permanent = permanent.as_ref().is_some_and(|(p, _)| *p);
@@ -297,16 +306,16 @@ fn suppression(index: usize, entry: &Spanned<DeValue<'_>>) -> Result<Suppression
         line: 0,
         check,
         resource,
-        matcher,
         glob,
+        matcher: std::sync::OnceLock::new(),
         reason,
         expires,
         permanent: is_permanent,
     })
 }
 
-/// The matcher of a `resource` pattern, within the size bounds.
-fn resource_matcher(pattern: &str) -> Result<(Glob, GlobSet), String> {
+/// The glob of a `resource` pattern, within the size bounds and known to compile.
+fn resource_glob(pattern: &str) -> Result<Glob, String> {
     let length = pattern.chars().count();
     if length > MAX_PATTERN_CHARS {
         return Err(format!(
@@ -323,8 +332,9 @@ fn resource_matcher(pattern: &str) -> Result<(Glob, GlobSet), String> {
         format!("invalid pattern {} for `resource` in [[suppress]]: {}", quote_input(pattern), e.kind())
     };
     let glob = GlobBuilder::new(pattern).literal_separator(false).build().map_err(invalid)?;
-    let set = GlobSetBuilder::new().add(glob.clone()).build().map_err(invalid)?;
-    Ok((glob, set))
+    // Compiled once to know it compiles, then dropped (see `Suppression::glob`).
+    GlobSetBuilder::new().add(glob.clone()).build().map_err(invalid)?;
+    Ok(glob)
 }
 
 /// `expires`: a TOML local date (`2025-06-30`) or a string (`"2025-06-30"`).

@@ -225,3 +225,29 @@ fn the_readme_example_configuration_validates() {
     ]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
+
+/// A suppression matched alone (the fallback when a check's patterns cannot form one set)
+/// matches as the combined matcher does: its check, and its pattern over the whole ARN.
+#[test]
+fn a_suppression_matched_alone_covers_its_check_and_pattern() {
+    let dir = tempdir();
+    let path = write(
+        dir.path(),
+        "edge-audit.toml",
+        "[[suppress]]\ncheck = \"EA101\"\nresource = \"arn:aws:cloudfront::*:distribution/E1*\"\nreason = \"r\"\npermanent = true\n",
+    );
+    let config = edge_audit::config::Config::load(&path).expect("loads");
+    let suppression = config.suppress.first().expect("one entry");
+    let finding = |check: &str, arn: &str| -> edge_audit_checks::Finding {
+        serde_json::from_value(serde_json::json!({
+            "check_id": check, "slug": "s", "title": "t", "severity": "high", "confidence": "high",
+            "resource": { "arn": arn, "id": "E1", "type": "cloudfront/distribution", "name": null,
+                          "region": "global", "account": "111111111111" },
+            "message": "m", "evidence": {}, "remediation": "r"
+        }))
+        .expect("finding")
+    };
+    assert!(suppression.matches(&finding("EA101", "arn:aws:cloudfront::111111111111:distribution/E1ABC")));
+    assert!(!suppression.matches(&finding("EA102", "arn:aws:cloudfront::111111111111:distribution/E1ABC")));
+    assert!(!suppression.matches(&finding("EA101", "arn:aws:cloudfront::111111111111:distribution/E2ABC")));
+}
