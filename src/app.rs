@@ -262,23 +262,23 @@ fn scan(args: ScanArgs, globals: &Globals) -> Result<u8, Error> {
         Judged::Whole(model) => registry::run_model_into(model, &checks, probes.as_deref(), sink),
         Judged::PerAccount(judge) => registry::run_judged_into(&judge, &checks, probes.as_deref(), sink),
     };
+    let spill = crate::report::spill::Spill::new(
+        fail_on,
+        baseline.as_ref(),
+        args.report
+            .output
+            .as_deref()
+            .filter(|p| !output::is_stdout(p))
+            .map(output::parent_dir)
+            .or(args.report.output_dir.as_deref()),
+    );
     let (outcome, suppressed, spilled) = crate::policy::apply_streamed(
         run,
         &inventory,
         config.as_ref(),
         &checks,
         today,
-        crate::report::spill::Spill::new(
-            fail_on,
-            baseline.as_ref(),
-            args.report
-                .output
-                .as_deref()
-                .filter(|p| !output::is_stdout(p))
-                .map(output::parent_dir)
-                .or(args.report.output_dir.as_deref()),
-        ),
-        baseline.as_ref(),
+        crate::report::spill::Spilling { spill, baseline: baseline.as_ref() },
     )?;
     let check_time = check_started.elapsed() + model_time;
     let mut report = Report::new(&inventory, outcome, fail_on)

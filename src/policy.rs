@@ -6,13 +6,12 @@
 //! matched nothing in a complete audit. The clock is not read here: `today` is given.
 
 use crate::config::{Config, IGNORE_TAG};
-use crate::report::baseline::Baseline;
-use crate::report::spill::Spill;
 use edge_audit_checks::checks::{SuppressionExpired, SuppressionUnused};
 use edge_audit_checks::registry::{self, Outcome};
-use edge_audit_checks::{Check, CheckMeta, Finding, Inventory, ResourceRef};
+use edge_audit_checks::{Check, CheckMeta, Finding, Inventory, ResourceRef, Severity};
 use globset::{GlobSet, GlobSetBuilder};
 use serde::Serialize;
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use time::Date;
 
@@ -92,22 +91,32 @@ pub fn apply(
     (outcome, suppressed)
 }
 
-/// [`apply`] for a scan whose findings are spilled as they are recorded
-/// ([`crate::report::spill`]) instead of held: `run` runs the checks, handing each finding to
-/// its sink (as [`registry::run_model_into`] does). The same findings, order, suppressions and
-/// policy findings as [`registry::run_model`] followed by [`apply`]. `spill` is empty; `baseline`
-/// is the one it was made with.
-#[allow(clippy::too_many_arguments)]
-pub fn apply_streamed(
+/// Where a streamed scan's findings go as the policy keeps them (the report's temporary file,
+/// `report::spill`): the policy hands each finding on and never holds them.
+pub trait FindingSink {
+    /// What the sink becomes once every finding is in.
+    type Finished;
+    /// A finding of the check run that no suppression took out; `produced` is its severity as
+    /// its check recorded it (before `[checks.severity]`).
+    fn keep(&mut self, finding: Finding, produced: Severity) -> std::io::Result<()>;
+    /// One of the policy's own findings (EA902, EA903), never merged with another.
+    fn keep_unique(&mut self, finding: Finding) -> std::io::Result<()>;
+    fn finish(self) -> std::io::Result<Self::Finished>;
+}
+
+/// [`apply`] for a scan whose findings are handed to `sink` as they are recorded instead of
+/// held: `run` runs the checks, handing each finding to its sink (as
+/// [`registry::run_model_into`] does). The same findings, order, suppressions and policy
+/// findings as [`registry::run_model`] followed by [`apply`]; `sink` starts empty.
+pub fn apply_streamed<S: FindingSink>(
     run: impl FnOnce(&mut dyn FnMut(Finding)) -> Outcome,
     inventory: &Inventory,
     config: Option<&Config>,
     selected: &[&'static dyn Check],
     today: Date,
-    mut spill: Spill,
-    baseline: Option<&Baseline>,
-) -> Result<StreamedChecks, crate::error::Error> {
-    let spill_error = |e: std::io::Error| {
+    mut sink: S,
+) -> Result<StreamedChecks<S::Finished>, crate::error::Error> {
+    let sink_error = |e: std::io::Error| {
         crate::error::Error::Fatal(format!("cannot hold the findings in a temporary file: {e}"))
     };
     let mut policy = Policy::new(inventory, config, today);
@@ -118,25 +127,44 @@ pub fn apply_streamed(
         match policy.suppression(&mut finding) {
             Some(by) => suppressed.push((produced, Suppressed { finding, by })),
             None => {
-                if let Err(e) = spill.push(finding, produced, baseline) {
+                if let Err(e) = sink.keep(finding, produced) {
                     failure.get_or_insert(e);
                 }
             }
         }
     });
     if let Some(e) = failure {
-        return Err(spill_error(e));
+        return Err(sink_error(e));
     }
     for finding in policy.finish(&mut outcome, inventory, selected) {
-        spill.push_unique(finding, baseline).map_err(spill_error)?;
+        sink.keep_unique(finding).map_err(sink_error)?;
     }
-    let spill = spill.finish().map_err(spill_error)?;
-    Ok((outcome, crate::report::spill::suppressed_in_order(suppressed), spill))
+    let finished = sink.finish().map_err(sink_error)?;
+    Ok((outcome, suppressed_in_order(suppressed), finished))
+}
+
+/// Report order: severity (highest first), check, resource, detail, then the severity the check
+/// recorded (highest first).
+type SortKey<'a> = (Reverse<Severity>, &'a str, &'a str, &'a str, Reverse<Severity>);
+
+/// The suppressed findings of a streamed scan (each with its severity as its check recorded
+/// it) in report order, duplicates merged as the sink merges the kept ones (`Spill::finish`).
+fn suppressed_in_order(mut found: Vec<(Severity, Suppressed)>) -> Vec<Suppressed> {
+    fn key((produced, s): &(Severity, Suppressed)) -> SortKey<'_> {
+        let f = &s.finding;
+        (Reverse(f.severity), &f.check_id, &f.resource.arn, &f.detail, Reverse(*produced))
+    }
+    found.sort_by(|a, b| key(a).cmp(&key(b)));
+    found.dedup_by(|(later_produced, later), (kept_produced, kept)| {
+        later_produced == kept_produced
+            && edge_audit_checks::registry::same_finding(&later.finding, &kept.finding)
+    });
+    found.into_iter().map(|(_, s)| s).collect()
 }
 
 /// What [`apply_streamed`] returns: the outcome (no finding in it), the suppressed findings and
-/// the spilled ones.
-pub type StreamedChecks = (Outcome, Vec<Suppressed>, Spill);
+/// the finished sink.
+pub type StreamedChecks<F> = (Outcome, Vec<Suppressed>, F);
 
 /// The configuration applied one finding at a time, for [`apply`] and for a scan that streams
 /// its findings: [`Policy::suppression`] on every finding of the check run, then

@@ -13,7 +13,6 @@
 
 use super::baseline::{Baseline, BaselineStatus};
 use super::{FindingKey, ReportFinding};
-use crate::policy::Suppressed;
 use edge_audit_checks::{Finding, Severity};
 use std::cmp::Reverse;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -326,23 +325,27 @@ impl Store {
     }
 }
 
-/// Report order: severity (highest first), check, resource, detail, then the severity the check
-/// recorded (highest first).
-type SortKey<'a> = (Reverse<Severity>, &'a str, &'a str, &'a str, Reverse<Severity>);
+/// A spill being filled by the policy ([`crate::policy::apply_streamed`]), marking each finding
+/// against the baseline the spill was made with.
+pub struct Spilling<'b> {
+    pub spill: Spill,
+    pub baseline: Option<&'b Baseline>,
+}
 
-/// The suppressed findings of a streamed scan (each with its severity as its check recorded
-/// it) in report order, duplicates merged as [`Spill::finish`] does.
-pub fn suppressed_in_order(mut found: Vec<(Severity, Suppressed)>) -> Vec<Suppressed> {
-    fn key((produced, s): &(Severity, Suppressed)) -> SortKey<'_> {
-        let f = &s.finding;
-        (Reverse(f.severity), &f.check_id, &f.resource.arn, &f.detail, Reverse(*produced))
+impl crate::policy::FindingSink for Spilling<'_> {
+    type Finished = Spill;
+
+    fn keep(&mut self, finding: Finding, produced: Severity) -> std::io::Result<()> {
+        self.spill.push(finding, produced, self.baseline)
     }
-    found.sort_by(|a, b| key(a).cmp(&key(b)));
-    found.dedup_by(|(later_produced, later), (kept_produced, kept)| {
-        later_produced == kept_produced
-            && edge_audit_checks::registry::same_finding(&later.finding, &kept.finding)
-    });
-    found.into_iter().map(|(_, s)| s).collect()
+
+    fn keep_unique(&mut self, finding: Finding) -> std::io::Result<()> {
+        self.spill.push_unique(finding, self.baseline)
+    }
+
+    fn finish(self) -> std::io::Result<Spill> {
+        self.spill.finish()
+    }
 }
 
 #[cfg(test)]

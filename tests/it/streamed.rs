@@ -10,7 +10,7 @@ use edge_audit::config::Config;
 use edge_audit::policy;
 use edge_audit::report::baseline::Baseline;
 use edge_audit::report::graph::Perimeter;
-use edge_audit::report::spill::Spill;
+use edge_audit::report::spill::{Spill, Spilling};
 use edge_audit::report::{json, Format, Report};
 use edge_audit_checks::compliance::Framework;
 use edge_audit_checks::model::{Indexes, Judge, Model};
@@ -118,7 +118,8 @@ fn streamed_report(
     let checks = registry::all();
     let spill = Spill::new(fail_on, baseline, dir);
     let (outcome, suppressed, spilled) =
-        policy::apply_streamed(run, inventory, config, checks, today(), spill, baseline).expect("spills");
+        policy::apply_streamed(run, inventory, config, checks, today(), Spilling { spill, baseline })
+            .expect("spills");
     let mut report =
         Report::new(inventory, outcome, fail_on).with_suppressed(suppressed).with_spilled(spilled);
     if let Some(baseline) = baseline {
