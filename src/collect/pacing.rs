@@ -18,10 +18,12 @@
 //! Requests in flight are bounded per account (`--concurrency`) and, to protect the process's
 //! file descriptors, over the whole run ([`RUN_IN_FLIGHT_CAP`]); a call waits for its token
 //! before it takes an in-flight slot, so calls queued behind a slow bucket never hold slots that
-//! other buckets could use. A call of a single-token bucket (1/s, burst 1: no reserve to absorb
-//! anything) keeps its bucket's turn until it has its slot and its token counts from then: were
-//! the token counted from when it was taken, a call that then waited for a slot would be sent
-//! less than one token's time before the bucket's next call, and AWS would throttle that one.
+//! other buckets could use. A call keeps its bucket's turn until it has its slot, and its token
+//! counts from then: were tokens counted from when they were taken, the calls of a bucket that
+//! took them one by one while every slot was busy would go out together once slots came free,
+//! more at once than AWS's bucket (which holds at most its burst) allows, and AWS would throttle
+//! the last ones (a 1/s bucket with no reserve at once; a burst-5 one such as API Gateway's
+//! `GetResources` once more calls queued than its client-side reserve absorbs).
 
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -239,14 +241,9 @@ impl Bucket {
         }
     }
 
-    /// Whether the client's bucket holds a single token: then nothing absorbs a call sent late
-    /// after its token (see [`AccountPacer::paced`]).
-    fn single_token(&self) -> bool {
-        self.capacity < 2.0
-    }
-
-    /// The call that took the last token is only sent now: the token counts from now, as if
-    /// taken now (the refill since the take is kept below one token).
+    /// The call that took a token is only sent now: the token counts from now, as if taken now
+    /// (the refill since the take is capped one token below the bucket's capacity, as the
+    /// bucket would have stood now before this call).
     fn spent_now(&self) {
         if let Ok(mut state) = self.state.lock() {
             let now = Instant::now();
@@ -262,12 +259,6 @@ impl Bucket {
         if let Ok(mut state) = self.state.lock() {
             state.tokens = (state.tokens + 1.0).min(self.capacity);
         }
-    }
-
-    /// Waits for a token, in turn with the bucket's other callers.
-    async fn acquire(&self, operation: &'static str) {
-        let _turn = self.turn.lock().await;
-        self.take_in_turn(operation).await;
     }
 
     /// Waits for a token; the caller holds the bucket's turn.
@@ -424,15 +415,12 @@ impl AccountPacer {
         CURRENT_BUCKET.scope(bucket, request).await
     }
 
-    /// A token of `bucket`, then the in-flight slots to send the call with. A single-token
-    /// bucket keeps its turn until the slots are there and counts its token from then, so that
-    /// its calls are sent one token's time apart however long each waited for a slot (its next
-    /// caller takes no token meanwhile; it would have queued for a slot behind this call anyway).
+    /// A token of `bucket`, then the in-flight slots to send the call with. The call keeps its
+    /// bucket's turn until the slots are there and its token counts from then, so that the
+    /// bucket's calls are sent no faster than its tokens refill however long each waited for a
+    /// slot (its next caller takes no token meanwhile; it would have queued for a slot behind this
+    /// call anyway).
     async fn paced(&self, bucket: &Bucket, operation: &'static str) -> Slots<'_> {
-        if !bucket.single_token() {
-            bucket.acquire(operation).await;
-            return self.slots().await;
-        }
         let _turn = bucket.turn.lock().await;
         bucket.take_in_turn(operation).await;
         let slots = self.slots().await;

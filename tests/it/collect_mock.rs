@@ -1295,6 +1295,46 @@ async fn a_single_token_bucket_sends_its_calls_a_token_apart_even_when_one_waite
     assert_eq!((row.calls, row.throttled), (2, 0));
 }
 
+/// The calls of a bucket with a burst (API Gateway `GetResources`: 2.5/s, burst 5) that waited
+/// for an in-flight slot while their tokens refilled are not sent together once the slot frees:
+/// AWS's bucket holds at most its burst, so the calls must conform to it from the moment they are
+/// sent. Checked against a model of AWS's bucket (full at the start).
+#[tokio::test]
+async fn a_bucket_with_a_burst_sends_no_more_at_once_than_aws_bucket_holds_after_a_wait_for_slots() {
+    use edge_audit::collect::pacing::{op, quota_of, Pacer};
+    use std::time::Instant;
+    let quota = quota_of("apigateway", "GetResources").unwrap();
+    // One request in flight per account, held 2.5 s by a call of another bucket: long enough
+    // for AWS's bucket to be full again and for the client's to have refilled several tokens.
+    let pacer = Pacer::new(1);
+    let account = pacer.account("111111111111");
+    let get_resources = op("apigateway", "GetResources");
+    let started = Instant::now();
+    let busy =
+        account.call(REGION, op("apigateway", "GetStages"), tokio::time::sleep(Duration::from_millis(2500)));
+    let calls = futures::future::join_all(
+        (0..10).map(|_| account.call(REGION, get_resources, async { Instant::now() })),
+    );
+    let ((), mut sent) = futures::join!(busy, calls);
+    sent.sort();
+    // AWS's bucket: `burst` tokens at the start, refilled at `rate`, at most `burst`.
+    let (mut tokens, mut at) = (quota.burst, started);
+    for (i, time) in sent.iter().enumerate() {
+        tokens = (tokens + time.duration_since(at).as_secs_f64() * quota.rate).min(quota.burst);
+        at = *time;
+        assert!(
+            tokens >= 1.0,
+            "call {i} sent {:?} in would be throttled (AWS's bucket holds {tokens:.2}); sent at {:?}",
+            time.duration_since(started),
+            sent.iter().map(|t| t.duration_since(started)).collect::<Vec<_>>()
+        );
+        tokens -= 1.0;
+    }
+    let report = pacer.report();
+    let row = report.iter().find(|b| b.bucket.contains("GetResources")).unwrap();
+    assert_eq!((row.calls, row.throttled), (10, 0));
+}
+
 #[test]
 fn every_collector_operation_has_a_quota_bucket() {
     use edge_audit::collect::pacing::quota_of;
