@@ -92,21 +92,10 @@ fn streamed(
     fail_on: Option<Severity>,
     baseline: Option<&Baseline>,
 ) -> String {
-    streamed_in(inventory, run, config, fail_on, baseline, None)
+    json::render(&streamed_report(inventory, run, config, fail_on, baseline, None)).expect("renders")
 }
 
-/// [`streamed`] with the temporary file in `dir`.
-fn streamed_in(
-    inventory: &Inventory,
-    run: impl FnOnce(&mut dyn FnMut(Finding)) -> Outcome,
-    config: Option<&Config>,
-    fail_on: Option<Severity>,
-    baseline: Option<&Baseline>,
-    dir: Option<&Path>,
-) -> String {
-    json::render(&streamed_report(inventory, run, config, fail_on, baseline, dir)).expect("renders")
-}
-
+/// The report of a streamed scan, its temporary file in `dir` (the system's without).
 fn streamed_report(
     inventory: &Inventory,
     run: impl FnOnce(&mut dyn FnMut(Finding)) -> Outcome,
@@ -324,7 +313,7 @@ fn without_a_temporary_file_the_findings_stay_in_memory() {
     let missing = dir.path().join("no such directory");
     let (held_report, _) = both(&inventory, Some(&config), Some(Severity::High), None);
     let judge = Judge::new(&inventory, &indexes, &options);
-    let in_memory = streamed_in(
+    let in_memory = streamed_report(
         &inventory,
         |sink| registry::run_judged_into(&judge, registry::all(), None, sink),
         Some(&config),
@@ -332,7 +321,7 @@ fn without_a_temporary_file_the_findings_stay_in_memory() {
         None,
         Some(&missing),
     );
-    assert_eq!(held_report, in_memory);
+    assert_eq!(held_report, json::render(&in_memory).expect("renders"));
 }
 
 /// Every format of a streamed scan's report, the perimeter graph built one account at a time
