@@ -554,6 +554,14 @@ impl<'a> Api<'a> {
         }
     }
 
+    /// `REST API` or `HTTP API`, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Api::Rest(_) => "REST API",
+            Api::Http(_) => "HTTP API",
+        }
+    }
+
     /// The services whose data describe this API.
     pub fn service(&self) -> Service {
         match self {

@@ -8,9 +8,9 @@ use super::pacing::op;
 use super::{CallError, RegionContext};
 use aws_sdk_apigateway::types as apigw;
 use edge_audit_checks::inventory::{
-    AccountInventory, ApiDomainName, ApiKey, Authorizer, BasePathMapping, Coverage, HeaderGlob, RestApi,
-    RestMethod, RestResource, RestStage, RoutingAction, RoutingCondition, RoutingRule, Service, Tags,
-    Throttle, UsagePlan, UsagePlanStage,
+    AccountInventory, ApiDomainName, ApiKey, Authorizer, BasePathMapping, Coverage, CoverageStatus,
+    HeaderGlob, RestApi, RestMethod, RestResource, RestStage, RoutingAction, RoutingCondition, RoutingRule,
+    Service, Tags, Throttle, UsagePlan, UsagePlanStage,
 };
 use edge_audit_checks::secret::SecretValue;
 use futures::stream::{self, StreamExt};
@@ -69,7 +69,10 @@ pub(super) async fn collect(ctx: RegionContext<'_>) -> AccountInventory {
         Err(coverage) => failures.push(coverage),
     }
 
-    if failures.is_empty() {
+    // A REST API whose resources, authorizers or policy could not be read leaves the rest of the
+    // region collected: its own record names it, and the perimeter and the checks that read it
+    // report what that leaves unjudged.
+    if failures.iter().all(|c| c.status != CoverageStatus::Failed) {
         out.coverage.push(Coverage::collected(ctx.region.clone(), SERVICE));
     }
     out.coverage.extend(failures);
@@ -190,7 +193,12 @@ async fn read_resources(
     let resources: Vec<RestResource> = match pages {
         Ok(pages) => pages.iter().flat_map(|p| p.items()).map(resource).collect(),
         Err(error) => {
-            failures.push(ctx.failed_on(SERVICE, "GetResources", &rest_api_arn(ctx, api), &error.into()));
+            failures.push(ctx.failed_resource(
+                SERVICE,
+                "GetResources",
+                &rest_api_arn(ctx, api),
+                &error.into(),
+            ));
             Vec::new()
         }
     };
@@ -200,7 +208,12 @@ async fn read_resources(
         match authorizers(ctx, client, id).await {
             Ok(authorizers) => authorizers,
             Err(error) => {
-                failures.push(ctx.failed_on(SERVICE, "GetAuthorizers", &rest_api_arn(ctx, api), &error));
+                failures.push(ctx.failed_resource(
+                    SERVICE,
+                    "GetAuthorizers",
+                    &rest_api_arn(ctx, api),
+                    &error,
+                ));
                 Vec::new()
             }
         }
@@ -211,7 +224,9 @@ async fn read_resources(
 }
 
 /// One REST API from its listing entry and details. The API is kept even when a detail call
-/// failed (the failure is in the coverage, so checks will not trust the missing part).
+/// failed (the failure is in the coverage, so checks will not trust the missing part): its
+/// stages failing leaves the region uncollected (they name the backends and web ACLs of every
+/// check's view of the API), its resources, authorizers or policy only this API.
 fn rest_api(
     ctx: &RegionContext<'_>,
     api: apigw::RestApi,
@@ -224,7 +239,7 @@ fn rest_api(
     let policy = match api.policy().filter(|p| !p.is_empty()).map(parse_policy) {
         Some(Ok(policy)) => Some(policy),
         Some(Err(error)) => {
-            failures.push(ctx.failed_on(SERVICE, "GetRestApis", &arn, &error));
+            failures.push(ctx.failed_resource(SERVICE, "GetRestApis", &arn, &error));
             None
         }
         None => None,

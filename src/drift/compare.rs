@@ -73,6 +73,14 @@ fn pair<'a, T, K: Ord>(
     map.into_values().collect()
 }
 
+/// Which parts of a REST API both inventories read completely: its stages (the region's
+/// GetStages) and its methods (the region, and the API's own GetResources).
+#[derive(Debug, Clone, Copy)]
+struct Read {
+    stages: bool,
+    methods: bool,
+}
+
 impl Cx<'_> {
     fn push(
         &mut self,
@@ -192,8 +200,11 @@ impl Cx<'_> {
         for (x, y) in pair(&b.rest_apis, &a.rest_apis, |api| api.arn.as_str()) {
             match (x, y) {
                 (Some(x), Some(y)) => {
-                    let complete = self.both_read(b, a, &y.region, Service::Apigateway, "stages and methods");
-                    self.rest_api(account, x, y, complete)
+                    let stages = self.both_read(b, a, &y.region, Service::Apigateway, "stages and methods");
+                    // The API's own resources may be unread while the region (its stages) was.
+                    let methods =
+                        stages && self.resource_read(b, a, Service::Apigateway, &y.arn, "its methods");
+                    self.rest_api(account, x, y, Read { stages, methods })
                 }
                 (Some(api), None) | (None, Some(api)) => self.created_or_deleted(
                     b,
@@ -698,7 +709,7 @@ impl Cx<'_> {
         false
     }
 
-    fn rest_api(&mut self, account: &str, x: &RestApi, y: &RestApi, complete: bool) {
+    fn rest_api(&mut self, account: &str, x: &RestApi, y: &RestApi, read: Read) {
         let resource = y.resource(account);
         self.execute_api(&resource, x.disable_execute_api_endpoint, y.disable_execute_api_endpoint);
         if x.endpoint_types != y.endpoint_types {
@@ -724,8 +735,8 @@ impl Cx<'_> {
                     sx.web_acl_arn.as_deref(),
                     sy.web_acl_arn.as_deref(),
                 ),
-                (None, Some(stage)) if complete => self.stage(&resource, &y.id, stage, true, &x.stages),
-                (Some(stage), None) if complete => self.stage(&resource, &y.id, stage, false, &y.stages),
+                (None, Some(stage)) if read.stages => self.stage(&resource, &y.id, stage, true, &x.stages),
+                (Some(stage), None) if read.stages => self.stage(&resource, &y.id, stage, false, &y.stages),
                 (None, Some(_)) | (Some(_), None) => {}
                 (None, None) => {}
             }
@@ -744,7 +755,7 @@ impl Cx<'_> {
                     (&p.authorization_type, p.authorizer_id.as_deref()),
                     (&q.authorization_type, q.authorizer_id.as_deref()),
                 ),
-                (None, Some((what, m))) | (Some((what, m)), None) if complete => self.route(
+                (None, Some((what, m))) | (Some((what, m)), None) if read.methods => self.route(
                     &resource,
                     "method",
                     what,

@@ -2614,6 +2614,93 @@ async fn a_failed_get_authorizers_leaves_only_that_api_not_evaluated() {
     assert_eq!(judged, [http_api_arn(HTTP_REQUEST_API).as_str()]);
 }
 
+fn outcome_of(account: &AccountInventory, ids: &[&str]) -> edge_audit_checks::registry::Outcome {
+    let inventory = edge_audit_checks::Inventory::new(vec![account.clone()]);
+    let checks: Vec<_> =
+        ids.iter().map(|id| edge_audit_checks::registry::find(id).expect("a registered check")).collect();
+    edge_audit_checks::registry::run(&inventory, &checks, &Default::default())
+}
+
+/// One REST API's GetResources denied: that API's record is per resource, the region's other
+/// REST API is read and judged, and the checks that read methods report the unread one as not
+/// evaluated (never "no open method", never "no keyed method").
+#[tokio::test]
+async fn a_failed_get_resources_leaves_only_that_rest_api_not_evaluated() {
+    use aws_sdk_apigateway::operation::{get_resources, get_rest_apis, get_stages};
+    use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, Method, Resource, RestApi, Stage};
+    const READ: &str = "r3ad4p1id0";
+    const UNREAD: &str = "unr3ad4p1d";
+    let arn = |id: &str| format!("arn:aws:apigateway:{REGION}::/restapis/{id}");
+    let api = |id: &str| {
+        RestApi::builder()
+            .id(id)
+            .name(format!("api-{id}"))
+            .endpoint_configuration(EndpointConfiguration::builder().types(EndpointType::Regional).build())
+            .build()
+    };
+    let rules = vec![
+        mock!(aws_sdk_apigateway::Client::get_rest_apis).then_output(move || {
+            get_rest_apis::GetRestApisOutput::builder().items(api(READ)).items(api(UNREAD)).build()
+        }),
+        mock!(aws_sdk_apigateway::Client::get_stages).then_output(|| {
+            get_stages::GetStagesOutput::builder().item(Stage::builder().stage_name("prod").build()).build()
+        }),
+        mock!(aws_sdk_apigateway::Client::get_resources)
+            .match_requests(|r| r.rest_api_id() == Some(UNREAD))
+            .then_error(|| {
+                get_resources::GetResourcesError::generic(error_meta(
+                    "AccessDeniedException",
+                    "not authorized to perform: apigateway:GET",
+                ))
+            }),
+        mock!(aws_sdk_apigateway::Client::get_resources)
+            .match_requests(|r| r.rest_api_id() == Some(READ))
+            .then_output(|| {
+                get_resources::GetResourcesOutput::builder()
+                    .items(
+                        Resource::builder()
+                            .id("r1")
+                            .path("/items")
+                            .resource_methods(
+                                "GET",
+                                Method::builder()
+                                    .http_method("GET")
+                                    .authorization_type("NONE")
+                                    .api_key_required(false)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build()
+            }),
+    ];
+    let (account, _) = collect(rules).await;
+    let failed: Vec<_> = account.failures(Service::Apigateway).collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(
+        (failed[0].status, failed[0].operation.as_deref(), failed[0].resource.clone()),
+        (CoverageStatus::ResourceFailed, Some("GetResources"), Some(arn(UNREAD)))
+    );
+    assert!(account.is_collected(REGION, Service::Apigateway), "the region's other API was read");
+    assert_eq!(account.rest_apis.len(), 2, "the unread API is kept, with its stages");
+
+    let outcome = outcome_of(&account, &["EA204", "EA205"]);
+    let mut not_evaluated: Vec<(&str, &str, &str)> = outcome
+        .not_evaluated
+        .iter()
+        .map(|n| (n.check_id.as_str(), n.scope.as_str(), n.reason.as_str()))
+        .collect();
+    not_evaluated.sort();
+    assert_eq!(not_evaluated.len(), 2, "{not_evaluated:?}");
+    for (check, (id, scope, reason)) in ["EA204", "EA205"].iter().zip(&not_evaluated) {
+        assert_eq!((id, *scope), (check, arn(UNREAD).as_str()), "{not_evaluated:?}");
+        assert!(reason.contains("GetResources failed (AccessDeniedException"), "{not_evaluated:?}");
+    }
+    let judged: Vec<(&str, &str)> =
+        outcome.findings.iter().map(|f| (f.check_id.as_str(), f.resource.arn.as_str())).collect();
+    assert_eq!(judged, [("EA204", arn(READ).as_str())], "the read API is judged: GET /items is open");
+}
+
 /// Every text transformation the locked WAF SDK can return is one the matching pass evaluates
 /// (a new one would otherwise make correct gates "could not verify" unnoticed).
 #[test]

@@ -239,6 +239,45 @@ fn routes_of_an_http_api_not_read_are_not_compared_rather_than_deleted() {
     );
 }
 
+/// One REST API's resources could not be read (a per-resource gap: the region, and so its
+/// stages, stays read): its methods are not compared, naming it, instead of being reported
+/// deleted; a stage deleted meanwhile is still reported.
+#[test]
+fn methods_of_a_rest_api_not_read_are_not_compared_rather_than_deleted() {
+    let load = |name: &str| {
+        edge_audit::snapshot::load(&drift_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let base = load("base");
+    let mut current = load("base");
+    let account = &mut current.accounts[0];
+    let api = &mut account.rest_apis[0];
+    let arn = api.arn.clone();
+    let region = api.region.clone();
+    assert!(api.methods().next().is_some(), "the fixture's API has methods");
+    assert!(!api.stages.is_empty(), "the fixture's API has a stage");
+    api.resources.clear();
+    api.stages.clear();
+    account.coverage.push(edge_audit_checks::inventory::Coverage::resource_failed(
+        region,
+        edge_audit_checks::inventory::Service::Apigateway,
+        "GetResources",
+        arn.clone(),
+        "AccessDeniedException: not authorized",
+    ));
+    let (changes, not_compared) = drift::compare(&base, &current, &CheckOptions::default());
+    let types: BTreeSet<ChangeType> = changes.iter().map(|c| c.change_type).collect();
+    assert!(!types.contains(&T::RouteDeleted), "a method deleted from an incomplete read: {types:?}");
+    assert!(types.contains(&T::StageDeleted), "the stages were read: {types:?}");
+    let reasons: Vec<(&str, &str)> =
+        not_compared.iter().map(|n| (n.scope.as_str(), n.reason.as_str())).collect();
+    assert!(
+        reasons.iter().any(|(scope, why)| *scope == arn
+            && why.contains("GetResources failed (AccessDeniedException")
+            && why.contains("its methods")),
+        "{reasons:?}"
+    );
+}
+
 #[test]
 fn unread_services_are_not_compared_rather_than_deleted() {
     let (changes, not_compared) = compare("base", "partial");

@@ -10,7 +10,9 @@ declare_check! {
     /// Methods (REST) or routes (HTTP) with neither authorization nor a required API key, on an
     /// API that is reachable from the internet directly: it has a public entry point (its default
     /// `execute-api` endpoint or a public custom domain that maps it) and is not locked behind a
-    /// distribution (see EA202). CORS preflight `OPTIONS` methods are ignored.
+    /// distribution (see EA202). CORS preflight `OPTIONS` methods are ignored. An API whose
+    /// methods or routes could not all be read, with none open among those read, is reported
+    /// *not evaluated*.
     ///
     /// ## Why it matters
     ///
@@ -48,6 +50,19 @@ impl Audit for ApigwOpenMethods {
             let open: Vec<String> =
                 api.operations().into_iter().filter(|o| o.is_open()).map(|o| o.name).collect();
             if open.is_empty() {
+                // None open among the operations read: no fact if they were not all read.
+                if let Some(gap) = ctx.account.resource_failure(api.service(), api.arn()) {
+                    out.not_evaluated(
+                        &Self::META,
+                        api.arn(),
+                        format!(
+                            "{} {} could not be read completely: {}",
+                            api.kind(),
+                            api.id(),
+                            gap.failed_read()
+                        ),
+                    );
+                }
                 continue;
             }
             match ctx.perimeter.api_exposure(api) {
@@ -64,10 +79,7 @@ impl Audit for ApigwOpenMethods {
                     api.resource(ctx.account_id()),
                     format!(
                         "{} {} ({}) is reachable directly and {} neither authorization nor an API key: {}",
-                        match api {
-                            Api::Rest(_) => "REST API",
-                            Api::Http(_) => "HTTP API",
-                        },
+                        api.kind(),
                         api.id(),
                         api.name(),
                         if open.len() == 1 { "1 method requires" } else { "these methods require" },

@@ -8,6 +8,8 @@ declare_check! {
     /// ## What it finds
     ///
     /// A REST API stage whose methods require an API key while the stage is in no usage plan.
+    /// An API whose methods could not all be read, with none keyed among those read, is
+    /// reported *not evaluated*.
     ///
     /// ## Why it matters
     ///
@@ -48,6 +50,14 @@ impl Audit for ApigwApiKeyWithoutUsagePlan {
                 .map(|(path, m)| format!("{} {path}", m.http_method))
                 .collect();
             if keyed.is_empty() {
+                // No keyed method among those read: no fact if they were not all read.
+                if let Some(gap) = ctx.account.resource_failure(Service::Apigateway, &api.arn) {
+                    out.not_evaluated(
+                        &Self::META,
+                        api.arn.clone(),
+                        format!("REST API {} could not be read completely: {}", api.id, gap.failed_read()),
+                    );
+                }
                 continue;
             }
             // "In no usage plan" is only a fact if usage plans were read in the API's region.

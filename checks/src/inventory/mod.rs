@@ -326,8 +326,9 @@ pub enum CoverageStatus {
     Failed,
     /// One resource's detail read failed (`resource` names it) and the rest of the service was
     /// read in the region: the region stays collected, and the checks that depend on that
-    /// resource report what it leaves unjudged (a web ACL referencing an unread rule group, an
-    /// HTTP API whose routes or authorizers were not read, a security group rule naming a prefix
+    /// resource report what it leaves unjudged (a web ACL referencing an unread rule group, a
+    /// REST API whose resources, authorizers or policy were not read, an HTTP API whose routes
+    /// or authorizers were not read, a security group rule naming a prefix
     /// list whose entries were not read) as not evaluated, naming it.
     ResourceFailed,
 }

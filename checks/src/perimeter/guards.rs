@@ -417,6 +417,15 @@ pub fn rest_side<'a>(
         not_collected: coverage_gaps(account, &api.region, &[Service::Apigateway]),
         ..OriginSide::default()
     };
+    // Resources, authorizers or the resource policy of this API alone that could not be read
+    // (the region's other APIs were): what authorizes its methods, or who its policy lets in,
+    // is unknown.
+    side.not_collected.extend(
+        account
+            .failures(Service::Apigateway)
+            .filter(|c| c.resource.as_deref() == Some(api.arn.as_str()))
+            .map(|c| format!("REST API {} could not be read completely: {}", api.id, c.failed_read())),
+    );
     add_entry_guard(&mut side, entry_points, reach, || {
         if api.is_private() {
             Ok("PRIVATE endpoint, reachable only from VPC endpoints".to_string())

@@ -1641,6 +1641,61 @@ fn edge_signer_is_never_a_pass() {
     }
 }
 
+/// A REST API whose resources and methods could not be read (a per-resource record) is not
+/// evaluated, naming the read, unless a lock already decides (a web ACL gate on the stage); the
+/// region's other REST APIs are judged. Without the record, its stage would look open with
+/// every method authorized (there are none to look at).
+#[test]
+fn an_unread_rest_api_is_a_gap_of_that_api_only() {
+    let arn = |api: &str| format!("arn:aws:apigateway:eu-west-1::/restapis/{api}");
+    let direct = vec![rule("allow", 0, Some("allow"), exactly(H, V))];
+    let mut gate = serde_json::to_value(acl("block", direct)).expect("acl");
+    gate["arn"] = json!("arn:aws:wafv2:eu-west-1:1:regional/webacl/gate/1");
+    let mut covered = coverage(ALL_REGIONAL);
+    for api in ["unread", "gated"] {
+        let failure = Coverage::resource_failed(
+            "eu-west-1",
+            Service::Apigateway,
+            "GetResources",
+            arn(api),
+            "AccessDeniedException: not authorized to perform apigateway:GET",
+        );
+        covered.push(serde_json::to_value(&failure).expect("coverage"));
+    }
+    let account: AccountInventory = serde_json::from_value(json!({
+        "account_id": "1", "partition": "aws", "regions": ["eu-west-1"], "coverage": covered,
+        "rest_apis": [
+            rest_api(json!({"id": "unread", "arn": arn("unread"), "resources": []})),
+            rest_api(json!({"id": "read", "arn": arn("read")})),
+            rest_api(json!({"id": "gated", "arn": arn("gated"), "resources": [],
+                            "stages": [{"name": "prod", "web_acl_arn": gate["arn"]}]})),
+        ],
+        "web_acls": [gate]}))
+    .expect("an account");
+    assert!(account.is_collected("eu-west-1", Service::Apigateway));
+    let index = Index::build(&account);
+    let options = CheckOptions::default();
+    let perimeter = Perimeter::build(&account, &index, &options);
+    let exposure = |api: &str| -> (String, String) {
+        let backend = perimeter.backend(&format!("{}/stages/prod", arn(api))).expect("a backend");
+        let why = match &backend.exposure {
+            Exposure::Unknown(why) => why.join("; "),
+            _ => String::new(),
+        };
+        (backend.exposure.as_str().to_string(), why)
+    };
+    let unread = exposure("unread");
+    assert_eq!(unread.0, "unknown", "{unread:?}");
+    assert!(
+        unread.1.contains(
+            "REST API unread could not be read completely: GetResources failed (AccessDeniedException"
+        ),
+        "{unread:?}"
+    );
+    assert_eq!(exposure("read").0, "internet", "the region's other APIs are judged");
+    assert_eq!(exposure("gated"), ("locked".to_string(), String::new()), "a lock that decides still does");
+}
+
 /// A custom rule group whose read failed (a per-resource coverage record) leaves the stage of
 /// the web ACL that references it not evaluated, naming the group and the error; the region's
 /// other ACLs are judged (the region stays collected). A group missing without a failed read
