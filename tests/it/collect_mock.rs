@@ -2246,8 +2246,8 @@ fn templated_tenant_xml(id: &str, parameters: &[(&str, &str)]) -> String {
 
 /// An open REST API (`GET /items`, no authorization) with stage `prod`.
 fn open_rest_api() -> Vec<Rule> {
-    use aws_sdk_apigateway::operation::{get_resources, get_rest_apis, get_stages};
-    use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, Method, Resource, RestApi, Stage};
+    use aws_sdk_apigateway::operation::{get_rest_apis, get_stages};
+    use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, RestApi, Stage};
     vec![
         mock!(aws_sdk_apigateway::Client::get_rest_apis).then_output(|| {
             get_rest_apis::GetRestApisOutput::builder()
@@ -2265,25 +2265,30 @@ fn open_rest_api() -> Vec<Rule> {
         mock!(aws_sdk_apigateway::Client::get_stages).then_output(|| {
             get_stages::GetStagesOutput::builder().item(Stage::builder().stage_name("prod").build()).build()
         }),
-        mock!(aws_sdk_apigateway::Client::get_resources).then_output(|| {
-            get_resources::GetResourcesOutput::builder()
-                .items(
-                    Resource::builder()
-                        .id("r1")
-                        .path("/items")
-                        .resource_methods(
-                            "GET",
-                            Method::builder()
-                                .http_method("GET")
-                                .authorization_type("NONE")
-                                .api_key_required(false)
-                                .build(),
-                        )
+        mock!(aws_sdk_apigateway::Client::get_resources).then_output(open_items_resources),
+    ]
+}
+
+/// GetResources of an API with one open method, `GET /items` (authorization NONE, no API key).
+fn open_items_resources() -> aws_sdk_apigateway::operation::get_resources::GetResourcesOutput {
+    use aws_sdk_apigateway::operation::get_resources;
+    use aws_sdk_apigateway::types::{Method, Resource};
+    get_resources::GetResourcesOutput::builder()
+        .items(
+            Resource::builder()
+                .id("r1")
+                .path("/items")
+                .resource_methods(
+                    "GET",
+                    Method::builder()
+                        .http_method("GET")
+                        .authorization_type("NONE")
+                        .api_key_required(false)
                         .build(),
                 )
-                .build()
-        }),
-    ]
+                .build(),
+        )
+        .build()
 }
 
 #[tokio::test]
@@ -2627,7 +2632,7 @@ fn outcome_of(account: &AccountInventory, ids: &[&str]) -> edge_audit_checks::re
 #[tokio::test]
 async fn a_failed_get_resources_leaves_only_that_rest_api_not_evaluated() {
     use aws_sdk_apigateway::operation::{get_resources, get_rest_apis, get_stages};
-    use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, Method, Resource, RestApi, Stage};
+    use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, RestApi, Stage};
     const READ: &str = "r3ad4p1id0";
     const UNREAD: &str = "unr3ad4p1d";
     let arn = |id: &str| format!("arn:aws:apigateway:{REGION}::/restapis/{id}");
@@ -2655,24 +2660,7 @@ async fn a_failed_get_resources_leaves_only_that_rest_api_not_evaluated() {
             }),
         mock!(aws_sdk_apigateway::Client::get_resources)
             .match_requests(|r| r.rest_api_id() == Some(READ))
-            .then_output(|| {
-                get_resources::GetResourcesOutput::builder()
-                    .items(
-                        Resource::builder()
-                            .id("r1")
-                            .path("/items")
-                            .resource_methods(
-                                "GET",
-                                Method::builder()
-                                    .http_method("GET")
-                                    .authorization_type("NONE")
-                                    .api_key_required(false)
-                                    .build(),
-                            )
-                            .build(),
-                    )
-                    .build()
-            }),
+            .then_output(open_items_resources),
     ];
     let (account, _) = collect(rules).await;
     let failed: Vec<_> = account.failures(Service::Apigateway).collect();

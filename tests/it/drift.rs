@@ -14,10 +14,12 @@ fn drift_fixture(name: &str) -> PathBuf {
     fixture(&format!("drift/{name}.json"))
 }
 
+/// The drift fixture `name`, loaded as the binary loads an inventory.
+fn load(name: &str) -> edge_audit_checks::Inventory {
+    edge_audit::snapshot::load(&drift_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
 fn compare(before: &str, after: &str) -> (Vec<Change>, Vec<drift::NotCompared>) {
-    let load = |name: &str| {
-        edge_audit::snapshot::load(&drift_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    };
     let analysis = drift::analyse(
         &load(before),
         &load(after),
@@ -180,9 +182,6 @@ fn rotations_replacements_and_lifecycle_changes_are_reported() {
 
 #[test]
 fn stages_and_methods_are_not_compared_where_api_gateway_was_not_read_completely() {
-    let load = |name: &str| {
-        edge_audit::snapshot::load(&drift_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    };
     let base = load("base");
     let mut weakened = load("weakened");
     // One REST API's resources could not be read: its methods are missing from this side.
@@ -211,9 +210,6 @@ fn stages_and_methods_are_not_compared_where_api_gateway_was_not_read_completely
 /// its routes are not compared, naming it, instead of being reported deleted.
 #[test]
 fn routes_of_an_http_api_not_read_are_not_compared_rather_than_deleted() {
-    let load = |name: &str| {
-        edge_audit::snapshot::load(&drift_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    };
     let base = load("base");
     let mut current = load("base");
     let account = &mut current.accounts[0];
@@ -244,9 +240,6 @@ fn routes_of_an_http_api_not_read_are_not_compared_rather_than_deleted() {
 /// deleted; a stage deleted meanwhile is still reported.
 #[test]
 fn methods_of_a_rest_api_not_read_are_not_compared_rather_than_deleted() {
-    let load = |name: &str| {
-        edge_audit::snapshot::load(&drift_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    };
     let base = load("base");
     let mut current = load("base");
     let account = &mut current.accounts[0];
