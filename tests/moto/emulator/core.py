@@ -309,7 +309,13 @@ def load_services() -> None:
 
 
 class Emulator(ThreadingHTTPServer):
+    """The emulator's listening socket. `listen()` runs in the constructor, so the accept queue's
+    size is a class attribute: socketserver's default of 5 drops the SYNs of a scan that opens
+    more connections at once (several accounts, 8 calls in flight each), and the client retries a
+    dropped SYN only after 1 s, which stalls the call it carries."""
+
     daemon_threads = True
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], upstream: str):
         super().__init__(address, ProxyHandler)
